@@ -1,0 +1,224 @@
+package api
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Size caps for response bodies: a page of 100 details is a few tens of KiB,
+// so anything near these limits is not the API talking.
+const (
+	maxBodyBytes  = 8 << 20
+	maxErrorBytes = 64 << 10
+)
+
+// Config says where and as whom a Client talks.
+type Config struct {
+	// Endpoint is the Workspace base URL, e.g. https://workspace.cn-north-4.myhuaweicloud.com.
+	Endpoint  string
+	ProjectID string
+	Auth      Authenticator
+	// HTTPClient is optional; the default has connect and overall timeouts
+	// and honours HTTPS_PROXY / NO_PROXY.
+	HTTPClient *http.Client
+	UserAgent  string
+}
+
+// Client calls the Workspace scheduled-task APIs. It is safe for concurrent use.
+type Client struct {
+	base      *url.URL
+	projectID string
+	auth      Authenticator
+	http      *http.Client
+	userAgent string
+}
+
+// New checks cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	base, err := ParseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ProjectID == "" {
+		return nil, errors.New("no project id")
+	}
+	if cfg.Auth == nil {
+		return nil, errors.New("no credentials")
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = DefaultHTTPClient()
+	}
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = "wksrec"
+	}
+	return &Client{base: base, projectID: cfg.ProjectID, auth: cfg.Auth, http: hc, userAgent: ua}, nil
+}
+
+// ParseEndpoint validates a base URL. Plain http is allowed only to a
+// loopback host (the fake server, a local tunnel): anywhere else it would
+// send credentials in clear text.
+func ParseEndpoint(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("endpoint %q is not an http(s) URL like https://workspace.cn-north-4.myhuaweicloud.com", raw)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("endpoint %q uses plain http to a non-loopback host; use https", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("endpoint %q must be a bare base URL (no query, fragment or user info)", raw)
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// DefaultHTTPClient returns a client with bounded connect, TLS and overall
+// timeouts that honours the proxy environment. TLS verification stays on.
+func DefaultHTTPClient() *http.Client {
+	return &http.Client{
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+			TLSHandshakeTimeout:   10 * time.Second,
+			ResponseHeaderTimeout: 20 * time.Second,
+			MaxIdleConnsPerHost:   8,
+			IdleConnTimeout:       90 * time.Second,
+			ForceAttemptHTTP2:     true,
+		},
+	}
+}
+
+// ProjectID is the project the client lists.
+func (c *Client) ProjectID() string { return c.projectID }
+
+// ListTasks returns one page of the project's scheduled tasks (limit 1..50).
+func (c *Client) ListTasks(ctx context.Context, offset, limit int) (Page[Task], error) {
+	var p taskPage
+	err := c.list(ctx, []string{"v2", c.projectID, "scheduled-tasks"}, offset, limit, MaxTaskLimit, &p)
+	return Page[Task]{Items: p.Items, Total: p.Total}, err
+}
+
+// ListRecords returns one page of a task's execution records, newest first (limit 1..100).
+func (c *Client) ListRecords(ctx context.Context, taskID string, offset, limit int) (Page[Record], error) {
+	if taskID == "" {
+		return Page[Record]{}, errors.New("no task id")
+	}
+	var p recordPage
+	err := c.list(ctx, []string{"v2", c.projectID, "scheduled-tasks", taskID, "records"}, offset, limit, MaxRecordLimit, &p)
+	return Page[Record]{Items: p.Items, Total: p.Total}, err
+}
+
+// ListRecordDetails returns one page of the per-desktop details of an execution record (limit 1..100).
+func (c *Client) ListRecordDetails(ctx context.Context, taskID, recordID string, offset, limit int) (Page[Detail], error) {
+	if taskID == "" || recordID == "" {
+		return Page[Detail]{}, errors.New("no task or record id")
+	}
+	var p detailPage
+	err := c.list(ctx, []string{"v2", c.projectID, "scheduled-tasks", taskID, "records", recordID}, offset, limit, MaxDetailLimit, &p)
+	return Page[Detail]{Items: p.Items, Total: p.Total}, err
+}
+
+func (c *Client) list(ctx context.Context, segments []string, offset, limit, maxLimit int, out any) error {
+	if offset < 0 || limit < 1 || limit > maxLimit {
+		return fmt.Errorf("page offset %d limit %d out of range (limit 1..%d)", offset, limit, maxLimit)
+	}
+	q := url.Values{}
+	q.Set("offset", strconv.Itoa(offset))
+	q.Set("limit", strconv.Itoa(limit))
+	return c.get(ctx, segments, q, out)
+}
+
+// get sends one GET and decodes a 2xx JSON body into out.
+func (c *Client) get(ctx context.Context, segments []string, query url.Values, out any) error {
+	u := *c.base
+	escaped := make([]string, len(segments))
+	for i, s := range segments {
+		escaped[i] = url.PathEscape(s)
+	}
+	u.RawPath = strings.TrimRight(c.base.EscapedPath(), "/") + "/" + strings.Join(escaped, "/")
+	u.Path, _ = url.PathUnescape(u.RawPath)
+	u.RawQuery = query.Encode()
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return fmt.Errorf("building request: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if err := c.auth.Authenticate(req, nil); err != nil {
+		return fmt.Errorf("authenticating request: %w", err)
+	}
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		return &TransportError{Host: c.base.Host, Err: unwrapURLError(err)}
+	}
+	defer resp.Body.Close()
+
+	limit := int64(maxBodyBytes)
+	if resp.StatusCode/100 != 2 {
+		limit = maxErrorBytes
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		return &TransportError{Host: c.base.Host, Err: fmt.Errorf("reading response: %w", err)}
+	}
+	if resp.StatusCode/100 != 2 {
+		return decodeError(resp, body)
+	}
+	if int64(len(body)) > limit {
+		return &APIError{Status: resp.StatusCode, Message: fmt.Sprintf("response larger than %d MiB", maxBodyBytes>>20), RequestID: resp.Header.Get("X-Request-Id")}
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &APIError{Status: resp.StatusCode, Message: "malformed JSON in response: " + err.Error(), RequestID: resp.Header.Get("X-Request-Id")}
+	}
+	return nil
+}
+
+// TransportError is a failure to get any HTTP answer: DNS, connect, TLS, proxy, timeout.
+type TransportError struct {
+	Host string
+	Err  error
+}
+
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("cannot reach %s: %v (check the endpoint, network and HTTPS_PROXY)", e.Host, e.Err)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// unwrapURLError drops *url.Error's "Get <url>:" prefix; the host is said once by TransportError.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

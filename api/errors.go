@@ -1,0 +1,115 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// APIError is a non-2xx answer from the API. Code and Message come from the
+// Huawei error body ({"error_code","error_msg"}, or {"code","message"} as the
+// SDK falls back to); RequestID from the X-Request-Id header, which users quote
+// to support.
+type APIError struct {
+	Status    int
+	Code      string
+	Message   string
+	RequestID string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP %d", e.Status)
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	// The request id comes before the message so that a line cut to the
+	// terminal's width still shows what support will ask for.
+	if e.RequestID != "" {
+		b.WriteString(" (request id " + oneLine(e.RequestID) + ")")
+	}
+	if e.Message != "" {
+		b.WriteString(": " + oneLine(e.Message))
+	}
+	return b.String()
+}
+
+// Hint says what a person can do about the error, or "" when there is
+// nothing better than retrying later.
+func (e *APIError) Hint() string {
+	switch {
+	case e.Status == http.StatusUnauthorized || strings.HasSuffix(e.Code, ".0301"):
+		return "the token or signature was refused: token expired, wrong key, or clock skew?"
+	case strings.HasSuffix(e.Code, ".0303"):
+		return "the request date is too far from the gateway's clock: check this machine's clock"
+	case e.Status == http.StatusForbidden:
+		return "the credentials lack permission for Workspace in this project"
+	case e.Status == http.StatusNotFound:
+		return "check the project, task and record ids, and the region or endpoint"
+	case e.Status == http.StatusTooManyRequests || strings.HasSuffix(e.Code, ".0308"):
+		return "throttled by the API: wait a few seconds and retry"
+	case e.Status >= 500:
+		return "the service failed: retry in a moment"
+	}
+	return ""
+}
+
+// Temporary reports whether retrying the same request may succeed.
+func (e *APIError) Temporary() bool {
+	return e.Status == http.StatusTooManyRequests || e.Status >= 500 ||
+		strings.HasSuffix(e.Code, ".0308")
+}
+
+// decodeError builds an APIError from a non-2xx response whose body has been
+// read already (size-capped by the caller).
+func decodeError(resp *http.Response, body []byte) *APIError {
+	e := &APIError{Status: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id")}
+	var wire struct {
+		ErrorCode string `json:"error_code"`
+		ErrorMsg  string `json:"error_msg"`
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+	}
+	if json.Unmarshal(body, &wire) == nil {
+		e.Code = firstNonEmpty(wire.ErrorCode, wire.Code)
+		e.Message = firstNonEmpty(wire.ErrorMsg, wire.Message)
+	}
+	if e.Code == "" && e.Message == "" {
+		// A gateway or proxy page rather than the API: say what came back.
+		e.Message = describeBody(resp.Header.Get("Content-Type"), body)
+	}
+	return e
+}
+
+// describeBody summarises a body that is not a Huawei error object.
+func describeBody(contentType string, body []byte) string {
+	if len(body) == 0 {
+		return "empty response body"
+	}
+	if ct := strings.TrimSpace(strings.Split(contentType, ";")[0]); ct != "" && ct != "application/json" {
+		return "unexpected " + ct + " response (a gateway or proxy page?)"
+	}
+	return "unexpected response body"
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// oneLine keeps an error on one line; the UI sanitises it further.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// IsAuthError reports whether err is a refused token or signature.
+func IsAuthError(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && (e.Status == http.StatusUnauthorized || strings.HasSuffix(e.Code, ".0301"))
+}

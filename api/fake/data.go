@@ -1,0 +1,185 @@
+package fake
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/wksrec/wksrec/api"
+)
+
+// Dataset is the fake project's content: tasks, their records (newest first)
+// and each record's details, all derived from one seed.
+type Dataset struct {
+	Tasks   []api.Task
+	Records map[string][]api.Record // by task id
+	Details map[string][]api.Detail // by record id
+}
+
+// BigRecordDetails is the size of the showcase record (the newest run of the
+// first task): enough pages to make paging, jumping and prefetch matter.
+const BigRecordDetails = 2537
+
+var taskTemplates = []struct {
+	name, taskType, schedType, desc string
+}{
+	{"Nightly reboot – 研发部 desktops", "REBOOT", "DAY", "Reboots every R&D desktop at 02:00 so patches installed during the day take effect."},
+	{"Patch Tuesday: install updates", "EXECUTE_SCRIPT", "MONTH", "Runs the update script on every desktop of the pool and reports the installer's exit code."},
+	{"Weekly snapshot (finance)", "CREATE_SNAPSHOT", "WEEK", "Snapshots the system and data disks of the finance desktops every Sunday."},
+	{"Morning start – 上海 office", "START", "DAY", "Starts the Shanghai office desktops before 08:30 local time."},
+	{"Evening stop – all pools", "STOP", "DAY", "Stops desktops that nobody is logged in to after 21:00."},
+	{"Hibernate idle lab desktops", "HIBERNATE", "DAY", "Hibernates the training-lab desktops outside lesson hours."},
+	{"Rebuild training pool", "REBUILD", "FIXED_TIME", "Rebuilds the training pool from the golden image before the next course."},
+	{"Clean up orphaned ECS", "DELETE_BLACK_ECS", "WEEK", "Deletes ECS instances left behind by failed desktop creations."},
+}
+
+var namePrefixes = []string{"wks-dev-", "研发-桌面-", "財務部-PC-", "design-studio-", "lab-", "ops-jump-", "営業部-", "qa-win11-"}
+
+// failures are (result code, reason) pairs for FAIL rows: long, multi-sentence, as operators see them.
+var failures = [][2]string{
+	{"WKS.00010131", "The desktop did not respond to the command within 300 seconds. The guest agent may be stopped, or the desktop may be hibernated or in maintenance. Check the agent status in the console, then run the task again for this desktop."},
+	{"WKS.00010204", "The script exited with code 1603. The Windows installer reported a fatal error during installation; see C:\\Windows\\Temp\\wks-update.log on the desktop for the failing package."},
+	{"WKS.00010017", "Insufficient quota: the snapshot could not be created because the project has reached its EVS snapshot quota. Delete old snapshots or ask for a higher quota."},
+	{"WKS.00010052", "The desktop is being operated on by another task (rebuild in progress). Concurrent operations on one desktop are rejected."},
+	{"WKS.00010088", "桌面代理未响应：命令在 300 秒内未返回结果。请检查桌面网络连接后重试。"},
+	{"WKS.00010300", "Internal error while calling ECS: the compute service returned 'server is locked'. Unlock the server or contact support with this record's id."},
+}
+
+var skips = [][2]string{
+	{"WKS.00010035", "Task conflict: another scheduled task was running on this desktop, so this run skipped it."},
+	{"WKS.00010036", "The desktop was already in the requested state; nothing to do."},
+	{"WKS.00010040", "Skipped because a user was logged in and the task is set not to interrupt sessions."},
+}
+
+// hostileNames are desktop names a malicious or broken tenant could set;
+// the demo shows they render as harmless text.
+var hostileNames = []string{
+	"evil\x1b]0;PWNED\x07desk",
+	"clip\x1b]52;c;cm0gLXJmIH4=\x07board",
+	"wipe\x1b[2J\x1b[Hscreen",
+	"invoice\u202egpj.exe",
+}
+
+// NewDataset generates a deterministic dataset for seed.
+func NewDataset(seed uint64) *Dataset {
+	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	d := &Dataset{Records: map[string][]api.Record{}, Details: map[string][]api.Detail{}}
+	base := time.Date(2026, 11, 28, 2, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+	for ti, tt := range taskTemplates {
+		t := api.Task{
+			ID:                uuid(r),
+			TaskName:          tt.name,
+			TaskType:          tt.taskType,
+			ScheduledType:     tt.schedType,
+			NextExecutionTime: base.Add(24 * time.Hour).Add(time.Duration(ti) * time.Hour).Format(wireTime),
+			Enable:            ti != 6,
+			Description:       tt.desc,
+			Priority:          1 + ti%3,
+			TimeZone:          "Asia/Shanghai",
+			WaitTime:          30,
+		}
+		if tt.taskType == "EXECUTE_SCRIPT" {
+			t.ExtraParams = `{"script_ids":["` + uuid(r) + `"]}`
+		}
+		nrec := 3 + r.IntN(12)
+		for ri := range nrec {
+			start := base.Add(-time.Duration(ri) * 24 * time.Hour).Add(time.Duration(ti) * time.Hour)
+			n := 20 + r.IntN(380)
+			if ti == 0 && ri == 0 {
+				n = BigRecordDetails
+			}
+			rec, details := genRecord(r, t, start, n, ri == 0 && ti == 0)
+			d.Records[t.ID] = append(d.Records[t.ID], rec)
+			d.Details[rec.ID] = details
+			if ri == 0 {
+				t.LastStatus = lastStatus(rec)
+			}
+		}
+		d.Tasks = append(d.Tasks, t)
+	}
+	return d
+}
+
+const wireTime = "2006-01-02 15:04:05"
+
+func genRecord(r *rand.Rand, t api.Task, start time.Time, n int, showcase bool) (api.Record, []api.Detail) {
+	rec := api.Record{
+		ID:            uuid(r),
+		StartTime:     start.Format(wireTime),
+		TaskType:      t.TaskType,
+		ScheduledType: t.ScheduledType,
+		TimeZone:      t.TimeZone,
+		ExecuteTaskID: t.ID,
+	}
+	details := make([]api.Detail, n)
+	prefix := namePrefixes[r.IntN(len(namePrefixes))]
+	for i := range details {
+		dt := api.Detail{
+			ID:          uuid(r),
+			RecordID:    rec.ID,
+			DesktopID:   uuid(r),
+			DesktopName: fmt.Sprintf("%s%04d", prefix, i+1),
+			TimeZone:    t.TimeZone,
+		}
+		if r.IntN(4) == 0 { // mixed pools: a quarter of desktops come from another department
+			dt.DesktopName = fmt.Sprintf("%s%04d", namePrefixes[r.IntN(len(namePrefixes))], r.IntN(10000))
+		}
+		if t.TaskType == "EXECUTE_SCRIPT" {
+			dt.ExecScriptID = t.ID[:8] + "-script"
+		}
+		s := start.Add(time.Duration(r.IntN(120)) * time.Second)
+		dt.StartTime = s.Format(wireTime)
+		dur := time.Duration(3+r.IntN(600)) * time.Second
+		switch p := r.IntN(100); {
+		case showcase && p == 0:
+			dt.ExecStatus = "RUNNING"
+		case p < 72:
+			dt.ExecStatus = "SUCCESS"
+		case p < 90:
+			f := failures[r.IntN(len(failures))]
+			dt.ExecStatus, dt.ResultCode, dt.FailReason = "FAIL", f[0], f[1]
+			rec.FailedNum++
+		default:
+			f := skips[r.IntN(len(skips))]
+			dt.ExecStatus, dt.ResultCode, dt.FailReason = "SKIP", f[0], f[1]
+			dur = 0
+			rec.SkipNum++
+		}
+		if dt.ExecStatus == "SUCCESS" {
+			rec.SuccessNum++
+		}
+		if dt.ExecStatus != "RUNNING" {
+			dt.EndTime = s.Add(dur).Format(wireTime)
+		}
+		details[i] = dt
+	}
+	if showcase {
+		for i, name := range hostileNames {
+			details[97+i*211].DesktopName = name
+		}
+	}
+	rec.Status = "SUCCESS"
+	switch {
+	case showcase:
+		rec.Status = "RUNNING"
+	case rec.FailedNum > 0:
+		rec.Status = "FAIL"
+	}
+	return rec, details
+}
+
+func lastStatus(rec api.Record) string {
+	if rec.FailedNum > 0 {
+		return "FAIL"
+	}
+	if rec.SkipNum > 0 {
+		return "SKIP"
+	}
+	return "SUCCESS"
+}
+
+func uuid(r *rand.Rand) string {
+	a, b := r.Uint64(), r.Uint64()
+	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", a>>32, a>>16&0xffff, a&0xffff, b>>48, b&0xffffffffffff)
+}

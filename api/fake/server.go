@@ -1,0 +1,278 @@
+// Package fake is an in-process stand-in for the Huawei Cloud Workspace
+// scheduled-task API: the three calls wksrec makes, with the real paths,
+// parameter rules, response shapes and Huawei-style error bodies, over
+// deterministic generated data. It serves --demo, --serve-demo and the tests,
+// and can add latency and inject faults.
+package fake
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault makes matching requests fail. A request matches when its path
+// contains PathContains (any path if empty) and its offset equals Offset
+// (any offset if Offset < 0).
+type Fault struct {
+	PathContains string
+	Offset       int
+	Status       int
+	Code         string // error_code; empty for a non-JSON body
+	Message      string
+	RawBody      string // sent as text/html instead of a JSON error when set
+	Times        int    // how many requests fail; 0 means every one
+}
+
+// Options tune a Server.
+type Options struct {
+	Seed    uint64
+	Latency time.Duration // added before every answer
+	Faults  []Fault
+}
+
+// Request is what the server saw of one call, for tests to assert on.
+type Request struct {
+	Path          string
+	Offset, Limit string
+	Auth          bool
+}
+
+// Server is an http.Handler serving the fake API.
+type Server struct {
+	data    *Dataset
+	latency time.Duration
+	mux     *http.ServeMux
+
+	mu       sync.Mutex
+	faults   []Fault
+	hits     []int // per fault: how many times it fired
+	requests []Request
+	nextID   uint64
+}
+
+// New returns a Server over the dataset for opts.Seed.
+func New(opts Options) *Server {
+	s := &Server{data: NewDataset(opts.Seed), latency: opts.Latency, mux: http.NewServeMux()}
+	s.SetFaults(opts.Faults...)
+	s.mux.HandleFunc("GET /v2/{project_id}/scheduled-tasks", s.listTasks)
+	s.mux.HandleFunc("GET /v2/{project_id}/scheduled-tasks/{task_id}/records", s.listRecords)
+	s.mux.HandleFunc("GET /v2/{project_id}/scheduled-tasks/{task_id}/records/{record_id}", s.listDetails)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "APIG.0101", "The API does not exist or has not been published in the environment.")
+	})
+	return s
+}
+
+// Data is the dataset the server answers from.
+func (s *Server) Data() *Dataset { return s.data }
+
+// SetFaults replaces the injected faults.
+func (s *Server) SetFaults(faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append([]Fault(nil), faults...)
+	s.hits = make([]int, len(faults))
+}
+
+// Requests returns a copy of the requests served so far, in arrival order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.mu.Lock()
+	s.nextID++
+	id := s.nextID
+	s.requests = append(s.requests, Request{
+		Path:   r.URL.Path,
+		Offset: q.Get("offset"),
+		Limit:  q.Get("limit"),
+		Auth:   r.Header.Get("X-Auth-Token") != "" || r.Header.Get("Authorization") != "",
+	})
+	fault := s.matchFault(r.URL.Path, q.Get("offset"))
+	s.mu.Unlock()
+
+	w.Header().Set("X-Request-Id", fmt.Sprintf("fake-%016x", id))
+	if s.latency > 0 {
+		t := time.NewTimer(s.latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if r.Header.Get("X-Auth-Token") == "" && r.Header.Get("Authorization") == "" {
+		writeError(w, http.StatusUnauthorized, "APIG.0301", "Incorrect IAM authentication information: x-auth-token not found")
+		return
+	}
+	if fault != nil {
+		if fault.RawBody != "" {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(fault.Status)
+			_, _ = w.Write([]byte(fault.RawBody))
+			return
+		}
+		writeError(w, fault.Status, fault.Code, fault.Message)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// matchFault returns the first fault matching the request and counts the hit. Callers hold s.mu.
+func (s *Server) matchFault(path, offset string) *Fault {
+	for i := range s.faults {
+		f := &s.faults[i]
+		if f.PathContains != "" && !strings.Contains(path, f.PathContains) {
+			continue
+		}
+		if f.Offset >= 0 && offset != strconv.Itoa(f.Offset) {
+			continue
+		}
+		if f.Times > 0 && s.hits[i] >= f.Times {
+			continue
+		}
+		s.hits[i]++
+		return f
+	}
+	return nil
+}
+
+func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) {
+	offset, limit, ok := paging(w, r, true, 50)
+	if !ok {
+		return
+	}
+	items := window(s.data.Tasks, offset, limit)
+	writeJSON(w, map[string]any{"scheduled_tasks": items, "total_count": len(s.data.Tasks)})
+}
+
+func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
+	recs, found := s.data.Records[r.PathValue("task_id")]
+	if !found {
+		writeError(w, http.StatusNotFound, "WKS.00010404", "The scheduled task does not exist.")
+		return
+	}
+	offset, limit, ok := paging(w, r, false, 100)
+	if !ok {
+		return
+	}
+	writeJSON(w, map[string]any{"tasks_records": window(recs, offset, limit), "total_count": len(recs)})
+}
+
+func (s *Server) listDetails(w http.ResponseWriter, r *http.Request) {
+	if _, found := s.data.Records[r.PathValue("task_id")]; !found {
+		writeError(w, http.StatusNotFound, "WKS.00010404", "The scheduled task does not exist.")
+		return
+	}
+	details, found := s.data.Details[r.PathValue("record_id")]
+	if !found || (len(details) > 0 && !s.recordBelongs(r.PathValue("task_id"), r.PathValue("record_id"))) {
+		writeError(w, http.StatusNotFound, "WKS.00010405", "The task execution record does not exist.")
+		return
+	}
+	offset, limit, ok := paging(w, r, true, 100)
+	if !ok {
+		return
+	}
+	writeJSON(w, map[string]any{"tasks_records_details": window(details, offset, limit), "total_count": len(details)})
+}
+
+func (s *Server) recordBelongs(taskID, recordID string) bool {
+	for _, rec := range s.data.Records[taskID] {
+		if rec.ID == recordID {
+			return true
+		}
+	}
+	return false
+}
+
+// paging validates offset and limit as the API does: required where the call
+// requires them, integers, offset >= 0, limit in 0..max. The records call
+// defaults to offset 0, limit 10.
+func paging(w http.ResponseWriter, r *http.Request, required bool, max int) (offset, limit int, ok bool) {
+	q := r.URL.Query()
+	offset, limit = 0, 10
+	for _, p := range []struct {
+		name string
+		dst  *int
+		max  int
+	}{{"offset", &offset, -1}, {"limit", &limit, max}} {
+		raw, present := q[p.name]
+		if !present {
+			if required {
+				writeError(w, http.StatusBadRequest, "WKS.00010001", "The request parameter "+p.name+" is missing.")
+				return 0, 0, false
+			}
+			continue
+		}
+		n, err := strconv.Atoi(raw[0])
+		if err != nil || n < 0 || (p.max >= 0 && n > p.max) {
+			msg := fmt.Sprintf("The request parameter %s is invalid: it must be an integer >= 0", p.name)
+			if p.max >= 0 {
+				msg = fmt.Sprintf("The request parameter %s is invalid: it must be an integer from 0 to %d", p.name, p.max)
+			}
+			writeError(w, http.StatusBadRequest, "WKS.00010002", msg+".")
+			return 0, 0, false
+		}
+		*p.dst = n
+	}
+	return offset, limit, true
+}
+
+func window[T any](items []T, offset, limit int) []T {
+	if offset >= len(items) {
+		return []T{}
+	}
+	return items[offset:min(offset+limit, len(items))]
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{
+		"error_code":                    code,
+		"error_msg":                     msg,
+		"error_detail":                  "",
+		"encoded_authorization_message": "",
+	})
+}
+
+// Start serves s in the background on addr and returns its base URL and a
+// function that stops it. An empty addr picks a free loopback port; an
+// address without a host (":8080") binds loopback only, so the fake is never
+// exposed beyond this machine by accident.
+func Start(s http.Handler, addr string) (baseURL string, stop func(), err error) {
+	switch {
+	case addr == "":
+		addr = "127.0.0.1:0"
+	case strings.HasPrefix(addr, ":"):
+		addr = "127.0.0.1" + addr
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	stop = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+	return "http://" + ln.Addr().String(), stop, nil
+}

@@ -1,0 +1,55 @@
+package api
+
+import (
+	"strings"
+	"sync"
+	"time"
+)
+
+// Time layouts seen in the API: the documented "yyyy-MM-dd HH:mm:ss" with a
+// separate time_zone, RFC 3339, a UTC form with milliseconds, and a form
+// with a GMT offset used for next_execution_time.
+var zonedLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.000Z",
+	"2006-01-02 15:04:05 GMT-07:00",
+	"2006-01-02 15:04:05 MST",
+}
+
+const localLayout = "2006-01-02 15:04:05"
+
+// ParseTime parses an API time. zone is the record's IANA time zone, used
+// when the value carries none (UTC if empty or unknown). ok is false when the
+// value matches no known layout; callers then show it as it came.
+func ParseTime(value, zone string) (t time.Time, ok bool) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range zonedLayouts {
+		if t, err := time.Parse(layout, value); err == nil {
+			return t, true
+		}
+	}
+	if t, err := time.ParseInLocation(localLayout, value, location(zone)); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+var locations sync.Map // zone name -> *time.Location
+
+func location(zone string) *time.Location {
+	if zone == "" {
+		return time.UTC
+	}
+	if loc, ok := locations.Load(zone); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	locations.Store(zone, loc)
+	return loc
+}

@@ -1,0 +1,77 @@
+// Package styles holds wksrec's small semantic palette and the lipgloss
+// styles built from it. Colours are adaptive (light and dark backgrounds);
+// nothing here is the only carrier of meaning: statuses are always written
+// out and the selected row has a marker, so NO_COLOR loses no information.
+package styles
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Palette is the semantic colour set.
+var palette = struct {
+	text, faint, accent, ok, warn, err lipgloss.AdaptiveColor
+}{
+	text:   lipgloss.AdaptiveColor{Light: "#1f2328", Dark: "#e6edf3"},
+	faint:  lipgloss.AdaptiveColor{Light: "#6e7781", Dark: "#8b949e"},
+	accent: lipgloss.AdaptiveColor{Light: "#0550ae", Dark: "#58a6ff"},
+	ok:     lipgloss.AdaptiveColor{Light: "#1a7f37", Dark: "#3fb950"},
+	warn:   lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#d29922"},
+	err:    lipgloss.AdaptiveColor{Light: "#cf222e", Dark: "#f85149"},
+}
+
+// Styles is every style the UI uses, built once.
+type Styles struct {
+	Title       lipgloss.Style
+	Faint       lipgloss.Style
+	Accent      lipgloss.Style
+	Label       lipgloss.Style
+	ColumnTitle lipgloss.Style
+	Selected    lipgloss.Style
+	Placeholder lipgloss.Style
+	Error       lipgloss.Style
+	Note        lipgloss.Style
+	Pane        lipgloss.Style
+	PaneFocused lipgloss.Style
+
+	statusOK, statusWarn, statusErr, statusOther lipgloss.Style
+}
+
+// New builds the styles.
+func New() Styles {
+	return Styles{
+		Title:       lipgloss.NewStyle().Bold(true).Foreground(palette.accent),
+		Faint:       lipgloss.NewStyle().Foreground(palette.faint),
+		Accent:      lipgloss.NewStyle().Foreground(palette.accent),
+		Label:       lipgloss.NewStyle().Foreground(palette.faint),
+		ColumnTitle: lipgloss.NewStyle().Bold(true).Underline(true),
+		// Reverse video marks the selection without any colour (NO_COLOR, TERM=dumb).
+		Selected:    lipgloss.NewStyle().Reverse(true).Bold(true),
+		Placeholder: lipgloss.NewStyle().Foreground(palette.faint).Italic(true),
+		Error:       lipgloss.NewStyle().Foreground(palette.err).Bold(true),
+		Note:        lipgloss.NewStyle().Foreground(palette.faint),
+		Pane:        lipgloss.NewStyle().BorderForeground(palette.faint),
+		PaneFocused: lipgloss.NewStyle().BorderForeground(palette.accent),
+
+		statusOK:    lipgloss.NewStyle().Foreground(palette.ok),
+		statusWarn:  lipgloss.NewStyle().Foreground(palette.warn),
+		statusErr:   lipgloss.NewStyle().Foreground(palette.err).Bold(true),
+		statusOther: lipgloss.NewStyle().Foreground(palette.text),
+	}
+}
+
+// Status returns the style for an execution status. The API leaves the set
+// open, so anything unknown gets the neutral style and is shown verbatim.
+func (s Styles) Status(status string) lipgloss.Style {
+	switch strings.ToUpper(status) {
+	case "SUCCESS":
+		return s.statusOK
+	case "FAIL", "FAILED":
+		return s.statusErr
+	case "SKIP", "SKIPPED":
+		return s.statusWarn
+	}
+	return s.statusOther
+}

@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/styles"
+	"github.com/wksrec/wksrec/ui/sanitize"
+)
+
+// detailColumns are the table columns of the details view, in display order.
+var detailColumns = []column[api.Detail]{
+	{title: "DESKTOP", width: 14, maxWidth: 32, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.DesktopName) }},
+	{title: "STATUS", width: 7, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.ExecStatus) },
+		style: func(st styles.Styles, d api.Detail) lipgloss.Style { return st.Status(d.ExecStatus) }},
+	{title: "CODE", width: 12, priority: 1, value: func(d api.Detail) string { return orDash(sanitize.Line(d.ResultCode)) }},
+	{title: "STARTED", width: 19, priority: 2, value: func(d api.Detail) string { return sanitize.Line(d.StartTime) }},
+	{title: "TOOK", width: 7, priority: 3, right: true, value: func(d api.Detail) string { return detailDuration(d) }},
+	{title: "DESKTOP ID", width: 36, priority: 5, value: func(d api.Detail) string { return sanitize.Line(d.DesktopID) }},
+	{title: "FAIL REASON", width: 16, maxWidth: -1, priority: 4, value: func(d api.Detail) string { return sanitize.Line(d.FailReason) }},
+}
+
+func detailID(d api.Detail) string { return d.ID }
+
+// detailDuration is end - start, or "" when either time is missing or does not parse.
+func detailDuration(d api.Detail) string {
+	start, ok1 := api.ParseTime(d.StartTime, d.TimeZone)
+	end, ok2 := api.ParseTime(d.EndTime, d.TimeZone)
+	if !ok1 || !ok2 || end.Before(start) {
+		return ""
+	}
+	return formatDuration(end.Sub(start))
+}
+
+// formatDuration is compact and fixed-precision: 42s, 5m03s, 2h07m.
+func formatDuration(d time.Duration) string {
+	s := int(d.Round(time.Second) / time.Second)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%ds", s)
+	case s < 3600:
+		return fmt.Sprintf("%dm%02ds", s/60, s%60)
+	}
+	return fmt.Sprintf("%dh%02dm", s/3600, s/60%60)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// detailPaneText is every field of one detail, labelled, values wrapped to
+// width with a hanging indent. The fail reason comes early: it is what the
+// user opened the pane for.
+func detailPaneText(d api.Detail, st styles.Styles, width int) string {
+	status := sanitize.Line(d.ExecStatus)
+	fields := []struct{ label, value string }{
+		{"Desktop", sanitize.Line(d.DesktopName)},
+		{"Status", st.Status(d.ExecStatus).Render(orDash(status))},
+		{"Result code", orDash(sanitize.Line(d.ResultCode))},
+		{"Fail reason", orDash(sanitize.Block(d.FailReason))},
+		{"Started", orDash(sanitize.Line(d.StartTime))},
+		{"Ended", orDash(sanitize.Line(d.EndTime))},
+		{"Took", orDash(detailDuration(d))},
+		{"Time zone", orDash(sanitize.Line(d.TimeZone))},
+		{"Desktop ID", orDash(sanitize.Line(d.DesktopID))},
+		{"Script ID", orDash(sanitize.Line(d.ExecScriptID))},
+		{"Detail ID", orDash(sanitize.Line(d.ID))},
+		{"Record ID", orDash(sanitize.Line(d.RecordID))},
+	}
+	return labelled(fields, st, width)
+}
+
+const labelWidth = 12
+
+// labelled lays out label/value pairs; values wrap at word boundaries (or
+// hard where a word is longer than the line, as IDs are on narrow panes).
+func labelled(fields []struct{ label, value string }, st styles.Styles, width int) string {
+	valueWidth := max(width-labelWidth-1, 8)
+	indent := strings.Repeat(" ", labelWidth+1)
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(st.Label.Render(fit(f.label, labelWidth, false)))
+		b.WriteByte(' ')
+		wrapped := ansi.Wrap(f.value, valueWidth, "")
+		b.WriteString(strings.ReplaceAll(wrapped, "\n", "\n"+indent))
+	}
+	return b.String()
+}

@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/viewport"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/wksrec/wksrec/styles"
+)
+
+// detailPane shows every field of the selected row in a scrollable viewport.
+// On wide terminals it stands beside the table (a left border); on narrow
+// ones below it (a top border).
+type detailPane struct {
+	vp            viewport.Model
+	width, height int // outer size, border included
+	side          bool
+	focused       bool
+	shownID       string // the row whose text is shown; scroll resets when it changes
+}
+
+func newDetailPane() detailPane {
+	vp := viewport.New(0, 0)
+	vp.KeyMap = viewport.KeyMap{} // keys come from wksrec's keymap, not viewport's defaults
+	return detailPane{vp: vp}
+}
+
+func (p *detailPane) SetSize(width, height int, side bool) {
+	p.width, p.height, p.side = width, height, side
+	p.vp.Width = p.innerWidth()
+	p.vp.Height = max(height-2, 0) // title line + border
+}
+
+func (p *detailPane) innerWidth() int {
+	if p.side {
+		return max(p.width-2, 0) // border and one space
+	}
+	return p.width
+}
+
+func (p *detailPane) Focus() { p.focused = true }
+func (p *detailPane) Blur()  { p.focused = false }
+
+// SetContent shows text for row id; a new row starts at the top.
+func (p *detailPane) SetContent(id, text string) {
+	if id != p.shownID {
+		p.vp.SetYOffset(0)
+		p.shownID = id
+	}
+	p.vp.SetContent(text)
+}
+
+func (p detailPane) View(st styles.Styles) string {
+	if p.width <= 0 || p.height <= 0 {
+		return ""
+	}
+	title := "Details"
+	if p.focused {
+		title = "▸ Details · ↑↓ scroll · esc back"
+	}
+	if total := p.vp.TotalLineCount(); total > p.vp.Height && p.vp.Height > 0 {
+		first := p.vp.YOffset + 1
+		title += fmt.Sprintf(" · lines %d–%d of %d", first, min(p.vp.YOffset+p.vp.Height, total), total)
+	}
+	titleStyle := st.Faint
+	if p.focused {
+		titleStyle = st.Accent.Bold(true)
+	}
+	body := titleStyle.Render(fit(title, p.innerWidth(), false)) + "\n" + p.vp.View()
+	border := st.Pane
+	if p.focused {
+		border = st.PaneFocused
+	}
+	if p.side {
+		// Left border plus one space; the height is fixed so the pane fills the body.
+		return border.Border(lipgloss.NormalBorder(), false, false, false, true).
+			PaddingLeft(1).Height(p.height).MaxHeight(p.height).Render(body)
+	}
+	return border.Border(lipgloss.NormalBorder(), true, false, false, false).
+		Width(p.width).Height(p.height - 1).MaxHeight(p.height).Render(body)
+}
+
+// paneHeightBelow is how tall the pane is under the table for a body of h lines.
+func paneHeightBelow(h int) int {
+	if h < 10 {
+		return 0 // too small to show both: the table wins
+	}
+	return clamp(h*2/5, 5, 14)
+}

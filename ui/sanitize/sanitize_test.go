@@ -1,0 +1,68 @@
+package sanitize
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestLine(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain ascii unchanged", "wks-dev-0042", "wks-dev-0042"},
+		{"cjk unchanged", "研发-桌面-017", "研发-桌面-017"},
+		{"osc title", "evil\x1b]0;PWNED\x07desk", "evil␛]0;PWNED␇desk"},
+		{"osc 52 clipboard", "a\x1b]52;c;cm0gLXJm\x1b\\b", "a␛]52;c;cm0gLXJm␛\\b"},
+		{"csi clear screen", "x\x1b[2J\x1b[Hy", "x␛[2J␛[Hy"},
+		{"8-bit csi", "x\u009b2Jy", "x\uFFFD2Jy"},
+		{"8-bit osc", "x\u009d0;t\u009cy", "x\uFFFD0;t\uFFFDy"},
+		{"bidi override", "invoice\u202egpj.exe", "invoice\uFFFDgpj.exe"},
+		{"isolates", "a\u2066b\u2069c", "a\uFFFDb\uFFFDc"},
+		{"newline and tab", "a\nb\tc\r\nd", "a b c  d"},
+		{"line separator", "a\u2028b", "a\uFFFDb"},
+		{"del", "a\x7fb", "a␡b"},
+		{"nul", "a\x00b", "a␀b"},
+		{"invalid utf8", "a\xffb", "a\uFFFDb"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Line(tc.in); got != tc.want {
+				t.Errorf("Line(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBlockKeepsNewlines(t *testing.T) {
+	got := Block("line one\r\nline two\rline three\n\x1b[31mred")
+	want := "line one\nline two\nline three\n␛[31mred"
+	if got != want {
+		t.Errorf("Block = %q, want %q", got, want)
+	}
+}
+
+// The property that matters: whatever comes in, nothing that a terminal
+// would interpret goes out, and the visible width is what ansi measures.
+func TestNoControlSurvives(t *testing.T) {
+	hostile := []string{
+		"\x1b]0;PWNED\x07", "\x1b]52;c;Zm9v\x07", "\x1b[2J", "\x1bP+q\x1b\\", "\x1b_apc\x1b\\",
+		"\u009b31m", "\u009d8;;http://x\u009c", "\u202e\u2066", "\x00\x01\x1f\x7f", "\xc3\x28",
+		strings.Repeat("\x1b[", 100),
+	}
+	for _, in := range hostile {
+		for _, out := range []string{Line(in), Block(in)} {
+			if !utf8.ValidString(out) {
+				t.Errorf("%q: output %q is not valid UTF-8", in, out)
+			}
+			for _, r := range out {
+				if (r < 0x20 && r != '\n') || (r >= 0x7f && r <= 0x9f) || isBidiControl(r) {
+					t.Errorf("%q: output %q keeps control %U", in, out, r)
+				}
+			}
+			if ansi.Strip(out) != out {
+				t.Errorf("%q: output %q still holds an escape sequence", in, out)
+			}
+		}
+	}
+}

@@ -1,0 +1,175 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wksrec/wksrec/styles"
+)
+
+// column describes one table column over rows of type T.
+//
+// wksrec draws its own table rather than using bubbles/table: that one
+// truncates by rune width through escape codes and lets a coloured cell's
+// reset cancel the selection highlight (bubbles #502, #729), and it has no
+// notion of rows that are not loaded yet.
+type column[T any] struct {
+	title    string
+	width    int                                   // minimum width in cells
+	maxWidth int                                   // grows up to this when there is room; 0 = fixed, -1 = unbounded
+	priority int                                   // lower stays longer as the terminal narrows
+	right    bool                                  // right-aligned (numbers, durations)
+	value    func(T) string                        // sanitised cell text
+	style    func(styles.Styles, T) lipgloss.Style // optional per-cell style
+}
+
+const (
+	markerWidth = 2 // "▶ " before the selected row, "  " before others
+	gap         = 1
+)
+
+// layoutColumns picks the columns that fit in width and their widths: by
+// priority while the minimum widths fit, then spare cells go to the growable
+// columns in priority order. It returns one width per column; 0 means hidden.
+func layoutColumns[T any](cols []column[T], width int) []int {
+	widths := make([]int, len(cols))
+	avail := width - markerWidth
+	order := byPriority(cols)
+	used := 0
+	for _, i := range order {
+		need := cols[i].width
+		if used > 0 {
+			need += gap
+		}
+		if used+need > avail {
+			continue
+		}
+		widths[i] = cols[i].width
+		used += need
+	}
+	spare := avail - used
+	for _, i := range order {
+		if widths[i] == 0 || cols[i].maxWidth == 0 || spare <= 0 {
+			continue
+		}
+		grow := spare
+		if cols[i].maxWidth > 0 {
+			grow = min(spare, cols[i].maxWidth-widths[i])
+		}
+		widths[i] += grow
+		spare -= grow
+	}
+	return widths
+}
+
+func byPriority[T any](cols []column[T]) []int {
+	order := make([]int, len(cols))
+	for i := range order {
+		order[i] = i
+	}
+	for i := 1; i < len(order); i++ { // insertion sort: stable, a handful of columns
+		for j := i; j > 0 && cols[order[j]].priority < cols[order[j-1]].priority; j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
+	return order
+}
+
+// fit truncates s to w display cells (with an ellipsis) and pads it to
+// exactly w. Widths are display widths: a CJK character takes two cells.
+func fit(s string, w int, right bool) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	pad := strings.Repeat(" ", w-sw)
+	if right {
+		return pad + s
+	}
+	return s + pad
+}
+
+// renderTable draws the column titles and the visible rows of l in width
+// cells and height lines (titles included).
+func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styles.Styles, spin string, width, height int) string {
+	lines := make([]string, 0, height)
+	lines = append(lines, renderTitles(cols, widths, st, width))
+	for pos := l.top; pos < l.top+height-1 && pos < l.total; pos++ {
+		lines = append(lines, renderRow(l, pos, cols, widths, st, spin, width))
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func renderTitles[T any](cols []column[T], widths []int, st styles.Styles, width int) string {
+	var b strings.Builder
+	b.WriteString(strings.Repeat(" ", markerWidth))
+	first := true
+	for i, c := range cols {
+		if widths[i] == 0 {
+			continue
+		}
+		if !first {
+			b.WriteByte(' ')
+		}
+		first = false
+		b.WriteString(st.ColumnTitle.Render(fit(c.title, widths[i], c.right)))
+	}
+	return b.String()
+}
+
+func renderRow[T any](l *pagedList[T], pos int, cols []column[T], widths []int, st styles.Styles, spin string, width int) string {
+	selected := pos == l.cursor
+	marker := "  "
+	if selected {
+		marker = "▶ "
+	}
+	var text string
+	switch l.state(pos) {
+	case rowLoaded:
+		text = renderCells(l.rows[pos], cols, widths, st, selected)
+	case rowFailed:
+		text = fit("✗ not loaded – press r to retry", width-markerWidth, false)
+		if !selected {
+			text = st.Error.Render(text)
+		}
+	default:
+		text = fit(spin+" loading…", width-markerWidth, false)
+		if !selected {
+			text = st.Placeholder.Render(text)
+		}
+	}
+	if selected {
+		// One style over plain text: no inner reset can cut the highlight short.
+		return st.Selected.Render(marker + fit(text, width-markerWidth, false))
+	}
+	return marker + text
+}
+
+func renderCells[T any](row T, cols []column[T], widths []int, st styles.Styles, plain bool) string {
+	var b strings.Builder
+	first := true
+	for i, c := range cols {
+		if widths[i] == 0 {
+			continue
+		}
+		if !first {
+			b.WriteByte(' ')
+		}
+		first = false
+		cell := fit(c.value(row), widths[i], c.right)
+		if c.style != nil && !plain {
+			cell = c.style(st, row).Render(cell)
+		}
+		b.WriteString(cell)
+	}
+	return b.String()
+}
