@@ -14,7 +14,7 @@ func TestParseTime(t *testing.T) {
 		ok          bool
 	}{
 		{"2022-12-31 09:00:00", "Asia/Shanghai", want, true},
-		{"2022-12-31 01:00:00", "", want, true},        // no zone: UTC
+		{"2022-12-31 01:00:00", "", want, true},          // no zone: UTC
 		{"2022-12-31 01:00:00", "Not/AZone", want, true}, // unknown zone: UTC
 		{"2022-12-31T09:00:00+08:00", "", want, true},
 		{"2022-12-31T01:00:00.000Z", "", want, true},

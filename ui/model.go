@@ -218,7 +218,16 @@ func (m *Model) syncPane() {
 		m.pane.SetContent(d.ID, detailPaneText(d, m.st, m.pane.vp.Width))
 		return
 	}
-	m.pane.SetContent("", m.st.Placeholder.Render("nothing selected yet"))
+	text := "loading…"
+	switch m.list.state(m.list.cursor) {
+	case rowFailed:
+		text = "not loaded – press r to retry"
+	case rowPending:
+		if m.list.total == 0 {
+			text = "nothing to show"
+		}
+	}
+	m.pane.SetContent("", m.st.Placeholder.Render(text))
 }
 
 func lineCount(s string) int {

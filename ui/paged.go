@@ -185,8 +185,8 @@ func (l *pagedList[T]) setTotal(total int) {
 		return
 	}
 	l.total = total
-	if total <= cap(l.rows) {
-		clear(l.rows[total:len(l.rows)])
+	if total <= len(l.rows) {
+		clear(l.rows[total:]) // drop references to rows that are gone
 		l.rows = l.rows[:total]
 	} else {
 		l.rows = append(l.rows, make([]T, total-len(l.rows))...)

@@ -1,0 +1,202 @@
+package fake
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+func get(t *testing.T, s *Server, path string, auth bool) (*httptest.ResponseRecorder, map[string]any) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	if auth {
+		req.Header.Set("X-Auth-Token", "anything")
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	var body map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil && rec.Header().Get("Content-Type") != "text/html" {
+		t.Fatalf("%s: body %q is not JSON: %v", path, rec.Body.String(), err)
+	}
+	return rec, body
+}
+
+func TestParameterRules(t *testing.T) {
+	s := New(Options{Seed: 1})
+	task := s.Data().Tasks[0].ID
+	rec := s.Data().Records[task][0].ID
+	details := "/v2/p/scheduled-tasks/" + task + "/records/" + rec
+	tests := []struct {
+		path   string
+		status int
+		code   string
+		items  int // -1: not checked
+	}{
+		{details + "?offset=0&limit=100", 200, "", 100},
+		{details + "?offset=2500&limit=100", 200, "", BigRecordDetails - 2500},
+		{details + "?offset=9999&limit=100", 200, "", 0},
+		{details + "?offset=0&limit=0", 200, "", 0},
+		{details + "?limit=10", 400, "WKS.00010001", -1}, // offset required
+		{details + "?offset=0", 400, "WKS.00010001", -1}, // limit required
+		{details + "?offset=0&limit=101", 400, "WKS.00010002", -1},
+		{details + "?offset=-1&limit=10", 400, "WKS.00010002", -1},
+		{details + "?offset=x&limit=10", 400, "WKS.00010002", -1},
+		{"/v2/p/scheduled-tasks?offset=0&limit=51", 400, "WKS.00010002", -1},
+		{"/v2/p/scheduled-tasks", 400, "WKS.00010001", -1},
+		{"/v2/p/scheduled-tasks?offset=0&limit=50", 200, "", len(s.Data().Tasks)},
+		{"/v2/p/scheduled-tasks/" + task + "/records", 200, "", min(10, len(s.Data().Records[task]))}, // default limit 10
+		{"/v2/p/scheduled-tasks/nope/records", 404, "WKS.00010404", -1},
+		{"/v2/p/scheduled-tasks/" + task + "/records/nope?offset=0&limit=1", 404, "WKS.00010405", -1},
+		{"/v2/p/unknown", 404, "APIG.0101", -1},
+	}
+	for _, tc := range tests {
+		rr, body := get(t, s, tc.path, true)
+		if rr.Code != tc.status {
+			t.Errorf("%s: status %d, want %d (%s)", tc.path, rr.Code, tc.status, rr.Body)
+			continue
+		}
+		if tc.code != "" && body["error_code"] != tc.code {
+			t.Errorf("%s: error_code %v, want %s", tc.path, body["error_code"], tc.code)
+		}
+		if tc.status != 200 {
+			if _, ok := body["error_msg"].(string); !ok {
+				t.Errorf("%s: no error_msg in %v", tc.path, body)
+			}
+			continue
+		}
+		if tc.items >= 0 {
+			n := -1
+			for _, k := range []string{"tasks_records_details", "scheduled_tasks", "tasks_records"} {
+				if v, ok := body[k].([]any); ok {
+					n = len(v)
+				}
+			}
+			if n != tc.items {
+				t.Errorf("%s: %d items, want %d", tc.path, n, tc.items)
+			}
+		}
+		if rr.Header().Get("X-Request-Id") == "" {
+			t.Errorf("%s: no X-Request-Id", tc.path)
+		}
+	}
+}
+
+func TestUnauthenticatedIsRefused(t *testing.T) {
+	s := New(Options{Seed: 1})
+	rr, body := get(t, s, "/v2/p/scheduled-tasks?offset=0&limit=1", false)
+	if rr.Code != 401 || body["error_code"] != "APIG.0301" {
+		t.Fatalf("got %d %v", rr.Code, body)
+	}
+}
+
+func TestDetailFieldNames(t *testing.T) {
+	s := New(Options{Seed: 1})
+	task := s.Data().Tasks[0].ID
+	rec := s.Data().Records[task][0].ID
+	_, body := get(t, s, "/v2/p/scheduled-tasks/"+task+"/records/"+rec+"?offset=0&limit=1", true)
+	item := body["tasks_records_details"].([]any)[0].(map[string]any)
+	var keys []string
+	for k, v := range item {
+		if _, ok := v.(string); !ok {
+			t.Errorf("field %s is %T, the API documents strings", k, v)
+		}
+		keys = append(keys, k)
+	}
+	want := []string{"desktop_id", "desktop_name", "end_time", "exec_script_id", "exec_status", "fail_reason",
+		"id", "record_id", "result_code", "start_time", "time_zone"}
+	if len(keys) != len(want) {
+		t.Errorf("fields %v, want %v", keys, want)
+	}
+	for _, k := range want {
+		if _, ok := item[k]; !ok {
+			t.Errorf("field %s missing", k)
+		}
+	}
+	if _, ok := body["total_count"].(float64); !ok {
+		t.Error("total_count missing")
+	}
+}
+
+func TestFaults(t *testing.T) {
+	s := New(Options{Seed: 1, Faults: []Fault{
+		{PathContains: "/records/", Offset: 100, Status: 503, Code: "APIG.1009", Message: "busy", Times: 1},
+		{Offset: -1, PathContains: "scheduled-tasks?", Status: 500}, // never matches: the query is not in the path
+	}})
+	task := s.Data().Tasks[0].ID
+	rec := s.Data().Records[task][0].ID
+	base := "/v2/p/scheduled-tasks/" + task + "/records/" + rec
+	if rr, _ := get(t, s, base+"?offset=0&limit=100", true); rr.Code != 200 {
+		t.Errorf("offset 0: %d, want 200", rr.Code)
+	}
+	if rr, body := get(t, s, base+"?offset=100&limit=100", true); rr.Code != 503 || body["error_code"] != "APIG.1009" {
+		t.Errorf("offset 100 first time: %d %v, want 503", rr.Code, body)
+	}
+	if rr, _ := get(t, s, base+"?offset=100&limit=100", true); rr.Code != 200 {
+		t.Errorf("offset 100 second time: %d, want 200 (Times: 1)", rr.Code)
+	}
+	s.SetFaults(Fault{Offset: -1, Status: 502, RawBody: "<html>bad gateway</html>"})
+	if rr, _ := get(t, s, base+"?offset=0&limit=100", true); rr.Code != 502 || !strings.Contains(rr.Body.String(), "bad gateway") {
+		t.Errorf("raw body fault: %d %q", rr.Code, rr.Body)
+	}
+	if n := len(s.Requests()); n != 4 {
+		t.Errorf("%d requests logged, want 4", n)
+	}
+}
+
+func TestDatasetIsDeterministicAndRealistic(t *testing.T) {
+	a, b := NewDataset(42), NewDataset(42)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("same seed, different data")
+	}
+	if reflect.DeepEqual(a.Tasks, NewDataset(43).Tasks) {
+		t.Error("different seeds, same tasks")
+	}
+	statuses := map[string]int{}
+	cjk, longReason := false, false
+	for _, task := range a.Tasks {
+		recs := a.Records[task.ID]
+		if len(recs) == 0 {
+			t.Fatalf("task %s has no records", task.ID)
+		}
+		for i, rec := range recs {
+			if i > 0 && rec.StartTime > recs[i-1].StartTime {
+				t.Errorf("records of %s not newest first", task.ID)
+			}
+			var ok, failed, skip int
+			for _, d := range a.Details[rec.ID] {
+				statuses[d.ExecStatus]++
+				switch d.ExecStatus {
+				case "SUCCESS":
+					ok++
+				case "FAIL":
+					failed++
+				case "SKIP":
+					skip++
+				}
+				for _, r := range d.DesktopName {
+					cjk = cjk || unicode.Is(unicode.Han, r)
+				}
+				longReason = longReason || (len(d.FailReason) > 150 && strings.Count(d.FailReason, ". ") >= 1)
+			}
+			if ok != rec.SuccessNum || failed != rec.FailedNum || skip != rec.SkipNum {
+				t.Errorf("record %s counts %d/%d/%d, details say %d/%d/%d", rec.ID,
+					rec.SuccessNum, rec.FailedNum, rec.SkipNum, ok, failed, skip)
+			}
+		}
+	}
+	for _, st := range []string{"SUCCESS", "FAIL", "SKIP", "RUNNING"} {
+		if statuses[st] == 0 {
+			t.Errorf("no %s details", st)
+		}
+	}
+	if !cjk || !longReason {
+		t.Errorf("cjk names %v, long multi-sentence reasons %v", cjk, longReason)
+	}
+	if n := len(a.Details[a.Records[a.Tasks[0].ID][0].ID]); n != BigRecordDetails {
+		t.Errorf("showcase record has %d details", n)
+	}
+}

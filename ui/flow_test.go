@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/api/fake"
+)
+
+// One end-to-end flow through a real Bubble Tea program, the real client and
+// the fake API over loopback HTTP: open, jump to the end, open the pane, quit.
+func TestFlowAgainstFakeAPI(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 7, Latency: 20 * time.Millisecond})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	auth, _ := api.NewTokenAuth("flow-token")
+	client, err := api.New(api.Config{Endpoint: url, ProjectID: "proj-flow", Auth: auth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := srv.Data()
+	task := data.Tasks[0].ID
+	rec := data.Records[task][0].ID
+	details := data.Details[rec]
+
+	m := New(Config{Source: client, ProjectID: "proj-flow", TaskID: task, RecordID: rec, PageSize: 100})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	waitFor(t, tm, "2,537 details", details[0].DesktopName)
+
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnd})
+	waitFor(t, tm, "row 2,537 of 2,537", details[2536].DesktopName)
+
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "▸ Details")
+
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if d, ok := final.list.selected(); !ok || d.ID != details[2536].ID {
+		t.Errorf("selected %q, want the last detail", d.ID)
+	}
+
+	var offsets []string
+	for _, r := range srv.Requests() {
+		offsets = append(offsets, r.Offset)
+	}
+	if !reflect.DeepEqual(offsets, []string{"0", "2500"}) {
+		t.Errorf("requests at offsets %v, want [0 2500]: no pages in between", offsets)
+	}
+}
+
+// waitFor waits until the output written since the last wait holds every
+// text (the renderer writes only what changed, so they are asked for together).
+func waitFor(t *testing.T, tm *teatest.TestModel, texts ...string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, s := range texts {
+			if !bytes.Contains(b, []byte(s)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}

@@ -1,0 +1,344 @@
+package ui
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wksrec/wksrec/api"
+)
+
+func TestFirstScreenCostsOneRequest(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {300, 100}} {
+		src := &stubSource{details: demoDetails()}
+		m := start(t, newTestModel(src, 100), size[0], size[1])
+		if got := src.requested(); !reflect.DeepEqual(got, []int{0}) {
+			t.Errorf("%dx%d: requests at offsets %v, want [0]", size[0], size[1], got)
+		}
+		if m.list.total != len(src.details) || m.list.loadedRows() != 100 {
+			t.Errorf("%dx%d: total %d loaded %d", size[0], size[1], m.list.total, m.list.loadedRows())
+		}
+	}
+}
+
+func TestJumpToEndFetchesOnlyTheLastPage(t *testing.T) {
+	src := &stubSource{details: demoDetails()} // 2,537 rows: the last page starts at 2,500
+	m := start(t, newTestModel(src, 100), 80, 24)
+	m = send(t, m, press("G"))
+	if got := src.requested(); !reflect.DeepEqual(got, []int{0, 2500}) {
+		t.Fatalf("requests at offsets %v, want [0 2500]", got)
+	}
+	if m.list.cursor != 2536 {
+		t.Errorf("cursor %d, want 2536", m.list.cursor)
+	}
+	if d, ok := m.list.selected(); !ok || d.ID != src.details[2536].ID {
+		t.Errorf("selected %+v, %v; want the last record", d, ok)
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "row 2,537 of 2,537") {
+		t.Errorf("header does not show the last row:\n%s", m.View())
+	}
+	// Scrolling back up from the end prefetches the page before.
+	m = send(t, m, press("k"))
+	if got := src.requested(); !reflect.DeepEqual(got, []int{0, 2500, 2400}) {
+		t.Errorf("after k: requests %v, want [0 2500 2400]", got)
+	}
+	m = send(t, m, press("g"))
+	if m.list.cursor != 0 || m.list.top != 0 {
+		t.Errorf("g: cursor %d top %d", m.list.cursor, m.list.top)
+	}
+}
+
+func TestPrefetchBeforeTheEdge(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 100), 80, 24)
+	// Walk down one row at a time; the next page must be asked for while
+	// the cursor is still at least a screen away from it.
+	for i := 0; i < 60; i++ {
+		m = send(t, m, press("j"))
+		if len(src.requested()) > 1 {
+			break
+		}
+	}
+	if got := src.requested(); !reflect.DeepEqual(got, []int{0, 100}) {
+		t.Fatalf("requests %v, want [0 100]", got)
+	}
+	if distance := 100 - m.list.cursor; distance < m.list.height {
+		t.Errorf("prefetch came %d rows before the edge, less than a screen (%d)", distance, m.list.height)
+	}
+	// Paging down through three pages never shows a row that is not loaded.
+	for i := 0; i < 25; i++ {
+		m = send(t, m, press("pgdown"))
+		for pos := m.list.top; pos < m.list.top+m.list.height; pos++ {
+			if m.list.state(pos) != rowLoaded {
+				t.Fatalf("row %d shown as %v after %d page-downs", pos, m.list.state(pos), i+1)
+			}
+		}
+	}
+}
+
+func TestPrefetchWithHeldAnswers(t *testing.T) {
+	// With answers not yet back, rows in view show placeholders, and each
+	// page is asked for once however many keys are pressed.
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 10), 80, 24) // small pages: the screen spans two
+	var held []tea.Msg
+	for i := 0; i < 5; i++ {
+		var msgs []tea.Msg
+		m, msgs = sendHeld(t, m, press("pgdown"))
+		held = append(held, msgs...)
+	}
+	seen := map[int]int{}
+	for _, off := range src.requested() {
+		seen[off]++
+		if seen[off] > 1 {
+			t.Errorf("offset %d requested twice", off)
+		}
+	}
+	if m.list.state(m.list.cursor) != rowLoading || !strings.Contains(m.View(), "loading…") {
+		t.Errorf("cursor row state %v; view:\n%s", m.list.state(m.list.cursor), m.View())
+	}
+	for _, msg := range held {
+		m = send(t, m, msg)
+	}
+	if m.list.state(m.list.cursor) != rowLoaded || m.list.loading() {
+		t.Errorf("after answers: state %v loading %v", m.list.state(m.list.cursor), m.list.loading())
+	}
+}
+
+func TestStaleResultDroppedAfterRefresh(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := newTestModel(src, 100)
+	old := collect(m.Init())
+	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if len(old) != 1 {
+		t.Fatalf("init produced %d messages", len(old))
+	}
+	// The user refreshes before the first answer is back.
+	m, fresh := sendHeld(t, m, press("r"))
+	if len(fresh) != 1 {
+		t.Fatalf("refresh produced %d messages", len(fresh))
+	}
+	// Make the stale answer distinguishable, then deliver it first.
+	stale := old[0].(pageMsg[api.Detail])
+	stale.result.Items = []api.Detail{{ID: "stale"}}
+	stale.result.Total = 1
+	m = send(t, m, stale)
+	if m.list.total != -1 || m.list.loadedRows() != 0 {
+		t.Fatalf("stale answer was stored: total %d loaded %d", m.list.total, m.list.loadedRows())
+	}
+	m = send(t, m, fresh[0])
+	if d, _ := m.list.row(0); d.ID != src.details[0].ID || m.list.total != len(src.details) {
+		t.Errorf("fresh answer not stored: row 0 %q total %d", d.ID, m.list.total)
+	}
+}
+
+func TestRefreshKeepsRowsAndCursorRecord(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 100), 80, 24)
+	for i := 0; i < 5; i++ {
+		m = send(t, m, press("j"))
+	}
+	want := src.details[5].ID
+	// Two new rows appear at the top of the record before the refresh.
+	src.mu.Lock()
+	src.details = append([]api.Detail{{ID: "new-1"}, {ID: "new-2"}}, src.details...)
+	src.mu.Unlock()
+
+	m, held := sendHeld(t, m, press("r"))
+	if d, ok := m.list.selected(); !ok || d.ID != want {
+		t.Errorf("during refresh the old row should stay shown, got %q %v", d.ID, ok)
+	}
+	for _, msg := range held {
+		m = send(t, m, msg)
+	}
+	if d, _ := m.list.selected(); d.ID != want || m.list.cursor != 7 {
+		t.Errorf("after refresh cursor %d on %q, want 7 on %q", m.list.cursor, d.ID, want)
+	}
+}
+
+func TestPageErrorShowsAndRetries(t *testing.T) {
+	apiErr := &api.APIError{Status: 503, Code: "APIG.1009", Message: "service busy", RequestID: "req-42"}
+	src := &stubSource{details: demoDetails(), errs: map[int]error{100: apiErr}}
+	m := start(t, newTestModel(src, 100), 80, 24)
+	for m.list.cursor < 105 {
+		m = send(t, m, press("pgdown"))
+	}
+	view := ansi.Strip(m.View())
+	for _, want := range []string{"HTTP 503 APIG.1009 (request id req-42): service busy", "r to retry", "✗ not loaded"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	// Moving on does not hammer the failing page: only r asks again.
+	n := len(src.requested())
+	m = send(t, m, press("j"))
+	if len(src.requested()) != n {
+		t.Errorf("failed page requested again without r: %v", src.requested())
+	}
+	m = send(t, m, press("r"))
+	if m.list.lastErr != nil || m.list.state(m.list.cursor) != rowLoaded {
+		t.Errorf("after r: err %v state %v", m.list.lastErr, m.list.state(m.list.cursor))
+	}
+	if strings.Contains(ansi.Strip(m.View()), "APIG.1009") {
+		t.Error("error line still shown after a successful retry")
+	}
+}
+
+func TestFirstPageErrorAndTransportError(t *testing.T) {
+	src := &stubSource{details: demoDetails(), errs: map[int]error{0: errors.New("cannot reach 127.0.0.1:1: connection refused")}}
+	m := start(t, newTestModel(src, 100), 80, 24)
+	view := ansi.Strip(m.View())
+	if !strings.Contains(view, "could not load this record") || !strings.Contains(view, "connection refused") {
+		t.Errorf("view:\n%s", view)
+	}
+	m = send(t, m, press("r"))
+	if m.list.total != len(src.details) {
+		t.Errorf("retry did not load: total %d", m.list.total)
+	}
+}
+
+func TestShortPageShrinksTotal(t *testing.T) {
+	// total_count says 2,537 but the record has only 250 rows now: the
+	// listing ends at the first short page, whatever total_count says.
+	src := &stubSource{details: demoDetails()[:250], total: func(int) int { return 2537 }}
+	m := start(t, newTestModel(src, 100), 80, 24)
+	m = send(t, m, press("G")) // the page at 2,500 is empty: walk back to the real end
+	if m.list.total != 250 || m.list.cursor != 249 {
+		t.Fatalf("total %d cursor %d, want 250 and 249", m.list.total, m.list.cursor)
+	}
+	if d, ok := m.list.selected(); !ok || d.ID != src.details[249].ID {
+		t.Errorf("selected %q %v, want the last real row", d.ID, ok)
+	}
+	if n := len(src.requested()); n > 27 {
+		t.Errorf("%d requests to find the end: each page at most once", n)
+	}
+}
+
+func TestEmptyRecord(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{}, 100), 80, 24)
+	m = send(t, m, press("G"))
+	m = send(t, m, press("j"))
+	if !strings.Contains(m.View(), "This record has no execution details.") {
+		t.Errorf("view:\n%s", m.View())
+	}
+}
+
+func TestResizeLayout(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 100), 80, 24)
+	if m.pane.side || m.pane.height == 0 || m.tableW != 80 {
+		t.Errorf("80x24: pane side=%v h=%d tableW=%d; want below", m.pane.side, m.pane.height, m.tableW)
+	}
+	narrowRows := m.list.height
+	m = send(t, m, tea.WindowSizeMsg{Width: 160, Height: 48})
+	if !m.pane.side || m.tableW+m.pane.width != 160 || m.tableH != m.pane.height {
+		t.Errorf("160x48: pane side=%v w=%d tableW=%d", m.pane.side, m.pane.width, m.tableW)
+	}
+	if m.list.height <= narrowRows {
+		t.Errorf("table rows %d at 160x48, %d at 80x24", m.list.height, narrowRows)
+	}
+	// Every line fits, at every size, including after moving to the end.
+	m = send(t, m, press("G"))
+	for _, size := range [][2]int{{100, 30}, {99, 30}, {40, 10}, {20, 5}, {1, 1}, {300, 100}} {
+		m = send(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		lines := strings.Split(m.View(), "\n")
+		if len(lines) > size[1] {
+			t.Errorf("%dx%d: %d lines", size[0], size[1], len(lines))
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w > size[0] {
+				t.Errorf("%dx%d: line %d is %d wide", size[0], size[1], i, w)
+			}
+		}
+		if m.list.cursor < m.list.top || m.list.cursor >= m.list.top+m.list.height {
+			t.Errorf("%dx%d: cursor %d out of view [%d,+%d)", size[0], size[1], m.list.cursor, m.list.top, m.list.height)
+		}
+	}
+}
+
+func TestFocusPaneAndBack(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 100), 80, 24)
+	m = send(t, m, press("enter"))
+	if m.focus != focusPane {
+		t.Fatal("enter did not focus the pane")
+	}
+	m = send(t, m, press("j")) // scrolls the pane, not the table
+	if m.list.cursor != 0 || m.pane.vp.YOffset != 1 {
+		t.Errorf("j in pane: cursor %d, pane offset %d", m.list.cursor, m.pane.vp.YOffset)
+	}
+	if !strings.Contains(m.View(), "▸ Details") {
+		t.Error("focused pane not marked in text")
+	}
+	m = send(t, m, press("esc"))
+	m = send(t, m, press("j"))
+	if m.focus != focusTable || m.list.cursor != 1 || m.pane.vp.YOffset != 0 {
+		t.Errorf("after esc, j: focus %v cursor %d pane offset %d", m.focus, m.list.cursor, m.pane.vp.YOffset)
+	}
+	m = send(t, m, press("tab"))
+	if m.focus != focusPane {
+		t.Error("tab did not focus the pane")
+	}
+}
+
+func TestHelpToggleAndQuit(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 80, 24)
+	short := m.list.height
+	m = send(t, m, press("?"))
+	if !m.help.ShowAll || m.list.height >= short || !strings.Contains(m.View(), "page down") {
+		t.Errorf("? did not open the full help (rows %d, were %d)", m.list.height, short)
+	}
+	for _, k := range []string{"q", "ctrl+c"} {
+		_, cmd := m.Update(press(k))
+		if cmd == nil || !reflect.DeepEqual(cmd(), tea.Quit()) {
+			t.Errorf("%s does not quit", k)
+		}
+	}
+}
+
+func TestHostileNamesRenderHarmless(t *testing.T) {
+	details := []api.Detail{
+		{ID: "1", DesktopName: "evil\x1b]0;PWNED\x07desk", ExecStatus: "FAIL", FailReason: "x\x1b[2Jy\u202e"},
+		{ID: "2", DesktopName: "研发-桌面-017", ExecStatus: "SUCCESS\x1b]52;c;Zm9v\x07"},
+	}
+	m := start(t, newTestModel(&stubSource{details: details}, 100), 120, 30)
+	view := m.View()
+	// The only escape sequences left are lipgloss's own SGR styling.
+	for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J", "\u202e"} {
+		if strings.Contains(view, bad) {
+			t.Errorf("view contains %q", bad)
+		}
+	}
+	if !strings.Contains(view, "evil␛]0;PWNED␇desk") {
+		t.Error("hostile name not shown as visible text")
+	}
+}
+
+func TestCJKColumnsStayAligned(t *testing.T) {
+	details := []api.Detail{
+		{ID: "1", DesktopName: "研发-桌面-017", ExecStatus: "FAIL"},
+		{ID: "2", DesktopName: "wks-dev-0042", ExecStatus: "SUCCESS"},
+		{ID: "3", DesktopName: strings.Repeat("財", 40), ExecStatus: "SKIP"},
+	}
+	m := start(t, newTestModel(&stubSource{details: details}, 100), 80, 24)
+	lines := strings.Split(ansi.Strip(m.View()), "\n")
+	col := -1
+	for _, l := range lines[3:6] { // the three data rows
+		i := strings.Index(l, "FAIL")
+		if i < 0 {
+			i = strings.Index(l, "SUCCESS")
+		}
+		if i < 0 {
+			i = strings.Index(l, "SKIP")
+		}
+		w := ansi.StringWidth(l[:i])
+		if col >= 0 && w != col {
+			t.Errorf("status starts at cell %d in %q, %d above", w, l, col)
+		}
+		col = w
+	}
+}

@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/wksrec/wksrec/api"
+)
+
+// Goldens of whole screens with the colour profile forced to ASCII (see
+// helpers_test.go): text, layout and the SGR attributes that survive
+// NO_COLOR (bold, underline, reverse). Regenerate with: go test ./ui -update
+func TestViewGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		w, h int
+		keys []string
+		errs map[int]error
+	}{
+		{name: "80x24", w: 80, h: 24},
+		{name: "120x40", w: 120, h: 40},
+		// The showcase record's first hostile desktop name, selected.
+		{name: "80x24_hostile_name", w: 80, h: 24, keys: repeat("j", 97)},
+		{name: "120x40_last_row_pane_focused", w: 120, h: 40, keys: []string{"G", "k", "k", "enter", "j"}},
+		{name: "80x24_page_error", w: 80, h: 24, keys: []string{"G"},
+			errs: map[int]error{2500: &api.APIError{Status: 429, Code: "APIG.0308", Message: "policy user over ratelimit,limit:20,time:1 second", RequestID: "5f1c0e7a9b"}}},
+		{name: "100x30_full_help", w: 100, h: 30, keys: []string{"?"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := start(t, newTestModel(&stubSource{details: demoDetails(), errs: tc.errs}, 100), tc.w, tc.h)
+			for _, k := range tc.keys {
+				m = send(t, m, press(k))
+			}
+			golden.RequireEqual(t, []byte(m.View()))
+		})
+	}
+}
+
+func repeat(k string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = k
+	}
+	return out
+}
