@@ -15,7 +15,7 @@ import (
 
 // detailColumns are the table columns of the details view, in display order.
 var detailColumns = []column[api.Detail]{
-	{title: "DESKTOP", width: 14, maxWidth: 32, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.DesktopName) }},
+	{title: "DESKTOP", width: 14, maxWidth: 24, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.DesktopName) }},
 	{title: "STATUS", width: 7, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.ExecStatus) },
 		style: func(st styles.Styles, d api.Detail) lipgloss.Style { return st.Status(d.ExecStatus) }},
 	{title: "CODE", width: 12, priority: 1, value: func(d api.Detail) string { return orDash(sanitize.Line(d.ResultCode)) }},

@@ -66,6 +66,9 @@ func New(cfg Config) Model {
 	}
 	st := styles.New()
 	h := help.New()
+	h.Styles.ShortKey, h.Styles.FullKey = st.Accent, st.Accent
+	h.Styles.ShortDesc, h.Styles.FullDesc = st.Faint, st.Faint
+	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = st.Faint, st.Faint, st.Faint
 	return Model{
 		cfg:  cfg,
 		keys: keymap.Default(),
@@ -192,7 +195,7 @@ func (m *Model) layout() tea.Cmd {
 	m.bodyH = max(m.height-2-1-m.footerH, 1)
 	paneW, paneH, side := 0, 0, m.width >= sideBySideWidth
 	if side {
-		paneW = clamp(m.width/3, 36, 64)
+		paneW = clamp(m.width*2/5, 36, 60)
 		paneH = m.bodyH
 	} else {
 		paneW = m.width
@@ -208,7 +211,11 @@ func (m *Model) layout() tea.Cmd {
 		m.focus = focusTable
 		m.pane.Blur()
 	}
-	m.widths = layoutColumns(detailColumns, m.tableW)
+	colsW := m.tableW
+	if side {
+		colsW-- // one blank column between the last cell and the pane's border
+	}
+	m.widths = layoutColumns(detailColumns, colsW)
 	return m.list.setHeight(m.tableH - 1) // one line for the column titles
 }
 

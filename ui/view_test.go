@@ -9,8 +9,9 @@ import (
 )
 
 // Goldens of whole screens with the colour profile forced to ASCII (see
-// helpers_test.go): text, layout and the SGR attributes that survive
-// NO_COLOR (bold, underline, reverse). Regenerate with: go test ./ui -update
+// helpers_test.go), which is also what NO_COLOR gets: no styling at all, so
+// these show that the text alone carries the meaning (statuses written out,
+// the ▶ marker on the selected row). Regenerate with: go test ./ui -update
 func TestViewGolden(t *testing.T) {
 	tests := []struct {
 		name string
