@@ -225,14 +225,16 @@ func (m *Model) syncPane() {
 		m.pane.SetContent(d.ID, detailPaneText(d, m.st, m.pane.vp.Width))
 		return
 	}
+	if err := m.list.errAt(m.list.cursor); err != nil && m.list.total >= 0 {
+		m.pane.SetContent("", m.st.Error.Render(errorBlock(err, m.pane.vp.Width)))
+		return
+	}
 	text := "loading…"
-	switch m.list.state(m.list.cursor) {
-	case rowFailed:
-		text = "not loaded – press r to retry"
-	case rowPending:
-		if m.list.total == 0 {
-			text = "nothing to show"
-		}
+	switch {
+	case m.list.total == 0:
+		text = "nothing to show"
+	case m.list.total < 0 && m.list.anyFailed():
+		text = "—" // the body says what failed
 	}
 	m.pane.SetContent("", m.st.Placeholder.Render(text))
 }

@@ -192,7 +192,7 @@ func TestFirstPageErrorAndTransportError(t *testing.T) {
 	src := &stubSource{details: demoDetails(), errs: map[int]error{0: errors.New("cannot reach 127.0.0.1:1: connection refused")}}
 	m := start(t, newTestModel(src, 100), 80, 24)
 	view := ansi.Strip(m.View())
-	if !strings.Contains(view, "could not load this record") || !strings.Contains(view, "connection refused") {
+	if !strings.Contains(view, "Could not load this record.") || !strings.Contains(view, "connection refused") {
 		t.Errorf("view:\n%s", view)
 	}
 	m = send(t, m, press("r"))

@@ -240,6 +240,18 @@ func (l *pagedList[T]) state(pos int) rowState {
 	return rowPending
 }
 
+// errAt is the error of the page holding pos (the first page while the
+// total is unknown), or nil.
+func (l *pagedList[T]) errAt(pos int) error {
+	if l.total < 0 {
+		return l.pages[0].err
+	}
+	if l.state(pos) != rowFailed {
+		return nil
+	}
+	return l.pages[pos/l.pageSize].err
+}
+
 func (l *pagedList[T]) row(pos int) (T, bool) {
 	if l.state(pos) != rowLoaded {
 		var zero T

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/ui/sanitize"
@@ -78,7 +79,7 @@ func (m Model) tableView() string {
 	var msg string
 	switch {
 	case l.total < 0 && l.anyFailed():
-		msg = m.st.Error.Render("✗ could not load this record – press r to retry")
+		msg = m.st.Error.Render("Could not load this record.\n\n" + errorBlock(l.errAt(0), m.tableW-4))
 	case l.total < 0:
 		msg = m.st.Placeholder.Render(m.spin.View() + " loading…")
 	case l.total == 0:
@@ -98,23 +99,38 @@ func (m Model) statusView() string {
 	return m.st.Error.Render(fit(errorLine(m.list.lastErr), m.width, false))
 }
 
-// errorLine is one line a person can act on: what failed, the API's code and
-// request id, a hint, and the key that retries.
-func errorLine(err error) string {
+// describeError splits err into what failed (with the API's status, code
+// and request id) and a hint of what to do, both sanitised.
+func describeError(err error) (what, hint string) {
 	var apiErr *api.APIError
-	var text string
 	switch {
 	case errors.As(err, &apiErr):
-		text = apiErr.Error()
-		if hint := apiErr.Hint(); hint != "" {
-			text += " – " + hint
-		}
+		what, hint = apiErr.Error(), apiErr.Hint()
 	case errors.Is(err, context.DeadlineExceeded):
-		text = "the request timed out"
+		what, hint = "the request timed out", "the API or the network is slow: retry, or check HTTPS_PROXY"
 	default:
-		text = err.Error()
+		what = err.Error()
 	}
-	return "✗ " + sanitize.Line(text) + " · r to retry"
+	return sanitize.Line(what), sanitize.Line(hint)
+}
+
+// errorLine is the error in one line a person can act on.
+func errorLine(err error) string {
+	what, hint := describeError(err)
+	if hint != "" {
+		what += " – " + hint
+	}
+	return "✗ " + what + " · r to retry"
+}
+
+// errorBlock is the whole error, wrapped to width, for where there is room.
+func errorBlock(err error, width int) string {
+	what, hint := describeError(err)
+	text := "✗ " + what
+	if hint != "" {
+		text += "\n\n" + hint
+	}
+	return ansi.Wrap(text+"\n\nPress r to retry.", max(width, 1), "")
 }
 
 // commas formats n with thousands separators: 12,345.
