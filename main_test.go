@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/spf13/pflag"
@@ -141,10 +147,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 // The same error cases through the real binary: exit statuses are what the
 // shell sees, and nothing but one line reaches stderr (no usage dump, no panic).
 func TestBinaryExitStatus(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "wksrec")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	tests := []struct {
 		args   []string
 		status int
@@ -172,5 +175,82 @@ func TestBinaryExitStatus(t *testing.T) {
 		if status != tc.status || stderr.String() != tc.stderr {
 			t.Errorf("%v: status %d stderr %q; want %d %q", tc.args, status, stderr.String(), tc.status, tc.stderr)
 		}
+	}
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds wksrec once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "wksrec-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "wksrec")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// --serve-demo serves the real API shape on loopback until interrupted,
+// then exits 0.
+func TestServeDemo(t *testing.T) {
+	cmd := exec.Command(buildBinary(t), "--serve-demo", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	first, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+) `).FindStringSubmatch(first)
+	if m == nil {
+		t.Fatalf("first line %q names no loopback URL", first)
+	}
+	req, _ := http.NewRequest(http.MethodGet, m[1]+"/v2/any-project/scheduled-tasks?offset=0&limit=50", nil)
+	req.Header.Set("X-Auth-Token", "anything")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Tasks []map[string]any `json:"scheduled_tasks"`
+		Total int              `json:"total_count"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || body.Total == 0 || len(body.Tasks) != body.Total {
+		t.Fatalf("status %d, err %v, body %+v", resp.StatusCode, err, body)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("after SIGINT: %v, want exit 0", err)
 	}
 }
