@@ -36,24 +36,26 @@ type Config struct {
 
 // Client calls the Workspace scheduled-task APIs. It is safe for concurrent use.
 type Client struct {
-	base      *url.URL
+	conn
 	projectID string
+}
+
+// conn sends authenticated GETs to one base URL and decodes the answers;
+// the Workspace client and the IAM project lookup share it.
+type conn struct {
+	base      *url.URL
 	auth      Authenticator
 	http      *http.Client
 	userAgent string
 }
 
-// New checks cfg and returns a Client.
-func New(cfg Config) (*Client, error) {
+func newConn(cfg Config) (conn, error) {
 	base, err := ParseEndpoint(cfg.Endpoint)
 	if err != nil {
-		return nil, err
-	}
-	if cfg.ProjectID == "" {
-		return nil, errors.New("no project id")
+		return conn{}, err
 	}
 	if cfg.Auth == nil {
-		return nil, errors.New("no credentials")
+		return conn{}, errors.New("no credentials")
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -63,7 +65,19 @@ func New(cfg Config) (*Client, error) {
 	if ua == "" {
 		ua = "wksrec"
 	}
-	return &Client{base: base, projectID: cfg.ProjectID, auth: cfg.Auth, http: hc, userAgent: ua}, nil
+	return conn{base: base, auth: cfg.Auth, http: hc, userAgent: ua}, nil
+}
+
+// New checks cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	if cfg.ProjectID == "" {
+		return nil, errors.New("no project id")
+	}
+	c, err := newConn(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{conn: c, projectID: cfg.ProjectID}, nil
 }
 
 // ParseEndpoint validates a base URL. Plain http is allowed only to a
@@ -150,7 +164,7 @@ func (c *Client) list(ctx context.Context, segments []string, offset, limit, max
 }
 
 // get sends one GET and decodes a 2xx JSON body into out.
-func (c *Client) get(ctx context.Context, segments []string, query url.Values, out any) error {
+func (c *conn) get(ctx context.Context, segments []string, query url.Values, out any) error {
 	u := *c.base
 	escaped := make([]string, len(segments))
 	for i, s := range segments {

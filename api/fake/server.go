@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/wksrec/wksrec/api"
 )
 
 // Fault makes matching requests fail. A request matches when its path
@@ -35,6 +37,14 @@ type Options struct {
 	Seed    uint64
 	Latency time.Duration // added before every answer
 	Faults  []Fault
+	// Keys maps access keys to secret keys. When set, AK/SK signatures are
+	// verified as the gateway does; when nil any token or signature passes.
+	Keys map[string]string
+	// Projects are what the IAM project lookup knows. When nil, every
+	// region name has one project, "demo-project-<name>".
+	Projects []api.Project
+	// Now is the gateway's clock, for signature date checks (time.Now if nil).
+	Now func() time.Time
 }
 
 // Request is what the server saw of one call, for tests to assert on.
@@ -42,13 +52,18 @@ type Request struct {
 	Path          string
 	Offset, Limit string
 	Auth          bool
+	ProjectHeader string // X-Project-Id
+	SecurityToken bool   // X-Security-Token was sent
 }
 
 // Server is an http.Handler serving the fake API.
 type Server struct {
-	data    *Dataset
-	latency time.Duration
-	mux     *http.ServeMux
+	data     *Dataset
+	latency  time.Duration
+	mux      *http.ServeMux
+	keys     map[string]string
+	projects []api.Project
+	now      func() time.Time
 
 	mu       sync.Mutex
 	faults   []Fault
@@ -59,8 +74,13 @@ type Server struct {
 
 // New returns a Server over the dataset for opts.Seed.
 func New(opts Options) *Server {
-	s := &Server{data: NewDataset(opts.Seed), latency: opts.Latency, mux: http.NewServeMux()}
+	s := &Server{data: NewDataset(opts.Seed), latency: opts.Latency, mux: http.NewServeMux(),
+		keys: opts.Keys, projects: opts.Projects, now: opts.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	s.SetFaults(opts.Faults...)
+	s.mux.HandleFunc("GET /v3/projects", s.listProjects)
 	s.mux.HandleFunc("GET /v2/{project_id}/scheduled-tasks", s.listTasks)
 	s.mux.HandleFunc("GET /v2/{project_id}/scheduled-tasks/{task_id}/records", s.listRecords)
 	s.mux.HandleFunc("GET /v2/{project_id}/scheduled-tasks/{task_id}/records/{record_id}", s.listDetails)
@@ -94,10 +114,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.nextID++
 	id := s.nextID
 	s.requests = append(s.requests, Request{
-		Path:   r.URL.Path,
-		Offset: q.Get("offset"),
-		Limit:  q.Get("limit"),
-		Auth:   r.Header.Get("X-Auth-Token") != "" || r.Header.Get("Authorization") != "",
+		Path:          r.URL.Path,
+		Offset:        q.Get("offset"),
+		Limit:         q.Get("limit"),
+		Auth:          r.Header.Get("X-Auth-Token") != "" || r.Header.Get("Authorization") != "",
+		ProjectHeader: r.Header.Get(api.HeaderProjectID),
+		SecurityToken: r.Header.Get(api.HeaderSecurityToken) != "",
 	})
 	fault := s.matchFault(r.URL.Path, q.Get("offset"))
 	s.mu.Unlock()
@@ -112,8 +134,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if r.Header.Get("X-Auth-Token") == "" && r.Header.Get("Authorization") == "" {
-		writeError(w, http.StatusUnauthorized, "APIG.0301", "Incorrect IAM authentication information: x-auth-token not found")
+	if !s.checkAuth(w, r) {
 		return
 	}
 	if fault != nil {
@@ -146,6 +167,22 @@ func (s *Server) matchFault(path, offset string) *Fault {
 		return f
 	}
 	return nil
+}
+
+// listProjects is IAM's GET /v3/projects?name=…, which wksrec uses to find
+// the project id of a region.
+func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("name")
+	projects := []api.Project{}
+	if s.projects == nil && name != "" {
+		projects = append(projects, api.Project{ID: "demo-project-" + name, Name: name, DomainID: "demo-domain", Enabled: true})
+	}
+	for _, p := range s.projects {
+		if name == "" || p.Name == name {
+			projects = append(projects, p)
+		}
+	}
+	writeJSON(w, map[string]any{"projects": projects, "links": map[string]string{"self": r.URL.String()}})
 }
 
 func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) {
