@@ -271,3 +271,23 @@ func TestTokenAuthNeverPrints(t *testing.T) {
 		t.Error("empty token accepted")
 	}
 }
+
+func TestRedirectNotFollowed(t *testing.T) {
+	var leaked bool
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked = leaked || r.Header.Get("X-Auth-Token") != ""
+		w.WriteHeader(200)
+	}))
+	t.Cleanup(other.Close)
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusFound)
+	}))
+	t.Cleanup(redirector.Close)
+	_, err := newClient(t, redirector.URL).ListRecordDetails(context.Background(), "t", "r", 0, 10)
+	if err == nil || !strings.Contains(err.Error(), "redirected") {
+		t.Fatalf("err = %v, want a refused redirect", err)
+	}
+	if leaked {
+		t.Error("the token reached the redirect target")
+	}
+}

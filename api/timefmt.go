@@ -37,19 +37,29 @@ func ParseTime(value, zone string) (t time.Time, ok bool) {
 	return time.Time{}, false
 }
 
-var locations sync.Map // zone name -> *time.Location
+var locations sync.Map // zone name -> *time.Location, or nil when unknown
 
-func location(zone string) *time.Location {
+// Location resolves an IANA zone name such as Asia/Shanghai; ok is false
+// for an empty or unknown name.
+func Location(zone string) (loc *time.Location, ok bool) {
 	if zone == "" {
-		return time.UTC
+		return nil, false
 	}
-	if loc, ok := locations.Load(zone); ok {
-		return loc.(*time.Location)
+	if v, found := locations.Load(zone); found {
+		loc, _ = v.(*time.Location)
+		return loc, loc != nil
 	}
 	loc, err := time.LoadLocation(zone)
 	if err != nil {
-		loc = time.UTC
+		loc = nil
 	}
 	locations.Store(zone, loc)
-	return loc
+	return loc, loc != nil
+}
+
+func location(zone string) *time.Location {
+	if loc, ok := Location(zone); ok {
+		return loc
+	}
+	return time.UTC
 }

@@ -20,17 +20,20 @@ type Dataset struct {
 // first task): enough pages to make paging, jumping and prefetch matter.
 const BigRecordDetails = 2537
 
+// taskTemplates give each task a character: failPct and skipPct are the
+// per-desktop chances (in percent) of FAIL and SKIP in its runs.
 var taskTemplates = []struct {
 	name, taskType, schedType, desc string
+	failPct, skipPct                int
 }{
-	{"Nightly reboot – 研发部 desktops", "REBOOT", "DAY", "Reboots every R&D desktop at 02:00 so patches installed during the day take effect."},
-	{"Patch Tuesday: install updates", "EXECUTE_SCRIPT", "MONTH", "Runs the update script on every desktop of the pool and reports the installer's exit code."},
-	{"Weekly snapshot (finance)", "CREATE_SNAPSHOT", "WEEK", "Snapshots the system and data disks of the finance desktops every Sunday."},
-	{"Morning start – 上海 office", "START", "DAY", "Starts the Shanghai office desktops before 08:30 local time."},
-	{"Evening stop – all pools", "STOP", "DAY", "Stops desktops that nobody is logged in to after 21:00."},
-	{"Hibernate idle lab desktops", "HIBERNATE", "DAY", "Hibernates the training-lab desktops outside lesson hours."},
-	{"Rebuild training pool", "REBUILD", "FIXED_TIME", "Rebuilds the training pool from the golden image before the next course."},
-	{"Clean up orphaned ECS", "DELETE_BLACK_ECS", "WEEK", "Deletes ECS instances left behind by failed desktop creations."},
+	{"Nightly reboot – 研发部 desktops", "REBOOT", "DAY", "Reboots every R&D desktop at 02:00 so patches installed during the day take effect.", 18, 10},
+	{"Patch Tuesday: install updates", "EXECUTE_SCRIPT", "MONTH", "Runs the update script on every desktop of the pool and reports the installer's exit code.", 6, 2},
+	{"Weekly snapshot (finance)", "CREATE_SNAPSHOT", "WEEK", "Snapshots the system and data disks of the finance desktops every Sunday.", 0, 0},
+	{"Morning start – 上海 office", "START", "DAY", "Starts the Shanghai office desktops before 08:30 local time.", 0, 4},
+	{"Evening stop – all pools", "STOP", "DAY", "Stops desktops that nobody is logged in to after 21:00.", 1, 8},
+	{"Hibernate idle lab desktops", "HIBERNATE", "DAY", "Hibernates the training-lab desktops outside lesson hours.", 0, 0},
+	{"Rebuild training pool", "REBUILD", "FIXED_TIME", "Rebuilds the training pool from the golden image before the next course.", 30, 0},
+	{"Clean up orphaned ECS", "DELETE_BLACK_ECS", "WEEK", "Deletes ECS instances left behind by failed desktop creations.", 0, 0},
 }
 
 var namePrefixes = []string{"wks-dev-", "研发-桌面-", "財務部-PC-", "design-studio-", "lab-", "ops-jump-", "営業部-", "qa-win11-"}
@@ -89,7 +92,7 @@ func NewDataset(seed uint64) *Dataset {
 			if ti == 0 && ri == 0 {
 				n = BigRecordDetails
 			}
-			rec, details := genRecord(r, t, start, n, ri == 0 && ti == 0)
+			rec, details := genRecord(r, t, start, n, tt.failPct, tt.skipPct, ri == 0 && ti == 0)
 			d.Records[t.ID] = append(d.Records[t.ID], rec)
 			d.Details[rec.ID] = details
 			if ri == 0 {
@@ -103,7 +106,7 @@ func NewDataset(seed uint64) *Dataset {
 
 const wireTime = "2006-01-02 15:04:05"
 
-func genRecord(r *rand.Rand, t api.Task, start time.Time, n int, showcase bool) (api.Record, []api.Detail) {
+func genRecord(r *rand.Rand, t api.Task, start time.Time, n, failPct, skipPct int, showcase bool) (api.Record, []api.Detail) {
 	rec := api.Record{
 		ID:            uuid(r),
 		StartTime:     start.Format(wireTime),
@@ -134,9 +137,9 @@ func genRecord(r *rand.Rand, t api.Task, start time.Time, n int, showcase bool) 
 		switch p := r.IntN(100); {
 		case showcase && p == 0:
 			dt.ExecStatus = "RUNNING"
-		case p < 72:
+		case p >= failPct+skipPct:
 			dt.ExecStatus = "SUCCESS"
-		case p < 90:
+		case p < failPct:
 			f := failures[r.IntN(len(failures))]
 			dt.ExecStatus, dt.ResultCode, dt.FailReason = "FAIL", f[0], f[1]
 			rec.FailedNum++
