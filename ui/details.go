@@ -14,15 +14,17 @@ import (
 )
 
 // detailColumns are the table columns of the details view, in display order.
-var detailColumns = []column[api.Detail]{
-	{title: "DESKTOP", width: 14, maxWidth: 24, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.DesktopName) }},
-	{title: "STATUS", width: 7, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.ExecStatus) },
-		style: func(st styles.Styles, d api.Detail) lipgloss.Style { return st.Status(d.ExecStatus) }},
-	{title: "CODE", width: 12, priority: 1, value: func(d api.Detail) string { return orDash(sanitize.Line(d.ResultCode)) }},
-	{title: "STARTED", width: 19, priority: 2, value: func(d api.Detail) string { return sanitize.Line(d.StartTime) }},
-	{title: "TOOK", width: 7, priority: 3, right: true, value: func(d api.Detail) string { return detailDuration(d) }},
-	{title: "DESKTOP ID", width: 36, priority: 5, value: func(d api.Detail) string { return sanitize.Line(d.DesktopID) }},
-	{title: "FAIL REASON", width: 16, maxWidth: -1, priority: 4, value: func(d api.Detail) string { return sanitize.Line(d.FailReason) }},
+func detailColumns(tf timeFormat) []column[api.Detail] {
+	return []column[api.Detail]{
+		{title: "DESKTOP", width: 14, maxWidth: 24, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.DesktopName) }},
+		{title: "STATUS", width: 7, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.ExecStatus) },
+			style: func(st styles.Styles, d api.Detail) lipgloss.Style { return st.Status(d.ExecStatus) }},
+		{title: "CODE", width: 12, priority: 1, value: func(d api.Detail) string { return orDash(sanitize.Line(d.ResultCode)) }},
+		{title: "STARTED", width: 19, priority: 2, value: func(d api.Detail) string { return tf.show(d.StartTime, d.TimeZone) }},
+		{title: "TOOK", width: 7, priority: 3, right: true, value: detailDuration},
+		{title: "DESKTOP ID", width: 36, priority: 5, value: func(d api.Detail) string { return sanitize.Line(d.DesktopID) }},
+		{title: "FAIL REASON", width: 16, maxWidth: -1, priority: 4, value: func(d api.Detail) string { return sanitize.Line(d.FailReason) }},
+	}
 }
 
 func detailID(d api.Detail) string { return d.ID }
@@ -56,33 +58,35 @@ func orDash(s string) string {
 	return s
 }
 
-// detailPaneText is every field of one detail, labelled, values wrapped to
-// width with a hanging indent. The fail reason comes early: it is what the
-// user opened the pane for.
-func detailPaneText(d api.Detail, st styles.Styles, width int) string {
-	status := sanitize.Line(d.ExecStatus)
-	fields := []struct{ label, value string }{
-		{"Desktop", sanitize.Line(d.DesktopName)},
-		{"Status", st.Status(d.ExecStatus).Render(orDash(status))},
-		{"Result code", orDash(sanitize.Line(d.ResultCode))},
-		{"Fail reason", orDash(sanitize.Block(d.FailReason))},
-		{"Started", orDash(sanitize.Line(d.StartTime))},
-		{"Ended", orDash(sanitize.Line(d.EndTime))},
-		{"Took", orDash(detailDuration(d))},
-		{"Time zone", orDash(sanitize.Line(d.TimeZone))},
-		{"Desktop ID", orDash(sanitize.Line(d.DesktopID))},
-		{"Script ID", orDash(sanitize.Line(d.ExecScriptID))},
-		{"Detail ID", orDash(sanitize.Line(d.ID))},
-		{"Record ID", orDash(sanitize.Line(d.RecordID))},
+// detailPaneText is every field of one detail. The fail reason comes
+// early: it is what the user opened the pane for.
+func detailPaneText(tf timeFormat) func(api.Detail, styles.Styles, int) string {
+	return func(d api.Detail, st styles.Styles, width int) string {
+		return labelled([]field{
+			{"Desktop", sanitize.Line(d.DesktopName)},
+			{"Status", st.Status(d.ExecStatus).Render(orDash(sanitize.Line(d.ExecStatus)))},
+			{"Result code", orDash(sanitize.Line(d.ResultCode))},
+			{"Fail reason", orDash(sanitize.Block(d.FailReason))},
+			{"Started", orDash(tf.showZoned(d.StartTime, d.TimeZone))},
+			{"Ended", orDash(tf.showZoned(d.EndTime, d.TimeZone))},
+			{"Took", orDash(detailDuration(d))},
+			{"Time zone", orDash(sanitize.Line(d.TimeZone))},
+			{"Desktop ID", orDash(sanitize.Line(d.DesktopID))},
+			{"Script ID", orDash(sanitize.Line(d.ExecScriptID))},
+			{"Detail ID", orDash(sanitize.Line(d.ID))},
+			{"Record ID", orDash(sanitize.Line(d.RecordID))},
+		}, st, width)
 	}
-	return labelled(fields, st, width)
 }
+
+// field is one labelled line of a detail pane; value is sanitised already.
+type field struct{ label, value string }
 
 const labelWidth = 12
 
 // labelled lays out label/value pairs; values wrap at word boundaries (or
 // hard where a word is longer than the line, as IDs are on narrow panes).
-func labelled(fields []struct{ label, value string }, st styles.Styles, width int) string {
+func labelled(fields []field, st styles.Styles, width int) string {
 	valueWidth := max(width-labelWidth-1, 8)
 	indent := strings.Repeat(" ", labelWidth+1)
 	var b strings.Builder

@@ -44,7 +44,7 @@ func TestFlowAgainstFakeAPI(t *testing.T) {
 
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if d, ok := final.list.selected(); !ok || d.ID != details[2536].ID {
+	if d, ok := dl(final).selected(); !ok || d.ID != details[2536].ID {
 		t.Errorf("selected %q, want the last detail", d.ID)
 	}
 
@@ -59,6 +59,55 @@ func TestFlowAgainstFakeAPI(t *testing.T) {
 
 // waitFor waits until the output written since the last wait holds every
 // text (the renderer writes only what changed, so they are asked for together).
+// The drill-down end to end: tasks, a task's records, a record's details,
+// and back up, through a real program and HTTP.
+func TestFlowDrillDown(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 7})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	auth, _ := api.NewTokenAuth("flow-token")
+	client, err := api.New(api.Config{Endpoint: url, ProjectID: "proj-flow", Auth: auth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := srv.Data()
+	task := data.Tasks[2]
+	rec := data.Records[task.ID][0]
+
+	tm := teatest.NewTestModel(t, New(Config{Source: client, ProjectID: "proj-flow", PageSize: 100}), teatest.WithInitialTermSize(100, 30))
+	waitFor(t, tm, "8 tasks", task.TaskName)
+	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, task.TaskName, commas(len(data.Records[task.ID]))+" records")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, rec.StartTime, commas(len(data.Details[rec.ID]))+" details", data.Details[rec.ID][0].DesktopName)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+	waitFor(t, tm, commas(len(data.Records[task.ID]))+" records")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+	waitFor(t, tm, "8 tasks")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if l := final.top().(*listView[api.Task]).list; len(final.stack) != 1 || l.cursor != 2 {
+		t.Errorf("ended with %d views, cursor %d; want the task list with the cursor kept on row 3", len(final.stack), l.cursor)
+	}
+	var paths []string
+	for _, r := range srv.Requests() {
+		paths = append(paths, r.Path)
+	}
+	want := []string{
+		"/v2/proj-flow/scheduled-tasks",
+		"/v2/proj-flow/scheduled-tasks/" + task.ID + "/records",
+		"/v2/proj-flow/scheduled-tasks/" + task.ID + "/records/" + rec.ID,
+	}
+	if !reflect.DeepEqual(paths, want) {
+		t.Errorf("requests %v, want %v: one each, nothing reloaded on the way back", paths, want)
+	}
+}
+
 func waitFor(t *testing.T, tm *teatest.TestModel, texts ...string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {

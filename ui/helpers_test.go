@@ -49,6 +49,15 @@ func (s *stubSource) ListRecordDetails(_ context.Context, _, _ string, offset, l
 	return api.Page[api.Detail]{Items: items, Total: total}, nil
 }
 
+// The stub serves one task with one record: the details under test.
+func (s *stubSource) ListTasks(context.Context, int, int) (api.Page[api.Task], error) {
+	return api.Page[api.Task]{Items: []api.Task{{ID: "task-1", TaskName: "stub task"}}, Total: 1}, nil
+}
+
+func (s *stubSource) ListRecords(context.Context, string, int, int) (api.Page[api.Record], error) {
+	return api.Page[api.Record]{Items: []api.Record{{ID: "rec-1", StartTime: "2026-11-28 02:00:00"}}, Total: 1}, nil
+}
+
 func (s *stubSource) requested() []int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -63,6 +72,11 @@ func demoDetails() []api.Detail {
 
 func newTestModel(src Source, pageSize int) Model {
 	return New(Config{Source: src, ProjectID: "proj", TaskID: "task-1", RecordID: "rec-1", PageSize: pageSize})
+}
+
+// dl is the details list of a model whose top view is the details view.
+func dl(m Model) *pagedList[api.Detail] {
+	return m.top().(*listView[api.Detail]).list
 }
 
 // collect runs cmd and returns the messages it produces, flattening batches.
@@ -89,7 +103,10 @@ func collect(cmd tea.Cmd) []tea.Msg {
 func send(t *testing.T, m Model, msg tea.Msg) Model {
 	t.Helper()
 	queue := []tea.Msg{msg}
-	for len(queue) > 0 {
+	for n := 0; len(queue) > 0; n++ {
+		if n > 5000 {
+			t.Fatalf("%T did not settle after 5000 messages: a request loop (next: %#v)", msg, queue[0])
+		}
 		next, cmd := m.Update(queue[0])
 		m = next.(Model)
 		queue = append(queue[1:], collect(cmd)...)

@@ -1,30 +1,25 @@
-// Package ui is wksrec's Bubble Tea interface: a paged table of execution
-// details with a detail pane, header and help footer.
+// Package ui is wksrec's Bubble Tea interface: a drill-down from a
+// project's scheduled tasks to their execution records to the per-desktop
+// details of one record, each a paged table with a detail pane.
 package ui
 
 import (
-	"context"
-
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
 
-// Source is what the browser reads from; *api.Client is one.
-type Source interface {
-	ListRecordDetails(ctx context.Context, taskID, recordID string, offset, limit int) (api.Page[api.Detail], error)
-}
-
-// Config says what to browse.
+// Config says what to browse. Without TaskID the browser opens on the
+// project's tasks; without RecordID on the task's records.
 type Config struct {
 	Source                      Source
 	ProjectID, TaskID, RecordID string
-	PageSize                    int // 1..100
+	PageSize                    int  // 1..100; the tasks call caps it at 50
+	LocalTime                   bool // show times in the local zone, not the record's
 }
 
 // Wide terminals show the detail pane beside the table.
@@ -37,8 +32,8 @@ const (
 	focusPane
 )
 
-// Model is the root model: it owns the window size, focus, global keys and
-// the layout, and routes everything else to the list and the pane.
+// Model is the root model: it owns the window size, focus, global keys,
+// the layout and the stack of views (tasks › records › details).
 type Model struct {
 	cfg      Config
 	keys     keymap.KeyMap
@@ -47,44 +42,54 @@ type Model struct {
 	spin     spinner.Model
 	spinning bool
 
-	list   *pagedList[api.Detail]
-	widths []int // column widths for the current table width
-	pane   detailPane
-	focus  focusArea
+	stack []view // the drill-down; the last one is on screen
+	pane  detailPane
+	focus focusArea
 
 	width, height  int
 	tableW, tableH int
-	bodyH, footerH int
 	ready          bool // a window size has arrived
 }
 
-// New returns the browser for one execution record.
+// New returns the browser. The views the configuration skips are still on
+// the stack (Esc goes up to them) but fetch nothing until shown.
 func New(cfg Config) Model {
-	src, task, record := cfg.Source, cfg.TaskID, cfg.RecordID
-	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
-		return src.ListRecordDetails(ctx, task, record, offset, limit)
-	}
 	st := styles.New()
 	h := help.New()
 	h.Styles.ShortKey, h.Styles.FullKey = st.Accent, st.Accent
 	h.Styles.ShortDesc, h.Styles.FullDesc = st.Faint, st.Faint
 	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = st.Faint, st.Faint, st.Faint
+
+	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: timeFormat{local: cfg.LocalTime}}
+	tasks := b.tasks()
+	stack := []view{tasks}
+	if cfg.TaskID != "" {
+		tasks.list.keepID = cfg.TaskID // the cursor lands on it when Esc reveals the list
+		records := b.records(cfg.TaskID, "task "+shortID(cfg.TaskID))
+		stack = append(stack, records)
+		if cfg.RecordID != "" {
+			records.list.keepID = cfg.RecordID
+			stack = append(stack, b.details(cfg.TaskID, cfg.RecordID, "record "+shortID(cfg.RecordID)))
+		}
+	}
 	return Model{
-		cfg:  cfg,
-		keys: keymap.Default(),
-		st:   st,
-		help: h,
-		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Accent)),
-		list: newPagedList(fetch, detailID, cfg.PageSize),
-		pane: newDetailPane(),
+		cfg:   cfg,
+		keys:  keymap.Default(),
+		st:    st,
+		help:  h,
+		spin:  spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Accent)),
+		stack: stack,
+		pane:  newDetailPane(),
 	}
 }
 
-// Init fetches the first page right away, before the terminal size is known.
-// The spinner's tick chain is started by Update (keepSpinning); a duplicate
-// chain is harmless, the spinner drops ticks with a stale tag.
+func (m Model) top() view { return m.stack[len(m.stack)-1] }
+
+// Init fetches the first page of the view on screen right away, before the
+// terminal size is known. The spinner's tick chain is kept by keepSpinning;
+// a duplicate chain is harmless, the spinner drops ticks with a stale tag.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.list.start(), m.spin.Tick)
+	return tea.Batch(m.top().start(), m.spin.Tick)
 }
 
 // Update handles one message.
@@ -98,19 +103,28 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var quit bool
 		cmd, quit = m.handleKey(msg)
 		if quit {
-			m.list.close()
+			for _, v := range m.stack {
+				v.close()
+			}
 			return m, tea.Quit
 		}
-	case pageMsg[api.Detail]:
-		cmd = m.list.handle(msg)
 	case spinner.TickMsg:
-		if !m.list.loading() {
+		if !m.top().status().loading {
 			m.spinning = false // let the tick chain end: no redraws while idle
 			return m, nil
 		}
 		m.spinning = true
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
+	default:
+		// A page for some view on the stack; one for a view that was
+		// closed (the user went back) matches none and is dropped.
+		for _, v := range m.stack {
+			if c, ok := v.handle(msg); ok {
+				cmd = c
+				break
+			}
+		}
 	}
 	m.syncPane()
 	return m, tea.Batch(cmd, m.keepSpinning())
@@ -118,7 +132,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // keepSpinning restarts the spinner when loading begins while it is idle.
 func (m *Model) keepSpinning() tea.Cmd {
-	if m.spinning || !m.list.loading() {
+	if m.spinning || !m.top().status().loading {
 		return nil
 	}
 	m.spinning = true
@@ -134,33 +148,63 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		m.help.ShowAll = !m.help.ShowAll
 		return m.layout(), false
 	case key.Matches(msg, k.Refresh):
-		return m.list.refresh(), false
+		return m.top().refresh(), false
 	}
 	if m.focus == focusPane {
 		m.paneKey(msg)
 		return nil, false
 	}
-	page := max(m.list.height-1, 1)
+	v := m.top()
+	page := max(v.status().pageHeight-1, 1)
 	switch {
 	case key.Matches(msg, k.Up):
-		return m.list.moveBy(-1), false
+		return v.moveBy(-1), false
 	case key.Matches(msg, k.Down):
-		return m.list.moveBy(1), false
+		return v.moveBy(1), false
 	case key.Matches(msg, k.PageUp):
-		return m.list.moveBy(-page), false
+		return v.moveBy(-page), false
 	case key.Matches(msg, k.PageDown):
-		return m.list.moveBy(page), false
+		return v.moveBy(page), false
 	case key.Matches(msg, k.Top):
-		return m.list.moveTo(0), false
+		return v.moveTo(0), false
 	case key.Matches(msg, k.Bottom):
-		return m.list.moveTo(m.list.total - 1), false
-	case key.Matches(msg, k.Focus):
-		if m.pane.height > 0 {
-			m.focus = focusPane
-			m.pane.Focus()
-		}
+		return v.moveTo(v.status().total - 1), false
+	case key.Matches(msg, k.Open) && !v.leaf():
+		return m.push(v.open()), false
+	case key.Matches(msg, k.Open), key.Matches(msg, k.Focus):
+		m.focusPane()
+	case key.Matches(msg, k.Back):
+		return m.pop(), false
 	}
 	return nil, false
+}
+
+// push opens a child view (nil while the selected row is not loaded).
+func (m *Model) push(child view) tea.Cmd {
+	if child == nil {
+		return nil
+	}
+	m.stack = append(m.stack, child)
+	return tea.Batch(m.layout(), child.start())
+}
+
+// pop goes back up; the view below keeps its cursor and scroll, and starts
+// loading now if this is its first time on screen.
+func (m *Model) pop() tea.Cmd {
+	if len(m.stack) == 1 {
+		return nil
+	}
+	m.top().close()
+	m.stack[len(m.stack)-1] = nil
+	m.stack = m.stack[:len(m.stack)-1]
+	return tea.Batch(m.layout(), m.top().start())
+}
+
+func (m *Model) focusPane() {
+	if m.pane.height > 0 {
+		m.focus = focusPane
+		m.pane.Focus()
+	}
 }
 
 func (m *Model) paneKey(msg tea.KeyMsg) {
@@ -191,20 +235,16 @@ func (m *Model) layout() tea.Cmd {
 		return nil
 	}
 	m.help.Width = m.width
-	m.footerH = lineCount(m.help.View(m.keys))
-	m.bodyH = max(m.height-2-1-m.footerH, 1)
-	paneW, paneH, side := 0, 0, m.width >= sideBySideWidth
+	footerH := lineCount(m.help.View(m.helpKeys()))
+	bodyH := max(m.height-2-1-footerH, 1)
+	side := m.width >= sideBySideWidth
+	var paneW, paneH int
 	if side {
-		paneW = clamp(m.width*2/5, 36, 60)
-		paneH = m.bodyH
+		paneW, paneH = clamp(m.width*2/5, 36, 60), bodyH
+		m.tableW, m.tableH = m.width-paneW, bodyH
 	} else {
-		paneW = m.width
-		paneH = paneHeightBelow(m.bodyH)
-	}
-	if side {
-		m.tableW, m.tableH = m.width-paneW, m.bodyH
-	} else {
-		m.tableW, m.tableH = m.width, m.bodyH-paneH
+		paneW, paneH = m.width, paneHeightBelow(bodyH)
+		m.tableW, m.tableH = m.width, bodyH-paneH
 	}
 	m.pane.SetSize(paneW, paneH, side)
 	if paneH == 0 && m.focus == focusPane {
@@ -215,28 +255,17 @@ func (m *Model) layout() tea.Cmd {
 	if side {
 		colsW-- // one blank column between the last cell and the pane's border
 	}
-	m.widths = layoutColumns(detailColumns, colsW)
-	return m.list.setHeight(m.tableH - 1) // one line for the column titles
+	return m.top().setSize(colsW, m.tableH)
+}
+
+func (m *Model) helpKeys() keymap.Help {
+	return m.keys.HelpFor(!m.top().leaf(), len(m.stack) > 1)
 }
 
 // syncPane shows the selected row in the pane.
 func (m *Model) syncPane() {
-	if d, ok := m.list.selected(); ok {
-		m.pane.SetContent(d.ID, detailPaneText(d, m.st, m.pane.vp.Width))
-		return
-	}
-	if err := m.list.errAt(m.list.cursor); err != nil && m.list.total >= 0 {
-		m.pane.SetContent("", m.st.Error.Render(errorBlock(err, m.pane.vp.Width)))
-		return
-	}
-	text := "loading…"
-	switch {
-	case m.list.total == 0:
-		text = "nothing to show"
-	case m.list.total < 0 && m.list.anyFailed():
-		text = "—" // the body says what failed
-	}
-	m.pane.SetContent("", m.st.Placeholder.Render(text))
+	id, text := m.top().pane(m.st, m.pane.vp.Width)
+	m.pane.SetContent(id, text)
 }
 
 func lineCount(s string) int {

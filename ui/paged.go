@@ -22,11 +22,12 @@ type pageMsg[T any] struct {
 	err             error
 }
 
-// pageState is what the list knows about one page of rows.
-type pageState struct {
+// page is what the list holds of one page of rows.
+type page[T any] struct {
 	loading   bool  // a request of the current generation is out
 	loadedGen int   // generation whose rows are held; -1 when none
 	err       error // the current generation's request failed; cleared by refresh
+	rows      []T   // may be fewer than the page's span when the total grew since
 }
 
 // rowState says what a position holds.
@@ -39,11 +40,19 @@ const (
 	rowLoaded
 )
 
+// maxInFlight bounds the requests one list has out at once: small pages on
+// a tall terminal must not burst past the API's rate limits.
+const maxInFlight = 4
+
 var listIDs atomic.Int64
 
 // pagedList holds the rows of one listing by absolute position
 // 0..total-1, fetched a page at a time as they come into view, and the
 // cursor and scroll position over them. It renders nothing.
+//
+// Pages are kept in a map, so memory follows what was loaded, not what
+// total_count claims: a hostile or absurd total costs nothing until the
+// user scrolls there.
 type pagedList[T any] struct {
 	id       int
 	fetch    FetchFunc[T]
@@ -51,18 +60,23 @@ type pagedList[T any] struct {
 	pageSize int
 	timeout  time.Duration
 
-	gen    int
-	ctx    context.Context // cancelled when gen moves on, so stale requests stop
-	cancel context.CancelFunc
+	gen      int
+	ctx      context.Context // cancelled when gen moves on, so stale requests stop
+	cancel   context.CancelFunc
+	inFlight int
 
 	total int // -1 until the first page arrives
-	rows  []T
-	pages []pageState
-	index map[string]int // id -> position, for keeping the cursor on a record
+	end   int // where a short page ended the listing in this generation; -1 if none yet
+	// probeEnd is set when the server contradicted itself (an empty page
+	// before its own total_count): the end is then where the rows ran out,
+	// and the page after it is asked for when the cursor gets there.
+	probeEnd bool
+	pages    map[int]*page[T]
+	index    map[string]int // id -> position, for keeping the cursor on a record
 
 	cursor, top, height int
 	dir                 int    // last direction of travel: +1 down, -1 up; prefetch looks that way
-	keepID              string // after a refresh, the record to keep the cursor on
+	keepID              string // the record to put the cursor on when it arrives
 	lastErr             error  // the most recent page error, for the status line
 }
 
@@ -72,12 +86,13 @@ func newPagedList[T any](fetch FetchFunc[T], idOf func(T) string, pageSize int) 
 		id:       int(listIDs.Add(1)),
 		fetch:    fetch,
 		idOf:     idOf,
-		pageSize: pageSize,
+		pageSize: max(pageSize, 1),
 		timeout:  30 * time.Second,
 		ctx:      ctx,
 		cancel:   cancel,
 		total:    -1,
-		pages:    []pageState{{loadedGen: -1}},
+		end:      -1,
+		pages:    map[int]*page[T]{},
 		index:    map[string]int{},
 		dir:      1,
 	}
@@ -96,17 +111,34 @@ func (l *pagedList[T]) numPages() int {
 	return (l.total + l.pageSize - 1) / l.pageSize
 }
 
+// span is how many rows page p covers under the current total.
+func (l *pagedList[T]) span(p int) int {
+	return max(min(l.pageSize, l.total-p*l.pageSize), 0)
+}
+
+func (l *pagedList[T]) page(p int) *page[T] {
+	pg, ok := l.pages[p]
+	if !ok {
+		pg = &page[T]{loadedGen: -1}
+		l.pages[p] = pg
+	}
+	return pg
+}
+
 // request returns a Cmd fetching page p, or nil when p is loading, failed
-// (only a refresh retries it), already current, or out of range.
+// (only a refresh retries it), already current and complete, out of range,
+// or too many requests are out.
 func (l *pagedList[T]) request(p int) tea.Cmd {
-	if p < 0 || p >= len(l.pages) {
+	if p < 0 || p >= l.numPages() || l.inFlight >= maxInFlight {
 		return nil
 	}
-	ps := &l.pages[p]
-	if ps.loading || ps.err != nil || ps.loadedGen == l.gen {
+	pg := l.page(p)
+	complete := pg.loadedGen == l.gen && (l.total < 0 || len(pg.rows) >= l.span(p))
+	if pg.loading || pg.err != nil || complete {
 		return nil
 	}
-	ps.loading = true
+	pg.loading = true
+	l.inFlight++
 	ctx, fetch, timeout := l.ctx, l.fetch, l.timeout
 	list, gen, offset, limit := l.id, l.gen, p*l.pageSize, l.pageSize
 	return func() tea.Msg {
@@ -115,6 +147,20 @@ func (l *pagedList[T]) request(p int) tea.Cmd {
 		res, err := fetch(ctx, offset, limit)
 		return pageMsg[T]{list: list, gen: gen, page: p, result: res, err: err}
 	}
+}
+
+// requestBeyond asks once for the page after the end, in case rows exist
+// there that a contradictory total_count hid.
+func (l *pagedList[T]) requestBeyond() tea.Cmd {
+	p := l.total / l.pageSize
+	if pg, ok := l.pages[p]; ok && (pg.loading || pg.err != nil || pg.loadedGen == l.gen) {
+		return nil
+	}
+	saved := l.total
+	l.total = (p + 1) * l.pageSize // let request() see page p as in range
+	cmd := l.request(p)
+	l.total = saved
+	return cmd
 }
 
 // ensure requests the pages the screen shows, and the next page in the
@@ -138,37 +184,37 @@ func (l *pagedList[T]) ensure() tea.Cmd {
 	} else if cp > 0 && l.cursor-margin < cp*l.pageSize {
 		cmds = append(cmds, l.request(cp-1))
 	}
+	if l.probeEnd && l.total%l.pageSize == 0 && l.cursor+margin >= l.total {
+		cmds = append(cmds, l.requestBeyond())
+	}
 	return tea.Batch(cmds...)
 }
 
 // handle stores a page. Answers for another list or an older generation are
 // dropped.
 func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
-	if msg.list != l.id || msg.gen != l.gen || msg.page >= len(l.pages) {
+	if msg.list != l.id || msg.gen != l.gen {
 		return nil
 	}
-	ps := &l.pages[msg.page]
-	ps.loading = false
+	l.inFlight = max(l.inFlight-1, 0)
+	pg := l.page(msg.page)
+	pg.loading = false
 	if msg.err != nil {
-		ps.err, l.lastErr = msg.err, msg.err
-		return nil
+		pg.err, l.lastErr = msg.err, msg.err
+		return l.ensure() // the freed request slot may serve another page
 	}
-	ps.err, ps.loadedGen = nil, l.gen
 	offset, items := msg.page*l.pageSize, msg.result.Items
-	total := msg.result.Total
-	if len(items) < l.pageSize && offset+len(items) < total {
-		// A short page ends the listing whatever total_count says: the
-		// record shrank between pages.
-		total = offset + len(items)
+	if len(items) > l.pageSize {
+		items = items[:l.pageSize] // more than asked for: keep what fits the page
 	}
-	total = max(total, offset+len(items))
-	l.setTotal(total)
-	for i, it := range items[:min(len(items), l.total-offset)] {
-		l.rows[offset+i] = it
+	pg.err, pg.loadedGen = nil, l.gen
+	pg.rows = append(pg.rows[:0], items...)
+	l.setTotal(l.nextTotal(offset, len(items), msg.result.Total))
+	for i, it := range pg.rows {
 		l.index[l.idOf(it)] = offset + i
 	}
 	if l.keepID != "" {
-		if pos, ok := l.index[l.keepID]; ok && pos >= offset && pos < offset+len(items) && l.idOf(l.rows[pos]) == l.keepID {
+		if pos, ok := l.index[l.keepID]; ok && pos >= offset && pos < offset+len(pg.rows) && l.idOf(pg.rows[pos-offset]) == l.keepID {
 			l.cursor, l.keepID = pos, ""
 			l.scrollToCursor()
 		}
@@ -179,23 +225,64 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 	return l.ensure()
 }
 
-// setTotal resizes the store for a new total and keeps cursor and scroll in range.
+// nextTotal decides the listing's length after n items arrived at offset
+// with the server's total_count reported. total_count changes while a task
+// runs and cannot be trusted alone: a short page ends the listing, and
+// within one generation a later page's stale total cannot undo that.
+func (l *pagedList[T]) nextTotal(offset, n, reported int) int {
+	reported = max(reported, 0)
+	switch {
+	case n == 0 && offset > 0 && reported < offset:
+		// Past the end: the listing shrank, and total_count says to where.
+		l.end = reported
+	case n == 0 && offset > 0:
+		// total_count claims rows that are not there. Walking back a page
+		// at a time could take forever (a bogus total of 2^50), so end at
+		// the furthest row held and probe onwards from there on demand.
+		l.end, l.probeEnd = min(l.furthestRow(), offset), true
+	case n < l.pageSize:
+		l.end = offset + n
+	case l.probeEnd:
+		// total_count proved false in this generation: only rows count.
+		return max(l.total, offset+n)
+	default:
+		total := max(reported, offset+n)
+		if l.end >= 0 && offset+n <= l.end {
+			total = min(total, l.end)
+		} else {
+			l.end = -1 // rows beyond the old end: the listing grew
+		}
+		return total
+	}
+	return l.end
+}
+
+// furthestRow is the end of the furthest rows held, of any generation.
+func (l *pagedList[T]) furthestRow() int {
+	end := 0
+	for p, pg := range l.pages {
+		if pg.loadedGen >= 0 && len(pg.rows) > 0 {
+			end = max(end, p*l.pageSize+len(pg.rows))
+		}
+	}
+	return end
+}
+
+// setTotal changes the listing's length and keeps cursor and scroll in range.
 func (l *pagedList[T]) setTotal(total int) {
 	if total == l.total {
 		return
 	}
 	l.total = total
-	if total <= len(l.rows) {
-		clear(l.rows[total:]) // drop references to rows that are gone
-		l.rows = l.rows[:total]
-	} else {
-		l.rows = append(l.rows, make([]T, total-len(l.rows))...)
+	last := l.numPages()
+	for p, pg := range l.pages {
+		if p >= last {
+			delete(l.pages, p)
+		} else if n := l.span(p); len(pg.rows) > n {
+			clear(pg.rows[n:]) // drop references to rows that are gone
+			pg.rows = pg.rows[:n]
+		}
 	}
-	n := max(l.numPages(), 1)
-	for len(l.pages) < n {
-		l.pages = append(l.pages, pageState{loadedGen: -1})
-	}
-	l.pages = l.pages[:n]
 	for id, pos := range l.index {
 		if pos >= total {
 			delete(l.index, id)
@@ -213,11 +300,10 @@ func (l *pagedList[T]) refresh() tea.Cmd {
 	l.cancel()
 	l.ctx, l.cancel = context.WithCancel(context.Background())
 	l.gen++
-	for i := range l.pages {
-		l.pages[i].loading, l.pages[i].err = false, nil
+	l.inFlight, l.end, l.probeEnd, l.lastErr = 0, -1, false, nil
+	for _, pg := range l.pages {
+		pg.loading, pg.err = false, nil
 	}
-	l.lastErr = nil
-	l.keepID = ""
 	if it, ok := l.selected(); ok {
 		l.keepID = l.idOf(it)
 	}
@@ -228,13 +314,15 @@ func (l *pagedList[T]) state(pos int) rowState {
 	if pos < 0 || pos >= max(l.total, 0) {
 		return rowPending
 	}
-	ps := l.pages[pos/l.pageSize]
+	pg, ok := l.pages[pos/l.pageSize]
 	switch {
-	case ps.loadedGen >= 0:
+	case !ok:
+		return rowPending
+	case pg.loadedGen >= 0 && pos%l.pageSize < len(pg.rows):
 		return rowLoaded // possibly from an older generation, until the new one lands
-	case ps.err != nil:
+	case pg.err != nil:
 		return rowFailed
-	case ps.loading:
+	case pg.loading:
 		return rowLoading
 	}
 	return rowPending
@@ -244,12 +332,14 @@ func (l *pagedList[T]) state(pos int) rowState {
 // total is unknown), or nil.
 func (l *pagedList[T]) errAt(pos int) error {
 	if l.total < 0 {
-		return l.pages[0].err
-	}
-	if l.state(pos) != rowFailed {
+		pos = 0
+	} else if l.state(pos) != rowFailed {
 		return nil
 	}
-	return l.pages[pos/l.pageSize].err
+	if pg, ok := l.pages[pos/l.pageSize]; ok {
+		return pg.err
+	}
+	return nil
 }
 
 func (l *pagedList[T]) row(pos int) (T, bool) {
@@ -257,23 +347,16 @@ func (l *pagedList[T]) row(pos int) (T, bool) {
 		var zero T
 		return zero, false
 	}
-	return l.rows[pos], true
+	return l.pages[pos/l.pageSize].rows[pos%l.pageSize], true
 }
 
 func (l *pagedList[T]) selected() (T, bool) { return l.row(l.cursor) }
 
-func (l *pagedList[T]) loading() bool {
-	for _, p := range l.pages {
-		if p.loading {
-			return true
-		}
-	}
-	return false
-}
+func (l *pagedList[T]) loading() bool { return l.inFlight > 0 }
 
 func (l *pagedList[T]) anyFailed() bool {
-	for _, p := range l.pages {
-		if p.err != nil {
+	for _, pg := range l.pages {
+		if pg.err != nil {
 			return true
 		}
 	}
@@ -283,9 +366,9 @@ func (l *pagedList[T]) anyFailed() bool {
 // loadedRows counts the rows held.
 func (l *pagedList[T]) loadedRows() int {
 	n := 0
-	for p, ps := range l.pages {
-		if ps.loadedGen >= 0 {
-			n += min(l.pageSize, l.total-p*l.pageSize)
+	for _, pg := range l.pages {
+		if pg.loadedGen >= 0 {
+			n += len(pg.rows)
 		}
 	}
 	return n

@@ -95,12 +95,23 @@ func fit(s string, w int, right bool) string {
 	return s + pad
 }
 
+// titleLines is how many lines the column titles take in a table of
+// height lines: none when the table is so short that the rows need them.
+func titleLines(height int) int {
+	if height < 3 {
+		return 0
+	}
+	return 1
+}
+
 // renderTable draws the column titles and the visible rows of l in width
 // cells and height lines (titles included).
 func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styles.Styles, spin string, width, height int) string {
 	lines := make([]string, 0, height)
-	lines = append(lines, renderTitles(cols, widths, st, width))
-	for pos := l.top; pos < l.top+height-1 && pos < l.total; pos++ {
+	if titleLines(height) > 0 {
+		lines = append(lines, renderTitles(cols, widths, st, width))
+	}
+	for pos := l.top; pos < l.top+height-titleLines(height) && pos < l.total; pos++ {
 		lines = append(lines, renderRow(l, pos, cols, widths, st, spin, width))
 	}
 	for len(lines) < height {
@@ -133,10 +144,11 @@ func renderRow[T any](l *pagedList[T], pos int, cols []column[T], widths []int, 
 		marker = "▶ "
 	}
 	var text string
-	switch l.state(pos) {
-	case rowLoaded:
-		text = renderCells(l.rows[pos], cols, widths, st, selected)
-	case rowFailed:
+	row, loaded := l.row(pos)
+	switch {
+	case loaded:
+		text = renderCells(row, cols, widths, st, selected)
+	case l.state(pos) == rowFailed:
 		text = fit("✗ not loaded – press r to retry", width-markerWidth, false)
 		if !selected {
 			text = st.Error.Render(text)

@@ -19,39 +19,52 @@ func (m Model) View() string {
 	if !m.ready {
 		return ""
 	}
-	parts := []string{m.headerView(), m.bodyView(), m.statusView(), m.help.View(m.keys)}
+	parts := []string{m.headerView(), m.bodyView(), m.statusView(), m.help.View(m.helpKeys())}
 	return lipgloss.NewStyle().MaxWidth(m.width).MaxHeight(m.height).Render(strings.Join(parts, "\n"))
 }
 
 func (m Model) headerView() string {
-	crumbs := m.crumbs(func(id string) string { return id })
+	crumbs := m.crumbs(false)
 	if lipgloss.Width(crumbs) > m.width {
-		crumbs = m.crumbs(shortID) // as git abbreviates hashes; the pane has the full ids
+		crumbs = m.crumbs(true)
 	}
-
-	l := m.list
+	s := m.top().status()
 	var counts string
 	switch {
-	case l.total < 0 && l.anyFailed():
-		counts = "record not loaded"
-	case l.total < 0:
-		counts = m.spin.View() + " loading the first page…"
+	case s.firstPageFail:
+		counts = s.noun + " not loaded"
+	case s.total < 0:
+		counts = m.spin.View() + " loading the first page of " + s.noun + "…"
 	default:
-		counts = fmt.Sprintf("%s details · %s loaded", commas(l.total), commas(l.loadedRows()))
-		if l.total > 0 {
-			counts += fmt.Sprintf(" · row %s of %s", commas(l.cursor+1), commas(l.total))
+		counts = fmt.Sprintf("%s %s · %s loaded", commas(s.total), s.noun, commas(s.loaded))
+		if s.total > 0 {
+			counts += fmt.Sprintf(" · row %s of %s", commas(s.cursor+1), commas(s.total))
 		}
-		if l.loading() {
+		if s.loading {
 			counts += " · " + m.spin.View() + " loading"
 		}
 	}
 	return fit(crumbs, m.width, false) + "\n" + fit(counts, m.width, false)
 }
 
-func (m Model) crumbs(id func(string) string) string {
-	return m.st.Title.Render("wksrec") + m.st.Faint.Render(" · project ") + id(sanitize.Line(m.cfg.ProjectID)) +
-		m.st.Faint.Render(" › task ") + id(sanitize.Line(m.cfg.TaskID)) +
-		m.st.Faint.Render(" › record ") + id(sanitize.Line(m.cfg.RecordID))
+// crumbs is the breadcrumb: project › task › record, each level named by
+// the view on the stack. short abbreviates the project id (as git does
+// hashes; the pane has full ids) and every level but the last, so the
+// line fits an 80-column terminal.
+func (m Model) crumbs(short bool) string {
+	project := sanitize.Line(m.cfg.ProjectID)
+	if short {
+		project = shortID(project)
+	}
+	b := m.st.Title.Render("wksrec") + m.st.Faint.Render(" · project ") + project
+	for i, v := range m.stack[1:] {
+		c := v.crumb()
+		if short && i < len(m.stack)-2 {
+			c = ansi.Truncate(c, 18, "…")
+		}
+		b += m.st.Faint.Render(" › ") + c
+	}
+	return b
 }
 
 // shortID abbreviates a long id to its first 8 characters.
@@ -63,7 +76,7 @@ func shortID(id string) string {
 }
 
 func (m Model) bodyView() string {
-	table := m.tableView()
+	table := lipgloss.NewStyle().Width(m.tableW).Render(m.top().table(m.st, m.spin.View()))
 	if m.pane.height == 0 {
 		return table
 	}
@@ -74,29 +87,14 @@ func (m Model) bodyView() string {
 	return lipgloss.JoinVertical(lipgloss.Left, table, pane)
 }
 
-func (m Model) tableView() string {
-	l := m.list
-	var msg string
-	switch {
-	case l.total < 0 && l.anyFailed():
-		msg = m.st.Error.Render("Could not load this record.\n\n" + errorBlock(l.errAt(0), m.tableW-4))
-	case l.total < 0:
-		msg = m.st.Placeholder.Render(m.spin.View() + " loading…")
-	case l.total == 0:
-		msg = m.st.Placeholder.Render("This record has no execution details.")
-	default:
-		return renderTable(l, detailColumns, m.widths, m.st, m.spin.View(), m.tableW, m.tableH)
-	}
-	return lipgloss.NewStyle().Width(m.tableW).Height(m.tableH).MaxHeight(m.tableH).Padding(1, 2).Render(msg)
-}
-
 // statusView is the error line, or a blank line: the layout keeps it so the
 // table does not jump when an error comes and goes.
 func (m Model) statusView() string {
-	if m.list.lastErr == nil {
+	err := m.top().status().err
+	if err == nil {
 		return ""
 	}
-	return m.st.Error.Render(fit(errorLine(m.list.lastErr), m.width, false))
+	return m.st.Error.Render(fit(errorLine(err), m.width, false))
 }
 
 // describeError splits err into what failed (with the API's status, code

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/api/fake"
 )
 
 // Goldens of whole screens with the colour profile forced to ASCII (see
@@ -47,4 +48,28 @@ func repeat(k string, n int) []string {
 		out[i] = k
 	}
 	return out
+}
+
+func TestDrillDownGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		w, h int
+		keys []string
+	}{
+		{name: "tasks_80x24", w: 80, h: 24},
+		{name: "tasks_120x40_last_selected", w: 120, h: 40, keys: []string{"G"}},
+		{name: "records_80x24", w: 80, h: 24, keys: []string{"enter"}},
+		{name: "records_120x40", w: 120, h: 40, keys: []string{"j", "enter", "j"}},
+		{name: "details_via_drilldown_80x24", w: 80, h: 24, keys: []string{"enter", "enter"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := &dataSource{d: fake.NewDataset(7)}
+			m := start(t, New(Config{Source: src, ProjectID: "demo-project", PageSize: 100}), tc.w, tc.h)
+			for _, k := range tc.keys {
+				m = send(t, m, press(k))
+			}
+			golden.RequireEqual(t, []byte(m.View()))
+		})
+	}
 }

@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/ui/sanitize"
+)
+
+// Source is what the browser reads from; *api.Client is one.
+type Source interface {
+	ListTasks(ctx context.Context, offset, limit int) (api.Page[api.Task], error)
+	ListRecords(ctx context.Context, taskID string, offset, limit int) (api.Page[api.Record], error)
+	ListRecordDetails(ctx context.Context, taskID, recordID string, offset, limit int) (api.Page[api.Detail], error)
+}
+
+// views builds the three levels of the drill-down.
+type views struct {
+	src      Source
+	pageSize int
+	tf       timeFormat
+}
+
+func (b views) tasks() *listView[api.Task] {
+	src := b.src
+	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Task], error) {
+		return src.ListTasks(ctx, offset, limit)
+	}
+	return &listView[api.Task]{
+		list:     newPagedList(fetch, taskID, min(b.pageSize, api.MaxTaskLimit)),
+		cols:     taskColumns(b.tf),
+		noun:     "tasks",
+		empty:    "This project has no scheduled tasks.",
+		paneText: taskPaneText(b.tf),
+		child: func(t api.Task) view {
+			return b.records(t.ID, sanitizeCrumb(t.TaskName, t.ID))
+		},
+	}
+}
+
+func (b views) records(taskID, crumb string) *listView[api.Record] {
+	src := b.src
+	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
+		return src.ListRecords(ctx, taskID, offset, limit)
+	}
+	return &listView[api.Record]{
+		list:      newPagedList(fetch, recordID, min(b.pageSize, api.MaxRecordLimit)),
+		cols:      recordColumns(b.tf),
+		noun:      "records",
+		empty:     "This task has not run yet.",
+		crumbText: crumb,
+		paneText:  recordPaneText(b.tf),
+		child: func(r api.Record) view {
+			return b.details(taskID, r.ID, b.tf.show(r.StartTime, r.TimeZone))
+		},
+	}
+}
+
+func (b views) details(taskID, recordID, crumb string) *listView[api.Detail] {
+	src := b.src
+	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		return src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
+	}
+	return &listView[api.Detail]{
+		list:      newPagedList(fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
+		cols:      detailColumns(b.tf),
+		noun:      "details",
+		empty:     "This record has no execution details.",
+		crumbText: crumb,
+		paneText:  detailPaneText(b.tf),
+	}
+}
+
+// sanitizeCrumb names a level by its (sanitised) name, or its id when it has none.
+func sanitizeCrumb(name, id string) string {
+	if s := sanitize.Line(name); s != "" {
+		return s
+	}
+	return shortID(sanitize.Line(id))
+}

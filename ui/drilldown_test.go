@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/api/fake"
+)
+
+// dataSource serves a fake dataset from memory and logs each call.
+type dataSource struct {
+	d     *fake.Dataset
+	mu    sync.Mutex
+	calls []string
+}
+
+func window[T any](items []T, offset, limit int) api.Page[T] {
+	end := min(offset+limit, len(items))
+	if offset >= end {
+		return api.Page[T]{Total: len(items)}
+	}
+	return api.Page[T]{Items: items[offset:end], Total: len(items)}
+}
+
+func (s *dataSource) log(call string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, call)
+}
+
+func (s *dataSource) called() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.calls...)
+}
+
+func (s *dataSource) ListTasks(_ context.Context, offset, limit int) (api.Page[api.Task], error) {
+	s.log("tasks")
+	return window(s.d.Tasks, offset, limit), nil
+}
+
+func (s *dataSource) ListRecords(_ context.Context, taskID string, offset, limit int) (api.Page[api.Record], error) {
+	s.log("records " + taskID)
+	return window(s.d.Records[taskID], offset, limit), nil
+}
+
+func (s *dataSource) ListRecordDetails(_ context.Context, taskID, recordID string, offset, limit int) (api.Page[api.Detail], error) {
+	s.log("details " + recordID)
+	return window(s.d.Details[recordID], offset, limit), nil
+}
+
+func TestDrillDownAndBack(t *testing.T) {
+	src := &dataSource{d: fake.NewDataset(7)}
+	m := start(t, New(Config{Source: src, ProjectID: "proj", PageSize: 100}), 100, 30)
+	if got := src.called(); len(got) != 1 || got[0] != "tasks" {
+		t.Fatalf("start: calls %v, want the task list only", got)
+	}
+	task := src.d.Tasks[1]
+	m = send(t, m, press("j"))
+	m = send(t, m, press("enter"))
+	if len(m.stack) != 2 || !strings.Contains(ansi.Strip(m.View()), "project proj › "+task.TaskName) {
+		t.Fatalf("enter on a task: stack %d, view\n%s", len(m.stack), ansi.Strip(m.View()))
+	}
+	rec := src.d.Records[task.ID][2]
+	m = send(t, m, press("j"))
+	m = send(t, m, press("j"))
+	m = send(t, m, press("enter"))
+	view := ansi.Strip(m.View())
+	if len(m.stack) != 3 || !strings.Contains(view, rec.StartTime) || !strings.Contains(view, commas(len(src.d.Details[rec.ID]))+" details") {
+		t.Fatalf("enter on a record: stack %d, view\n%s", len(m.stack), view)
+	}
+	if d, ok := dl(m).selected(); !ok || d.RecordID != rec.ID {
+		t.Errorf("details of the wrong record: %+v", d)
+	}
+	// Enter in the details focuses the pane; Esc leaves the pane, Esc again goes up.
+	m = send(t, m, press("enter"))
+	if m.focus != focusPane || len(m.stack) != 3 {
+		t.Fatalf("enter in details: focus %v, stack %d", m.focus, len(m.stack))
+	}
+	m = send(t, m, press("esc"))
+	m = send(t, m, press("esc"))
+	if len(m.stack) != 2 {
+		t.Fatalf("esc, esc: stack %d, want back at the records", len(m.stack))
+	}
+	if l := m.top().(*listView[api.Record]).list; l.cursor != 2 {
+		t.Errorf("records cursor %d after coming back, want 2 (kept)", l.cursor)
+	}
+	m = send(t, m, press("esc"))
+	if l := m.top().(*listView[api.Task]).list; len(m.stack) != 1 || l.cursor != 1 {
+		t.Errorf("back at tasks: stack %d cursor %d, want 1 and 1", len(m.stack), l.cursor)
+	}
+	m = send(t, m, press("esc")) // nothing above the task list
+	if len(m.stack) != 1 {
+		t.Error("esc at the top left the task list")
+	}
+	// Going back did not reload what was already loaded.
+	calls := src.called()
+	if n := strings.Count(strings.Join(calls, "\n"), "tasks"); n != 1 {
+		t.Errorf("task list loaded %d times: %v", n, calls)
+	}
+}
+
+// A page answer for a view the user already left is dropped.
+func TestBackNavigationDropsStaleAnswers(t *testing.T) {
+	src := &dataSource{d: fake.NewDataset(7)}
+	m := start(t, New(Config{Source: src, ProjectID: "proj", PageSize: 100}), 100, 30)
+	m, held := sendHeld(t, m, press("enter")) // open the first task's records; hold the answer
+	if len(held) != 1 {
+		t.Fatalf("%d messages", len(held))
+	}
+	m = send(t, m, press("esc"))
+	m = send(t, m, held[0]) // the records page arrives after the user went back
+	if len(m.stack) != 1 {
+		t.Fatal("a late answer changed the view")
+	}
+	m = send(t, m, press("enter")) // a new records view starts afresh
+	if l := m.top().(*listView[api.Record]).list; l.total != len(src.d.Records[src.d.Tasks[0].ID]) {
+		t.Errorf("records total %d", l.total)
+	}
+}
+
+// Started with ids, the browser opens at the details; Esc reveals the
+// records and then the tasks, each loading only when shown, with the
+// cursor on the record and task that were open.
+func TestStartWithIDsGoesStraightIn(t *testing.T) {
+	d := fake.NewDataset(7)
+	task := d.Tasks[3]
+	rec := d.Records[task.ID][1]
+	src := &dataSource{d: d}
+	m := start(t, New(Config{Source: src, ProjectID: "proj", TaskID: task.ID, RecordID: rec.ID, PageSize: 100}), 80, 24)
+	if got := src.called(); len(got) != 1 || got[0] != "details "+rec.ID {
+		t.Fatalf("calls %v, want the details only", got)
+	}
+	m = send(t, m, press("esc"))
+	if l := m.top().(*listView[api.Record]).list; l.cursor != 1 {
+		t.Errorf("records cursor %d, want 1 (the record that was open)", l.cursor)
+	}
+	m = send(t, m, press("esc"))
+	if l := m.top().(*listView[api.Task]).list; l.cursor != 3 {
+		t.Errorf("tasks cursor %d, want 3 (the task that was open)", l.cursor)
+	}
+}
+
+func TestTimesInRecordZoneOrLocal(t *testing.T) {
+	d := fake.NewDataset(7)
+	task := d.Tasks[0]
+	rec := d.Records[task.ID][0]
+	// A detail whose times come in RFC 3339 UTC, with the record's zone.
+	det := api.Detail{ID: "x", RecordID: rec.ID, DesktopName: "d", ExecStatus: "SUCCESS", TimeZone: "Asia/Shanghai",
+		StartTime: "2026-11-27T18:00:05Z", EndTime: "2026-11-27T18:02:05Z"}
+	for _, tc := range []struct {
+		local bool
+		want  string
+	}{{false, "2026-11-28 02:00:05"}, {true, time.Date(2026, 11, 27, 18, 0, 5, 0, time.UTC).In(time.Local).Format(shownLayout)}} {
+		m := start(t, New(Config{Source: &stubSource{details: []api.Detail{det}}, ProjectID: "p", TaskID: "t", RecordID: "r",
+			PageSize: 100, LocalTime: tc.local}), 120, 30)
+		if view := ansi.Strip(m.View()); !strings.Contains(view, tc.want) || !strings.Contains(view, "2m00s") {
+			t.Errorf("local=%v: want %s in\n%s", tc.local, tc.want, view)
+		}
+	}
+	// A time that does not parse is shown as it came.
+	det.StartTime = "yesterday\x1b[2J"
+	m := start(t, New(Config{Source: &stubSource{details: []api.Detail{det}}, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100}), 120, 30)
+	if view := m.View(); !strings.Contains(view, "yesterday␛[2J") {
+		t.Errorf("unparsed time not shown as it came:\n%s", ansi.Strip(view))
+	}
+}
+
+var _ tea.Model = Model{}

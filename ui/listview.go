@@ -1,0 +1,147 @@
+package ui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/wksrec/wksrec/styles"
+)
+
+// view is one level of the drill-down (tasks, records of a task, details of
+// a record) as the root model sees it. All three are listView[T]: one paged
+// table mechanism with its own columns, pane text and child.
+type view interface {
+	// start asks for the first page unless the view has started already;
+	// views below the top of the stack start only when first shown.
+	start() tea.Cmd
+	// handle takes a page message addressed to this view.
+	handle(msg tea.Msg) (cmd tea.Cmd, handled bool)
+	moveBy(delta int) tea.Cmd
+	moveTo(pos int) tea.Cmd
+	refresh() tea.Cmd
+	setSize(width, height int) tea.Cmd
+	status() listStatus
+	table(st styles.Styles, spin string) string
+	// pane is the selected row's id and detail text (id "" for a placeholder).
+	pane(st styles.Styles, width int) (id, text string)
+	// open returns the child view of the selected row, or nil at the leaf
+	// or while the row is not loaded.
+	open() view
+	leaf() bool
+	crumb() string // this level in the breadcrumb ("" for the root)
+	close()
+}
+
+// listStatus is what the header and status line show about a view.
+type listStatus struct {
+	noun                   string
+	total, loaded, cursor  int
+	loading, firstPageFail bool
+	err                    error // the latest page error
+	pageHeight             int   // rows on screen, for PgUp/PgDn
+}
+
+// listView is a view over rows of type T.
+type listView[T any] struct {
+	list      *pagedList[T]
+	cols      []column[T]
+	widths    []int
+	width     int
+	height    int // table lines, column titles included
+	noun      string
+	empty     string
+	crumbText string
+	paneText  func(T, styles.Styles, int) string
+	child     func(T) view // nil at the leaf
+	started   bool
+}
+
+func (v *listView[T]) start() tea.Cmd {
+	if v.started {
+		return nil
+	}
+	v.started = true
+	return v.list.start()
+}
+
+func (v *listView[T]) handle(msg tea.Msg) (tea.Cmd, bool) {
+	pm, ok := msg.(pageMsg[T])
+	if !ok || pm.list != v.list.id {
+		return nil, false
+	}
+	return v.list.handle(pm), true
+}
+
+func (v *listView[T]) moveBy(delta int) tea.Cmd { return v.list.moveBy(delta) }
+func (v *listView[T]) moveTo(pos int) tea.Cmd   { return v.list.moveTo(pos) }
+func (v *listView[T]) refresh() tea.Cmd         { v.started = true; return v.list.refresh() }
+func (v *listView[T]) close()                   { v.list.close() }
+func (v *listView[T]) crumb() string            { return v.crumbText }
+func (v *listView[T]) leaf() bool               { return v.child == nil }
+
+// setSize lays out the columns for width; the table has height lines, one
+// of them the column titles.
+func (v *listView[T]) setSize(width, height int) tea.Cmd {
+	v.width, v.height = width, height
+	v.widths = layoutColumns(v.cols, width)
+	rows := height - titleLines(height)
+	if !v.started {
+		v.list.height = max(rows, 1)
+		return nil
+	}
+	return v.list.setHeight(rows)
+}
+
+func (v *listView[T]) status() listStatus {
+	l := v.list
+	return listStatus{
+		noun: v.noun, total: l.total, loaded: l.loadedRows(), cursor: l.cursor,
+		loading: l.loading(), firstPageFail: l.total < 0 && l.anyFailed(),
+		err: l.lastErr, pageHeight: l.height,
+	}
+}
+
+func (v *listView[T]) table(st styles.Styles, spin string) string {
+	l := v.list
+	var msg string
+	switch {
+	case l.total < 0 && l.anyFailed():
+		msg = st.Error.Render("Could not load the " + v.noun + ".\n\n" + errorBlock(l.errAt(0), v.width-4))
+	case l.total < 0:
+		msg = st.Placeholder.Render(spin + " loading…")
+	case l.total == 0:
+		msg = st.Placeholder.Render(v.empty)
+	default:
+		return renderTable(l, v.cols, v.widths, st, spin, v.width, v.height)
+	}
+	return lipgloss.NewStyle().Width(v.width).Height(v.height).MaxHeight(v.height).Padding(1, 2).Render(msg)
+}
+
+func (v *listView[T]) pane(st styles.Styles, width int) (string, string) {
+	l := v.list
+	if it, ok := l.selected(); ok {
+		return l.idOf(it), v.paneText(it, st, width)
+	}
+	if err := l.errAt(l.cursor); err != nil && l.total >= 0 {
+		return "", st.Error.Render(errorBlock(err, width))
+	}
+	text := "loading…"
+	switch {
+	case l.total == 0:
+		text = "nothing to show"
+	case l.total < 0 && l.anyFailed():
+		text = "—" // the table says what failed
+	}
+	return "", st.Placeholder.Render(text)
+}
+
+func (v *listView[T]) open() view {
+	if v.child == nil {
+		return nil
+	}
+	it, ok := v.list.selected()
+	if !ok {
+		return nil
+	}
+	return v.child(it)
+}
