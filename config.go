@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -15,14 +14,24 @@ import (
 
 // config is everything the command line and environment decided.
 type config struct {
-	endpoint, region            string
-	projectID, taskID, recordID string
-	tokenFile                   string
-	pageSize                    int
-	demo                        bool
-	serveDemo                   string
-	demoLatency                 time.Duration
-	showVersion, showHelp       bool
+	endpoint, region, iamEndpoint string
+	projectID, taskID, recordID   string
+	tokenFile, credentialsFile    string
+	caFile                        string
+	pageSize                      int
+	localTime                     bool
+	demo                          bool
+	serveDemo                     string
+	demoLatency                   time.Duration
+	showVersion, showHelp         bool
+}
+
+// knownRegions are the regions the official SDK has a Workspace endpoint
+// for (plus na-mexico-1 from the docs). Others are accepted: regions appear.
+var knownRegions = []string{
+	"cn-north-4", "cn-north-9", "cn-north-11", "cn-east-3", "cn-east-5", "cn-south-1", "cn-southwest-2",
+	"ap-southeast-1", "ap-southeast-3", "af-south-1", "la-south-2", "la-north-2", "sa-brazil-1",
+	"me-east-1", "tr-west-1", "na-mexico-1",
 }
 
 // usageError is a bad flag, value or missing setting: exit status 2.
@@ -35,13 +44,17 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 func newFlagSet(c *config) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("wksrec", pflag.ContinueOnError)
 	fs.SortFlags = false
-	fs.StringVar(&c.endpoint, "endpoint", "", "Workspace API base `URL` (overrides --region)")
-	fs.StringVar(&c.region, "region", "", "Huawei Cloud region `NAME` (e.g. cn-north-4): https://workspace.NAME.myhuaweicloud.com")
-	fs.StringVar(&c.projectID, "project-id", "", "project `ID` (default $HUAWEICLOUD_SDK_PROJECT_ID)")
-	fs.StringVar(&c.taskID, "task-id", "", "scheduled task `ID`")
-	fs.StringVar(&c.recordID, "record-id", "", "execution record `ID` of that task")
-	fs.StringVar(&c.tokenFile, "token-file", "", "read the IAM token from `PATH` (default $WKSREC_AUTH_TOKEN)")
-	fs.IntVar(&c.pageSize, "page-size", 100, "rows fetched per request, `N` from 1 to 100")
+	fs.StringVar(&c.region, "region", "", "Huawei Cloud region `NAME`: the endpoint is https://workspace.NAME.myhuaweicloud.com")
+	fs.StringVar(&c.endpoint, "endpoint", "", "Workspace API base `URL`; wins over --region")
+	fs.StringVar(&c.projectID, "project-id", "", "project `ID` (default $HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, or asked of IAM)")
+	fs.StringVar(&c.taskID, "task-id", "", "open this scheduled task's records (`ID`); without it, start at the task list")
+	fs.StringVar(&c.recordID, "record-id", "", "open this execution record's details (`ID`; needs --task-id)")
+	fs.StringVar(&c.tokenFile, "token-file", "", "read an IAM token from `PATH`")
+	fs.StringVar(&c.credentialsFile, "credentials-file", "", "read AK/SK from this SDK credentials `PATH` (INI, [basic] ak, sk)")
+	fs.StringVar(&c.iamEndpoint, "iam-endpoint", "", "IAM base `URL` for project discovery (default $HUAWEICLOUD_SDK_IAM_ENDPOINT or https://iam.REGION.myhuaweicloud.com)")
+	fs.StringVar(&c.caFile, "ca-file", "", "trust the CA certificates in `PEM` as well as the system's (corporate proxies)")
+	fs.IntVar(&c.pageSize, "page-size", 100, "rows fetched per request, `N` from 1 to 100 (tasks: at most 50)")
+	fs.BoolVar(&c.localTime, "local-time", false, "show times in this machine's time zone instead of each record's own")
 	fs.BoolVar(&c.demo, "demo", false, "browse the built-in fake API on loopback: no credentials, no network")
 	fs.StringVar(&c.serveDemo, "serve-demo", "", "only serve the fake API on `ADDR` (e.g. 127.0.0.1:8080) for scripts, the CLI or SDKs")
 	fs.DurationVar(&c.demoLatency, "demo-latency", 0, "add `DURATION` of latency to every fake API answer (e.g. 300ms)")
@@ -84,64 +97,33 @@ func parseConfig(args []string, getenv func(string) string) (config, *pflag.Flag
 	if c.projectID == "" {
 		c.projectID = getenv("HUAWEICLOUD_SDK_PROJECT_ID")
 	}
-	if c.endpoint == "" && c.region != "" {
-		if !regionName.MatchString(c.region) {
-			return c, fs, usagef("--region %q is not a region name like cn-north-4", c.region)
-		}
+	if c.iamEndpoint == "" {
+		c.iamEndpoint = getenv("HUAWEICLOUD_SDK_IAM_ENDPOINT")
+	}
+	if c.region != "" && !regionName.MatchString(c.region) {
+		return c, fs, usagef("--region %q is not a region name like cn-north-4", c.region)
+	}
+	switch {
+	case c.endpoint == "" && c.region == "":
+		return c, fs, usagef("missing --region (one of %s) or --endpoint (or try --demo)", strings.Join(knownRegions, ", "))
+	case c.endpoint == "":
 		c.endpoint = "https://workspace." + c.region + ".myhuaweicloud.com"
 	}
-	var missing []string
-	if c.endpoint == "" {
-		missing = append(missing, "--region or --endpoint")
+	if c.recordID != "" && c.taskID == "" {
+		return c, fs, usagef("--record-id needs --task-id: a record belongs to a task")
 	}
-	if c.projectID == "" {
-		missing = append(missing, "--project-id (or $HUAWEICLOUD_SDK_PROJECT_ID)")
-	}
-	if c.taskID == "" {
-		missing = append(missing, "--task-id")
-	}
-	if c.recordID == "" {
-		missing = append(missing, "--record-id")
-	}
-	if len(missing) > 0 {
-		return c, fs, usagef("missing %s (or try --demo)", strings.Join(missing, ", "))
-	}
-	if _, err := api.ParseEndpoint(c.endpoint); err != nil {
-		return c, fs, usageError{err.Error()}
+	for flag, u := range map[string]string{"--endpoint": c.endpoint, "--iam-endpoint": c.iamEndpoint} {
+		if u == "" {
+			continue
+		}
+		if _, err := api.ParseEndpoint(u); err != nil {
+			return c, fs, usagef("%s: %v", flag, err)
+		}
 	}
 	return c, fs, nil
 }
 
 var regionName = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
-
-// token finds the IAM token: --token-file, then $WKSREC_AUTH_TOKEN.
-// The token is never echoed, not even in part.
-func (c config) token(getenv func(string) string) (string, error) {
-	if c.tokenFile != "" {
-		b, err := os.ReadFile(c.tokenFile)
-		if err != nil {
-			return "", usagef("cannot read --token-file: %v", pathError(err))
-		}
-		tok := strings.TrimSpace(string(b))
-		if tok == "" {
-			return "", usagef("--token-file %s is empty", c.tokenFile)
-		}
-		return tok, nil
-	}
-	if tok := strings.TrimSpace(getenv("WKSREC_AUTH_TOKEN")); tok != "" {
-		return tok, nil
-	}
-	return "", usagef("no credentials: set WKSREC_AUTH_TOKEN or pass --token-file PATH (or try --demo)")
-}
-
-// pathError keeps the OS reason and path of a file error.
-func pathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %v", pe.Path, pe.Err)
-	}
-	return err
-}
 
 type discard struct{}
 

@@ -4,22 +4,27 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // record time zones must resolve on hosts without tzdata
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/api/fake"
 	"github.com/wksrec/wksrec/ui"
+	"github.com/wksrec/wksrec/ui/sanitize"
 )
 
 // version is set at release time with -ldflags "-X main.version=…".
@@ -53,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) (s
 	case c.serveDemo != "":
 		return fail(stderr, serveDemo(c, stdout))
 	}
-	return fail(stderr, browse(c, getenv))
+	return fail(stderr, browse(c, getenv, stderr))
 }
 
 // fail prints err as one line and returns its exit status.
@@ -61,7 +66,8 @@ func fail(stderr io.Writer, err error) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "wksrec: %v\n", err)
+	// Errors can quote the API (a project id, a message): sanitise like the UI.
+	fmt.Fprintf(stderr, "wksrec: %s\n", sanitize.Line(err.Error()))
 	var ue usageError
 	if errors.As(err, &ue) {
 		return 2
@@ -69,8 +75,12 @@ func fail(stderr io.Writer, err error) int {
 	return 1
 }
 
-func browse(c config, getenv func(string) string) error {
-	var auth api.Authenticator
+func browse(c config, getenv func(string) string, stderr io.Writer) error {
+	var (
+		auth      api.Authenticator
+		projectID = c.projectID
+		hc        = api.DefaultHTTPClient()
+	)
 	if c.demo {
 		url, stop, err := fake.Start(fake.New(fake.Options{Seed: demoSeed, Latency: c.demoLatency}), "")
 		if err != nil {
@@ -79,44 +89,100 @@ func browse(c config, getenv func(string) string) error {
 		defer stop()
 		c.endpoint = url
 		c = withDemoDefaults(c)
+		projectID = c.projectID
 		auth, _ = api.NewTokenAuth("demo-token")
 	} else {
-		tok, err := c.token(getenv)
+		creds, err := findCredentials(c, getenv, stderr)
 		if err != nil {
 			return err
 		}
-		if auth, err = api.NewTokenAuth(tok); err != nil {
+		if hc, err = httpClient(c.caFile); err != nil {
+			return err
+		}
+		if projectID == "" {
+			projectID = creds.projectID
+		}
+		if projectID == "" {
+			if projectID, err = discoverProject(c, creds, hc); err != nil {
+				return err
+			}
+		}
+		if auth, err = creds.authenticator(projectID); err != nil {
 			return usageError{err.Error()}
 		}
 	}
-	client, err := api.New(api.Config{Endpoint: c.endpoint, ProjectID: c.projectID, Auth: auth, UserAgent: "wksrec/" + versionString()})
+	client, err := api.New(api.Config{Endpoint: c.endpoint, ProjectID: projectID, Auth: auth, HTTPClient: hc,
+		UserAgent: "wksrec/" + versionString()})
 	if err != nil {
 		return usageError{err.Error()}
 	}
 	// Ask the terminal for its background once, before Bubble Tea owns the
 	// input: adaptive colours need it, and asking later races the key reader.
 	lipgloss.HasDarkBackground()
-	model := ui.New(ui.Config{Source: client, ProjectID: c.projectID, TaskID: c.taskID, RecordID: c.recordID, PageSize: c.pageSize})
+	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.taskID, RecordID: c.recordID,
+		PageSize: c.pageSize, LocalTime: c.localTime})
 	if _, err := tea.NewProgram(model, tea.WithAltScreen()).Run(); err != nil {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	return nil
 }
 
+// discoverProject asks IAM for the project named after the region, as the
+// SDKs do when no project id is configured.
+func discoverProject(c config, creds credentials, hc *http.Client) (string, error) {
+	if c.region == "" {
+		return "", usagef("no project id: pass --project-id or set $HUAWEICLOUD_SDK_PROJECT_ID " +
+			"(discovery needs --region to know the project's name)")
+	}
+	if !creds.isAKSK() {
+		return "", usagef("no project id: pass --project-id or set $HUAWEICLOUD_SDK_PROJECT_ID "+
+			"(discovery signs with AK/SK, and the credentials found are a token from %s)", creds.source)
+	}
+	auth, err := creds.authenticator("")
+	if err != nil {
+		return "", usageError{err.Error()}
+	}
+	iam := c.iamEndpoint
+	if iam == "" {
+		iam = api.IAMEndpoint(c.region)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	id, err := api.DiscoverProject(ctx, api.Config{Endpoint: iam, Auth: auth, HTTPClient: hc, UserAgent: "wksrec/" + versionString()}, c.region)
+	var apiErr *api.APIError
+	if err != nil && !errors.As(err, &apiErr) && !errors.As(err, new(*api.TransportError)) {
+		return "", usageError{err.Error()} // zero or several projects: the user must choose
+	}
+	return id, err
+}
+
+// httpClient is the default client, trusting caFile's certificates too.
+func httpClient(caFile string) (*http.Client, error) {
+	if caFile == "" {
+		return api.DefaultHTTPClient(), nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, usagef("cannot read --ca-file: %v", unwrapPathError(err))
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil || roots == nil {
+		roots = x509.NewCertPool()
+	}
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, usagef("--ca-file %s holds no PEM certificate", caFile)
+	}
+	return api.NewHTTPClient(roots), nil
+}
+
 // demoSeed fixes the demo data, so the README's screen is what users see.
 const demoSeed = 7
 
-// withDemoDefaults points the demo at the showcase record unless ids were given.
+// withDemoDefaults names the demo project; without ids the demo opens on
+// the task list, as a real project does.
 func withDemoDefaults(c config) config {
-	data := fake.NewDataset(demoSeed)
 	if c.projectID == "" {
 		c.projectID = "demo-project"
-	}
-	if c.taskID == "" {
-		c.taskID = data.Tasks[0].ID
-	}
-	if c.recordID == "" {
-		c.recordID = data.Records[c.taskID][0].ID
 	}
 	return c
 }
@@ -128,10 +194,12 @@ func serveDemo(c config, stdout io.Writer) error {
 		return usagef("--serve-demo %s: %v", c.serveDemo, err)
 	}
 	defer stop()
-	d := withDemoDefaults(c)
-	fmt.Fprintf(stdout, "serving the fake Workspace API on %s (any token, any project id); ctrl+c stops it\n", url)
-	fmt.Fprintf(stdout, "try: WKSREC_AUTH_TOKEN=x wksrec --endpoint %s --project-id %s --task-id %s --record-id %s\n",
-		url, d.projectID, d.taskID, d.recordID)
+	data := srv.Data()
+	task := data.Tasks[0].ID
+	fmt.Fprintf(stdout, "serving the fake Workspace API on %s (any token or signature, any project id); ctrl+c stops it\n", url)
+	fmt.Fprintf(stdout, "try: WKSREC_AUTH_TOKEN=x wksrec --endpoint %s --project-id demo-project\n", url)
+	fmt.Fprintf(stdout, " or: WKSREC_AUTH_TOKEN=x wksrec --endpoint %s --project-id demo-project --task-id %s --record-id %s\n",
+		url, task, data.Records[task][0].ID)
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	<-ctx.Done()
@@ -150,30 +218,58 @@ func versionString() string {
 
 // flagUsages is pflag's table without the "[=true|false]" it prints after
 // every bool flag (blanked, not removed, so the columns stay aligned).
-func flagUsages(fs interface{ FlagUsages() string }) string {
-	return strings.ReplaceAll(fs.FlagUsages(), "[=true|false]", "             ")
+func flagUsages(fs *pflag.FlagSet) string {
+	return strings.ReplaceAll(fs.FlagUsagesWrapped(80), "[=true|false]", "             ")
 }
 
-func usage(fs interface{ FlagUsages() string }) string {
-	return `wksrec – browse the execution details of a Huawei Cloud Workspace scheduled-task run.
+// wrapWords breaks s into lines of at most width bytes at spaces only
+// (region names must not break at their hyphens).
+func wrapWords(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Fields(s) {
+		if n > 0 && n+1+len(w) > width {
+			b.WriteByte('\n')
+			n = 0
+		} else if n > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
+}
+
+func usage(fs *pflag.FlagSet) string {
+	return `wksrec – browse Huawei Cloud Workspace scheduled tasks, their runs, and each run's
+per-desktop results.
 
 Usage:
-  wksrec --region cn-north-4 --project-id ID --task-id ID --record-id ID
-  wksrec --demo
+  wksrec --region cn-north-4                        the project's tasks › records › details
+  wksrec --region cn-north-4 --task-id ID --record-id ID
+  wksrec --demo                                     a built-in fake API: no account needed
 
 Flags:
 ` + flagUsages(fs) + `
-Credentials:
-  The IAM token is read from --token-file or $WKSREC_AUTH_TOKEN and sent as X-Auth-Token.
-  It is never accepted on the command line, where other users could read it.
+` + wrapWords("Regions known: "+strings.Join(knownRegions, ", ")+". Others are accepted too; --endpoint always wins.", 80) + `
+
+Credentials, first found wins (secrets are never taken as flag values):
+  1. --token-file PATH, then --credentials-file PATH
+  2. $WKSREC_AUTH_TOKEN                   an IAM token, sent as X-Auth-Token
+  3. $HUAWEICLOUD_SDK_AK, $HUAWEICLOUD_SDK_SK (+ $HUAWEICLOUD_SDK_SECURITY_TOKEN)
+  4. $HUAWEICLOUD_SDK_CREDENTIALS_FILE or ~/.huaweicloud/credentials ([basic] ak, sk,
+     project_id, security_token)
+  AK/SK requests are signed (SDK-HMAC-SHA256). Without a project id, wksrec asks IAM
+  for the project named after --region.
 
 Environment:
-  WKSREC_AUTH_TOKEN            IAM token
-  HUAWEICLOUD_SDK_PROJECT_ID   default for --project-id
-  HTTPS_PROXY, NO_PROXY        proxy settings
-  NO_COLOR                     disable colour
+  HUAWEICLOUD_SDK_PROJECT_ID, HUAWEICLOUD_SDK_IAM_ENDPOINT   defaults for the flags
+  HTTPS_PROXY, NO_PROXY                                      proxy settings
+  NO_COLOR                                                   disable colour
 
-Keys: j/k or arrows move, PgUp/PgDn page, g/G first/last, enter or tab opens the
-detail pane (esc back), r retries or refreshes, ? shows every key, q quits.
+Keys: j/k or arrows move, PgUp/PgDn page, g/G first/last, enter opens (in details:
+the detail pane), tab the detail pane, esc goes back, r retries or refreshes,
+? shows every key, q quits.
 `
 }

@@ -29,6 +29,7 @@ func env(kv ...string) func(string) string {
 var full = []string{"--region", "cn-north-4", "--project-id", "p", "--task-id", "t", "--record-id", "r"}
 
 func TestFlagErrors(t *testing.T) {
+	noCreds := env("HOME", t.TempDir())
 	tests := []struct {
 		name   string
 		args   []string
@@ -39,15 +40,17 @@ func TestFlagErrors(t *testing.T) {
 		{"page size zero", append([]string{"--page-size", "0"}, full...), env(), "--page-size must be from 1 to 100, not 0"},
 		{"page size too big", append([]string{"--page-size", "101"}, full...), env(), "--page-size must be from 1 to 100, not 101"},
 		{"page size not a number", append([]string{"--page-size", "ten"}, full...), env(), `invalid argument "ten" for "--page-size"`},
-		{"missing everything", nil, env(), "missing --region or --endpoint, --project-id (or $HUAWEICLOUD_SDK_PROJECT_ID), --task-id, --record-id"},
-		{"missing task", []string{"--region", "cn-north-4", "--project-id", "p", "--record-id", "r"}, env(), "missing --task-id"},
-		{"missing record", []string{"--region", "cn-north-4", "--project-id", "p", "--task-id", "t"}, env(), "missing --record-id"},
-		{"missing project", []string{"--region", "cn-north-4", "--task-id", "t", "--record-id", "r"}, env(), "missing --project-id"},
-		{"bad region", []string{"--region", "north 4!", "--project-id", "p", "--task-id", "t", "--record-id", "r"}, env(), `--region "north 4!" is not a region name`},
-		{"plain http off loopback", []string{"--endpoint", "http://workspace.example.com", "--project-id", "p", "--task-id", "t", "--record-id", "r"}, env(), "plain http to a non-loopback host"},
+		{"missing region", nil, env(), "missing --region (one of cn-north-4, "},
+		{"record without task", []string{"--region", "cn-north-4", "--record-id", "r"}, env(), "--record-id needs --task-id"},
+		{"bad region", []string{"--region", "north 4!"}, env(), `--region "north 4!" is not a region name`},
+		{"plain http off loopback", []string{"--endpoint", "http://workspace.example.com"}, env(), "--endpoint: endpoint \"http://workspace.example.com\" uses plain http to a non-loopback host"},
+		{"bad iam endpoint", []string{"--region", "cn-north-4", "--iam-endpoint", "iam.example.com"}, env(), "--iam-endpoint: endpoint"},
 		{"positional argument", append(full, "extra"), env(), `unexpected argument "extra"`},
-		{"no credentials", full, env(), "no credentials: set WKSREC_AUTH_TOKEN or pass --token-file"},
-		{"token file missing", append(full, "--token-file", "/nonexistent/token"), env(), "cannot read --token-file: /nonexistent/token"},
+		{"no credentials", full, noCreds, "no credentials: tried --token-file, --credentials-file, $WKSREC_AUTH_TOKEN, $HUAWEICLOUD_SDK_AK/_SK and "},
+		{"token file missing", append(full, "--token-file", "/nonexistent/token"), env(), "cannot read --token-file /nonexistent/token: no such file or directory"},
+		{"credentials file missing", append(full, "--credentials-file", "/nonexistent/creds"), env(), "cannot read --credentials-file /nonexistent/creds"},
+		{"ak without sk", full, env("HUAWEICLOUD_SDK_AK", "AK1"), "$HUAWEICLOUD_SDK_AK is set but $HUAWEICLOUD_SDK_SK is not"},
+		{"ca file missing", append(full, "--ca-file", "/nonexistent/ca.pem"), env("WKSREC_AUTH_TOKEN", "t"), "cannot read --ca-file"},
 		{"demo and serve-demo", []string{"--demo", "--serve-demo", ":0"}, env(), "--demo and --serve-demo do not go together"},
 		{"latency out of range", []string{"--demo", "--demo-latency", "2h"}, env(), "--demo-latency must be from 0 to 1m"},
 	}
@@ -72,55 +75,128 @@ func TestFlagErrors(t *testing.T) {
 }
 
 func TestConfigFromEnvironmentAndRegion(t *testing.T) {
-	c, _, err := parseConfig([]string{"--region", "ap-southeast-1", "--task-id", "t", "--record-id", "r"},
-		env("HUAWEICLOUD_SDK_PROJECT_ID", "proj-from-env"))
+	c, _, err := parseConfig([]string{"--region", "ap-southeast-1"},
+		env("HUAWEICLOUD_SDK_PROJECT_ID", "proj-from-env", "HUAWEICLOUD_SDK_IAM_ENDPOINT", "https://iam.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.projectID != "proj-from-env" || c.endpoint != "https://workspace.ap-southeast-1.myhuaweicloud.com" || c.pageSize != 100 {
+	if c.projectID != "proj-from-env" || c.endpoint != "https://workspace.ap-southeast-1.myhuaweicloud.com" ||
+		c.iamEndpoint != "https://iam.example" || c.pageSize != 100 {
 		t.Errorf("config %+v", c)
 	}
 	c, _, err = parseConfig([]string{"--region", "cn-north-4", "--endpoint", "https://private.example/", "--project-id", "flag-wins",
-		"--task-id", "t", "--record-id", "r"}, env("HUAWEICLOUD_SDK_PROJECT_ID", "env"))
+		"--iam-endpoint", "https://iam.flag"}, env("HUAWEICLOUD_SDK_PROJECT_ID", "env", "HUAWEICLOUD_SDK_IAM_ENDPOINT", "https://iam.env"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.endpoint != "https://private.example/" || c.projectID != "flag-wins" {
-		t.Errorf("--endpoint and --project-id must win: %+v", c)
+	if c.endpoint != "https://private.example/" || c.projectID != "flag-wins" || c.iamEndpoint != "https://iam.flag" {
+		t.Errorf("flags must win: %+v", c)
+	}
+	// A region wksrec does not know is still accepted: new regions appear.
+	if c, _, err = parseConfig([]string{"--region", "xx-newland-7"}, env()); err != nil || c.endpoint != "https://workspace.xx-newland-7.myhuaweicloud.com" {
+		t.Errorf("unknown region: %v %+v", err, c)
 	}
 }
 
-func TestTokenSources(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "token")
-	if err := os.WriteFile(file, []byte("  file-token\n"), 0o600); err != nil {
+func writeFile(t *testing.T, path, content string, mode os.FileMode) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	empty := filepath.Join(dir, "empty")
-	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
 		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil { // not subject to umask
+		t.Fatal(err)
+	}
+	return path
+}
+
+const sdkCredentials = "# written by hcloud\n[basic]\nak = FILEAK\nsk = FILESK\nproject_id = file-project\nsecurity_token = FILESTS\n\n[other]\nak = WRONG\n"
+
+func TestCredentialPrecedence(t *testing.T) {
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, ".huaweicloud", "credentials"), sdkCredentials, 0o600)
+	tokenFile := writeFile(t, filepath.Join(t.TempDir(), "token"), " file-token\n", 0o600)
+	namedCreds := writeFile(t, filepath.Join(t.TempDir(), "named"), "[basic]\nak=NAMEDAK\nsk=NAMEDSK\n", 0o600)
+	envCreds := writeFile(t, filepath.Join(t.TempDir(), "envcreds"), "[basic]\nak=ENVFILEAK\nsk=ENVFILESK\n", 0o600)
+
+	everything := []string{
+		"HOME", home, "WKSREC_AUTH_TOKEN", "env-token", "HUAWEICLOUD_SDK_AK", "ENVAK", "HUAWEICLOUD_SDK_SK", "ENVSK",
+		"HUAWEICLOUD_SDK_SECURITY_TOKEN", "ENVSTS", "HUAWEICLOUD_SDK_CREDENTIALS_FILE", envCreds,
 	}
 	tests := []struct {
-		file, envTok, want string
-		wantErr            bool
+		name       string
+		c          config
+		env        []string
+		token, ak  string
+		sts, proj  string
+		wantSource string
 	}{
-		{file, "env-token", "file-token", false}, // the file wins over the environment
-		{"", "env-token", "env-token", false},
-		{empty, "env-token", "", true},
-		{"", "", "", true},
+		{"token file beats everything", config{tokenFile: tokenFile}, everything, "file-token", "", "", "", "--token-file"},
+		{"credentials file flag next", config{credentialsFile: namedCreds}, everything, "", "NAMEDAK", "", "", "--credentials-file"},
+		{"then the token variable", config{}, everything, "env-token", "", "", "", "$WKSREC_AUTH_TOKEN"},
+		{"then AK/SK variables", config{}, everything[4:], "", "ENVAK", "ENVSTS", "", "$HUAWEICLOUD_SDK_AK/_SK"},
+		{"then the file the variable names", config{}, []string{"HOME", home, "HUAWEICLOUD_SDK_CREDENTIALS_FILE", envCreds}, "", "ENVFILEAK", "", "", envCreds},
+		{"then ~/.huaweicloud/credentials", config{}, []string{"HOME", home}, "", "FILEAK", "FILESTS", "file-project", filepath.Join(home, ".huaweicloud", "credentials")},
 	}
 	for _, tc := range tests {
-		got, err := config{tokenFile: tc.file}.token(env("WKSREC_AUTH_TOKEN", tc.envTok))
-		if got != tc.want || (err != nil) != tc.wantErr {
-			t.Errorf("file %q env %q: got %q, %v", tc.file, tc.envTok, got, err)
-		}
-		var ue usageError
-		if err != nil && !errors.As(err, &ue) {
-			t.Errorf("token error %v is not a usage error (exit 2)", err)
-		}
-		if err != nil && strings.Contains(err.Error(), "env-token") {
-			t.Errorf("error shows the token: %v", err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			var warn bytes.Buffer
+			got, err := findCredentials(tc.c, env(tc.env...), &warn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.token != tc.token || got.ak != tc.ak || got.securityToken != tc.sts || got.projectID != tc.proj ||
+				!strings.Contains(got.source, tc.wantSource) {
+				t.Errorf("got %+v", got)
+			}
+			if warn.Len() != 0 {
+				t.Errorf("unexpected warning %q", warn.String())
+			}
+		})
+	}
+}
+
+func TestCredentialFileProblems(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name, content string
+		mode          os.FileMode
+		wantErr       string
+		wantWarn      bool
+	}{
+		{"readable by others warns", "[basic]\nak=A\nsk=S\n", 0o644, "", true},
+		{"readable by group warns", "[basic]\nak=A\nsk=S\n", 0o640, "", true},
+		{"private is quiet", "[basic]\nak=A\nsk=S\n", 0o600, "", false},
+		{"no basic section", "[default]\nak=A\nsk=S\n", 0o600, "has no ak and sk in its [basic] section", false},
+		{"sk missing", "[basic]\nak=A\n", 0o600, "has no ak and sk", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeFile(t, filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")), tc.content, tc.mode)
+			var warn bytes.Buffer
+			_, err := findCredentials(config{credentialsFile: path}, env(), &warn)
+			if (tc.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("err = %v, want %q", err, tc.wantErr)
+			}
+			if got := warn.Len() > 0; got != tc.wantWarn {
+				t.Errorf("warning %q, want one: %v", warn.String(), tc.wantWarn)
+			}
+			if tc.wantWarn && !strings.Contains(warn.String(), "chmod 600 "+path) {
+				t.Errorf("warning %q does not say how to fix it", warn.String())
+			}
+			var ue usageError
+			if err != nil && !errors.As(err, &ue) {
+				t.Errorf("error %v is not a usage error (exit 2)", err)
+			}
+		})
+	}
+	// A token file others can read warns too.
+	var warn bytes.Buffer
+	tok := writeFile(t, filepath.Join(dir, "token"), "tok", 0o604)
+	if _, err := findCredentials(config{tokenFile: tok}, env(), &warn); err != nil || !strings.Contains(warn.String(), "accessible by others") {
+		t.Errorf("token file: %v, warning %q", err, warn.String())
 	}
 }
 
@@ -155,7 +231,7 @@ func TestBinaryExitStatus(t *testing.T) {
 	}{
 		{[]string{"--bogus"}, 2, "wksrec: unknown flag: --bogus\n"},
 		{[]string{"--page-size", "500", "--demo"}, 2, "wksrec: --page-size must be from 1 to 100, not 500\n"},
-		{[]string{"--region", "cn-north-4", "--project-id", "p"}, 2, "wksrec: missing --task-id, --record-id (or try --demo)\n"},
+		{[]string{"--region", "cn-north-4", "--record-id", "r"}, 2, "wksrec: --record-id needs --task-id: a record belongs to a task\n"},
 		{[]string{"--version"}, 0, ""},
 		{[]string{"--help"}, 0, ""},
 	}

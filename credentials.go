@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/wksrec/wksrec/api"
+)
+
+// credentials are what wksrec authenticates with, and where they came from
+// (for messages; never the secret itself).
+type credentials struct {
+	token                 string
+	ak, sk, securityToken string
+	projectID             string // from the SDK credentials file, if it has one
+	source                string
+}
+
+func (c credentials) isAKSK() bool { return c.ak != "" }
+
+// findCredentials looks in order at: --token-file, --credentials-file,
+// $WKSREC_AUTH_TOKEN, $HUAWEICLOUD_SDK_AK/_SK (+ _SECURITY_TOKEN), and the
+// SDK credentials file ($HUAWEICLOUD_SDK_CREDENTIALS_FILE or
+// ~/.huaweicloud/credentials). The first source that is set wins; a source
+// that is set but broken is an error rather than a silent fall-through.
+// Secrets are never accepted as flag values: other users can read argv.
+// Warnings (a file others can read) go to warn.
+func findCredentials(c config, getenv func(string) string, warn io.Writer) (credentials, error) {
+	if c.tokenFile != "" {
+		tok, err := readSecretFile(c.tokenFile, "--token-file", warn)
+		return credentials{token: tok, source: "--token-file " + c.tokenFile}, err
+	}
+	if c.credentialsFile != "" {
+		return readCredentialsFile(c.credentialsFile, "--credentials-file", warn)
+	}
+	if tok := strings.TrimSpace(getenv("WKSREC_AUTH_TOKEN")); tok != "" {
+		return credentials{token: tok, source: "$WKSREC_AUTH_TOKEN"}, nil
+	}
+	ak, sk := strings.TrimSpace(getenv("HUAWEICLOUD_SDK_AK")), strings.TrimSpace(getenv("HUAWEICLOUD_SDK_SK"))
+	switch {
+	case ak != "" && sk != "":
+		return credentials{ak: ak, sk: sk, securityToken: strings.TrimSpace(getenv("HUAWEICLOUD_SDK_SECURITY_TOKEN")),
+			source: "$HUAWEICLOUD_SDK_AK/_SK"}, nil
+	case ak != "":
+		return credentials{}, usagef("$HUAWEICLOUD_SDK_AK is set but $HUAWEICLOUD_SDK_SK is not")
+	case sk != "":
+		return credentials{}, usagef("$HUAWEICLOUD_SDK_SK is set but $HUAWEICLOUD_SDK_AK is not")
+	}
+	path, named := getenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE"), "$HUAWEICLOUD_SDK_CREDENTIALS_FILE"
+	if path == "" {
+		home := getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		path, named = filepath.Join(home, ".huaweicloud", "credentials"), ""
+	}
+	if _, err := os.Stat(path); err == nil || named != "" {
+		return readCredentialsFile(path, named, warn)
+	}
+	return credentials{}, usagef("no credentials: tried --token-file, --credentials-file, $WKSREC_AUTH_TOKEN, "+
+		"$HUAWEICLOUD_SDK_AK/_SK and %s (or try --demo)", path)
+}
+
+// readSecretFile reads a one-line secret, warning when others can read it.
+func readSecretFile(path, what string, warn io.Writer) (string, error) {
+	b, err := readPrivateFile(path, what, warn)
+	if err != nil {
+		return "", err
+	}
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return "", usagef("%s %s is empty", what, path)
+	}
+	return s, nil
+}
+
+// readCredentialsFile reads the SDK's INI file: section [basic], keys ak,
+// sk, project_id, security_token. Only that subset of INI is parsed
+// (sections, key = value, # and ; comments), which is all the SDKs write;
+// a library would add a dependency for a dozen lines.
+func readCredentialsFile(path, what string, warn io.Writer) (credentials, error) {
+	label := path
+	if what != "" {
+		label = what + " " + path
+	}
+	b, err := readPrivateFile(path, what, warn)
+	if err != nil {
+		return credentials{}, err
+	}
+	values := map[string]string{}
+	section := ""
+	sc := bufio.NewScanner(strings.NewReader(string(b)))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "" || line[0] == '#' || line[0] == ';':
+		case line[0] == '[' && strings.HasSuffix(line, "]"):
+			section = strings.ToLower(strings.TrimSpace(line[1 : len(line)-1]))
+		case section == "basic":
+			if k, v, ok := strings.Cut(line, "="); ok {
+				values[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
+			}
+		}
+	}
+	cr := credentials{ak: values["ak"], sk: values["sk"], securityToken: values["security_token"],
+		projectID: values["project_id"], source: label}
+	if cr.ak == "" || cr.sk == "" {
+		return credentials{}, usagef("%s has no ak and sk in its [basic] section", label)
+	}
+	return cr, nil
+}
+
+// readPrivateFile reads a file holding secrets and warns, as ssh does, when
+// its mode lets group or others read it.
+func readPrivateFile(path, what string, warn io.Writer) ([]byte, error) {
+	name := path
+	if what != "" {
+		name = what + " " + path
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, usagef("cannot read %s: %v", name, unwrapPathError(err))
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		fmt.Fprintf(warn, "wksrec: warning: %s is accessible by others (mode %04o); run: chmod 600 %s\n",
+			path, info.Mode().Perm(), path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("cannot read %s: %v", name, unwrapPathError(err))
+	}
+	return b, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// authenticator turns credentials into what the API client applies.
+func (c credentials) authenticator(projectID string) (api.Authenticator, error) {
+	if c.isAKSK() {
+		return api.NewAKSKAuth(c.ak, c.sk, c.securityToken, projectID)
+	}
+	return api.NewTokenAuth(c.token)
+}

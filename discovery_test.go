@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/api/fake"
+)
+
+const (
+	secretSK    = "SK-must-never-print-3f9a"
+	secretSTS   = "STS-must-never-print-77c1"
+	secretToken = "TOKEN-must-never-print-a0b2"
+)
+
+// fakeIAM serves the fake API, verifying signatures for AK "AK1" / secretSK.
+func fakeIAM(t *testing.T, projects []api.Project) (string, *fake.Server) {
+	t.Helper()
+	srv := fake.New(fake.Options{Keys: map[string]string{"AK1": secretSK}, Projects: projects})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return url, srv
+}
+
+func TestDiscoverProjectThroughIAM(t *testing.T) {
+	url, srv := fakeIAM(t, []api.Project{{ID: "proj-north", Name: "cn-north-4"}, {ID: "proj-east", Name: "cn-east-3"}})
+	c := config{region: "cn-north-4", iamEndpoint: url}
+	id, err := discoverProject(c, credentials{ak: "AK1", sk: secretSK, securityToken: secretSTS}, api.DefaultHTTPClient())
+	if err != nil || id != "proj-north" {
+		t.Fatalf("got %q, %v", id, err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].Path != "/v3/projects" || !reqs[0].SecurityToken {
+		t.Errorf("requests %+v", reqs)
+	}
+}
+
+func TestDiscoverProjectErrors(t *testing.T) {
+	url, srv := fakeIAM(t, []api.Project{{ID: "a", Name: "cn-east-3"}, {ID: "b", Name: "cn-east-3"}})
+	aksk := credentials{ak: "AK1", sk: secretSK}
+	tests := []struct {
+		name    string
+		c       config
+		creds   credentials
+		want    string
+		usage   bool // exit 2: the user must change the command line
+		apiCode string
+	}{
+		{"no project of that name", config{region: "cn-north-4", iamEndpoint: url}, aksk, "no project named cn-north-4", true, ""},
+		{"several projects", config{region: "cn-east-3", iamEndpoint: url}, aksk, "2 projects named cn-east-3 (a, b): pass --project-id", true, ""},
+		{"no region to look up", config{endpoint: url}, aksk, "discovery needs --region", true, ""},
+		{"a token cannot sign", config{region: "cn-north-4", iamEndpoint: url}, credentials{token: secretToken, source: "$WKSREC_AUTH_TOKEN"}, "discovery signs with AK/SK", true, ""},
+		{"wrong secret key", config{region: "cn-north-4", iamEndpoint: url}, credentials{ak: "AK1", sk: "wrong-" + secretSK}, "HTTP 401 APIG.0301", false, "APIG.0301"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(srv.Requests())
+			_, err := discoverProject(tc.c, tc.creds, api.DefaultHTTPClient())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			var ue usageError
+			if errors.As(err, &ue) != tc.usage {
+				t.Errorf("usage error = %v, want %v", errors.As(err, &ue), tc.usage)
+			}
+			if tc.apiCode != "" {
+				var apiErr *api.APIError
+				if !errors.As(err, &apiErr) || apiErr.Code != tc.apiCode || apiErr.Hint() == "" {
+					t.Errorf("err %v: want API code %s with a hint", err, tc.apiCode)
+				}
+				if n := len(srv.Requests()) - before; n != 1 {
+					t.Errorf("%d requests: a refused signature must not be retried", n)
+				}
+			}
+			if strings.Contains(err.Error(), secretSK) || strings.Contains(err.Error(), secretToken) {
+				t.Errorf("error shows a secret: %v", err)
+			}
+		})
+	}
+}
+
+// Whatever goes wrong before the browser opens, no secret reaches stdout
+// or stderr: the program is run end to end with secrets in every source.
+func TestNoSecretInOutput(t *testing.T) {
+	url, _ := fakeIAM(t, nil)
+	home := t.TempDir()
+	writeFile(t, home+"/.huaweicloud/credentials", "[basic]\nak=AK1\nsk="+secretSK+"\nsecurity_token="+secretSTS+"\n", 0o644)
+	tokenFile := writeFile(t, home+"/token", secretToken, 0o644)
+	emptyCA := writeFile(t, home+"/ca.pem", "not a certificate "+secretSK, 0o600)
+	scenarios := []struct {
+		name string
+		args []string
+		env  []string
+	}{
+		{"wrong key at discovery", []string{"--region", "cn-north-4", "--iam-endpoint", url},
+			[]string{"HUAWEICLOUD_SDK_AK", "AK1", "HUAWEICLOUD_SDK_SK", "wrong" + secretSK, "HUAWEICLOUD_SDK_SECURITY_TOKEN", secretSTS}},
+		{"loose credentials file, unreachable IAM", []string{"--region", "cn-north-4", "--iam-endpoint", "http://127.0.0.1:1"}, []string{"HOME", home}},
+		{"token file and bad CA file", []string{"--region", "cn-north-4", "--token-file", tokenFile, "--ca-file", emptyCA}, nil},
+		{"only half an AK/SK pair", []string{"--region", "cn-north-4"}, []string{"HUAWEICLOUD_SDK_SK", secretSK}},
+		{"token but no project", []string{"--endpoint", url}, []string{"WKSREC_AUTH_TOKEN", secretToken, "HOME", home}},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			status := run(sc.args, &stdout, &stderr, env(sc.env...))
+			out := stdout.String() + stderr.String()
+			if status == 0 || stderr.Len() == 0 {
+				t.Fatalf("status %d, stderr %q: the scenario should fail", status, stderr.String())
+			}
+			for _, secret := range []string{secretSK, secretSTS, secretToken} {
+				if strings.Contains(out, secret) {
+					t.Errorf("output shows a secret:\n%s", out)
+				}
+			}
+		})
+	}
+}
