@@ -18,21 +18,11 @@ const (
 
 func signedClient(t *testing.T, opts fake.Options, sk, securityToken string) (*api.Client, *fake.Server) {
 	t.Helper()
-	srv := fake.New(opts)
-	url, stop, err := fake.Start(srv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
 	auth, err := api.NewAKSKAuth(testAK, sk, securityToken, "proj-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := api.New(api.Config{Endpoint: url, ProjectID: "proj-1", Auth: auth})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, srv
+	return setupWith(t, opts, auth)
 }
 
 func TestSignedRequestsVerifiedByFake(t *testing.T) {

@@ -16,8 +16,18 @@ import (
 
 const testToken = "tok-SECRET-do-not-print"
 
-// setup starts the fake API on loopback and returns a client for it and the server.
+// setup starts the fake API on loopback and returns a token client for it and the server.
 func setup(t *testing.T, opts fake.Options) (*api.Client, *fake.Server) {
+	t.Helper()
+	auth, err := api.NewTokenAuth(testToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return setupWith(t, opts, auth)
+}
+
+// setupWith is setup with the given credentials.
+func setupWith(t *testing.T, opts fake.Options, auth api.Authenticator) (*api.Client, *fake.Server) {
 	t.Helper()
 	srv := fake.New(opts)
 	url, stop, err := fake.Start(srv, "")
@@ -25,7 +35,7 @@ func setup(t *testing.T, opts fake.Options) (*api.Client, *fake.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
-	return newClient(t, url), srv
+	return newClientWith(t, url, auth), srv
 }
 
 func newClient(t *testing.T, url string) *api.Client {
@@ -34,6 +44,11 @@ func newClient(t *testing.T, url string) *api.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newClientWith(t, url, auth)
+}
+
+func newClientWith(t *testing.T, url string, auth api.Authenticator) *api.Client {
+	t.Helper()
 	c, err := api.New(api.Config{Endpoint: url, ProjectID: "proj-1", Auth: auth})
 	if err != nil {
 		t.Fatal(err)

@@ -16,17 +16,7 @@ import (
 // One end-to-end flow through a real Bubble Tea program, the real client and
 // the fake API over loopback HTTP: open, jump to the end, open the pane, quit.
 func TestFlowAgainstFakeAPI(t *testing.T) {
-	srv := fake.New(fake.Options{Seed: 7, Latency: 20 * time.Millisecond})
-	url, stop, err := fake.Start(srv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	auth, _ := api.NewTokenAuth("flow-token")
-	client, err := api.New(api.Config{Endpoint: url, ProjectID: "proj-flow", Auth: auth})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client, srv := fakeClient(t, fake.Options{Seed: 7, Latency: 20 * time.Millisecond})
 	data := srv.Data()
 	task := data.Tasks[0].ID
 	rec := data.Records[task][0].ID
@@ -57,12 +47,11 @@ func TestFlowAgainstFakeAPI(t *testing.T) {
 	}
 }
 
-// waitFor waits until the output written since the last wait holds every
-// text (the renderer writes only what changed, so they are asked for together).
-// The drill-down end to end: tasks, a task's records, a record's details,
-// and back up, through a real program and HTTP.
-func TestFlowDrillDown(t *testing.T) {
-	srv := fake.New(fake.Options{Seed: 7})
+// fakeClient starts the fake API on loopback and returns a client of
+// project "proj-flow" for it.
+func fakeClient(t *testing.T, opts fake.Options) (*api.Client, *fake.Server) {
+	t.Helper()
+	srv := fake.New(opts)
 	url, stop, err := fake.Start(srv, "")
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +62,15 @@ func TestFlowDrillDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return client, srv
+}
+
+// waitFor waits until the output written since the last wait holds every
+// text (the renderer writes only what changed, so they are asked for together).
+// The drill-down end to end: tasks, a task's records, a record's details,
+// and back up, through a real program and HTTP.
+func TestFlowDrillDown(t *testing.T) {
+	client, srv := fakeClient(t, fake.Options{Seed: 7})
 	data := srv.Data()
 	task := data.Tasks[2]
 	rec := data.Records[task.ID][0]
