@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/api/filter"
+	"github.com/wksrec/wksrec/ui/export"
 )
 
 // config is everything the command line and environment decided.
@@ -18,8 +21,9 @@ type config struct {
 	projectID, taskID, recordID   string
 	tokenFile, credentialsFile    string
 	caFile                        string
-	pageSize                      int
+	pageSize, concurrency         int
 	localTime                     bool
+	output, statuses, filter      string
 	demo                          bool
 	serveDemo                     string
 	demoLatency                   time.Duration
@@ -55,6 +59,10 @@ func newFlagSet(c *config) *pflag.FlagSet {
 	fs.StringVar(&c.caFile, "ca-file", "", "trust the CA certificates in `PEM` as well as the system's (corporate proxies)")
 	fs.IntVar(&c.pageSize, "page-size", 100, "rows fetched per request, `N` from 1 to 100 (tasks: at most 50)")
 	fs.BoolVar(&c.localTime, "local-time", false, "show times in this machine's time zone instead of each record's own")
+	fs.IntVar(&c.concurrency, "concurrency", 4, "requests in flight at most when loading every page (`N` from 1 to 16)")
+	fs.StringVarP(&c.output, "output", "o", "", "print the record's details as `FORMAT` json, csv or tsv and exit (needs --task-id and --record-id)")
+	fs.StringVar(&c.statuses, "status", "", "with -o: keep only these statuses (`LIST`, e.g. FAIL,SKIP)")
+	fs.StringVar(&c.filter, "filter", "", "with -o: keep only details matching `EXPR` (the / filter's syntax, e.g. 'code:WKS.0001 !name:lab')")
 	fs.BoolVar(&c.demo, "demo", false, "browse the built-in fake API on loopback: no credentials, no network")
 	fs.StringVar(&c.serveDemo, "serve-demo", "", "only serve the fake API on `ADDR` (e.g. 127.0.0.1:8080) for scripts, the CLI or SDKs")
 	fs.DurationVar(&c.demoLatency, "demo-latency", 0, "add `DURATION` of latency to every fake API answer (e.g. 300ms)")
@@ -85,6 +93,18 @@ func parseConfig(args []string, getenv func(string) string) (config, *pflag.Flag
 	if c.pageSize < 1 || c.pageSize > api.MaxDetailLimit {
 		return c, fs, usagef("--page-size must be from 1 to %d, not %d", api.MaxDetailLimit, c.pageSize)
 	}
+	if c.concurrency < 1 || c.concurrency > 16 {
+		return c, fs, usagef("--concurrency must be from 1 to 16, not %d", c.concurrency)
+	}
+	if c.output != "" && !slices.Contains(export.Formats, c.output) {
+		return c, fs, usagef("-o %q: use json, csv or tsv", c.output)
+	}
+	if (c.statuses != "" || c.filter != "") && c.output == "" {
+		return c, fs, usagef("--status and --filter go with -o; in the browser use f, s and /")
+	}
+	if _, err := filter.Parse(c.filter); err != nil {
+		return c, fs, usagef("--filter: %v", err)
+	}
 	if c.demoLatency < 0 || c.demoLatency > time.Minute {
 		return c, fs, usagef("--demo-latency must be from 0 to 1m, not %s", c.demoLatency)
 	}
@@ -111,6 +131,9 @@ func parseConfig(args []string, getenv func(string) string) (config, *pflag.Flag
 	}
 	if c.recordID != "" && c.taskID == "" {
 		return c, fs, usagef("--record-id needs --task-id: a record belongs to a task")
+	}
+	if c.output != "" && c.recordID == "" {
+		return c, fs, usagef("-o prints one record's details: give --task-id and --record-id")
 	}
 	for flag, u := range map[string]string{"--endpoint": c.endpoint, "--iam-endpoint": c.iamEndpoint} {
 		if u == "" {

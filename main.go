@@ -19,6 +19,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
@@ -58,7 +59,10 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) (s
 	case c.serveDemo != "":
 		return fail(stderr, serveDemo(c, stdout))
 	}
-	return fail(stderr, browse(c, getenv, stderr))
+	if c.output != "" {
+		return fail(stderr, printDetails(c, getenv, stdout, stderr))
+	}
+	return fail(stderr, browse(c, getenv, stdout, stderr))
 }
 
 // fail prints err as one line and returns its exit status.
@@ -75,56 +79,74 @@ func fail(stderr io.Writer, err error) int {
 	return 1
 }
 
-func browse(c config, getenv func(string) string, stderr io.Writer) error {
-	var (
-		auth      api.Authenticator
-		projectID = c.projectID
-		hc        = api.DefaultHTTPClient()
-	)
+// connect builds the API client from the configuration: the embedded fake
+// for --demo, else credentials, CA roots and the project id (discovered
+// when not given). stop releases what it started.
+func connect(c config, getenv func(string) string, stderr io.Writer) (client *api.Client, projectID string, stop func(), err error) {
+	auth, hc, stop := api.Authenticator(nil), api.DefaultHTTPClient(), func() {}
+	projectID = c.projectID
 	if c.demo {
-		url, stop, err := fake.Start(fake.New(fake.Options{Seed: demoSeed, Latency: c.demoLatency}), "")
+		url, stopFake, err := fake.Start(fake.New(fake.Options{Seed: demoSeed, Latency: c.demoLatency}), "")
 		if err != nil {
-			return fmt.Errorf("starting the demo API: %w", err)
+			return nil, "", nil, fmt.Errorf("starting the demo API: %w", err)
 		}
-		defer stop()
+		stop = stopFake
 		c.endpoint = url
-		c = withDemoDefaults(c)
-		projectID = c.projectID
+		projectID = withDemoDefaults(c).projectID
 		auth, _ = api.NewTokenAuth("demo-token")
 	} else {
 		creds, err := findCredentials(c, getenv, stderr)
 		if err != nil {
-			return err
+			return nil, "", nil, err
 		}
 		if hc, err = httpClient(c.caFile); err != nil {
-			return err
+			return nil, "", nil, err
 		}
 		if projectID == "" {
 			projectID = creds.projectID
 		}
 		if projectID == "" {
 			if projectID, err = discoverProject(c, creds, hc); err != nil {
-				return err
+				return nil, "", nil, err
 			}
 		}
 		if auth, err = creds.authenticator(projectID); err != nil {
-			return usageError{err.Error()}
+			return nil, "", nil, usageError{err.Error()}
 		}
 	}
-	client, err := api.New(api.Config{Endpoint: c.endpoint, ProjectID: projectID, Auth: auth, HTTPClient: hc,
+	client, err = api.New(api.Config{Endpoint: c.endpoint, ProjectID: projectID, Auth: auth, HTTPClient: hc,
 		UserAgent: "wksrec/" + versionString()})
 	if err != nil {
-		return usageError{err.Error()}
+		stop()
+		return nil, "", nil, usageError{err.Error()}
 	}
+	return client, projectID, stop, nil
+}
+
+func browse(c config, getenv func(string) string, stdout, stderr io.Writer) error {
+	if !isTerminal(stdout) {
+		return usagef("standard output is not a terminal: to print details for a script use -o json, -o csv or -o tsv")
+	}
+	client, projectID, stop, err := connect(c, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	// Ask the terminal for its background once, before Bubble Tea owns the
 	// input: adaptive colours need it, and asking later races the key reader.
 	lipgloss.HasDarkBackground()
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.taskID, RecordID: c.recordID,
-		PageSize: c.pageSize, LocalTime: c.localTime})
+		PageSize: c.pageSize, LocalTime: c.localTime, Concurrency: c.concurrency})
 	if _, err := tea.NewProgram(model, tea.WithAltScreen()).Run(); err != nil {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	return nil
+}
+
+// isTerminal reports whether w is a terminal (a test's buffer is not).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // discoverProject asks IAM for the project named after the region, as the
@@ -184,6 +206,14 @@ func withDemoDefaults(c config) config {
 	if c.projectID == "" {
 		c.projectID = "demo-project"
 	}
+	return c
+}
+
+// withDemoRecord points -o --demo at the showcase record unless ids were given.
+func withDemoRecord(c config) config {
+	data := fake.NewDataset(demoSeed)
+	c.taskID = data.Tasks[0].ID
+	c.recordID = data.Records[c.taskID][0].ID
 	return c
 }
 

@@ -28,6 +28,10 @@ func env(kv ...string) func(string) string {
 
 var full = []string{"--region", "cn-north-4", "--project-id", "p", "--task-id", "t", "--record-id", "r"}
 
+// scripted is full in script mode (-o), which gets past the terminal check
+// to the credentials without opening the browser.
+var scripted = append([]string{"-o", "json"}, full...)
+
 func TestFlagErrors(t *testing.T) {
 	noCreds := env("HOME", t.TempDir())
 	tests := []struct {
@@ -46,13 +50,18 @@ func TestFlagErrors(t *testing.T) {
 		{"plain http off loopback", []string{"--endpoint", "http://workspace.example.com"}, env(), "--endpoint: endpoint \"http://workspace.example.com\" uses plain http to a non-loopback host"},
 		{"bad iam endpoint", []string{"--region", "cn-north-4", "--iam-endpoint", "iam.example.com"}, env(), "--iam-endpoint: endpoint"},
 		{"positional argument", append(full, "extra"), env(), `unexpected argument "extra"`},
-		{"no credentials", full, noCreds, "no credentials: tried --token-file, --credentials-file, $WKSREC_AUTH_TOKEN, $HUAWEICLOUD_SDK_AK/_SK and "},
-		{"token file missing", append(full, "--token-file", "/nonexistent/token"), env(), "cannot read --token-file /nonexistent/token: no such file or directory"},
-		{"credentials file missing", append(full, "--credentials-file", "/nonexistent/creds"), env(), "cannot read --credentials-file /nonexistent/creds"},
-		{"ak without sk", full, env("HUAWEICLOUD_SDK_AK", "AK1"), "$HUAWEICLOUD_SDK_AK is set but $HUAWEICLOUD_SDK_SK is not"},
-		{"ca file missing", append(full, "--ca-file", "/nonexistent/ca.pem"), env("WKSREC_AUTH_TOKEN", "t"), "cannot read --ca-file"},
+		{"no credentials", scripted, noCreds, "no credentials: tried --token-file, --credentials-file, $WKSREC_AUTH_TOKEN, $HUAWEICLOUD_SDK_AK/_SK and "},
+		{"token file missing", append(scripted, "--token-file", "/nonexistent/token"), env(), "cannot read --token-file /nonexistent/token: no such file or directory"},
+		{"credentials file missing", append(scripted, "--credentials-file", "/nonexistent/creds"), env(), "cannot read --credentials-file /nonexistent/creds"},
+		{"ak without sk", scripted, env("HUAWEICLOUD_SDK_AK", "AK1"), "$HUAWEICLOUD_SDK_AK is set but $HUAWEICLOUD_SDK_SK is not"},
+		{"ca file missing", append(scripted, "--ca-file", "/nonexistent/ca.pem"), env("WKSREC_AUTH_TOKEN", "t"), "cannot read --ca-file"},
 		{"demo and serve-demo", []string{"--demo", "--serve-demo", ":0"}, env(), "--demo and --serve-demo do not go together"},
 		{"latency out of range", []string{"--demo", "--demo-latency", "2h"}, env(), "--demo-latency must be from 0 to 1m"},
+		{"unknown output format", []string{"--demo", "-o", "xml"}, env(), `-o "xml": use json, csv or tsv`},
+		{"output without a record", []string{"--region", "cn-north-4", "-o", "json"}, env(), "-o prints one record's details: give --task-id and --record-id"},
+		{"bad filter", []string{"--demo", "-o", "json", "--filter", "colour:red"}, env(), `--filter: unknown field "colour"`},
+		{"filter without output", []string{"--demo", "--status", "FAIL"}, env(), "--status and --filter go with -o"},
+		{"concurrency", []string{"--demo", "--concurrency", "0"}, env(), "--concurrency must be from 1 to 16, not 0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

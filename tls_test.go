@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"encoding/pem"
 	"io"
 	"net"
@@ -86,18 +87,27 @@ func TestHTTPSProxy(t *testing.T) {
 	}))
 	t.Cleanup(proxy.Close)
 
+	task := iam.Data().Tasks[0].ID
+	rec := iam.Data().Records[task][0].ID
 	cmd := exec.Command(buildBinary(t), "--region", "cn-north-4", "--endpoint", "https://example.com",
-		"--iam-endpoint", "https://example.com", "--ca-file", caFile)
+		"--iam-endpoint", "https://example.com", "--ca-file", caFile, "--task-id", task, "--record-id", rec, "-o", "json")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "HTTPS_PROXY=" + proxy.URL,
 		"HUAWEICLOUD_SDK_AK=AK1", "HUAWEICLOUD_SDK_SK=SK1"}
-	out, _ := cmd.CombinedOutput() // discovery succeeds; the browser then finds no terminal
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(tunnels) == 0 || tunnels[0] != "example.com:443" {
 		t.Fatalf("proxy saw tunnels %v; output %s", tunnels, out)
 	}
-	if reqs := iam.Requests(); len(reqs) == 0 || reqs[0].Path != "/v3/projects" {
-		t.Errorf("IAM saw %+v through the proxy; output %s", reqs, out)
+	reqs := iam.Requests()
+	if len(reqs) < 2 || reqs[0].Path != "/v3/projects" || reqs[1].ProjectHeader != "proj-via-proxy" {
+		t.Errorf("requests through the proxy: %+v", reqs)
 	}
-	t.Logf("output: %s", out)
+	var details []api.Detail
+	if err := json.Unmarshal(out, &details); err != nil || len(details) != len(iam.Data().Details[rec]) {
+		t.Errorf("%d details, err %v; output %.200s", len(details), err, out)
+	}
 }

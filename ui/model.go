@@ -20,6 +20,7 @@ type Config struct {
 	ProjectID, TaskID, RecordID string
 	PageSize                    int  // 1..100; the tasks call caps it at 50
 	LocalTime                   bool // show times in the local zone, not the record's
+	Concurrency                 int  // requests in flight when loading every page (filters, sort)
 }
 
 // Wide terminals show the detail pane beside the table.

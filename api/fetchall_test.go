@@ -1,0 +1,96 @@
+package api_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/api/fake"
+)
+
+func TestFetchAllWithThrottlingInTheMiddle(t *testing.T) {
+	c, srv := setup(t, fake.Options{Seed: 3, Latency: 5 * time.Millisecond, Faults: []fake.Fault{
+		{PathContains: "/records/", Offset: 1200, Status: 429, Code: "APIG.0308", Message: "policy user over ratelimit,limit:20,time:1 second", Times: 2},
+	}})
+	task, rec := bigRecord(srv.Data())
+	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		return c.ListRecordDetails(ctx, task, rec, offset, limit)
+	}
+	got, err := api.FetchAll(context.Background(), fetch, func(d api.Detail) string { return d.ID },
+		api.FetchAllOptions{Limit: 100, Concurrency: 4, Backoff: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := srv.Data().Details[rec]
+	if len(got) != len(want) {
+		t.Fatalf("%d details, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].ID != want[i].ID {
+			t.Fatalf("detail %d is %s, want %s: each record exactly once, in order", i, got[i].ID, want[i].ID)
+		}
+	}
+	hits := 0
+	for _, r := range srv.Requests() {
+		if r.Offset == "1200" {
+			hits++
+		}
+	}
+	if hits != 3 {
+		t.Errorf("offset 1200 requested %d times, want 3 (two throttled, one served)", hits)
+	}
+}
+
+func TestFetchAllStopsOnShortPageAndDedupes(t *testing.T) {
+	// The listing claims 1,000 rows, has 250, and repeats one id across pages.
+	items := make([]api.Detail, 250)
+	for i := range items {
+		items[i].ID = string(rune('a'+i%26)) + string(rune('a'+i/26))
+	}
+	items[100].ID = items[99].ID // the row at a page edge shifted
+	var calls atomic.Int32
+	fetch := func(_ context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		calls.Add(1)
+		end := min(offset+limit, len(items))
+		if offset >= end {
+			return api.Page[api.Detail]{Total: 1000}, nil
+		}
+		return api.Page[api.Detail]{Items: items[offset:end], Total: 1000}, nil
+	}
+	got, err := api.FetchAll(context.Background(), fetch, func(d api.Detail) string { return d.ID },
+		api.FetchAllOptions{Limit: 100, Concurrency: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 249 {
+		t.Errorf("%d items, want 249 (250 less one duplicate)", len(got))
+	}
+	if n := calls.Load(); n > 10 {
+		t.Errorf("%d calls for 10 claimed pages", n)
+	}
+}
+
+func TestFetchAllGivesUpOnPermanentErrors(t *testing.T) {
+	c, srv := setup(t, fake.Options{Seed: 3, Faults: []fake.Fault{{PathContains: "/records/", Offset: 300, Status: 403, Code: "WKS.0403", Message: "forbidden"}}})
+	task, rec := bigRecord(srv.Data())
+	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		return c.ListRecordDetails(ctx, task, rec, offset, limit)
+	}
+	_, err := api.FetchAll(context.Background(), fetch, func(d api.Detail) string { return d.ID }, api.FetchAllOptions{Limit: 100, Concurrency: 4})
+	var apiErr *api.APIError
+	if !errors.As(err, &apiErr) || apiErr.Status != 403 {
+		t.Fatalf("err = %v, want the 403", err)
+	}
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Offset == "300" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("a 403 was requested %d times; it must not be retried", n)
+	}
+}

@@ -1,0 +1,194 @@
+// Package filter is the text filter over execution details that both the
+// "/" prompt and --filter use. The API cannot filter details, so wksrec
+// filters on the client.
+//
+// Syntax: space-separated terms, all of which must match. A term is
+// [!][field:]value; a value with spaces is quoted ("task conflict").
+// Fields: name (desktop name), id (desktop id), code (result code), reason
+// (fail reason) and status (exec status, exact). Without a field a term
+// matches name, id, code or reason. Matching ignores case; values other
+// than status match as substrings. "!" negates a term.
+package filter
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/wksrec/wksrec/api"
+)
+
+// Field is what a term looks at.
+type Field int
+
+// The fields a term can name.
+const (
+	Any Field = iota
+	Name
+	ID
+	Code
+	Reason
+	Status
+)
+
+var fieldNames = map[string]Field{"name": Name, "id": ID, "code": Code, "reason": Reason, "status": Status}
+
+// Term is one condition.
+type Term struct {
+	Field  Field
+	Value  string // lower-cased
+	Negate bool
+}
+
+// Expr is a parsed filter: the conjunction of its terms. The zero Expr
+// matches everything.
+type Expr struct {
+	Terms []Term
+	src   string
+}
+
+// String is the filter as the user typed it.
+func (e Expr) String() string { return e.src }
+
+// Empty reports whether e matches everything.
+func (e Expr) Empty() bool { return len(e.Terms) == 0 }
+
+// Parse reads a filter. Errors say where the text went wrong.
+func Parse(s string) (Expr, error) {
+	e := Expr{src: strings.TrimSpace(s)}
+	rest := s
+	for {
+		rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
+		if rest == "" {
+			return e, nil
+		}
+		var t Term
+		if rest[0] == '!' {
+			t.Negate = true
+			rest = rest[1:]
+		}
+		if i := strings.IndexAny(rest, ": \t\""); i > 0 && rest[i] == ':' {
+			f, ok := fieldNames[strings.ToLower(rest[:i])]
+			if !ok {
+				return Expr{}, fmt.Errorf("unknown field %q: use name:, id:, code:, reason: or status:", rest[:i])
+			}
+			t.Field, rest = f, rest[i+1:]
+		}
+		value, after, err := word(rest)
+		if err != nil {
+			return Expr{}, err
+		}
+		if value == "" {
+			return Expr{}, fmt.Errorf("a term has no value after %q", strings.TrimSpace(s[:len(s)-len(rest)]))
+		}
+		t.Value, rest = strings.ToLower(value), after
+		e.Terms = append(e.Terms, t)
+	}
+}
+
+// word reads one value: up to the next space, or a quoted string.
+func word(s string) (value, rest string, err error) {
+	if strings.HasPrefix(s, `"`) {
+		end := strings.IndexByte(s[1:], '"')
+		if end < 0 {
+			return "", "", fmt.Errorf("a quote is not closed: %s", s)
+		}
+		return s[1 : end+1], s[end+2:], nil
+	}
+	end := strings.IndexFunc(s, unicode.IsSpace)
+	if end < 0 {
+		return s, "", nil
+	}
+	return s[:end], s[end:], nil
+}
+
+// Match reports whether d passes every term.
+func (e Expr) Match(d *api.Detail) bool {
+	for _, t := range e.Terms {
+		if t.match(d) == t.Negate {
+			return false
+		}
+	}
+	return true
+}
+
+func (t Term) match(d *api.Detail) bool {
+	switch t.Field {
+	case Name:
+		return contains(d.DesktopName, t.Value)
+	case ID:
+		return contains(d.DesktopID, t.Value)
+	case Code:
+		return contains(d.ResultCode, t.Value)
+	case Reason:
+		return contains(d.FailReason, t.Value)
+	case Status:
+		return strings.EqualFold(d.ExecStatus, t.Value)
+	}
+	return contains(d.DesktopName, t.Value) || contains(d.DesktopID, t.Value) ||
+		contains(d.ResultCode, t.Value) || contains(d.FailReason, t.Value)
+}
+
+// contains is a case-insensitive substring test; needle is lower-case.
+func contains(haystack, needle string) bool {
+	if len(needle) > len(haystack) {
+		return false
+	}
+	if isASCII(haystack) {
+		return indexFoldASCII(haystack, needle)
+	}
+	return strings.Contains(strings.ToLower(haystack), needle)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// indexFoldASCII avoids allocating a lower-cased copy of every cell on
+// every keystroke of the filter prompt.
+func indexFoldASCII(haystack, needle string) bool {
+	n := len(needle)
+outer:
+	for i := 0; i+n <= len(haystack); i++ {
+		for j := 0; j < n; j++ {
+			c := haystack[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != needle[j] {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// IsFailed reports the statuses "failed" means: FAIL and FAILED.
+func IsFailed(status string) bool {
+	return strings.EqualFold(status, "FAIL") || strings.EqualFold(status, "FAILED")
+}
+
+// Statuses is a set of exec statuses (upper-case); empty means any.
+type Statuses map[string]bool
+
+// ParseStatuses reads a comma-separated list such as "FAIL,SKIP".
+func ParseStatuses(s string) Statuses {
+	set := Statuses{}
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.ToUpper(strings.TrimSpace(p)); p != "" {
+			set[p] = true
+		}
+	}
+	return set
+}
+
+// Match reports whether status is in the set (any status when it is empty).
+func (s Statuses) Match(status string) bool {
+	return len(s) == 0 || s[strings.ToUpper(status)]
+}

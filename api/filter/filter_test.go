@@ -1,0 +1,115 @@
+package filter
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/wksrec/wksrec/api"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []Term
+		wantErr string
+	}{
+		{"", nil, ""},
+		{"   ", nil, ""},
+		{"quota", []Term{{Any, "quota", false}}, ""},
+		{"Quota  desk", []Term{{Any, "quota", false}, {Any, "desk", false}}, ""},
+		{"name:研发 !code:WKS.0001", []Term{{Name, "研发", false}, {Code, "wks.0001", true}}, ""},
+		{`reason:"task conflict" status:FAIL`, []Term{{Reason, "task conflict", false}, {Status, "fail", false}}, ""},
+		{`!"two words"`, []Term{{Any, "two words", true}}, ""},
+		{"ID:abc", []Term{{ID, "abc", false}}, ""},
+		{"a:b:c", nil, `unknown field "a"`},
+		{"url:http://x", nil, `unknown field "url"`},
+		{"name:", nil, "has no value"},
+		{"!", nil, "has no value"},
+		{`reason:"open`, nil, "quote is not closed"},
+		{`""`, nil, "has no value"},
+	}
+	for _, tc := range tests {
+		e, err := Parse(tc.in)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("Parse(%q) err = %v, want %q", tc.in, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(e.Terms, tc.want) {
+			t.Errorf("Parse(%q) = %+v, %v; want %+v", tc.in, e.Terms, err, tc.want)
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	d := &api.Detail{DesktopName: "研发-桌面-017", DesktopID: "9DF5-ab", ExecStatus: "FAILED",
+		ResultCode: "WKS.00010017", FailReason: "Insufficient quota: the snapshot could not be created."}
+	tests := []struct {
+		expr string
+		want bool
+	}{
+		{"", true},
+		{"quota", true},
+		{"QUOTA", true},
+		{"9df5", true},
+		{"研发", true},
+		{"name:quota", false},
+		{"reason:quota code:10017", true},
+		{"reason:quota !code:10017", false},
+		{"!quota", false},
+		{"!nothing-like-it", true},
+		{"status:failed", true},
+		{"status:fail", false}, // status is exact
+		{`reason:"could not be created"`, true},
+		{"id:9df5 name:研发 status:FAILED", true},
+		{"id:9df5 name:wks", false},
+	}
+	for _, tc := range tests {
+		e, err := Parse(tc.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.Match(d); got != tc.want {
+			t.Errorf("%q matched %v, want %v", tc.expr, got, tc.want)
+		}
+	}
+}
+
+func TestStatuses(t *testing.T) {
+	s := ParseStatuses(" fail, SKIP ,,")
+	if !s.Match("FAIL") || !s.Match("skip") || s.Match("SUCCESS") || len(s) != 2 {
+		t.Errorf("set %v", s)
+	}
+	if !ParseStatuses("").Match("ANYTHING") {
+		t.Error("an empty set must match everything")
+	}
+	if !IsFailed("FAIL") || !IsFailed("failed") || IsFailed("SKIP") {
+		t.Error("IsFailed")
+	}
+}
+
+// FuzzParse: any input parses or errors without panicking, and a parsed
+// filter matches consistently whatever the case of the data.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"", "quota", `reason:"task conflict" !status:FAIL`, "a:b", `"`, "!", "name:研发 id:x", "\x00\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := Parse(s)
+		if err != nil {
+			return
+		}
+		d := &api.Detail{DesktopName: "Wks-Dev-0042", DesktopID: "ABC", ResultCode: "WKS.1", FailReason: "Reason Text", ExecStatus: "FAIL"}
+		lower := &api.Detail{DesktopName: strings.ToLower(d.DesktopName), DesktopID: "abc", ResultCode: "wks.1", FailReason: "reason text", ExecStatus: "fail"}
+		if e.Match(d) != e.Match(lower) {
+			t.Errorf("%q: matching depends on case", s)
+		}
+		for _, term := range e.Terms {
+			if term.Value == "" || term.Value != strings.ToLower(term.Value) {
+				t.Errorf("%q: term %+v", s, term)
+			}
+		}
+	})
+}
