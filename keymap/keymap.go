@@ -8,6 +8,10 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Open, Focus, Back                       key.Binding
 	Refresh, Help, Quit                     key.Binding
+
+	// Triage, in the details of a record.
+	FailedOnly, Status, Filter, Sort, Reverse, Groups key.Binding
+	Copy, CopyAll, Export                             key.Binding
 }
 
 // Default returns the standard bindings (vi keys and arrows, as in k9s and lazygit).
@@ -25,21 +29,36 @@ func Default() KeyMap {
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry/refresh")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		FailedOnly: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "failed")),
+		Status:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "cycle status")),
+		Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Sort:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort column")),
+		Reverse:    key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "reverse sort")),
+		Groups:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "groups")),
+		Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy desktop id")),
+		CopyAll:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy all ids shown")),
+		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export CSV")),
 	}
+}
+
+// Triage is every triage binding.
+func (k KeyMap) Triage() []key.Binding {
+	return []key.Binding{k.FailedOnly, k.Status, k.Filter, k.Sort, k.Reverse, k.Groups, k.Copy, k.CopyAll, k.Export}
 }
 
 // Help is the help for one screen, since what Enter and Esc do depends on
 // where the user is. It implements help.KeyMap.
 type Help struct {
-	k                  KeyMap
-	canOpen, canGoBack bool
+	k                          KeyMap
+	canOpen, canGoBack, triage bool
 }
 
 // HelpFor returns the help of a list whose rows open a deeper level
 // (canOpen) or not (Enter then focuses the detail pane), with or without a
-// level to go back to.
-func (k KeyMap) HelpFor(canOpen, canGoBack bool) Help {
-	return Help{k: k, canOpen: canOpen, canGoBack: canGoBack}
+// level to go back to, and with or without the triage keys.
+func (k KeyMap) HelpFor(canOpen, canGoBack, triage bool) Help {
+	return Help{k: k, canOpen: canOpen, canGoBack: canGoBack, triage: triage}
 }
 
 func (h Help) open() key.Binding {
@@ -62,7 +81,10 @@ func (h Help) ShortHelp() []key.Binding {
 	if h.canOpen {
 		short = append(short, h.k.Focus)
 	}
-	return append(short, h.back(), h.k.Refresh, h.k.Help, h.k.Quit, h.k.Bottom)
+	if h.triage {
+		short = append(short, h.k.FailedOnly, h.k.Filter, h.k.Groups)
+	}
+	return append(short, h.back(), h.k.Help, h.k.Quit, h.k.Refresh, h.k.Bottom)
 }
 
 // FullHelp is the expanded help, one column a group.
@@ -71,9 +93,14 @@ func (h Help) FullHelp() [][]key.Binding {
 	if h.canOpen {
 		nav = append(nav, h.k.Focus)
 	}
-	return [][]key.Binding{
+	groups := [][]key.Binding{
 		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown},
 		append(append([]key.Binding{h.k.Top, h.k.Bottom}, nav...), h.back()),
 		{h.k.Refresh, h.k.Help, h.k.Quit},
 	}
+	if h.triage {
+		t := h.k.Triage()
+		groups = append(groups, t[:5], t[5:])
+	}
+	return groups
 }

@@ -10,7 +10,7 @@ import (
 func TestNoKeyBoundTwice(t *testing.T) {
 	k := Default()
 	owner := map[string]string{}
-	for _, b := range []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Focus, k.Back, k.Refresh, k.Help, k.Quit} {
+	for _, b := range append([]key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Focus, k.Back, k.Refresh, k.Help, k.Quit}, k.Triage()...) {
 		for _, name := range b.Keys() {
 			if prev, ok := owner[name]; ok {
 				t.Errorf("key %q bound to both %q and %q", name, prev, b.Help().Desc)
@@ -33,16 +33,16 @@ func TestHelpDependsOnTheScreen(t *testing.T) {
 		}
 		return out
 	}
-	tasks := desc(k.HelpFor(true, false))
+	tasks := desc(k.HelpFor(true, false, false))
 	if !tasks["enter open"] || !tasks["tab details"] || tasks["esc back"] {
 		t.Errorf("tasks help: %v", tasks)
 	}
-	details := desc(k.HelpFor(false, true))
-	if details["enter open"] || !details["enter/tab details"] || !details["esc back"] {
+	details := desc(k.HelpFor(false, true, true))
+	if details["enter open"] || !details["enter/tab details"] || !details["esc back"] || !details["f failed"] || tasks["f failed"] {
 		t.Errorf("details help: %v", details)
 	}
 	// The footer only names keys the full help documents too.
-	for _, h := range []Help{k.HelpFor(true, true), k.HelpFor(false, false)} {
+	for _, h := range []Help{k.HelpFor(true, true, false), k.HelpFor(false, false, true)} {
 		full := desc(h)
 		for _, b := range h.ShortHelp() {
 			if b.Enabled() && !full[b.Help().Key+" "+b.Help().Desc] {

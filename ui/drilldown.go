@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/ui/sanitize"
@@ -16,9 +17,23 @@ type Source interface {
 
 // views builds the three levels of the drill-down.
 type views struct {
-	src      Source
-	pageSize int
-	tf       timeFormat
+	src         Source
+	pageSize    int
+	tf          timeFormat
+	concurrency int
+	backoff     time.Duration
+}
+
+// list makes a paged list with the configured concurrency and back-off.
+func list[T any](b views, fetch FetchFunc[T], idOf func(T) string, pageSize int) *pagedList[T] {
+	l := newPagedList(fetch, idOf, pageSize)
+	if b.concurrency > 0 {
+		l.concurrency = b.concurrency
+	}
+	if b.backoff > 0 {
+		l.backoff = b.backoff
+	}
+	return l
 }
 
 func (b views) tasks() *listView[api.Task] {
@@ -27,7 +42,7 @@ func (b views) tasks() *listView[api.Task] {
 		return src.ListTasks(ctx, offset, limit)
 	}
 	return &listView[api.Task]{
-		list:     newPagedList(fetch, taskID, min(b.pageSize, api.MaxTaskLimit)),
+		list:     list(b, fetch, taskID, min(b.pageSize, api.MaxTaskLimit)),
 		cols:     taskColumns(b.tf),
 		noun:     "tasks",
 		empty:    "This project has no scheduled tasks.",
@@ -44,31 +59,33 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 		return src.ListRecords(ctx, taskID, offset, limit)
 	}
 	return &listView[api.Record]{
-		list:      newPagedList(fetch, recordID, min(b.pageSize, api.MaxRecordLimit)),
+		list:      list(b, fetch, recordID, min(b.pageSize, api.MaxRecordLimit)),
 		cols:      recordColumns(b.tf),
 		noun:      "records",
 		empty:     "This task has not run yet.",
 		crumbText: crumb,
 		paneText:  recordPaneText(b.tf),
 		child: func(r api.Record) view {
-			return b.details(taskID, r.ID, b.tf.show(r.StartTime, r.TimeZone))
+			return b.details(taskID, r.ID, b.tf.show(r.StartTime, r.TimeZone), &r)
 		},
 	}
 }
 
-func (b views) details(taskID, recordID, crumb string) *listView[api.Detail] {
+// details is the leaf: one record's details, with triage. rec, when known,
+// gives the per-status counts of the whole record before it is all loaded.
+func (b views) details(taskID, recordID, crumb string, rec *api.Record) *detailsView {
 	src := b.src
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
 		return src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
 	}
-	return &listView[api.Detail]{
-		list:      newPagedList(fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
+	return &detailsView{record: rec, listView: &listView[api.Detail]{
+		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
 		cols:      detailColumns(b.tf),
 		noun:      "details",
 		empty:     "This record has no execution details.",
 		crumbText: crumb,
 		paneText:  detailPaneText(b.tf),
-	}
+	}}
 }
 
 // sanitizeCrumb names a level by its (sanitised) name, or its id when it has none.

@@ -47,6 +47,61 @@ func TestFlowAgainstFakeAPI(t *testing.T) {
 	}
 }
 
+// Triage end to end: failed only, a text filter, the failure groups, and
+// Enter on a group, through a real program and HTTP with some latency.
+func TestFlowTriage(t *testing.T) {
+	client, srv := fakeClient(t, fake.Options{Seed: 7, Latency: 5 * time.Millisecond})
+	data := srv.Data()
+	task := data.Tasks[0].ID
+	rec := data.Records[task][0].ID
+	tm := teatest.NewTestModel(t, New(Config{Source: client, ProjectID: "proj-flow", TaskID: task, RecordID: rec, PageSize: 100}),
+		teatest.WithInitialTermSize(120, 40))
+	waitFor(t, tm, "2,537 details")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("f")})
+	failed := 0
+	for _, d := range data.Details[rec] {
+		if d.ExecStatus == "FAIL" {
+			failed++
+		}
+	}
+	waitFor(t, tm, commas(failed)+" of 2,537: failed only")
+	tm.Type("/reason:agent")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "failed only · /reason:agent")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("w")})
+	waitFor(t, tm, "failure groups", "COUNT")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "group WKS.")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	v := final.top().(*detailsView)
+	rows := shownRows(v)
+	if len(rows) == 0 || v.tr.group == nil {
+		t.Fatalf("%d rows, group %v", len(rows), v.tr.group)
+	}
+	want := 0
+	for _, d := range data.Details[rec] {
+		if d.ExecStatus == v.tr.group.status && d.ResultCode == v.tr.group.code && d.FailReason == v.tr.group.reason {
+			want++
+		}
+	}
+	if len(rows) != want {
+		t.Errorf("%d rows shown, want the group's %d", len(rows), want)
+	}
+	for _, d := range rows {
+		if d.ResultCode != v.tr.group.code || d.FailReason != v.tr.group.reason {
+			t.Fatalf("row %+v is not in the group", d)
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range srv.Requests() {
+		if seen[r.Offset] {
+			t.Errorf("offset %s requested twice", r.Offset)
+		}
+		seen[r.Offset] = true
+	}
+}
+
 // fakeClient starts the fake API on loopback and returns a client of
 // project "proj-flow" for it.
 func fakeClient(t *testing.T, opts fake.Options) (*api.Client, *fake.Server) {

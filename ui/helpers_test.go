@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -26,6 +27,7 @@ type stubSource struct {
 	details []api.Detail
 	total   func(offset int) int // reported total_count; len(details) when nil
 	errs    map[int]error        // offset -> error to return once
+	persist map[int]error        // offset -> error to return every time
 	offsets []int
 }
 
@@ -33,6 +35,9 @@ func (s *stubSource) ListRecordDetails(_ context.Context, _, _ string, offset, l
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.offsets = append(s.offsets, offset)
+	if err, ok := s.persist[offset]; ok {
+		return api.Page[api.Detail]{}, err
+	}
 	if err, ok := s.errs[offset]; ok {
 		delete(s.errs, offset)
 		return api.Page[api.Detail]{}, err
@@ -71,12 +76,13 @@ func demoDetails() []api.Detail {
 }
 
 func newTestModel(src Source, pageSize int) Model {
-	return New(Config{Source: src, ProjectID: "proj", TaskID: "task-1", RecordID: "rec-1", PageSize: pageSize})
+	return New(Config{Source: src, ProjectID: "proj", TaskID: "task-1", RecordID: "rec-1", PageSize: pageSize,
+		RetryBackoff: time.Millisecond})
 }
 
 // dl is the details list of a model whose top view is the details view.
 func dl(m Model) *pagedList[api.Detail] {
-	return m.top().(*listView[api.Detail]).list
+	return m.top().(*detailsView).list
 }
 
 // collect runs cmd and returns the messages it produces, flattening batches.

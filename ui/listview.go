@@ -27,6 +27,9 @@ type view interface {
 	// open returns the child view of the selected row, or nil at the leaf
 	// or while the row is not loaded.
 	open() view
+	// enter is what Enter does on the selected row when it is not opening
+	// a child (nil: nothing).
+	enter() tea.Cmd
 	leaf() bool
 	crumb() string // this level in the breadcrumb ("" for the root)
 	close()
@@ -34,11 +37,11 @@ type view interface {
 
 // listStatus is what the header and status line show about a view.
 type listStatus struct {
-	noun                   string
-	total, loaded, cursor  int
-	loading, firstPageFail bool
-	err                    error // the latest page error
-	pageHeight             int   // rows on screen, for PgUp/PgDn
+	noun                         string
+	total, shown, loaded, cursor int
+	loading, firstPageFail       bool
+	err                          error // the latest page error
+	pageHeight                   int   // rows on screen, for PgUp/PgDn
 }
 
 // listView is a view over rows of type T.
@@ -53,6 +56,7 @@ type listView[T any] struct {
 	crumbText string
 	paneText  func(T, styles.Styles, int) string
 	child     func(T) view // nil at the leaf
+	onEnter   func(T) tea.Cmd
 	started   bool
 }
 
@@ -65,11 +69,17 @@ func (v *listView[T]) start() tea.Cmd {
 }
 
 func (v *listView[T]) handle(msg tea.Msg) (tea.Cmd, bool) {
-	pm, ok := msg.(pageMsg[T])
-	if !ok || pm.list != v.list.id {
-		return nil, false
+	switch msg := msg.(type) {
+	case pageMsg[T]:
+		if msg.list == v.list.id {
+			return v.list.handle(msg), true
+		}
+	case retryPageMsg:
+		if msg.list == v.list.id {
+			return v.list.retry(msg), true
+		}
 	}
-	return v.list.handle(pm), true
+	return nil, false
 }
 
 func (v *listView[T]) moveBy(delta int) tea.Cmd { return v.list.moveBy(delta) }
@@ -77,7 +87,7 @@ func (v *listView[T]) moveTo(pos int) tea.Cmd   { return v.list.moveTo(pos) }
 func (v *listView[T]) refresh() tea.Cmd         { v.started = true; return v.list.refresh() }
 func (v *listView[T]) close()                   { v.list.close() }
 func (v *listView[T]) crumb() string            { return v.crumbText }
-func (v *listView[T]) leaf() bool               { return v.child == nil }
+func (v *listView[T]) leaf() bool               { return v.child == nil && v.onEnter == nil }
 
 // setSize lays out the columns for width; the table has height lines, one
 // of them the column titles.
@@ -95,7 +105,7 @@ func (v *listView[T]) setSize(width, height int) tea.Cmd {
 func (v *listView[T]) status() listStatus {
 	l := v.list
 	return listStatus{
-		noun: v.noun, total: l.total, loaded: l.loadedRows(), cursor: l.cursor,
+		noun: v.noun, total: l.total, shown: l.count(), loaded: l.loadedRows(), cursor: l.cursor,
 		loading: l.loading(), firstPageFail: l.total < 0 && l.anyFailed(),
 		err: l.lastErr, pageHeight: l.height,
 	}
@@ -122,7 +132,7 @@ func (v *listView[T]) pane(st styles.Styles, width int) (string, string) {
 	if it, ok := l.selected(); ok {
 		return l.idOf(it), v.paneText(it, st, width)
 	}
-	if err := l.errAt(l.cursor); err != nil && l.total >= 0 {
+	if err := l.errAt(l.posOf(l.cursor)); err != nil && l.total >= 0 {
 		return "", st.Error.Render(errorBlock(err, width))
 	}
 	text := "loading…"
@@ -133,6 +143,14 @@ func (v *listView[T]) pane(st styles.Styles, width int) (string, string) {
 		text = "—" // the table says what failed
 	}
 	return "", st.Placeholder.Render(text)
+}
+
+func (v *listView[T]) enter() tea.Cmd {
+	it, ok := v.list.selected()
+	if v.onEnter == nil || !ok {
+		return nil
+	}
+	return v.onEnter(it)
 }
 
 func (v *listView[T]) open() view {

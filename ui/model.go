@@ -4,9 +4,14 @@
 package ui
 
 import (
+	"io"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wksrec/wksrec/keymap"
@@ -20,7 +25,16 @@ type Config struct {
 	ProjectID, TaskID, RecordID string
 	PageSize                    int  // 1..100; the tasks call caps it at 50
 	LocalTime                   bool // show times in the local zone, not the record's
-	Concurrency                 int  // requests in flight when loading every page (filters, sort)
+	Concurrency                 int  // requests in flight per list at most (default 4)
+	// RetryBackoff is the first wait before a throttled or failed page is
+	// asked for again (default 2 s, as Huawei advises; tests shorten it).
+	RetryBackoff time.Duration
+	// Clipboard receives OSC 52 sequences (the terminal: os.Stdout); InTmux
+	// wraps them in tmux's passthrough.
+	Clipboard io.Writer
+	InTmux    bool
+	// ExportDir is where e writes CSV files (default: the current directory).
+	ExportDir string
 }
 
 // Wide terminals show the detail pane beside the table.
@@ -47,6 +61,12 @@ type Model struct {
 	pane  detailPane
 	focus focusArea
 
+	prompt    textinput.Model // the / filter
+	prompting bool
+	note      string   // a one-line message until the next key
+	pending   []action // waits for every row of the details to load
+	clip      clipboard
+
 	width, height  int
 	tableW, tableH int
 	ready          bool // a window size has arrived
@@ -61,7 +81,8 @@ func New(cfg Config) Model {
 	h.Styles.ShortDesc, h.Styles.FullDesc = st.Faint, st.Faint
 	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = st.Faint, st.Faint, st.Faint
 
-	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: timeFormat{local: cfg.LocalTime}}
+	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: timeFormat{local: cfg.LocalTime},
+		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff}
 	tasks := b.tasks()
 	stack := []view{tasks}
 	if cfg.TaskID != "" {
@@ -70,17 +91,23 @@ func New(cfg Config) Model {
 		stack = append(stack, records)
 		if cfg.RecordID != "" {
 			records.list.keepID = cfg.RecordID
-			stack = append(stack, b.details(cfg.TaskID, cfg.RecordID, "record "+shortID(cfg.RecordID)))
+			stack = append(stack, b.details(cfg.TaskID, cfg.RecordID, "record "+shortID(cfg.RecordID), nil))
 		}
 	}
+	prompt := textinput.New()
+	prompt.Prompt = "/"
+	prompt.Cursor.SetMode(cursor.CursorStatic) // no blink: no redraws over a slow SSH link
+	prompt.Placeholder = `text, or name: id: code: reason: status: terms; !negates; "quote spaces"`
 	return Model{
-		cfg:   cfg,
-		keys:  keymap.Default(),
-		st:    st,
-		help:  h,
-		spin:  spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Accent)),
-		stack: stack,
-		pane:  newDetailPane(),
+		cfg:    cfg,
+		keys:   keymap.Default(),
+		st:     st,
+		help:   h,
+		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Accent)),
+		stack:  stack,
+		pane:   newDetailPane(),
+		prompt: prompt,
+		clip:   clipboard{out: cfg.Clipboard, tmux: cfg.InTmux},
 	}
 }
 
@@ -102,6 +129,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.layout()
 	case tea.KeyMsg:
 		var quit bool
+		m.note = ""
 		cmd, quit = m.handleKey(msg)
 		if quit {
 			for _, v := range m.stack {
@@ -117,12 +145,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spinning = true
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
+	case noteMsg:
+		m.note = string(msg)
+	case applyGroupMsg:
+		cmd = m.applyGroup(msg.key)
 	default:
 		// A page for some view on the stack; one for a view that was
 		// closed (the user went back) matches none and is dropped.
 		for _, v := range m.stack {
 			if c, ok := v.handle(msg); ok {
-				cmd = c
+				cmd = tea.Batch(c, m.afterPage())
 				break
 			}
 		}
@@ -142,6 +174,9 @@ func (m *Model) keepSpinning() tea.Cmd {
 
 func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	k := m.keys
+	if m.prompting {
+		return m.promptKey(msg), msg.Type == tea.KeyCtrlC
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return nil, true
@@ -154,6 +189,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	if m.focus == focusPane {
 		m.paneKey(msg)
 		return nil, false
+	}
+	if dv, ok := m.top().(*detailsView); ok {
+		if cmd, handled := m.triageKey(dv, msg); handled {
+			return cmd, false
+		}
 	}
 	v := m.top()
 	page := max(v.status().pageHeight-1, 1)
@@ -170,6 +210,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return v.moveTo(0), false
 	case key.Matches(msg, k.Bottom):
 		return v.moveTo(v.status().total - 1), false
+	case key.Matches(msg, k.Open) && v.enter() != nil:
+		return v.enter(), false
 	case key.Matches(msg, k.Open) && !v.leaf():
 		return m.push(v.open()), false
 	case key.Matches(msg, k.Open), key.Matches(msg, k.Focus):
@@ -236,8 +278,9 @@ func (m *Model) layout() tea.Cmd {
 		return nil
 	}
 	m.help.Width = m.width
+	m.prompt.Width = max(m.width-3, 1)
 	footerH := lineCount(m.help.View(m.helpKeys()))
-	bodyH := max(m.height-2-1-footerH, 1)
+	bodyH := max(m.height-m.headerHeight()-1-footerH, 1)
 	side := m.width >= sideBySideWidth
 	var paneW, paneH int
 	if side {
@@ -260,7 +303,8 @@ func (m *Model) layout() tea.Cmd {
 }
 
 func (m *Model) helpKeys() keymap.Help {
-	return m.keys.HelpFor(!m.top().leaf(), len(m.stack) > 1)
+	_, triage := m.top().(*detailsView)
+	return m.keys.HelpFor(!m.top().leaf(), len(m.stack) > 1, triage)
 }
 
 // syncPane shows the selected row in the pane.

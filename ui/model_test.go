@@ -161,19 +161,19 @@ func TestRefreshKeepsRowsAndCursorRecord(t *testing.T) {
 }
 
 func TestPageErrorShowsAndRetries(t *testing.T) {
-	apiErr := &api.APIError{Status: 503, Code: "APIG.1009", Message: "service busy", RequestID: "req-42"}
+	apiErr := &api.APIError{Status: 403, Code: "WKS.00000403", Message: "no permission", RequestID: "req-42"}
 	src := &stubSource{details: demoDetails(), errs: map[int]error{100: apiErr}}
 	m := start(t, newTestModel(src, 100), 80, 24)
 	for dl(m).cursor < 105 {
 		m = send(t, m, press("pgdown"))
 	}
 	view := ansi.Strip(m.View())
-	for _, want := range []string{"HTTP 503 APIG.1009 (request id req-42): service busy", "r to retry", "✗ not loaded"} {
+	for _, want := range []string{"HTTP 403 WKS.00000403 (request id req-42): no permission", "r to retry", "✗ not loaded"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
 	}
-	// Moving on does not hammer the failing page: only r asks again.
+	// A permanent error is not retried by itself: only r asks again.
 	n := len(src.requested())
 	m = send(t, m, press("j"))
 	if len(src.requested()) != n {
@@ -183,7 +183,7 @@ func TestPageErrorShowsAndRetries(t *testing.T) {
 	if dl(m).lastErr != nil || dl(m).state(dl(m).cursor) != rowLoaded {
 		t.Errorf("after r: err %v state %v", dl(m).lastErr, dl(m).state(dl(m).cursor))
 	}
-	if strings.Contains(ansi.Strip(m.View()), "APIG.1009") {
+	if strings.Contains(ansi.Strip(m.View()), "WKS.00000403") {
 		t.Error("error line still shown after a successful retry")
 	}
 }
@@ -327,7 +327,7 @@ func TestCJKColumnsStayAligned(t *testing.T) {
 	m := start(t, newTestModel(&stubSource{details: details}, 100), 80, 24)
 	lines := strings.Split(ansi.Strip(m.View()), "\n")
 	col := -1
-	for _, l := range lines[3:6] { // the three data rows
+	for _, l := range lines[4:7] { // the three data rows, under three header lines and the titles
 		i := strings.Index(l, "FAIL")
 		if i < 0 {
 			i = strings.Index(l, "SUCCESS")
@@ -340,5 +340,36 @@ func TestCJKColumnsStayAligned(t *testing.T) {
 			t.Errorf("status starts at cell %d in %q, %d above", w, l, col)
 		}
 		col = w
+	}
+}
+
+// A throttled or failing page is asked for again after a back-off, by
+// itself, and a throttled list keeps fewer requests in flight from then on.
+func TestTemporaryErrorsRetriedWithBackoff(t *testing.T) {
+	throttled := &api.APIError{Status: 429, Code: "APIG.0308", Message: "policy user over ratelimit"}
+	src := &stubSource{details: demoDetails(), errs: map[int]error{0: throttled}}
+	m := start(t, newTestModel(src, 100), 80, 24)
+	if got := src.requested(); !reflect.DeepEqual(got, []int{0, 0}) {
+		t.Errorf("requests %v, want the first page twice", got)
+	}
+	if dl(m).total != len(src.details) || dl(m).lastErr != nil {
+		t.Errorf("after the retry: total %d, error %v", dl(m).total, dl(m).lastErr)
+	}
+	if dl(m).concurrency != maxInFlight-1 {
+		t.Errorf("concurrency %d after a 429, want %d", dl(m).concurrency, maxInFlight-1)
+	}
+}
+
+func TestRetriesAreBounded(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	src.errs = map[int]error{}
+	failing := &api.APIError{Status: 503, Code: "APIG.1009", Message: "busy"}
+	src.persist = map[int]error{0: failing}
+	m := start(t, newTestModel(src, 100), 80, 24)
+	if n := len(src.requested()); n != 1+maxRetries {
+		t.Errorf("%d requests for a page that keeps failing, want %d", n, 1+maxRetries)
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "HTTP 503 APIG.1009") {
+		t.Errorf("the last error is not shown:\n%s", ansi.Strip(m.View()))
 	}
 }

@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -22,13 +25,22 @@ type pageMsg[T any] struct {
 	err             error
 }
 
+// retryPageMsg asks the list again for a page that failed for a reason that
+// may pass (throttling, 5xx), after a back-off.
+type retryPageMsg struct{ list, gen, page int }
+
 // page is what the list holds of one page of rows.
 type page[T any] struct {
-	loading   bool  // a request of the current generation is out
+	loading   bool  // a request of the current generation is out (or waits to be retried)
 	loadedGen int   // generation whose rows are held; -1 when none
 	err       error // the current generation's request failed; cleared by refresh
 	rows      []T   // may be fewer than the page's span when the total grew since
+	retries   int   // automatic retries used in this generation
 }
+
+// maxRetries bounds the automatic retries of one page: with a 2 s back-off
+// doubling each time, a page that keeps failing gives up after about 30 s.
+const maxRetries = 4
 
 // rowState says what a position holds.
 type rowState int
@@ -74,6 +86,16 @@ type pagedList[T any] struct {
 	pages    map[int]*page[T]
 	index    map[string]int // id -> position, for keeping the cursor on a record
 
+	// order is the display order when a filter or sort is on: display
+	// index -> position. nil shows every position in order. cursor and top
+	// are display indices.
+	order []int
+	// loadAll asks for every page, concurrency at a time (filters, sort and
+	// exports need every row; the API cannot filter).
+	loadAll     bool
+	concurrency int
+	backoff     time.Duration // first wait before retrying a temporary failure
+
 	cursor, top, height int
 	dir                 int    // last direction of travel: +1 down, -1 up; prefetch looks that way
 	keepID              string // the record to put the cursor on when it arrives
@@ -83,18 +105,20 @@ type pagedList[T any] struct {
 func newPagedList[T any](fetch FetchFunc[T], idOf func(T) string, pageSize int) *pagedList[T] {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &pagedList[T]{
-		id:       int(listIDs.Add(1)),
-		fetch:    fetch,
-		idOf:     idOf,
-		pageSize: max(pageSize, 1),
-		timeout:  30 * time.Second,
-		ctx:      ctx,
-		cancel:   cancel,
-		total:    -1,
-		end:      -1,
-		pages:    map[int]*page[T]{},
-		index:    map[string]int{},
-		dir:      1,
+		id:          int(listIDs.Add(1)),
+		fetch:       fetch,
+		idOf:        idOf,
+		pageSize:    max(pageSize, 1),
+		concurrency: maxInFlight,
+		backoff:     2 * time.Second,
+		timeout:     30 * time.Second,
+		ctx:         ctx,
+		cancel:      cancel,
+		total:       -1,
+		end:         -1,
+		pages:       map[int]*page[T]{},
+		index:       map[string]int{},
+		dir:         1,
 	}
 }
 
@@ -129,7 +153,7 @@ func (l *pagedList[T]) page(p int) *page[T] {
 // (only a refresh retries it), already current and complete, out of range,
 // or too many requests are out.
 func (l *pagedList[T]) request(p int) tea.Cmd {
-	if p < 0 || p >= l.numPages() || l.inFlight >= maxInFlight {
+	if p < 0 || p >= l.numPages() || l.inFlight >= l.concurrency || l.fetch == nil {
 		return nil
 	}
 	pg := l.page(p)
@@ -170,8 +194,19 @@ func (l *pagedList[T]) ensure() tea.Cmd {
 	if l.total <= 0 {
 		return l.request(0)
 	}
-	h := max(l.height, 1)
 	var cmds []tea.Cmd
+	if l.loadAll {
+		// Pages load roughly in order, so looking a few pages past the
+		// furthest row held is enough, and a bogus total is never scanned.
+		last := min(l.numPages(), l.furthestRow()/l.pageSize+l.concurrency+1)
+		for p := 0; p < last && l.inFlight < l.concurrency; p++ {
+			cmds = append(cmds, l.request(p))
+		}
+	}
+	if l.order != nil {
+		return tea.Batch(cmds...) // the rows shown are loaded ones
+	}
+	h := max(l.height, 1)
 	for p := l.top / l.pageSize; p <= min(l.top+h-1, l.total-1)/l.pageSize; p++ {
 		cmds = append(cmds, l.request(p))
 	}
@@ -200,6 +235,20 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 	pg := l.page(msg.page)
 	pg.loading = false
 	if msg.err != nil {
+		var apiErr *api.APIError
+		if errors.As(msg.err, &apiErr) && apiErr.Temporary() && pg.retries < maxRetries {
+			// Throttled or a 5xx: wait and ask again; when throttled, ask
+			// with one request fewer in flight from now on.
+			if apiErr.Status == 429 || strings.HasSuffix(apiErr.Code, ".0308") {
+				l.concurrency = max(l.concurrency-1, 1)
+			}
+			pg.loading, l.lastErr = true, msg.err
+			pg.retries++
+			list, gen, p := l.id, l.gen, msg.page
+			return tea.Batch(l.ensure(), tea.Tick(l.backoff<<(pg.retries-1), func(time.Time) tea.Msg {
+				return retryPageMsg{list: list, gen: gen, page: p}
+			}))
+		}
 		pg.err, l.lastErr = msg.err, msg.err
 		return l.ensure() // the freed request slot may serve another page
 	}
@@ -215,14 +264,26 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 	}
 	if l.keepID != "" {
 		if pos, ok := l.index[l.keepID]; ok && pos >= offset && pos < offset+len(pg.rows) && l.idOf(pg.rows[pos-offset]) == l.keepID {
-			l.cursor, l.keepID = pos, ""
-			l.scrollToCursor()
+			if i := l.displayIndex(pos); i >= 0 {
+				l.cursor, l.keepID = i, ""
+				l.scrollToCursor()
+			}
 		}
 	}
 	if l.lastErr != nil && !l.anyFailed() {
 		l.lastErr = nil
 	}
 	return l.ensure()
+}
+
+// retry sends the request of a page waiting after a temporary failure.
+func (l *pagedList[T]) retry(msg retryPageMsg) tea.Cmd {
+	pg, ok := l.pages[msg.page]
+	if msg.list != l.id || msg.gen != l.gen || !ok || !pg.loading {
+		return nil
+	}
+	pg.loading = false
+	return l.request(msg.page)
 }
 
 // nextTotal decides the listing's length after n items arrived at offset
@@ -288,8 +349,114 @@ func (l *pagedList[T]) setTotal(total int) {
 			delete(l.index, id)
 		}
 	}
-	l.cursor = clamp(l.cursor, 0, max(total-1, 0))
+	if l.order != nil {
+		kept := l.order[:0]
+		for _, pos := range l.order {
+			if pos < total {
+				kept = append(kept, pos)
+			}
+		}
+		l.order = kept
+	}
+	l.cursor = clamp(l.cursor, 0, max(l.count()-1, 0))
 	l.scrollToCursor()
+}
+
+// count is how many rows are shown: all positions, or the filtered order.
+func (l *pagedList[T]) count() int {
+	if l.order != nil {
+		return len(l.order)
+	}
+	return max(l.total, 0)
+}
+
+// posOf is the position shown at display index i.
+func (l *pagedList[T]) posOf(i int) int {
+	if l.order != nil {
+		if i < 0 || i >= len(l.order) {
+			return -1
+		}
+		return l.order[i]
+	}
+	return i
+}
+
+// displayIndex is where position pos is shown, or -1 when it is filtered out.
+func (l *pagedList[T]) displayIndex(pos int) int {
+	if l.order == nil {
+		return pos
+	}
+	for i, p := range l.order {
+		if p == pos {
+			return i
+		}
+	}
+	return -1
+}
+
+// setOrder shows the positions in order (nil: all), keeping the cursor on
+// the same record when it is still shown.
+func (l *pagedList[T]) setOrder(order []int) {
+	keep := -1
+	if it, ok := l.selected(); ok {
+		keep = l.index[l.idOf(it)]
+	}
+	l.order = order
+	if i := l.displayIndex(keep); keep >= 0 && i >= 0 {
+		l.cursor = i
+	} else if keep >= 0 {
+		l.cursor = 0 // the record is filtered out: start at the top
+	}
+	l.cursor = clamp(l.cursor, 0, max(l.count()-1, 0))
+	l.scrollToCursor()
+}
+
+// allLoaded reports whether every row of the listing is held.
+func (l *pagedList[T]) allLoaded() bool {
+	return l.total >= 0 && l.loadedRows() >= l.total
+}
+
+// each calls f with every loaded row's position and value, in position order
+// of pages (rows of older generations included).
+func (l *pagedList[T]) each(f func(pos int, row *T)) {
+	held := make([]int, 0, len(l.pages))
+	for p, pg := range l.pages {
+		if pg.loadedGen >= 0 && len(pg.rows) > 0 {
+			held = append(held, p)
+		}
+	}
+	slices.Sort(held)
+	for _, p := range held {
+		rows := l.pages[p].rows
+		for i := range rows {
+			f(p*l.pageSize+i, &rows[i])
+		}
+	}
+}
+
+// setItems makes the list hold items, all at once, without fetching: for
+// lists computed in memory (failure groups). The cursor stays on the same
+// item if it is still there.
+func (l *pagedList[T]) setItems(items []T) {
+	keep := ""
+	if it, ok := l.selected(); ok {
+		keep = l.idOf(it)
+	}
+	clear(l.pages)
+	clear(l.index)
+	for p := 0; p*l.pageSize < len(items); p++ {
+		rows := items[p*l.pageSize : min((p+1)*l.pageSize, len(items))]
+		l.pages[p] = &page[T]{loadedGen: l.gen, rows: rows}
+	}
+	for i, it := range items {
+		l.index[l.idOf(it)] = i
+	}
+	l.total = -1 // force setTotal to clamp
+	l.setTotal(len(items))
+	if pos, ok := l.index[keep]; ok && keep != "" {
+		l.cursor = pos
+		l.scrollToCursor()
+	}
 }
 
 // refresh starts a new generation: in-flight requests are cancelled and
@@ -350,7 +517,7 @@ func (l *pagedList[T]) row(pos int) (T, bool) {
 	return l.pages[pos/l.pageSize].rows[pos%l.pageSize], true
 }
 
-func (l *pagedList[T]) selected() (T, bool) { return l.row(l.cursor) }
+func (l *pagedList[T]) selected() (T, bool) { return l.row(l.posOf(l.cursor)) }
 
 func (l *pagedList[T]) loading() bool { return l.inFlight > 0 }
 
@@ -383,12 +550,13 @@ func (l *pagedList[T]) setHeight(h int) tea.Cmd {
 // moveBy moves the cursor by delta rows.
 func (l *pagedList[T]) moveBy(delta int) tea.Cmd { return l.moveTo(l.cursor + delta) }
 
-// moveTo puts the cursor on pos (clamped) and fetches what comes into view.
+// moveTo puts the cursor on display index pos (clamped) and fetches what
+// comes into view.
 func (l *pagedList[T]) moveTo(pos int) tea.Cmd {
-	if l.total <= 0 {
+	if l.count() <= 0 {
 		return nil
 	}
-	pos = clamp(pos, 0, l.total-1)
+	pos = clamp(pos, 0, l.count()-1)
 	switch {
 	case pos > l.cursor:
 		l.dir = 1
@@ -408,7 +576,7 @@ func (l *pagedList[T]) scrollToCursor() {
 	if l.cursor >= l.top+h {
 		l.top = l.cursor - h + 1
 	}
-	l.top = clamp(l.top, 0, max(l.total-h, 0))
+	l.top = clamp(l.top, 0, max(l.count()-h, 0))
 }
 
 func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }

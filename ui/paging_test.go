@@ -176,7 +176,7 @@ func TestRandomWalkInvariants(t *testing.T) {
 					t.Fatalf("seed %d step %d: line of %d cells at width %d", seed, step, ansi.StringWidth(line), w)
 				}
 			}
-			v, ok := m.top().(*listView[api.Detail])
+			v, ok := m.top().(*detailsView)
 			if !ok {
 				continue // Esc went up to the records or tasks list
 			}

@@ -111,8 +111,8 @@ func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styl
 	if titleLines(height) > 0 {
 		lines = append(lines, renderTitles(cols, widths, st, width))
 	}
-	for pos := l.top; pos < l.top+height-titleLines(height) && pos < l.total; pos++ {
-		lines = append(lines, renderRow(l, pos, cols, widths, st, spin, width))
+	for i := l.top; i < l.top+height-titleLines(height) && i < l.count(); i++ {
+		lines = append(lines, renderRow(l, i, cols, widths, st, spin, width))
 	}
 	for len(lines) < height {
 		lines = append(lines, "")
@@ -137,8 +137,9 @@ func renderTitles[T any](cols []column[T], widths []int, st styles.Styles, width
 	return b.String()
 }
 
-func renderRow[T any](l *pagedList[T], pos int, cols []column[T], widths []int, st styles.Styles, spin string, width int) string {
-	selected := pos == l.cursor
+// renderRow draws the row at display index i.
+func renderRow[T any](l *pagedList[T], i int, cols []column[T], widths []int, st styles.Styles, spin string, width int) string {
+	selected, pos := i == l.cursor, l.posOf(i)
 	marker := "  "
 	if selected {
 		marker = "▶ "

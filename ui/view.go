@@ -19,7 +19,7 @@ func (m Model) View() string {
 	if !m.ready {
 		return ""
 	}
-	parts := []string{m.headerView(), m.bodyView(), m.statusView(), m.help.View(m.helpKeys())}
+	parts := []string{m.headerView(), m.bodyView(), m.statusView(), m.footerView()}
 	return lipgloss.NewStyle().MaxWidth(m.width).MaxHeight(m.height).Render(strings.Join(parts, "\n"))
 }
 
@@ -38,13 +38,40 @@ func (m Model) headerView() string {
 	default:
 		counts = fmt.Sprintf("%s %s · %s loaded", commas(s.total), s.noun, commas(s.loaded))
 		if s.total > 0 {
-			counts += fmt.Sprintf(" · row %s of %s", commas(s.cursor+1), commas(s.total))
+			counts += fmt.Sprintf(" · row %s of %s", commas(min(s.cursor+1, s.shown)), commas(s.shown))
 		}
 		if s.loading {
 			counts += " · " + m.spin.View() + " loading"
 		}
 	}
-	return fit(crumbs, m.width, false) + "\n" + fit(counts, m.width, false)
+	header := fit(crumbs, m.width, false) + "\n" + fit(counts, m.width, false)
+	if sv, ok := m.top().(summarizer); ok {
+		header += "\n" + fit(sv.summary(m.loadProgress()), m.width, false)
+	}
+	return header
+}
+
+// summarizer is a view with a third header line (per-status counts,
+// filters, progress).
+type summarizer interface {
+	summary(progress string) string
+}
+
+func (m Model) headerHeight() int {
+	if _, ok := m.top().(summarizer); ok {
+		return 3
+	}
+	return 2
+}
+
+// loadProgress is the bar shown while every page of the details loads.
+func (m Model) loadProgress() string {
+	for _, v := range m.stack {
+		if dv, ok := v.(*detailsView); ok && dv.list.loadAll && !dv.list.allLoaded() && dv.list.total > 0 {
+			return "loading all " + progressBar(dv.list.loadedRows(), dv.list.total, 12)
+		}
+	}
+	return ""
 }
 
 // crumbs is the breadcrumb: project › task › record, each level named by
@@ -89,7 +116,25 @@ func (m Model) bodyView() string {
 
 // statusView is the error line, or a blank line: the layout keeps it so the
 // table does not jump when an error comes and goes.
+// footerView is the key help, or while the filter prompt is open what
+// Enter and Esc do there (or why the filter does not parse).
+func (m Model) footerView() string {
+	if !m.prompting {
+		return m.help.View(m.helpKeys())
+	}
+	if m.note != "" {
+		return m.st.Error.Render(fit("✗ "+sanitize.Line(m.note), m.width, false))
+	}
+	return m.st.Faint.Render(fit("enter applies the filter · esc clears it", m.width, false))
+}
+
 func (m Model) statusView() string {
+	switch {
+	case m.prompting:
+		return m.prompt.View()
+	case m.note != "":
+		return m.st.Note.Render(fit(sanitize.Line(m.note), m.width, false))
+	}
 	err := m.top().status().err
 	if err == nil {
 		return ""
@@ -141,4 +186,17 @@ func commas(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// progressBar draws done/total as a bar of width cells and a percentage.
+// bubbles/progress is built around animation and true-colour gradients; a
+// static bar of block characters reads the same with NO_COLOR and on any
+// terminal.
+func progressBar(done, total, width int) string {
+	if total <= 0 {
+		return ""
+	}
+	done = clamp(done, 0, total)
+	filled := done * width / total
+	return "▕" + strings.Repeat("█", filled) + strings.Repeat("░", width-filled) + "▏" + fmt.Sprintf(" %d%%", done*100/total)
 }

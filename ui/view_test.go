@@ -26,7 +26,7 @@ func TestViewGolden(t *testing.T) {
 		{name: "80x24_hostile_name", w: 80, h: 24, keys: repeat("j", 97)},
 		{name: "120x40_last_row_pane_focused", w: 120, h: 40, keys: []string{"G", "k", "k", "enter", "j"}},
 		{name: "80x24_page_error", w: 80, h: 24, keys: []string{"G"},
-			errs: map[int]error{2500: &api.APIError{Status: 429, Code: "APIG.0308", Message: "policy user over ratelimit,limit:20,time:1 second", RequestID: "5f1c0e7a9b"}}},
+			errs: map[int]error{2500: &api.APIError{Status: 403, Code: "WKS.00000403", Message: "The user has no permission for this operation on the desktop pool.", RequestID: "5f1c0e7a9b"}}},
 		{name: "100x30_full_help", w: 100, h: 30, keys: []string{"?"}},
 		{name: "80x24_record_not_found", w: 80, h: 24,
 			errs: map[int]error{0: &api.APIError{Status: 404, Code: "WKS.00010405", Message: "The task execution record does not exist.", RequestID: "fake-01"}}},

@@ -1,0 +1,136 @@
+package ui
+
+import (
+	"sort"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/api/filter"
+	"github.com/wksrec/wksrec/styles"
+	"github.com/wksrec/wksrec/ui/sanitize"
+)
+
+// failureGroup is the FAIL or SKIP rows that share a result code and a
+// fail reason: the fastest answer to "why did this run fail".
+type failureGroup struct {
+	key      groupKey
+	count    int
+	desktops []string // the first few, for the pane
+}
+
+func groupID(g failureGroup) string {
+	return g.key.status + "\x00" + g.key.code + "\x00" + g.key.reason
+}
+
+// groupFailures groups the loaded FAIL, FAILED and SKIP rows, largest
+// group first (ties by status, code, reason, so the order is stable).
+func groupFailures(l *pagedList[api.Detail]) []failureGroup {
+	byKey := map[groupKey]*failureGroup{}
+	l.each(func(_ int, d *api.Detail) {
+		if !filter.IsFailed(d.ExecStatus) && !strings.EqualFold(d.ExecStatus, "SKIP") {
+			return
+		}
+		k := groupKey{d.ExecStatus, d.ResultCode, d.FailReason}
+		g, ok := byKey[k]
+		if !ok {
+			g = &failureGroup{key: k}
+			byKey[k] = g
+		}
+		g.count++
+		if len(g.desktops) < 5 {
+			g.desktops = append(g.desktops, d.DesktopName)
+		}
+	})
+	groups := make([]failureGroup, 0, len(byKey))
+	for _, g := range byKey {
+		groups = append(groups, *g)
+	}
+	sort.Slice(groups, func(i, j int) bool {
+		a, b := groups[i], groups[j]
+		if a.count != b.count {
+			return a.count > b.count
+		}
+		return groupID(a) < groupID(b)
+	})
+	return groups
+}
+
+var groupColumns = []column[failureGroup]{
+	{title: "COUNT", width: 6, priority: 0, right: true, value: func(g failureGroup) string { return commas(g.count) }},
+	{title: "STATUS", width: 7, priority: 0, value: func(g failureGroup) string { return sanitize.Line(g.key.status) },
+		style: func(st styles.Styles, g failureGroup) lipgloss.Style { return st.Status(g.key.status) }},
+	{title: "CODE", width: 12, priority: 1, value: func(g failureGroup) string { return orDash(sanitize.Line(g.key.code)) }},
+	{title: "FAIL REASON", width: 20, maxWidth: -1, priority: 0, value: func(g failureGroup) string { return orDash(sanitize.Line(g.key.reason)) }},
+}
+
+func groupPaneText(g failureGroup, st styles.Styles, width int) string {
+	names := make([]string, len(g.desktops))
+	for i, n := range g.desktops {
+		names[i] = sanitize.Line(n)
+	}
+	more := ""
+	if g.count > len(names) {
+		more = ", …"
+	}
+	return labelled([]field{
+		{"Rows", commas(g.count)},
+		{"Status", st.Status(g.key.status).Render(sanitize.Line(g.key.status))},
+		{"Result code", orDash(sanitize.Line(g.key.code))},
+		{"Fail reason", orDash(sanitize.Block(g.key.reason))},
+		{"Desktops", strings.Join(names, ", ") + more},
+		{"", "enter shows these rows"},
+	}, st, width)
+}
+
+// applyGroupMsg asks the details view below to show one group's rows.
+type applyGroupMsg struct{ key groupKey }
+
+// groupsView lists the failure groups of the details view below it,
+// regrouping as more pages of the record arrive.
+type groupsView struct {
+	*listView[failureGroup]
+	details *detailsView
+	seen    int // loaded rows of the details when last grouped
+}
+
+func newGroupsView(details *detailsView) *groupsView {
+	v := &groupsView{
+		listView: &listView[failureGroup]{
+			list:      newPagedList[failureGroup](nil, groupID, 100),
+			cols:      groupColumns,
+			noun:      "failure groups",
+			empty:     "No FAIL or SKIP rows.",
+			crumbText: "failure groups",
+			paneText:  groupPaneText,
+			started:   true,
+			onEnter: func(g failureGroup) tea.Cmd {
+				return func() tea.Msg { return applyGroupMsg{key: g.key} }
+			},
+		},
+		details: details,
+		seen:    -1,
+	}
+	v.sync()
+	return v
+}
+
+// sync regroups when the details hold more rows than last time.
+func (v *groupsView) sync() {
+	if n := v.details.list.loadedRows(); n != v.seen {
+		v.seen = n
+		v.list.setItems(groupFailures(v.details.list))
+	}
+}
+
+func (v *groupsView) refresh() tea.Cmd { return nil }
+
+func (v *groupsView) summary(progress string) string {
+	line := "FAIL and SKIP rows by result code and reason, largest first · enter filters the details"
+	if progress != "" {
+		line = progress + " │ " + line
+	}
+	return line
+}

@@ -1,0 +1,275 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/api/filter"
+	"github.com/wksrec/wksrec/ui/sanitize"
+)
+
+// sortKey is what the details are ordered by.
+type sortKey int
+
+const (
+	sortNone sortKey = iota
+	sortStatus
+	sortName
+	sortStart
+	sortDuration
+	sortCode
+	numSortKeys
+)
+
+var sortNames = [...]string{"", "status", "desktop", "start", "duration", "code"}
+
+// groupKey identifies a failure group: rows with this status, result code
+// and fail reason.
+type groupKey struct{ status, code, reason string }
+
+// triage is what narrows and orders the details: failed-only, a status, a
+// text filter, a failure group, a sort. They combine.
+type triage struct {
+	failedOnly bool
+	status     string // "" for any
+	text       filter.Expr
+	group      *groupKey
+	sortBy     sortKey
+	desc       bool
+}
+
+func (t triage) filtering() bool {
+	return t.failedOnly || t.status != "" || !t.text.Empty() || t.group != nil
+}
+
+func (t triage) active() bool { return t.filtering() || t.sortBy != sortNone }
+
+func (t triage) match(d *api.Detail) bool {
+	switch {
+	case t.failedOnly && !filter.IsFailed(d.ExecStatus),
+		t.status != "" && !strings.EqualFold(d.ExecStatus, t.status),
+		t.group != nil && (d.ExecStatus != t.group.status || d.ResultCode != t.group.code || d.FailReason != t.group.reason):
+		return false
+	}
+	return t.text.Match(d)
+}
+
+// describe is the active filter and sort in a few words.
+func (t triage) describe() string {
+	var parts []string
+	if t.failedOnly {
+		parts = append(parts, "failed only")
+	}
+	if t.status != "" {
+		parts = append(parts, "status "+sanitize.Line(t.status))
+	}
+	if t.group != nil {
+		parts = append(parts, "group "+orDash(sanitize.Line(t.group.code)))
+	}
+	if !t.text.Empty() {
+		parts = append(parts, "/"+sanitize.Line(t.text.String()))
+	}
+	if t.sortBy != sortNone {
+		arrow := "↑"
+		if t.desc {
+			arrow = "↓"
+		}
+		parts = append(parts, "sort "+sortNames[t.sortBy]+" "+arrow)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// less orders two details by the sort key; ties keep position order
+// (the sort is stable).
+func (t triage) less(a, b *api.Detail) bool {
+	var c int
+	switch t.sortBy {
+	case sortStatus:
+		c = strings.Compare(a.ExecStatus, b.ExecStatus)
+	case sortName:
+		c = strings.Compare(strings.ToLower(a.DesktopName), strings.ToLower(b.DesktopName))
+	case sortStart:
+		c = compareTimes(a, b)
+	case sortDuration:
+		c = compareDurations(a, b)
+	case sortCode:
+		c = strings.Compare(a.ResultCode, b.ResultCode)
+	}
+	if t.desc {
+		c = -c
+	}
+	return c < 0
+}
+
+func compareTimes(a, b *api.Detail) int {
+	ta, oka := api.ParseTime(a.StartTime, a.TimeZone)
+	tb, okb := api.ParseTime(b.StartTime, b.TimeZone)
+	switch {
+	case oka && okb:
+		return ta.Compare(tb)
+	case oka != okb: // unparseable times last
+		if oka {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a.StartTime, b.StartTime)
+}
+
+func compareDurations(a, b *api.Detail) int {
+	da, db := durationOf(a), durationOf(b)
+	switch {
+	case da < db:
+		return -1
+	case da > db:
+		return 1
+	}
+	return 0
+}
+
+// durationOf is end - start in seconds, or -1 when unknown (sorted first).
+func durationOf(d *api.Detail) int64 {
+	s, ok1 := api.ParseTime(d.StartTime, d.TimeZone)
+	e, ok2 := api.ParseTime(d.EndTime, d.TimeZone)
+	if !ok1 || !ok2 {
+		return -1
+	}
+	return int64(e.Sub(s).Seconds())
+}
+
+// detailsView is the details list with triage: filters, sort, counts.
+type detailsView struct {
+	*listView[api.Detail]
+	tr     triage
+	record *api.Record // the record's own counts, when known
+}
+
+func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {
+	cmd, ok := v.listView.handle(msg)
+	if ok && v.tr.active() {
+		v.applyOrder()
+	}
+	return cmd, ok
+}
+
+func (v *detailsView) refresh() tea.Cmd {
+	cmd := v.listView.refresh()
+	if v.tr.active() {
+		v.applyOrder()
+	}
+	return cmd
+}
+
+// setTriage changes the filter or sort: every page is then needed, since
+// the API cannot filter. The cursor stays on the same record if it still
+// matches.
+func (v *detailsView) setTriage(tr triage) tea.Cmd {
+	v.tr = tr
+	l := v.list
+	if tr.active() {
+		l.loadAll = true
+	}
+	v.applyOrder()
+	return l.ensure()
+}
+
+// applyOrder recomputes the shown positions from the rows held.
+func (v *detailsView) applyOrder() {
+	l := v.list
+	if !v.tr.active() {
+		l.setOrder(nil)
+		return
+	}
+	order := []int{}
+	rows := map[int]*api.Detail{}
+	l.each(func(pos int, d *api.Detail) {
+		if v.tr.match(d) {
+			order = append(order, pos)
+			rows[pos] = d
+		}
+	})
+	if v.tr.sortBy != sortNone {
+		sort.SliceStable(order, func(i, j int) bool { return v.tr.less(rows[order[i]], rows[order[j]]) })
+	}
+	l.setOrder(order)
+}
+
+// statusCounts counts the loaded rows by status.
+func (v *detailsView) statusCounts() map[string]int {
+	counts := map[string]int{}
+	v.list.each(func(_ int, d *api.Detail) { counts[strings.ToUpper(d.ExecStatus)]++ })
+	return counts
+}
+
+// summary is the line under the header: counts per status for the whole
+// record (the record's own numbers where it has them, so they are right
+// before everything is loaded), the active filter with matched/total, and
+// progress while every page loads.
+func (v *detailsView) summary(progress string) string {
+	l := v.list
+	counts := v.statusCounts()
+	complete := l.allLoaded()
+	known := map[string]int{}
+	if v.record != nil {
+		known = map[string]int{"SUCCESS": v.record.SuccessNum, "FAIL": v.record.FailedNum, "SKIP": v.record.SkipNum}
+	}
+	var parts []string
+	for _, st := range []string{"SUCCESS", "FAIL", "SKIP"} {
+		n, ok := known[st]
+		if !ok {
+			n = counts[st]
+		}
+		if ok || n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s", st, commas(n)))
+		}
+	}
+	others := make([]string, 0)
+	for st := range counts {
+		if st != "SUCCESS" && st != "FAIL" && st != "SKIP" {
+			others = append(others, st)
+		}
+	}
+	sort.Strings(others)
+	for _, st := range others {
+		parts = append(parts, fmt.Sprintf("%s %s", sanitize.Line(st), commas(counts[st])))
+	}
+	line := strings.Join(parts, " · ")
+	if !complete && v.record == nil && l.total > 0 {
+		line += fmt.Sprintf(" (of %s loaded)", commas(l.loadedRows()))
+	}
+	// Most important first: a narrow terminal cuts the end.
+	if progress != "" {
+		line = progress + " │ " + line
+	}
+	if v.tr.active() {
+		line = fmt.Sprintf("%s of %s: %s │ %s", commas(l.count()), commas(max(l.total, 0)), v.tr.describe(), line)
+	}
+	return line
+}
+
+// statuses are the choices the s key cycles through: any, FAIL, SKIP,
+// SUCCESS, then every other status seen.
+func (v *detailsView) statuses() []string {
+	choices := []string{"", "FAIL", "SKIP", "SUCCESS"}
+	var others []string
+	for st := range v.statusCounts() {
+		if st != "FAIL" && st != "SKIP" && st != "SUCCESS" && st != "" {
+			others = append(others, st)
+		}
+	}
+	sort.Strings(others)
+	return append(choices, others...)
+}
+
+func nextStatus(choices []string, current string) string {
+	for i, c := range choices {
+		if strings.EqualFold(c, current) {
+			return choices[(i+1)%len(choices)]
+		}
+	}
+	return ""
+}

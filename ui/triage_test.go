@@ -1,0 +1,330 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/api/filter"
+)
+
+func dv(m Model) *detailsView { return m.top().(*detailsView) }
+
+// shownIDs are the ids of the rows the table shows, in order.
+func shownIDs(m Model) []string {
+	var ids []string
+	for _, d := range shownRows(dv(m)) {
+		ids = append(ids, d.ID)
+	}
+	return ids
+}
+
+func typeText(t *testing.T, m Model, s string) Model {
+	t.Helper()
+	for _, r := range s {
+		m = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return m
+}
+
+func TestFailedOnlyLoadsEverythingAndCombines(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 100), 100, 30)
+	m = send(t, m, press("f"))
+	if !dl(m).allLoaded() {
+		t.Fatal("failed-only did not load every page")
+	}
+	var want []string
+	for _, d := range src.details {
+		if filter.IsFailed(d.ExecStatus) {
+			want = append(want, d.ID)
+		}
+	}
+	if got := shownIDs(m); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("failed only: %d rows, want %d", len(got), len(want))
+	}
+	// Each page was asked for once.
+	seen := map[int]bool{}
+	for _, off := range src.requested() {
+		if seen[off] {
+			t.Errorf("offset %d requested twice", off)
+		}
+		seen[off] = true
+	}
+	// Add a text filter: both apply.
+	m = send(t, m, press("/"))
+	m = typeText(t, m, "reason:quota")
+	m = send(t, m, press("enter"))
+	for _, d := range shownRows(dv(m)) {
+		if d.ExecStatus != "FAIL" || !strings.Contains(strings.ToLower(d.FailReason), "quota") {
+			t.Fatalf("row %+v does not match failed-only and reason:quota", d)
+		}
+	}
+	if n := len(shownIDs(m)); n == 0 || n >= len(want) {
+		t.Errorf("%d rows with both filters", n)
+	}
+	view := ansi.Strip(m.View())
+	if !strings.Contains(view, "failed only · /reason:quota") || !strings.Contains(view, commas(len(shownIDs(m)))+" of 2,537") {
+		t.Errorf("header does not show the filters and matched/total:\n%s", view)
+	}
+	// Esc in the prompt clears the text filter; f again clears failed-only.
+	m = send(t, m, press("/"))
+	m = send(t, m, press("esc"))
+	m = send(t, m, press("f"))
+	if dl(m).order != nil || dl(m).count() != len(src.details) {
+		t.Errorf("filters not cleared: %d shown", dl(m).count())
+	}
+}
+
+func TestStatusCycleIncludesStatusesSeen(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 100), 100, 30)
+	var seen []string
+	for i := 0; i < 6; i++ {
+		m = send(t, m, press("s"))
+		seen = append(seen, dv(m).tr.status)
+	}
+	if got := strings.Join(seen, ","); got != "FAIL,SKIP,SUCCESS,RUNNING,," && got != "FAIL,SKIP,SUCCESS,RUNNING,,FAIL" {
+		t.Errorf("s cycles %s", got)
+	}
+}
+
+func TestBadFilterSaysWhy(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 100, 30)
+	m = send(t, m, press("/"))
+	m = typeText(t, m, "colour:red")
+	m = send(t, m, press("enter"))
+	if !strings.Contains(ansi.Strip(m.View()), `filter: unknown field "colour"`) || !m.prompting {
+		t.Errorf("a bad filter should keep the prompt open with the reason:\n%s", ansi.Strip(m.View()))
+	}
+}
+
+func TestCursorStaysOnRecordAcrossFilterAndSort(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 100), 100, 30)
+	for dl(m).state(dl(m).cursor) == rowLoaded {
+		if d, _ := dl(m).selected(); d.ExecStatus == "FAIL" {
+			break
+		}
+		m = send(t, m, press("j"))
+	}
+	want, _ := dl(m).selected()
+	for _, k := range []string{"f", "o", "o", "O"} {
+		m = send(t, m, press(k))
+		if got, _ := dl(m).selected(); got.ID != want.ID {
+			t.Fatalf("after %s the cursor is on %s, want %s", k, got.ID, want.ID)
+		}
+	}
+}
+
+func TestSortIsStableAndReversible(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 100), 100, 30)
+	m = send(t, m, press("o")) // status
+	rows := shownRows(dv(m))
+	index := map[string]int{}
+	for i, d := range src.details {
+		index[d.ID] = i
+	}
+	for i := 1; i < len(rows); i++ {
+		a, b := rows[i-1], rows[i]
+		if a.ExecStatus > b.ExecStatus || (a.ExecStatus == b.ExecStatus && index[a.ID] > index[b.ID]) {
+			t.Fatalf("rows %d,%d out of order or unstable: %s@%d %s@%d", i-1, i, a.ExecStatus, index[a.ID], b.ExecStatus, index[b.ID])
+		}
+	}
+	m = send(t, m, press("O"))
+	rows = shownRows(dv(m))
+	if rows[0].ExecStatus != "SUCCESS" || !strings.Contains(ansi.Strip(m.View()), "sort status ↓") {
+		t.Errorf("reversed sort starts with %s", rows[0].ExecStatus)
+	}
+	for i := 1; i < len(rows); i++ {
+		if rows[i-1].ExecStatus == rows[i].ExecStatus && index[rows[i-1].ID] > index[rows[i].ID] {
+			t.Fatal("equal keys lost their order when reversed")
+		}
+	}
+	m = send(t, m, press("o")) // desktop name
+	rows = shownRows(dv(m))
+	for i := 1; i < len(rows); i++ {
+		if strings.ToLower(rows[i-1].DesktopName) < strings.ToLower(rows[i].DesktopName) {
+			t.Fatalf("names not descending at %d", i)
+		}
+	}
+}
+
+func TestFailureGroups(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 100), 100, 30)
+	m = send(t, m, press("w"))
+	g, ok := m.top().(*groupsView)
+	if !ok {
+		t.Fatal("w did not open the failure groups")
+	}
+	// Counts: every FAIL and SKIP row in exactly one group; largest first.
+	want := map[groupKey]int{}
+	total := 0
+	for _, d := range src.details {
+		if d.ExecStatus == "FAIL" || d.ExecStatus == "SKIP" {
+			want[groupKey{d.ExecStatus, d.ResultCode, d.FailReason}]++
+			total++
+		}
+	}
+	var sum int
+	items := g.list
+	for i := 0; i < items.count(); i++ {
+		gr, _ := items.row(i)
+		if gr.count != want[gr.key] {
+			t.Errorf("group %v counts %d, want %d", gr.key, gr.count, want[gr.key])
+		}
+		if i > 0 {
+			prev, _ := items.row(i - 1)
+			if prev.count < gr.count {
+				t.Error("groups not largest first")
+			}
+		}
+		sum += gr.count
+	}
+	if sum != total || items.count() != len(want) {
+		t.Errorf("%d rows in %d groups, want %d in %d", sum, items.count(), total, len(want))
+	}
+	// Enter on the second group filters the details to it.
+	m = send(t, m, press("j"))
+	second, _ := g.list.selected()
+	m = send(t, m, press("enter"))
+	if _, ok := m.top().(*detailsView); !ok {
+		t.Fatal("enter on a group did not go back to the details")
+	}
+	rows := shownRows(dv(m))
+	if len(rows) != second.count {
+		t.Errorf("%d rows shown, want the group's %d", len(rows), second.count)
+	}
+	for _, d := range rows {
+		if d.ResultCode != second.key.code || d.FailReason != second.key.reason {
+			t.Fatalf("row %+v is not in the group", d)
+		}
+	}
+}
+
+func TestCopyThroughOSC52(t *testing.T) {
+	var term bytes.Buffer
+	src := &stubSource{details: demoDetails()}
+	cfg := Config{Source: src, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100, RetryBackoff: time.Millisecond, Clipboard: &term}
+	m := start(t, New(cfg), 100, 30)
+	m = send(t, m, press("y"))
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(src.details[0].DesktopID)) + "\x07"
+	if term.String() != want {
+		t.Errorf("y wrote %q, want %q", term.String(), want)
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "copied desktop id") {
+		t.Error("no note about the copy")
+	}
+	// Y copies every id the filter shows, one a line, once all are loaded.
+	term.Reset()
+	m = send(t, m, press("f"))
+	m = send(t, m, press("Y"))
+	var ids []string
+	for _, d := range src.details {
+		if d.ExecStatus == "FAIL" {
+			ids = append(ids, d.DesktopID)
+		}
+	}
+	want = "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(strings.Join(ids, "\n"))) + "\x07"
+	if term.String() != want {
+		t.Errorf("Y wrote %d bytes, want the %d failed ids", term.Len(), len(ids))
+	}
+	// Inside tmux the sequence goes through tmux's passthrough.
+	term.Reset()
+	cfg.InTmux = true
+	m = start(t, New(cfg), 100, 30)
+	m = send(t, m, press("y"))
+	if !strings.HasPrefix(term.String(), "\x1bPtmux;\x1b\x1b]52;c;") {
+		t.Errorf("tmux copy wrote %q", term.String())
+	}
+}
+
+func TestCopyTooLargeIsRefused(t *testing.T) {
+	details := make([]api.Detail, 3000)
+	for i := range details {
+		details[i] = api.Detail{ID: string(rune(i)), DesktopID: strings.Repeat("x", 36) + string(rune('a'+i%26)), ExecStatus: "FAIL"}
+		details[i].ID = details[i].DesktopID + "-" + strings.Repeat("y", i%7) + string(rune(i+256))
+	}
+	var term bytes.Buffer
+	m := start(t, New(Config{Source: &stubSource{details: details}, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100,
+		RetryBackoff: time.Millisecond, Clipboard: &term}), 100, 30)
+	m = send(t, m, press("Y"))
+	if term.Len() != 0 || !strings.Contains(ansi.Strip(m.View()), "not copied") {
+		t.Errorf("a %d-id copy was not refused: wrote %d bytes", len(details), term.Len())
+	}
+}
+
+func TestExportWritesFilteredRows(t *testing.T) {
+	dir := t.TempDir()
+	src := &stubSource{details: demoDetails()}
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: "t", RecordID: "e84a4f0c-aafc-ee3d", PageSize: 100,
+		RetryBackoff: time.Millisecond, ExportDir: dir}), 250, 30) // wide enough for the temporary path
+	m = send(t, m, press("s")) // FAIL
+	m = send(t, m, press("e"))
+	note := ansi.Strip(m.View())
+	match := regexp.MustCompile(`exported ([0-9,]+) rows to (\S+\.csv)`).FindStringSubmatch(note)
+	if match == nil {
+		t.Fatalf("no export note:\n%s", note)
+	}
+	if filepath.Dir(match[2]) != dir || !strings.HasPrefix(filepath.Base(match[2]), "wksrec-e84a4f0c-") {
+		t.Errorf("file %s", match[2])
+	}
+	f, err := os.Open(match[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows)-1 != len(shownIDs(m)) {
+		t.Errorf("%d rows in the file, %d shown", len(rows)-1, len(shownIDs(m)))
+	}
+	for _, r := range rows[1:] {
+		if r[4] != "FAIL" {
+			t.Fatalf("exported a %s row", r[4])
+		}
+	}
+}
+
+func TestLoadAllWithThrottling(t *testing.T) {
+	throttled := &api.APIError{Status: 429, Code: "APIG.0308", Message: "over ratelimit"}
+	src := &stubSource{details: demoDetails(), errs: map[int]error{1200: throttled, 1900: throttled}}
+	m := start(t, newTestModel(src, 100), 100, 30)
+	m = send(t, m, press("f"))
+	if !dl(m).allLoaded() {
+		t.Fatal("not everything loaded after throttling")
+	}
+	count := map[int]int{}
+	for _, off := range src.requested() {
+		count[off]++
+	}
+	for off, n := range count {
+		if want := map[bool]int{true: 2, false: 1}[off == 1200 || off == 1900]; n != want {
+			t.Errorf("offset %d requested %d times, want %d", off, n, want)
+		}
+	}
+	ids := map[string]bool{}
+	dl(m).each(func(_ int, d *api.Detail) {
+		if ids[d.ID] {
+			t.Fatalf("%s held twice", d.ID)
+		}
+		ids[d.ID] = true
+	})
+	if len(ids) != len(src.details) || dl(m).concurrency != maxInFlight-2 {
+		t.Errorf("%d rows held, concurrency %d", len(ids), dl(m).concurrency)
+	}
+}
