@@ -24,6 +24,7 @@ type config struct {
 	pageSize, concurrency         int
 	localTime                     bool
 	output, statuses, filter      string
+	watch                         time.Duration
 	demo                          bool
 	serveDemo                     string
 	demoLatency                   time.Duration
@@ -59,6 +60,8 @@ func newFlagSet(c *config) *pflag.FlagSet {
 	fs.StringVar(&c.caFile, "ca-file", "", "trust the CA certificates in `PEM` as well as the system's (corporate proxies)")
 	fs.IntVar(&c.pageSize, "page-size", 100, "rows fetched per request, `N` from 1 to 100 (tasks: at most 50)")
 	fs.BoolVar(&c.localTime, "local-time", false, "show times in this machine's time zone instead of each record's own")
+	fs.DurationVar(&c.watch, "watch", 0, "refresh every `DURATION` (--watch=30s; at least 2s) while anything on screen is RUNNING or WAITING; --watch alone is 10s")
+	fs.Lookup("watch").NoOptDefVal = "10s"
 	fs.IntVar(&c.concurrency, "concurrency", 4, "requests in flight at most when loading every page (`N` from 1 to 16)")
 	fs.StringVarP(&c.output, "output", "o", "", "print the record's details as `FORMAT` json, csv or tsv and exit (needs --task-id and --record-id)")
 	fs.StringVar(&c.statuses, "status", "", "with -o: keep only these statuses (`LIST`, e.g. FAIL,SKIP)")
@@ -92,6 +95,9 @@ func parseConfig(args []string, getenv func(string) string) (config, *pflag.Flag
 	}
 	if c.pageSize < 1 || c.pageSize > api.MaxDetailLimit {
 		return c, fs, usagef("--page-size must be from 1 to %d, not %d", api.MaxDetailLimit, c.pageSize)
+	}
+	if c.watch != 0 && (c.watch < 2*time.Second || c.watch > time.Hour) {
+		return c, fs, usagef("--watch must be from 2s to 1h, not %s", c.watch)
 	}
 	if c.concurrency < 1 || c.concurrency > 16 {
 		return c, fs, usagef("--concurrency must be from 1 to 16, not %d", c.concurrency)

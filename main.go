@@ -136,7 +136,8 @@ func browse(c config, getenv func(string) string, stdout, stderr io.Writer) erro
 	// input: adaptive colours need it, and asking later races the key reader.
 	lipgloss.HasDarkBackground()
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.taskID, RecordID: c.recordID,
-		PageSize: c.pageSize, LocalTime: c.localTime, Concurrency: c.concurrency})
+		PageSize: c.pageSize, LocalTime: c.localTime, Concurrency: c.concurrency, Watch: c.watch,
+		Clipboard: os.Stdout, InTmux: getenv("TMUX") != ""})
 	if _, err := tea.NewProgram(model, tea.WithAltScreen()).Run(); err != nil {
 		return fmt.Errorf("terminal: %w", err)
 	}

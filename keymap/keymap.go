@@ -7,7 +7,7 @@ import "github.com/charmbracelet/bubbles/key"
 type KeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Open, Focus, Back                       key.Binding
-	Refresh, Help, Quit                     key.Binding
+	Refresh, Watch, Help, Quit              key.Binding
 
 	// Triage, in the details of a record.
 	FailedOnly, Status, Filter, Sort, Reverse, Groups key.Binding
@@ -27,6 +27,7 @@ func Default() KeyMap {
 		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details")),
 		Back:     key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry/refresh")),
+		Watch:    key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "watch (auto-refresh)")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
@@ -96,7 +97,7 @@ func (h Help) FullHelp() [][]key.Binding {
 	groups := [][]key.Binding{
 		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown},
 		append(append([]key.Binding{h.k.Top, h.k.Bottom}, nav...), h.back()),
-		{h.k.Refresh, h.k.Help, h.k.Quit},
+		{h.k.Refresh, h.k.Watch, h.k.Help, h.k.Quit},
 	}
 	if h.triage {
 		t := h.k.Triage()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
@@ -42,11 +43,12 @@ func (b views) tasks() *listView[api.Task] {
 		return src.ListTasks(ctx, offset, limit)
 	}
 	return &listView[api.Task]{
-		list:     list(b, fetch, taskID, min(b.pageSize, api.MaxTaskLimit)),
-		cols:     taskColumns(b.tf),
-		noun:     "tasks",
-		empty:    "This project has no scheduled tasks.",
-		paneText: taskPaneText(b.tf),
+		list:      list(b, fetch, taskID, min(b.pageSize, api.MaxTaskLimit)),
+		cols:      taskColumns(b.tf),
+		noun:      "tasks",
+		isRunning: func(t api.Task) bool { return inProgress(t.LastStatus) },
+		empty:     "This project has no scheduled tasks.",
+		paneText:  taskPaneText(b.tf),
 		child: func(t api.Task) view {
 			return b.records(t.ID, sanitizeCrumb(t.TaskName, t.ID))
 		},
@@ -62,6 +64,7 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 		list:      list(b, fetch, recordID, min(b.pageSize, api.MaxRecordLimit)),
 		cols:      recordColumns(b.tf),
 		noun:      "records",
+		isRunning: func(r api.Record) bool { return inProgress(r.Status) },
 		empty:     "This task has not run yet.",
 		crumbText: crumb,
 		paneText:  recordPaneText(b.tf),
@@ -82,6 +85,7 @@ func (b views) details(taskID, recordID, crumb string, rec *api.Record) *details
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
 		cols:      detailColumns(b.tf),
 		noun:      "details",
+		isRunning: func(d api.Detail) bool { return inProgress(d.ExecStatus) },
 		empty:     "This record has no execution details.",
 		crumbText: crumb,
 		paneText:  detailPaneText(b.tf),
@@ -94,4 +98,9 @@ func sanitizeCrumb(name, id string) string {
 		return s
 	}
 	return shortID(sanitize.Line(id))
+}
+
+// inProgress reports the statuses of work not finished yet.
+func inProgress(status string) bool {
+	return strings.EqualFold(status, "RUNNING") || strings.EqualFold(status, "WAITING")
 }

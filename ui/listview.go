@@ -31,6 +31,7 @@ type view interface {
 	// a child (nil: nothing).
 	enter() tea.Cmd
 	leaf() bool
+	running() bool // any loaded row still RUNNING or WAITING (watch mode)
 	crumb() string // this level in the breadcrumb ("" for the root)
 	close()
 }
@@ -57,7 +58,17 @@ type listView[T any] struct {
 	paneText  func(T, styles.Styles, int) string
 	child     func(T) view // nil at the leaf
 	onEnter   func(T) tea.Cmd
+	isRunning func(T) bool // a row still in progress, for watch mode
 	started   bool
+}
+
+// running reports whether any loaded row is still in progress.
+func (v *listView[T]) running() bool {
+	found := false
+	if v.isRunning != nil {
+		v.list.each(func(_ int, it *T) { found = found || v.isRunning(*it) })
+	}
+	return found
 }
 
 func (v *listView[T]) start() tea.Cmd {

@@ -35,7 +35,16 @@ type Config struct {
 	InTmux    bool
 	// ExportDir is where e writes CSV files (default: the current directory).
 	ExportDir string
+	// Watch refreshes the list on screen this often while anything in it
+	// is RUNNING or WAITING (0: only when W is pressed, every 10 s).
+	Watch time.Duration
 }
+
+// DefaultWatch and MinWatch bound the watch interval.
+const (
+	DefaultWatch = 10 * time.Second
+	MinWatch     = 2 * time.Second
+)
 
 // Wide terminals show the detail pane beside the table.
 const sideBySideWidth = 100
@@ -66,6 +75,7 @@ type Model struct {
 	note      string   // a one-line message until the next key
 	pending   []action // waits for every row of the details to load
 	clip      clipboard
+	watch     watchState
 
 	width, height  int
 	tableW, tableH int
@@ -117,7 +127,11 @@ func (m Model) top() view { return m.stack[len(m.stack)-1] }
 // terminal size is known. The spinner's tick chain is kept by keepSpinning;
 // a duplicate chain is harmless, the spinner drops ticks with a stale tag.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.top().start(), m.spin.Tick)
+	var watch tea.Cmd
+	if m.cfg.Watch > 0 {
+		watch = m.watch.start(m.cfg.Watch)
+	}
+	return tea.Batch(m.top().start(), m.spin.Tick, watch)
 }
 
 // Update handles one message.
@@ -147,6 +161,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case noteMsg:
 		m.note = string(msg)
+	case watchTickMsg:
+		cmd = m.watchTick(msg)
 	case applyGroupMsg:
 		cmd = m.applyGroup(msg.key)
 	default:
@@ -185,6 +201,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return m.layout(), false
 	case key.Matches(msg, k.Refresh):
 		return m.top().refresh(), false
+	case key.Matches(msg, k.Watch):
+		return m.toggleWatch(), false
 	}
 	if m.focus == focusPane {
 		m.paneKey(msg)

@@ -328,3 +328,53 @@ func TestLoadAllWithThrottling(t *testing.T) {
 		t.Errorf("%d rows held, concurrency %d", len(ids), dl(m).concurrency)
 	}
 }
+
+// Watch mode refreshes while anything runs, keeps the cursor on its
+// record, and stops by itself once nothing is RUNNING or WAITING.
+func TestWatchRefreshesUntilNothingRuns(t *testing.T) {
+	src := &stubSource{details: demoDetails()[:150]}
+	m := start(t, newTestModel(src, 100), 100, 30)
+	m = send(t, m, press("j"))
+	m = send(t, m, press("j"))
+	want, _ := dl(m).selected()
+	m, _ = sendHeld(t, m, press("W")) // the first tick is held, not waited for
+	if !m.watch.on || !strings.Contains(ansi.Strip(m.View()), "watching every 10s") {
+		t.Fatalf("W did not start watching:\n%s", ansi.Strip(m.View()))
+	}
+	// A row appears at the top of the record while it runs.
+	src.mu.Lock()
+	src.details = append([]api.Detail{{ID: "new", DesktopName: "late", ExecStatus: "RUNNING"}}, src.details...)
+	before := len(src.offsets)
+	src.mu.Unlock()
+	m.watch.interval = time.Millisecond // the next tick comes at once
+	m, msgs := sendHeld(t, m, watchTickMsg{gen: m.watch.gen})
+	var tick tea.Msg
+	for _, msg := range msgs {
+		if _, ok := msg.(watchTickMsg); ok {
+			tick = msg
+			continue
+		}
+		m = send(t, m, msg)
+	}
+	if len(src.requested()) == before || tick == nil {
+		t.Fatalf("a tick while rows run should refresh and schedule the next (requests %d → %d)", before, len(src.requested()))
+	}
+	if got, _ := dl(m).selected(); got.ID != want.ID || dl(m).total != 151 {
+		t.Errorf("after the refresh the cursor is on %s (total %d), want %s", got.ID, dl(m).total, want.ID)
+	}
+	// Everything finishes: the next tick stops the watch without a request.
+	src.mu.Lock()
+	for i := range src.details {
+		src.details[i].ExecStatus = "SUCCESS"
+	}
+	src.mu.Unlock()
+	m = send(t, m, press("r"))
+	before = len(src.requested())
+	m, msgs = sendHeld(t, m, tick)
+	if m.watch.on || len(msgs) != 0 || len(src.requested()) != before {
+		t.Errorf("watch on %v, %d messages, %d new requests; want it stopped quietly", m.watch.on, len(msgs), len(src.requested())-before)
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "watch stopped: nothing is running") {
+		t.Error("no note that the watch stopped")
+	}
+}

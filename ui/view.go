@@ -43,6 +43,9 @@ func (m Model) headerView() string {
 		if s.loading {
 			counts += " · " + m.spin.View() + " loading"
 		}
+		if m.watch.on {
+			counts += " · watching every " + m.watch.interval.String()
+		}
 	}
 	header := fit(crumbs, m.width, false) + "\n" + fit(counts, m.width, false)
 	if sv, ok := m.top().(summarizer); ok {

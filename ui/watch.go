@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// watchState is the periodic refresh for runs still in progress.
+type watchState struct {
+	on       bool
+	gen      int // ticks of an older generation (watch toggled since) are dropped
+	interval time.Duration
+}
+
+type watchTickMsg struct{ gen int }
+
+func (w *watchState) start(interval time.Duration) tea.Cmd {
+	w.on, w.interval = true, max(interval, MinWatch)
+	w.gen++
+	return w.tick()
+}
+
+func (w *watchState) stop() { w.on = false; w.gen++ }
+
+func (w *watchState) tick() tea.Cmd {
+	gen := w.gen
+	return tea.Tick(w.interval, func(time.Time) tea.Msg { return watchTickMsg{gen: gen} })
+}
+
+func (m *Model) toggleWatch() tea.Cmd {
+	if m.watch.on {
+		m.watch.stop()
+		m.note = "watch off"
+		return nil
+	}
+	interval := m.cfg.Watch
+	if interval == 0 {
+		interval = DefaultWatch
+	}
+	m.note = "watching every " + max(interval, MinWatch).String() + " while anything runs"
+	return m.watch.start(interval)
+}
+
+// watchTick refreshes the list on screen, keeping the cursor on its record,
+// or stops the watch once nothing in it is RUNNING or WAITING.
+func (m *Model) watchTick(msg watchTickMsg) tea.Cmd {
+	if !m.watch.on || msg.gen != m.watch.gen {
+		return nil
+	}
+	v := m.top()
+	if s := v.status(); s.total >= 0 && !s.loading && !v.running() {
+		m.watch.stop()
+		m.note = "watch stopped: nothing is running"
+		return nil
+	}
+	return tea.Batch(v.refresh(), m.watch.tick())
+}
