@@ -94,7 +94,7 @@ func readCredentialsFile(path, what string, warn io.Writer) (credentials, error)
 	}
 	values := map[string]string{}
 	section := ""
-	sc := bufio.NewScanner(strings.NewReader(string(b)))
+	sc := bufio.NewScanner(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		switch {
@@ -102,8 +102,8 @@ func readCredentialsFile(path, what string, warn io.Writer) (credentials, error)
 		case line[0] == '[' && strings.HasSuffix(line, "]"):
 			section = strings.ToLower(strings.TrimSpace(line[1 : len(line)-1]))
 		case section == "basic":
-			if k, v, ok := strings.Cut(line, "="); ok {
-				values[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
+			if k, v, ok := cutKeyValue(line); ok {
+				values[strings.ToLower(k)] = v
 			}
 		}
 	}
@@ -113,6 +113,35 @@ func readCredentialsFile(path, what string, warn io.Writer) (credentials, error)
 		return credentials{}, usagef("%s has no ak and sk in its [basic] section", label)
 	}
 	return cr, nil
+}
+
+// cutKeyValue splits an INI line as the SDKs' INI library does: "=" or ":"
+// separates, a " #" or " ;" starts a comment, and matching quotes around
+// the value are removed.
+func cutKeyValue(line string) (key, value string, ok bool) {
+	i := strings.IndexAny(line, "=:")
+	if i <= 0 {
+		return "", "", false
+	}
+	key, value = strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+1:])
+	if n := len(value); n >= 2 && (value[0] == '"' || value[0] == '\'') && value[n-1] == value[0] {
+		return key, value[1 : n-1], true
+	}
+	for _, c := range []string{" #", " ;", "\t#", "\t;"} {
+		if j := strings.Index(value, c); j >= 0 {
+			value = strings.TrimSpace(value[:j])
+		}
+	}
+	return key, value, true
+}
+
+// String keeps the secrets out of any %v that prints credentials.
+func (c credentials) String() string {
+	kind := "token"
+	if c.isAKSK() {
+		kind = "AK/SK"
+	}
+	return "credentials{" + kind + " from " + c.source + ", secrets redacted}"
 }
 
 // readPrivateFile reads a file holding secrets and warns, as ssh does, when

@@ -173,7 +173,7 @@ func discoverProject(c config, creds credentials, hc *http.Client) (string, erro
 	defer cancel()
 	id, err := api.DiscoverProject(ctx, api.Config{Endpoint: iam, Auth: auth, HTTPClient: hc, UserAgent: "wksrec/" + versionString()}, c.region)
 	var apiErr *api.APIError
-	if err != nil && !errors.As(err, &apiErr) && !errors.As(err, new(*api.TransportError)) {
+	if err != nil && !errors.As(err, &apiErr) && !errors.As(err, new(*api.TransportError)) && !errors.Is(err, context.DeadlineExceeded) {
 		return "", usageError{err.Error()} // zero or several projects: the user must choose
 	}
 	return id, err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -165,6 +166,28 @@ func TestCredentialPrecedence(t *testing.T) {
 				t.Errorf("unexpected warning %q", warn.String())
 			}
 		})
+	}
+}
+
+// The SDK credentials file as people write it: a BOM from a Windows
+// editor, quotes, inline comments, ":" instead of "=", CRLF.
+func TestCredentialFileVariants(t *testing.T) {
+	for name, content := range map[string]string{
+		"bom":             "\ufeff[basic]\nak = AK1\nsk = SK1\n",
+		"double quotes":   "[basic]\nak = \"AK1\"\nsk = \"SK1\"\n",
+		"single quotes":   "[basic]\nak = 'AK1'\nsk='SK1'\n",
+		"inline comments": "[basic]\nak = AK1 ; the prod key\nsk = SK1 # rotated monthly\n",
+		"colons":          "[basic]\nak: AK1\nsk: SK1\n",
+		"crlf and spaces": "[ Basic ]\r\n  AK = AK1  \r\nSK=SK1\r\n",
+	} {
+		path := writeFile(t, filepath.Join(t.TempDir(), "credentials"), content, 0o600)
+		c, err := findCredentials(config{credentialsFile: path}, env(), io.Discard)
+		if err != nil || c.ak != "AK1" || c.sk != "SK1" {
+			t.Errorf("%s: %v, ak %q sk %q", name, err, c.ak, c.sk)
+		}
+		if s := fmt.Sprintf("%v %+v", c, c); strings.Contains(s, "SK1") {
+			t.Errorf("%s: printing credentials shows the secret: %s", name, s)
+		}
 	}
 }
 

@@ -187,7 +187,9 @@ func (c *conn) get(ctx context.Context, segments []string, query url.Values, out
 	}
 	u.RawPath = strings.TrimRight(c.base.EscapedPath(), "/") + "/" + strings.Join(escaped, "/")
 	u.Path, _ = url.PathUnescape(u.RawPath)
-	u.RawQuery = query.Encode()
+	// %20 rather than + for spaces: the signer's canonical query escapes
+	// them so, and a gateway that does not decode + would disagree.
+	u.RawQuery = strings.ReplaceAll(query.Encode(), "+", "%20")
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {

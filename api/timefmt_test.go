@@ -16,6 +16,12 @@ func TestParseTime(t *testing.T) {
 		{"2022-12-31 09:00:00", "Asia/Shanghai", want, true},
 		{"2022-12-31 01:00:00", "", want, true},          // no zone: UTC
 		{"2022-12-31 01:00:00", "Not/AZone", want, true}, // unknown zone: UTC
+		{"2022-12-31 09:00:00", "GMT+08:00", want, true}, // an offset as the zone
+		{"2022-12-31 09:00:00", "UTC+8", want, true},
+		{"2022-12-30 20:00:00", "-05:00", want, true},
+		{"2022-12-31 01:00:00 UTC", "Asia/Shanghai", want, true},
+		{"2022-12-31 01:00:00 GMT", "", want, true},
+		{"2022-12-31 09:00:00 CST", "", time.Time{}, false}, // ambiguous abbreviation: shown as it came
 		{"2022-12-31T09:00:00+08:00", "", want, true},
 		{"2022-12-31T01:00:00.000Z", "", want, true},
 		{"2022-12-31 09:00:00 GMT+08:00", "", want, true},

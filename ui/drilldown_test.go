@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -174,3 +175,24 @@ func TestTimesInRecordZoneOrLocal(t *testing.T) {
 }
 
 var _ tea.Model = Model{}
+
+// Started from a task deep in a long list, Esc lands the cursor on it even
+// though it is not on the first page.
+func TestKeptCursorFoundBeyondTheFirstPage(t *testing.T) {
+	d := fake.NewDataset(7)
+	var tasks []api.Task
+	for i := 0; i < 120; i++ {
+		task := d.Tasks[i%len(d.Tasks)]
+		task.ID = fmt.Sprintf("task-%03d", i)
+		tasks = append(tasks, task)
+	}
+	d.Tasks = tasks
+	d.Records["task-080"] = d.Records[d.Tasks[0].ID]
+	src := &dataSource{d: d}
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: "task-080", PageSize: 100}), 100, 30)
+	m = send(t, m, press("esc"))
+	l := m.top().(*listView[api.Task]).list
+	if got, _ := l.selected(); got.ID != "task-080" {
+		t.Errorf("cursor on %q, want task-080 (on the second page of tasks)", got.ID)
+	}
+}

@@ -373,3 +373,22 @@ func TestRetriesAreBounded(t *testing.T) {
 		t.Errorf("the last error is not shown:\n%s", ansi.Strip(m.View()))
 	}
 }
+
+// A refused token or signature shows its code and a hint, and is asked
+// for once: repeated bad signatures lock the AK.
+func TestUnauthorizedIsShownNotRetried(t *testing.T) {
+	src := &stubSource{details: demoDetails(), persist: map[int]error{
+		0: &api.APIError{Status: 401, Code: "APIG.0301", Message: "Incorrect IAM authentication information: verify aksk signature fail", RequestID: "r-401"}}}
+	m := start(t, newTestModel(src, 100), 250, 30) // wide enough for the whole error line
+	view := ansi.Strip(m.View())
+	for _, want := range []string{"HTTP 401 APIG.0301 (request id r-401)", "token expired, wrong key, or clock skew?"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	m = send(t, m, press("j"))
+	m = send(t, m, press("G"))
+	if n := len(src.requested()); n != 1 {
+		t.Errorf("%d requests after a 401, want 1", n)
+	}
+}

@@ -273,7 +273,23 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 	if l.lastErr != nil && !l.anyFailed() {
 		l.lastErr = nil
 	}
-	return l.ensure()
+	return tea.Batch(l.ensure(), l.seekKept(msg.page))
+}
+
+// keepSearchPages bounds how far the list pages on by itself to find the
+// record the cursor should land on (the task or record the user started
+// from, deeper in a long list).
+const keepSearchPages = 20
+
+// seekKept asks for the page after p while the kept record has not turned up.
+func (l *pagedList[T]) seekKept(p int) tea.Cmd {
+	if l.keepID == "" || p+1 >= min(l.numPages(), keepSearchPages) {
+		return nil
+	}
+	if _, found := l.index[l.keepID]; found {
+		return nil
+	}
+	return l.request(p + 1)
 }
 
 // retry sends the request of a page waiting after a temporary failure.
