@@ -27,18 +27,18 @@ func Default() KeyMap {
 		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details")),
 		Back:     key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry/refresh")),
-		Watch:    key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "watch (auto-refresh)")),
+		Watch:    key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "watch")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
 		FailedOnly: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "failed")),
-		Status:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "cycle status")),
+		Status:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status")),
 		Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Sort:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort column")),
-		Reverse:    key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "reverse sort")),
+		Sort:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort")),
+		Reverse:    key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "reverse")),
 		Groups:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "groups")),
-		Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy desktop id")),
-		CopyAll:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy all ids shown")),
+		Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id")),
+		CopyAll:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy all ids")),
 		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export CSV")),
 	}
 }
@@ -94,10 +94,10 @@ func (h Help) FullHelp() [][]key.Binding {
 	if h.canOpen {
 		nav = append(nav, h.k.Focus)
 	}
+	// Few, tall columns: the help model cuts columns that do not fit 80 cells.
 	groups := [][]key.Binding{
-		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown},
-		append(append([]key.Binding{h.k.Top, h.k.Bottom}, nav...), h.back()),
-		{h.k.Refresh, h.k.Watch, h.k.Help, h.k.Quit},
+		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown, h.k.Top, h.k.Bottom},
+		append(append(nav, h.back()), h.k.Refresh, h.k.Watch, h.k.Help, h.k.Quit),
 	}
 	if h.triage {
 		t := h.k.Triage()

@@ -455,7 +455,7 @@ func (l *pagedList[T]) each(f func(pos int, row *T)) {
 // item if it is still there.
 func (l *pagedList[T]) setItems(items []T) {
 	keep := ""
-	if it, ok := l.selected(); ok {
+	if it, ok := l.selected(); ok && l.cursor > 0 { // at the top, stay at the top
 		keep = l.idOf(it)
 	}
 	clear(l.pages)
