@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -128,18 +127,6 @@ func (l *pagedList[T]) start() tea.Cmd { return l.request(0) }
 // close cancels whatever is in flight; the list is not used again.
 func (l *pagedList[T]) close() { l.cancel() }
 
-func (l *pagedList[T]) numPages() int {
-	if l.total < 0 {
-		return 1
-	}
-	return (l.total + l.pageSize - 1) / l.pageSize
-}
-
-// span is how many rows page p covers under the current total.
-func (l *pagedList[T]) span(p int) int {
-	return max(min(l.pageSize, l.total-p*l.pageSize), 0)
-}
-
 func (l *pagedList[T]) page(p int) *page[T] {
 	pg, ok := l.pages[p]
 	if !ok {
@@ -171,20 +158,6 @@ func (l *pagedList[T]) request(p int) tea.Cmd {
 		res, err := fetch(ctx, offset, limit)
 		return pageMsg[T]{list: list, gen: gen, page: p, result: res, err: err}
 	}
-}
-
-// requestBeyond asks once for the page after the end, in case rows exist
-// there that a contradictory total_count hid.
-func (l *pagedList[T]) requestBeyond() tea.Cmd {
-	p := l.total / l.pageSize
-	if pg, ok := l.pages[p]; ok && (pg.loading || pg.err != nil || pg.loadedGen == l.gen) {
-		return nil
-	}
-	saved := l.total
-	l.total = (p + 1) * l.pageSize // let request() see page p as in range
-	cmd := l.request(p)
-	l.total = saved
-	return cmd
 }
 
 // ensure requests the pages the screen shows, and the next page in the
@@ -281,17 +254,6 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 // from, deeper in a long list).
 const keepSearchPages = 20
 
-// seekKept asks for the page after p while the kept record has not turned up.
-func (l *pagedList[T]) seekKept(p int) tea.Cmd {
-	if l.keepID == "" || p+1 >= min(l.numPages(), keepSearchPages) {
-		return nil
-	}
-	if _, found := l.index[l.keepID]; found {
-		return nil
-	}
-	return l.request(p + 1)
-}
-
 // retry sends the request of a page waiting after a temporary failure.
 func (l *pagedList[T]) retry(msg retryPageMsg) tea.Cmd {
 	pg, ok := l.pages[msg.page]
@@ -300,179 +262,6 @@ func (l *pagedList[T]) retry(msg retryPageMsg) tea.Cmd {
 	}
 	pg.loading = false
 	return l.request(msg.page)
-}
-
-// nextTotal decides the listing's length after n items arrived at offset
-// with the server's total_count reported. total_count changes while a task
-// runs and cannot be trusted alone: a short page ends the listing, and
-// within one generation a later page's stale total cannot undo that.
-func (l *pagedList[T]) nextTotal(offset, n, reported int) int {
-	reported = max(reported, 0)
-	switch {
-	case n == 0 && offset > 0 && reported < offset:
-		// Past the end: the listing shrank, and total_count says to where.
-		l.end = reported
-	case n == 0 && offset > 0:
-		// total_count claims rows that are not there. Walking back a page
-		// at a time could take forever (a bogus total of 2^50), so end at
-		// the furthest row held and probe onwards from there on demand.
-		l.end, l.probeEnd = min(l.furthestRow(), offset), true
-	case n < l.pageSize:
-		l.end = offset + n
-	case l.probeEnd:
-		// total_count proved false in this generation: only rows count.
-		return max(l.total, offset+n)
-	default:
-		total := max(reported, offset+n)
-		if l.end >= 0 && offset+n <= l.end {
-			total = min(total, l.end)
-		} else {
-			l.end = -1 // rows beyond the old end: the listing grew
-		}
-		return total
-	}
-	return l.end
-}
-
-// furthestRow is the end of the furthest rows held, of any generation.
-func (l *pagedList[T]) furthestRow() int {
-	end := 0
-	for p, pg := range l.pages {
-		if pg.loadedGen >= 0 && len(pg.rows) > 0 {
-			end = max(end, p*l.pageSize+len(pg.rows))
-		}
-	}
-	return end
-}
-
-// setTotal changes the listing's length and keeps cursor and scroll in range.
-func (l *pagedList[T]) setTotal(total int) {
-	if total == l.total {
-		return
-	}
-	l.total = total
-	last := l.numPages()
-	for p, pg := range l.pages {
-		if p >= last {
-			delete(l.pages, p)
-		} else if n := l.span(p); len(pg.rows) > n {
-			clear(pg.rows[n:]) // drop references to rows that are gone
-			pg.rows = pg.rows[:n]
-		}
-	}
-	for id, pos := range l.index {
-		if pos >= total {
-			delete(l.index, id)
-		}
-	}
-	if l.order != nil {
-		kept := l.order[:0]
-		for _, pos := range l.order {
-			if pos < total {
-				kept = append(kept, pos)
-			}
-		}
-		l.order = kept
-	}
-	l.cursor = clamp(l.cursor, 0, max(l.count()-1, 0))
-	l.scrollToCursor()
-}
-
-// count is how many rows are shown: all positions, or the filtered order.
-func (l *pagedList[T]) count() int {
-	if l.order != nil {
-		return len(l.order)
-	}
-	return max(l.total, 0)
-}
-
-// posOf is the position shown at display index i.
-func (l *pagedList[T]) posOf(i int) int {
-	if l.order != nil {
-		if i < 0 || i >= len(l.order) {
-			return -1
-		}
-		return l.order[i]
-	}
-	return i
-}
-
-// displayIndex is where position pos is shown, or -1 when it is filtered out.
-func (l *pagedList[T]) displayIndex(pos int) int {
-	if l.order == nil {
-		return pos
-	}
-	for i, p := range l.order {
-		if p == pos {
-			return i
-		}
-	}
-	return -1
-}
-
-// setOrder shows the positions in order (nil: all), keeping the cursor on
-// the same record when it is still shown.
-func (l *pagedList[T]) setOrder(order []int) {
-	keep := -1
-	if it, ok := l.selected(); ok {
-		keep = l.index[l.idOf(it)]
-	}
-	l.order = order
-	if i := l.displayIndex(keep); keep >= 0 && i >= 0 {
-		l.cursor = i
-	} else if keep >= 0 {
-		l.cursor = 0 // the record is filtered out: start at the top
-	}
-	l.cursor = clamp(l.cursor, 0, max(l.count()-1, 0))
-	l.scrollToCursor()
-}
-
-// allLoaded reports whether every row of the listing is held.
-func (l *pagedList[T]) allLoaded() bool {
-	return l.total >= 0 && l.loadedRows() >= l.total
-}
-
-// each calls f with every loaded row's position and value, in position order
-// of pages (rows of older generations included).
-func (l *pagedList[T]) each(f func(pos int, row *T)) {
-	held := make([]int, 0, len(l.pages))
-	for p, pg := range l.pages {
-		if pg.loadedGen >= 0 && len(pg.rows) > 0 {
-			held = append(held, p)
-		}
-	}
-	slices.Sort(held)
-	for _, p := range held {
-		rows := l.pages[p].rows
-		for i := range rows {
-			f(p*l.pageSize+i, &rows[i])
-		}
-	}
-}
-
-// setItems makes the list hold items, all at once, without fetching: for
-// lists computed in memory (failure groups). The cursor stays on the same
-// item if it is still there.
-func (l *pagedList[T]) setItems(items []T) {
-	keep := ""
-	if it, ok := l.selected(); ok && l.cursor > 0 { // at the top, stay at the top
-		keep = l.idOf(it)
-	}
-	clear(l.pages)
-	clear(l.index)
-	for p := 0; p*l.pageSize < len(items); p++ {
-		rows := items[p*l.pageSize : min((p+1)*l.pageSize, len(items))]
-		l.pages[p] = &page[T]{loadedGen: l.gen, rows: rows}
-	}
-	for i, it := range items {
-		l.index[l.idOf(it)] = i
-	}
-	l.total = -1 // force setTotal to clamp
-	l.setTotal(len(items))
-	if pos, ok := l.index[keep]; ok && keep != "" {
-		l.cursor = pos
-		l.scrollToCursor()
-	}
 }
 
 // refresh starts a new generation: in-flight requests are cancelled and
@@ -492,107 +281,3 @@ func (l *pagedList[T]) refresh() tea.Cmd {
 	}
 	return l.ensure()
 }
-
-func (l *pagedList[T]) state(pos int) rowState {
-	if pos < 0 || pos >= max(l.total, 0) {
-		return rowPending
-	}
-	pg, ok := l.pages[pos/l.pageSize]
-	switch {
-	case !ok:
-		return rowPending
-	case pg.loadedGen >= 0 && pos%l.pageSize < len(pg.rows):
-		return rowLoaded // possibly from an older generation, until the new one lands
-	case pg.err != nil:
-		return rowFailed
-	case pg.loading:
-		return rowLoading
-	}
-	return rowPending
-}
-
-// errAt is the error of the page holding pos (the first page while the
-// total is unknown), or nil.
-func (l *pagedList[T]) errAt(pos int) error {
-	if l.total < 0 {
-		pos = 0
-	} else if l.state(pos) != rowFailed {
-		return nil
-	}
-	if pg, ok := l.pages[pos/l.pageSize]; ok {
-		return pg.err
-	}
-	return nil
-}
-
-func (l *pagedList[T]) row(pos int) (T, bool) {
-	if l.state(pos) != rowLoaded {
-		var zero T
-		return zero, false
-	}
-	return l.pages[pos/l.pageSize].rows[pos%l.pageSize], true
-}
-
-func (l *pagedList[T]) selected() (T, bool) { return l.row(l.posOf(l.cursor)) }
-
-func (l *pagedList[T]) loading() bool { return l.inFlight > 0 }
-
-func (l *pagedList[T]) anyFailed() bool {
-	for _, pg := range l.pages {
-		if pg.err != nil {
-			return true
-		}
-	}
-	return false
-}
-
-// loadedRows counts the rows held.
-func (l *pagedList[T]) loadedRows() int {
-	n := 0
-	for _, pg := range l.pages {
-		if pg.loadedGen >= 0 {
-			n += len(pg.rows)
-		}
-	}
-	return n
-}
-
-func (l *pagedList[T]) setHeight(h int) tea.Cmd {
-	l.height = max(h, 1)
-	l.scrollToCursor()
-	return l.ensure()
-}
-
-// moveBy moves the cursor by delta rows.
-func (l *pagedList[T]) moveBy(delta int) tea.Cmd { return l.moveTo(l.cursor + delta) }
-
-// moveTo puts the cursor on display index pos (clamped) and fetches what
-// comes into view.
-func (l *pagedList[T]) moveTo(pos int) tea.Cmd {
-	if l.count() <= 0 {
-		return nil
-	}
-	pos = clamp(pos, 0, l.count()-1)
-	switch {
-	case pos > l.cursor:
-		l.dir = 1
-	case pos < l.cursor:
-		l.dir = -1
-	}
-	l.cursor, l.keepID = pos, ""
-	l.scrollToCursor()
-	return l.ensure()
-}
-
-func (l *pagedList[T]) scrollToCursor() {
-	h := max(l.height, 1)
-	if l.cursor < l.top {
-		l.top = l.cursor
-	}
-	if l.cursor >= l.top+h {
-		l.top = l.cursor - h + 1
-	}
-	l.top = clamp(l.top, 0, max(l.count()-h, 0))
-}
-
-func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }

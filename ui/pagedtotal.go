@@ -1,0 +1,119 @@
+package ui
+
+import tea "github.com/charmbracelet/bubbletea"
+
+// The length of a listing: total_count is a hint, short and empty pages
+// are facts.
+
+func (l *pagedList[T]) numPages() int {
+	if l.total < 0 {
+		return 1
+	}
+	return (l.total + l.pageSize - 1) / l.pageSize
+}
+
+// span is how many rows page p covers under the current total.
+func (l *pagedList[T]) span(p int) int {
+	return max(min(l.pageSize, l.total-p*l.pageSize), 0)
+}
+
+// requestBeyond asks once for the page after the end, in case rows exist
+// there that a contradictory total_count hid.
+func (l *pagedList[T]) requestBeyond() tea.Cmd {
+	p := l.total / l.pageSize
+	if pg, ok := l.pages[p]; ok && (pg.loading || pg.err != nil || pg.loadedGen == l.gen) {
+		return nil
+	}
+	saved := l.total
+	l.total = (p + 1) * l.pageSize // let request() see page p as in range
+	cmd := l.request(p)
+	l.total = saved
+	return cmd
+}
+
+// seekKept asks for the page after p while the kept record has not turned up.
+func (l *pagedList[T]) seekKept(p int) tea.Cmd {
+	if l.keepID == "" || p+1 >= min(l.numPages(), keepSearchPages) {
+		return nil
+	}
+	if _, found := l.index[l.keepID]; found {
+		return nil
+	}
+	return l.request(p + 1)
+}
+
+// nextTotal decides the listing's length after n items arrived at offset
+// with the server's total_count reported. total_count changes while a task
+// runs and cannot be trusted alone: a short page ends the listing, and
+// within one generation a later page's stale total cannot undo that.
+func (l *pagedList[T]) nextTotal(offset, n, reported int) int {
+	reported = max(reported, 0)
+	switch {
+	case n == 0 && offset > 0 && reported < offset:
+		// Past the end: the listing shrank, and total_count says to where.
+		l.end = reported
+	case n == 0 && offset > 0:
+		// total_count claims rows that are not there. Walking back a page
+		// at a time could take forever (a bogus total of 2^50), so end at
+		// the furthest row held and probe onwards from there on demand.
+		l.end, l.probeEnd = min(l.furthestRow(), offset), true
+	case n < l.pageSize:
+		l.end = offset + n
+	case l.probeEnd:
+		// total_count proved false in this generation: only rows count.
+		return max(l.total, offset+n)
+	default:
+		total := max(reported, offset+n)
+		if l.end >= 0 && offset+n <= l.end {
+			total = min(total, l.end)
+		} else {
+			l.end = -1 // rows beyond the old end: the listing grew
+		}
+		return total
+	}
+	return l.end
+}
+
+// furthestRow is the end of the furthest rows held, of any generation.
+func (l *pagedList[T]) furthestRow() int {
+	end := 0
+	for p, pg := range l.pages {
+		if pg.loadedGen >= 0 && len(pg.rows) > 0 {
+			end = max(end, p*l.pageSize+len(pg.rows))
+		}
+	}
+	return end
+}
+
+// setTotal changes the listing's length and keeps cursor and scroll in range.
+func (l *pagedList[T]) setTotal(total int) {
+	if total == l.total {
+		return
+	}
+	l.total = total
+	last := l.numPages()
+	for p, pg := range l.pages {
+		if p >= last {
+			delete(l.pages, p)
+		} else if n := l.span(p); len(pg.rows) > n {
+			clear(pg.rows[n:]) // drop references to rows that are gone
+			pg.rows = pg.rows[:n]
+		}
+	}
+	for id, pos := range l.index {
+		if pos >= total {
+			delete(l.index, id)
+		}
+	}
+	if l.order != nil {
+		kept := l.order[:0]
+		for _, pos := range l.order {
+			if pos < total {
+				kept = append(kept, pos)
+			}
+		}
+		l.order = kept
+	}
+	l.cursor = clamp(l.cursor, 0, max(l.count()-1, 0))
+	l.scrollToCursor()
+}
