@@ -25,6 +25,7 @@ type config struct {
 	localTime                     bool
 	output, statuses, filter      string
 	watch                         time.Duration
+	theme                         string
 	demo                          bool
 	serveDemo                     string
 	demoLatency                   time.Duration
@@ -62,6 +63,7 @@ func newFlagSet(c *config) *pflag.FlagSet {
 	fs.BoolVar(&c.localTime, "local-time", false, "show times in this machine's time zone instead of each record's own")
 	fs.DurationVar(&c.watch, "watch", 0, "refresh every `DURATION` (--watch=30s; at least 2s) while anything on screen is RUNNING or WAITING; --watch alone is 10s")
 	fs.Lookup("watch").NoOptDefVal = "10s"
+	fs.StringVar(&c.theme, "theme", "auto", "colours for a `dark` or light terminal; auto asks the terminal, which can stall over a slow SSH link")
 	fs.IntVar(&c.concurrency, "concurrency", 4, "requests in flight at most when loading every page (`N` from 1 to 16)")
 	fs.StringVarP(&c.output, "output", "o", "", "print the record's details as `FORMAT` json, csv or tsv and exit (needs --task-id and --record-id)")
 	fs.StringVar(&c.statuses, "status", "", "with -o: keep only these statuses (`LIST`, e.g. FAIL,SKIP)")
@@ -98,6 +100,9 @@ func parseConfig(args []string, getenv func(string) string) (config, *pflag.Flag
 	}
 	if c.watch != 0 && (c.watch < 2*time.Second || c.watch > time.Hour) {
 		return c, fs, usagef("--watch must be from 2s to 1h, not %s", c.watch)
+	}
+	if c.theme != "auto" && c.theme != "light" && c.theme != "dark" {
+		return c, fs, usagef("--theme %q: use auto, light or dark", c.theme)
 	}
 	if c.concurrency < 1 || c.concurrency > 16 {
 		return c, fs, usagef("--concurrency must be from 1 to 16, not %d", c.concurrency)

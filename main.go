@@ -132,9 +132,15 @@ func browse(c config, getenv func(string) string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer stop()
-	// Ask the terminal for its background once, before Bubble Tea owns the
-	// input: adaptive colours need it, and asking later races the key reader.
-	lipgloss.HasDarkBackground()
+	// Adaptive colours need the terminal's background. --theme says it;
+	// otherwise ask the terminal once, before Bubble Tea owns the input
+	// (asking later races the key reader).
+	switch c.theme {
+	case "dark", "light":
+		lipgloss.SetHasDarkBackground(c.theme == "dark")
+	default:
+		lipgloss.HasDarkBackground()
+	}
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.taskID, RecordID: c.recordID,
 		PageSize: c.pageSize, LocalTime: c.localTime, Concurrency: c.concurrency, Watch: c.watch,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != ""})

@@ -63,6 +63,7 @@ func TestFlagErrors(t *testing.T) {
 		{"bad filter", []string{"--demo", "-o", "json", "--filter", "colour:red"}, env(), `--filter: unknown field "colour"`},
 		{"filter without output", []string{"--demo", "--status", "FAIL"}, env(), "--status and --filter go with -o"},
 		{"concurrency", []string{"--demo", "--concurrency", "0"}, env(), "--concurrency must be from 1 to 16, not 0"},
+		{"bad theme", []string{"--demo", "--theme", "blue"}, env(), `--theme "blue": use auto, light or dark`},
 		{"watch too often", []string{"--demo", "--watch=500ms"}, env(), "--watch must be from 2s to 1h, not 500ms"},
 	}
 	for _, tc := range tests {

@@ -17,7 +17,7 @@ import (
 const testToken = "tok-SECRET-do-not-print"
 
 // setup starts the fake API on loopback and returns a token client for it and the server.
-func setup(t *testing.T, opts fake.Options) (*api.Client, *fake.Server) {
+func setup(t testing.TB, opts fake.Options) (*api.Client, *fake.Server) {
 	t.Helper()
 	auth, err := api.NewTokenAuth(testToken)
 	if err != nil {
@@ -27,7 +27,7 @@ func setup(t *testing.T, opts fake.Options) (*api.Client, *fake.Server) {
 }
 
 // setupWith is setup with the given credentials.
-func setupWith(t *testing.T, opts fake.Options, auth api.Authenticator) (*api.Client, *fake.Server) {
+func setupWith(t testing.TB, opts fake.Options, auth api.Authenticator) (*api.Client, *fake.Server) {
 	t.Helper()
 	srv := fake.New(opts)
 	url, stop, err := fake.Start(srv, "")
@@ -47,7 +47,7 @@ func newClient(t *testing.T, url string) *api.Client {
 	return newClientWith(t, url, auth)
 }
 
-func newClientWith(t *testing.T, url string, auth api.Authenticator) *api.Client {
+func newClientWith(t testing.TB, url string, auth api.Authenticator) *api.Client {
 	t.Helper()
 	c, err := api.New(api.Config{Endpoint: url, ProjectID: "proj-1", Auth: auth})
 	if err != nil {

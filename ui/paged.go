@@ -95,6 +95,17 @@ type pagedList[T any] struct {
 	concurrency int
 	backoff     time.Duration // first wait before retrying a temporary failure
 
+	// version changes whenever the rows held change; caches key on it.
+	version int
+	held    struct{ version, rows, furthest int } // loadedRows and furthestRow, cached
+	// rendered caches drawn rows (not the selected one) by position, for
+	// the columns' widths it was drawn with: a keystroke redraws a screen
+	// of rows, and parsing times and measuring CJK widths for each is most
+	// of a frame's cost.
+	rendered      map[int]string
+	renderedFor   int    // version the cache belongs to
+	renderedWidth string // column widths the cache was drawn with
+
 	cursor, top, height int
 	dir                 int    // last direction of travel: +1 down, -1 up; prefetch looks that way
 	keepID              string // the record to put the cursor on when it arrives
@@ -168,7 +179,7 @@ func (l *pagedList[T]) ensure() tea.Cmd {
 		return l.request(0)
 	}
 	var cmds []tea.Cmd
-	if l.loadAll {
+	if l.loadAll && !l.allLoaded() {
 		// Pages load roughly in order, so looking a few pages past the
 		// furthest row held is enough, and a bogus total is never scanned.
 		last := min(l.numPages(), l.furthestRow()/l.pageSize+l.concurrency+1)
@@ -231,6 +242,7 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 	}
 	pg.err, pg.loadedGen = nil, l.gen
 	pg.rows = append(pg.rows[:0], items...)
+	l.version++
 	l.setTotal(l.nextTotal(offset, len(items), msg.result.Total))
 	for i, it := range pg.rows {
 		l.index[l.idOf(it)] = offset + i

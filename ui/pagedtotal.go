@@ -76,13 +76,8 @@ func (l *pagedList[T]) nextTotal(offset, n, reported int) int {
 
 // furthestRow is the end of the furthest rows held, of any generation.
 func (l *pagedList[T]) furthestRow() int {
-	end := 0
-	for p, pg := range l.pages {
-		if pg.loadedGen >= 0 && len(pg.rows) > 0 {
-			end = max(end, p*l.pageSize+len(pg.rows))
-		}
-	}
-	return end
+	l.countHeld()
+	return l.held.furthest
 }
 
 // setTotal changes the listing's length and keeps cursor and scroll in range.
@@ -90,6 +85,7 @@ func (l *pagedList[T]) setTotal(total int) {
 	if total == l.total {
 		return
 	}
+	l.version++
 	l.total = total
 	last := l.numPages()
 	for p, pg := range l.pages {

@@ -100,6 +100,7 @@ func (l *pagedList[T]) setItems(items []T) {
 	}
 	l.total = -1 // force setTotal to clamp
 	l.setTotal(len(items))
+	l.version++
 	if pos, ok := l.index[keep]; ok && keep != "" {
 		l.cursor = pos
 		l.scrollToCursor()
@@ -161,13 +162,23 @@ func (l *pagedList[T]) anyFailed() bool {
 
 // loadedRows counts the rows held.
 func (l *pagedList[T]) loadedRows() int {
-	n := 0
-	for _, pg := range l.pages {
-		if pg.loadedGen >= 0 {
-			n += len(pg.rows)
+	l.countHeld()
+	return l.held.rows
+}
+
+// countHeld refreshes the cached count and extent of the rows held.
+func (l *pagedList[T]) countHeld() {
+	if l.held.version == l.version && l.version > 0 {
+		return
+	}
+	rows, furthest := 0, 0
+	for p, pg := range l.pages {
+		if pg.loadedGen >= 0 && len(pg.rows) > 0 {
+			rows += len(pg.rows)
+			furthest = max(furthest, p*l.pageSize+len(pg.rows))
 		}
 	}
-	return n
+	l.held.version, l.held.rows, l.held.furthest = l.version, rows, furthest
 }
 
 func (l *pagedList[T]) setHeight(h int) tea.Cmd {

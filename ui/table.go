@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -147,8 +148,10 @@ func renderRow[T any](l *pagedList[T], i int, cols []column[T], widths []int, st
 	var text string
 	row, loaded := l.row(pos)
 	switch {
+	case loaded && !selected:
+		text = l.cachedRow(pos, widths, func() string { return renderCells(row, cols, widths, st, false) })
 	case loaded:
-		text = renderCells(row, cols, widths, st, selected)
+		text = renderCells(row, cols, widths, st, true)
 	case l.state(pos) == rowFailed:
 		text = fit("✗ not loaded – press r to retry", width-markerWidth, false)
 		if !selected {
@@ -185,4 +188,19 @@ func renderCells[T any](row T, cols []column[T], widths []int, st styles.Styles,
 		b.WriteString(cell)
 	}
 	return b.String()
+}
+
+// cachedRow returns the drawn row at pos, drawing it with draw on a miss.
+// The cache is dropped when the rows held or the column widths change.
+func (l *pagedList[T]) cachedRow(pos int, widths []int, draw func() string) string {
+	key := fmt.Sprint(widths)
+	if l.rendered == nil || l.renderedFor != l.version || l.renderedWidth != key {
+		l.rendered, l.renderedFor, l.renderedWidth = map[int]string{}, l.version, key
+	}
+	if s, ok := l.rendered[pos]; ok {
+		return s
+	}
+	s := draw()
+	l.rendered[pos] = s
+	return s
 }

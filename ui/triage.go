@@ -146,6 +146,10 @@ type detailsView struct {
 	*listView[api.Detail]
 	tr     triage
 	record *api.Record // the record's own counts, when known
+	counts struct {    // statusCounts, cached for the rows held
+		version  int
+		byStatus map[string]int
+	}
 }
 
 func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {
@@ -200,8 +204,12 @@ func (v *detailsView) applyOrder() {
 
 // statusCounts counts the loaded rows by status.
 func (v *detailsView) statusCounts() map[string]int {
+	if v.counts.byStatus != nil && v.counts.version == v.list.version {
+		return v.counts.byStatus
+	}
 	counts := map[string]int{}
 	v.list.each(func(_ int, d *api.Detail) { counts[strings.ToUpper(d.ExecStatus)]++ })
+	v.counts.version, v.counts.byStatus = v.list.version, counts
 	return counts
 }
 

@@ -20,7 +20,23 @@ func (m Model) View() string {
 		return ""
 	}
 	parts := []string{m.headerView(), m.bodyView(), m.statusView(), m.footerView()}
-	return lipgloss.NewStyle().MaxWidth(m.width).MaxHeight(m.height).Render(strings.Join(parts, "\n"))
+	return clip(strings.Join(parts, "\n"), m.width, m.height)
+}
+
+// clip keeps the first height lines, each cut to width cells. Every part
+// is drawn to fit already; this is the guard for tiny terminals, and it is
+// cheap where a lipgloss MaxWidth/MaxHeight pass over the screen is not.
+func clip(s string, width, height int) string {
+	lines := strings.SplitN(s, "\n", height+1)
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = ansi.Truncate(l, width, "")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (m Model) headerView() string {

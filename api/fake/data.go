@@ -64,7 +64,11 @@ var hostileNames = []string{
 }
 
 // NewDataset generates a deterministic dataset for seed.
-func NewDataset(seed uint64) *Dataset {
+func NewDataset(seed uint64) *Dataset { return NewDatasetSized(seed, BigRecordDetails) }
+
+// NewDatasetSized is NewDataset with a showcase record of big details
+// (benchmarks load larger runs).
+func NewDatasetSized(seed uint64, big int) *Dataset {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	d := &Dataset{Records: map[string][]api.Record{}, Details: map[string][]api.Detail{}}
 	base := time.Date(2026, 11, 28, 2, 0, 0, 0, time.FixedZone("CST", 8*3600))
@@ -90,7 +94,7 @@ func NewDataset(seed uint64) *Dataset {
 			start := base.Add(-time.Duration(ri) * 24 * time.Hour).Add(time.Duration(ti) * time.Hour)
 			n := 20 + r.IntN(380)
 			if ti == 0 && ri == 0 {
-				n = BigRecordDetails
+				n = big
 			}
 			rec, details := genRecord(r, t, start, n, tt.failPct, tt.skipPct, ri == 0 && ti == 0)
 			d.Records[t.ID] = append(d.Records[t.ID], rec)

@@ -45,6 +45,8 @@ type Options struct {
 	Projects []api.Project
 	// Now is the gateway's clock, for signature date checks (time.Now if nil).
 	Now func() time.Time
+	// BigRecord sizes the showcase record (default BigRecordDetails).
+	BigRecord int
 }
 
 // Request is what the server saw of one call, for tests to assert on.
@@ -74,7 +76,11 @@ type Server struct {
 
 // New returns a Server over the dataset for opts.Seed.
 func New(opts Options) *Server {
-	s := &Server{data: NewDataset(opts.Seed), latency: opts.Latency, mux: http.NewServeMux(),
+	big := opts.BigRecord
+	if big <= 0 {
+		big = BigRecordDetails
+	}
+	s := &Server{data: NewDatasetSized(opts.Seed, big), latency: opts.Latency, mux: http.NewServeMux(),
 		keys: opts.Keys, projects: opts.Projects, now: opts.Now}
 	if s.now == nil {
 		s.now = time.Now

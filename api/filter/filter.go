@@ -134,7 +134,9 @@ func contains(haystack, needle string) bool {
 	if len(needle) > len(haystack) {
 		return false
 	}
-	if isASCII(haystack) {
+	if isASCII(needle) {
+		// Folding ASCII bytes is exact for an ASCII needle: UTF-8 bytes of
+		// other characters are all >= 0x80 and never match.
 		return indexFoldASCII(haystack, needle)
 	}
 	return strings.Contains(strings.ToLower(haystack), needle)
@@ -149,24 +151,50 @@ func isASCII(s string) bool {
 	return true
 }
 
-// indexFoldASCII avoids allocating a lower-cased copy of every cell on
-// every keystroke of the filter prompt.
+// indexFoldASCII finds needle (lower-case ASCII) in haystack ignoring ASCII
+// case, without allocating: filters run over every row on every change.
+// Candidates are found with IndexByte (assembly) on the first byte's two
+// cases, then compared.
 func indexFoldASCII(haystack, needle string) bool {
-	n := len(needle)
-outer:
-	for i := 0; i+n <= len(haystack); i++ {
-		for j := 0; j < n; j++ {
-			c := haystack[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != needle[j] {
-				continue outer
-			}
-		}
+	if needle == "" {
 		return true
 	}
+	lo, up := needle[0], needle[0]
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - ('a' - 'A')
+	}
+	last := len(haystack) - len(needle)
+	for i := 0; i <= last; {
+		rest := haystack[i : last+1]
+		j := strings.IndexByte(rest, lo)
+		if up != lo {
+			if k := strings.IndexByte(rest, up); k >= 0 && (j < 0 || k < j) {
+				j = k
+			}
+		}
+		if j < 0 {
+			return false
+		}
+		i += j
+		if equalFoldASCII(haystack[i:i+len(needle)], needle) {
+			return true
+		}
+		i++
+	}
 	return false
+}
+
+func equalFoldASCII(s, lower string) bool {
+	for i := 1; i < len(lower); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // IsFailed reports the statuses "failed" means: FAIL and FAILED.

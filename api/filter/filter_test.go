@@ -113,3 +113,41 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestContainsFold(t *testing.T) {
+	for _, tc := range []struct {
+		haystack, needle string
+		want             bool
+	}{
+		{"Insufficient QUOTA: x", "quota", true},
+		{"qquota", "quota", true},
+		{"quot", "quota", false},
+		{"QuOtA", "quota", true},
+		{"研发-QUOTA-桌面", "quota", true},
+		{"研发-桌面", "桌面", true},
+		{"研发-桌面", "quota", false},
+		{"abc", "", true},
+		{"a-b-c", "-c", true},
+		{"x", "xy", false},
+	} {
+		if got := contains(tc.haystack, tc.needle); got != tc.want {
+			t.Errorf("contains(%q, %q) = %v", tc.haystack, tc.needle, got)
+		}
+	}
+}
+
+// FuzzContains: the fast path agrees with lower-casing both sides, for
+// ASCII needles.
+func FuzzContains(f *testing.F) {
+	f.Add("Insufficient QUOTA", "quota")
+	f.Add("研发-QUOTA", "uot")
+	f.Fuzz(func(t *testing.T, haystack, needle string) {
+		needle = strings.ToLower(needle)
+		if !isASCII(needle) || strings.ContainsRune(haystack, 'K') || strings.ContainsRune(haystack, 'ſ') {
+			return // Unicode folds that map to ASCII letters are out of scope
+		}
+		if got, want := contains(haystack, needle), strings.Contains(strings.ToLower(haystack), needle); got != want && isASCII(haystack) {
+			t.Errorf("contains(%q, %q) = %v, want %v", haystack, needle, got, want)
+		}
+	})
+}

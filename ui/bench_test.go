@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/api/filter"
+)
+
+// manyDetails makes n details cycling through the demo record's rows,
+// with ids of their own.
+func manyDetails(n int) []api.Detail {
+	base := demoDetails()
+	out := make([]api.Detail, n)
+	for i := range out {
+		out[i] = base[i%len(base)]
+		out[i].ID = fmt.Sprintf("%s-%d", base[i%len(base)].ID[:8], i)
+	}
+	return out
+}
+
+// loadedModel is the details view at 120x40 with every row of src loaded.
+func loadedModel(b *testing.B, n int) Model {
+	src := &stubSource{details: manyDetails(n)}
+	m := New(Config{Source: src, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100, Concurrency: 16, RetryBackoff: time.Millisecond})
+	for _, msg := range collect(m.Init()) {
+		m = sendB(m, msg)
+	}
+	m = sendB(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	l := dl(m)
+	l.loadAll = true
+	m = sendB(m, l.ensure()())
+	for !l.allLoaded() {
+		m = sendB(m, press("G"))
+	}
+	return m
+}
+
+// sendB is send for benchmarks: it delivers msg and what follows.
+func sendB(m Model, msg tea.Msg) Model {
+	queue := []tea.Msg{msg}
+	for len(queue) > 0 {
+		if b, ok := queue[0].(tea.BatchMsg); ok {
+			queue = queue[1:]
+			for _, c := range b {
+				queue = append(queue, collect(c)...)
+			}
+			continue
+		}
+		next, cmd := m.Update(queue[0])
+		m = next.(Model)
+		queue = append(queue[1:], collect(cmd)...)
+	}
+	return m
+}
+
+// A keystroke is Update plus View, as Bubble Tea does for each key.
+func BenchmarkKeystroke(b *testing.B) {
+	for _, n := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			m := loadedModel(b, n)
+			keys := []tea.KeyMsg{press("j"), press("k")}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				next, _ := m.Update(keys[i%2])
+				m = next.(Model)
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// Recomputing a filter (failed only) over every row.
+func BenchmarkFilterRecompute(b *testing.B) {
+	m := loadedModel(b, 100_000)
+	v := dv(m)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		v.tr.failedOnly = i%2 == 0
+		v.tr.text = textFilter(b, "reason:quota")
+		v.applyOrder()
+	}
+}
+
+// The heap that 100,000 loaded records hold, and per record.
+func BenchmarkHeap100kRecords(b *testing.B) {
+	details := manyDetails(100_000)
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		l := newPagedList(nil, detailID, 100)
+		copies := make([]api.Detail, len(details))
+		for j, d := range details { // fresh strings, as JSON decoding makes them
+			copies[j] = api.Detail{ID: string([]byte(d.ID)), RecordID: string([]byte(d.RecordID)), DesktopID: string([]byte(d.DesktopID)),
+				DesktopName: string([]byte(d.DesktopName)), ExecStatus: string([]byte(d.ExecStatus)), ResultCode: string([]byte(d.ResultCode)),
+				FailReason: string([]byte(d.FailReason)), StartTime: string([]byte(d.StartTime)), EndTime: string([]byte(d.EndTime)),
+				TimeZone: string([]byte(d.TimeZone))}
+		}
+		l.setItems(copies)
+		copies = nil
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap := float64(after.HeapAlloc) - float64(before.HeapAlloc)
+		b.ReportMetric(heap/1e6, "MB")
+		b.ReportMetric(heap/100_000, "B/record")
+		runtime.KeepAlive(l)
+	}
+}
+
+func textFilter(b *testing.B, s string) filter.Expr {
+	e, err := filter.Parse(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
