@@ -228,7 +228,7 @@ func (c *conn) get(ctx context.Context, segments []string, query url.Values, out
 		return &APIError{Status: resp.StatusCode, Message: fmt.Sprintf("response larger than %d MiB", maxBodyBytes>>20), RequestID: resp.Header.Get("X-Request-Id")}
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return &APIError{Status: resp.StatusCode, Message: "malformed JSON in response: " + err.Error(), RequestID: resp.Header.Get("X-Request-Id")}
+		return &APIError{Status: resp.StatusCode, Message: "malformed JSON in response: " + err.Error(), RequestID: resp.Header.Get("X-Request-Id"), garbled: true}
 	}
 	return nil
 }

@@ -1,11 +1,15 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // APIError is a non-2xx answer from the API. Code and Message come from the
@@ -17,6 +21,10 @@ type APIError struct {
 	Code      string
 	Message   string
 	RequestID string
+	// RetryAfter is the server's Retry-After, when it sent one.
+	RetryAfter time.Duration
+	// garbled marks a 2xx whose body was cut or not JSON: worth a retry.
+	garbled bool
 }
 
 func (e *APIError) Error() string {
@@ -56,16 +64,63 @@ func (e *APIError) Hint() string {
 	return ""
 }
 
-// Temporary reports whether retrying the same request may succeed.
+// Temporary reports whether retrying the same request may succeed:
+// throttling, 5xx and gateway pages, and a cut or garbled answer.
 func (e *APIError) Temporary() bool {
 	return e.Status == http.StatusTooManyRequests || e.Status >= 500 ||
-		strings.HasSuffix(e.Code, ".0308")
+		strings.HasSuffix(e.Code, ".0308") || e.garbled
+}
+
+// Throttled reports a rate-limit refusal (429, APIG.0308).
+func (e *APIError) Throttled() bool {
+	return e.Status == http.StatusTooManyRequests || strings.HasSuffix(e.Code, ".0308")
+}
+
+// Retryable reports whether err may pass on a second try: a temporary API
+// error, or a transport failure (not a cancelled or expired context). 400,
+// 401, 403 and 404 are never retried; repeated bad signatures lock the AK.
+func Retryable(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Temporary()
+	}
+	var te *TransportError
+	return errors.As(err, &te) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// Backoff is how long to wait before retry number attempt (0-based) of a
+// request that failed with err: base doubled each time with up to 50%
+// jitter (so clients that were throttled together do not return together),
+// or the server's Retry-After when that is longer.
+func Backoff(err error, attempt int, base time.Duration) time.Duration {
+	d := base << attempt
+	d += time.Duration(rand.Int64N(int64(d)/2 + 1))
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.RetryAfter > d {
+		d = apiErr.RetryAfter
+	}
+	return d
+}
+
+// parseRetryAfter reads a Retry-After header: seconds, or an HTTP date.
+func parseRetryAfter(h string, now time.Time) time.Duration {
+	if h == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && secs >= 0 {
+		return min(time.Duration(secs)*time.Second, time.Minute)
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return min(t.Sub(now), time.Minute)
+	}
+	return 0
 }
 
 // decodeError builds an APIError from a non-2xx response whose body has been
 // read already (size-capped by the caller).
 func decodeError(resp *http.Response, body []byte) *APIError {
-	e := &APIError{Status: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id")}
+	e := &APIError{Status: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"),
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	var wire struct {
 		ErrorCode string `json:"error_code"`
 		ErrorMsg  string `json:"error_msg"`

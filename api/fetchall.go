@@ -150,12 +150,12 @@ func fetchOnce[T any](ctx context.Context, fetch func(context.Context, int, int)
 	throttled := false
 	for attempt := 0; ; attempt++ {
 		p, err := fetch(ctx, offset, limit)
-		var apiErr *APIError
-		if err == nil || !errors.As(err, &apiErr) || !apiErr.Temporary() || attempt == 4 {
+		if err == nil || !Retryable(err) || attempt == 4 {
 			return p, throttled, err
 		}
-		throttled = throttled || apiErr.Status == 429 || isThrottleCode(apiErr.Code)
-		t := time.NewTimer(backoff << attempt)
+		var apiErr *APIError
+		throttled = throttled || (errors.As(err, &apiErr) && apiErr.Throttled())
+		t := time.NewTimer(Backoff(err, attempt, backoff))
 		select {
 		case <-t.C:
 		case <-ctx.Done():
@@ -163,8 +163,4 @@ func fetchOnce[T any](ctx context.Context, fetch func(context.Context, int, int)
 			return p, throttled, ctx.Err()
 		}
 	}
-}
-
-func isThrottleCode(code string) bool {
-	return code == "APIG.0308" || code == "APIGW.0308"
 }

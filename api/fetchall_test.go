@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -92,5 +93,31 @@ func TestFetchAllGivesUpOnPermanentErrors(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("a 403 was requested %d times; it must not be retried", n)
+	}
+}
+
+// A garbled answer, a dropped connection and a Retry-After are all retried;
+// FetchAll still returns every record once.
+func TestFetchAllRetriesGarbledAndDropped(t *testing.T) {
+	var calls atomic.Int32
+	items := make([]api.Detail, 250)
+	for i := range items {
+		items[i].ID = fmt.Sprint(i)
+	}
+	fetch := func(_ context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		n := calls.Add(1)
+		switch {
+		case offset == 100 && n < 4:
+			return api.Page[api.Detail]{}, &api.TransportError{Host: "h", Err: errors.New("connection reset by peer")}
+		case offset == 200 && n < 6:
+			return api.Page[api.Detail]{}, &api.APIError{Status: 503, RetryAfter: time.Millisecond}
+		}
+		end := min(offset+limit, len(items))
+		return api.Page[api.Detail]{Items: items[offset:end], Total: len(items)}, nil
+	}
+	got, err := api.FetchAll(context.Background(), fetch, func(d api.Detail) string { return d.ID },
+		api.FetchAllOptions{Limit: 100, Concurrency: 1, Backoff: time.Millisecond})
+	if err != nil || len(got) != 250 {
+		t.Fatalf("%d items, %v", len(got), err)
 	}
 }

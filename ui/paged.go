@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -219,17 +218,18 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 	pg := l.page(msg.page)
 	pg.loading = false
 	if msg.err != nil {
-		var apiErr *api.APIError
-		if errors.As(msg.err, &apiErr) && apiErr.Temporary() && pg.retries < maxRetries {
-			// Throttled or a 5xx: wait and ask again; when throttled, ask
-			// with one request fewer in flight from now on.
-			if apiErr.Status == 429 || strings.HasSuffix(apiErr.Code, ".0308") {
+		if api.Retryable(msg.err) && pg.retries < maxRetries {
+			// Throttled, a 5xx, a garbled answer or no answer: wait and ask
+			// again; when throttled, with one request fewer in flight.
+			var apiErr *api.APIError
+			if errors.As(msg.err, &apiErr) && apiErr.Throttled() {
 				l.concurrency = max(l.concurrency-1, 1)
 			}
 			pg.loading, l.lastErr = true, msg.err
+			wait := api.Backoff(msg.err, pg.retries, l.backoff)
 			pg.retries++
 			list, gen, p := l.id, l.gen, msg.page
-			return tea.Batch(l.ensure(), tea.Tick(l.backoff<<(pg.retries-1), func(time.Time) tea.Msg {
+			return tea.Batch(l.ensure(), tea.Tick(wait, func(time.Time) tea.Msg {
 				return retryPageMsg{list: list, gen: gen, page: p}
 			}))
 		}
