@@ -30,8 +30,8 @@ type APIError struct {
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP %d", e.Status)
-	if e.Code != "" {
-		b.WriteString(" " + e.Code)
+	if code := oneLine(e.Code); code != "" {
+		b.WriteString(" " + code)
 	}
 	// The request id comes before the message so that a line cut to the
 	// terminal's width still shows what support will ask for.

@@ -66,3 +66,26 @@ func TestNoControlSurvives(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSanitize: whatever comes in, the output is valid UTF-8 with no
+// control character, escape, C1 or bidi control, and Line has no newline.
+func FuzzSanitize(f *testing.F) {
+	for _, s := range []string{"evil\x1b]0;PWNED\x07desk", "\u202egpj.exe", "a\r\nb", "\xff\xfe", "研发-桌面", "\u009b2J"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		for _, out := range []string{Line(in), Block(in)} {
+			if !utf8.ValidString(out) {
+				t.Fatalf("%q -> %q: invalid UTF-8", in, out)
+			}
+			for _, r := range out {
+				if (r < 0x20 && r != '\n') || (r >= 0x7f && r <= 0x9f) || isBidiControl(r) || isInvisibleFormat(r) {
+					t.Fatalf("%q -> %q keeps %U", in, out, r)
+				}
+			}
+		}
+		if strings.Contains(Line(in), "\n") {
+			t.Fatalf("Line(%q) has a newline", in)
+		}
+	})
+}
