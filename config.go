@@ -25,7 +25,7 @@ type config struct {
 	localTime                     bool
 	output, statuses, filter      string
 	watch                         time.Duration
-	theme                         string
+	theme, debugFile              string
 	demo                          bool
 	serveDemo                     string
 	demoLatency                   time.Duration
@@ -63,6 +63,7 @@ func newFlagSet(c *config) *pflag.FlagSet {
 	fs.BoolVar(&c.localTime, "local-time", false, "show times in this machine's time zone instead of each record's own")
 	fs.DurationVar(&c.watch, "watch", 0, "refresh every `DURATION` (--watch=30s; at least 2s) while anything on screen is RUNNING or WAITING; --watch alone is 10s")
 	fs.Lookup("watch").NoOptDefVal = "10s"
+	fs.StringVar(&c.debugFile, "debug", "", "append one line per HTTP request to `FILE` (method, path, status, time, request id, retries; never a secret)")
 	fs.StringVar(&c.theme, "theme", "auto", "colours for a `dark` or light terminal; auto asks the terminal, which can stall over a slow SSH link")
 	fs.IntVar(&c.concurrency, "concurrency", 4, "requests in flight at most when loading every page (`N` from 1 to 16)")
 	fs.StringVarP(&c.output, "output", "o", "", "print the record's details as `FORMAT` json, csv or tsv and exit (needs --task-id and --record-id)")

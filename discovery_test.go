@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -120,5 +121,46 @@ func TestNoSecretInOutput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// --debug logs every request, retries numbered, and never a secret.
+func TestDebugLogRedacts(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 1, Keys: map[string]string{"AK1": secretSK},
+		Projects: []api.Project{{ID: "proj-d", Name: "cn-north-4"}},
+		Faults:   []fake.Fault{{PathContains: "/records/", Offset: 100, Status: 503, Code: "APIG.1009", Message: "busy", Times: 1}}})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	task := srv.Data().Tasks[0].ID
+	rec := srv.Data().Records[task][0].ID
+	logFile := t.TempDir() + "/debug.log"
+	var stdout, stderr bytes.Buffer
+	status := run([]string{"--region", "cn-north-4", "--endpoint", url, "--iam-endpoint", url, "--task-id", task, "--record-id", rec,
+		"-o", "json", "--debug", logFile}, &stdout, &stderr,
+		env("HUAWEICLOUD_SDK_AK", "AK1", "HUAWEICLOUD_SDK_SK", secretSK, "HUAWEICLOUD_SDK_SECURITY_TOKEN", secretSTS))
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, stderr.String())
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(b)
+	lines := strings.Split(strings.TrimSpace(log), "\n")
+	if want := 1 + (len(srv.Data().Details[rec])+99)/100 + 1; len(lines) != want { // IAM, each page, one retry
+		t.Errorf("%d log lines, want %d:\n%s", len(lines), want, log)
+	}
+	for _, want := range []string{"GET 127.0.0.1", "/v3/projects?name=cn-north-4", "status=503", "retry=1", `request_id="fake-`, "auth=aksk", "took="} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	for _, secret := range []string{secretSK, secretSTS, "AK1", "Signature="} {
+		if strings.Contains(log, secret) {
+			t.Errorf("log shows %q", secret)
+		}
 	}
 }

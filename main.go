@@ -83,23 +83,35 @@ func fail(stderr io.Writer, err error) int {
 // for --demo, else credentials, CA roots and the project id (discovered
 // when not given). stop releases what it started.
 func connect(c config, getenv func(string) string, stderr io.Writer) (client *api.Client, projectID string, stop func(), err error) {
-	auth, hc, stop := api.Authenticator(nil), api.DefaultHTTPClient(), func() {}
+	auth, stop := api.Authenticator(nil), func() {}
 	projectID = c.projectID
+	hc, err := httpClient(c.caFile)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if c.debugFile != "" {
+		f, err := os.OpenFile(c.debugFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, "", nil, usagef("cannot open --debug file: %v", unwrapPathError(err))
+		}
+		hc.Transport = &api.DebugTransport{Base: hc.Transport, Log: f}
+		stop = func() { f.Close() }
+	}
 	if c.demo {
 		url, stopFake, err := fake.Start(fake.New(fake.Options{Seed: demoSeed, Latency: c.demoLatency}), "")
 		if err != nil {
+			stop()
 			return nil, "", nil, fmt.Errorf("starting the demo API: %w", err)
 		}
-		stop = stopFake
+		closeLog := stop
+		stop = func() { stopFake(); closeLog() }
 		c.endpoint = url
 		projectID = withDemoDefaults(c).projectID
 		auth, _ = api.NewTokenAuth("demo-token")
 	} else {
 		creds, err := findCredentials(c, getenv, stderr)
 		if err != nil {
-			return nil, "", nil, err
-		}
-		if hc, err = httpClient(c.caFile); err != nil {
+			stop()
 			return nil, "", nil, err
 		}
 		if projectID == "" {
@@ -107,10 +119,12 @@ func connect(c config, getenv func(string) string, stderr io.Writer) (client *ap
 		}
 		if projectID == "" {
 			if projectID, err = discoverProject(c, creds, hc); err != nil {
+				stop()
 				return nil, "", nil, err
 			}
 		}
 		if auth, err = creds.authenticator(projectID); err != nil {
+			stop()
 			return nil, "", nil, usageError{err.Error()}
 		}
 	}
