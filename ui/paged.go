@@ -96,6 +96,7 @@ type pagedList[T any] struct {
 
 	// version changes whenever the rows held change; caches key on it.
 	version int
+	dupes   bool                                  // some record is held at two positions (see each)
 	held    struct{ version, rows, furthest int } // loadedRows and furthestRow, cached
 	// rendered caches drawn rows (not the selected one) by position, for
 	// the columns' widths it was drawn with: a keystroke redraws a screen
@@ -245,7 +246,15 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 	l.version++
 	l.setTotal(l.nextTotal(offset, len(items), msg.result.Total))
 	for i, it := range pg.rows {
-		l.index[l.idOf(it)] = offset + i
+		id := l.idOf(it)
+		if prev, ok := l.index[id]; ok && prev != offset+i && prev < l.total {
+			if other := l.pages[prev/l.pageSize]; other != nil && prev%l.pageSize < len(other.rows) && l.idOf(other.rows[prev%l.pageSize]) == id {
+				// The same record at two positions: rows shifted between
+				// pages while the task ran. each() now yields it once.
+				l.dupes = true
+			}
+		}
+		l.index[id] = offset + i
 	}
 	if l.keepID != "" {
 		if pos, ok := l.index[l.keepID]; ok && pos >= offset && pos < offset+len(pg.rows) && l.idOf(pg.rows[pos-offset]) == l.keepID {

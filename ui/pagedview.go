@@ -63,8 +63,9 @@ func (l *pagedList[T]) allLoaded() bool {
 	return l.total >= 0 && l.loadedRows() >= l.total
 }
 
-// each calls f with every loaded row's position and value, in position order
-// of pages (rows of older generations included).
+// each calls f with every loaded row's position and value, in position
+// order (rows of older generations included), each record once even when
+// the listing shifted between pages and holds it twice.
 func (l *pagedList[T]) each(f func(pos int, row *T)) {
 	held := make([]int, 0, len(l.pages))
 	for p, pg := range l.pages {
@@ -73,9 +74,20 @@ func (l *pagedList[T]) each(f func(pos int, row *T)) {
 		}
 	}
 	slices.Sort(held)
+	var seen map[string]bool
+	if l.dupes {
+		seen = make(map[string]bool, l.loadedRows())
+	}
 	for _, p := range held {
 		rows := l.pages[p].rows
 		for i := range rows {
+			if seen != nil {
+				id := l.idOf(rows[i])
+				if seen[id] {
+					continue // each record once, at its first position
+				}
+				seen[id] = true
+			}
 			f(p*l.pageSize+i, &rows[i])
 		}
 	}

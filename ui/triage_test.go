@@ -378,3 +378,29 @@ func TestWatchRefreshesUntilNothingRuns(t *testing.T) {
 		t.Error("no note that the watch stopped")
 	}
 }
+
+// Two desktops are added at the top of the record while pages load: the
+// rows shift and one record comes back on two pages. Filters, counts and
+// exports see it once.
+func TestShiftedRowsCountedOnce(t *testing.T) {
+	src := &stubSource{details: demoDetails()[:300]}
+	m := start(t, newTestModel(src, 100), 100, 30) // page 0 held
+	src.mu.Lock()
+	src.details = append([]api.Detail{{ID: "new-1", ExecStatus: "FAIL"}, {ID: "new-2", ExecStatus: "FAIL"}}, src.details...)
+	src.mu.Unlock()
+	m = send(t, m, press("f")) // loads pages 1 and 2 of the shifted listing
+	seen := map[string]int{}
+	for _, d := range shownRows(dv(m)) {
+		seen[d.ID]++
+		if seen[d.ID] > 1 {
+			t.Fatalf("%s shown twice", d.ID)
+		}
+	}
+	total := 0
+	for _, n := range dv(m).statusCounts() {
+		total += n
+	}
+	if total != 302-2 { // 302 records now; the two new ones sit on page 0, loaded before they appeared
+		t.Errorf("status counts add up to %d records, want 300 distinct ones held", total)
+	}
+}

@@ -138,12 +138,15 @@ func (m *Model) afterPage() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// shownRows are the details the table shows (all of them without a filter).
+// shownRows are the details the table shows (all of them without a
+// filter), each record once.
 func shownRows(v *detailsView) []api.Detail {
 	l := v.list
 	rows := make([]api.Detail, 0, l.count())
+	seen := make(map[string]bool, l.count())
 	for i := 0; i < l.count(); i++ {
-		if d, ok := l.row(l.posOf(i)); ok {
+		if d, ok := l.row(l.posOf(i)); ok && !seen[d.ID] {
+			seen[d.ID] = true
 			rows = append(rows, d)
 		}
 	}

@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+)
+
+// Every terminal size from 1x1 to 300x100 draws without panic and no line
+// wider than the terminal or more lines than it has: every width at a set
+// of heights, and every height at a set of widths, for each kind of screen.
+func TestEverySizeFits(t *testing.T) {
+	screens := map[string][]string{
+		"details":        nil,
+		"details+filter": {"f", "o"},
+		"groups":         {"w"},
+		"help":           {"?"},
+		"pane focused":   {"tab"},
+		"prompt":         {"/"},
+	}
+	for name, keys := range screens {
+		m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 120, 40)
+		for _, k := range keys {
+			m = send(t, m, press(k))
+		}
+		check := func(w, h int) {
+			next, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+			view := next.(Model).View()
+			lines := strings.Split(view, "\n")
+			if len(lines) > h {
+				t.Fatalf("%s at %dx%d: %d lines", name, w, h, len(lines))
+			}
+			for _, l := range lines {
+				if ansi.StringWidth(l) > w {
+					t.Fatalf("%s at %dx%d: a line of %d cells", name, w, h, ansi.StringWidth(l))
+				}
+			}
+		}
+		for w := 1; w <= 300; w++ {
+			for _, h := range []int{1, 2, 3, 5, 10, 24, 100} {
+				check(w, h)
+			}
+		}
+		for h := 1; h <= 100; h++ {
+			for _, w := range []int{1, 2, 40, 80, 99, 100, 300} {
+				check(w, h)
+			}
+		}
+	}
+}
+
+// Without colour (NO_COLOR, TERM=dumb: the ASCII profile) and with only 16
+// colours, the screen still says everything: statuses written out, the
+// selection marked, the error line worded; and 16-colour terminals get
+// only the 16 basic colours.
+func TestReadableWithoutColourAnd16Colours(t *testing.T) {
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	for _, profile := range []termenv.Profile{termenv.Ascii, termenv.ANSI} {
+		lipgloss.SetColorProfile(profile)
+		m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 100, 30)
+		m = send(t, m, press("j"))
+		view := m.View()
+		plain := ansi.Strip(view)
+		for _, want := range []string{"SUCCESS", "FAIL", "SKIP", "▶ ", "row 2 of 2,537"} {
+			if !strings.Contains(plain, want) {
+				t.Errorf("profile %v: %q missing", profile, want)
+			}
+		}
+		for _, sgr := range regexp.MustCompile(`\x1b\[([0-9;]*)m`).FindAllStringSubmatch(view, -1) {
+			if profile == termenv.Ascii {
+				t.Fatalf("ASCII profile emitted %q", sgr[0])
+			}
+			if strings.Contains(sgr[1], "38;") || strings.Contains(sgr[1], "48;") {
+				t.Fatalf("16-colour profile emitted an extended colour %q", sgr[0])
+			}
+		}
+	}
+}
