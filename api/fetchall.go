@@ -147,15 +147,17 @@ func fetchRetrying[T any](ctx context.Context, fetch func(context.Context, int, 
 // back-off (at most 4 retries). throttled says whether any try was refused
 // for rate.
 func fetchOnce[T any](ctx context.Context, fetch func(context.Context, int, int) (Page[T], error), offset, limit int, backoff time.Duration) (Page[T], bool, error) {
-	throttled := false
+	throttled, first := false, time.Now()
 	for attempt := 0; ; attempt++ {
 		p, err := fetch(ctx, offset, limit)
-		if err == nil || !Retryable(err) || attempt == 4 {
+		wait := Backoff(err, attempt, backoff)
+		// At most 4 retries, and none that would end past a minute of trying.
+		if err == nil || !Retryable(err) || attempt == 4 || time.Since(first)+wait > time.Minute {
 			return p, throttled, err
 		}
 		var apiErr *APIError
 		throttled = throttled || (errors.As(err, &apiErr) && apiErr.Throttled())
-		t := time.NewTimer(Backoff(err, attempt, backoff))
+		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
 		case <-ctx.Done():

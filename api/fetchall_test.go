@@ -121,3 +121,31 @@ func TestFetchAllRetriesGarbledAndDropped(t *testing.T) {
 		t.Fatalf("%d items, %v", len(got), err)
 	}
 }
+
+// The fake's faults for what a gateway does under load: a truncated JSON
+// body, an HTML error page, a throttle with Retry-After. All are retried.
+func TestFetchAllThroughGatewayFaults(t *testing.T) {
+	c, srv := setup(t, fake.Options{Seed: 3, Faults: []fake.Fault{
+		{PathContains: "/records/", Offset: 100, Status: 200, RawBody: `{"tasks_records_details":[{"id":"x"`, ContentType: "application/json", Times: 1},
+		{PathContains: "/records/", Offset: 200, Status: 502, RawBody: "<html><h1>502 Bad Gateway</h1></html>", Times: 1},
+		{PathContains: "/records/", Offset: 300, Status: 429, Code: "APIG.0308", Message: "over ratelimit", RetryAfter: "0", Times: 1},
+	}})
+	task, rec := bigRecord(srv.Data())
+	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		return c.ListRecordDetails(ctx, task, rec, offset, limit)
+	}
+	got, err := api.FetchAll(context.Background(), fetch, func(d api.Detail) string { return d.ID },
+		api.FetchAllOptions{Limit: 100, Concurrency: 2, Backoff: time.Millisecond})
+	if err != nil || len(got) != len(srv.Data().Details[rec]) {
+		t.Fatalf("%d details, %v", len(got), err)
+	}
+	retried := map[string]int{}
+	for _, r := range srv.Requests() {
+		retried[r.Offset]++
+	}
+	for _, off := range []string{"100", "200", "300"} {
+		if retried[off] != 2 {
+			t.Errorf("offset %s requested %d times, want 2", off, retried[off])
+		}
+	}
+}

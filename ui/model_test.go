@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -390,5 +391,35 @@ func TestUnauthorizedIsShownNotRetried(t *testing.T) {
 	m = send(t, m, press("G"))
 	if n := len(src.requested()); n != 1 {
 		t.Errorf("%d requests after a 401, want 1", n)
+	}
+}
+
+// A page that keeps failing gives up within a minute even when each retry
+// would wait long (a Retry-After of 50 s), and shows the last error.
+func TestRetriesStopWithinAMinute(t *testing.T) {
+	slow := &api.APIError{Status: 429, Code: "APIG.0308", Message: "over ratelimit", RetryAfter: 50 * time.Second}
+	src := &stubSource{details: demoDetails(), persist: map[int]error{0: slow}}
+	m := newTestModel(src, 100)
+	start := time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)
+	clock := start
+	l := dl(m)
+	l.now = func() time.Time { return clock }
+	msgs := collect(m.Init())
+	next, _ := m.Update(msgs[0]) // the first failure; its 50 s timer is not run
+	m = next.(Model)
+	if !l.pages[0].loading || l.errAt(0) != nil {
+		t.Fatal("the first failure should wait for a retry (50 s is within the minute)")
+	}
+	clock = clock.Add(50 * time.Second)
+	m = send(t, m, retryPageMsg{list: l.id, gen: l.gen, page: 0}) // asks again, fails again
+	if l.pages[0].loading || l.errAt(0) == nil {
+		t.Errorf("still retrying at %v, past the minute with the next wait", clock.Sub(start))
+	}
+	if n := len(src.requested()); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+	m = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	if !strings.Contains(ansi.Strip(m.View()), "APIG.0308") || len(src.requested()) != 2 {
+		t.Errorf("the last error is not shown, or the page was asked for again:\n%s", ansi.Strip(m.View()))
 	}
 }

@@ -29,12 +29,17 @@ type retryPageMsg struct{ list, gen, page int }
 
 // page is what the list holds of one page of rows.
 type page[T any] struct {
-	loading   bool  // a request of the current generation is out (or waits to be retried)
-	loadedGen int   // generation whose rows are held; -1 when none
-	err       error // the current generation's request failed; cleared by refresh
-	rows      []T   // may be fewer than the page's span when the total grew since
-	retries   int   // automatic retries used in this generation
+	loading   bool      // a request of the current generation is out (or waits to be retried)
+	loadedGen int       // generation whose rows are held; -1 when none
+	err       error     // the current generation's request failed; cleared by refresh
+	rows      []T       // may be fewer than the page's span when the total grew since
+	retries   int       // automatic retries used in this generation
+	failing   time.Time // when the first of those failures came
 }
+
+// retryBudget is how long a page that keeps failing is retried before the
+// error is shown for good (and r is needed).
+const retryBudget = 60 * time.Second
 
 // maxRetries bounds the automatic retries of one page: with a 2 s back-off
 // doubling each time, a page that keeps failing gives up after about 30 s.
@@ -93,6 +98,7 @@ type pagedList[T any] struct {
 	loadAll     bool
 	concurrency int
 	backoff     time.Duration // first wait before retrying a temporary failure
+	now         func() time.Time
 
 	// version changes whenever the rows held change; caches key on it.
 	version int
@@ -121,6 +127,7 @@ func newPagedList[T any](fetch FetchFunc[T], idOf func(T) string, pageSize int) 
 		pageSize:    max(pageSize, 1),
 		concurrency: maxInFlight,
 		backoff:     2 * time.Second,
+		now:         time.Now,
 		timeout:     30 * time.Second,
 		ctx:         ctx,
 		cancel:      cancel,
@@ -219,7 +226,11 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 	pg := l.page(msg.page)
 	pg.loading = false
 	if msg.err != nil {
-		if api.Retryable(msg.err) && pg.retries < maxRetries {
+		if pg.retries == 0 {
+			pg.failing = l.now()
+		}
+		wait := api.Backoff(msg.err, pg.retries, l.backoff)
+		if api.Retryable(msg.err) && pg.retries < maxRetries && l.now().Add(wait).Sub(pg.failing) < retryBudget {
 			// Throttled, a 5xx, a garbled answer or no answer: wait and ask
 			// again; when throttled, with one request fewer in flight.
 			var apiErr *api.APIError
@@ -227,7 +238,6 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 				l.concurrency = max(l.concurrency-1, 1)
 			}
 			pg.loading, l.lastErr = true, msg.err
-			wait := api.Backoff(msg.err, pg.retries, l.backoff)
 			pg.retries++
 			list, gen, p := l.id, l.gen, msg.page
 			return tea.Batch(l.ensure(), tea.Tick(wait, func(time.Time) tea.Msg {

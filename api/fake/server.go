@@ -28,7 +28,9 @@ type Fault struct {
 	Status       int
 	Code         string // error_code; empty for a non-JSON body
 	Message      string
-	RawBody      string // sent as text/html instead of a JSON error when set
+	RawBody      string // sent as is instead of a JSON error when set
+	ContentType  string // of RawBody; text/html when empty (a gateway page)
+	RetryAfter   string // a Retry-After header to send
 	Times        int    // how many requests fail; 0 means every one
 }
 
@@ -144,8 +146,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if fault != nil {
+		if fault.RetryAfter != "" {
+			w.Header().Set("Retry-After", fault.RetryAfter)
+		}
 		if fault.RawBody != "" {
-			w.Header().Set("Content-Type", "text/html")
+			ct := fault.ContentType
+			if ct == "" {
+				ct = "text/html"
+			}
+			w.Header().Set("Content-Type", ct)
 			w.WriteHeader(fault.Status)
 			_, _ = w.Write([]byte(fault.RawBody))
 			return
