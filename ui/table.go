@@ -122,8 +122,14 @@ func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styl
 }
 
 func renderTitles[T any](cols []column[T], widths []int, st styles.Styles, width int) string {
+	return strings.Repeat(" ", markerWidth) + joinCells(cols, widths, func(c column[T], w int) string {
+		return st.ColumnTitle.Render(fit(c.title, w, c.right))
+	})
+}
+
+// joinCells draws the shown columns (width > 0) with cell, one space apart.
+func joinCells[T any](cols []column[T], widths []int, cell func(c column[T], width int) string) string {
 	var b strings.Builder
-	b.WriteString(strings.Repeat(" ", markerWidth))
 	first := true
 	for i, c := range cols {
 		if widths[i] == 0 {
@@ -133,7 +139,7 @@ func renderTitles[T any](cols []column[T], widths []int, st styles.Styles, width
 			b.WriteByte(' ')
 		}
 		first = false
-		b.WriteString(st.ColumnTitle.Render(fit(c.title, widths[i], c.right)))
+		b.WriteString(cell(c, widths[i]))
 	}
 	return b.String()
 }
@@ -171,23 +177,13 @@ func renderRow[T any](l *pagedList[T], i int, cols []column[T], widths []int, st
 }
 
 func renderCells[T any](row T, cols []column[T], widths []int, st styles.Styles, plain bool) string {
-	var b strings.Builder
-	first := true
-	for i, c := range cols {
-		if widths[i] == 0 {
-			continue
-		}
-		if !first {
-			b.WriteByte(' ')
-		}
-		first = false
-		cell := fit(c.value(row), widths[i], c.right)
+	return joinCells(cols, widths, func(c column[T], w int) string {
+		cell := fit(c.value(row), w, c.right)
 		if c.style != nil && !plain {
 			cell = c.style(st, row).Render(cell)
 		}
-		b.WriteString(cell)
-	}
-	return b.String()
+		return cell
+	})
 }
 
 // cachedRow returns the drawn row at pos, drawing it with draw on a miss.
