@@ -306,3 +306,43 @@ func TestRedirectNotFollowed(t *testing.T) {
 		t.Error("the token reached the redirect target")
 	}
 }
+
+// A server that accepts the connection and never answers must not hang
+// the client: the default client bounds connect, TLS, header and overall
+// time, and a timed-out request is a transport error the UI can show.
+func TestSilentServerTimesOut(t *testing.T) {
+	hc := api.DefaultHTTPClient()
+	tr := hc.Transport.(*http.Transport)
+	if hc.Timeout <= 0 || tr.TLSHandshakeTimeout <= 0 || tr.ResponseHeaderTimeout <= 0 || tr.DialContext == nil {
+		t.Fatalf("timeouts not all set: client %v, TLS %v, headers %v", hc.Timeout, tr.TLSHandshakeTimeout, tr.ResponseHeaderTimeout)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() { // accept and say nothing
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+		}
+	}()
+	hc.Timeout = 300 * time.Millisecond // the same mechanism, shorter
+	auth, _ := api.NewTokenAuth(testToken)
+	c, err := api.New(api.Config{Endpoint: "http://" + ln.Addr().String(), ProjectID: "p", Auth: auth, HTTPClient: hc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = c.ListTasks(context.Background(), 0, 10)
+	var te *api.TransportError
+	if !errors.As(err, &te) || !api.Retryable(err) {
+		t.Fatalf("err = %v (%T), want a retryable transport error", err, err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("gave up after %v", d)
+	}
+}

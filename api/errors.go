@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,15 +76,17 @@ func (e *APIError) Throttled() bool {
 }
 
 // Retryable reports whether err may pass on a second try: a temporary API
-// error, or a transport failure (not a cancelled or expired context). 400,
+// error, or a transport failure (not the caller's cancelled context). 400,
 // 401, 403 and 404 are never retried; repeated bad signatures lock the AK.
 func Retryable(err error) bool {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.Temporary()
 	}
+	// The client returns the caller's own cancelled or expired context as
+	// is, so a TransportError (a timeout included) is always the network's.
 	var te *TransportError
-	return errors.As(err, &te) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	return errors.As(err, &te)
 }
 
 // Backoff is how long to wait before retry number attempt (0-based) of a

@@ -25,7 +25,7 @@ func TestRetryable(t *testing.T) {
 		{&APIError{Status: 401, Code: "APIG.0301"}, false},
 		{&APIError{Status: 403}, false},
 		{&APIError{Status: 404}, false},
-		{&TransportError{Host: "h", Err: context.DeadlineExceeded}, false},
+		{&TransportError{Host: "h", Err: context.DeadlineExceeded}, true}, // the request's own timeout
 		{context.Canceled, false},
 		{errors.New("other"), false},
 	}

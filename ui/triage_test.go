@@ -404,3 +404,31 @@ func TestShiftedRowsCountedOnce(t *testing.T) {
 		t.Errorf("status counts add up to %d records, want 300 distinct ones held", total)
 	}
 }
+
+// Pages that were asked for under one filter and arrive after it changed
+// are shown under the new one: nothing of the old filter lingers.
+func TestFilterChangeWhilePagesLoad(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 100), 100, 30)
+	m, held := sendHeld(t, m, press("f")) // load-all starts; answers held
+	if len(held) == 0 {
+		t.Fatal("f asked for nothing")
+	}
+	m = send(t, m, press("f")) // off again
+	m = send(t, m, press("/"))
+	m = typeText(t, m, "reason:quota")
+	m, more := sendHeld(t, m, press("enter"))
+	for _, msg := range append(held, more...) {
+		m = send(t, m, msg)
+	}
+	want := 0
+	for _, d := range src.details {
+		if strings.Contains(strings.ToLower(d.FailReason), "quota") {
+			want++
+		}
+	}
+	rows := shownRows(dv(m))
+	if len(rows) != want || dv(m).tr.failedOnly {
+		t.Fatalf("%d rows, want %d (failed-only %v)", len(rows), want, dv(m).tr.failedOnly)
+	}
+}
