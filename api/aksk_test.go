@@ -31,7 +31,7 @@ func TestSignedRequestsVerifiedByFake(t *testing.T) {
 	if _, err := c.ListRecordDetails(context.Background(), task, rec, 100, 100); err != nil {
 		t.Fatalf("a correctly signed request was refused: %v", err)
 	}
-	if _, err := c.ListTasks(context.Background(), 0, 50); err != nil {
+	if _, err := c.ListTasks(context.Background(), "", 0, 50); err != nil {
 		t.Fatalf("a correctly signed request was refused: %v", err)
 	}
 	r := srv.Requests()[0]

@@ -141,10 +141,19 @@ func refuseRedirect(req *http.Request, _ []*http.Request) error {
 // ProjectID is the project the client lists.
 func (c *Client) ProjectID() string { return c.projectID }
 
-// ListTasks returns one page of the project's scheduled tasks (limit 1..50).
-func (c *Client) ListTasks(ctx context.Context, offset, limit int) (Page[Task], error) {
+// ScheduledTypeLifeCycle asks ListTasks for trigger tasks (run on a
+// desktop event rather than a schedule): the API lists them only when asked.
+const ScheduledTypeLifeCycle = "LIFE_CYCLE"
+
+// ListTasks returns one page of the project's scheduled tasks (limit 1..50);
+// with scheduledType LIFE_CYCLE, its trigger tasks instead.
+func (c *Client) ListTasks(ctx context.Context, scheduledType string, offset, limit int) (Page[Task], error) {
 	var p taskPage
-	err := c.list(ctx, []string{"v2", c.projectID, "scheduled-tasks"}, offset, limit, MaxTaskLimit, &p)
+	var extra url.Values
+	if scheduledType != "" {
+		extra = url.Values{"scheduled_type": {scheduledType}}
+	}
+	err := c.list(ctx, []string{"v2", c.projectID, "scheduled-tasks"}, offset, limit, MaxTaskLimit, &p, extra)
 	return Page[Task]{Items: p.Items, Total: p.Total}, err
 }
 
@@ -168,11 +177,16 @@ func (c *Client) ListRecordDetails(ctx context.Context, taskID, recordID string,
 	return Page[Detail]{Items: p.Items, Total: p.Total}, err
 }
 
-func (c *Client) list(ctx context.Context, segments []string, offset, limit, maxLimit int, out any) error {
+func (c *Client) list(ctx context.Context, segments []string, offset, limit, maxLimit int, out any, extra ...url.Values) error {
 	if offset < 0 || limit < 1 || limit > maxLimit {
 		return fmt.Errorf("page offset %d limit %d out of range (limit 1..%d)", offset, limit, maxLimit)
 	}
 	q := url.Values{}
+	for _, e := range extra {
+		for k, v := range e {
+			q[k] = v
+		}
+	}
 	q.Set("offset", strconv.Itoa(offset))
 	q.Set("limit", strconv.Itoa(limit))
 	return c.get(ctx, segments, q, out)

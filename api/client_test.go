@@ -97,12 +97,27 @@ func TestListRecordDetailsPages(t *testing.T) {
 
 func TestListTasksAndRecords(t *testing.T) {
 	c, srv := setup(t, fake.Options{Seed: 1})
-	tasks, err := c.ListTasks(context.Background(), 0, 50)
+	tasks, err := c.ListTasks(context.Background(), "", 0, 50)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tasks.Items) != len(srv.Data().Tasks) || tasks.Items[0] != srv.Data().Tasks[0] {
+	var scheduled, triggers []api.Task
+	for _, task := range srv.Data().Tasks {
+		if task.ScheduledType == api.ScheduledTypeLifeCycle {
+			triggers = append(triggers, task)
+		} else {
+			scheduled = append(scheduled, task)
+		}
+	}
+	if len(tasks.Items) != len(scheduled) || tasks.Total != len(scheduled) || tasks.Items[0] != scheduled[0] {
 		t.Fatalf("tasks = %+v", tasks)
+	}
+	trig, err := c.ListTasks(context.Background(), api.ScheduledTypeLifeCycle, 0, 50)
+	if err != nil || len(triggers) == 0 || len(trig.Items) != len(triggers) || trig.Items[0] != triggers[0] {
+		t.Fatalf("trigger tasks = %+v, %v", trig, err)
+	}
+	if r := srv.Requests(); r[len(r)-1].Path != "/v2/proj-1/scheduled-tasks" {
+		t.Errorf("path %s", r[len(r)-1].Path)
 	}
 	recs, err := c.ListRecords(context.Background(), tasks.Items[0].ID, 0, 100)
 	if err != nil {
@@ -121,7 +136,7 @@ func TestLimitsCheckedBeforeSending(t *testing.T) {
 			t.Errorf("offset %d limit %d: no error", tc.offset, tc.limit)
 		}
 	}
-	if _, err := c.ListTasks(context.Background(), 0, 51); err == nil {
+	if _, err := c.ListTasks(context.Background(), "", 0, 51); err == nil {
 		t.Error("task limit 51: no error")
 	}
 	if n := len(srv.Requests()); n != 0 {
@@ -337,7 +352,7 @@ func TestSilentServerTimesOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, err = c.ListTasks(context.Background(), 0, 10)
+	_, err = c.ListTasks(context.Background(), "", 0, 10)
 	var te *api.TransportError
 	if !errors.As(err, &te) || !api.Retryable(err) {
 		t.Fatalf("err = %v (%T), want a retryable transport error", err, err)

@@ -8,6 +8,7 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Open, Focus, Back                       key.Binding
 	Refresh, Watch, Help, Quit              key.Binding
+	Triggers                                key.Binding // the task list: scheduled or trigger tasks
 
 	// Triage, in the details of a record.
 	FailedOnly, Status, Filter, Sort, Reverse, Groups key.Binding
@@ -28,6 +29,7 @@ func Default() KeyMap {
 		Back:     key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry/refresh")),
 		Watch:    key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "watch")),
+		Triggers: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trigger tasks")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
@@ -53,6 +55,8 @@ func (k KeyMap) Triage() []key.Binding {
 type Help struct {
 	k                          KeyMap
 	canOpen, canGoBack, triage bool
+	// TaskList adds the key that switches scheduled and trigger tasks.
+	TaskList bool
 }
 
 // HelpFor returns the help of a list whose rows open a deeper level
@@ -82,6 +86,9 @@ func (h Help) ShortHelp() []key.Binding {
 	if h.canOpen {
 		short = append(short, h.k.Focus)
 	}
+	if h.TaskList {
+		short = append(short, h.k.Triggers)
+	}
 	if h.triage {
 		short = append(short, h.k.FailedOnly, h.k.Filter, h.k.Groups)
 	}
@@ -93,6 +100,9 @@ func (h Help) FullHelp() [][]key.Binding {
 	nav := []key.Binding{h.open()}
 	if h.canOpen {
 		nav = append(nav, h.k.Focus)
+	}
+	if h.TaskList {
+		nav = append(nav, h.k.Triggers)
 	}
 	// Few, tall columns: the help model cuts columns that do not fit 80 cells.
 	groups := [][]key.Binding{

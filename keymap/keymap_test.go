@@ -10,7 +10,7 @@ import (
 func TestNoKeyBoundTwice(t *testing.T) {
 	k := Default()
 	owner := map[string]string{}
-	for _, b := range append([]key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Focus, k.Back, k.Refresh, k.Watch, k.Help, k.Quit}, k.Triage()...) {
+	for _, b := range append([]key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Focus, k.Back, k.Refresh, k.Watch, k.Help, k.Quit, k.Triggers}, k.Triage()...) {
 		for _, name := range b.Keys() {
 			if prev, ok := owner[name]; ok {
 				t.Errorf("key %q bound to both %q and %q", name, prev, b.Help().Desc)

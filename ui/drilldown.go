@@ -11,7 +11,7 @@ import (
 
 // Source is what the browser reads from; *api.Client is one.
 type Source interface {
-	ListTasks(ctx context.Context, offset, limit int) (api.Page[api.Task], error)
+	ListTasks(ctx context.Context, scheduledType string, offset, limit int) (api.Page[api.Task], error)
 	ListRecords(ctx context.Context, taskID string, offset, limit int) (api.Page[api.Record], error)
 	ListRecordDetails(ctx context.Context, taskID, recordID string, offset, limit int) (api.Page[api.Detail], error)
 }
@@ -37,17 +37,22 @@ func list[T any](b views, fetch FetchFunc[T], idOf func(T) string, pageSize int)
 	return l
 }
 
-func (b views) tasks() *listView[api.Task] {
-	src := b.src
+// tasks is the project's scheduled tasks, or with triggers its trigger
+// (LIFE_CYCLE) tasks, which the API lists only when asked for.
+func (b views) tasks(triggers bool) *listView[api.Task] {
+	src, kind, noun, empty := b.src, "", "tasks", "This project has no scheduled tasks (t shows trigger tasks)."
+	if triggers {
+		kind, noun, empty = api.ScheduledTypeLifeCycle, "trigger tasks", "This project has no trigger tasks (t shows scheduled tasks)."
+	}
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Task], error) {
-		return src.ListTasks(ctx, offset, limit)
+		return src.ListTasks(ctx, kind, offset, limit)
 	}
 	return &listView[api.Task]{
 		list:      list(b, fetch, taskID, min(b.pageSize, api.MaxTaskLimit)),
 		cols:      taskColumns(b.tf),
-		noun:      "tasks",
+		noun:      noun,
 		isRunning: func(t api.Task) bool { return inProgress(t.LastStatus) },
-		empty:     "This project has no scheduled tasks.",
+		empty:     empty,
 		paneText:  taskPaneText(b.tf),
 		child: func(t api.Task) view {
 			return b.records(t.ID, sanitizeCrumb(t.TaskName, t.ID))

@@ -42,9 +42,15 @@ func (s *dataSource) called() []string {
 	return append([]string(nil), s.calls...)
 }
 
-func (s *dataSource) ListTasks(_ context.Context, offset, limit int) (api.Page[api.Task], error) {
-	s.log("tasks")
-	return window(s.d.Tasks, offset, limit), nil
+func (s *dataSource) ListTasks(_ context.Context, scheduledType string, offset, limit int) (api.Page[api.Task], error) {
+	s.log("tasks " + scheduledType)
+	var tasks []api.Task
+	for _, t := range s.d.Tasks {
+		if (t.ScheduledType == "LIFE_CYCLE") == (scheduledType == "LIFE_CYCLE") {
+			tasks = append(tasks, t)
+		}
+	}
+	return window(tasks, offset, limit), nil
 }
 
 func (s *dataSource) ListRecords(_ context.Context, taskID string, offset, limit int) (api.Page[api.Record], error) {
@@ -60,7 +66,7 @@ func (s *dataSource) ListRecordDetails(_ context.Context, taskID, recordID strin
 func TestDrillDownAndBack(t *testing.T) {
 	src := &dataSource{d: fake.NewDataset(7)}
 	m := start(t, New(Config{Source: src, ProjectID: "proj", PageSize: 100}), 100, 30)
-	if got := src.called(); len(got) != 1 || got[0] != "tasks" {
+	if got := src.called(); len(got) != 1 || got[0] != "tasks " {
 		t.Fatalf("start: calls %v, want the task list only", got)
 	}
 	task := src.d.Tasks[1]
@@ -194,5 +200,35 @@ func TestKeptCursorFoundBeyondTheFirstPage(t *testing.T) {
 	l := m.top().(*listView[api.Task]).list
 	if got, _ := l.selected(); got.ID != "task-080" {
 		t.Errorf("cursor on %q, want task-080 (on the second page of tasks)", got.ID)
+	}
+}
+
+// t switches the task list to trigger tasks, which the API lists only when
+// asked for, and back; their runs open as any task's do.
+func TestTriggerTasks(t *testing.T) {
+	d := fake.NewDataset(7)
+	src := &dataSource{d: d}
+	m := start(t, New(Config{Source: src, ProjectID: "proj", PageSize: 100}), 100, 30)
+	if !strings.Contains(ansi.Strip(m.View()), "8 tasks") {
+		t.Fatalf("scheduled tasks:\n%s", ansi.Strip(m.View()))
+	}
+	m = send(t, m, press("t"))
+	view := ansi.Strip(m.View())
+	if !strings.Contains(view, "2 trigger tasks") || !strings.Contains(view, "Snapshot on user logout") {
+		t.Fatalf("trigger tasks:\n%s", view)
+	}
+	m = send(t, m, press("enter"))
+	trigger := d.Tasks[8]
+	if !strings.Contains(ansi.Strip(m.View()), trigger.TaskName) || len(m.stack) != 2 {
+		t.Errorf("enter on a trigger task:\n%s", ansi.Strip(m.View()))
+	}
+	m = send(t, m, press("esc"))
+	m = send(t, m, press("t"))
+	if !strings.Contains(ansi.Strip(m.View()), "8 tasks") {
+		t.Errorf("t again:\n%s", ansi.Strip(m.View()))
+	}
+	calls := strings.Join(src.called(), ",")
+	if !strings.Contains(calls, "tasks LIFE_CYCLE") {
+		t.Errorf("calls %s", calls)
 	}
 }

@@ -55,7 +55,7 @@ func (s *stubSource) ListRecordDetails(_ context.Context, _, _ string, offset, l
 }
 
 // The stub serves one task with one record: the details under test.
-func (s *stubSource) ListTasks(context.Context, int, int) (api.Page[api.Task], error) {
+func (s *stubSource) ListTasks(context.Context, string, int, int) (api.Page[api.Task], error) {
 	return api.Page[api.Task]{Items: []api.Task{{ID: "task-1", TaskName: "stub task"}}, Total: 1}, nil
 }
 

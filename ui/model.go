@@ -66,7 +66,9 @@ type Model struct {
 	spin     spinner.Model
 	spinning bool
 
-	stack []view // the drill-down; the last one is on screen
+	stack    []view // the drill-down; the last one is on screen
+	views    views  // builds the views
+	triggers bool   // the task list shows trigger tasks
 	pane  detailPane
 	focus focusArea
 
@@ -93,7 +95,7 @@ func New(cfg Config) Model {
 
 	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: timeFormat{local: cfg.LocalTime},
 		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff}
-	tasks := b.tasks()
+	tasks := b.tasks(false)
 	stack := []view{tasks}
 	if cfg.TaskID != "" {
 		tasks.list.keepID = cfg.TaskID // the cursor lands on it when Esc reveals the list
@@ -115,6 +117,7 @@ func New(cfg Config) Model {
 		help:   h,
 		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Accent)),
 		stack:  stack,
+		views:  b,
 		pane:   newDetailPane(),
 		prompt: prompt,
 		clip:   clipboard{out: cfg.Clipboard, tmux: cfg.InTmux},
@@ -203,6 +206,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return m.top().refresh(), false
 	case key.Matches(msg, k.Watch):
 		return m.toggleWatch(), false
+	case key.Matches(msg, k.Triggers) && len(m.stack) == 1 && m.focus == focusTable:
+		return m.toggleTriggers(), false
 	}
 	if m.focus == focusPane {
 		m.paneKey(msg)
@@ -238,6 +243,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return m.pop(), false
 	}
 	return nil, false
+}
+
+// toggleTriggers switches the task list between scheduled and trigger
+// (LIFE_CYCLE) tasks.
+func (m *Model) toggleTriggers() tea.Cmd {
+	m.triggers = !m.triggers
+	m.stack[0].close()
+	m.stack[0] = m.views.tasks(m.triggers)
+	return tea.Batch(m.layout(), m.stack[0].start())
 }
 
 // push opens a child view (nil while the selected row is not loaded).
@@ -322,7 +336,9 @@ func (m *Model) layout() tea.Cmd {
 
 func (m *Model) helpKeys() keymap.Help {
 	_, triage := m.top().(*detailsView)
-	return m.keys.HelpFor(!m.top().leaf(), len(m.stack) > 1, triage)
+	h := m.keys.HelpFor(!m.top().leaf(), len(m.stack) > 1, triage)
+	h.TaskList = len(m.stack) == 1
+	return h
 }
 
 // syncPane shows the selected row in the pane.

@@ -34,6 +34,9 @@ var taskTemplates = []struct {
 	{"Hibernate idle lab desktops", "HIBERNATE", "DAY", "Hibernates the training-lab desktops outside lesson hours.", 0, 0},
 	{"Rebuild training pool", "REBUILD", "FIXED_TIME", "Rebuilds the training pool from the golden image before the next course.", 30, 0},
 	{"Clean up orphaned ECS", "DELETE_BLACK_ECS", "WEEK", "Deletes ECS instances left behind by failed desktop creations.", 0, 0},
+	// Trigger tasks: listed only when scheduled_type=LIFE_CYCLE is asked for.
+	{"Snapshot on user logout", "CREATE_SNAPSHOT", "LIFE_CYCLE", "Snapshots the data disk whenever a user logs out.", 4, 6},
+	{"Reboot after failed login", "REBOOT", "LIFE_CYCLE", "Reboots a desktop after three failed logins in a row.", 10, 0},
 }
 
 var namePrefixes = []string{"wks-dev-", "研发-桌面-", "財務部-PC-", "design-studio-", "lab-", "ops-jump-", "営業部-", "qa-win11-"}
@@ -85,6 +88,10 @@ func NewDatasetSized(seed uint64, big int) *Dataset {
 			Priority:          1 + ti%3,
 			TimeZone:          "Asia/Shanghai",
 			WaitTime:          30,
+		}
+		if tt.schedType == "LIFE_CYCLE" {
+			t.LifeCycleType = []string{"LOGOUT", "LOGIN_FAILED"}[ti%2]
+			t.NextExecutionTime = ""
 		}
 		if tt.taskType == "EXECUTE_SCRIPT" {
 			t.ExtraParams = `{"script_ids":["` + uuid(r) + `"]}`

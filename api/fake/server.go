@@ -205,8 +205,15 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	items := window(s.data.Tasks, offset, limit)
-	writeJSON(w, map[string]any{"scheduled_tasks": items, "total_count": len(s.data.Tasks)})
+	// Trigger tasks are listed only when asked for, as the API does.
+	triggers := r.URL.Query().Get("scheduled_type") == "LIFE_CYCLE"
+	var tasks []api.Task
+	for _, t := range s.data.Tasks {
+		if (t.ScheduledType == "LIFE_CYCLE") == triggers {
+			tasks = append(tasks, t)
+		}
+	}
+	writeJSON(w, map[string]any{"scheduled_tasks": window(tasks, offset, limit), "total_count": len(tasks)})
 }
 
 func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
