@@ -69,8 +69,8 @@ type Model struct {
 	stack    []view // the drill-down; the last one is on screen
 	views    views  // builds the views
 	triggers bool   // the task list shows trigger tasks
-	pane  detailPane
-	focus focusArea
+	pane     detailPane
+	focus    focusArea
 
 	prompt    textinput.Model // the / filter
 	prompting bool
