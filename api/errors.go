@@ -163,9 +163,3 @@ func firstNonEmpty(s ...string) string {
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
-
-// IsAuthError reports whether err is a refused token or signature.
-func IsAuthError(err error) bool {
-	var e *APIError
-	return errors.As(err, &e) && (e.Status == http.StatusUnauthorized || strings.HasSuffix(e.Code, ".0301"))
-}

@@ -34,7 +34,7 @@ func FetchAll[T any](ctx context.Context, fetch func(ctx context.Context, offset
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	first, err := fetchRetrying(ctx, fetch, 0, opts.Limit, opts.Backoff)
+	first, _, err := fetchOnce(ctx, fetch, 0, opts.Limit, opts.Backoff)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func FetchAll[T any](ctx context.Context, fetch func(ctx context.Context, offset
 		if extra == 1000 {
 			return nil, fmt.Errorf("the listing kept growing past %d pages", len(pages))
 		}
-		p, err := fetchRetrying(ctx, fetch, len(pages)*opts.Limit, opts.Limit, opts.Backoff)
+		p, _, err := fetchOnce(ctx, fetch, len(pages)*opts.Limit, opts.Limit, opts.Backoff)
 		if err != nil {
 			return nil, err
 		}
@@ -136,11 +136,6 @@ func fetchPages[T any](ctx context.Context, fetch func(context.Context, int, int
 		return nil, err
 	}
 	return out, nil
-}
-
-func fetchRetrying[T any](ctx context.Context, fetch func(context.Context, int, int) (Page[T], error), offset, limit int, backoff time.Duration) (Page[T], error) {
-	p, _, err := fetchOnce(ctx, fetch, offset, limit, backoff)
-	return p, err
 }
 
 // fetchOnce fetches a page, retrying temporary failures after a doubling

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	osc52 "github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
@@ -57,6 +56,3 @@ func plural(n int, one, many string) string {
 	}
 	return commas(n) + " " + many
 }
-
-// joinLines is one item a line.
-func joinLines(items []string) string { return strings.Join(items, "\n") }

@@ -220,6 +220,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	}
 	v := m.top()
 	page := max(v.status().pageHeight-1, 1)
+	enter := v.enter()
 	switch {
 	case key.Matches(msg, k.Up):
 		return v.moveBy(-1), false
@@ -233,8 +234,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return v.moveTo(0), false
 	case key.Matches(msg, k.Bottom):
 		return v.moveTo(v.status().total - 1), false
-	case key.Matches(msg, k.Open) && v.enter() != nil:
-		return v.enter(), false
+	case key.Matches(msg, k.Open) && enter != nil:
+		return enter, false
 	case key.Matches(msg, k.Open) && !v.leaf():
 		return m.push(v.open()), false
 	case key.Matches(msg, k.Open), key.Matches(msg, k.Focus):

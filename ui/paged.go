@@ -108,9 +108,9 @@ type pagedList[T any] struct {
 	// the columns' widths it was drawn with: a keystroke redraws a screen
 	// of rows, and parsing times and measuring CJK widths for each is most
 	// of a frame's cost.
-	rendered      map[int]string
-	renderedFor   int    // version the cache belongs to
-	renderedWidth string // column widths the cache was drawn with
+	rendered       map[int]string
+	renderedFor    int   // version the cache belongs to
+	renderedWidths []int // column widths the cache was drawn with
 
 	cursor, top, height int
 	dir                 int    // last direction of travel: +1 down, -1 up; prefetch looks that way

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -110,7 +110,7 @@ func titleLines(height int) int {
 func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styles.Styles, spin string, width, height int) string {
 	lines := make([]string, 0, height)
 	if titleLines(height) > 0 {
-		lines = append(lines, renderTitles(cols, widths, st, width))
+		lines = append(lines, renderTitles(cols, widths, st))
 	}
 	for i := l.top; i < l.top+height-titleLines(height) && i < l.count(); i++ {
 		lines = append(lines, renderRow(l, i, cols, widths, st, spin, width))
@@ -121,7 +121,7 @@ func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styl
 	return strings.Join(lines, "\n")
 }
 
-func renderTitles[T any](cols []column[T], widths []int, st styles.Styles, width int) string {
+func renderTitles[T any](cols []column[T], widths []int, st styles.Styles) string {
 	return strings.Repeat(" ", markerWidth) + joinCells(cols, widths, func(c column[T], w int) string {
 		return st.ColumnTitle.Render(fit(c.title, w, c.right))
 	})
@@ -189,9 +189,8 @@ func renderCells[T any](row T, cols []column[T], widths []int, st styles.Styles,
 // cachedRow returns the drawn row at pos, drawing it with draw on a miss.
 // The cache is dropped when the rows held or the column widths change.
 func (l *pagedList[T]) cachedRow(pos int, widths []int, draw func() string) string {
-	key := fmt.Sprint(widths)
-	if l.rendered == nil || l.renderedFor != l.version || l.renderedWidth != key {
-		l.rendered, l.renderedFor, l.renderedWidth = map[int]string{}, l.version, key
+	if l.rendered == nil || l.renderedFor != l.version || !slices.Equal(l.renderedWidths, widths) {
+		l.rendered, l.renderedFor, l.renderedWidths = map[int]string{}, l.version, slices.Clone(widths)
 	}
 	if s, ok := l.rendered[pos]; ok {
 		return s

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -159,7 +160,7 @@ func copyShown(m *Model, v *detailsView) tea.Cmd {
 	for i, d := range rows {
 		ids[i] = d.DesktopID
 	}
-	return m.clip.copy(joinLines(ids), plural(len(ids), "desktop id", "desktop ids"))
+	return m.clip.copy(strings.Join(ids, "\n"), plural(len(ids), "desktop id", "desktop ids"))
 }
 
 func exportShown(m *Model, v *detailsView) tea.Cmd {
