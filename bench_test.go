@@ -16,7 +16,8 @@ import (
 // and draw. (The terminal's own setup is not in it.)
 func BenchmarkDemoFirstFrame(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		client, project, stop, err := connect(config{demo: true, pageSize: 100, concurrency: 4}, env(), io.Discard)
+		sess, err := connect(config{demo: true, pageSize: 100, concurrency: 4}, env(), io.Discard)
+		client, project, stop := sess.client, sess.projectID, sess.stop
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -150,10 +150,11 @@ func TestDebugLogRedacts(t *testing.T) {
 	}
 	log := string(b)
 	lines := strings.Split(strings.TrimSpace(log), "\n")
-	if want := 1 + (len(srv.Data().Details[rec])+99)/100 + 1; len(lines) != want { // IAM, each page, one retry
+	if want := 1 + (len(srv.Data().Details[rec])+99)/100 + 1 + 1; len(lines) != want { // IAM, each page, one retry, the summary
 		t.Errorf("%d log lines, want %d:\n%s", len(lines), want, log)
 	}
-	for _, want := range []string{"GET 127.0.0.1", "/v3/projects?name=cn-north-4", "status=503", "retry=1", `request_id="fake-`, "auth=aksk", "took="} {
+	for _, want := range []string{"GET 127.0.0.1", "/v3/projects?name=cn-north-4", "status=503", "retry=1", `request_id="fake-`, "auth=aksk", "took=",
+		"listing pages=26 rows_sent=2537 rows_kept=2537 duplicates_dropped=0 printed=2537"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}

@@ -79,29 +79,43 @@ func fail(stderr io.Writer, err error) int {
 	return 1
 }
 
+// session is what connect set up: the client, the project it reads, the
+// --debug log (nil without one) and a function releasing all of it.
+type session struct {
+	client    *api.Client
+	projectID string
+	debug     io.Writer
+	stop      func()
+}
+
 // connect builds the API client from the configuration: the embedded fake
 // for --demo, else credentials, CA roots and the project id (discovered
-// when not given). stop releases what it started.
-func connect(c config, getenv func(string) string, stderr io.Writer) (client *api.Client, projectID string, stop func(), err error) {
+// when not given).
+func connect(c config, getenv func(string) string, stderr io.Writer) (session, error) {
+	client, projectID, debug, stop, err := dial(c, getenv, stderr)
+	return session{client: client, projectID: projectID, debug: debug, stop: stop}, err
+}
+
+func dial(c config, getenv func(string) string, stderr io.Writer) (client *api.Client, projectID string, debug io.Writer, stop func(), err error) {
 	auth, stop := api.Authenticator(nil), func() {}
 	projectID = c.projectID
 	hc, err := httpClient(c.caFile)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	if c.debugFile != "" {
 		f, err := os.OpenFile(c.debugFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 		if err != nil {
-			return nil, "", nil, usagef("cannot open --debug file: %v", unwrapPathError(err))
+			return nil, "", nil, nil, usagef("cannot open --debug file: %v", unwrapPathError(err))
 		}
 		hc.Transport = &api.DebugTransport{Base: hc.Transport, Log: f}
-		stop = func() { f.Close() }
+		debug, stop = f, func() { f.Close() }
 	}
 	if c.demo {
 		url, stopFake, err := fake.Start(fake.New(fake.Options{Seed: demoSeed, Latency: c.demoLatency}), "")
 		if err != nil {
 			stop()
-			return nil, "", nil, fmt.Errorf("starting the demo API: %w", err)
+			return nil, "", nil, nil, fmt.Errorf("starting the demo API: %w", err)
 		}
 		closeLog := stop
 		stop = func() { stopFake(); closeLog() }
@@ -112,7 +126,7 @@ func connect(c config, getenv func(string) string, stderr io.Writer) (client *ap
 		creds, err := findCredentials(c, getenv, stderr)
 		if err != nil {
 			stop()
-			return nil, "", nil, err
+			return nil, "", nil, nil, err
 		}
 		if projectID == "" {
 			projectID = creds.projectID
@@ -120,32 +134,33 @@ func connect(c config, getenv func(string) string, stderr io.Writer) (client *ap
 		if projectID == "" {
 			if projectID, err = discoverProject(c, creds, hc); err != nil {
 				stop()
-				return nil, "", nil, err
+				return nil, "", nil, nil, err
 			}
 		}
 		if auth, err = creds.authenticator(projectID); err != nil {
 			stop()
-			return nil, "", nil, usageError{err.Error()}
+			return nil, "", nil, nil, usageError{err.Error()}
 		}
 	}
 	client, err = api.New(api.Config{Endpoint: c.endpoint, ProjectID: projectID, Auth: auth, HTTPClient: hc,
 		UserAgent: "wksrec/" + versionString()})
 	if err != nil {
 		stop()
-		return nil, "", nil, usageError{err.Error()}
+		return nil, "", nil, nil, usageError{err.Error()}
 	}
-	return client, projectID, stop, nil
+	return client, projectID, debug, stop, nil
 }
 
 func browse(c config, getenv func(string) string, stdout, stderr io.Writer) error {
 	if !isTerminal(stdout) {
 		return usagef("standard output is not a terminal: to print details for a script use -o json, -o csv or -o tsv")
 	}
-	client, projectID, stop, err := connect(c, getenv, stderr)
+	sess, err := connect(c, getenv, stderr)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer sess.stop()
+	client, projectID := sess.client, sess.projectID
 	// Adaptive colours need the terminal's background. --theme says it;
 	// otherwise ask the terminal once, before Bubble Tea owns the input
 	// (asking later races the key reader).

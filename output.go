@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -12,41 +12,56 @@ import (
 	"github.com/wksrec/wksrec/ui/export"
 )
 
-// printDetails is the script mode (-o): fetch every detail of the record,
-// keep those matching --status and --filter, print them and exit. The whole
-// output is built first, so an error leaves stdout empty rather than half
-// written.
+// printDetails is the script mode (-o): page through every detail of the
+// record, keep those matching --status and --filter, and print them as
+// they arrive. Memory stays one window of pages plus the ids seen, whatever
+// the run's size. Nothing is printed before the first row, so an error on
+// the first page leaves stdout empty; an error later leaves the output
+// incomplete (a JSON array without its closing bracket) and says so.
 func printDetails(c config, getenv func(string) string, stdout, stderr io.Writer) error {
 	expr, _ := filter.Parse(c.filter) // checked in parseConfig
 	statuses := filter.ParseStatuses(c.statuses)
-	client, _, stop, err := connect(c, getenv, stderr)
+	sess, err := connect(c, getenv, stderr)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer sess.stop()
 	if c.demo && c.taskID == "" {
 		c = withDemoRecord(c)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
-		return client.ListRecordDetails(ctx, c.taskID, c.recordID, offset, limit)
+		return sess.client.ListRecordDetails(ctx, c.taskID, c.recordID, offset, limit)
 	}
-	all, err := api.FetchAll(ctx, fetch, func(d api.Detail) string { return d.ID },
-		api.FetchAllOptions{Limit: c.pageSize, Concurrency: c.concurrency})
+	buf := bufio.NewWriter(stdout)
+	out, err := export.NewWriter(buf, c.output)
 	if err != nil {
-		return fmt.Errorf("fetching the details: %w", err)
-	}
-	var kept []api.Detail
-	for i := range all {
-		if statuses.Match(all[i].ExecStatus) && expr.Match(&all[i]) {
-			kept = append(kept, all[i])
-		}
-	}
-	var buf bytes.Buffer
-	if err := export.Write(&buf, c.output, kept); err != nil {
 		return err
 	}
-	_, err = stdout.Write(buf.Bytes())
-	return err
+	written := 0
+	stats, err := api.Stream(ctx, fetch, func(d api.Detail) string { return d.ID },
+		api.FetchAllOptions{Limit: c.pageSize, Concurrency: c.concurrency},
+		func(d api.Detail) error {
+			if !statuses.Match(d.ExecStatus) || !expr.Match(&d) {
+				return nil
+			}
+			written++
+			return out.Write(d)
+		})
+	if sess.debug != nil {
+		fmt.Fprintf(sess.debug, "%s listing pages=%d rows_sent=%d rows_kept=%d duplicates_dropped=%d printed=%d\n",
+			time.Now().UTC().Format(time.RFC3339Nano), stats.Pages, stats.Rows, stats.Emitted, stats.Duplicates, written)
+	}
+	if err != nil {
+		flushErr := buf.Flush()
+		if written > 0 && flushErr == nil {
+			return fmt.Errorf("fetching the details: %w (the output above is incomplete: %d rows)", err, written)
+		}
+		return fmt.Errorf("fetching the details: %w", err)
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	return buf.Flush()
 }

@@ -85,23 +85,68 @@ func TestOutputCSVAndTSV(t *testing.T) {
 	}
 }
 
-// An API error exits 1 with the error on stderr and nothing on stdout.
-func TestOutputErrorLeavesStdoutEmpty(t *testing.T) {
-	srv := fake.New(fake.Options{Seed: 1, Faults: []fake.Fault{{PathContains: "/records/", Offset: 200, Status: 404, Code: "WKS.00010405", Message: "gone"}}})
-	url, stop, err := fake.Start(srv, "")
-	if err != nil {
-		t.Fatal(err)
+// An API error exits 1 with the error on stderr. On the first page it
+// leaves stdout empty; later, the rows before it are printed (the output
+// streams) and stderr says the output is incomplete.
+func TestOutputErrorExitsOne(t *testing.T) {
+	for _, tc := range []struct {
+		offset, rows int
+	}{{0, 0}, {200, 200}} {
+		srv := fake.New(fake.Options{Seed: 1, Faults: []fake.Fault{{PathContains: "/records/", Offset: tc.offset, Status: 404, Code: "WKS.00010405", Message: "gone"}}})
+		url, stop, err := fake.Start(srv, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		task := srv.Data().Tasks[0].ID
+		var stdout, stderr bytes.Buffer
+		status := run([]string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", srv.Data().Records[task][0].ID, "-o", "csv"},
+			&stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t"))
+		lines := strings.Count(stdout.String(), "\n")
+		if tc.rows > 0 {
+			lines-- // the header
+		}
+		if status != 1 || lines != tc.rows {
+			t.Errorf("error at %d: status %d, %d rows out; want 1 and %d", tc.offset, status, lines, tc.rows)
+		}
+		if !strings.Contains(stderr.String(), "HTTP 404 WKS.00010405 (request id fake-") {
+			t.Errorf("stderr %q", stderr.String())
+		}
+		if incomplete := strings.Contains(stderr.String(), "incomplete"); incomplete != (tc.rows > 0) {
+			t.Errorf("error at %d: stderr %q; says incomplete: %v", tc.offset, stderr.String(), incomplete)
+		}
 	}
-	t.Cleanup(stop)
-	task := srv.Data().Tasks[0].ID
-	var stdout, stderr bytes.Buffer
-	status := run([]string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", srv.Data().Records[task][0].ID, "-o", "csv"},
-		&stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t"))
-	if status != 1 || stdout.Len() != 0 {
-		t.Errorf("status %d, stdout %d bytes; want 1 and nothing", status, stdout.Len())
-	}
-	if !strings.Contains(stderr.String(), "HTTP 404 WKS.00010405 (request id fake-") {
-		t.Errorf("stderr %q", stderr.String())
+}
+
+// -o against a lying API: a total of 10^6 over 250 rows ends at the short
+// page; pages longer than asked and rows without ids lose nothing.
+func TestOutputAgainstALyingAPI(t *testing.T) {
+	for name, tc := range map[string]struct {
+		quirks   fake.Quirks
+		big      int
+		maxCalls int
+	}{
+		"total past the data": {fake.Quirks{TotalCount: "1000000"}, 250, 3 + 4},
+		"total 2^63-1":        {fake.Quirks{TotalCount: "9223372036854775807"}, 250, 3 + 4},
+		"pages too long":      {fake.Quirks{ExtraRows: 50}, 2537, 30},
+		"rows without ids":    {fake.Quirks{NoIDs: true}, 250, 3 + 4},
+	} {
+		srv := fake.New(fake.Options{Seed: 1, BigRecord: tc.big, Quirks: tc.quirks})
+		url, stop, err := fake.Start(srv, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		task := srv.Data().Tasks[0].ID
+		var stdout, stderr bytes.Buffer
+		status := run([]string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", srv.Data().Records[task][0].ID, "-o", "tsv"},
+			&stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t"))
+		if rows := strings.Count(stdout.String(), "\n") - 1; status != 0 || rows != tc.big {
+			t.Errorf("%s: status %d, %d rows; want 0 and %d (%s)", name, status, rows, tc.big, stderr.String())
+		}
+		if n := len(srv.Requests()); n > tc.maxCalls {
+			t.Errorf("%s: %d requests", name, n)
+		}
 	}
 }
 

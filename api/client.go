@@ -10,9 +10,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -74,6 +76,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.ProjectID == "" {
 		return nil, errors.New("no project id")
 	}
+	if err := ValidID(cfg.ProjectID); err != nil {
+		return nil, &InvalidIDError{What: "project id", ID: cfg.ProjectID, Err: err}
+	}
 	c, err := newConn(cfg)
 	if err != nil {
 		return nil, err
@@ -85,17 +90,40 @@ func New(cfg Config) (*Client, error) {
 // loopback host (the fake server, a local tunnel): anywhere else it would
 // send credentials in clear text.
 func ParseEndpoint(raw string) (*url.URL, error) {
+	shown := withoutUserInfo(raw) // a password in the URL must not reach an error message
 	u, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("endpoint %q is not an http(s) URL like https://workspace.cn-north-4.myhuaweicloud.com", raw)
+		return nil, fmt.Errorf("endpoint %q is not an http(s) URL like https://workspace.cn-north-4.myhuaweicloud.com", shown)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("endpoint %q must not carry user info: credentials come from the credential sources", shown)
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("endpoint %q uses plain http to a non-loopback host; use https", raw)
+		return nil, fmt.Errorf("endpoint %q uses plain http to a non-loopback host; use https", shown)
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("endpoint %q must be a bare base URL (no query, fragment or user info)", raw)
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("endpoint %q must be a bare base URL (no query or fragment)", shown)
 	}
 	return u, nil
+}
+
+// withoutUserInfo is raw with any "user:password@" removed, whether or not
+// raw parses as a URL.
+func withoutUserInfo(raw string) string {
+	rest, scheme := raw, ""
+	if i := strings.Index(raw, "://"); i >= 0 {
+		scheme, rest = raw[:i+3], raw[i+3:]
+	} else if strings.HasPrefix(raw, "//") {
+		scheme, rest = "//", raw[2:]
+	}
+	authority := rest
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		authority = rest[:j]
+	}
+	if at := strings.LastIndex(authority, "@"); at >= 0 {
+		return scheme + "…@" + rest[at+1:]
+	}
+	return raw
 }
 
 func isLoopback(host string) bool {
@@ -135,7 +163,7 @@ func NewHTTPClient(roots *x509.CertPool) *http.Client {
 // (which Go strips only for Authorization and Cookie) to another host, or
 // down to plain http.
 func refuseRedirect(req *http.Request, _ []*http.Request) error {
-	return fmt.Errorf("the server redirected to %s; not following it with credentials (check the endpoint)", req.URL.Redacted())
+	return http.ErrUseLastResponse // get() turns the 3xx into a RedirectError
 }
 
 // ProjectID is the project the client lists.
@@ -154,7 +182,7 @@ func (c *Client) ListTasks(ctx context.Context, scheduledType string, offset, li
 		extra = url.Values{"scheduled_type": {scheduledType}}
 	}
 	err := c.list(ctx, []string{"v2", c.projectID, "scheduled-tasks"}, offset, limit, MaxTaskLimit, &p, extra)
-	return Page[Task]{Items: p.Items, Total: p.Total}, err
+	return Page[Task]{Items: p.Items, Total: int(p.Total)}, err
 }
 
 // ListRecords returns one page of a task's execution records, newest first (limit 1..100).
@@ -162,9 +190,12 @@ func (c *Client) ListRecords(ctx context.Context, taskID string, offset, limit i
 	if taskID == "" {
 		return Page[Record]{}, errors.New("no task id")
 	}
+	if err := checkIDs("task id", taskID); err != nil {
+		return Page[Record]{}, err
+	}
 	var p recordPage
 	err := c.list(ctx, []string{"v2", c.projectID, "scheduled-tasks", taskID, "records"}, offset, limit, MaxRecordLimit, &p)
-	return Page[Record]{Items: p.Items, Total: p.Total}, err
+	return Page[Record]{Items: p.Items, Total: int(p.Total)}, err
 }
 
 // ListRecordDetails returns one page of the per-desktop details of an execution record (limit 1..100).
@@ -172,9 +203,12 @@ func (c *Client) ListRecordDetails(ctx context.Context, taskID, recordID string,
 	if taskID == "" || recordID == "" {
 		return Page[Detail]{}, errors.New("no task or record id")
 	}
+	if err := checkIDs("task id", taskID, "record id", recordID); err != nil {
+		return Page[Detail]{}, err
+	}
 	var p detailPage
 	err := c.list(ctx, []string{"v2", c.projectID, "scheduled-tasks", taskID, "records", recordID}, offset, limit, MaxDetailLimit, &p)
-	return Page[Detail]{Items: p.Items, Total: p.Total}, err
+	return Page[Detail]{Items: p.Items, Total: int(p.Total)}, err
 }
 
 func (c *Client) list(ctx context.Context, segments []string, offset, limit, maxLimit int, out any, extra ...url.Values) error {
@@ -190,6 +224,24 @@ func (c *Client) list(ctx context.Context, segments []string, offset, limit, max
 	q.Set("offset", strconv.Itoa(offset))
 	q.Set("limit", strconv.Itoa(limit))
 	return c.get(ctx, segments, q, out)
+}
+
+// InvalidIDError is an id that cannot be put in a request path.
+type InvalidIDError struct {
+	What, ID string
+	Err      error
+}
+
+func (e *InvalidIDError) Error() string { return fmt.Sprintf("%s %q %v", e.What, e.ID, e.Err) }
+
+// checkIDs refuses ids that would change the path asked for.
+func checkIDs(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := ValidID(pairs[i+1]); err != nil {
+			return &InvalidIDError{What: pairs[i], ID: pairs[i+1], Err: err}
+		}
+	}
+	return nil
 }
 
 // get sends one GET and decodes a 2xx JSON body into out.
@@ -220,9 +272,12 @@ func (c *conn) get(ctx context.Context, segments []string, query url.Values, out
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
-		return &TransportError{Host: c.base.Host, Err: unwrapURLError(err)}
+		return newTransportError(c.base.Host, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode/100 == 3 {
+		return &RedirectError{Status: resp.StatusCode, Location: withoutUserInfo(resp.Header.Get("Location"))}
+	}
 
 	limit := int64(maxBodyBytes)
 	if resp.StatusCode/100 != 2 {
@@ -233,7 +288,7 @@ func (c *conn) get(ctx context.Context, segments []string, query url.Values, out
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
-		return &TransportError{Host: c.base.Host, Err: fmt.Errorf("reading response: %w", err)}
+		return newTransportError(c.base.Host, fmt.Errorf("reading response: %w", err))
 	}
 	if resp.StatusCode/100 != 2 {
 		return decodeError(resp, body)
@@ -247,17 +302,102 @@ func (c *conn) get(ctx context.Context, segments []string, query url.Values, out
 	return nil
 }
 
-// TransportError is a failure to get any HTTP answer: DNS, connect, TLS, proxy, timeout.
+// TransportError is a failure to get an HTTP answer: DNS, connect, TLS,
+// proxy, timeout, or an answer that is not HTTP. Permanent marks the ones a
+// retry cannot change (an untrusted certificate, a host that does not
+// exist, a malformed answer, a request Go refuses to send).
 type TransportError struct {
-	Host string
-	Err  error
+	Host      string
+	Err       error
+	Permanent bool
 }
 
 func (e *TransportError) Error() string {
-	return fmt.Sprintf("cannot reach %s: %v (check the endpoint, network and HTTPS_PROXY)", e.Host, e.Err)
+	return fmt.Sprintf("cannot reach %s: %v (%s)", e.Host, e.Err, transportHint(e.Err))
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }
+
+// transportHint says where to look for a transport failure.
+func transportHint(err error) string {
+	var (
+		unknownCA   x509.UnknownAuthorityError
+		hostname    x509.HostnameError
+		invalidCert x509.CertificateInvalidError
+		verify      *tls.CertificateVerificationError
+		recordHdr   tls.RecordHeaderError
+		dns         *net.DNSError
+	)
+	switch {
+	case errors.As(err, &unknownCA), errors.As(err, &verify):
+		return "a proxy re-signing TLS needs its CA: --ca-file"
+	case errors.As(err, &hostname), errors.As(err, &invalidCert):
+		return "the certificate does not fit the endpoint: check --endpoint or --region"
+	case errors.As(err, &recordHdr):
+		return "the server does not speak TLS: check --endpoint"
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return "no such host: check --region or --endpoint"
+	case isMalformedAnswer(err):
+		return "the answer is not HTTP from the Workspace API: check --endpoint and HTTPS_PROXY"
+	}
+	return "check the endpoint, network and HTTPS_PROXY"
+}
+
+// newTransportError classifies a failure to get an answer. Only what may
+// pass by itself is left retryable: timeouts, and connections refused,
+// reset or dropped. Everything else would fail the same way again, and
+// each try of a signed request counts toward the AK's lock-out.
+func newTransportError(host string, err error) *TransportError {
+	return &TransportError{Host: host, Err: err, Permanent: !transient(err)}
+}
+
+func transient(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return dns.IsTemporary || dns.IsTimeout
+	}
+	if isMalformedAnswer(err) {
+		return false
+	}
+	for _, e := range []error{io.EOF, io.ErrUnexpectedEOF, syscall.ECONNREFUSED, syscall.ECONNRESET,
+		syscall.ECONNABORTED, syscall.EPIPE, syscall.ETIMEDOUT, syscall.EHOSTUNREACH, syscall.ENETUNREACH,
+		syscall.ENETDOWN, context.DeadlineExceeded} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && (op.Op == "dial" || op.Op == "read" || op.Op == "write" || op.Op == "proxyconnect") &&
+		!errors.As(err, new(x509.UnknownAuthorityError)) && !errors.As(err, new(*tls.CertificateVerificationError))
+}
+
+// isMalformedAnswer spots net/http's parse failures: a status line or
+// header that is not HTTP. They have no exported type; their text is
+// stable ("malformed HTTP response", "malformed MIME header line").
+func isMalformedAnswer(err error) bool {
+	var pe textproto.ProtocolError
+	if errors.As(err, &pe) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "malformed HTTP") || strings.Contains(msg, "malformed MIME") ||
+		strings.Contains(msg, "invalid header field") || strings.Contains(msg, "server gave HTTP response to HTTPS client")
+}
+
+// RedirectError is a 3xx answer. wksrec never follows one (see
+// refuseRedirect), and a retry would be redirected again.
+type RedirectError struct {
+	Status   int
+	Location string // with any user info removed
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("the server redirected (HTTP %d) to %s; not following it with credentials: point --endpoint at the API itself", e.Status, e.Location)
+}
 
 // unwrapURLError drops *url.Error's "Get <url>:" prefix; the host is said once by TransportError.
 func unwrapURLError(err error) error {

@@ -314,8 +314,12 @@ func TestRedirectNotFollowed(t *testing.T) {
 	}))
 	t.Cleanup(redirector.Close)
 	_, err := newClient(t, redirector.URL).ListRecordDetails(context.Background(), "t", "r", 0, 10)
-	if err == nil || !strings.Contains(err.Error(), "redirected") {
+	var redirect *api.RedirectError
+	if !errors.As(err, &redirect) || !strings.Contains(err.Error(), "redirected") {
 		t.Fatalf("err = %v, want a refused redirect", err)
+	}
+	if api.Retryable(err) {
+		t.Error("a redirect is retried; it would only be redirected again")
 	}
 	if leaked {
 		t.Error("the token reached the redirect target")

@@ -2,9 +2,7 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -73,34 +71,6 @@ func (e *APIError) Temporary() bool {
 // Throttled reports a rate-limit refusal (429, APIG.0308).
 func (e *APIError) Throttled() bool {
 	return e.Status == http.StatusTooManyRequests || strings.HasSuffix(e.Code, ".0308")
-}
-
-// Retryable reports whether err may pass on a second try: a temporary API
-// error, or a transport failure (not the caller's cancelled context). 400,
-// 401, 403 and 404 are never retried; repeated bad signatures lock the AK.
-func Retryable(err error) bool {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.Temporary()
-	}
-	// The client returns the caller's own cancelled or expired context as
-	// is, so a TransportError (a timeout included) is always the network's.
-	var te *TransportError
-	return errors.As(err, &te)
-}
-
-// Backoff is how long to wait before retry number attempt (0-based) of a
-// request that failed with err: base doubled each time with up to 50%
-// jitter (so clients that were throttled together do not return together),
-// or the server's Retry-After when that is longer.
-func Backoff(err error, attempt int, base time.Duration) time.Duration {
-	d := base << attempt
-	d += time.Duration(rand.Int64N(int64(d)/2 + 1))
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.RetryAfter > d {
-		d = apiErr.RetryAfter
-	}
-	return d
 }
 
 // parseRetryAfter reads a Retry-After header: seconds, or an HTTP date.

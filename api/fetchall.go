@@ -4,160 +4,167 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 )
 
-// FetchAllOptions tune FetchAll.
+// FetchAllOptions tune Stream and FetchAll.
 type FetchAllOptions struct {
 	Limit       int // page size
 	Concurrency int // requests in flight at most; fewer after throttling
-	// Backoff is the first wait after a throttled or failed page (doubled
-	// each retry, 4 retries at most). 2 s by default, as Huawei advises.
-	Backoff time.Duration
+	// Retry decides retries of each page; DefaultRetry when zero.
+	Retry RetryPolicy
+	// MaxPages bounds the requests of one listing (default 100,000 pages):
+	// a server that never sends a short page cannot keep wksrec paging.
+	MaxPages int
+	now      func() time.Time
 }
 
-// FetchAll loads every item of a listing: the first page for the total,
-// then the rest with a bounded number of concurrent requests. A throttled
-// (429, APIG.0308) or 5xx page is retried after a back-off and costs one
-// worker, so the load slows down instead of hammering the gateway. Items are
-// returned in order, each id once, and the listing ends at a short page
-// even when total_count claimed more.
-func FetchAll[T any](ctx context.Context, fetch func(ctx context.Context, offset, limit int) (Page[T], error),
-	id func(T) string, opts FetchAllOptions) ([]T, error) {
+// FetchStats says what a Stream saw.
+type FetchStats struct {
+	Pages      int // pages received
+	Rows       int // rows the server sent
+	Emitted    int // rows handed on
+	Duplicates int // rows dropped because their id was handed on already
+}
+
+// errRepeating ends a listing whose pages stopped bringing anything new.
+var errRepeating = errors.New("the API kept sending rows it had sent already")
+
+// repeatLimit is how many full pages in a row may bring nothing new before
+// the listing is judged to be going round in circles.
+const repeatLimit = 3
+
+// Stream pages through a listing and hands every item to emit, in page
+// order, as pages arrive. Memory is one window of pages (Concurrency) plus
+// the set of ids seen, whatever the listing's size or total_count.
+//
+// total_count is only a hint of how far to ask ahead: a short or empty page
+// ends the listing, and a listing that is still growing at its claimed end
+// is followed on. Rows beyond the limit a page was asked for are kept (and
+// de-duplicated against the next page); rows without an id are all kept;
+// a row whose id was handed on already is dropped and counted. Each page is
+// retried under opts.Retry; throttling costs a request slot, so the load
+// slows down instead of hammering the gateway.
+func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, limit int) (Page[T], error),
+	id func(T) string, opts FetchAllOptions, emit func(T) error) (FetchStats, error) {
+	var stats FetchStats
 	if opts.Limit < 1 {
-		return nil, errors.New("FetchAll: limit must be at least 1")
+		return stats, errors.New("FetchAll: limit must be at least 1")
 	}
-	if opts.Backoff <= 0 {
-		opts.Backoff = 2 * time.Second
+	if opts.Retry == (RetryPolicy{}) {
+		opts.Retry = DefaultRetry
+	}
+	if opts.MaxPages <= 0 {
+		opts.MaxPages = 100_000
+	}
+	if opts.now == nil {
+		opts.now = time.Now
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	first, _, err := fetchOnce(ctx, fetch, 0, opts.Limit, opts.Backoff)
-	if err != nil {
-		return nil, err
-	}
-	pages := [][]T{first.Items}
-	if len(first.Items) == opts.Limit && first.Total > opts.Limit {
-		n := (first.Total + opts.Limit - 1) / opts.Limit
-		rest, err := fetchPages(ctx, fetch, 1, n, opts)
-		if err != nil {
-			return nil, err
-		}
-		pages = append(pages, rest...)
-	}
-	// total_count may have grown while we paged: go on until a short page,
-	// a bounded number of times.
-	for extra := 0; len(pages[len(pages)-1]) == opts.Limit && !shortBefore(pages, opts.Limit); extra++ {
-		if extra == 1000 {
-			return nil, fmt.Errorf("the listing kept growing past %d pages", len(pages))
-		}
-		p, _, err := fetchOnce(ctx, fetch, len(pages)*opts.Limit, opts.Limit, opts.Backoff)
-		if err != nil {
-			return nil, err
-		}
-		pages = append(pages, p.Items)
-	}
-	seen := map[string]bool{}
-	var out []T
-	for _, p := range pages {
-		for _, it := range p {
-			if k := id(it); !seen[k] {
-				seen[k] = true
-				out = append(out, it)
-			}
-		}
-		if len(p) < opts.Limit {
-			break // a short page ends the listing
-		}
-	}
-	return out, nil
-}
-
-// shortBefore reports whether a page before the last was short (the
-// listing shrank while paging; nothing more to fetch).
-func shortBefore[T any](pages [][]T, limit int) bool {
-	for _, p := range pages[:len(pages)-1] {
-		if len(p) < limit {
-			return true
-		}
-	}
-	return false
-}
-
-// fetchPages loads pages [from, to) with a shrinking pool of workers.
-func fetchPages[T any](ctx context.Context, fetch func(context.Context, int, int) (Page[T], error), from, to int, opts FetchAllOptions) ([][]T, error) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	workers := max(opts.Concurrency, 1)
-	tokens := make(chan struct{}, workers)
-	for range workers {
-		tokens <- struct{}{}
+	type result struct {
+		page      Page[T]
+		throttled bool
+		err       error
 	}
 	var (
-		mu      sync.Mutex
-		out     = make([][]T, to-from)
-		wg      sync.WaitGroup
-		retired = 0
+		pending []chan result // futures of the pages in flight, in page order
+		next    int           // the next page to ask for
+		total   = -1          // the latest total_count: how far to ask ahead
+		window  = max(opts.Concurrency, 1)
+		seen    = map[string]struct{}{}
+		stale   int // full pages in a row that brought nothing new
+		done    bool
 	)
-	for p := from; p < to; p++ {
-		select {
-		case <-tokens:
-		case <-ctx.Done():
-			wg.Wait()
-			return nil, context.Cause(ctx)
+	launch := func(p int) {
+		ch := make(chan result, 1)
+		pending = append(pending, ch)
+		go func() {
+			page, throttled, err := retry(ctx, opts.Retry, opts.now, func(ctx context.Context) (Page[T], error) {
+				return fetch(ctx, p*opts.Limit, opts.Limit)
+			})
+			ch <- result{page, throttled, err}
+		}()
+	}
+	for !done {
+		// Ask ahead while the claimed total says there is more; when only
+		// the page at the frontier is left, ask for it even past the
+		// total (the listing may have grown, or total_count may be wrong).
+		for len(pending) < window && next < opts.MaxPages && (len(pending) == 0 || int64(next)*int64(opts.Limit) < int64(total)) {
+			launch(next)
+			next++
 		}
-		wg.Add(1)
-		go func(p int) {
-			defer wg.Done()
-			page, throttled, err := fetchOnce(ctx, fetch, p*opts.Limit, opts.Limit, opts.Backoff)
-			if err != nil {
-				cancel(err)
-				tokens <- struct{}{}
-				return
+		if len(pending) == 0 {
+			return stats, fmt.Errorf("the listing did not end after %d pages; stopped", opts.MaxPages)
+		}
+		var res result
+		select {
+		case res = <-pending[0]:
+		case <-ctx.Done():
+			drain(pending) // none outlives the call
+			return stats, ctx.Err()
+		}
+		pending = pending[1:]
+		if res.err != nil {
+			cancel()
+			drain(pending)
+			return stats, res.err
+		}
+		if res.throttled {
+			window = max(window-1, 1)
+		}
+		stats.Pages++
+		total = res.page.Total
+		items := res.page.Items
+		stats.Rows += len(items)
+		fresh := 0
+		for _, it := range items {
+			if k := id(it); k != "" {
+				if _, dup := seen[k]; dup {
+					stats.Duplicates++
+					continue
+				}
+				seen[k] = struct{}{}
 			}
-			mu.Lock()
-			out[p-from] = page.Items
-			// A throttled worker retires (keeping one), so later pages go
-			// out with less concurrency.
-			retire := throttled && retired < workers-1
-			if retire {
-				retired++
+			fresh++
+			stats.Emitted++
+			if err := emit(it); err != nil {
+				cancel()
+				drain(pending)
+				return stats, err
 			}
-			mu.Unlock()
-			if !retire {
-				tokens <- struct{}{}
+		}
+		switch {
+		case len(items) < opts.Limit:
+			done = true // a short or empty page ends the listing
+		case fresh == 0:
+			if stale++; stale == repeatLimit {
+				cancel()
+				drain(pending)
+				return stats, fmt.Errorf("%w (%d full pages with nothing new); stopped after %d rows", errRepeating, repeatLimit, stats.Emitted)
 			}
-		}(p)
+		default:
+			stale = 0
+		}
 	}
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
-		return nil, err
-	}
-	return out, nil
+	cancel()
+	drain(pending)
+	return stats, nil
 }
 
-// fetchOnce fetches a page, retrying temporary failures after a doubling
-// back-off (at most 4 retries). throttled says whether any try was refused
-// for rate.
-func fetchOnce[T any](ctx context.Context, fetch func(context.Context, int, int) (Page[T], error), offset, limit int, backoff time.Duration) (Page[T], bool, error) {
-	throttled, first := false, time.Now()
-	for attempt := 0; ; attempt++ {
-		p, err := fetch(ctx, offset, limit)
-		wait := Backoff(err, attempt, backoff)
-		// At most 4 retries, and none that would end past a minute of trying.
-		if err == nil || !Retryable(err) || attempt == 4 || time.Since(first)+wait > time.Minute {
-			return p, throttled, err
-		}
-		var apiErr *APIError
-		throttled = throttled || (errors.As(err, &apiErr) && apiErr.Throttled())
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return p, throttled, ctx.Err()
-		}
+// drain waits for the requests still out, which were cancelled.
+func drain[R any](pending []chan R) {
+	for _, ch := range pending {
+		<-ch
 	}
+}
+
+// FetchAll is Stream collected into a slice, for listings known to be
+// small and for tests.
+func FetchAll[T any](ctx context.Context, fetch func(ctx context.Context, offset, limit int) (Page[T], error),
+	id func(T) string, opts FetchAllOptions) ([]T, error) {
+	var out []T
+	_, err := Stream(ctx, fetch, id, opts, func(it T) error { out = append(out, it); return nil })
+	return out, err
 }

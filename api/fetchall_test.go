@@ -21,7 +21,7 @@ func TestFetchAllWithThrottlingInTheMiddle(t *testing.T) {
 		return c.ListRecordDetails(ctx, task, rec, offset, limit)
 	}
 	got, err := api.FetchAll(context.Background(), fetch, func(d api.Detail) string { return d.ID },
-		api.FetchAllOptions{Limit: 100, Concurrency: 4, Backoff: 10 * time.Millisecond})
+		api.FetchAllOptions{Limit: 100, Concurrency: 4, Retry: fastRetry(10 * time.Millisecond)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestFetchAllRetriesGarbledAndDropped(t *testing.T) {
 		return api.Page[api.Detail]{Items: items[offset:end], Total: len(items)}, nil
 	}
 	got, err := api.FetchAll(context.Background(), fetch, func(d api.Detail) string { return d.ID },
-		api.FetchAllOptions{Limit: 100, Concurrency: 1, Backoff: time.Millisecond})
+		api.FetchAllOptions{Limit: 100, Concurrency: 1, Retry: fastRetry(time.Millisecond)})
 	if err != nil || len(got) != 250 {
 		t.Fatalf("%d items, %v", len(got), err)
 	}
@@ -135,7 +135,7 @@ func TestFetchAllThroughGatewayFaults(t *testing.T) {
 		return c.ListRecordDetails(ctx, task, rec, offset, limit)
 	}
 	got, err := api.FetchAll(context.Background(), fetch, func(d api.Detail) string { return d.ID },
-		api.FetchAllOptions{Limit: 100, Concurrency: 2, Backoff: time.Millisecond})
+		api.FetchAllOptions{Limit: 100, Concurrency: 2, Retry: fastRetry(time.Millisecond)})
 	if err != nil || len(got) != len(srv.Data().Details[rec]) {
 		t.Fatalf("%d details, %v", len(got), err)
 	}
@@ -148,4 +148,11 @@ func TestFetchAllThroughGatewayFaults(t *testing.T) {
 			t.Errorf("offset %s requested %d times, want 2", off, retried[off])
 		}
 	}
+}
+
+// fastRetry is DefaultRetry with a short first wait, for tests.
+func fastRetry(base time.Duration) api.RetryPolicy {
+	p := api.DefaultRetry
+	p.Base = base
+	return p
 }

@@ -34,6 +34,11 @@ func NewAKSKAuth(ak, sk, securityToken, projectID string) (*AKSKAuth, error) {
 	if ak == "" || sk == "" {
 		return nil, errors.New("AK/SK signing needs both an access key and a secret key")
 	}
+	for _, c := range []struct{ what, v string }{{"access key (AK)", ak}, {"secret key (SK)", sk}, {"security token", securityToken}} {
+		if err := checkHeaderSecret(c.what, c.v); err != nil {
+			return nil, err
+		}
+	}
 	return &AKSKAuth{ak: ak, sk: sk, securityToken: securityToken, projectID: projectID, now: time.Now}, nil
 }
 

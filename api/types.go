@@ -66,17 +66,17 @@ type Page[T any] struct {
 // Wire shapes: each call names its array differently.
 type taskPage struct {
 	Items []Task `json:"scheduled_tasks"`
-	Total int    `json:"total_count"`
+	Total count  `json:"total_count"`
 }
 
 type recordPage struct {
 	Items []Record `json:"tasks_records"`
-	Total int      `json:"total_count"`
+	Total count    `json:"total_count"`
 }
 
 type detailPage struct {
 	Items []Detail `json:"tasks_records_details"`
-	Total int      `json:"total_count"`
+	Total count    `json:"total_count"`
 }
 
 // Paging limits of the API, per call.

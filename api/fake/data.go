@@ -170,7 +170,7 @@ func genRecord(r *rand.Rand, t api.Task, start time.Time, n, failPct, skipPct in
 	}
 	if showcase {
 		for i, name := range hostileNames {
-			details[97+i*211].DesktopName = name
+			details[(97+i*211)%len(details)].DesktopName = name
 		}
 	}
 	rec.Status = "SUCCESS"

@@ -49,6 +49,25 @@ type Options struct {
 	Now func() time.Time
 	// BigRecord sizes the showcase record (default BigRecordDetails).
 	BigRecord int
+	// Quirks make the listings misbehave as a broken or hostile API would.
+	Quirks Quirks
+}
+
+// Quirks are ways a listing can lie or misbehave; each applies to every
+// listing call (tasks, records, details).
+type Quirks struct {
+	// TotalCount replaces total_count with this raw JSON number
+	// ("9223372036854775807", "1e12", "-5").
+	TotalCount string
+	// ExtraRows makes every page longer than asked: rows
+	// [offset, offset+limit+ExtraRows).
+	ExtraRows int
+	// NoIDs sends every row without its "id".
+	NoIDs bool
+	// RepeatFirstPage answers every offset with the first page, full.
+	RepeatFirstPage bool
+	// Drip sends each answer's body one byte per Drip.
+	Drip time.Duration
 }
 
 // Request is what the server saw of one call, for tests to assert on.
@@ -68,6 +87,7 @@ type Server struct {
 	keys     map[string]string
 	projects []api.Project
 	now      func() time.Time
+	quirks   Quirks
 
 	mu       sync.Mutex
 	faults   []Fault
@@ -83,7 +103,7 @@ func New(opts Options) *Server {
 		big = BigRecordDetails
 	}
 	s := &Server{data: NewDatasetSized(opts.Seed, big), latency: opts.Latency, mux: http.NewServeMux(),
-		keys: opts.Keys, projects: opts.Projects, now: opts.Now}
+		keys: opts.Keys, projects: opts.Projects, now: opts.Now, quirks: opts.Quirks}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -205,6 +225,7 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	offset, limit = s.span(offset, limit)
 	// Trigger tasks are listed only when asked for, as the API does.
 	triggers := r.URL.Query().Get("scheduled_type") == "LIFE_CYCLE"
 	var tasks []api.Task
@@ -213,7 +234,7 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) {
 			tasks = append(tasks, t)
 		}
 	}
-	writeJSON(w, map[string]any{"scheduled_tasks": window(tasks, offset, limit), "total_count": len(tasks)})
+	s.writeList(w, r, "scheduled_tasks", window(tasks, offset, limit), len(tasks))
 }
 
 func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
@@ -226,7 +247,8 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, map[string]any{"tasks_records": window(recs, offset, limit), "total_count": len(recs)})
+	offset, limit = s.span(offset, limit)
+	s.writeList(w, r, "tasks_records", window(recs, offset, limit), len(recs))
 }
 
 func (s *Server) listDetails(w http.ResponseWriter, r *http.Request) {
@@ -243,7 +265,8 @@ func (s *Server) listDetails(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, map[string]any{"tasks_records_details": window(details, offset, limit), "total_count": len(details)})
+	offset, limit = s.span(offset, limit)
+	s.writeList(w, r, "tasks_records_details", window(details, offset, limit), len(details))
 }
 
 func (s *Server) recordBelongs(taskID, recordID string) bool {
@@ -288,6 +311,56 @@ func paging(w http.ResponseWriter, r *http.Request, required bool, max int) (off
 	return offset, limit, true
 }
 
+// span is the window a page answers with, after the quirks.
+func (s *Server) span(offset, limit int) (int, int) {
+	if s.quirks.RepeatFirstPage {
+		offset = 0
+	}
+	return offset, limit + s.quirks.ExtraRows
+}
+
+// writeList answers a listing call, applying the quirks.
+func (s *Server) writeList(w http.ResponseWriter, r *http.Request, field string, items any, total int) {
+	body, err := json.Marshal(map[string]any{field: items, "total_count": total})
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "WKS.00010500", err.Error())
+		return
+	}
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(body, &raw)
+	if s.quirks.TotalCount != "" {
+		raw["total_count"] = json.RawMessage(s.quirks.TotalCount)
+	}
+	if s.quirks.NoIDs {
+		var rows []map[string]json.RawMessage
+		_ = json.Unmarshal(raw[field], &rows)
+		for _, row := range rows {
+			delete(row, "id")
+		}
+		raw[field], _ = json.Marshal(rows)
+	}
+	body, _ = json.Marshal(raw)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	if s.quirks.Drip <= 0 {
+		_, _ = w.Write(body)
+		return
+	}
+	flusher, _ := w.(http.Flusher)
+	for i := range body {
+		if _, err := w.Write(body[i : i+1]); err != nil {
+			return
+		}
+		if flusher != nil {
+			flusher.Flush()
+		}
+		select {
+		case <-time.After(s.quirks.Drip):
+		case <-r.Context().Done():
+			return
+		}
+	}
+}
+
 func window[T any](items []T, offset, limit int) []T {
 	if offset >= len(items) {
 		return []T{}
@@ -329,9 +402,14 @@ func Start(s http.Handler, addr string) (baseURL string, stop func(), err error)
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	stop = func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		// A moment for answers being written, then close the rest: a
+		// connection a cancelled client opened but never used would
+		// otherwise hold Shutdown for seconds.
+		ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
 		defer cancel()
-		_ = srv.Shutdown(ctx)
+		if srv.Shutdown(ctx) != nil {
+			_ = srv.Close()
+		}
 	}
 	return "http://" + ln.Addr().String(), stop, nil
 }

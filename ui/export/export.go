@@ -1,13 +1,18 @@
 // Package export writes execution details as JSON, CSV or TSV, for -o and
-// for the e key.
+// for the e key. Rows are written one at a time as they come, so a listing
+// of any size costs the memory of one row.
 package export
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/ui/sanitize"
@@ -25,36 +30,138 @@ func cells(d api.Detail) []string {
 		d.ResultCode, d.FailReason, d.StartTime, d.EndTime, d.TimeZone}
 }
 
-// Write writes details in format. JSON is an array of objects with the
-// API's field names and raw values (for programs); CSV and TSV have a header
-// row and cells made safe for terminals and spreadsheets (for people).
-func Write(w io.Writer, format string, details []api.Detail) error {
+// Writer writes details one at a time. Nothing is written before the first
+// row or Close, so a listing that fails at once leaves its output empty.
+// JSON is an array of objects with the API's field names and values (for
+// programs), with every character a terminal could act on escaped; CSV and
+// TSV have a header row and cells made safe for terminals and spreadsheets
+// (for people).
+type Writer struct {
+	w       io.Writer
+	format  string
+	started bool
+	csv     *csv.Writer
+}
+
+// NewWriter returns a Writer of format to w.
+func NewWriter(w io.Writer, format string) (*Writer, error) {
 	switch format {
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		if details == nil {
-			details = []api.Detail{}
-		}
-		return enc.Encode(details)
+	case "json", "tsv":
+		return &Writer{w: w, format: format}, nil
 	case "csv":
-		cw := csv.NewWriter(w)
-		_ = cw.Write(Columns)
-		for _, d := range details {
-			_ = cw.Write(safeCells(d))
-		}
-		cw.Flush()
-		return cw.Error()
-	case "tsv":
-		var b strings.Builder
-		b.WriteString(strings.Join(Columns, "\t") + "\n")
-		for _, d := range details {
-			b.WriteString(strings.Join(safeCells(d), "\t") + "\n")
-		}
-		_, err := io.WriteString(w, b.String())
+		return &Writer{w: w, format: format, csv: csv.NewWriter(w)}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q: use json, csv or tsv", format)
+}
+
+// Write adds one detail.
+func (x *Writer) Write(d api.Detail) error {
+	first := !x.started
+	if err := x.start(); err != nil {
 		return err
 	}
-	return fmt.Errorf("unknown format %q: use json, csv or tsv", format)
+	switch x.format {
+	case "json":
+		b, err := json.MarshalIndent(d, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		sep := ",\n  "
+		if first {
+			sep = "[\n  "
+		}
+		_, err = x.w.Write(append([]byte(sep), escapeJSON(b)...))
+		return err
+	case "csv":
+		_ = x.csv.Write(safeCells(d))
+		return x.csv.Error()
+	default:
+		_, err := io.WriteString(x.w, strings.Join(safeCells(d), "\t")+"\n")
+		return err
+	}
+}
+
+// start writes the CSV or TSV header before the first row.
+func (x *Writer) start() error {
+	if x.started {
+		return nil
+	}
+	x.started = true
+	switch x.format {
+	case "csv":
+		_ = x.csv.Write(Columns)
+		return x.csv.Error()
+	case "tsv":
+		_, err := io.WriteString(x.w, strings.Join(Columns, "\t")+"\n")
+		return err
+	}
+	return nil
+}
+
+// Close ends the output (the JSON array's bracket, the header of an empty
+// CSV) and flushes.
+func (x *Writer) Close() error {
+	wasStarted := x.started
+	if err := x.start(); err != nil {
+		return err
+	}
+	switch x.format {
+	case "json":
+		end := "\n]\n"
+		if !wasStarted {
+			end = "[]\n"
+		}
+		_, err := io.WriteString(x.w, end)
+		return err
+	case "csv":
+		x.csv.Flush()
+		return x.csv.Error()
+	}
+	return nil
+}
+
+// Write writes details in format, all at once.
+func Write(w io.Writer, format string, details []api.Detail) error {
+	x, err := NewWriter(w, format)
+	if err != nil {
+		return err
+	}
+	for _, d := range details {
+		if err := x.Write(d); err != nil {
+			return err
+		}
+	}
+	return x.Close()
+}
+
+// escapeJSON escapes, inside encoded JSON, what encoding/json leaves raw
+// but a terminal acts on or hides when the output is later cat'ed: DEL, C1
+// controls (U+009B is an 8-bit CSI), bidi and other format characters, and
+// separators. Outside strings JSON is ASCII, so a rune-level pass is safe.
+func escapeJSON(b []byte) []byte {
+	i := bytes.IndexFunc(b, needsEscape)
+	if i < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	out = append(out, b[:i]...)
+	for _, r := range string(b[i:]) {
+		if !needsEscape(r) {
+			out = utf8.AppendRune(out, r)
+			continue
+		}
+		if r > 0xffff {
+			r1, r2 := utf16.EncodeRune(r)
+			out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
+		} else {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		}
+	}
+	return out
+}
+
+func needsEscape(r rune) bool {
+	return r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x2028 || r == 0x2029 || unicode.Is(unicode.Cf, r)
 }
 
 func safeCells(d api.Detail) []string {
@@ -65,12 +172,25 @@ func safeCells(d api.Detail) []string {
 	return c
 }
 
-// Neutralize defuses spreadsheet formula injection: a cell starting with
-// = + - @ (or a tab or CR, which some spreadsheets skip first) is prefixed
-// with a quote, so it is shown as text and never evaluated (OWASP's advice).
+// formulaStarts are the characters a spreadsheet may read as the start of
+// a formula, with their full-width and small forms, which some spreadsheets
+// fold to ASCII.
+const formulaStarts = "=+-@＝＋－＠﹦﹢﹣﹫"
+
+// Neutralize defuses spreadsheet formula injection (OWASP's advice): a cell
+// whose first visible character could start a formula is prefixed with a
+// quote, so it is shown as text and never evaluated. Leading spaces, tabs,
+// CR and LF, and invisible format characters (which spreadsheets skip or
+// ignore) are looked past.
 func Neutralize(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+	visible := strings.TrimLeftFunc(cell, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+	})
+	if r, _ := utf8.DecodeRuneInString(visible); visible != "" && strings.ContainsRune(formulaStarts, r) {
 		return "'" + cell
+	}
+	if visible != cell && strings.ContainsAny(cell[:1], "\t\r") {
+		return "'" + cell // a leading tab or CR alone is enough for some spreadsheets
 	}
 	return cell
 }

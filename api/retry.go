@@ -1,0 +1,106 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+)
+
+// RetryPolicy is wksrec's one rule for trying a failed request again, used
+// by FetchAll and by the browser's paged lists alike.
+type RetryPolicy struct {
+	// Base is the first wait; it doubles for each retry, with jitter.
+	Base time.Duration
+	// MaxRetries bounds the tries after the first.
+	MaxRetries int
+	// Budget bounds everything spent on one request, from the start of its
+	// first try: waits, and every try's connect and read. A server that
+	// drips its answer a byte at a time cannot stretch it.
+	Budget time.Duration
+}
+
+// DefaultRetry is 2 s doubling (Huawei's advice for throttling), at most 4
+// retries, all within a minute.
+var DefaultRetry = RetryPolicy{Base: 2 * time.Second, MaxRetries: 4, Budget: time.Minute}
+
+// Next says whether retry number retries (0-based) of a request first sent
+// at started should go out after err, and after how long. A retry that
+// could not start before the budget ends is not made.
+func (p RetryPolicy) Next(err error, retries int, started, now time.Time) (wait time.Duration, ok bool) {
+	if err == nil || !Retryable(err) || retries >= p.MaxRetries {
+		return 0, false
+	}
+	wait = Backoff(err, retries, p.Base)
+	if now.Add(wait).Sub(started) >= p.Budget {
+		return 0, false
+	}
+	return wait, true
+}
+
+// Deadline is when every try of a request first sent at started must have
+// ended.
+func (p RetryPolicy) Deadline(started time.Time) time.Time { return started.Add(p.Budget) }
+
+// Retryable reports whether err may pass on a second try: a temporary API
+// error, or a transport failure that may pass (a timeout, a dropped or
+// refused connection; not the caller's cancelled context). 400, 401, 403
+// and 404 are never retried: repeated bad signatures lock the AK. Nor are
+// conditions a retry cannot change: a redirect, a certificate the system
+// does not trust, an answer that is not HTTP, a header Go refuses to send.
+func Retryable(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Temporary()
+	}
+	// The client returns the caller's own cancelled or expired context as
+	// is, so a TransportError (a timeout included) is always the network's.
+	var te *TransportError
+	return errors.As(err, &te) && !te.Permanent
+}
+
+// Backoff is how long to wait before retry number attempt (0-based) of a
+// request that failed with err: base doubled each time with up to 50%
+// jitter (so clients that were throttled together do not return together),
+// or the server's Retry-After when that is longer.
+func Backoff(err error, attempt int, base time.Duration) time.Duration {
+	d := base << min(attempt, 20)
+	d += time.Duration(rand.Int64N(int64(d)/2 + 1))
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.RetryAfter > d {
+		d = apiErr.RetryAfter
+	}
+	return d
+}
+
+// retry calls try until it succeeds or the policy gives up. Every try runs
+// under the budget's deadline; when the budget (not the caller) ends a try,
+// the error of the try before it is the one returned, since it says what
+// actually went wrong. throttled reports whether any try was refused for
+// rate.
+func retry[R any](ctx context.Context, p RetryPolicy, now func() time.Time, try func(context.Context) (R, error)) (res R, throttled bool, err error) {
+	started := now()
+	budgetCtx, cancel := context.WithDeadline(ctx, p.Deadline(started))
+	defer cancel()
+	var lastErr error
+	for attempt := 0; ; attempt++ {
+		res, err = try(budgetCtx)
+		if err != nil && ctx.Err() == nil && budgetCtx.Err() != nil && lastErr != nil {
+			return res, throttled, lastErr // the budget ran out during this try
+		}
+		wait, again := p.Next(err, attempt, started, now())
+		if !again {
+			return res, throttled, err
+		}
+		lastErr = err
+		var apiErr *APIError
+		throttled = throttled || (errors.As(err, &apiErr) && apiErr.Throttled())
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return res, throttled, ctx.Err()
+		}
+	}
+}
