@@ -32,7 +32,7 @@ func list[T any](b views, fetch FetchFunc[T], idOf func(T) string, pageSize int)
 		l.concurrency = b.concurrency
 	}
 	if b.backoff > 0 {
-		l.backoff = b.backoff
+		l.retryPolicy.Base = b.backoff
 	}
 	return l
 }

@@ -28,6 +28,8 @@ type stubSource struct {
 	total   func(offset int) int // reported total_count; len(details) when nil
 	errs    map[int]error        // offset -> error to return once
 	persist map[int]error        // offset -> error to return every time
+	extra   int                  // rows sent beyond the limit asked for
+	whole   bool                 // every answer is the whole listing, whatever the offset
 	offsets []int
 }
 
@@ -46,7 +48,10 @@ func (s *stubSource) ListRecordDetails(_ context.Context, _, _ string, offset, l
 	if s.total != nil {
 		total = s.total(offset)
 	}
-	end := min(offset+limit, len(s.details), max(total, 0))
+	if s.whole {
+		return api.Page[api.Detail]{Items: append([]api.Detail(nil), s.details...), Total: total}, nil
+	}
+	end := min(offset+limit+s.extra, len(s.details), max(total, 0))
 	var items []api.Detail
 	if offset < end {
 		items = append(items, s.details[offset:end]...)

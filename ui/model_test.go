@@ -367,8 +367,8 @@ func TestRetriesAreBounded(t *testing.T) {
 	failing := &api.APIError{Status: 503, Code: "APIG.1009", Message: "busy"}
 	src.persist = map[int]error{0: failing}
 	m := start(t, newTestModel(src, 100), 80, 24)
-	if n := len(src.requested()); n != 1+maxRetries {
-		t.Errorf("%d requests for a page that keeps failing, want %d", n, 1+maxRetries)
+	if n := len(src.requested()); n != 1+api.DefaultRetry.MaxRetries {
+		t.Errorf("%d requests for a page that keeps failing, want %d", n, 1+api.DefaultRetry.MaxRetries)
 	}
 	if !strings.Contains(ansi.Strip(m.View()), "HTTP 503 APIG.1009") {
 		t.Errorf("the last error is not shown:\n%s", ansi.Strip(m.View()))

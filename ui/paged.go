@@ -34,16 +34,8 @@ type page[T any] struct {
 	err       error     // the current generation's request failed; cleared by refresh
 	rows      []T       // may be fewer than the page's span when the total grew since
 	retries   int       // automatic retries used in this generation
-	failing   time.Time // when the first of those failures came
+	firstTry  time.Time // when this generation first asked for the page
 }
-
-// retryBudget is how long a page that keeps failing is retried before the
-// error is shown for good (and r is needed).
-const retryBudget = 60 * time.Second
-
-// maxRetries bounds the automatic retries of one page: with a 2 s back-off
-// doubling each time, a page that keeps failing gives up after about 30 s.
-const maxRetries = 4
 
 // rowState says what a position holds.
 type rowState int
@@ -97,7 +89,7 @@ type pagedList[T any] struct {
 	// exports need every row; the API cannot filter).
 	loadAll     bool
 	concurrency int
-	backoff     time.Duration // first wait before retrying a temporary failure
+	retryPolicy api.RetryPolicy // when a failed page is asked for again
 	now         func() time.Time
 
 	// version changes whenever the rows held change; caches key on it.
@@ -126,7 +118,7 @@ func newPagedList[T any](fetch FetchFunc[T], idOf func(T) string, pageSize int) 
 		idOf:        idOf,
 		pageSize:    max(pageSize, 1),
 		concurrency: maxInFlight,
-		backoff:     2 * time.Second,
+		retryPolicy: api.DefaultRetry,
 		now:         time.Now,
 		timeout:     30 * time.Second,
 		ctx:         ctx,
@@ -168,7 +160,14 @@ func (l *pagedList[T]) request(p int) tea.Cmd {
 	}
 	pg.loading = true
 	l.inFlight++
-	ctx, fetch, timeout := l.ctx, l.fetch, l.timeout
+	timeout := l.timeout
+	if pg.retries == 0 {
+		pg.firstTry = l.now()
+	} else if left := l.retryPolicy.Budget - l.now().Sub(pg.firstTry); left < timeout {
+		// A retry ends with the page's retry budget, reads included.
+		timeout = max(left, time.Millisecond)
+	}
+	ctx, fetch := l.ctx, l.fetch
 	list, gen, offset, limit := l.id, l.gen, p*l.pageSize, l.pageSize
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -226,11 +225,7 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 	pg := l.page(msg.page)
 	pg.loading = false
 	if msg.err != nil {
-		if pg.retries == 0 {
-			pg.failing = l.now()
-		}
-		wait := api.Backoff(msg.err, pg.retries, l.backoff)
-		if api.Retryable(msg.err) && pg.retries < maxRetries && l.now().Add(wait).Sub(pg.failing) < retryBudget {
+		if wait, ok := l.retryPolicy.Next(msg.err, pg.retries, pg.firstTry, l.now()); ok {
 			// Throttled, a 5xx, a garbled answer or no answer: wait and ask
 			// again; when throttled, with one request fewer in flight.
 			var apiErr *api.APIError
@@ -247,25 +242,22 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 		pg.err, l.lastErr = msg.err, msg.err
 		return l.ensure() // the freed request slot may serve another page
 	}
-	offset, items := msg.page*l.pageSize, msg.result.Items
-	if len(items) > l.pageSize {
-		items = items[:l.pageSize] // more than asked for: keep what fits the page
-	}
-	pg.err, pg.loadedGen = nil, l.gen
-	pg.rows = append(pg.rows[:0], items...)
-	l.version++
-	l.setTotal(l.nextTotal(offset, len(items), msg.result.Total))
-	for i, it := range pg.rows {
-		id := l.idOf(it)
-		if prev, ok := l.index[id]; ok && prev != offset+i && prev < l.total {
-			if other := l.pages[prev/l.pageSize]; other != nil && prev%l.pageSize < len(other.rows) && l.idOf(other.rows[prev%l.pageSize]) == id {
-				// The same record at two positions: rows shifted between
-				// pages while the task ran. each() now yields it once.
-				l.dupes = true
-			}
+	// Rows beyond the limit asked for are the positions after the page:
+	// they fill the following pages not yet answered in this generation,
+	// and count toward the listing's length.
+	offset, all := msg.page*l.pageSize, msg.result.Items
+	own := all[:min(len(all), l.pageSize)]
+	l.store(msg.page, own)
+	l.setTotal(l.nextTotal(offset, len(all), msg.result.Total))
+	for q, rest := msg.page+1, all[len(own):]; len(rest) > 0 && q < l.numPages(); q++ {
+		if l.page(q).loadedGen == l.gen {
+			break // the server's own answer for these positions wins
 		}
-		l.index[id] = offset + i
+		n := min(len(rest), l.pageSize)
+		l.store(q, rest[:n])
+		rest = rest[n:]
 	}
+	pg = l.page(msg.page)
 	if l.keepID != "" {
 		if pos, ok := l.index[l.keepID]; ok && pos >= offset && pos < offset+len(pg.rows) && l.idOf(pg.rows[pos-offset]) == l.keepID {
 			if i := l.displayIndex(pos); i >= 0 {
@@ -278,6 +270,31 @@ func (l *pagedList[T]) handle(msg pageMsg[T]) tea.Cmd {
 		l.lastErr = nil
 	}
 	return tea.Batch(l.ensure(), l.seekKept(msg.page))
+}
+
+// store makes rows the current generation's rows of page p and indexes
+// them by id. Rows without an id are kept but not indexed: each is a row of
+// its own.
+func (l *pagedList[T]) store(p int, rows []T) {
+	pg := l.page(p)
+	pg.err, pg.loadedGen = nil, l.gen
+	pg.rows = append(pg.rows[:0], rows...)
+	l.version++
+	offset := p * l.pageSize
+	for i, it := range pg.rows {
+		id := l.idOf(it)
+		if id == "" {
+			continue
+		}
+		if prev, ok := l.index[id]; ok && prev != offset+i && prev < max(l.total, offset+len(rows)) {
+			if other := l.pages[prev/l.pageSize]; other != nil && prev%l.pageSize < len(other.rows) && l.idOf(other.rows[prev%l.pageSize]) == id {
+				// The same record at two positions: rows shifted between
+				// pages while the task ran. each() now yields it once.
+				l.dupes = true
+			}
+		}
+		l.index[id] = offset + i
+	}
 }
 
 // keepSearchPages bounds how far the list pages on by itself to find the

@@ -1,6 +1,10 @@
 package ui
 
-import tea "github.com/charmbracelet/bubbletea"
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wksrec/wksrec/api"
+)
 
 // The length of a listing: total_count is a hint, short and empty pages
 // are facts.
@@ -9,7 +13,11 @@ func (l *pagedList[T]) numPages() int {
 	if l.total < 0 {
 		return 1
 	}
-	return (l.total + l.pageSize - 1) / l.pageSize
+	n := l.total / l.pageSize // not (total+size-1)/size: that overflows near MaxInt
+	if l.total%l.pageSize != 0 {
+		n++
+	}
+	return n
 }
 
 // span is how many rows page p covers under the current total.
@@ -47,7 +55,7 @@ func (l *pagedList[T]) seekKept(p int) tea.Cmd {
 // runs and cannot be trusted alone: a short page ends the listing, and
 // within one generation a later page's stale total cannot undo that.
 func (l *pagedList[T]) nextTotal(offset, n, reported int) int {
-	reported = max(reported, 0)
+	reported = clamp(reported, 0, api.MaxTotal) // the client clamps too; a Source need not be the client
 	switch {
 	case n == 0 && offset > 0 && reported < offset:
 		// Past the end: the listing shrank, and total_count says to where.

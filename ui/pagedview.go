@@ -46,7 +46,10 @@ func (l *pagedList[T]) displayIndex(pos int) int {
 func (l *pagedList[T]) setOrder(order []int) {
 	keep := -1
 	if it, ok := l.selected(); ok {
-		keep = l.index[l.idOf(it)]
+		keep = l.posOf(l.cursor)
+		if pos, indexed := l.index[l.idOf(it)]; indexed {
+			keep = pos
+		}
 	}
 	l.order = order
 	if i := l.displayIndex(keep); keep >= 0 && i >= 0 {
@@ -81,8 +84,7 @@ func (l *pagedList[T]) each(f func(pos int, row *T)) {
 	for _, p := range held {
 		rows := l.pages[p].rows
 		for i := range rows {
-			if seen != nil {
-				id := l.idOf(rows[i])
+			if id := l.idOf(rows[i]); seen != nil && id != "" { // rows without an id are each their own
 				if seen[id] {
 					continue // each record once, at its first position
 				}

@@ -146,10 +146,12 @@ func shownRows(v *detailsView) []api.Detail {
 	rows := make([]api.Detail, 0, l.count())
 	seen := make(map[string]bool, l.count())
 	for i := 0; i < l.count(); i++ {
-		if d, ok := l.row(l.posOf(i)); ok && !seen[d.ID] {
-			seen[d.ID] = true
-			rows = append(rows, d)
+		d, ok := l.row(l.posOf(i))
+		if !ok || (d.ID != "" && seen[d.ID]) {
+			continue // rows without an id are each their own
 		}
+		seen[d.ID] = true
+		rows = append(rows, d)
 	}
 	return rows
 }
