@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -41,27 +42,64 @@ func ParseTime(value, zone string) (t time.Time, ok bool) {
 	return time.Time{}, false
 }
 
-var locations sync.Map // zone name -> *time.Location, or nil when unknown
+// Zone lookups are cached, but the cache is bounded: a hostile API can send
+// a new zone name on every row.
+const (
+	maxZoneName   = 64  // longer than any IANA name or offset form: unknown, not cached
+	maxZonesCache = 256 // distinct names kept; the cache starts over when full
+)
 
-// Location resolves an IANA zone name such as Asia/Shanghai; ok is false
-// for an empty or unknown name.
+var zones struct {
+	sync.Mutex
+	byName map[string]*time.Location // nil value: the name is unknown
+}
+
+// Location resolves an IANA zone name such as Asia/Shanghai, or an offset
+// such as GMT+08:00; ok is false for an empty or unknown name.
 func Location(zone string) (loc *time.Location, ok bool) {
-	if zone == "" {
+	if zone == "" || len(zone) > maxZoneName {
 		return nil, false
 	}
-	if v, found := locations.Load(zone); found {
-		loc, _ = v.(*time.Location)
+	zones.Lock()
+	loc, found := zones.byName[zone]
+	zones.Unlock()
+	if found {
 		return loc, loc != nil
 	}
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		loc = fixedZone(zone)
+	loc = lookupZone(zone)
+	zones.Lock()
+	if zones.byName == nil || len(zones.byName) >= maxZonesCache {
+		zones.byName = make(map[string]*time.Location, 16)
 	}
-	locations.Store(zone, loc)
+	zones.byName[zone] = loc
+	zones.Unlock()
 	return loc, loc != nil
 }
 
-// fixedZone reads zones written as offsets: GMT+08:00, UTC-05, +0530.
+func lookupZone(zone string) *time.Location {
+	if isZoneName(zone) {
+		if loc, err := time.LoadLocation(zone); err == nil {
+			return loc
+		}
+	}
+	return fixedZone(zone)
+}
+
+// isZoneName reports the characters IANA names use (Asia/Shanghai,
+// Etc/GMT+8, America/Port-au-Prince); anything else is not asked of the
+// zone database.
+func isZoneName(zone string) bool {
+	for _, c := range zone {
+		if !(c == '/' || c == '_' || c == '-' || c == '+' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')) {
+			return false
+		}
+	}
+	return !strings.Contains(zone, "..")
+}
+
+// fixedZone reads zones written as offsets: GMT+08:00, UTC-05, +0530. The
+// zone is named by its offset as wksrec writes it, never by the text that
+// came from the API, since a formatted time prints the name.
 func fixedZone(zone string) *time.Location {
 	s := strings.TrimPrefix(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(zone)), "GMT"), "UTC")
 	if s == "" || (s[0] != '+' && s[0] != '-') {
@@ -83,7 +121,7 @@ func fixedZone(zone string) *time.Location {
 	if h < 0 || h > 14 || m < 0 || m > 59 {
 		return nil
 	}
-	return time.FixedZone(zone, sign*(h*3600+m*60))
+	return time.FixedZone(fmt.Sprintf("GMT%c%02d:%02d", s[0], h, m), sign*(h*3600+m*60))
 }
 
 // atoi is strconv.Atoi for short digit strings, -1 on anything else.

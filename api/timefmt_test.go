@@ -1,6 +1,8 @@
 package api
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -35,5 +37,37 @@ func TestParseTime(t *testing.T) {
 		if ok != tc.ok || (ok && !got.Equal(tc.want)) {
 			t.Errorf("ParseTime(%q, %q) = %v, %v; want %v, %v", tc.value, tc.zone, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// A zone given as an offset is named by its offset, never by the text the
+// API sent: that text is printed with every zoned time.
+func TestOffsetZonesAreNamedCleanly(t *testing.T) {
+	for _, zone := range []string{"GMT+08:00\r", "\v\fUTC+8\u0085", "+0800 ", "\tGMT+8\n"} {
+		loc, ok := Location(zone)
+		if !ok {
+			t.Errorf("zone %q not understood", zone)
+			continue
+		}
+		if name := time.Date(2026, 1, 1, 0, 0, 0, 0, loc).Format("MST"); name != "GMT+08:00" {
+			t.Errorf("zone %q is named %q", zone, name)
+		}
+	}
+}
+
+// 10,000 distinct zone names leave a bounded cache behind.
+func TestZoneCacheIsBounded(t *testing.T) {
+	for i := range 10_000 {
+		Location(fmt.Sprintf("Zone/%d-%s", i, strings.Repeat("x", 40)))
+		Location(fmt.Sprintf("GMT+%d", i%15))
+	}
+	zones.Lock()
+	n := len(zones.byName)
+	zones.Unlock()
+	if n > maxZonesCache {
+		t.Errorf("%d zones cached, bound %d", n, maxZonesCache)
+	}
+	if _, ok := Location(strings.Repeat("A", 10_000)); ok {
+		t.Error("a 10,000-byte zone name resolved")
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
+	"github.com/wksrec/wksrec/ui/sanitize"
 )
 
 // Config says what to browse. Without TaskID the browser opens on the
@@ -99,11 +100,11 @@ func New(cfg Config) Model {
 	stack := []view{tasks}
 	if cfg.TaskID != "" {
 		tasks.list.keepID = cfg.TaskID // the cursor lands on it when Esc reveals the list
-		records := b.records(cfg.TaskID, "task "+shortID(cfg.TaskID))
+		records := b.records(cfg.TaskID, "task "+shortID(sanitize.Line(cfg.TaskID)))
 		stack = append(stack, records)
 		if cfg.RecordID != "" {
 			records.list.keepID = cfg.RecordID
-			stack = append(stack, b.details(cfg.TaskID, cfg.RecordID, "record "+shortID(cfg.RecordID), nil))
+			stack = append(stack, b.details(cfg.TaskID, cfg.RecordID, "record "+shortID(sanitize.Line(cfg.RecordID)), nil))
 		}
 	}
 	prompt := textinput.New()

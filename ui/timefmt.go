@@ -19,7 +19,7 @@ func (f timeFormat) show(value, zone string) string {
 	if !ok {
 		return sanitize.Line(value)
 	}
-	return f.in(t, zone).Format(shownLayout)
+	return sanitize.Line(f.in(t, zone).Format(shownLayout)) // derived from API text: sanitised like it
 }
 
 // showZoned adds the zone's abbreviation or offset, for the detail pane.
@@ -28,7 +28,7 @@ func (f timeFormat) showZoned(value, zone string) string {
 	if !ok {
 		return sanitize.Line(value)
 	}
-	return f.in(t, zone).Format(shownLayout + " MST")
+	return sanitize.Line(f.in(t, zone).Format(shownLayout + " MST")) // the zone's name came from somewhere
 }
 
 func (f timeFormat) in(t time.Time, zone string) time.Time {

@@ -5,11 +5,26 @@
 //
 // Controls are replaced by visible stand-ins rather than deleted, so an
 // operator sees that a name holds something odd: ESC shows as ␛, BEL as ␇.
+// Invisible characters (format characters such as U+200B and U+00AD,
+// variation selectors, separators) show as �, so look-alike names differ
+// on screen.
+//
+// Width: the layout measures text by grapheme cluster, as lipgloss does,
+// while terminals and tmux add up each code point's wcwidth
+// (TerminalWidth). Where the two
+// disagree (an emoji with a skin tone, a ZWJ sequence, a soft hyphen) a
+// line would overflow or wrap and push the screen up. So the output holds
+// no cluster whose two widths differ: such a cluster keeps its first
+// character (unless that too is disputed) and shows the rest as �.
 package sanitize
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/mattn/go-runewidth"
 )
 
 // Line returns s safe for a single-line cell: newlines and tabs become spaces.
@@ -23,6 +38,13 @@ func clean(s string, keepNewlines bool) string {
 	if isPlain(s) {
 		return s // the common case: printable ASCII, no allocation
 	}
+	return agreeOnWidth(replaceControls(s, keepNewlines))
+}
+
+// standIn shows an invisible or disallowed character.
+const standIn = utf8.RuneError
+
+func replaceControls(s string, keepNewlines bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
@@ -52,11 +74,39 @@ func clean(s string, keepNewlines bool) string {
 			b.WriteRune(0x2400 + r) // C0 control pictures: ␀ … ␛ …
 		case r == 0x7f:
 			b.WriteRune('␡')
-		case r >= 0x80 && r <= 0x9f, isBidiControl(r), isInvisibleFormat(r):
-			b.WriteRune(utf8.RuneError) // C1 controls (8-bit CSI, OSC…), bidi controls
+		case r >= 0x80 && r <= 0x9f, isBidiControl(r), isInvisible(r):
+			b.WriteRune(standIn) // C1 controls (8-bit CSI, OSC…), bidi and format characters
 		default:
 			b.WriteRune(r)
 		}
+	}
+	return b.String()
+}
+
+// agreeOnWidth makes every grapheme cluster of s as wide by wcwidth as by
+// grapheme width (see the package comment).
+func agreeOnWidth(s string) string {
+	var b strings.Builder
+	changed := false
+	for rest := s; rest != ""; {
+		cluster, gw := ansi.FirstGraphemeCluster(rest, ansi.GraphemeWidth)
+		rest = rest[len(cluster):]
+		if len(cluster) == 1 || gw == TerminalWidth(cluster) {
+			b.WriteString(cluster)
+			continue
+		}
+		changed = true
+		first, size := utf8.DecodeRuneInString(cluster)
+		if alone := cluster[:size]; ansi.StringWidth(alone) != TerminalWidth(alone) {
+			first = standIn // disputed even alone (half a flag)
+		}
+		b.WriteRune(first)
+		for range utf8.RuneCountInString(cluster[size:]) {
+			b.WriteRune(standIn)
+		}
+	}
+	if !changed {
+		return s
 	}
 	return b.String()
 }
@@ -82,9 +132,30 @@ func isBidiControl(r rune) bool {
 	return false
 }
 
-// isInvisibleFormat reports line/paragraph separators, which terminals treat
-// as line breaks, and the interlinear annotation and tag characters that
-// hide text.
-func isInvisibleFormat(r rune) bool {
-	return r == 0x2028 || r == 0x2029 || (r >= 0xfff9 && r <= 0xfffb) || (r >= 0xe0000 && r <= 0xe007f)
+// wcwidth is go-runewidth with East Asian ambiguous characters narrow
+// whatever the locale (its default reads LANG, and tmux and lipgloss count
+// them narrow).
+var wcwidth = &runewidth.Condition{EastAsianWidth: false}
+
+// TerminalWidth is how many cells a terminal moves the cursor for s: the
+// sum of each code point's wcwidth, as tmux 3.3 measures (checked there by
+// printing each of the test's width traps and reading the cursor). ANSI
+// sequences are not skipped: s is text.
+func TerminalWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		n += wcwidth.RuneWidth(r)
+	}
+	return n
+}
+
+// isInvisible reports what shows nothing or moves text: format characters
+// (U+00AD soft hyphen, U+200B–U+200D zero-width space and joiners, U+2060
+// word joiner, U+FEFF, tags, interlinear annotations…), line and paragraph
+// separators (terminals treat them as line breaks), and variation
+// selectors (they change an emoji's width on some terminals only).
+func isInvisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029 ||
+		(r >= 0xfe00 && r <= 0xfe0f) || (r >= 0xe0100 && r <= 0xe01ef) || r == 0x180b || r == 0x180c || r == 0x180d || r == 0x180f ||
+		r == 0x115f || r == 0x1160 || r == 0x3164 || r == 0xffa0 // Hangul fillers: blank, and as wide as a CJK character
 }

@@ -68,9 +68,10 @@ func TestNoControlSurvives(t *testing.T) {
 }
 
 // FuzzSanitize: whatever comes in, the output is valid UTF-8 with no
-// control character, escape, C1 or bidi control, and Line has no newline.
+// control character, escape, C1, bidi control or invisible character, no
+// cluster whose widths disagree, and Line has no newline.
 func FuzzSanitize(f *testing.F) {
-	for _, s := range []string{"evil\x1b]0;PWNED\x07desk", "\u202egpj.exe", "a\r\nb", "\xff\xfe", "研发-桌面", "\u009b2J"} {
+	for _, s := range append([]string{"evil\x1b]0;PWNED\x07desk", "\u202egpj.exe", "a\r\nb", "\xff\xfe", "研发-桌面", "\u009b2J"}, widthTraps...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -79,7 +80,7 @@ func FuzzSanitize(f *testing.F) {
 				t.Fatalf("%q -> %q: invalid UTF-8", in, out)
 			}
 			for _, r := range out {
-				if (r < 0x20 && r != '\n') || (r >= 0x7f && r <= 0x9f) || isBidiControl(r) || isInvisibleFormat(r) {
+				if (r < 0x20 && r != '\n') || (r >= 0x7f && r <= 0x9f) || isBidiControl(r) || isInvisible(r) {
 					t.Fatalf("%q -> %q keeps %U", in, out, r)
 				}
 			}
@@ -87,5 +88,57 @@ func FuzzSanitize(f *testing.F) {
 		if strings.Contains(Line(in), "\n") {
 			t.Fatalf("Line(%q) has a newline", in)
 		}
+		assertWidthsAgree(t, in, Line(in))
 	})
+}
+
+// widthTraps are strings whose width the layout (grapheme clusters) and a
+// terminal (wcwidth per code point) measure differently, or that hide
+// characters.
+var widthTraps = []string{
+	"soft\u00adhyphen", "zero\u200bwidth", "zw\u200djoiner", "bom\ufeffhere", "word\u2060joiner",
+	"👍🏽 skin tone", "👨\u200d👩\u200d👧 family", "❤\ufe0f heart", "🇨🇳 flag", "e\u0301 combining",
+	"\u115f\u1160 hangul fillers", "\u3164filler", "tag\U000e0041\U000e007f", "ab\u034fc", "mongolian\u180e",
+	"ᄀ\u1161\u11a8 jamo", "क्षि devanagari", "z̴̡̛̝a̵̧̛l̸g̶o",
+}
+
+// assertWidthsAgree fails when out has a cluster that terminals and the
+// layout would measure differently.
+func assertWidthsAgree(t *testing.T, in, out string) {
+	t.Helper()
+	for rest := out; rest != ""; {
+		cluster, gw := ansi.FirstGraphemeCluster(rest, ansi.GraphemeWidth)
+		rest = rest[len(cluster):]
+		if wc := TerminalWidth(cluster); gw != wc {
+			t.Fatalf("%q -> %q: cluster %q is %d cells to the layout, %d to a terminal", in, out, cluster, gw, wc)
+		}
+	}
+	if gw, wc := ansi.StringWidth(out), TerminalWidth(out); gw != wc {
+		t.Fatalf("%q -> %q: %d cells to the layout, %d to a terminal", in, out, gw, wc)
+	}
+}
+
+func TestInvisibleAndWidthTraps(t *testing.T) {
+	for _, in := range widthTraps {
+		out := Line(in)
+		assertWidthsAgree(t, in, out)
+		for _, r := range out {
+			if isInvisible(r) {
+				t.Errorf("%q -> %q keeps invisible %U", in, out, r)
+			}
+		}
+	}
+	for in, want := range map[string]string{
+		"soft\u00adhyphen": "soft\ufffdhyphen",
+		"zero\u200bwidth":  "zero\ufffdwidth",
+		"bom\ufeffhere":    "bom\ufffdhere",
+		"👍🏽":               "👍\ufffd",             // 2 cells to the layout, 4 to tmux
+		"क्षि":             "क\ufffd\ufffd\ufffd", // 1 cell to the layout, 3 to tmux
+		"研发-桌面":            "研发-桌面",
+		"e\u0301":          "e\u0301", // a combining accent is one cell both ways: kept
+	} {
+		if got := Line(in); got != want {
+			t.Errorf("Line(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
