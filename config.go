@@ -132,6 +132,14 @@ func parseConfig(args []string, getenv func(string) string) (config, *pflag.Flag
 	if c.iamEndpoint == "" {
 		c.iamEndpoint = getenv("HUAWEICLOUD_SDK_IAM_ENDPOINT")
 	}
+	for flag, id := range map[string]string{"--project-id (or $HUAWEICLOUD_SDK_PROJECT_ID)": c.projectID, "--task-id": c.taskID, "--record-id": c.recordID} {
+		if id == "" {
+			continue
+		}
+		if err := api.ValidID(id); err != nil {
+			return c, fs, usagef("%s %q %v", flag, id, err)
+		}
+	}
 	if c.region != "" && !regionName.MatchString(c.region) {
 		return c, fs, usagef("--region %q is not a region name like cn-north-4", c.region)
 	}

@@ -155,16 +155,29 @@ func readPrivateFile(path, what string, warn io.Writer) ([]byte, error) {
 	if err != nil {
 		return nil, usagef("cannot read %s: %v", name, unwrapPathError(err))
 	}
-	if info.Mode().Perm()&0o077 != 0 {
+	if info.Mode().IsRegular() && info.Mode().Perm()&0o077 != 0 { // a device or pipe has no mode to fix
 		fmt.Fprintf(warn, "wksrec: warning: %s is accessible by others (mode %04o); run: chmod 600 %s\n",
 			path, info.Mode().Perm(), path)
 	}
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, usagef("cannot read %s: %v", name, unwrapPathError(err))
 	}
+	defer f.Close()
+	// Bounded: /dev/zero or a log file named by mistake must not be read
+	// to the end. A token or credentials file is a few KiB.
+	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	if err != nil {
+		return nil, usagef("cannot read %s: %v", name, unwrapPathError(err))
+	}
+	if len(b) > maxSecretFile {
+		return nil, usagef("%s is larger than %d KiB: is it the right file?", name, maxSecretFile>>10)
+	}
 	return b, nil
 }
+
+// maxSecretFile bounds what is read of a token or credentials file.
+const maxSecretFile = 256 << 10
 
 func unwrapPathError(err error) error {
 	var pe *os.PathError
@@ -175,9 +188,19 @@ func unwrapPathError(err error) error {
 }
 
 // authenticator turns credentials into what the API client applies.
+// Errors name the source, never the secret.
 func (c credentials) authenticator(projectID string) (api.Authenticator, error) {
+	var (
+		auth api.Authenticator
+		err  error
+	)
 	if c.isAKSK() {
-		return api.NewAKSKAuth(c.ak, c.sk, c.securityToken, projectID)
+		auth, err = api.NewAKSKAuth(c.ak, c.sk, c.securityToken, projectID)
+	} else {
+		auth, err = api.NewTokenAuth(c.token)
 	}
-	return api.NewTokenAuth(c.token)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.source, err)
+	}
+	return auth, nil
 }

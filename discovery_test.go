@@ -43,7 +43,7 @@ func TestDiscoverProjectThroughIAM(t *testing.T) {
 }
 
 func TestDiscoverProjectErrors(t *testing.T) {
-	url, srv := fakeIAM(t, []api.Project{{ID: "a", Name: "cn-east-3"}, {ID: "b", Name: "cn-east-3"}})
+	url, srv := fakeIAM(t, []api.Project{{ID: "a", Name: "cn-east-3"}, {ID: "b", Name: "cn-east-3"}, {ID: "../../v3/x\n", Name: "cn-south-1"}})
 	aksk := credentials{ak: "AK1", sk: secretSK}
 	tests := []struct {
 		name    string
@@ -56,6 +56,7 @@ func TestDiscoverProjectErrors(t *testing.T) {
 		{"no project of that name", config{region: "cn-north-4", iamEndpoint: url}, aksk, "no project named cn-north-4", true, ""},
 		{"several projects", config{region: "cn-east-3", iamEndpoint: url}, aksk, "2 projects named cn-east-3 (a, b): pass --project-id", true, ""},
 		{"no region to look up", config{endpoint: url}, aksk, "discovery needs --region", true, ""},
+		{"a project id that would change the path", config{region: "cn-south-1", iamEndpoint: url}, aksk, `IAM names project "../../v3/x\n" for cn-south-1, an id that must not contain ".."`, true, ""},
 		{"a token cannot sign", config{region: "cn-north-4", iamEndpoint: url}, credentials{token: secretToken, source: "$WKSREC_AUTH_TOKEN"}, "discovery signs with AK/SK", true, ""},
 		{"wrong secret key", config{region: "cn-north-4", iamEndpoint: url}, credentials{ak: "AK1", sk: "wrong-" + secretSK}, "HTTP 401 APIG.0301", false, "APIG.0301"},
 	}

@@ -211,6 +211,12 @@ func discoverProject(c config, creds credentials, hc *http.Client) (string, erro
 	if err != nil && !errors.As(err, &apiErr) && !errors.As(err, new(*api.TransportError)) && !errors.Is(err, context.DeadlineExceeded) {
 		return "", usageError{err.Error()} // zero or several projects: the user must choose
 	}
+	if err == nil {
+		if bad := api.ValidID(id); bad != nil {
+			// It would go into every request path: never send it.
+			return "", usagef("IAM names project %q for %s, an id that %v; pass --project-id", id, c.region, bad)
+		}
+	}
 	return id, err
 }
 
