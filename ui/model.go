@@ -111,7 +111,7 @@ func New(cfg Config) Model {
 	prompt.Prompt = "/"
 	prompt.Cursor.SetMode(cursor.CursorStatic) // no blink: no redraws over a slow SSH link
 	prompt.Placeholder = `text, or name: id: code: reason: status: terms; !negates; "quote spaces"`
-	return Model{
+	m := Model{
 		cfg:    cfg,
 		keys:   keymap.Default(),
 		st:     st,
@@ -123,6 +123,12 @@ func New(cfg Config) Model {
 		prompt: prompt,
 		clip:   clipboard{out: cfg.Clipboard, tmux: cfg.InTmux},
 	}
+	if cfg.Watch > 0 {
+		// Set here, not in Init: Init has a value receiver, and what it
+		// sets is lost (--watch once did nothing).
+		m.watch.arm(cfg.Watch)
+	}
+	return m
 }
 
 func (m Model) top() view { return m.stack[len(m.stack)-1] }
@@ -132,8 +138,8 @@ func (m Model) top() view { return m.stack[len(m.stack)-1] }
 // a duplicate chain is harmless, the spinner drops ticks with a stale tag.
 func (m Model) Init() tea.Cmd {
 	var watch tea.Cmd
-	if m.cfg.Watch > 0 {
-		watch = m.watch.start(m.cfg.Watch)
+	if m.watch.on {
+		watch = m.watch.tick()
 	}
 	return tea.Batch(m.top().start(), m.spin.Tick, watch)
 }

@@ -337,7 +337,8 @@ func TestWatchRefreshesUntilNothingRuns(t *testing.T) {
 	m = send(t, m, press("j"))
 	m = send(t, m, press("j"))
 	want, _ := dl(m).selected()
-	m, _ = sendHeld(t, m, press("W")) // the first tick is held, not waited for
+	m.watch.after = instantTick
+	m, _ = sendHeld(t, m, press("W")) // the first tick is held, not delivered
 	if !m.watch.on || !strings.Contains(ansi.Strip(m.View()), "watching every 10s") {
 		t.Fatalf("W did not start watching:\n%s", ansi.Strip(m.View()))
 	}
@@ -346,7 +347,6 @@ func TestWatchRefreshesUntilNothingRuns(t *testing.T) {
 	src.details = append([]api.Detail{{ID: "new", DesktopName: "late", ExecStatus: "RUNNING"}}, src.details...)
 	before := len(src.offsets)
 	src.mu.Unlock()
-	m.watch.interval = time.Millisecond // the next tick comes at once
 	m, msgs := sendHeld(t, m, watchTickMsg{gen: m.watch.gen})
 	var tick tea.Msg
 	for _, msg := range msgs {
@@ -431,4 +431,43 @@ func TestFilterChangeWhilePagesLoad(t *testing.T) {
 	if len(rows) != want || dv(m).tr.failedOnly {
 		t.Fatalf("%d rows, want %d (failed-only %v)", len(rows), want, dv(m).tr.failedOnly)
 	}
+}
+
+// --watch on the command line watches from the start: the first tick
+// refreshes the list (the watch state set in Init was once lost).
+func TestWatchFromTheCommandLine(t *testing.T) {
+	src := &stubSource{details: demoDetails()[:150]}
+	cfg := Config{Source: src, ProjectID: "proj", TaskID: "task-1", RecordID: "rec-1", PageSize: 100,
+		RetryBackoff: time.Millisecond, Watch: 3 * time.Second}
+	m := New(cfg)
+	m.watch.after = instantTick
+	if !m.watch.on || m.watch.interval != 3*time.Second {
+		t.Fatalf("watch on %v every %s after New, want on every 3s", m.watch.on, m.watch.interval)
+	}
+	// Start as Init does, less the tick it schedules (a test does not wait for it).
+	for _, msg := range collect(m.top().start()) {
+		m = send(t, m, msg)
+	}
+	m = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	if !strings.Contains(ansi.Strip(m.View()), "watching every 3s") {
+		t.Errorf("the header does not say it watches:\n%s", ansi.Strip(m.View()))
+	}
+	before := len(src.requested())
+	m, msgs := sendHeld(t, m, watchTickMsg{gen: m.watch.gen})
+	if len(msgs) == 0 {
+		t.Fatal("the first tick neither refreshed nor scheduled the next")
+	}
+	for _, msg := range msgs {
+		if _, ok := msg.(watchTickMsg); !ok {
+			m = send(t, m, msg)
+		}
+	}
+	if len(src.requested()) == before {
+		t.Error("the first tick of --watch did not refresh")
+	}
+}
+
+// instantTick is tea.Tick without the wait: tests drive time themselves.
+func instantTick(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+	return func() tea.Msg { return fn(time.Time{}) }
 }

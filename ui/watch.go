@@ -11,21 +11,31 @@ type watchState struct {
 	on       bool
 	gen      int // ticks of an older generation (watch toggled since) are dropped
 	interval time.Duration
+	// after schedules a tick: tea.Tick, or in tests one that fires at once.
+	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
 
 type watchTickMsg struct{ gen int }
 
 func (w *watchState) start(interval time.Duration) tea.Cmd {
+	w.arm(interval)
+	return w.tick()
+}
+
+// arm turns the watch on for a new generation of ticks.
+func (w *watchState) arm(interval time.Duration) {
 	w.on, w.interval = true, max(interval, MinWatch)
 	w.gen++
-	return w.tick()
 }
 
 func (w *watchState) stop() { w.on = false; w.gen++ }
 
 func (w *watchState) tick() tea.Cmd {
-	gen := w.gen
-	return tea.Tick(w.interval, func(time.Time) tea.Msg { return watchTickMsg{gen: gen} })
+	gen, after := w.gen, w.after
+	if after == nil {
+		after = tea.Tick
+	}
+	return after(w.interval, func(time.Time) tea.Msg { return watchTickMsg{gen: gen} })
 }
 
 func (m *Model) toggleWatch() tea.Cmd {
