@@ -173,7 +173,33 @@ func browse(c config, getenv func(string) string, stdout, stderr io.Writer) erro
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.taskID, RecordID: c.recordID,
 		PageSize: c.pageSize, LocalTime: c.localTime, Concurrency: c.concurrency, Watch: c.watch,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != ""})
-	if _, err := tea.NewProgram(model, tea.WithAltScreen()).Run(); err != nil {
+	p := tea.NewProgram(model, tea.WithAltScreen())
+	// Bubble Tea restores the terminal on SIGINT and SIGTERM. A dropped SSH
+	// session, or a closed tmux pane, sends SIGHUP instead, whose default
+	// ends the process at once: alternate screen, hidden cursor and no echo
+	// would be left behind. Kill restores the terminal without waiting for
+	// a last frame or for input that will never come.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	hungUp := make(chan struct{})
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-hup:
+			close(hungUp)
+			p.Kill()
+		case <-done:
+		}
+	}()
+	_, err = p.Run()
+	select {
+	case <-hungUp:
+		return errors.New("the terminal hung up (SIGHUP)")
+	default:
+	}
+	if err != nil {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	return nil
