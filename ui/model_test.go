@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"strings"
@@ -421,5 +422,29 @@ func TestRetriesStopWithinAMinute(t *testing.T) {
 	m = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	if !strings.Contains(ansi.Strip(m.View()), "APIG.0308") || len(src.requested()) != 2 {
 		t.Errorf("the last error is not shown, or the page was asked for again:\n%s", ansi.Strip(m.View()))
+	}
+}
+
+// A retry's request ends with the page's retry budget, reads included: 50 s
+// into the minute, a retry may take 10 s, not the 30 s a first try gets.
+func TestRetryRequestEndsWithTheBudget(t *testing.T) {
+	clock := time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)
+	var deadlines []time.Duration
+	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		d, _ := ctx.Deadline()
+		deadlines = append(deadlines, time.Until(d))
+		return api.Page[api.Detail]{}, &api.APIError{Status: 503, Message: "busy"}
+	}
+	l := newPagedList(fetch, detailID, 100)
+	l.now = func() time.Time { return clock }
+	first := l.request(0)().(pageMsg[api.Detail])
+	l.handle(first)
+	clock = clock.Add(50 * time.Second)
+	l.retry(retryPageMsg{list: l.id, gen: l.gen, page: 0})()
+	if len(deadlines) != 2 {
+		t.Fatalf("%d requests", len(deadlines))
+	}
+	if deadlines[0] < 29*time.Second || deadlines[1] > 10*time.Second || deadlines[1] <= 0 {
+		t.Errorf("time allowed: first try %s, retry at 50 s %s; want 30 s and at most the 10 s left", deadlines[0], deadlines[1])
 	}
 }
