@@ -171,7 +171,7 @@ func browse(c config, getenv func(string) string, stdout, stderr io.Writer) erro
 		lipgloss.HasDarkBackground()
 	}
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.taskID, RecordID: c.recordID,
-		PageSize: c.pageSize, LocalTime: c.localTime, Concurrency: c.concurrency, Watch: c.watch,
+		PageSize: c.pageSize, LocalTime: c.localTime, Concurrency: c.concurrency, Watch: c.watch, Debug: sess.debug,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != ""})
 	p := tea.NewProgram(model, tea.WithAltScreen())
 	// Bubble Tea restores the terminal on SIGINT and SIGTERM. A dropped SSH

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"io"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ type views struct {
 	tf          timeFormat
 	concurrency int
 	backoff     time.Duration
+	debug       io.Writer // --debug: rows counted once though sent twice
 }
 
 // list makes a paged list with the configured concurrency and back-off.
@@ -34,6 +36,7 @@ func list[T any](b views, fetch FetchFunc[T], idOf func(T) string, pageSize int)
 	if b.backoff > 0 {
 		l.retryPolicy.Base = b.backoff
 	}
+	l.debug = b.debug
 	return l
 }
 

@@ -36,6 +36,9 @@ type Config struct {
 	InTmux    bool
 	// ExportDir is where e writes CSV files (default: the current directory).
 	ExportDir string
+	// Debug, when set, gets a line for each row the API sent twice (at two
+	// positions) and that is shown and counted once.
+	Debug io.Writer
 	// Watch refreshes the list on screen this often while anything in it
 	// is RUNNING or WAITING (0: only when W is pressed, every 10 s).
 	Watch time.Duration
@@ -95,7 +98,7 @@ func New(cfg Config) Model {
 	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = st.Faint, st.Faint, st.Faint
 
 	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: timeFormat{local: cfg.LocalTime},
-		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff}
+		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug}
 	tasks := b.tasks(false)
 	stack := []view{tasks}
 	if cfg.TaskID != "" {

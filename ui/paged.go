@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"sync/atomic"
 	"time"
 
@@ -90,6 +92,7 @@ type pagedList[T any] struct {
 	loadAll     bool
 	concurrency int
 	retryPolicy api.RetryPolicy // when a failed page is asked for again
+	debug       io.Writer       // --debug log, or nil
 	now         func() time.Time
 
 	// version changes whenever the rows held change; caches key on it.
@@ -291,6 +294,10 @@ func (l *pagedList[T]) store(p int, rows []T) {
 				// The same record at two positions: rows shifted between
 				// pages while the task ran. each() now yields it once.
 				l.dupes = true
+				if l.debug != nil {
+					fmt.Fprintf(l.debug, "%s list %d: id %q sent at rows %d and %d; shown and counted once\n",
+						l.now().UTC().Format(time.RFC3339Nano), l.id, id, prev, offset+i)
+				}
 			}
 		}
 		l.index[id] = offset + i

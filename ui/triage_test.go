@@ -384,7 +384,10 @@ func TestWatchRefreshesUntilNothingRuns(t *testing.T) {
 // exports see it once.
 func TestShiftedRowsCountedOnce(t *testing.T) {
 	src := &stubSource{details: demoDetails()[:300]}
-	m := start(t, newTestModel(src, 100), 100, 30) // page 0 held
+	var debug bytes.Buffer
+	m := New(Config{Source: src, ProjectID: "proj", TaskID: "task-1", RecordID: "rec-1", PageSize: 100,
+		RetryBackoff: time.Millisecond, Debug: &debug})
+	m = start(t, m, 100, 30) // page 0 held
 	src.mu.Lock()
 	src.details = append([]api.Detail{{ID: "new-1", ExecStatus: "FAIL"}, {ID: "new-2", ExecStatus: "FAIL"}}, src.details...)
 	src.mu.Unlock()
@@ -402,6 +405,11 @@ func TestShiftedRowsCountedOnce(t *testing.T) {
 	}
 	if total != 302-2 { // 302 records now; the two new ones sit on page 0, loaded before they appeared
 		t.Errorf("status counts add up to %d records, want 300 distinct ones held", total)
+	}
+	// --debug says which rows came twice: rows 98 and 99 of page 0 are
+	// rows 100 and 101 now.
+	if n := strings.Count(debug.String(), "shown and counted once"); n != 2 {
+		t.Errorf("the debug log names %d rows sent twice, want 2:\n%s", n, debug.String())
 	}
 }
 
