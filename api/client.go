@@ -339,6 +339,8 @@ func transportHint(err error) string {
 		return "no such host: check --region or --endpoint"
 	case isMalformedAnswer(err):
 		return "the answer is not HTTP from the Workspace API: check --endpoint and HTTPS_PROXY"
+	case isTimeout(err):
+		return "the API or the network is too slow: retry later, or check HTTPS_PROXY"
 	}
 	return "check the endpoint, network and HTTPS_PROXY"
 }
@@ -351,9 +353,13 @@ func newTransportError(host string, err error) *TransportError {
 	return &TransportError{Host: host, Err: err, Permanent: !transient(err)}
 }
 
-func transient(err error) bool {
+func isTimeout(err error) bool {
 	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
+	return (errors.As(err, &ne) && ne.Timeout()) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func transient(err error) bool {
+	if isTimeout(err) {
 		return true
 	}
 	var dns *net.DNSError

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -86,7 +87,8 @@ func retry[R any](ctx context.Context, p RetryPolicy, now func() time.Time, try 
 	for attempt := 0; ; attempt++ {
 		res, err = try(budgetCtx)
 		if err != nil && ctx.Err() == nil && budgetCtx.Err() != nil && lastErr != nil {
-			return res, throttled, lastErr // the budget ran out during this try
+			// The budget ran out during this try.
+			return res, throttled, fmt.Errorf("%w; gave up after %d tries in %s", lastErr, attempt+1, p.Budget)
 		}
 		wait, again := p.Next(err, attempt, started, now())
 		if !again {

@@ -448,3 +448,26 @@ func TestRetryRequestEndsWithTheBudget(t *testing.T) {
 		t.Errorf("time allowed: first try %s, retry at 50 s %s; want 30 s and at most the 10 s left", deadlines[0], deadlines[1])
 	}
 }
+
+// A request that gets no answer in its time is retried within the budget
+// (the network was slow); leaving the list (its context) is not.
+func TestTimedOutRequestIsRetried(t *testing.T) {
+	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		<-ctx.Done()
+		return api.Page[api.Detail]{}, ctx.Err()
+	}
+	l := newPagedList(fetch, detailID, 100)
+	l.timeout = 10 * time.Millisecond
+	l.handle(l.request(0)().(pageMsg[api.Detail]))
+	if pg := l.pages[0]; !pg.loading || pg.retries != 1 || pg.err != nil {
+		t.Fatalf("after a timeout: loading %v, retries %d, err %v; want a retry waiting", pg.loading, pg.retries, pg.err)
+	}
+	if !strings.Contains(errorLine(l.lastErr), "timed out") {
+		t.Errorf("status line %q", errorLine(l.lastErr))
+	}
+	cmd := l.retry(retryPageMsg{list: l.id, gen: l.gen, page: 0})
+	l.close() // the user went back
+	if msg := cmd().(pageMsg[api.Detail]); api.Retryable(msg.err) {
+		t.Errorf("a request cancelled with its list is retryable: %v", msg.err)
+	}
+}

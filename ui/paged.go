@@ -173,9 +173,14 @@ func (l *pagedList[T]) request(p int) tea.Cmd {
 	ctx, fetch := l.ctx, l.fetch
 	list, gen, offset, limit := l.id, l.gen, p*l.pageSize, l.pageSize
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
+		reqCtx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		res, err := fetch(ctx, offset, limit)
+		res, err := fetch(reqCtx, offset, limit)
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			// This request's own time ran out, not the list's: the network
+			// was slow, which a retry within the budget may get past.
+			err = &api.TransportError{Host: "the API", Err: fmt.Errorf("no answer within %s: %w", timeout.Round(time.Second), err)}
+		}
 		return pageMsg[T]{list: list, gen: gen, page: p, result: res, err: err}
 	}
 }
