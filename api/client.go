@@ -313,7 +313,11 @@ type TransportError struct {
 }
 
 func (e *TransportError) Error() string {
-	return fmt.Sprintf("cannot reach %s: %v (%s)", e.Host, e.Err, transportHint(e.Err))
+	what := "cannot reach"
+	if isMalformedAnswer(e.Err) {
+		what = "no HTTP answer from"
+	}
+	return fmt.Sprintf("%s %s: %v (%s)", what, e.Host, e.Err, transportHint(e.Err))
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }
