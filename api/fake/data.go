@@ -64,6 +64,9 @@ var hostileNames = []string{
 	"clip\x1b]52;c;cm0gLXJmIH4=\x07board",
 	"wipe\x1b[2J\x1b[Hscreen",
 	"invoice\u202egpj.exe",
+	"admin\u200b-pc",           // a zero-width space: a look-alike of admin-pc
+	"soft\u00adhyphen\ufeff",   // 0 cells to some, 1 to others
+	"👍🏽-\u2028line\u0085break", // width-disputed emoji, separators
 }
 
 // NewDataset generates a deterministic dataset for seed.
