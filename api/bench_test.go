@@ -2,6 +2,9 @@ package api_test
 
 import (
 	"context"
+	"fmt"
+	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -47,4 +50,62 @@ func BenchmarkLoadAll6000(b *testing.B) {
 	b.ReportMetric(float64(seq.Milliseconds())/float64(b.N), "sequential-ms")
 	b.ReportMetric(float64(conc.Milliseconds())/float64(b.N), "concurrent-ms")
 	b.ReportMetric(float64(conc)/float64(seq), "ratio")
+}
+
+// Streaming 100,000 rows of large pages (each row carrying a 2 KiB fail
+// reason, so a page is about 230 KiB) the way -o does: the live heap at its
+// peak, sampled as each row is handed on, beside the same listing
+// collected whole. Streaming holds one window of pages plus the ids seen.
+func BenchmarkStreamPeakHeap(b *testing.B) {
+	const rows, limit = 100_000, 100
+	reason := string(make([]byte, 2048))
+	fetch := func(_ context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		n := max(min(limit, rows-offset), 0)
+		items := make([]api.Detail, n)
+		for i := range items {
+			items[i] = api.Detail{ID: fmt.Sprintf("%012d", offset+i), FailReason: reason + strconv.Itoa(offset+i)}
+		}
+		return api.Page[api.Detail]{Items: items, Total: rows}, nil
+	}
+	id := func(d api.Detail) string { return d.ID }
+	opts := api.FetchAllOptions{Limit: limit, Concurrency: 4}
+	var streamPeak, collectPeak uint64
+	for i := 0; i < b.N; i++ {
+		base := liveHeap()
+		n := 0
+		_, err := api.Stream(context.Background(), fetch, id, opts, func(api.Detail) error {
+			if n++; n%limit == 0 {
+				streamPeak = max(streamPeak, grown(base))
+			}
+			return nil
+		})
+		if err != nil || n != rows {
+			b.Fatalf("%d rows, %v", n, err)
+		}
+		base = liveHeap()
+		all, err := api.FetchAll(context.Background(), fetch, id, opts)
+		if err != nil || len(all) != rows {
+			b.Fatalf("%d rows, %v", len(all), err)
+		}
+		collectPeak = max(collectPeak, grown(base))
+		runtime.KeepAlive(all)
+	}
+	b.ReportMetric(float64(streamPeak)/(1<<20), "stream-peak-MiB")
+	b.ReportMetric(float64(collectPeak)/(1<<20), "collected-MiB")
+}
+
+// grown is how far the live heap is above base.
+func grown(base uint64) uint64 {
+	if h := liveHeap(); h > base {
+		return h - base
+	}
+	return 0
+}
+
+// liveHeap is the heap in use after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }
