@@ -86,16 +86,22 @@ func replaceControls(s string, keepNewlines bool) string {
 // agreeOnWidth makes every grapheme cluster of s as wide by wcwidth as by
 // grapheme width (see the package comment).
 func agreeOnWidth(s string) string {
-	var b strings.Builder
-	changed := false
-	for rest := s; rest != ""; {
-		cluster, gw := ansi.FirstGraphemeCluster(rest, ansi.GraphemeWidth)
-		rest = rest[len(cluster):]
+	var b *strings.Builder // nil until a cluster has to change
+	for i := 0; i < len(s); {
+		cluster, gw := ansi.FirstGraphemeCluster(s[i:], ansi.GraphemeWidth)
+		at := i
+		i += len(cluster)
 		if len(cluster) == 1 || gw == TerminalWidth(cluster) {
-			b.WriteString(cluster)
+			if b != nil {
+				b.WriteString(cluster)
+			}
 			continue
 		}
-		changed = true
+		if b == nil {
+			b = &strings.Builder{}
+			b.Grow(len(s))
+			b.WriteString(s[:at])
+		}
 		first, size := utf8.DecodeRuneInString(cluster)
 		if alone := cluster[:size]; ansi.StringWidth(alone) != TerminalWidth(alone) {
 			first = standIn // disputed even alone (half a flag)
@@ -105,7 +111,7 @@ func agreeOnWidth(s string) string {
 			b.WriteRune(standIn)
 		}
 	}
-	if !changed {
+	if b == nil {
 		return s
 	}
 	return b.String()
