@@ -124,8 +124,11 @@ func cutKeyValue(line string) (key, value string, ok bool) {
 		return "", "", false
 	}
 	key, value = strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+1:])
-	if n := len(value); n >= 2 && (value[0] == '"' || value[0] == '\'') && value[n-1] == value[0] {
-		return key, value[1 : n-1], true
+	if value != "" && (value[0] == '"' || value[0] == '\'') {
+		// A quoted value ends at its closing quote; a comment may follow.
+		if j := strings.IndexByte(value[1:], value[0]); j >= 0 {
+			return key, value[1 : 1+j], true
+		}
 	}
 	for _, c := range []string{" #", " ;", "\t#", "\t;"} {
 		if j := strings.Index(value, c); j >= 0 {

@@ -286,6 +286,10 @@ func withDemoRecord(c config) config {
 }
 
 func serveDemo(c config, stdout io.Writer) error {
+	// Catch Ctrl+C before saying where the API is: a script that reads the
+	// address and stops the server at once must see a clean exit (0).
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
 	srv := fake.New(fake.Options{Seed: demoSeed, Latency: c.demoLatency})
 	url, stop, err := fake.Start(srv, c.serveDemo)
 	if err != nil {
@@ -298,8 +302,6 @@ func serveDemo(c config, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "try: WKSREC_AUTH_TOKEN=x wksrec --endpoint %s --project-id demo-project\n", url)
 	fmt.Fprintf(stdout, " or: WKSREC_AUTH_TOKEN=x wksrec --endpoint %s --project-id demo-project --task-id %s --record-id %s\n",
 		url, task, data.Records[task][0].ID)
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
 	<-ctx.Done()
 	return nil
 }

@@ -186,12 +186,13 @@ func TestCredentialPrecedence(t *testing.T) {
 // editor, quotes, inline comments, ":" instead of "=", CRLF.
 func TestCredentialFileVariants(t *testing.T) {
 	for name, content := range map[string]string{
-		"bom":             "\ufeff[basic]\nak = AK1\nsk = SK1\n",
-		"double quotes":   "[basic]\nak = \"AK1\"\nsk = \"SK1\"\n",
-		"single quotes":   "[basic]\nak = 'AK1'\nsk='SK1'\n",
-		"inline comments": "[basic]\nak = AK1 ; the prod key\nsk = SK1 # rotated monthly\n",
-		"colons":          "[basic]\nak: AK1\nsk: SK1\n",
-		"crlf and spaces": "[ Basic ]\r\n  AK = AK1  \r\nSK=SK1\r\n",
+		"bom":                    "\ufeff[basic]\nak = AK1\nsk = SK1\n",
+		"double quotes":          "[basic]\nak = \"AK1\"\nsk = \"SK1\"\n",
+		"single quotes":          "[basic]\nak = 'AK1'\nsk='SK1'\n",
+		"inline comments":        "[basic]\nak = AK1 ; the prod key\nsk = SK1 # rotated monthly\n",
+		"quotes, then a comment": "[basic]\nak = \"AK1\" ; the prod key\nsk = 'SK1' # rotated monthly\n",
+		"colons":                 "[basic]\nak: AK1\nsk: SK1\n",
+		"crlf and spaces":        "[ Basic ]\r\n  AK = AK1  \r\nSK=SK1\r\n",
 	} {
 		path := writeFile(t, filepath.Join(t.TempDir(), "credentials"), content, 0o600)
 		c, err := findCredentials(config{credentialsFile: path}, env(), io.Discard)
@@ -374,5 +375,27 @@ func TestServeDemo(t *testing.T) {
 	}
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("after SIGINT: %v, want exit 0", err)
+	}
+}
+
+// Ctrl+C right after --serve-demo prints its address is a clean stop: the
+// signal handler is in place before the address is printed.
+func TestServeDemoInterruptedAtOnce(t *testing.T) {
+	for i := range 20 {
+		cmd := exec.Command(buildBinary(t), "--serve-demo", "127.0.0.1:0")
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bufio.NewReader(stdout).ReadString('\n'); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Process.Signal(os.Interrupt)
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("run %d: interrupted right after the address: %v, want exit 0", i, err)
+		}
 	}
 }
