@@ -166,9 +166,6 @@ func refuseRedirect(req *http.Request, _ []*http.Request) error {
 	return http.ErrUseLastResponse // get() turns the 3xx into a RedirectError
 }
 
-// ProjectID is the project the client lists.
-func (c *Client) ProjectID() string { return c.projectID }
-
 // ScheduledTypeLifeCycle asks ListTasks for trigger tasks (run on a
 // desktop event rather than a schedule): the API lists them only when asked.
 const ScheduledTypeLifeCycle = "LIFE_CYCLE"

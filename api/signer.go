@@ -42,16 +42,6 @@ func NewAKSKAuth(ak, sk, securityToken, projectID string) (*AKSKAuth, error) {
 	return &AKSKAuth{ak: ak, sk: sk, securityToken: securityToken, projectID: projectID, now: time.Now}, nil
 }
 
-// WithProjectID returns a copy that sends another X-Project-Id.
-func (a *AKSKAuth) WithProjectID(projectID string) *AKSKAuth {
-	c := *a
-	c.projectID = projectID
-	return &c
-}
-
-// Temporary reports whether the credentials carry a security token.
-func (a *AKSKAuth) Temporary() bool { return a.securityToken != "" }
-
 // Authenticate adds X-Sdk-Date, X-Project-Id, X-Security-Token and the
 // Authorization header.
 func (a *AKSKAuth) Authenticate(req *http.Request, body []byte) error {

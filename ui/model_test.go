@@ -389,7 +389,7 @@ func TestUnauthorizedIsShownNotRetried(t *testing.T) {
 		}
 	}
 	m = send(t, m, press("j"))
-	m = send(t, m, press("G"))
+	_ = send(t, m, press("G"))
 	if n := len(src.requested()); n != 1 {
 		t.Errorf("%d requests after a 401, want 1", n)
 	}

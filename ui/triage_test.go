@@ -230,7 +230,7 @@ func TestCopyThroughOSC52(t *testing.T) {
 	// Y copies every id the filter shows, one a line, once all are loaded.
 	term.Reset()
 	m = send(t, m, press("f"))
-	m = send(t, m, press("Y"))
+	_ = send(t, m, press("Y"))
 	var ids []string
 	for _, d := range src.details {
 		if d.ExecStatus == "FAIL" {
@@ -245,7 +245,7 @@ func TestCopyThroughOSC52(t *testing.T) {
 	term.Reset()
 	cfg.InTmux = true
 	m = start(t, New(cfg), 100, 30)
-	m = send(t, m, press("y"))
+	_ = send(t, m, press("y"))
 	if !strings.HasPrefix(term.String(), "\x1bPtmux;\x1b\x1b]52;c;") {
 		t.Errorf("tmux copy wrote %q", term.String())
 	}

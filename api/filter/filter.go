@@ -70,7 +70,7 @@ func Parse(s string) (Expr, error) {
 		if i := strings.IndexAny(rest, ": \t\""); i > 0 && rest[i] == ':' {
 			f, ok := fieldNames[strings.ToLower(rest[:i])]
 			if !ok {
-				return Expr{}, fmt.Errorf("unknown field %q: use name:, id:, code:, reason: or status:", rest[:i])
+				return Expr{}, fmt.Errorf("unknown field %q; the fields are name, id, code, reason and status", rest[:i])
 			}
 			t.Field, rest = f, rest[i+1:]
 		}
