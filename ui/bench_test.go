@@ -10,6 +10,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/api/filter"
+	"github.com/wksrec/wksrec/internal/paging"
 )
 
 // manyDetails makes n details cycling through the demo record's rows,
@@ -33,9 +34,9 @@ func loadedModel(b *testing.B, n int) Model {
 	}
 	m = sendB(m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	l := dl(m)
-	l.loadAll = true
+	l.SetLoadAll(true)
 	m = sendB(m, l.ensure()())
-	for !l.allLoaded() {
+	for !l.AllLoaded() {
 		m = sendB(m, press("G"))
 	}
 	return m
@@ -94,7 +95,7 @@ func BenchmarkHeap100kRecords(b *testing.B) {
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		l := newPagedList(nil, detailID, 100)
+		l := newPagedList(nil, detailID, paging.Options{PageSize: 100})
 		copies := make([]api.Detail, len(details))
 		for j, d := range details { // fresh strings, as JSON decoding makes them
 			copies[j] = api.Detail{ID: string([]byte(d.ID)), RecordID: string([]byte(d.RecordID)), DesktopID: string([]byte(d.DesktopID)),
@@ -102,7 +103,7 @@ func BenchmarkHeap100kRecords(b *testing.B) {
 				FailReason: string([]byte(d.FailReason)), StartTime: string([]byte(d.StartTime)), EndTime: string([]byte(d.EndTime)),
 				TimeZone: string([]byte(d.TimeZone))}
 		}
-		l.setItems(copies)
+		l.SetItems(copies)
 		copies = nil
 		runtime.GC()
 		runtime.ReadMemStats(&after)

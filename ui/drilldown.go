@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/ui/sanitize"
 )
 
@@ -29,15 +30,11 @@ type views struct {
 
 // list makes a paged list with the configured concurrency and back-off.
 func list[T any](b views, fetch FetchFunc[T], idOf func(T) string, pageSize int) *pagedList[T] {
-	l := newPagedList(fetch, idOf, pageSize)
-	if b.concurrency > 0 {
-		l.concurrency = b.concurrency
-	}
+	retry := api.DefaultRetry
 	if b.backoff > 0 {
-		l.retryPolicy.Base = b.backoff
+		retry.Base = b.backoff
 	}
-	l.debug = b.debug
-	return l
+	return newPagedList(fetch, idOf, paging.Options{PageSize: pageSize, Concurrency: b.concurrency, Retry: retry, Debug: b.debug})
 }
 
 // tasks is the project's scheduled tasks, or with triggers its trigger

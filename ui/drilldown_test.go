@@ -83,7 +83,7 @@ func TestDrillDownAndBack(t *testing.T) {
 	if len(m.stack) != 3 || !strings.Contains(view, rec.StartTime) || !strings.Contains(view, commas(len(src.d.Details[rec.ID]))+" details") {
 		t.Fatalf("enter on a record: stack %d, view\n%s", len(m.stack), view)
 	}
-	if d, ok := dl(m).selected(); !ok || d.RecordID != rec.ID {
+	if d, ok := dl(m).Selected(); !ok || d.RecordID != rec.ID {
 		t.Errorf("details of the wrong record: %+v", d)
 	}
 	// Enter in the details focuses the pane; Esc leaves the pane, Esc again goes up.
@@ -96,12 +96,12 @@ func TestDrillDownAndBack(t *testing.T) {
 	if len(m.stack) != 2 {
 		t.Fatalf("esc, esc: stack %d, want back at the records", len(m.stack))
 	}
-	if l := m.top().(*listView[api.Record]).list; l.cursor != 2 {
-		t.Errorf("records cursor %d after coming back, want 2 (kept)", l.cursor)
+	if l := m.top().(*listView[api.Record]).list; l.Cursor() != 2 {
+		t.Errorf("records cursor %d after coming back, want 2 (kept)", l.Cursor())
 	}
 	m = send(t, m, press("esc"))
-	if l := m.top().(*listView[api.Task]).list; len(m.stack) != 1 || l.cursor != 1 {
-		t.Errorf("back at tasks: stack %d cursor %d, want 1 and 1", len(m.stack), l.cursor)
+	if l := m.top().(*listView[api.Task]).list; len(m.stack) != 1 || l.Cursor() != 1 {
+		t.Errorf("back at tasks: stack %d cursor %d, want 1 and 1", len(m.stack), l.Cursor())
 	}
 	m = send(t, m, press("esc")) // nothing above the task list
 	if len(m.stack) != 1 {
@@ -128,8 +128,8 @@ func TestBackNavigationDropsStaleAnswers(t *testing.T) {
 		t.Fatal("a late answer changed the view")
 	}
 	m = send(t, m, press("enter")) // a new records view starts afresh
-	if l := m.top().(*listView[api.Record]).list; l.total != len(src.d.Records[src.d.Tasks[0].ID]) {
-		t.Errorf("records total %d", l.total)
+	if l := m.top().(*listView[api.Record]).list; l.Total() != len(src.d.Records[src.d.Tasks[0].ID]) {
+		t.Errorf("records total %d", l.Total())
 	}
 }
 
@@ -146,12 +146,12 @@ func TestStartWithIDsGoesStraightIn(t *testing.T) {
 		t.Fatalf("calls %v, want the details only", got)
 	}
 	m = send(t, m, press("esc"))
-	if l := m.top().(*listView[api.Record]).list; l.cursor != 1 {
-		t.Errorf("records cursor %d, want 1 (the record that was open)", l.cursor)
+	if l := m.top().(*listView[api.Record]).list; l.Cursor() != 1 {
+		t.Errorf("records cursor %d, want 1 (the record that was open)", l.Cursor())
 	}
 	m = send(t, m, press("esc"))
-	if l := m.top().(*listView[api.Task]).list; l.cursor != 3 {
-		t.Errorf("tasks cursor %d, want 3 (the task that was open)", l.cursor)
+	if l := m.top().(*listView[api.Task]).list; l.Cursor() != 3 {
+		t.Errorf("tasks cursor %d, want 3 (the task that was open)", l.Cursor())
 	}
 }
 
@@ -198,7 +198,7 @@ func TestKeptCursorFoundBeyondTheFirstPage(t *testing.T) {
 	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: "task-080", PageSize: 100}), 100, 30)
 	m = send(t, m, press("esc"))
 	l := m.top().(*listView[api.Task]).list
-	if got, _ := l.selected(); got.ID != "task-080" {
+	if got, _ := l.Selected(); got.ID != "task-080" {
 		t.Errorf("cursor on %q, want task-080 (on the second page of tasks)", got.ID)
 	}
 }

@@ -34,7 +34,7 @@ func TestFlowAgainstFakeAPI(t *testing.T) {
 
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if d, ok := dl(final).selected(); !ok || d.ID != details[2536].ID {
+	if d, ok := dl(final).Selected(); !ok || d.ID != details[2536].ID {
 		t.Errorf("selected %q, want the last detail", d.ID)
 	}
 
@@ -144,8 +144,8 @@ func TestFlowDrillDown(t *testing.T) {
 	waitFor(t, tm, "8 tasks")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if l := final.top().(*listView[api.Task]).list; len(final.stack) != 1 || l.cursor != 2 {
-		t.Errorf("ended with %d views, cursor %d; want the task list with the cursor kept on row 3", len(final.stack), l.cursor)
+	if l := final.top().(*listView[api.Task]).list; len(final.stack) != 1 || l.Cursor() != 2 {
+		t.Errorf("ended with %d views, cursor %d; want the task list with the cursor kept on row 3", len(final.stack), l.Cursor())
 	}
 	var paths []string
 	for _, r := range srv.Requests() {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/api/filter"
+	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/styles"
 	"github.com/wksrec/wksrec/ui/sanitize"
 )
@@ -29,7 +30,7 @@ func groupID(g failureGroup) string {
 // group first (ties by status, code, reason, so the order is stable).
 func groupFailures(l *pagedList[api.Detail]) []failureGroup {
 	byKey := map[groupKey]*failureGroup{}
-	l.each(func(_ int, d *api.Detail) {
+	l.Each(func(_ int, d *api.Detail) {
 		if !filter.IsFailed(d.ExecStatus) && !strings.EqualFold(d.ExecStatus, "SKIP") {
 			return
 		}
@@ -99,7 +100,7 @@ type groupsView struct {
 func newGroupsView(details *detailsView) *groupsView {
 	v := &groupsView{
 		listView: &listView[failureGroup]{
-			list:      newPagedList[failureGroup](nil, groupID, 100),
+			list:      newPagedList[failureGroup](nil, groupID, paging.Options{PageSize: 100}),
 			cols:      groupColumns,
 			noun:      "failure groups",
 			empty:     "No FAIL or SKIP rows.",
@@ -119,9 +120,9 @@ func newGroupsView(details *detailsView) *groupsView {
 
 // sync regroups when the details hold more rows than last time.
 func (v *groupsView) sync() {
-	if n := v.details.list.loadedRows(); n != v.seen {
+	if n := v.details.list.LoadedRows(); n != v.seen {
 		v.seen = n
-		v.list.setItems(groupFailures(v.details.list))
+		v.list.SetItems(groupFailures(v.details.list))
 	}
 }
 

@@ -60,13 +60,14 @@ type listView[T any] struct {
 	onEnter   func(T) tea.Cmd
 	isRunning func(T) bool // a row still in progress, for watch mode
 	started   bool
+	rows      rowCache // drawn rows, for redraws
 }
 
 // running reports whether any loaded row is still in progress.
 func (v *listView[T]) running() bool {
 	found := false
 	if v.isRunning != nil {
-		v.list.each(func(_ int, it *T) { found = found || v.isRunning(*it) })
+		v.list.Each(func(_ int, it *T) { found = found || v.isRunning(*it) })
 	}
 	return found
 }
@@ -107,7 +108,7 @@ func (v *listView[T]) setSize(width, height int) tea.Cmd {
 	v.widths = layoutColumns(v.cols, width)
 	rows := height - titleLines(height)
 	if !v.started {
-		v.list.height = max(rows, 1)
+		v.list.Size(rows)
 		return nil
 	}
 	return v.list.setHeight(rows)
@@ -116,9 +117,9 @@ func (v *listView[T]) setSize(width, height int) tea.Cmd {
 func (v *listView[T]) status() listStatus {
 	l := v.list
 	return listStatus{
-		noun: v.noun, total: l.total, shown: l.count(), loaded: l.loadedRows(), cursor: l.cursor,
-		loading: l.loading(), firstPageFail: l.total < 0 && l.anyFailed(),
-		err: l.lastErr, pageHeight: l.height,
+		noun: v.noun, total: l.Total(), shown: l.Count(), loaded: l.LoadedRows(), cursor: l.Cursor(),
+		loading: l.Loading(), firstPageFail: l.Total() < 0 && l.AnyFailed(),
+		err: l.Err(), pageHeight: l.Height(),
 	}
 }
 
@@ -126,38 +127,38 @@ func (v *listView[T]) table(st styles.Styles, spin string) string {
 	l := v.list
 	var msg string
 	switch {
-	case l.total < 0 && l.anyFailed():
-		msg = st.Error.Render("Could not load the " + v.noun + ".\n\n" + errorBlock(l.errAt(0), v.width-4))
-	case l.total < 0:
+	case l.Total() < 0 && l.AnyFailed():
+		msg = st.Error.Render("Could not load the " + v.noun + ".\n\n" + errorBlock(l.ErrAt(0), v.width-4))
+	case l.Total() < 0:
 		msg = st.Placeholder.Render(spin + " loading…")
-	case l.total == 0:
+	case l.Total() == 0:
 		msg = st.Placeholder.Render(v.empty)
 	default:
-		return renderTable(l, v.cols, v.widths, st, spin, v.width, v.height)
+		return renderTable(l, v.cols, v.widths, st, spin, v.width, v.height, &v.rows)
 	}
 	return lipgloss.NewStyle().Width(v.width).Height(v.height).MaxHeight(v.height).Padding(1, 2).Render(msg)
 }
 
 func (v *listView[T]) pane(st styles.Styles, width int) (string, string) {
 	l := v.list
-	if it, ok := l.selected(); ok {
-		return l.idOf(it), v.paneText(it, st, width)
+	if it, ok := l.Selected(); ok {
+		return l.ID(it), v.paneText(it, st, width)
 	}
-	if err := l.errAt(l.posOf(l.cursor)); err != nil && l.total >= 0 {
+	if err := l.ErrAt(l.PosOf(l.Cursor())); err != nil && l.Total() >= 0 {
 		return "", st.Error.Render(errorBlock(err, width))
 	}
 	text := "loading…"
 	switch {
-	case l.total == 0:
+	case l.Total() == 0:
 		text = "nothing to show"
-	case l.total < 0 && l.anyFailed():
+	case l.Total() < 0 && l.AnyFailed():
 		text = "—" // the table says what failed
 	}
 	return "", st.Placeholder.Render(text)
 }
 
 func (v *listView[T]) enter() tea.Cmd {
-	it, ok := v.list.selected()
+	it, ok := v.list.Selected()
 	if v.onEnter == nil || !ok {
 		return nil
 	}
@@ -168,7 +169,7 @@ func (v *listView[T]) open() view {
 	if v.child == nil {
 		return nil
 	}
-	it, ok := v.list.selected()
+	it, ok := v.list.Selected()
 	if !ok {
 		return nil
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"encoding/csv"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,17 +14,6 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/api/filter"
 )
-
-// The page count cannot overflow, whatever total a Source reports.
-func TestPageCountNeverOverflows(t *testing.T) {
-	l := newPagedList[api.Detail](nil, detailID, 100)
-	for _, total := range []int{math.MaxInt, math.MaxInt - 1, 1<<62 + 1} {
-		l.total = total
-		if n := l.numPages(); n <= 0 || n < total/100 {
-			t.Errorf("total %d: %d pages", total, n)
-		}
-	}
-}
 
 // failedIn is the ids (or, for rows without one, desktop ids) of the
 // failed rows of details, in order.
@@ -55,11 +43,11 @@ func TestPagesLongerThanAskedKeepEveryRow(t *testing.T) {
 	m := start(t, newTestModel(src, 100), 100, 30)
 	m = send(t, m, press("f")) // loads every page
 	l := dl(m)
-	if l.total != len(src.details) || l.loadedRows() < len(src.details) {
-		t.Fatalf("total %d, %d loaded; want all %d", l.total, l.loadedRows(), len(src.details))
+	if l.Total() != len(src.details) || l.LoadedRows() < len(src.details) {
+		t.Fatalf("total %d, %d loaded; want all %d", l.Total(), l.LoadedRows(), len(src.details))
 	}
 	for pos, want := range src.details {
-		if got, ok := l.row(pos); !ok || got.ID != want.ID {
+		if got, ok := l.Row(pos); !ok || got.ID != want.ID {
 			t.Fatalf("row %d is %q (loaded %v), want %q", pos, got.ID, ok, want.ID)
 		}
 	}
@@ -78,8 +66,8 @@ func TestWholeListingInOnePageIsKept(t *testing.T) {
 	if got, want := shownKeys(m), failedIn(src.details); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("failed only: %d rows, want %d", len(got), len(want))
 	}
-	if l := dl(m); l.total != 150 || l.loadedRows() != 150 {
-		t.Errorf("total %d, %d rows held; want 150 and 150", l.total, l.loadedRows())
+	if l := dl(m); l.Total() != 150 || l.LoadedRows() != 150 {
+		t.Errorf("total %d, %d rows held; want 150 and 150", l.Total(), l.LoadedRows())
 	}
 }
 

@@ -102,11 +102,11 @@ func New(cfg Config) Model {
 	tasks := b.tasks(false)
 	stack := []view{tasks}
 	if cfg.TaskID != "" {
-		tasks.list.keepID = cfg.TaskID // the cursor lands on it when Esc reveals the list
+		tasks.list.Keep(cfg.TaskID) // the cursor lands on it when Esc reveals the list
 		records := b.records(cfg.TaskID, "task "+shortID(sanitize.Line(cfg.TaskID)))
 		stack = append(stack, records)
 		if cfg.RecordID != "" {
-			records.list.keepID = cfg.RecordID
+			records.list.Keep(cfg.RecordID)
 			stack = append(stack, b.details(cfg.TaskID, cfg.RecordID, "record "+shortID(sanitize.Line(cfg.RecordID)), nil))
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/paging"
 )
 
 func TestFirstScreenCostsOneRequest(t *testing.T) {
@@ -21,8 +22,8 @@ func TestFirstScreenCostsOneRequest(t *testing.T) {
 		if got := src.requested(); !reflect.DeepEqual(got, []int{0}) {
 			t.Errorf("%dx%d: requests at offsets %v, want [0]", size[0], size[1], got)
 		}
-		if dl(m).total != len(src.details) || dl(m).loadedRows() != 100 {
-			t.Errorf("%dx%d: total %d loaded %d", size[0], size[1], dl(m).total, dl(m).loadedRows())
+		if dl(m).Total() != len(src.details) || dl(m).LoadedRows() != 100 {
+			t.Errorf("%dx%d: total %d loaded %d", size[0], size[1], dl(m).Total(), dl(m).LoadedRows())
 		}
 	}
 }
@@ -34,10 +35,10 @@ func TestJumpToEndFetchesOnlyTheLastPage(t *testing.T) {
 	if got := src.requested(); !reflect.DeepEqual(got, []int{0, 2500}) {
 		t.Fatalf("requests at offsets %v, want [0 2500]", got)
 	}
-	if dl(m).cursor != 2536 {
-		t.Errorf("cursor %d, want 2536", dl(m).cursor)
+	if dl(m).Cursor() != 2536 {
+		t.Errorf("cursor %d, want 2536", dl(m).Cursor())
 	}
-	if d, ok := dl(m).selected(); !ok || d.ID != src.details[2536].ID {
+	if d, ok := dl(m).Selected(); !ok || d.ID != src.details[2536].ID {
 		t.Errorf("selected %+v, %v; want the last record", d, ok)
 	}
 	if !strings.Contains(ansi.Strip(m.View()), "row 2,537 of 2,537") {
@@ -49,8 +50,8 @@ func TestJumpToEndFetchesOnlyTheLastPage(t *testing.T) {
 		t.Errorf("after k: requests %v, want [0 2500 2400]", got)
 	}
 	m = send(t, m, press("g"))
-	if dl(m).cursor != 0 || dl(m).top != 0 {
-		t.Errorf("g: cursor %d top %d", dl(m).cursor, dl(m).top)
+	if dl(m).Cursor() != 0 || dl(m).Top() != 0 {
+		t.Errorf("g: cursor %d top %d", dl(m).Cursor(), dl(m).Top())
 	}
 }
 
@@ -68,15 +69,15 @@ func TestPrefetchBeforeTheEdge(t *testing.T) {
 	if got := src.requested(); !reflect.DeepEqual(got, []int{0, 100}) {
 		t.Fatalf("requests %v, want [0 100]", got)
 	}
-	if distance := 100 - dl(m).cursor; distance < dl(m).height {
-		t.Errorf("prefetch came %d rows before the edge, less than a screen (%d)", distance, dl(m).height)
+	if distance := 100 - dl(m).Cursor(); distance < dl(m).Height() {
+		t.Errorf("prefetch came %d rows before the edge, less than a screen (%d)", distance, dl(m).Height())
 	}
 	// Paging down through three pages never shows a row that is not loaded.
 	for i := 0; i < 25; i++ {
 		m = send(t, m, press("pgdown"))
-		for pos := dl(m).top; pos < dl(m).top+dl(m).height; pos++ {
-			if dl(m).state(pos) != rowLoaded {
-				t.Fatalf("row %d shown as %v after %d page-downs", pos, dl(m).state(pos), i+1)
+		for pos := dl(m).Top(); pos < dl(m).Top()+dl(m).Height(); pos++ {
+			if dl(m).State(pos) != paging.RowLoaded {
+				t.Fatalf("row %d shown as %v after %d page-downs", pos, dl(m).State(pos), i+1)
 			}
 		}
 	}
@@ -100,14 +101,14 @@ func TestPrefetchWithHeldAnswers(t *testing.T) {
 			t.Errorf("offset %d requested twice", off)
 		}
 	}
-	if dl(m).state(dl(m).cursor) != rowLoading || !strings.Contains(m.View(), "loading…") {
-		t.Errorf("cursor row state %v; view:\n%s", dl(m).state(dl(m).cursor), m.View())
+	if dl(m).State(dl(m).Cursor()) != paging.RowLoading || !strings.Contains(m.View(), "loading…") {
+		t.Errorf("cursor row state %v; view:\n%s", dl(m).State(dl(m).Cursor()), m.View())
 	}
 	for _, msg := range held {
 		m = send(t, m, msg)
 	}
-	if dl(m).state(dl(m).cursor) != rowLoaded || dl(m).loading() {
-		t.Errorf("after answers: state %v loading %v", dl(m).state(dl(m).cursor), dl(m).loading())
+	if dl(m).State(dl(m).Cursor()) != paging.RowLoaded || dl(m).Loading() {
+		t.Errorf("after answers: state %v loading %v", dl(m).State(dl(m).Cursor()), dl(m).Loading())
 	}
 }
 
@@ -129,12 +130,12 @@ func TestStaleResultDroppedAfterRefresh(t *testing.T) {
 	stale.result.Items = []api.Detail{{ID: "stale"}}
 	stale.result.Total = 1
 	m = send(t, m, stale)
-	if dl(m).total != -1 || dl(m).loadedRows() != 0 {
-		t.Fatalf("stale answer was stored: total %d loaded %d", dl(m).total, dl(m).loadedRows())
+	if dl(m).Total() != -1 || dl(m).LoadedRows() != 0 {
+		t.Fatalf("stale answer was stored: total %d loaded %d", dl(m).Total(), dl(m).LoadedRows())
 	}
 	m = send(t, m, fresh[0])
-	if d, _ := dl(m).row(0); d.ID != src.details[0].ID || dl(m).total != len(src.details) {
-		t.Errorf("fresh answer not stored: row 0 %q total %d", d.ID, dl(m).total)
+	if d, _ := dl(m).Row(0); d.ID != src.details[0].ID || dl(m).Total() != len(src.details) {
+		t.Errorf("fresh answer not stored: row 0 %q total %d", d.ID, dl(m).Total())
 	}
 }
 
@@ -151,14 +152,14 @@ func TestRefreshKeepsRowsAndCursorRecord(t *testing.T) {
 	src.mu.Unlock()
 
 	m, held := sendHeld(t, m, press("r"))
-	if d, ok := dl(m).selected(); !ok || d.ID != want {
+	if d, ok := dl(m).Selected(); !ok || d.ID != want {
 		t.Errorf("during refresh the old row should stay shown, got %q %v", d.ID, ok)
 	}
 	for _, msg := range held {
 		m = send(t, m, msg)
 	}
-	if d, _ := dl(m).selected(); d.ID != want || dl(m).cursor != 7 {
-		t.Errorf("after refresh cursor %d on %q, want 7 on %q", dl(m).cursor, d.ID, want)
+	if d, _ := dl(m).Selected(); d.ID != want || dl(m).Cursor() != 7 {
+		t.Errorf("after refresh cursor %d on %q, want 7 on %q", dl(m).Cursor(), d.ID, want)
 	}
 }
 
@@ -166,7 +167,7 @@ func TestPageErrorShowsAndRetries(t *testing.T) {
 	apiErr := &api.APIError{Status: 403, Code: "WKS.00000403", Message: "no permission", RequestID: "req-42"}
 	src := &stubSource{details: demoDetails(), errs: map[int]error{100: apiErr}}
 	m := start(t, newTestModel(src, 100), 80, 24)
-	for dl(m).cursor < 105 {
+	for dl(m).Cursor() < 105 {
 		m = send(t, m, press("pgdown"))
 	}
 	view := ansi.Strip(m.View())
@@ -182,8 +183,8 @@ func TestPageErrorShowsAndRetries(t *testing.T) {
 		t.Errorf("failed page requested again without r: %v", src.requested())
 	}
 	m = send(t, m, press("r"))
-	if dl(m).lastErr != nil || dl(m).state(dl(m).cursor) != rowLoaded {
-		t.Errorf("after r: err %v state %v", dl(m).lastErr, dl(m).state(dl(m).cursor))
+	if dl(m).Err() != nil || dl(m).State(dl(m).Cursor()) != paging.RowLoaded {
+		t.Errorf("after r: err %v state %v", dl(m).Err(), dl(m).State(dl(m).Cursor()))
 	}
 	if strings.Contains(ansi.Strip(m.View()), "WKS.00000403") {
 		t.Error("error line still shown after a successful retry")
@@ -198,8 +199,8 @@ func TestFirstPageErrorAndTransportError(t *testing.T) {
 		t.Errorf("view:\n%s", view)
 	}
 	m = send(t, m, press("r"))
-	if dl(m).total != len(src.details) {
-		t.Errorf("retry did not load: total %d", dl(m).total)
+	if dl(m).Total() != len(src.details) {
+		t.Errorf("retry did not load: total %d", dl(m).Total())
 	}
 }
 
@@ -209,10 +210,10 @@ func TestShortPageShrinksTotal(t *testing.T) {
 	src := &stubSource{details: demoDetails()[:250], total: func(int) int { return 2537 }}
 	m := start(t, newTestModel(src, 100), 80, 24)
 	m = gotoEnd(t, m) // the page at 2,500 is empty: end at the rows held, then probe onwards
-	if dl(m).total != 250 || dl(m).cursor != 249 {
-		t.Fatalf("total %d cursor %d, want 250 and 249", dl(m).total, dl(m).cursor)
+	if dl(m).Total() != 250 || dl(m).Cursor() != 249 {
+		t.Fatalf("total %d cursor %d, want 250 and 249", dl(m).Total(), dl(m).Cursor())
 	}
-	if d, ok := dl(m).selected(); !ok || d.ID != src.details[249].ID {
+	if d, ok := dl(m).Selected(); !ok || d.ID != src.details[249].ID {
 		t.Errorf("selected %q %v, want the last real row", d.ID, ok)
 	}
 	if n := len(src.requested()); n > 6 {
@@ -235,13 +236,13 @@ func TestResizeLayout(t *testing.T) {
 	if m.pane.side || m.pane.height == 0 || m.tableW != 80 {
 		t.Errorf("80x24: pane side=%v h=%d tableW=%d; want below", m.pane.side, m.pane.height, m.tableW)
 	}
-	narrowRows := dl(m).height
+	narrowRows := dl(m).Height()
 	m = send(t, m, tea.WindowSizeMsg{Width: 160, Height: 48})
 	if !m.pane.side || m.tableW+m.pane.width != 160 || m.tableH != m.pane.height {
 		t.Errorf("160x48: pane side=%v w=%d tableW=%d", m.pane.side, m.pane.width, m.tableW)
 	}
-	if dl(m).height <= narrowRows {
-		t.Errorf("table rows %d at 160x48, %d at 80x24", dl(m).height, narrowRows)
+	if dl(m).Height() <= narrowRows {
+		t.Errorf("table rows %d at 160x48, %d at 80x24", dl(m).Height(), narrowRows)
 	}
 	// Every line fits, at every size, including after moving to the end.
 	m = send(t, m, press("G"))
@@ -256,8 +257,8 @@ func TestResizeLayout(t *testing.T) {
 				t.Errorf("%dx%d: line %d is %d wide", size[0], size[1], i, w)
 			}
 		}
-		if dl(m).cursor < dl(m).top || dl(m).cursor >= dl(m).top+dl(m).height {
-			t.Errorf("%dx%d: cursor %d out of view [%d,+%d)", size[0], size[1], dl(m).cursor, dl(m).top, dl(m).height)
+		if dl(m).Cursor() < dl(m).Top() || dl(m).Cursor() >= dl(m).Top()+dl(m).Height() {
+			t.Errorf("%dx%d: cursor %d out of view [%d,+%d)", size[0], size[1], dl(m).Cursor(), dl(m).Top(), dl(m).Height())
 		}
 	}
 }
@@ -270,16 +271,16 @@ func TestFocusPaneAndBack(t *testing.T) {
 		t.Fatal("enter did not focus the pane")
 	}
 	m = send(t, m, press("j")) // scrolls the pane, not the table
-	if dl(m).cursor != 0 || m.pane.vp.YOffset != 1 {
-		t.Errorf("j in pane: cursor %d, pane offset %d", dl(m).cursor, m.pane.vp.YOffset)
+	if dl(m).Cursor() != 0 || m.pane.vp.YOffset != 1 {
+		t.Errorf("j in pane: cursor %d, pane offset %d", dl(m).Cursor(), m.pane.vp.YOffset)
 	}
 	if !strings.Contains(m.View(), "▸ Details") {
 		t.Error("focused pane not marked in text")
 	}
 	m = send(t, m, press("esc"))
 	m = send(t, m, press("j"))
-	if m.focus != focusTable || dl(m).cursor != 1 || m.pane.vp.YOffset != 0 {
-		t.Errorf("after esc, j: focus %v cursor %d pane offset %d", m.focus, dl(m).cursor, m.pane.vp.YOffset)
+	if m.focus != focusTable || dl(m).Cursor() != 1 || m.pane.vp.YOffset != 0 {
+		t.Errorf("after esc, j: focus %v cursor %d pane offset %d", m.focus, dl(m).Cursor(), m.pane.vp.YOffset)
 	}
 	m = send(t, m, press("tab"))
 	if m.focus != focusPane {
@@ -289,10 +290,10 @@ func TestFocusPaneAndBack(t *testing.T) {
 
 func TestHelpToggleAndQuit(t *testing.T) {
 	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 80, 24)
-	short := dl(m).height
+	short := dl(m).Height()
 	m = send(t, m, press("?"))
-	if !m.help.ShowAll || dl(m).height >= short || !strings.Contains(m.View(), "page down") {
-		t.Errorf("? did not open the full help (rows %d, were %d)", dl(m).height, short)
+	if !m.help.ShowAll || dl(m).Height() >= short || !strings.Contains(m.View(), "page down") {
+		t.Errorf("? did not open the full help (rows %d, were %d)", dl(m).Height(), short)
 	}
 	for _, k := range []string{"q", "ctrl+c"} {
 		_, cmd := m.Update(press(k))
@@ -354,11 +355,11 @@ func TestTemporaryErrorsRetriedWithBackoff(t *testing.T) {
 	if got := src.requested(); !reflect.DeepEqual(got, []int{0, 0}) {
 		t.Errorf("requests %v, want the first page twice", got)
 	}
-	if dl(m).total != len(src.details) || dl(m).lastErr != nil {
-		t.Errorf("after the retry: total %d, error %v", dl(m).total, dl(m).lastErr)
+	if dl(m).Total() != len(src.details) || dl(m).Err() != nil {
+		t.Errorf("after the retry: total %d, error %v", dl(m).Total(), dl(m).Err())
 	}
-	if dl(m).concurrency != maxInFlight-1 {
-		t.Errorf("concurrency %d after a 429, want %d", dl(m).concurrency, maxInFlight-1)
+	if dl(m).Concurrency() != paging.DefaultConcurrency-1 {
+		t.Errorf("concurrency %d after a 429, want %d", dl(m).Concurrency(), paging.DefaultConcurrency-1)
 	}
 }
 
@@ -395,60 +396,6 @@ func TestUnauthorizedIsShownNotRetried(t *testing.T) {
 	}
 }
 
-// A page that keeps failing gives up within a minute even when each retry
-// would wait long (a Retry-After of 50 s), and shows the last error.
-func TestRetriesStopWithinAMinute(t *testing.T) {
-	slow := &api.APIError{Status: 429, Code: "APIG.0308", Message: "over ratelimit", RetryAfter: 50 * time.Second}
-	src := &stubSource{details: demoDetails(), persist: map[int]error{0: slow}}
-	m := newTestModel(src, 100)
-	start := time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)
-	clock := start
-	l := dl(m)
-	l.now = func() time.Time { return clock }
-	msgs := collect(m.Init())
-	next, _ := m.Update(msgs[0]) // the first failure; its 50 s timer is not run
-	m = next.(Model)
-	if !l.pages[0].loading || l.errAt(0) != nil {
-		t.Fatal("the first failure should wait for a retry (50 s is within the minute)")
-	}
-	clock = clock.Add(50 * time.Second)
-	m = send(t, m, retryPageMsg{list: l.id, gen: l.gen, page: 0}) // asks again, fails again
-	if l.pages[0].loading || l.errAt(0) == nil {
-		t.Errorf("still retrying at %v, past the minute with the next wait", clock.Sub(start))
-	}
-	if n := len(src.requested()); n != 2 {
-		t.Errorf("%d requests, want 2", n)
-	}
-	m = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
-	if !strings.Contains(ansi.Strip(m.View()), "APIG.0308") || len(src.requested()) != 2 {
-		t.Errorf("the last error is not shown, or the page was asked for again:\n%s", ansi.Strip(m.View()))
-	}
-}
-
-// A retry's request ends with the page's retry budget, reads included: 50 s
-// into the minute, a retry may take 10 s, not the 30 s a first try gets.
-func TestRetryRequestEndsWithTheBudget(t *testing.T) {
-	clock := time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)
-	var deadlines []time.Duration
-	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
-		d, _ := ctx.Deadline()
-		deadlines = append(deadlines, time.Until(d))
-		return api.Page[api.Detail]{}, &api.APIError{Status: 503, Message: "busy"}
-	}
-	l := newPagedList(fetch, detailID, 100)
-	l.now = func() time.Time { return clock }
-	first := l.request(0)().(pageMsg[api.Detail])
-	l.handle(first)
-	clock = clock.Add(50 * time.Second)
-	l.retry(retryPageMsg{list: l.id, gen: l.gen, page: 0})()
-	if len(deadlines) != 2 {
-		t.Fatalf("%d requests", len(deadlines))
-	}
-	if deadlines[0] < 29*time.Second || deadlines[1] > 10*time.Second || deadlines[1] <= 0 {
-		t.Errorf("time allowed: first try %s, retry at 50 s %s; want 30 s and at most the 10 s left", deadlines[0], deadlines[1])
-	}
-}
-
 // A request that gets no answer in its time is retried within the budget
 // (the network was slow); leaving the list (its context) is not.
 func TestTimedOutRequestIsRetried(t *testing.T) {
@@ -456,16 +403,18 @@ func TestTimedOutRequestIsRetried(t *testing.T) {
 		<-ctx.Done()
 		return api.Page[api.Detail]{}, ctx.Err()
 	}
-	l := newPagedList(fetch, detailID, 100)
-	l.timeout = 10 * time.Millisecond
-	l.handle(l.request(0)().(pageMsg[api.Detail]))
-	if pg := l.pages[0]; !pg.loading || pg.retries != 1 || pg.err != nil {
-		t.Fatalf("after a timeout: loading %v, retries %d, err %v; want a retry waiting", pg.loading, pg.retries, pg.err)
+	l := newPagedList(fetch, detailID, paging.Options{PageSize: 100, Timeout: 10 * time.Millisecond})
+	msgs := collect(l.start())
+	if len(msgs) != 1 {
+		t.Fatalf("start sent %d requests", len(msgs))
 	}
-	if !strings.Contains(errorLine(l.lastErr), "timed out") {
-		t.Errorf("status line %q", errorLine(l.lastErr))
+	if cmd := l.handle(msgs[0].(pageMsg[api.Detail])); cmd == nil || !api.Retryable(l.Err()) {
+		t.Fatalf("after a timeout: next %v, error %v; want a retry waiting", cmd, l.Err())
 	}
-	cmd := l.retry(retryPageMsg{list: l.id, gen: l.gen, page: 0})
+	if !strings.Contains(errorLine(l.Err()), "timed out") {
+		t.Errorf("status line %q", errorLine(l.Err()))
+	}
+	cmd := l.retry(retryPageMsg{list: l.id, gen: l.Gen(), page: 0})
 	l.close() // the user went back
 	if msg := cmd().(pageMsg[api.Detail]); api.Retryable(msg.err) {
 		t.Errorf("a request cancelled with its list is retryable: %v", msg.err)

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/paging"
 )
 
 // A running task's record grows: the page that was the short last one must
@@ -26,16 +27,16 @@ func TestTotalGrowsWhileRunning(t *testing.T) {
 	}
 	// Within one generation the short page's end stands (a later page's
 	// total_count may be stale); refresh picks up the growth.
-	if dl(m).total != 350 {
-		t.Fatalf("total %d before refresh, want 350", dl(m).total)
+	if dl(m).Total() != 350 {
+		t.Fatalf("total %d before refresh, want 350", dl(m).Total())
 	}
 	assertNoBlankLoadedRows(t, dl(m))
 	m = send(t, m, press("r"))
-	if dl(m).total != 400 {
-		t.Fatalf("total %d after refresh, want 400", dl(m).total)
+	if dl(m).Total() != 400 {
+		t.Fatalf("total %d after refresh, want 400", dl(m).Total())
 	}
 	m = send(t, m, press("G"))
-	if d, ok := dl(m).row(399); !ok || d.ID != src.details[399].ID {
+	if d, ok := dl(m).Row(399); !ok || d.ID != src.details[399].ID {
 		t.Errorf("last row %q %v, want %q", d.ID, ok, src.details[399].ID)
 	}
 	assertNoBlankLoadedRows(t, dl(m))
@@ -51,8 +52,8 @@ func TestStaleTotalDoesNotUndoShortPage(t *testing.T) {
 	for i := 0; i < 60; i++ {
 		m = send(t, m, press("j"))
 	}
-	if dl(m).total != 250 {
-		t.Errorf("total back to %d after a short page set it to 250", dl(m).total)
+	if dl(m).Total() != 250 {
+		t.Errorf("total back to %d after a short page set it to 250", dl(m).Total())
 	}
 	assertNoBlankLoadedRows(t, dl(m))
 }
@@ -67,8 +68,8 @@ func TestRefreshAfterShrinkFindsEndAtOnce(t *testing.T) {
 	src.details, src.offsets = src.details[:50], nil
 	src.mu.Unlock()
 	m = send(t, m, press("r"))
-	if got := src.requested(); len(got) != 2 || dl(m).total != 50 || dl(m).cursor != 49 {
-		t.Errorf("requests %v, total %d, cursor %d; want 2 requests, 50, 49", got, dl(m).total, dl(m).cursor)
+	if got := src.requested(); len(got) != 2 || dl(m).Total() != 50 || dl(m).Cursor() != 49 {
+		t.Errorf("requests %v, total %d, cursor %d; want 2 requests, 50, 49", got, dl(m).Total(), dl(m).Cursor())
 	}
 }
 
@@ -79,13 +80,13 @@ func TestHugeTotalIsHarmless(t *testing.T) {
 	for _, huge := range []int{math.MaxInt, 1 << 50, api.MaxTotal + 1} {
 		src := &stubSource{details: demoDetails()[:100], total: func(int) int { return huge }}
 		m := start(t, newTestModel(src, 100), 80, 24)
-		if dl(m).total != api.MaxTotal {
-			t.Fatalf("total %d reported as %d, want it clamped to %d", huge, dl(m).total, api.MaxTotal)
+		if dl(m).Total() != api.MaxTotal {
+			t.Fatalf("total %d reported as %d, want it clamped to %d", huge, dl(m).Total(), api.MaxTotal)
 		}
 		m = send(t, m, press("pgdown"))
 		m = send(t, m, press("G")) // an empty page there: the listing ends at the rows held
-		if dl(m).total != 100 || !strings.Contains(ansi.Strip(m.View()), "row 100 of 100") {
-			t.Errorf("total %d; view:\n%s", dl(m).total, ansi.Strip(m.View()))
+		if dl(m).Total() != 100 || !strings.Contains(ansi.Strip(m.View()), "row 100 of 100") {
+			t.Errorf("total %d; view:\n%s", dl(m).Total(), ansi.Strip(m.View()))
 		}
 		if n := len(src.requested()); n > 4 {
 			t.Errorf("%d requests to find the end of a bogus total: %v", n, src.requested())
@@ -102,31 +103,32 @@ func TestHugeTotalIsHarmless(t *testing.T) {
 	src.mu.Unlock()
 	m = send(t, m, press("r"))
 	m = gotoEnd(t, m)
-	if dl(m).total != 150 || dl(m).cursor != 149 {
-		t.Errorf("total %d cursor %d after rows appeared beyond the end, want 150, 149", dl(m).total, dl(m).cursor)
+	if dl(m).Total() != 150 || dl(m).Cursor() != 149 {
+		t.Errorf("total %d cursor %d after rows appeared beyond the end, want 150, 149", dl(m).Total(), dl(m).Cursor())
 	}
 }
 
-// However small the pages and tall the screen, at most maxInFlight
-// requests are out at once; the rest follow as answers come back.
+// However small the pages and tall the screen, at most
+// paging.DefaultConcurrency requests are out at once; the rest follow as
+// answers come back. (Answers held undelivered are the requests out.)
 func TestRequestsInFlightAreBounded(t *testing.T) {
 	src := &stubSource{details: demoDetails()}
 	m := start(t, newTestModel(src, 1), 80, 60)
 	m, held := sendHeld(t, m, press("G"))
-	if len(held) > maxInFlight {
-		t.Fatalf("G fired %d requests at once, want at most %d", len(held), maxInFlight)
+	if len(held) > paging.DefaultConcurrency {
+		t.Fatalf("G fired %d requests at once, want at most %d", len(held), paging.DefaultConcurrency)
 	}
 	for len(held) > 0 { // deliver one at a time, as a slow API would
 		var more []tea.Msg
 		m, more = sendHeld(t, m, held[0])
 		held = append(held[1:], more...)
-		if dl(m).inFlight > maxInFlight {
-			t.Fatalf("%d in flight", dl(m).inFlight)
+		if len(held) > paging.DefaultConcurrency {
+			t.Fatalf("%d in flight", len(held))
 		}
 	}
 	l := dl(m)
-	for pos := l.top; pos < l.top+l.height; pos++ {
-		if l.state(pos) != rowLoaded {
+	for pos := l.Top(); pos < l.Top()+l.Height(); pos++ {
+		if l.State(pos) != paging.RowLoaded {
 			t.Fatalf("row %d not loaded once every answer was in", pos)
 		}
 	}
@@ -189,8 +191,8 @@ func TestRandomWalkInvariants(t *testing.T) {
 				continue // Esc went up to the records or tasks list
 			}
 			l := v.list
-			if l.total > 0 && (l.cursor < 0 || l.cursor >= l.total || l.cursor < l.top || l.cursor >= l.top+l.height) {
-				t.Fatalf("seed %d step %d: cursor %d, top %d, height %d, total %d", seed, step, l.cursor, l.top, l.height, l.total)
+			if l.Total() > 0 && (l.Cursor() < 0 || l.Cursor() >= l.Total() || l.Cursor() < l.Top() || l.Cursor() >= l.Top()+l.Height()) {
+				t.Fatalf("seed %d step %d: cursor %d, top %d, height %d, total %d", seed, step, l.Cursor(), l.Top(), l.Height(), l.Total())
 			}
 			assertNoBlankLoadedRows(t, l)
 		}
@@ -199,9 +201,9 @@ func TestRandomWalkInvariants(t *testing.T) {
 
 func assertNoBlankLoadedRows(t *testing.T, l *pagedList[api.Detail]) {
 	t.Helper()
-	for pos := 0; pos < max(l.total, 0) && pos < 5000; pos++ {
-		if d, ok := l.row(pos); ok && d.ID == "" {
-			t.Fatalf("row %d is reported loaded but holds nothing (total %d)", pos, l.total)
+	for pos := 0; pos < max(l.Total(), 0) && pos < 5000; pos++ {
+		if d, ok := l.Row(pos); ok && d.ID == "" {
+			t.Fatalf("row %d is reported loaded but holds nothing (total %d)", pos, l.Total())
 		}
 	}
 }
@@ -211,9 +213,9 @@ func assertNoBlankLoadedRows(t *testing.T, l *pagedList[api.Detail]) {
 func gotoEnd(t *testing.T, m Model) Model {
 	t.Helper()
 	for i := 0; i < 10; i++ {
-		before := dl(m).cursor
+		before := dl(m).Cursor()
 		m = send(t, m, press("G"))
-		if dl(m).cursor == before {
+		if dl(m).Cursor() == before {
 			return m
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -107,13 +108,13 @@ func titleLines(height int) int {
 
 // renderTable draws the column titles and the visible rows of l in width
 // cells and height lines (titles included).
-func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styles.Styles, spin string, width, height int) string {
+func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styles.Styles, spin string, width, height int, cache *rowCache) string {
 	lines := make([]string, 0, height)
 	if titleLines(height) > 0 {
 		lines = append(lines, renderTitles(cols, widths, st))
 	}
-	for i := l.top; i < l.top+height-titleLines(height) && i < l.count(); i++ {
-		lines = append(lines, renderRow(l, i, cols, widths, st, spin, width))
+	for i := l.Top(); i < l.Top()+height-titleLines(height) && i < l.Count(); i++ {
+		lines = append(lines, renderRow(l, i, cols, widths, st, spin, width, cache))
 	}
 	for len(lines) < height {
 		lines = append(lines, "")
@@ -145,20 +146,20 @@ func joinCells[T any](cols []column[T], widths []int, cell func(c column[T], wid
 }
 
 // renderRow draws the row at display index i.
-func renderRow[T any](l *pagedList[T], i int, cols []column[T], widths []int, st styles.Styles, spin string, width int) string {
-	selected, pos := i == l.cursor, l.posOf(i)
+func renderRow[T any](l *pagedList[T], i int, cols []column[T], widths []int, st styles.Styles, spin string, width int, cache *rowCache) string {
+	selected, pos := i == l.Cursor(), l.PosOf(i)
 	marker := "  "
 	if selected {
 		marker = "▶ "
 	}
 	var text string
-	row, loaded := l.row(pos)
+	row, loaded := l.Row(pos)
 	switch {
 	case loaded && !selected:
-		text = l.cachedRow(pos, widths, func() string { return renderCells(row, cols, widths, st, false) })
+		text = cache.row(l.Version(), pos, widths, func() string { return renderCells(row, cols, widths, st, false) })
 	case loaded:
 		text = renderCells(row, cols, widths, st, true)
-	case l.state(pos) == rowFailed:
+	case l.State(pos) == paging.RowFailed:
 		text = fit("✗ not loaded – press r to retry", width-markerWidth, false)
 		if !selected {
 			text = st.Error.Render(text)
@@ -186,16 +187,26 @@ func renderCells[T any](row T, cols []column[T], widths []int, st styles.Styles,
 	})
 }
 
-// cachedRow returns the drawn row at pos, drawing it with draw on a miss.
-// The cache is dropped when the rows held or the column widths change.
-func (l *pagedList[T]) cachedRow(pos int, widths []int, draw func() string) string {
-	if l.rendered == nil || l.renderedFor != l.version || !slices.Equal(l.renderedWidths, widths) {
-		l.rendered, l.renderedFor, l.renderedWidths = map[int]string{}, l.version, slices.Clone(widths)
+// rowCache holds drawn rows (not the selected one) by position, for the
+// rows held (the list's version) and the column widths they were drawn
+// with: a keystroke redraws a screen of rows, and parsing times and
+// measuring CJK widths for each is most of a frame's cost.
+type rowCache struct {
+	byPos   map[int]string
+	version int
+	widths  []int
+}
+
+// row returns the drawn row at pos, drawing it with draw on a miss. The
+// cache is dropped when the rows held or the column widths change.
+func (c *rowCache) row(version, pos int, widths []int, draw func() string) string {
+	if c.byPos == nil || c.version != version || !slices.Equal(c.widths, widths) {
+		c.byPos, c.version, c.widths = map[int]string{}, version, slices.Clone(widths)
 	}
-	if s, ok := l.rendered[pos]; ok {
+	if s, ok := c.byPos[pos]; ok {
 		return s
 	}
 	s := draw()
-	l.rendered[pos] = s
+	c.byPos[pos] = s
 	return s
 }

@@ -175,7 +175,7 @@ func (v *detailsView) setTriage(tr triage) tea.Cmd {
 	v.tr = tr
 	l := v.list
 	if tr.active() {
-		l.loadAll = true
+		l.SetLoadAll(true)
 	}
 	v.applyOrder()
 	return l.ensure()
@@ -185,12 +185,12 @@ func (v *detailsView) setTriage(tr triage) tea.Cmd {
 func (v *detailsView) applyOrder() {
 	l := v.list
 	if !v.tr.active() {
-		l.setOrder(nil)
+		l.SetOrder(nil)
 		return
 	}
 	order := []int{}
 	rows := map[int]*api.Detail{}
-	l.each(func(pos int, d *api.Detail) {
+	l.Each(func(pos int, d *api.Detail) {
 		if v.tr.match(d) {
 			order = append(order, pos)
 			rows[pos] = d
@@ -199,17 +199,17 @@ func (v *detailsView) applyOrder() {
 	if v.tr.sortBy != sortNone {
 		sort.SliceStable(order, func(i, j int) bool { return v.tr.less(rows[order[i]], rows[order[j]]) })
 	}
-	l.setOrder(order)
+	l.SetOrder(order)
 }
 
 // statusCounts counts the loaded rows by status.
 func (v *detailsView) statusCounts() map[string]int {
-	if v.counts.byStatus != nil && v.counts.version == v.list.version {
+	if v.counts.byStatus != nil && v.counts.version == v.list.Version() {
 		return v.counts.byStatus
 	}
 	counts := map[string]int{}
-	v.list.each(func(_ int, d *api.Detail) { counts[strings.ToUpper(d.ExecStatus)]++ })
-	v.counts.version, v.counts.byStatus = v.list.version, counts
+	v.list.Each(func(_ int, d *api.Detail) { counts[strings.ToUpper(d.ExecStatus)]++ })
+	v.counts.version, v.counts.byStatus = v.list.Version(), counts
 	return counts
 }
 
@@ -220,7 +220,7 @@ func (v *detailsView) statusCounts() map[string]int {
 func (v *detailsView) summary(progress string) string {
 	l := v.list
 	counts := v.statusCounts()
-	complete := l.allLoaded()
+	complete := l.AllLoaded()
 	known := map[string]int{}
 	if v.record != nil {
 		known = map[string]int{"SUCCESS": v.record.SuccessNum, "FAIL": v.record.FailedNum, "SKIP": v.record.SkipNum}
@@ -246,15 +246,15 @@ func (v *detailsView) summary(progress string) string {
 		parts = append(parts, fmt.Sprintf("%s %s", sanitize.Line(st), commas(counts[st])))
 	}
 	line := strings.Join(parts, " · ")
-	if !complete && v.record == nil && l.total > 0 {
-		line += fmt.Sprintf(" (of %s loaded)", commas(l.loadedRows()))
+	if !complete && v.record == nil && l.Total() > 0 {
+		line += fmt.Sprintf(" (of %s loaded)", commas(l.LoadedRows()))
 	}
 	// Most important first: a narrow terminal cuts the end.
 	if progress != "" {
 		line = progress + " │ " + line
 	}
 	if v.tr.active() {
-		line = fmt.Sprintf("%s of %s: %s │ %s", commas(l.count()), commas(max(l.total, 0)), v.tr.describe(), line)
+		line = fmt.Sprintf("%s of %s: %s │ %s", commas(l.Count()), commas(max(l.Total(), 0)), v.tr.describe(), line)
 	}
 	return line
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/api/filter"
+	"github.com/wksrec/wksrec/internal/paging"
 )
 
 func dv(m Model) *detailsView { return m.top().(*detailsView) }
@@ -41,7 +43,7 @@ func TestFailedOnlyLoadsEverythingAndCombines(t *testing.T) {
 	src := &stubSource{details: demoDetails()}
 	m := start(t, newTestModel(src, 100), 100, 30)
 	m = send(t, m, press("f"))
-	if !dl(m).allLoaded() {
+	if !dl(m).AllLoaded() {
 		t.Fatal("failed-only did not load every page")
 	}
 	var want []string
@@ -81,8 +83,8 @@ func TestFailedOnlyLoadsEverythingAndCombines(t *testing.T) {
 	m = send(t, m, press("/"))
 	m = send(t, m, press("esc"))
 	m = send(t, m, press("f"))
-	if dl(m).order != nil || dl(m).count() != len(src.details) {
-		t.Errorf("filters not cleared: %d shown", dl(m).count())
+	if dl(m).Ordered() || dl(m).Count() != len(src.details) {
+		t.Errorf("filters not cleared: %d shown", dl(m).Count())
 	}
 }
 
@@ -112,16 +114,16 @@ func TestBadFilterSaysWhy(t *testing.T) {
 func TestCursorStaysOnRecordAcrossFilterAndSort(t *testing.T) {
 	src := &stubSource{details: demoDetails()}
 	m := start(t, newTestModel(src, 100), 100, 30)
-	for dl(m).state(dl(m).cursor) == rowLoaded {
-		if d, _ := dl(m).selected(); d.ExecStatus == "FAIL" {
+	for dl(m).State(dl(m).Cursor()) == paging.RowLoaded {
+		if d, _ := dl(m).Selected(); d.ExecStatus == "FAIL" {
 			break
 		}
 		m = send(t, m, press("j"))
 	}
-	want, _ := dl(m).selected()
+	want, _ := dl(m).Selected()
 	for _, k := range []string{"f", "o", "o", "O"} {
 		m = send(t, m, press(k))
-		if got, _ := dl(m).selected(); got.ID != want.ID {
+		if got, _ := dl(m).Selected(); got.ID != want.ID {
 			t.Fatalf("after %s the cursor is on %s, want %s", k, got.ID, want.ID)
 		}
 	}
@@ -180,25 +182,25 @@ func TestFailureGroups(t *testing.T) {
 	}
 	var sum int
 	items := g.list
-	for i := 0; i < items.count(); i++ {
-		gr, _ := items.row(i)
+	for i := 0; i < items.Count(); i++ {
+		gr, _ := items.Row(i)
 		if gr.count != want[gr.key] {
 			t.Errorf("group %v counts %d, want %d", gr.key, gr.count, want[gr.key])
 		}
 		if i > 0 {
-			prev, _ := items.row(i - 1)
+			prev, _ := items.Row(i - 1)
 			if prev.count < gr.count {
 				t.Error("groups not largest first")
 			}
 		}
 		sum += gr.count
 	}
-	if sum != total || items.count() != len(want) {
-		t.Errorf("%d rows in %d groups, want %d in %d", sum, items.count(), total, len(want))
+	if sum != total || items.Count() != len(want) {
+		t.Errorf("%d rows in %d groups, want %d in %d", sum, items.Count(), total, len(want))
 	}
 	// Enter on the second group filters the details to it.
 	m = send(t, m, press("j"))
-	second, _ := g.list.selected()
+	second, _ := g.list.Selected()
 	m = send(t, m, press("enter"))
 	if _, ok := m.top().(*detailsView); !ok {
 		t.Fatal("enter on a group did not go back to the details")
@@ -305,7 +307,7 @@ func TestLoadAllWithThrottling(t *testing.T) {
 	src := &stubSource{details: demoDetails(), errs: map[int]error{1200: throttled, 1900: throttled}}
 	m := start(t, newTestModel(src, 100), 100, 30)
 	m = send(t, m, press("f"))
-	if !dl(m).allLoaded() {
+	if !dl(m).AllLoaded() {
 		t.Fatal("not everything loaded after throttling")
 	}
 	count := map[int]int{}
@@ -318,14 +320,14 @@ func TestLoadAllWithThrottling(t *testing.T) {
 		}
 	}
 	ids := map[string]bool{}
-	dl(m).each(func(_ int, d *api.Detail) {
+	dl(m).Each(func(_ int, d *api.Detail) {
 		if ids[d.ID] {
 			t.Fatalf("%s held twice", d.ID)
 		}
 		ids[d.ID] = true
 	})
-	if len(ids) != len(src.details) || dl(m).concurrency != maxInFlight-2 {
-		t.Errorf("%d rows held, concurrency %d", len(ids), dl(m).concurrency)
+	if len(ids) != len(src.details) || dl(m).Concurrency() != paging.DefaultConcurrency-2 {
+		t.Errorf("%d rows held, concurrency %d", len(ids), dl(m).Concurrency())
 	}
 }
 
@@ -336,7 +338,7 @@ func TestWatchRefreshesUntilNothingRuns(t *testing.T) {
 	m := start(t, newTestModel(src, 100), 100, 30)
 	m = send(t, m, press("j"))
 	m = send(t, m, press("j"))
-	want, _ := dl(m).selected()
+	want, _ := dl(m).Selected()
 	m.watch.after = instantTick
 	m, _ = sendHeld(t, m, press("W")) // the first tick is held, not delivered
 	if !m.watch.on || !strings.Contains(ansi.Strip(m.View()), "watching every 10s") {
@@ -359,8 +361,8 @@ func TestWatchRefreshesUntilNothingRuns(t *testing.T) {
 	if len(src.requested()) == before || tick == nil {
 		t.Fatalf("a tick while rows run should refresh and schedule the next (requests %d → %d)", before, len(src.requested()))
 	}
-	if got, _ := dl(m).selected(); got.ID != want.ID || dl(m).total != 151 {
-		t.Errorf("after the refresh the cursor is on %s (total %d), want %s", got.ID, dl(m).total, want.ID)
+	if got, _ := dl(m).Selected(); got.ID != want.ID || dl(m).Total() != 151 {
+		t.Errorf("after the refresh the cursor is on %s (total %d), want %s", got.ID, dl(m).Total(), want.ID)
 	}
 	// Everything finishes: the next tick stops the watch without a request.
 	src.mu.Lock()
@@ -478,4 +480,35 @@ func TestWatchFromTheCommandLine(t *testing.T) {
 // instantTick is tea.Tick without the wait: tests drive time themselves.
 func instantTick(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 	return func() tea.Msg { return fn(time.Time{}) }
+}
+
+// With a filter on, r reloads the run and the filtered view follows, the
+// cursor kept on the same desktop (r once fetched nothing while every row
+// was held).
+func TestRefreshWithAFilterReloads(t *testing.T) {
+	src := &stubSource{details: append([]api.Detail(nil), demoDetails()[:300]...)}
+	m := start(t, newTestModel(src, 100), 100, 30)
+	m = send(t, m, press("f"))
+	m = send(t, m, press("j"))
+	m = send(t, m, press("j"))
+	keep, _ := dl(m).Selected()
+	first := shownIDs(m)[0]
+	src.mu.Lock()
+	for i := range src.details {
+		if src.details[i].ID == first {
+			src.details[i].ExecStatus = "SUCCESS" // it recovered
+		}
+	}
+	before := len(src.offsets)
+	src.mu.Unlock()
+	m = send(t, m, press("r"))
+	if n := len(src.requested()) - before; n != 3 {
+		t.Errorf("r asked for %d pages of a 300-row run, want 3", n)
+	}
+	if slices.Contains(shownIDs(m), first) {
+		t.Error("a desktop that recovered still shows under failed-only")
+	}
+	if got, _ := dl(m).Selected(); got.ID != keep.ID {
+		t.Errorf("cursor on %s after r, want %s", got.ID, keep.ID)
+	}
 }

@@ -36,10 +36,10 @@ func (m *Model) triageKey(v *detailsView, msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.prompt.CursorEnd()
 		return m.prompt.Focus(), true
 	case key.Matches(msg, k.Groups):
-		v.list.loadAll = true // groups need every row
+		v.list.SetLoadAll(true) // groups need every row
 		return tea.Batch(v.list.ensure(), m.push(newGroupsView(v))), true
 	case key.Matches(msg, k.Copy):
-		d, ok := v.list.selected()
+		d, ok := v.list.Selected()
 		if !ok {
 			return nil, true
 		}
@@ -108,10 +108,10 @@ func (m *Model) applyGroup(g groupKey) tea.Cmd {
 // whenAllLoaded runs a now if every row is held, else starts loading them
 // all and runs it when the last page arrives.
 func (m *Model) whenAllLoaded(v *detailsView, a action) tea.Cmd {
-	if v.list.allLoaded() {
+	if v.list.AllCurrent() {
 		return a(m, v)
 	}
-	v.list.loadAll = true
+	v.list.SetLoadAll(true)
 	m.pending = append(m.pending, a)
 	m.note = "loading every page first…"
 	return v.list.ensure()
@@ -128,7 +128,7 @@ func (m *Model) afterPage() tea.Cmd {
 			v = dv
 		}
 	}
-	if v == nil || len(m.pending) == 0 || !v.list.allLoaded() {
+	if v == nil || len(m.pending) == 0 || !v.list.AllCurrent() {
 		return nil
 	}
 	var cmds []tea.Cmd
@@ -143,10 +143,10 @@ func (m *Model) afterPage() tea.Cmd {
 // filter), each record once.
 func shownRows(v *detailsView) []api.Detail {
 	l := v.list
-	rows := make([]api.Detail, 0, l.count())
-	seen := make(map[string]bool, l.count())
-	for i := 0; i < l.count(); i++ {
-		d, ok := l.row(l.posOf(i))
+	rows := make([]api.Detail, 0, l.Count())
+	seen := make(map[string]bool, l.Count())
+	for i := 0; i < l.Count(); i++ {
+		d, ok := l.Row(l.PosOf(i))
 		if !ok || (d.ID != "" && seen[d.ID]) {
 			continue // rows without an id are each their own
 		}

@@ -86,8 +86,8 @@ func (m Model) headerHeight() int {
 // loadProgress is the bar shown while every page of the details loads.
 func (m Model) loadProgress() string {
 	for _, v := range m.stack {
-		if dv, ok := v.(*detailsView); ok && dv.list.loadAll && !dv.list.allLoaded() && dv.list.total > 0 {
-			return "loading all " + progressBar(dv.list.loadedRows(), dv.list.total, 12)
+		if dv, ok := v.(*detailsView); ok && dv.list.LoadAll() && !dv.list.AllLoaded() && dv.list.Total() > 0 {
+			return "loading all " + progressBar(dv.list.LoadedRows(), dv.list.Total(), 12)
 		}
 	}
 	return ""
@@ -219,3 +219,5 @@ func progressBar(done, total, width int) string {
 	filled := done * width / total
 	return "▕" + strings.Repeat("█", filled) + strings.Repeat("░", width-filled) + "▏" + fmt.Sprintf(" %d%%", done*100/total)
 }
+
+func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }

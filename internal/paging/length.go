@@ -1,15 +1,11 @@
-package ui
+package paging
 
-import (
-	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/wksrec/wksrec/api"
-)
+import "github.com/wksrec/wksrec/api"
 
 // The length of a listing: total_count is a hint, short and empty pages
 // are facts.
 
-func (l *pagedList[T]) numPages() int {
+func (l *List[T]) numPages() int {
 	if l.total < 0 {
 		return 1
 	}
@@ -21,41 +17,41 @@ func (l *pagedList[T]) numPages() int {
 }
 
 // span is how many rows page p covers under the current total.
-func (l *pagedList[T]) span(p int) int {
+func (l *List[T]) span(p int) int {
 	return max(min(l.pageSize, l.total-p*l.pageSize), 0)
 }
 
 // requestBeyond asks once for the page after the end, in case rows exist
 // there that a contradictory total_count hid.
-func (l *pagedList[T]) requestBeyond() tea.Cmd {
+func (l *List[T]) requestBeyond(reqs []Request) []Request {
 	p := l.total / l.pageSize
 	if pg, ok := l.pages[p]; ok && (pg.loading || pg.err != nil || pg.loadedGen == l.gen) {
-		return nil
+		return reqs
 	}
 	saved := l.total
 	l.total = (p + 1) * l.pageSize // let request() see page p as in range
-	cmd := l.request(p)
+	reqs = l.request(reqs, p)
 	l.total = saved
-	return cmd
+	return reqs
 }
 
 // seekKept asks for the page after p while the kept record has not turned up.
-func (l *pagedList[T]) seekKept(p int) tea.Cmd {
+func (l *List[T]) seekKept(reqs []Request, p int) []Request {
 	if l.keepID == "" || p+1 >= min(l.numPages(), keepSearchPages) {
-		return nil
+		return reqs
 	}
 	if _, found := l.index[l.keepID]; found {
-		return nil
+		return reqs
 	}
-	return l.request(p + 1)
+	return l.request(reqs, p+1)
 }
 
 // nextTotal decides the listing's length after n items arrived at offset
 // with the server's total_count reported. total_count changes while a task
 // runs and cannot be trusted alone: a short page ends the listing, and
 // within one generation a later page's stale total cannot undo that.
-func (l *pagedList[T]) nextTotal(offset, n, reported int) int {
-	reported = clamp(reported, 0, api.MaxTotal) // the client clamps too; a Source need not be the client
+func (l *List[T]) nextTotal(offset, n, reported int) int {
+	reported = clamp(reported, 0, api.MaxTotal) // the client clamps too; a source need not be the client
 	switch {
 	case n == 0 && offset > 0 && reported < offset:
 		// Past the end: the listing shrank, and total_count says to where.
@@ -83,13 +79,13 @@ func (l *pagedList[T]) nextTotal(offset, n, reported int) int {
 }
 
 // furthestRow is the end of the furthest rows held, of any generation.
-func (l *pagedList[T]) furthestRow() int {
+func (l *List[T]) furthestRow() int {
 	l.countHeld()
 	return l.held.furthest
 }
 
 // setTotal changes the listing's length and keeps cursor and scroll in range.
-func (l *pagedList[T]) setTotal(total int) {
+func (l *List[T]) setTotal(total int) {
 	if total == l.total {
 		return
 	}
@@ -118,6 +114,6 @@ func (l *pagedList[T]) setTotal(total int) {
 		}
 		l.order = kept
 	}
-	l.cursor = clamp(l.cursor, 0, max(l.count()-1, 0))
+	l.cursor = clamp(l.cursor, 0, max(l.Count()-1, 0))
 	l.scrollToCursor()
 }

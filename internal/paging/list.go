@@ -1,0 +1,350 @@
+// Package paging is wksrec's paging engine: the rows of one listing held by
+// position, fetched a page at a time as they come into view, with the
+// cursor and scroll over them. It knows nothing of the terminal and sends
+// nothing: every decision comes back as plain data, Requests for pages
+// (offset, limit, a delay for a retry, a time limit), which the views turn
+// into commands in one place. So the hardest logic of the program reads
+// alone and is tested with tables, not through a message pump.
+//
+// What it decides: which pages a viewport needs (and the next one in the
+// direction of travel), how long the listing is (total_count is a hint,
+// short and empty pages are facts), which answers are stale (generations),
+// and when a failed page is asked for again (api.RetryPolicy).
+package paging
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/wksrec/wksrec/api"
+)
+
+// DefaultConcurrency bounds the requests one list has out at once: small
+// pages on a tall terminal must not burst past the API's rate limits.
+const DefaultConcurrency = 4
+
+// DefaultTimeout is how long one request may take.
+const DefaultTimeout = 30 * time.Second
+
+// Request asks for one page. With a Delay it is a retry that is due after
+// the delay: the caller waits, then calls Due, which returns the request
+// to send (or nothing when the listing has moved on).
+type Request struct {
+	Gen, Page     int
+	Offset, Limit int
+	Delay         time.Duration
+	Timeout       time.Duration // the time the request may take, reads included
+}
+
+// Answer is what came back for a Request.
+type Answer[T any] struct {
+	Gen, Page int
+	Result    api.Page[T]
+	Err       error
+}
+
+// Options tune a List. Zero values take the defaults.
+type Options struct {
+	PageSize    int
+	Concurrency int
+	Retry       api.RetryPolicy
+	Timeout     time.Duration
+	Now         func() time.Time
+	// Debug, when set, gets a line for each row sent at two positions.
+	Debug io.Writer
+	// Name says which list a debug line is about.
+	Name string
+}
+
+// page is what the list holds of one page of rows.
+type page[T any] struct {
+	loading   bool      // a request of the current generation is out (or waits to be retried)
+	loadedGen int       // generation whose rows are held; -1 when none
+	err       error     // the current generation's request failed; cleared by refresh
+	rows      []T       // may be fewer than the page's span when the total grew since
+	retries   int       // automatic retries used in this generation
+	firstTry  time.Time // when this generation first asked for the page
+}
+
+// RowState says what a position holds.
+type RowState int
+
+const (
+	RowPending RowState = iota // not requested yet
+	RowLoading
+	RowFailed
+	RowLoaded
+)
+
+// List holds the rows of one listing by absolute position 0..total-1, and
+// the cursor and scroll position over them.
+//
+// Pages are kept in a map, so memory follows what was loaded, not what
+// total_count claims: a hostile or absurd total costs nothing until the
+// user scrolls there.
+type List[T any] struct {
+	idOf     func(T) string
+	pageSize int
+	timeout  time.Duration
+	retry    api.RetryPolicy
+	now      func() time.Time
+	debug    io.Writer
+	name     string
+
+	gen      int
+	inFlight int
+
+	total int // -1 until the first page arrives
+	end   int // where a short page ended the listing in this generation; -1 if none yet
+	// probeEnd is set when the server contradicted itself (an empty page
+	// before its own total_count): the end is then where the rows ran out,
+	// and the page after it is asked for when the cursor gets there.
+	probeEnd bool
+	pages    map[int]*page[T]
+	index    map[string]int // id -> position, for keeping the cursor on a record
+
+	// order is the display order when a filter or sort is on: display
+	// index -> position. nil shows every position in order. cursor and top
+	// are display indices.
+	order []int
+	// loadAll asks for every page, concurrency at a time (filters, sort and
+	// exports need every row; the API cannot filter).
+	loadAll     bool
+	concurrency int
+
+	// version changes whenever the rows held change; caches key on it.
+	version int
+	dupes   bool // some record is held at two positions (see Each)
+	held    struct{ version, gen, rows, current, furthest int }
+
+	cursor, top, height int
+	dir                 int    // last direction of travel: +1 down, -1 up; prefetch looks that way
+	keepID              string // the record to put the cursor on when it arrives
+	lastErr             error  // the most recent page error, for the status line
+}
+
+// New returns an empty list; Start asks for its first page.
+func New[T any](idOf func(T) string, opts Options) *List[T] {
+	l := &List[T]{
+		idOf:        idOf,
+		pageSize:    max(opts.PageSize, 1),
+		concurrency: opts.Concurrency,
+		retry:       opts.Retry,
+		timeout:     opts.Timeout,
+		now:         opts.Now,
+		debug:       opts.Debug,
+		name:        opts.Name,
+		total:       -1,
+		end:         -1,
+		pages:       map[int]*page[T]{},
+		index:       map[string]int{},
+		dir:         1,
+	}
+	if l.concurrency <= 0 {
+		l.concurrency = DefaultConcurrency
+	}
+	if l.retry == (api.RetryPolicy{}) {
+		l.retry = api.DefaultRetry
+	}
+	if l.timeout <= 0 {
+		l.timeout = DefaultTimeout
+	}
+	if l.now == nil {
+		l.now = time.Now
+	}
+	return l
+}
+
+// Start asks for the first page: the first screen costs one request.
+func (l *List[T]) Start() []Request { return l.request(nil, 0) }
+
+func (l *List[T]) page(p int) *page[T] {
+	pg, ok := l.pages[p]
+	if !ok {
+		pg = &page[T]{loadedGen: -1}
+		l.pages[p] = pg
+	}
+	return pg
+}
+
+// request adds the request for page p to reqs, unless p is loading, failed
+// (only a refresh retries it), already current and complete, out of range,
+// or too many requests are out.
+func (l *List[T]) request(reqs []Request, p int) []Request {
+	if p < 0 || p >= l.numPages() || l.inFlight >= l.concurrency {
+		return reqs
+	}
+	pg := l.page(p)
+	complete := pg.loadedGen == l.gen && (l.total < 0 || len(pg.rows) >= l.span(p))
+	if pg.loading || pg.err != nil || complete {
+		return reqs
+	}
+	pg.loading = true
+	l.inFlight++
+	timeout := l.timeout
+	if pg.retries == 0 {
+		pg.firstTry = l.now()
+	} else if left := l.retry.Budget - l.now().Sub(pg.firstTry); left < timeout {
+		// A retry ends with the page's retry budget, reads included.
+		timeout = max(left, time.Millisecond)
+	}
+	return append(reqs, Request{Gen: l.gen, Page: p, Offset: p * l.pageSize, Limit: l.pageSize, Timeout: timeout})
+}
+
+// Ensure asks for the pages the screen shows, and the next page in the
+// direction of travel once the cursor is within a screen (or half a page)
+// of it, so scrolling does not wait; with LoadAll, for every page.
+func (l *List[T]) Ensure() []Request {
+	if l.total <= 0 {
+		return l.request(nil, 0)
+	}
+	var reqs []Request
+	if l.loadAll && !l.allCurrent() {
+		// Pages load roughly in order, so looking a few pages past the
+		// furthest row held is enough, and a bogus total is never scanned.
+		last := min(l.numPages(), l.furthestRow()/l.pageSize+l.concurrency+1)
+		for p := 0; p < last && l.inFlight < l.concurrency; p++ {
+			reqs = l.request(reqs, p)
+		}
+	}
+	if l.order != nil {
+		return reqs // the rows shown are loaded ones
+	}
+	h := max(l.height, 1)
+	for p := l.top / l.pageSize; p <= min(l.top+h-1, l.total-1)/l.pageSize; p++ {
+		reqs = l.request(reqs, p)
+	}
+	margin := max(h, l.pageSize/2)
+	cp := l.cursor / l.pageSize
+	if l.dir >= 0 {
+		if next := (cp + 1) * l.pageSize; next < l.total && l.cursor+margin >= next {
+			reqs = l.request(reqs, cp+1)
+		}
+	} else if cp > 0 && l.cursor-margin < cp*l.pageSize {
+		reqs = l.request(reqs, cp-1)
+	}
+	if l.probeEnd && l.total%l.pageSize == 0 && l.cursor+margin >= l.total {
+		reqs = l.requestBeyond(reqs)
+	}
+	return reqs
+}
+
+// Handle stores an answer and says what to ask for next. Answers for a
+// generation before the latest refresh are dropped.
+func (l *List[T]) Handle(a Answer[T]) []Request {
+	if a.Gen != l.gen {
+		return nil
+	}
+	l.inFlight = max(l.inFlight-1, 0)
+	pg := l.page(a.Page)
+	pg.loading = false
+	if a.Err != nil {
+		if wait, ok := l.retry.Next(a.Err, pg.retries, pg.firstTry, l.now()); ok {
+			// Throttled, a 5xx, a garbled answer or no answer: wait and ask
+			// again; when throttled, with one request fewer in flight.
+			var apiErr *api.APIError
+			if errors.As(a.Err, &apiErr) && apiErr.Throttled() {
+				l.concurrency = max(l.concurrency-1, 1)
+			}
+			pg.loading, l.lastErr = true, a.Err
+			pg.retries++
+			return append(l.Ensure(), Request{Gen: l.gen, Page: a.Page, Offset: a.Page * l.pageSize, Limit: l.pageSize, Delay: wait})
+		}
+		pg.err, l.lastErr = a.Err, a.Err
+		return l.Ensure() // the freed request slot may serve another page
+	}
+	// Rows beyond the limit asked for are the positions after the page:
+	// they fill the following pages not yet answered in this generation,
+	// and count toward the listing's length.
+	offset, all := a.Page*l.pageSize, a.Result.Items
+	own := all[:min(len(all), l.pageSize)]
+	l.store(a.Page, own)
+	l.setTotal(l.nextTotal(offset, len(all), a.Result.Total))
+	for q, rest := a.Page+1, all[len(own):]; len(rest) > 0 && q < l.numPages(); q++ {
+		if l.page(q).loadedGen == l.gen {
+			break // the server's own answer for these positions wins
+		}
+		n := min(len(rest), l.pageSize)
+		l.store(q, rest[:n])
+		rest = rest[n:]
+	}
+	pg = l.page(a.Page)
+	if l.keepID != "" {
+		if pos, ok := l.index[l.keepID]; ok && pos >= offset && pos < offset+len(pg.rows) && l.idOf(pg.rows[pos-offset]) == l.keepID {
+			if i := l.DisplayIndex(pos); i >= 0 {
+				l.cursor, l.keepID = i, ""
+				l.scrollToCursor()
+			}
+		}
+	}
+	if l.lastErr != nil && !l.AnyFailed() {
+		l.lastErr = nil
+	}
+	return l.seekKept(l.Ensure(), a.Page)
+}
+
+// store makes rows the current generation's rows of page p and indexes
+// them by id. Rows without an id are kept but not indexed: each is a row of
+// its own.
+func (l *List[T]) store(p int, rows []T) {
+	pg := l.page(p)
+	pg.err, pg.loadedGen = nil, l.gen
+	pg.rows = append(pg.rows[:0], rows...)
+	l.version++
+	offset := p * l.pageSize
+	for i, it := range pg.rows {
+		id := l.idOf(it)
+		if id == "" {
+			continue
+		}
+		if prev, ok := l.index[id]; ok && prev != offset+i && prev < max(l.total, offset+len(rows)) {
+			if other := l.pages[prev/l.pageSize]; other != nil && prev%l.pageSize < len(other.rows) && l.idOf(other.rows[prev%l.pageSize]) == id {
+				// The same record at two positions: rows shifted between
+				// pages while the task ran. Each now yields it once.
+				l.dupes = true
+				if l.debug != nil {
+					fmt.Fprintf(l.debug, "%s list %s: id %q sent at rows %d and %d; shown and counted once\n",
+						l.now().UTC().Format(time.RFC3339Nano), l.name, id, prev, offset+i)
+				}
+			}
+		}
+		l.index[id] = offset + i
+	}
+}
+
+// keepSearchPages bounds how far the list pages on by itself to find the
+// record the cursor should land on (the task or record the user started
+// from, deeper in a long list).
+const keepSearchPages = 20
+
+// Due returns the request of a page whose retry delay has passed, or
+// nothing when the listing has moved on (a refresh) since.
+func (l *List[T]) Due(gen, p int) []Request {
+	pg, ok := l.pages[p]
+	if gen != l.gen || !ok || !pg.loading {
+		return nil
+	}
+	pg.loading = false
+	return l.request(nil, p)
+}
+
+// Refresh starts a new generation: answers to requests already out are
+// dropped, errors forgotten, and the pages needed asked for again. Rows
+// already held stay on screen until their new copy arrives, and the
+// cursor stays on the same record if it moved.
+func (l *List[T]) Refresh() []Request {
+	l.gen++
+	l.inFlight, l.end, l.probeEnd, l.lastErr = 0, -1, false, nil
+	for _, pg := range l.pages {
+		pg.loading, pg.err = false, nil
+	}
+	if it, ok := l.Selected(); ok {
+		l.keepID = l.idOf(it)
+	}
+	return l.Ensure()
+}
+
+// Gen is the current generation; requests of older ones are stale.
+func (l *List[T]) Gen() int { return l.gen }

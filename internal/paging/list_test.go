@@ -1,0 +1,253 @@
+package paging
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/wksrec/wksrec/api"
+)
+
+type row struct{ id, name string }
+
+func rowID(r row) string { return r.id }
+
+func rows(n int) []row {
+	out := make([]row, n)
+	for i := range out {
+		out[i] = row{id: fmt.Sprintf("r%05d", i), name: fmt.Sprintf("desk-%d", i)}
+	}
+	return out
+}
+
+// server answers requests from data, reporting total (len(data) if < 0).
+type server struct {
+	data  []row
+	total int
+	extra int // rows beyond the limit in each answer
+}
+
+func (s server) answer(r Request) Answer[row] {
+	total := s.total
+	if total < 0 {
+		total = len(s.data)
+	}
+	end := min(r.Offset+r.Limit+s.extra, len(s.data))
+	var items []row
+	if r.Offset < end {
+		items = slices.Clone(s.data[r.Offset:end])
+	}
+	return Answer[row]{Gen: r.Gen, Page: r.Page, Result: api.Page[row]{Items: items, Total: total}}
+}
+
+// settle answers every request, and those that follow, until none is left;
+// it returns the offsets asked for in order.
+func settle(t *testing.T, l *List[row], s server, reqs []Request) []int {
+	t.Helper()
+	var offsets []int
+	for n := 0; len(reqs) > 0; n++ {
+		if n > 10_000 {
+			t.Fatal("requests did not settle")
+		}
+		r := reqs[0]
+		reqs = reqs[1:]
+		if r.Delay > 0 {
+			reqs = append(reqs, l.Due(r.Gen, r.Page)...)
+			continue
+		}
+		offsets = append(offsets, r.Offset)
+		reqs = append(reqs, l.Handle(s.answer(r))...)
+	}
+	return offsets
+}
+
+func offsetsOf(reqs []Request) []int {
+	var out []int
+	for _, r := range reqs {
+		out = append(out, r.Offset)
+	}
+	return out
+}
+
+// What a viewport asks for: the pages it shows, the next one in the
+// direction of travel when the cursor nears it, and nothing else.
+func TestViewportRequests(t *testing.T) {
+	s := server{data: rows(2537), total: -1}
+	for _, tc := range []struct {
+		name   string
+		height int
+		moves  func(l *List[row]) []Request
+		want   []int // offsets asked for: those the start settles, then the moves'
+	}{
+		{"the first screen is one page", 20, nil, []int{0}},
+		{"a tall screen over small pages", 250, nil, []int{0, 100, 200}},
+		{"nearing the page edge prefetches the next", 20, func(l *List[row]) []Request { return l.MoveTo(60) }, []int{0, 100}},
+		{"far from the edge, nothing", 20, func(l *List[row]) []Request { return l.MoveTo(30) }, []int{0}},
+		{"G asks only for the last page", 20, func(l *List[row]) []Request { return l.MoveTo(math.MaxInt) }, []int{0, 2500}},
+		{"going up near a page edge prefetches the one before", 20, func(l *List[row]) []Request {
+			settle(t, l, s, l.MoveTo(1250))
+			settle(t, l, s, l.MoveTo(1260))
+			return l.MoveTo(1215)
+		}, []int{0, 1100}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := New(rowID, Options{PageSize: 100})
+			l.Size(tc.height)
+			got := settle(t, l, s, l.Start())
+			if tc.moves != nil {
+				got = append(got, offsetsOf(tc.moves(l))...)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("asked for %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// How long the listing is, as answers come in: total_count is a hint,
+// short and empty pages are facts.
+func TestListingLength(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		s         server
+		wantTotal int
+		maxReqs   int
+	}{
+		{"total as claimed", server{data: rows(250), total: -1}, 250, 3},
+		{"total past the data ends at the short page", server{data: rows(250), total: 1000}, 250, 3 + DefaultConcurrency - 1},
+		{"2^63-1 is clamped, never overflows", server{data: rows(250), total: math.MaxInt}, 250, 3 + DefaultConcurrency - 1},
+		{"a total below the data: rows win at a full page", server{data: rows(250), total: 100}, 100, 2},
+		{"pages longer than asked fill the next pages", server{data: rows(250), total: -1, extra: 50}, 250, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := New(rowID, Options{PageSize: 100})
+			l.Size(20)
+			l.SetLoadAll(true)
+			reqs := settle(t, l, tc.s, l.Start())
+			reqs = append(reqs, settle(t, l, tc.s, l.MoveTo(math.MaxInt))...)
+			reqs = append(reqs, settle(t, l, tc.s, l.MoveTo(math.MaxInt))...)
+			if l.Total() != tc.wantTotal || len(reqs) > tc.maxReqs {
+				t.Errorf("total %d after %d requests %v; want %d in at most %d", l.Total(), len(reqs), reqs, tc.wantTotal, tc.maxReqs)
+			}
+			n := 0
+			l.Each(func(int, *row) { n++ })
+			if n != tc.wantTotal {
+				t.Errorf("%d rows held, want %d", n, tc.wantTotal)
+			}
+		})
+	}
+}
+
+func TestPageCountNeverOverflows(t *testing.T) {
+	l := New(rowID, Options{PageSize: 100})
+	for _, total := range []int{math.MaxInt, math.MaxInt - 1, 1<<62 + 1} {
+		l.total = total
+		if n := l.numPages(); n <= 0 || n < total/100 {
+			t.Errorf("total %d: %d pages", total, n)
+		}
+	}
+}
+
+// Rows without an id are each a row; a row sent at two positions (the
+// listing shifted) is yielded once.
+func TestEachYieldsEveryRowOnce(t *testing.T) {
+	data := rows(250)
+	for i := 200; i < 250; i++ {
+		data[i].id = ""
+	}
+	l := New(rowID, Options{PageSize: 100})
+	l.SetLoadAll(true)
+	settle(t, l, server{data: data, total: -1}, l.Start())
+	shifted := append([]row{{id: "new"}}, data...) // a row added at the top
+	settle(t, l, server{data: shifted, total: -1}, l.Refresh()[:0])
+	r := l.Refresh()
+	settle(t, l, server{data: shifted, total: -1}, r)
+	seen, blank := map[string]int{}, 0
+	l.Each(func(_ int, it *row) {
+		if it.id == "" {
+			blank++
+		} else if seen[it.id]++; seen[it.id] > 1 {
+			t.Fatalf("%s yielded twice", it.id)
+		}
+	})
+	if blank != 50 {
+		t.Errorf("%d rows without an id, want 50", blank)
+	}
+}
+
+// A refresh with a filter on (every page held, an order set) asks for every
+// page again: r and watch mode must not fetch nothing.
+func TestRefreshUnderAnOrderRefetchesEverything(t *testing.T) {
+	s := server{data: rows(250), total: -1}
+	l := New(rowID, Options{PageSize: 100})
+	l.Size(20)
+	l.SetLoadAll(true)
+	settle(t, l, s, l.Start())
+	l.SetOrder([]int{5, 3, 1})
+	got := settle(t, l, s, l.Refresh())
+	slices.Sort(got)
+	if !slices.Equal(got, []int{0, 100, 200}) {
+		t.Errorf("refresh under an order asked for %v, want every page", got)
+	}
+	if !l.AllCurrent() {
+		t.Error("not every row is from the new generation")
+	}
+}
+
+// Answers of a generation before a refresh are dropped.
+func TestStaleAnswersDropped(t *testing.T) {
+	s := server{data: rows(250), total: -1}
+	l := New(rowID, Options{PageSize: 100})
+	old := l.Start()
+	l.Refresh()
+	if next := l.Handle(s.answer(old[0])); next != nil || l.Total() != -1 {
+		t.Errorf("a stale answer was taken: total %d, next %v", l.Total(), next)
+	}
+}
+
+// A page that keeps failing is retried after a back-off, each retry only
+// with what is left of the one-minute budget, and given up within it.
+func TestRetriesWithinTheBudget(t *testing.T) {
+	clock := time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)
+	l := New(rowID, Options{PageSize: 100, Now: func() time.Time { return clock }})
+	slow := &api.APIError{Status: 429, Code: "APIG.0308", RetryAfter: 50 * time.Second}
+	first := l.Start()
+	if len(first) != 1 || first[0].Timeout != DefaultTimeout {
+		t.Fatalf("first request %+v", first)
+	}
+	next := l.Handle(Answer[row]{Gen: first[0].Gen, Page: 0, Err: slow})
+	if len(next) != 1 || next[0].Delay != 50*time.Second {
+		t.Fatalf("after a 429 with Retry-After 50 s: %+v", next)
+	}
+	if l.Concurrency() != DefaultConcurrency-1 {
+		t.Errorf("concurrency %d after throttling", l.Concurrency())
+	}
+	clock = clock.Add(50 * time.Second)
+	retry := l.Due(next[0].Gen, 0)
+	if len(retry) != 1 || retry[0].Timeout > 10*time.Second {
+		t.Fatalf("the retry at 50 s may take %+v; want at most the 10 s left", retry)
+	}
+	if more := l.Handle(Answer[row]{Gen: retry[0].Gen, Page: 0, Err: slow}); len(more) != 0 {
+		t.Errorf("retried again past the minute: %+v", more)
+	}
+	if !errors.Is(l.ErrAt(0), slow) {
+		t.Errorf("the last error is not shown: %v", l.ErrAt(0))
+	}
+	if l.Due(retry[0].Gen, 0) != nil {
+		t.Error("a failed page was asked for again without a refresh")
+	}
+}
+
+// Permanent errors are not retried at all.
+func TestPermanentErrorsNotRetried(t *testing.T) {
+	for _, err := range []error{&api.APIError{Status: 401, Code: "APIG.0301"}, &api.APIError{Status: 404}, &api.RedirectError{Status: 302}} {
+		l := New(rowID, Options{PageSize: 100})
+		first := l.Start()
+		if next := l.Handle(Answer[row]{Gen: first[0].Gen, Page: 0, Err: err}); len(next) != 0 {
+			t.Errorf("%v: asked again %+v", err, next)
+		}
+	}
+}
