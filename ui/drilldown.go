@@ -2,12 +2,16 @@ package ui
 
 import (
 	"context"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"io"
 	"strings"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/ui/sanitize"
 )
 
@@ -37,9 +41,15 @@ func list[T any](b views, fetch FetchFunc[T], idOf func(T) string, pageSize int)
 	return newPagedList(fetch, idOf, paging.Options{PageSize: pageSize, Concurrency: b.concurrency, Retry: retry, Debug: b.debug})
 }
 
-// tasks is the project's scheduled tasks, or with triggers its trigger
-// (LIFE_CYCLE) tasks, which the API lists only when asked for.
-func (b views) tasks(triggers bool) *listView[api.Task] {
+// tasksView is the project's scheduled tasks, or its trigger
+// (LIFE_CYCLE) tasks, which the API lists only when asked for; t switches.
+type tasksView struct {
+	*listView[api.Task]
+	triggers bool
+	views    views
+}
+
+func (b views) taskList(triggers bool) *tasksView {
 	src, kind, noun, empty := b.src, "", "tasks", "This project has no scheduled tasks (t shows trigger tasks)."
 	if triggers {
 		kind, noun, empty = api.ScheduledTypeLifeCycle, "trigger tasks", "This project has no trigger tasks (t shows scheduled tasks)."
@@ -47,7 +57,7 @@ func (b views) tasks(triggers bool) *listView[api.Task] {
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Task], error) {
 		return src.ListTasks(ctx, kind, offset, limit)
 	}
-	return &listView[api.Task]{
+	return &tasksView{triggers: triggers, views: b, listView: &listView[api.Task]{
 		list:      list(b, fetch, taskID, min(b.pageSize, api.MaxTaskLimit)),
 		cols:      taskColumns(b.tf),
 		noun:      noun,
@@ -57,7 +67,21 @@ func (b views) tasks(triggers bool) *listView[api.Task] {
 		child: func(t api.Task) view {
 			return b.records(t.ID, sanitizeCrumb(t.TaskName, t.ID))
 		},
+	}}
+}
+
+// key: t switches between scheduled and trigger tasks.
+func (v *tasksView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
+	if !key.Matches(msg, h.keyMap().Triggers) {
+		return nil, false
 	}
+	return h.replaceRoot(v.views.taskList(!v.triggers)), true
+}
+
+func (v *tasksView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
+	h := v.listView.helpKeys(k, canGoBack)
+	h.TaskList = true
+	return h
 }
 
 func (b views) records(taskID, crumb string) *listView[api.Record] {
@@ -74,19 +98,20 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 		crumbText: crumb,
 		paneText:  recordPaneText(b.tf),
 		child: func(r api.Record) view {
-			return b.details(taskID, r.ID, b.tf.show(r.StartTime, r.TimeZone), &r)
+			return b.details(taskID, r.ID, crumb, b.tf.show(r.StartTime, r.TimeZone), &r)
 		},
 	}
 }
 
 // details is the leaf: one record's details, with triage. rec, when known,
 // gives the per-status counts of the whole record before it is all loaded.
-func (b views) details(taskID, recordID, crumb string, rec *api.Record) *detailsView {
+// taskLabel and crumb (the run's start) name the run on screen.
+func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Record) *detailsView {
 	src := b.src
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
 		return src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
 	}
-	return &detailsView{record: rec, listView: &listView[api.Detail]{
+	return &detailsView{record: rec, taskLabel: taskLabel, runLabel: crumb, prompt: newFilterPrompt(), listView: &listView[api.Detail]{
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
 		cols:      detailColumns(b.tf),
 		noun:      "details",

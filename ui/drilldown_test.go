@@ -100,7 +100,7 @@ func TestDrillDownAndBack(t *testing.T) {
 		t.Errorf("records cursor %d after coming back, want 2 (kept)", l.Cursor())
 	}
 	m = send(t, m, press("esc"))
-	if l := m.top().(*listView[api.Task]).list; len(m.stack) != 1 || l.Cursor() != 1 {
+	if l := m.top().(*tasksView).list; len(m.stack) != 1 || l.Cursor() != 1 {
 		t.Errorf("back at tasks: stack %d cursor %d, want 1 and 1", len(m.stack), l.Cursor())
 	}
 	m = send(t, m, press("esc")) // nothing above the task list
@@ -150,7 +150,7 @@ func TestStartWithIDsGoesStraightIn(t *testing.T) {
 		t.Errorf("records cursor %d, want 1 (the record that was open)", l.Cursor())
 	}
 	m = send(t, m, press("esc"))
-	if l := m.top().(*listView[api.Task]).list; l.Cursor() != 3 {
+	if l := m.top().(*tasksView).list; l.Cursor() != 3 {
 		t.Errorf("tasks cursor %d, want 3 (the task that was open)", l.Cursor())
 	}
 }
@@ -197,7 +197,7 @@ func TestKeptCursorFoundBeyondTheFirstPage(t *testing.T) {
 	src := &dataSource{d: d}
 	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: "task-080", PageSize: 100}), 100, 30)
 	m = send(t, m, press("esc"))
-	l := m.top().(*listView[api.Task]).list
+	l := m.top().(*tasksView).list
 	if got, _ := l.Selected(); got.ID != "task-080" {
 		t.Errorf("cursor on %q, want task-080 (on the second page of tasks)", got.ID)
 	}

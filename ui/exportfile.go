@@ -2,10 +2,12 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -14,17 +16,36 @@ import (
 	"github.com/wksrec/wksrec/ui/sanitize"
 )
 
-// exportCSV returns a Cmd writing rows to a new CSV file in dir, named
-// after the record and the time, and saying where.
-func exportCSV(dir, recordID string, rows []api.Detail, now time.Time) tea.Cmd {
+// exportName names an export after the task and run on screen and the rows
+// shown: wksrec-nightly-reboot-2026-11-28-02-00-00-failed.
+func exportName(task, run, rows string) string {
+	return "wksrec-" + fileSafe(task, "task") + "-" + fileSafe(run, "run") + "-" + fileSafe(rows, "rows")
+}
+
+// exportCSV returns a Cmd writing rows to a new CSV file name.csv in dir
+// (name-2.csv and so on when that exists: nothing is overwritten), and
+// saying where.
+func exportCSV(dir, name string, rows []api.Detail) tea.Cmd {
 	return func() tea.Msg {
 		var buf bytes.Buffer
 		if err := export.Write(&buf, "csv", rows); err != nil {
 			return noteMsg("export failed: " + err.Error())
 		}
-		name := fmt.Sprintf("wksrec-%s-%s.csv", fileSafe(shortID(recordID)), now.Format("20060102-150405"))
-		path := filepath.Join(dir, name)
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		var (
+			f    *os.File
+			path string
+			err  error
+		)
+		for n := 1; n <= 100; n++ {
+			path = filepath.Join(dir, name+".csv")
+			if n > 1 {
+				path = filepath.Join(dir, fmt.Sprintf("%s-%d.csv", name, n))
+			}
+			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if !errors.Is(err, fs.ErrExist) {
+				break
+			}
+		}
 		if err != nil {
 			return noteMsg("export failed: " + err.Error())
 		}
@@ -39,16 +60,28 @@ func exportCSV(dir, recordID string, rows []api.Detail, now time.Time) tea.Cmd {
 	}
 }
 
-// fileSafe keeps letters, digits, - and _ of an id for a file name.
-func fileSafe(s string) string {
-	b := []rune{}
-	for _, r := range sanitize.Line(s) {
-		if r == '-' || r == '_' || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') {
-			b = append(b, r)
+// fileSafe makes s a piece of a file name: ASCII letters and digits, runs
+// of anything else as one '-', at most 40 characters; fallback when
+// nothing is left (a name all in CJK, say).
+func fileSafe(s, fallback string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(sanitize.Line(s)) {
+		if ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || r == '_' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			if b.Len() >= 40 {
+				break
+			}
+			continue
 		}
+		dash = true
 	}
-	if len(b) == 0 {
-		return "record"
+	if b.Len() == 0 {
+		return fallback
 	}
-	return string(b)
+	return b.String()
 }

@@ -144,7 +144,7 @@ func TestFlowDrillDown(t *testing.T) {
 	waitFor(t, tm, "8 tasks")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if l := final.top().(*listView[api.Task]).list; len(final.stack) != 1 || l.Cursor() != 2 {
+	if l := final.top().(*tasksView).list; len(final.stack) != 1 || l.Cursor() != 2 {
 		t.Errorf("ended with %d views, cursor %d; want the task list with the cursor kept on row 3", len(final.stack), l.Cursor())
 	}
 	var paths []string

@@ -4,12 +4,14 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/api/filter"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 	"github.com/wksrec/wksrec/ui/sanitize"
 )
@@ -86,15 +88,12 @@ func groupPaneText(g failureGroup, st styles.Styles, width int) string {
 	}, st, width)
 }
 
-// applyGroupMsg asks the details view below to show one group's rows.
-type applyGroupMsg struct{ key groupKey }
-
 // groupsView lists the failure groups of the details view below it,
 // regrouping as more pages of the record arrive.
 type groupsView struct {
 	*listView[failureGroup]
 	details *detailsView
-	seen    int // loaded rows of the details when last grouped
+	seen    int // the details' version when last grouped
 }
 
 func newGroupsView(details *detailsView) *groupsView {
@@ -107,9 +106,6 @@ func newGroupsView(details *detailsView) *groupsView {
 			crumbText: "failure groups",
 			paneText:  groupPaneText,
 			started:   true,
-			onEnter: func(g failureGroup) tea.Cmd {
-				return func() tea.Msg { return applyGroupMsg{key: g.key} }
-			},
 		},
 		details: details,
 		seen:    -1,
@@ -118,12 +114,38 @@ func newGroupsView(details *detailsView) *groupsView {
 	return v
 }
 
-// sync regroups when the details hold more rows than last time.
+// sync regroups when the details' rows changed since last time.
 func (v *groupsView) sync() {
-	if n := v.details.list.LoadedRows(); n != v.seen {
+	if n := v.details.list.Version(); n != v.seen {
 		v.seen = n
 		v.list.SetItems(groupFailures(v.details.list))
 	}
+}
+
+// key: Enter goes back to the details, showing exactly the group's rows.
+func (v *groupsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
+	if !key.Matches(msg, h.keyMap().Open) {
+		return nil, false
+	}
+	g, ok := v.list.Selected()
+	if !ok {
+		return nil, true
+	}
+	cmd := h.pop()
+	return tea.Batch(cmd, v.details.showGroup(g.key, v)), true
+}
+
+// afterPage regroups as pages of the details arrive.
+func (v *groupsView) afterPage(host) tea.Cmd {
+	v.sync()
+	return nil
+}
+
+// loadProgress is the details' load-all bar: the groups fill as it runs.
+func (v *groupsView) loadProgress() string { return v.details.loadProgress() }
+
+func (v *groupsView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
+	return k.HelpFor(true, canGoBack, false)
 }
 
 func (v *groupsView) refresh() tea.Cmd { return nil }

@@ -4,6 +4,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -27,9 +28,8 @@ type view interface {
 	// open returns the child view of the selected row, or nil at the leaf
 	// or while the row is not loaded.
 	open() view
-	// enter is what Enter does on the selected row when it is not opening
-	// a child (nil: nothing).
-	enter() tea.Cmd
+	// helpKeys is the footer's keys for this screen.
+	helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help
 	leaf() bool
 	running() bool // any loaded row still RUNNING or WAITING (watch mode)
 	crumb() string // this level in the breadcrumb ("" for the root)
@@ -57,7 +57,6 @@ type listView[T any] struct {
 	crumbText string
 	paneText  func(T, styles.Styles, int) string
 	child     func(T) view // nil at the leaf
-	onEnter   func(T) tea.Cmd
 	isRunning func(T) bool // a row still in progress, for watch mode
 	started   bool
 	rows      rowCache // drawn rows, for redraws
@@ -99,7 +98,11 @@ func (v *listView[T]) moveTo(pos int) tea.Cmd   { return v.list.moveTo(pos) }
 func (v *listView[T]) refresh() tea.Cmd         { v.started = true; return v.list.refresh() }
 func (v *listView[T]) close()                   { v.list.close() }
 func (v *listView[T]) crumb() string            { return v.crumbText }
-func (v *listView[T]) leaf() bool               { return v.child == nil && v.onEnter == nil }
+func (v *listView[T]) leaf() bool               { return v.child == nil }
+
+func (v *listView[T]) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
+	return k.HelpFor(!v.leaf(), canGoBack, false)
+}
 
 // setSize lays out the columns for width; the table has height lines, one
 // of them the column titles.
@@ -155,14 +158,6 @@ func (v *listView[T]) pane(st styles.Styles, width int) (string, string) {
 		text = "—" // the table says what failed
 	}
 	return "", st.Placeholder.Render(text)
-}
-
-func (v *listView[T]) enter() tea.Cmd {
-	it, ok := v.list.Selected()
-	if v.onEnter == nil || !ok {
-		return nil
-	}
-	return v.onEnter(it)
 }
 
 func (v *listView[T]) open() view {

@@ -7,11 +7,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wksrec/wksrec/keymap"
@@ -70,18 +68,14 @@ type Model struct {
 	spin     spinner.Model
 	spinning bool
 
-	stack    []view // the drill-down; the last one is on screen
-	views    views  // builds the views
-	triggers bool   // the task list shows trigger tasks
-	pane     detailPane
-	focus    focusArea
+	stack []view // the drill-down; the last one is on screen
+	views views  // builds the views
+	pane  detailPane
+	focus focusArea
 
-	prompt    textinput.Model // the / filter
-	prompting bool
-	note      string   // a one-line message until the next key
-	pending   []action // waits for every row of the details to load
-	clip      clipboard
-	watch     watchState
+	note  string // a one-line message until the next key
+	clip  clipboard
+	watch watchState
 
 	width, height  int
 	tableW, tableH int
@@ -99,7 +93,7 @@ func New(cfg Config) Model {
 
 	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: timeFormat{local: cfg.LocalTime},
 		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug}
-	tasks := b.tasks(false)
+	tasks := b.taskList(false)
 	stack := []view{tasks}
 	if cfg.TaskID != "" {
 		tasks.list.Keep(cfg.TaskID) // the cursor lands on it when Esc reveals the list
@@ -107,24 +101,21 @@ func New(cfg Config) Model {
 		stack = append(stack, records)
 		if cfg.RecordID != "" {
 			records.list.Keep(cfg.RecordID)
-			stack = append(stack, b.details(cfg.TaskID, cfg.RecordID, "record "+shortID(sanitize.Line(cfg.RecordID)), nil))
+			details := b.details(cfg.TaskID, cfg.RecordID, "task "+shortID(sanitize.Line(cfg.TaskID)), "record "+shortID(sanitize.Line(cfg.RecordID)), nil)
+			details.taskLabel, details.runLabel = shortID(cfg.TaskID), shortID(cfg.RecordID) // the ids name the export file
+			stack = append(stack, details)
 		}
 	}
-	prompt := textinput.New()
-	prompt.Prompt = "/"
-	prompt.Cursor.SetMode(cursor.CursorStatic) // no blink: no redraws over a slow SSH link
-	prompt.Placeholder = `text, or name: id: code: reason: status: terms; !negates; "quote spaces"`
 	m := Model{
-		cfg:    cfg,
-		keys:   keymap.Default(),
-		st:     st,
-		help:   h,
-		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Accent)),
-		stack:  stack,
-		views:  b,
-		pane:   newDetailPane(),
-		prompt: prompt,
-		clip:   clipboard{out: cfg.Clipboard, tmux: cfg.InTmux},
+		cfg:   cfg,
+		keys:  keymap.Default(),
+		st:    st,
+		help:  h,
+		spin:  spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Accent)),
+		stack: stack,
+		views: b,
+		pane:  newDetailPane(),
+		clip:  clipboard{out: cfg.Clipboard, tmux: cfg.InTmux},
 	}
 	if cfg.Watch > 0 {
 		// Set here, not in Init: Init has a value receiver, and what it
@@ -176,16 +167,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.note = string(msg)
 	case watchTickMsg:
 		cmd = m.watchTick(msg)
-	case applyGroupMsg:
-		cmd = m.applyGroup(msg.key)
 	default:
 		// A page for some view on the stack; one for a view that was
 		// closed (the user went back) matches none and is dropped.
+		handled := false
 		for _, v := range m.stack {
 			if c, ok := v.handle(msg); ok {
-				cmd = tea.Batch(c, m.afterPage())
+				cmd, handled = tea.Batch(c, m.afterPage()), true
 				break
 			}
+		}
+		// Anything else is for an open prompt: a paste, a blink.
+		if p, ok := m.top().(prompter); ok && !handled && p.prompting() {
+			cmd = p.promptUpdate(&m, msg)
 		}
 	}
 	m.syncPane()
@@ -201,10 +195,21 @@ func (m *Model) keepSpinning() tea.Cmd {
 	return m.spin.Tick
 }
 
+// afterPage lets the screens on the stack act on a page that arrived.
+func (m *Model) afterPage() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, v := range m.stack {
+		if w, ok := v.(pageWatcher); ok {
+			cmds = append(cmds, w.afterPage(m))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
 func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	k := m.keys
-	if m.prompting {
-		return m.promptKey(msg), msg.Type == tea.KeyCtrlC
+	if p, ok := m.top().(prompter); ok && p.prompting() {
+		return p.promptUpdate(m, msg), msg.Type == tea.KeyCtrlC
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -216,21 +221,18 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return m.top().refresh(), false
 	case key.Matches(msg, k.Watch):
 		return m.toggleWatch(), false
-	case key.Matches(msg, k.Triggers) && len(m.stack) == 1 && m.focus == focusTable:
-		return m.toggleTriggers(), false
 	}
 	if m.focus == focusPane {
 		m.paneKey(msg)
 		return nil, false
 	}
-	if dv, ok := m.top().(*detailsView); ok {
-		if cmd, handled := m.triageKey(dv, msg); handled {
+	v := m.top()
+	if kv, ok := v.(keyed); ok {
+		if cmd, handled := kv.key(m, msg); handled {
 			return cmd, false
 		}
 	}
-	v := m.top()
 	page := max(v.status().pageHeight-1, 1)
-	enter := v.enter()
 	switch {
 	case key.Matches(msg, k.Up):
 		return v.moveBy(-1), false
@@ -244,8 +246,6 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return v.moveTo(0), false
 	case key.Matches(msg, k.Bottom):
 		return v.moveTo(v.status().total - 1), false
-	case key.Matches(msg, k.Open) && enter != nil:
-		return enter, false
 	case key.Matches(msg, k.Open) && !v.leaf():
 		return m.push(v.open()), false
 	case key.Matches(msg, k.Open), key.Matches(msg, k.Focus):
@@ -254,15 +254,6 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return m.pop(), false
 	}
 	return nil, false
-}
-
-// toggleTriggers switches the task list between scheduled and trigger
-// (LIFE_CYCLE) tasks.
-func (m *Model) toggleTriggers() tea.Cmd {
-	m.triggers = !m.triggers
-	m.stack[0].close()
-	m.stack[0] = m.views.tasks(m.triggers)
-	return tea.Batch(m.layout(), m.stack[0].start())
 }
 
 // push opens a child view (nil while the selected row is not loaded).
@@ -321,7 +312,6 @@ func (m *Model) layout() tea.Cmd {
 		return nil
 	}
 	m.help.Width = m.width
-	m.prompt.Width = max(m.width-3, 1)
 	footerH := lineCount(m.help.View(m.helpKeys()))
 	bodyH := max(m.height-m.headerHeight()-1-footerH, 1)
 	side := m.width >= sideBySideWidth
@@ -346,10 +336,7 @@ func (m *Model) layout() tea.Cmd {
 }
 
 func (m *Model) helpKeys() keymap.Help {
-	_, triage := m.top().(*detailsView)
-	h := m.keys.HelpFor(!m.top().leaf(), len(m.stack) > 1, triage)
-	h.TaskList = len(m.stack) == 1
-	return h
+	return m.top().helpKeys(m.keys, len(m.stack) > 1)
 }
 
 // syncPane shows the selected row in the pane.

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wksrec/wksrec/api"
@@ -141,7 +143,8 @@ func durationOf(d *api.Detail) int64 {
 	return int64(e.Sub(s).Seconds())
 }
 
-// detailsView is the details list with triage: filters, sort, counts.
+// detailsView is the details list with triage: filters, sort, counts, the
+// / prompt, and work waiting for every row.
 type detailsView struct {
 	*listView[api.Detail]
 	tr     triage
@@ -150,6 +153,44 @@ type detailsView struct {
 		version  int
 		byStatus map[string]int
 	}
+	// taskLabel and runLabel name the run on screen (in export file names).
+	taskLabel, runLabel string
+
+	prompt     textinput.Model // the / filter
+	promptOpen bool
+	promptErr  string // why the text does not parse
+
+	pending []action // waits for every row
+
+	// fromGroups is the failure groups screen the rows of one group were
+	// opened from: Esc goes back there. beforeGroup is the triage to
+	// restore then.
+	fromGroups  *groupsView
+	beforeGroup triage
+}
+
+// newFilterPrompt is the / prompt of a details screen.
+func newFilterPrompt() textinput.Model {
+	p := textinput.New()
+	p.Prompt = "/"
+	p.Cursor.SetMode(cursor.CursorStatic) // no blink: no redraws over a slow SSH link
+	p.Placeholder = `text, or name: id: code: reason: status: terms; !negates; "quote spaces"`
+	return p
+}
+
+// fileLabel names the rows shown in an export file name.
+func (t triage) fileLabel() string {
+	switch {
+	case t.group != nil:
+		return "group-" + orDash(t.group.code)
+	case t.status != "":
+		return strings.ToLower(t.status)
+	case t.failedOnly && t.text.Empty():
+		return "failed"
+	case t.filtering():
+		return "filtered"
+	}
+	return "all"
 }
 
 func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {

@@ -106,7 +106,7 @@ func TestBadFilterSaysWhy(t *testing.T) {
 	m = send(t, m, press("/"))
 	m = typeText(t, m, "colour:red")
 	m = send(t, m, press("enter"))
-	if !strings.Contains(ansi.Strip(m.View()), `filter: unknown field "colour"`) || !m.prompting {
+	if !strings.Contains(ansi.Strip(m.View()), `filter: unknown field "colour"`) || !dv(m).prompting() {
 		t.Errorf("a bad filter should keep the prompt open with the reason:\n%s", ansi.Strip(m.View()))
 	}
 }
@@ -280,7 +280,8 @@ func TestExportWritesFilteredRows(t *testing.T) {
 	if match == nil {
 		t.Fatalf("no export note:\n%s", note)
 	}
-	if filepath.Dir(match[2]) != dir || !strings.HasPrefix(filepath.Base(match[2]), "wksrec-e84a4f0c-") {
+	// Started from ids, the export is named after them, and the rows shown.
+	if filepath.Dir(match[2]) != dir || filepath.Base(match[2]) != "wksrec-t-e84a4f0c-fail.csv" {
 		t.Errorf("file %s", match[2])
 	}
 	f, err := os.Open(match[2])
@@ -510,5 +511,103 @@ func TestRefreshWithAFilterReloads(t *testing.T) {
 	}
 	if got, _ := dl(m).Selected(); got.ID != keep.ID {
 		t.Errorf("cursor on %s after r, want %s", got.ID, keep.ID)
+	}
+}
+
+// The export is named after the task and run on screen, not the ids given
+// at start; a second export does not overwrite the first.
+func TestExportNamedAfterTheRunOnScreen(t *testing.T) {
+	dir := t.TempDir()
+	src := &stubSource{details: demoDetails()[:300]}
+	m := start(t, New(Config{Source: src, ProjectID: "p", PageSize: 100, RetryBackoff: time.Millisecond, ExportDir: dir}), 250, 30)
+	m = send(t, m, press("enter")) // the task's runs
+	m = send(t, m, press("enter")) // the run's details
+	m = send(t, m, press("f"))
+	for _, want := range []string{"wksrec-stub-task-2026-11-28-02-00-00-failed.csv", "wksrec-stub-task-2026-11-28-02-00-00-failed-2.csv"} {
+		m = send(t, m, press("e"))
+		if _, err := os.Stat(filepath.Join(dir, want)); err != nil {
+			t.Errorf("no %s: %v\n%s", want, err, ansi.Strip(m.View()))
+		}
+	}
+}
+
+// A copy or export waiting for every page dies with its run: Esc and Enter
+// on another run do not fire it there.
+func TestPendingWorkDiesWithItsScreen(t *testing.T) {
+	dir := t.TempDir()
+	src := &stubSource{details: demoDetails()}
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100,
+		RetryBackoff: time.Millisecond, ExportDir: dir}), 120, 30)
+	m, held := sendHeld(t, m, press("e")) // waits for every page; the answers are held
+	if len(held) == 0 {
+		t.Fatal("e asked for nothing")
+	}
+	m = send(t, m, press("esc")) // back to the runs: the export goes with the details
+	for _, msg := range held {
+		m = send(t, m, msg)
+	}
+	m = send(t, m, press("enter")) // a run again, all of it loaded by a filter
+	m = send(t, m, press("f"))
+	if !dl(m).AllLoaded() {
+		t.Fatal("the second run did not load every page")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("an export started in a closed screen fired: %v", entries)
+	}
+}
+
+// Esc from a failure group's rows goes back to the groups, cursor on the
+// group; Esc there goes back to the details as they were.
+func TestEscFromAGroupsRowsReturnsToTheGroups(t *testing.T) {
+	src := &stubSource{details: demoDetails()}
+	m := start(t, newTestModel(src, 100), 120, 40)
+	m = send(t, m, press("s")) // a filter of the user's own: FAIL
+	m = send(t, m, press("w"))
+	m = send(t, m, press("j"))
+	m = send(t, m, press("j"))
+	groups, ok := m.top().(*groupsView)
+	if !ok {
+		t.Fatalf("w opened %T", m.top())
+	}
+	want, _ := groups.list.Selected()
+	m = send(t, m, press("enter"))
+	if dv(m).tr.group == nil || dv(m).tr.group.code != want.key.code {
+		t.Fatalf("enter on a group shows %+v", dv(m).tr)
+	}
+	m = send(t, m, press("esc"))
+	g, ok := m.top().(*groupsView)
+	if !ok {
+		t.Fatalf("esc from the group's rows went to %T, want the groups", m.top())
+	}
+	if got, _ := g.list.Selected(); got.key != want.key {
+		t.Errorf("cursor on %+v, want %+v", got.key, want.key)
+	}
+	m = send(t, m, press("esc"))
+	if v, ok := m.top().(*detailsView); !ok || v.tr.group != nil || v.tr.status != "FAIL" {
+		t.Errorf("esc from the groups: %T with %+v, want the details as they were (status FAIL)", m.top(), dv(m).tr)
+	}
+}
+
+// Paste reaches the / prompt: a bracketed paste (one key message of many
+// runes), and Ctrl+V, whose answer is a message the root does not know.
+func TestPasteIntoThePrompt(t *testing.T) {
+	src := &stubSource{details: demoDetails()[:200]}
+	m := start(t, newTestModel(src, 100), 120, 30)
+	m = send(t, m, press("/"))
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("reason:quota"), Paste: true})
+	if got := dv(m).prompt.Value(); got != "reason:quota" {
+		t.Errorf("after a bracketed paste the prompt holds %q", got)
+	}
+	m = send(t, m, press("esc"))
+	m = send(t, m, press("/"))
+	m, held := sendHeld(t, m, tea.KeyMsg{Type: tea.KeyCtrlV})
+	if len(held) == 0 {
+		t.Fatal("ctrl+v asked nothing of the clipboard")
+	}
+	for _, msg := range held { // the clipboard's text, or why there is none
+		m = send(t, m, msg)
+	}
+	if p := dv(m).prompt; p.Err == nil && p.Value() == "" {
+		t.Error("the clipboard's answer did not reach the prompt")
 	}
 }

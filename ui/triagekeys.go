@@ -2,22 +2,25 @@ package ui
 
 import (
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/api/filter"
+	"github.com/wksrec/wksrec/keymap"
 )
 
 // action is work that needs every row of the details: it runs once the
-// last page is in (copying or exporting a filter's rows).
-type action func(m *Model, v *detailsView) tea.Cmd
+// last page is in (copying or exporting a filter's rows). It belongs to
+// the details screen and dies with it.
+type action func(h host, v *detailsView) tea.Cmd
 
-// triageKey handles the details view's triage keys.
-func (m *Model) triageKey(v *detailsView, msg tea.KeyMsg) (tea.Cmd, bool) {
-	k, tr := m.keys, v.tr
+// key handles the details screen's keys: triage, the prompt, copy and
+// export, the failure groups, and Esc back to the groups a group's rows
+// came from.
+func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
+	k, tr := h.keyMap(), v.tr
 	switch {
 	case key.Matches(msg, k.FailedOnly):
 		tr.failedOnly = !tr.failedOnly
@@ -31,112 +34,127 @@ func (m *Model) triageKey(v *detailsView, msg tea.KeyMsg) (tea.Cmd, bool) {
 			tr.sortBy = sortStatus
 		}
 	case key.Matches(msg, k.Filter):
-		m.prompting = true
-		m.prompt.SetValue(tr.text.String())
-		m.prompt.CursorEnd()
-		return m.prompt.Focus(), true
+		v.promptOpen = true
+		v.prompt.SetValue(tr.text.String())
+		v.prompt.CursorEnd()
+		v.promptErr = ""
+		return v.prompt.Focus(), true
 	case key.Matches(msg, k.Groups):
 		v.list.SetLoadAll(true) // groups need every row
-		return tea.Batch(v.list.ensure(), m.push(newGroupsView(v))), true
+		return tea.Batch(v.list.ensure(), h.push(newGroupsView(v))), true
+	case key.Matches(msg, k.Back) && v.fromGroups != nil:
+		// Back to the groups this group's rows came from, cursor on it.
+		g := v.fromGroups
+		v.fromGroups = nil
+		cmd := v.setTriage(v.beforeGroup)
+		g.sync()
+		return tea.Batch(cmd, h.push(g)), true
 	case key.Matches(msg, k.Copy):
 		d, ok := v.list.Selected()
 		if !ok {
 			return nil, true
 		}
-		return m.clip.copy(d.DesktopID, "desktop id "+shortID(d.DesktopID)), true
+		return h.copyText(d.DesktopID, "desktop id "+shortID(d.DesktopID)), true
 	case key.Matches(msg, k.CopyAll):
-		return m.whenAllLoaded(v, copyShown), true
+		return v.whenAllLoaded(h, copyShown), true
 	case key.Matches(msg, k.Export):
-		return m.whenAllLoaded(v, exportShown), true
+		return v.whenAllLoaded(h, exportShown), true
 	default:
 		return nil, false
 	}
 	return v.setTriage(tr), true
 }
 
-// promptKey edits the / filter: Enter applies it, Esc clears it.
-func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
-	v, ok := m.top().(*detailsView)
-	if !ok {
-		m.prompting = false
-		return nil
-	}
-	switch msg.Type {
-	case tea.KeyEnter:
-		expr, err := filter.Parse(m.prompt.Value())
-		if err != nil {
-			m.note = "filter: " + err.Error()
-			return nil
+func (v *detailsView) prompting() bool { return v.promptOpen }
+
+// promptUpdate edits the / filter: Enter applies it, Esc clears it. Other
+// messages (a paste, a blink) go to the text input.
+func (v *detailsView) promptUpdate(_ host, msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch k.Type {
+		case tea.KeyEnter:
+			expr, err := filter.Parse(v.prompt.Value())
+			if err != nil {
+				v.promptErr = "filter: " + err.Error()
+				return nil
+			}
+			v.closePrompt()
+			tr := v.tr
+			tr.text = expr
+			return v.setTriage(tr)
+		case tea.KeyEsc, tea.KeyCtrlC:
+			v.closePrompt()
+			tr := v.tr
+			tr.text = filter.Expr{}
+			return v.setTriage(tr)
 		}
-		m.closePrompt()
-		tr := v.tr
-		tr.text = expr
-		return v.setTriage(tr)
-	case tea.KeyEsc, tea.KeyCtrlC:
-		m.closePrompt()
-		tr := v.tr
-		tr.text = filter.Expr{}
-		return v.setTriage(tr)
+		v.promptErr = ""
 	}
 	var cmd tea.Cmd
-	m.prompt, cmd = m.prompt.Update(msg)
+	v.prompt, cmd = v.prompt.Update(msg)
 	return cmd
 }
 
-func (m *Model) closePrompt() {
-	m.prompting = false
-	m.prompt.Blur()
+func (v *detailsView) promptView(width int) (line, footer string) {
+	v.prompt.Width = max(width-3, 1)
+	footer = "enter applies the filter · esc clears it"
+	if v.promptErr != "" {
+		footer = "✗ " + v.promptErr
+	}
+	return v.prompt.View(), footer
 }
 
-// applyGroup goes back from the failure groups to the details, showing
-// exactly that group's rows.
-func (m *Model) applyGroup(g groupKey) tea.Cmd {
-	if _, ok := m.top().(*groupsView); !ok {
-		return nil
+func (v *detailsView) closePrompt() {
+	v.promptOpen, v.promptErr = false, ""
+	v.prompt.Blur()
+}
+
+// showGroup shows exactly one failure group's rows, coming from the groups
+// screen g (Esc goes back to it). The group replaces the other filters;
+// the sort stays.
+func (v *detailsView) showGroup(key groupKey, g *groupsView) tea.Cmd {
+	if v.fromGroups == nil {
+		v.beforeGroup = v.tr
 	}
-	cmd := m.pop()
-	v, ok := m.top().(*detailsView)
-	if !ok {
-		return cmd
-	}
-	// The group replaces the other filters: it shows exactly its rows
-	// (the sort stays).
-	tr := triage{group: &g, sortBy: v.tr.sortBy, desc: v.tr.desc}
-	return tea.Batch(cmd, v.setTriage(tr))
+	v.fromGroups = g
+	return v.setTriage(triage{group: &key, sortBy: v.tr.sortBy, desc: v.tr.desc})
 }
 
 // whenAllLoaded runs a now if every row is held, else starts loading them
 // all and runs it when the last page arrives.
-func (m *Model) whenAllLoaded(v *detailsView, a action) tea.Cmd {
+func (v *detailsView) whenAllLoaded(h host, a action) tea.Cmd {
 	if v.list.AllCurrent() {
-		return a(m, v)
+		return a(h, v)
 	}
 	v.list.SetLoadAll(true)
-	m.pending = append(m.pending, a)
-	m.note = "loading every page first…"
+	v.pending = append(v.pending, a)
+	h.setNote("loading every page first…")
 	return v.list.ensure()
 }
 
-// afterPage runs what waited for all rows, and regroups the failure groups.
-func (m *Model) afterPage() tea.Cmd {
-	if g, ok := m.top().(*groupsView); ok {
-		g.sync()
-	}
-	var v *detailsView
-	for _, s := range m.stack {
-		if dv, ok := s.(*detailsView); ok {
-			v = dv
-		}
-	}
-	if v == nil || len(m.pending) == 0 || !v.list.AllCurrent() {
+// afterPage runs what waited for every row.
+func (v *detailsView) afterPage(h host) tea.Cmd {
+	if len(v.pending) == 0 || !v.list.AllCurrent() {
 		return nil
 	}
 	var cmds []tea.Cmd
-	for _, a := range m.pending {
-		cmds = append(cmds, a(m, v))
+	for _, a := range v.pending {
+		cmds = append(cmds, a(h, v))
 	}
-	m.pending = nil
+	v.pending = nil
 	return tea.Batch(cmds...)
+}
+
+// loadProgress is the bar shown while every page loads.
+func (v *detailsView) loadProgress() string {
+	if l := v.list; l.LoadAll() && !l.AllLoaded() && l.Total() > 0 {
+		return "loading all " + progressBar(l.LoadedRows(), l.Total(), 12)
+	}
+	return ""
+}
+
+func (v *detailsView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
+	return k.HelpFor(false, canGoBack, true)
 }
 
 // shownRows are the details the table shows (all of them without a
@@ -156,19 +174,15 @@ func shownRows(v *detailsView) []api.Detail {
 	return rows
 }
 
-func copyShown(m *Model, v *detailsView) tea.Cmd {
+func copyShown(h host, v *detailsView) tea.Cmd {
 	rows := shownRows(v)
 	ids := make([]string, len(rows))
 	for i, d := range rows {
 		ids[i] = d.DesktopID
 	}
-	return m.clip.copy(strings.Join(ids, "\n"), plural(len(ids), "desktop id", "desktop ids"))
+	return h.copyText(strings.Join(ids, "\n"), plural(len(ids), "desktop id", "desktop ids"))
 }
 
-func exportShown(m *Model, v *detailsView) tea.Cmd {
-	dir := m.cfg.ExportDir
-	if dir == "" {
-		dir = "."
-	}
-	return exportCSV(dir, m.cfg.RecordID, shownRows(v), time.Now())
+func exportShown(h host, v *detailsView) tea.Cmd {
+	return exportCSV(h.exportDir(), exportName(v.taskLabel, v.runLabel, v.tr.fileLabel()), shownRows(v))
 }

@@ -83,14 +83,18 @@ func (m Model) headerHeight() int {
 	return 2
 }
 
-// loadProgress is the bar shown while every page of the details loads.
+// loadProgress is the bar of the screen on top, while it loads every page.
 func (m Model) loadProgress() string {
-	for _, v := range m.stack {
-		if dv, ok := v.(*detailsView); ok && dv.list.LoadAll() && !dv.list.AllLoaded() && dv.list.Total() > 0 {
-			return "loading all " + progressBar(dv.list.LoadedRows(), dv.list.Total(), 12)
-		}
+	if p, ok := m.top().(progressor); ok {
+		return p.loadProgress()
 	}
 	return ""
+}
+
+// openPrompt is the screen on top's prompt, when one is open.
+func (m Model) openPrompt() (prompter, bool) {
+	p, ok := m.top().(prompter)
+	return p, ok && p.prompting()
 }
 
 // crumbs is the breadcrumb: project › task › record, each level named by
@@ -133,24 +137,28 @@ func (m Model) bodyView() string {
 	return lipgloss.JoinVertical(lipgloss.Left, table, pane)
 }
 
-// statusView is the error line, or a blank line: the layout keeps it so the
-// table does not jump when an error comes and goes.
-// footerView is the key help, or while the filter prompt is open what
-// Enter and Esc do there (or why the filter does not parse).
+// footerView is the key help, or while a prompt is open what Enter and Esc
+// do there (or why its text does not parse).
 func (m Model) footerView() string {
-	if !m.prompting {
+	p, open := m.openPrompt()
+	if !open {
 		return m.help.View(m.helpKeys())
 	}
-	if m.note != "" {
-		return m.st.Error.Render(fit("✗ "+sanitize.Line(m.note), m.width, false))
+	_, footer := p.promptView(m.width)
+	if strings.HasPrefix(footer, "✗") {
+		return m.st.Error.Render(fit(sanitize.Line(footer), m.width, false))
 	}
-	return m.st.Faint.Render(fit("enter applies the filter · esc clears it", m.width, false))
+	return m.st.Faint.Render(fit(footer, m.width, false))
 }
 
+// statusView is the prompt, a note, the error line, or a blank line: the
+// layout keeps it so the table does not jump when an error comes and goes.
 func (m Model) statusView() string {
+	if p, open := m.openPrompt(); open {
+		line, _ := p.promptView(m.width)
+		return line
+	}
 	switch {
-	case m.prompting:
-		return m.prompt.View()
 	case m.note != "":
 		return m.st.Note.Render(fit(sanitize.Line(m.note), m.width, false))
 	}

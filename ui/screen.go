@@ -1,0 +1,72 @@
+package ui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wksrec/wksrec/keymap"
+)
+
+// Screens own their keys, prompts and pending work (as soft-serve's
+// components do): the root model routes messages to them through the
+// optional interfaces below, keeps the stack and lays out, and never asks
+// which concrete screen is on top.
+
+// host is what a screen may ask of the root model.
+type host interface {
+	keyMap() keymap.KeyMap
+	copyText(text, what string) tea.Cmd
+	setNote(note string)
+	push(v view) tea.Cmd
+	pop() tea.Cmd
+	replaceRoot(v view) tea.Cmd
+	exportDir() string
+}
+
+// keyed is a screen with keys of its own, asked before the common ones
+// (movement, Enter, Esc).
+type keyed interface {
+	key(h host, msg tea.KeyMsg) (cmd tea.Cmd, handled bool)
+}
+
+// prompter is a screen that can open a text prompt. While it is open the
+// prompt gets every key, and every message the root does not know (a
+// paste, a cursor blink).
+type prompter interface {
+	prompting() bool
+	promptUpdate(h host, msg tea.Msg) tea.Cmd
+	// promptView is the prompt line and the footer that says what Enter
+	// and Esc do there (or why the text does not parse).
+	promptView(width int) (line, footer string)
+}
+
+// pageWatcher is a screen with work to do when a page arrives anywhere on
+// the stack: work that waited for every row, groups to recount.
+type pageWatcher interface {
+	afterPage(h host) tea.Cmd
+}
+
+// progressor is a screen that is loading every page, with a bar to show.
+type progressor interface {
+	loadProgress() string
+}
+
+// The root model is the host.
+
+func (m *Model) keyMap() keymap.KeyMap              { return m.keys }
+func (m *Model) copyText(text, what string) tea.Cmd { return m.clip.copy(text, what) }
+func (m *Model) setNote(note string)                { m.note = note }
+
+func (m *Model) exportDir() string {
+	if m.cfg.ExportDir == "" {
+		return "."
+	}
+	return m.cfg.ExportDir
+}
+
+// replaceRoot puts v at the bottom of the stack in place of the task list
+// (scheduled or trigger tasks).
+func (m *Model) replaceRoot(v view) tea.Cmd {
+	m.stack[0].close()
+	m.stack[0] = v
+	return tea.Batch(m.layout(), v.start())
+}
