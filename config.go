@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/filter"
-	"github.com/wksrec/wksrec/ui/export"
+	"github.com/wksrec/wksrec/internal/export"
+	"github.com/wksrec/wksrec/internal/filter"
 )
 
 // config is everything the command line and environment decided.

@@ -23,9 +23,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/fake"
+	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/ui"
-	"github.com/wksrec/wksrec/ui/sanitize"
 )
 
 // version is set at release time with -ldflags "-X main.version=…".

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/filter"
-	"github.com/wksrec/wksrec/ui/export"
+	"github.com/wksrec/wksrec/internal/export"
+	"github.com/wksrec/wksrec/internal/filter"
 )
 
 // printDetails is the script mode (-o): page through every detail of the

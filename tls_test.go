@@ -15,7 +15,7 @@ import (
 	"testing"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/fake"
+	"github.com/wksrec/wksrec/internal/fake"
 )
 
 // --ca-file adds a root: a server signed by it is trusted, and without it

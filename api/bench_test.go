@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/fake"
+	"github.com/wksrec/wksrec/internal/fake"
 )
 
 // Loading every page of a 6,000-record run from the fake with 40 ms of

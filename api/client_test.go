@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/fake"
+	"github.com/wksrec/wksrec/internal/fake"
 )
 
 const testToken = "tok-SECRET-do-not-print"

@@ -9,8 +9,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/styles"
-	"github.com/wksrec/wksrec/ui/sanitize"
 )
 
 // detailColumns are the table columns of the details view, in display order.

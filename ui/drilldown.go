@@ -11,8 +11,8 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/keymap"
-	"github.com/wksrec/wksrec/ui/sanitize"
 )
 
 // Source is what the browser reads from; *api.Client is one.

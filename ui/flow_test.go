@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/fake"
+	"github.com/wksrec/wksrec/internal/fake"
 )
 
 // One end-to-end flow through a real Bubble Tea program, the real client and

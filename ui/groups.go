@@ -9,11 +9,11 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/filter"
+	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
-	"github.com/wksrec/wksrec/ui/sanitize"
 )
 
 // failureGroup is the FAIL or SKIP rows that share a result code and a

@@ -12,7 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/fake"
+	"github.com/wksrec/wksrec/internal/fake"
 )
 
 func init() {

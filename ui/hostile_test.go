@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/ui/sanitize"
+	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
 // hostile holds every kind of character that must not reach a terminal

@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/filter"
+	"github.com/wksrec/wksrec/internal/filter"
 )
 
 // failedIn is the ids (or, for rows without one, desktop ids) of the

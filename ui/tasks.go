@@ -6,8 +6,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/styles"
-	"github.com/wksrec/wksrec/ui/sanitize"
 )
 
 func taskColumns(tf timeFormat) []column[api.Task] {

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/ui/sanitize"
+	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
 // timeFormat shows API times in the row's own time zone (time_zone), or in

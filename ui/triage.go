@@ -10,8 +10,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/filter"
-	"github.com/wksrec/wksrec/ui/sanitize"
+	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
 // sortKey is what the details are ordered by.

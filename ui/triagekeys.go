@@ -7,7 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/filter"
+	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/keymap"
 )
 

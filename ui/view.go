@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/ui/sanitize"
+	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
 // View draws the screen. It only reads state: nothing here fetches or blocks.

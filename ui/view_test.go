@@ -6,7 +6,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/api/fake"
+	"github.com/wksrec/wksrec/internal/fake"
 )
 
 // Goldens of whole screens with the colour profile forced to ASCII (see

@@ -15,7 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/ui/sanitize"
+	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
 // Formats are the accepted -o values.
