@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/wksrec/wksrec/internal/config"
 	"io"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ import (
 // and draw. (The terminal's own setup is not in it.)
 func BenchmarkDemoFirstFrame(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		sess, err := connect(config{demo: true, pageSize: 100, concurrency: 4}, env(), io.Discard)
+		sess, err := connect(config.Config{Demo: true, PageSize: 100, Concurrency: 4}, env(), io.Discard)
 		client, project, stop := sess.client, sess.projectID, sess.stop
 		if err != nil {
 			b.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
 )
 
@@ -31,8 +32,8 @@ func fakeIAM(t *testing.T, projects []api.Project) (string, *fake.Server) {
 
 func TestDiscoverProjectThroughIAM(t *testing.T) {
 	url, srv := fakeIAM(t, []api.Project{{ID: "proj-north", Name: "cn-north-4"}, {ID: "proj-east", Name: "cn-east-3"}})
-	c := config{region: "cn-north-4", iamEndpoint: url}
-	id, err := discoverProject(c, credentials{ak: "AK1", sk: secretSK, securityToken: secretSTS}, api.DefaultHTTPClient())
+	c := config.Config{Region: "cn-north-4", IAMEndpoint: url}
+	id, err := discoverProject(c, config.Credentials{AK: "AK1", SK: secretSK, SecurityToken: secretSTS}, api.DefaultHTTPClient())
 	if err != nil || id != "proj-north" {
 		t.Fatalf("got %q, %v", id, err)
 	}
@@ -44,21 +45,21 @@ func TestDiscoverProjectThroughIAM(t *testing.T) {
 
 func TestDiscoverProjectErrors(t *testing.T) {
 	url, srv := fakeIAM(t, []api.Project{{ID: "a", Name: "cn-east-3"}, {ID: "b", Name: "cn-east-3"}, {ID: "../../v3/x\n", Name: "cn-south-1"}})
-	aksk := credentials{ak: "AK1", sk: secretSK}
+	aksk := config.Credentials{AK: "AK1", SK: secretSK}
 	tests := []struct {
 		name    string
-		c       config
-		creds   credentials
+		c       config.Config
+		creds   config.Credentials
 		want    string
 		usage   bool // exit 2: the user must change the command line
 		apiCode string
 	}{
-		{"no project of that name", config{region: "cn-north-4", iamEndpoint: url}, aksk, "no project named cn-north-4", true, ""},
-		{"several projects", config{region: "cn-east-3", iamEndpoint: url}, aksk, "2 projects named cn-east-3 (a, b): pass --project-id", true, ""},
-		{"no region to look up", config{endpoint: url}, aksk, "discovery needs --region", true, ""},
-		{"a project id that would change the path", config{region: "cn-south-1", iamEndpoint: url}, aksk, `IAM names project "../../v3/x\n" for cn-south-1, an id that must not contain ".."`, true, ""},
-		{"a token cannot sign", config{region: "cn-north-4", iamEndpoint: url}, credentials{token: secretToken, source: "$WKSREC_AUTH_TOKEN"}, "discovery signs with AK/SK", true, ""},
-		{"wrong secret key", config{region: "cn-north-4", iamEndpoint: url}, credentials{ak: "AK1", sk: "wrong-" + secretSK}, "HTTP 401 APIG.0301", false, "APIG.0301"},
+		{"no project of that name", config.Config{Region: "cn-north-4", IAMEndpoint: url}, aksk, "no project named cn-north-4", true, ""},
+		{"several projects", config.Config{Region: "cn-east-3", IAMEndpoint: url}, aksk, "2 projects named cn-east-3 (a, b): pass --project-id", true, ""},
+		{"no region to look up", config.Config{Endpoint: url}, aksk, "discovery needs --region", true, ""},
+		{"a project id that would change the path", config.Config{Region: "cn-south-1", IAMEndpoint: url}, aksk, `IAM names project "../../v3/x\n" for cn-south-1, an id that must not contain ".."`, true, ""},
+		{"a token cannot sign", config.Config{Region: "cn-north-4", IAMEndpoint: url}, config.Credentials{Token: secretToken, Source: "$WKSREC_AUTH_TOKEN"}, "discovery signs with AK/SK", true, ""},
+		{"wrong secret key", config.Config{Region: "cn-north-4", IAMEndpoint: url}, config.Credentials{AK: "AK1", SK: "wrong-" + secretSK}, "HTTP 401 APIG.0301", false, "APIG.0301"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,7 +68,7 @@ func TestDiscoverProjectErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
-			var ue usageError
+			var ue config.Error
 			if errors.As(err, &ue) != tc.usage {
 				t.Errorf("usage error = %v, want %v", errors.As(err, &ue), tc.usage)
 			}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/ui"
@@ -45,21 +47,21 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) (s
 			status = 1
 		}
 	}()
-	c, fs, err := parseConfig(args, getenv)
+	c, fs, err := config.Parse(args, getenv)
 	if err != nil {
 		return fail(stderr, err)
 	}
 	switch {
-	case c.showHelp:
+	case c.ShowHelp:
 		fmt.Fprint(stdout, usage(fs))
 		return 0
-	case c.showVersion:
+	case c.ShowVersion:
 		fmt.Fprintln(stdout, "wksrec", versionString())
 		return 0
-	case c.serveDemo != "":
+	case c.ServeDemo != "":
 		return fail(stderr, serveDemo(c, stdout))
 	}
-	if c.output != "" {
+	if c.Output != "" {
 		return fail(stderr, printDetails(c, getenv, stdout, stderr))
 	}
 	return fail(stderr, browse(c, getenv, stdout, stderr))
@@ -71,12 +73,24 @@ func fail(stderr io.Writer, err error) int {
 		return 0
 	}
 	// Errors can quote the API (a project id, a message): sanitise like the UI.
-	fmt.Fprintf(stderr, "wksrec: %s\n", sanitize.Line(err.Error()))
-	var ue usageError
+	fmt.Fprintf(stderr, "wksrec: %s%s\n", sanitize.Line(err.Error()), flagHint(err))
+	var ue config.Error
 	if errors.As(err, &ue) {
 		return 2
 	}
 	return 1
+}
+
+// flagHint names the flag that mends err, where the API's own words cannot.
+func flagHint(err error) string {
+	var (
+		unknownCA x509.UnknownAuthorityError
+		verify    *tls.CertificateVerificationError
+	)
+	if errors.As(err, &unknownCA) || errors.As(err, &verify) {
+		return " (--ca-file PEM trusts a corporate proxy's CA)"
+	}
+	return ""
 }
 
 // session is what connect set up: the client, the project it reads, the
@@ -91,45 +105,45 @@ type session struct {
 // connect builds the API client from the configuration: the embedded fake
 // for --demo, else credentials, CA roots and the project id (discovered
 // when not given).
-func connect(c config, getenv func(string) string, stderr io.Writer) (session, error) {
+func connect(c config.Config, getenv func(string) string, stderr io.Writer) (session, error) {
 	client, projectID, debug, stop, err := dial(c, getenv, stderr)
 	return session{client: client, projectID: projectID, debug: debug, stop: stop}, err
 }
 
-func dial(c config, getenv func(string) string, stderr io.Writer) (client *api.Client, projectID string, debug io.Writer, stop func(), err error) {
+func dial(c config.Config, getenv func(string) string, stderr io.Writer) (client *api.Client, projectID string, debug io.Writer, stop func(), err error) {
 	auth, stop := api.Authenticator(nil), func() {}
-	projectID = c.projectID
-	hc, err := httpClient(c.caFile)
+	projectID = c.ProjectID
+	hc, err := httpClient(c.CAFile)
 	if err != nil {
 		return nil, "", nil, nil, err
 	}
-	if c.debugFile != "" {
-		f, err := os.OpenFile(c.debugFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if c.DebugFile != "" {
+		f, err := os.OpenFile(c.DebugFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 		if err != nil {
-			return nil, "", nil, nil, usagef("cannot open --debug file: %v", unwrapPathError(err))
+			return nil, "", nil, nil, config.Errorf("cannot open --debug file: %v", config.UnwrapPathError(err))
 		}
 		hc.Transport = &api.DebugTransport{Base: hc.Transport, Log: f}
 		debug, stop = f, func() { f.Close() }
 	}
-	if c.demo {
-		url, stopFake, err := fake.Start(fake.New(fake.Options{Seed: demoSeed, Latency: c.demoLatency}), "")
+	if c.Demo {
+		url, stopFake, err := fake.Start(fake.New(fake.Options{Seed: demoSeed, Latency: c.DemoLatency}), "")
 		if err != nil {
 			stop()
 			return nil, "", nil, nil, fmt.Errorf("starting the demo API: %w", err)
 		}
 		closeLog := stop
 		stop = func() { stopFake(); closeLog() }
-		c.endpoint = url
-		projectID = withDemoDefaults(c).projectID
+		c.Endpoint = url
+		projectID = withDemoDefaults(c).ProjectID
 		auth, _ = api.NewTokenAuth("demo-token")
 	} else {
-		creds, err := findCredentials(c, getenv, stderr)
+		creds, err := config.FindCredentials(c, getenv, stderr)
 		if err != nil {
 			stop()
 			return nil, "", nil, nil, err
 		}
 		if projectID == "" {
-			projectID = creds.projectID
+			projectID = creds.ProjectID
 		}
 		if projectID == "" {
 			if projectID, err = discoverProject(c, creds, hc); err != nil {
@@ -137,23 +151,23 @@ func dial(c config, getenv func(string) string, stderr io.Writer) (client *api.C
 				return nil, "", nil, nil, err
 			}
 		}
-		if auth, err = creds.authenticator(projectID); err != nil {
+		if auth, err = creds.Authenticator(projectID); err != nil {
 			stop()
-			return nil, "", nil, nil, usageError{err.Error()}
+			return nil, "", nil, nil, config.Error{Msg: err.Error()}
 		}
 	}
-	client, err = api.New(api.Config{Endpoint: c.endpoint, ProjectID: projectID, Auth: auth, HTTPClient: hc,
+	client, err = api.New(api.Config{Endpoint: c.Endpoint, ProjectID: projectID, Auth: auth, HTTPClient: hc,
 		UserAgent: "wksrec/" + versionString()})
 	if err != nil {
 		stop()
-		return nil, "", nil, nil, usageError{err.Error()}
+		return nil, "", nil, nil, config.Error{Msg: err.Error()}
 	}
 	return client, projectID, debug, stop, nil
 }
 
-func browse(c config, getenv func(string) string, stdout, stderr io.Writer) error {
+func browse(c config.Config, getenv func(string) string, stdout, stderr io.Writer) error {
 	if !isTerminal(stdout) {
-		return usagef("standard output is not a terminal: to print details for a script use -o json, -o csv or -o tsv")
+		return config.Errorf("standard output is not a terminal: to print details for a script use -o json, -o csv or -o tsv")
 	}
 	sess, err := connect(c, getenv, stderr)
 	if err != nil {
@@ -164,14 +178,14 @@ func browse(c config, getenv func(string) string, stdout, stderr io.Writer) erro
 	// Adaptive colours need the terminal's background. --theme says it;
 	// otherwise ask the terminal once, before Bubble Tea owns the input
 	// (asking later races the key reader).
-	switch c.theme {
+	switch c.Theme {
 	case "dark", "light":
-		lipgloss.SetHasDarkBackground(c.theme == "dark")
+		lipgloss.SetHasDarkBackground(c.Theme == "dark")
 	default:
 		lipgloss.HasDarkBackground()
 	}
-	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.taskID, RecordID: c.recordID,
-		PageSize: c.pageSize, LocalTime: c.localTime, Concurrency: c.concurrency, Watch: c.watch, Debug: sess.debug,
+	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
+		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, Watch: c.Watch, Debug: sess.debug,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != ""})
 	p := tea.NewProgram(model, tea.WithAltScreen())
 	// Bubble Tea restores the terminal on SIGINT and SIGTERM. A dropped SSH
@@ -213,34 +227,38 @@ func isTerminal(w io.Writer) bool {
 
 // discoverProject asks IAM for the project named after the region, as the
 // SDKs do when no project id is configured.
-func discoverProject(c config, creds credentials, hc *http.Client) (string, error) {
-	if c.region == "" {
-		return "", usagef("no project id: pass --project-id or set $HUAWEICLOUD_SDK_PROJECT_ID " +
+func discoverProject(c config.Config, creds config.Credentials, hc *http.Client) (string, error) {
+	if c.Region == "" {
+		return "", config.Errorf("no project id: pass --project-id or set $HUAWEICLOUD_SDK_PROJECT_ID " +
 			"(discovery needs --region to know the project's name)")
 	}
-	if !creds.isAKSK() {
-		return "", usagef("no project id: pass --project-id or set $HUAWEICLOUD_SDK_PROJECT_ID "+
-			"(discovery signs with AK/SK, and the credentials found are a token from %s)", creds.source)
+	if !creds.IsAKSK() {
+		return "", config.Errorf("no project id: pass --project-id or set $HUAWEICLOUD_SDK_PROJECT_ID "+
+			"(discovery signs with AK/SK, and the credentials found are a token from %s)", creds.Source)
 	}
-	auth, err := creds.authenticator("")
+	auth, err := creds.Authenticator("")
 	if err != nil {
-		return "", usageError{err.Error()}
+		return "", config.Error{Msg: err.Error()}
 	}
-	iam := c.iamEndpoint
+	iam := c.IAMEndpoint
 	if iam == "" {
-		iam = api.IAMEndpoint(c.region)
+		iam = api.IAMEndpoint(c.Region)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	id, err := api.DiscoverProject(ctx, api.Config{Endpoint: iam, Auth: auth, HTTPClient: hc, UserAgent: "wksrec/" + versionString()}, c.region)
+	id, err := api.DiscoverProject(ctx, api.Config{Endpoint: iam, Auth: auth, HTTPClient: hc, UserAgent: "wksrec/" + versionString()}, c.Region)
 	var apiErr *api.APIError
+	var choice *api.ProjectChoiceError
+	if errors.As(err, &choice) {
+		return "", config.Errorf("%v: pass --project-id", err) // the user must choose
+	}
 	if err != nil && !errors.As(err, &apiErr) && !errors.As(err, new(*api.TransportError)) && !errors.Is(err, context.DeadlineExceeded) {
-		return "", usageError{err.Error()} // zero or several projects: the user must choose
+		return "", config.Error{Msg: err.Error()}
 	}
 	if err == nil {
 		if bad := api.ValidID(id); bad != nil {
 			// It would go into every request path: never send it.
-			return "", usagef("IAM names project %q for %s, an id that %v; pass --project-id", id, c.region, bad)
+			return "", config.Errorf("IAM names project %q for %s, an id that %v; pass --project-id", id, c.Region, bad)
 		}
 	}
 	return id, err
@@ -253,14 +271,14 @@ func httpClient(caFile string) (*http.Client, error) {
 	}
 	pem, err := os.ReadFile(caFile)
 	if err != nil {
-		return nil, usagef("cannot read --ca-file: %v", unwrapPathError(err))
+		return nil, config.Errorf("cannot read --ca-file: %v", config.UnwrapPathError(err))
 	}
 	roots, err := x509.SystemCertPool()
 	if err != nil || roots == nil {
 		roots = x509.NewCertPool()
 	}
 	if !roots.AppendCertsFromPEM(pem) {
-		return nil, usagef("--ca-file %s holds no PEM certificate", caFile)
+		return nil, config.Errorf("--ca-file %s holds no PEM certificate", caFile)
 	}
 	return api.NewHTTPClient(roots), nil
 }
@@ -270,30 +288,30 @@ const demoSeed = 7
 
 // withDemoDefaults names the demo project; without ids the demo opens on
 // the task list, as a real project does.
-func withDemoDefaults(c config) config {
-	if c.projectID == "" {
-		c.projectID = "demo-project"
+func withDemoDefaults(c config.Config) config.Config {
+	if c.ProjectID == "" {
+		c.ProjectID = "demo-project"
 	}
 	return c
 }
 
 // withDemoRecord points -o --demo at the showcase record unless ids were given.
-func withDemoRecord(c config) config {
+func withDemoRecord(c config.Config) config.Config {
 	data := fake.NewDataset(demoSeed)
-	c.taskID = data.Tasks[0].ID
-	c.recordID = data.Records[c.taskID][0].ID
+	c.TaskID = data.Tasks[0].ID
+	c.RecordID = data.Records[c.TaskID][0].ID
 	return c
 }
 
-func serveDemo(c config, stdout io.Writer) error {
+func serveDemo(c config.Config, stdout io.Writer) error {
 	// Catch Ctrl+C before saying where the API is: a script that reads the
 	// address and stops the server at once must see a clean exit (0).
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
-	srv := fake.New(fake.Options{Seed: demoSeed, Latency: c.demoLatency})
-	url, stop, err := fake.Start(srv, c.serveDemo)
+	srv := fake.New(fake.Options{Seed: demoSeed, Latency: c.DemoLatency})
+	url, stop, err := fake.Start(srv, c.ServeDemo)
 	if err != nil {
-		return usagef("--serve-demo %s: %v", c.serveDemo, err)
+		return config.Errorf("--serve-demo %s: %v", c.ServeDemo, err)
 	}
 	defer stop()
 	data := srv.Data()
@@ -352,7 +370,7 @@ Usage:
 
 Flags:
 ` + flagUsages(fs) + `
-` + wrapWords("Regions known: "+strings.Join(knownRegions, ", ")+". Others are accepted too; --endpoint always wins.", 80) + `
+` + wrapWords("Regions known: "+strings.Join(config.KnownRegions, ", ")+". Others are accepted too; --endpoint always wins.", 80) + `
 
 Credentials, first found wins (secrets are never taken as flag values):
   1. --token-file PATH, then --credentials-file PATH

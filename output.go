@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
 )
@@ -18,30 +19,30 @@ import (
 // the run's size. Nothing is printed before the first row, so an error on
 // the first page leaves stdout empty; an error later leaves the output
 // incomplete (a JSON array without its closing bracket) and says so.
-func printDetails(c config, getenv func(string) string, stdout, stderr io.Writer) error {
-	expr, _ := filter.Parse(c.filter) // checked in parseConfig
-	statuses := filter.ParseStatuses(c.statuses)
+func printDetails(c config.Config, getenv func(string) string, stdout, stderr io.Writer) error {
+	expr, _ := filter.Parse(c.Filter) // checked in parseConfig
+	statuses := filter.ParseStatuses(c.Statuses)
 	sess, err := connect(c, getenv, stderr)
 	if err != nil {
 		return err
 	}
 	defer sess.stop()
-	if c.demo && c.taskID == "" {
+	if c.Demo && c.TaskID == "" {
 		c = withDemoRecord(c)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
-		return sess.client.ListRecordDetails(ctx, c.taskID, c.recordID, offset, limit)
+		return sess.client.ListRecordDetails(ctx, c.TaskID, c.RecordID, offset, limit)
 	}
 	buf := bufio.NewWriter(stdout)
-	out, err := export.NewWriter(buf, c.output)
+	out, err := export.NewWriter(buf, c.Output)
 	if err != nil {
 		return err
 	}
 	written := 0
 	stats, err := api.Stream(ctx, fetch, func(d api.Detail) string { return d.ID },
-		api.FetchAllOptions{Limit: c.pageSize, Concurrency: c.concurrency},
+		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency},
 		func(d api.Detail) error {
 			if !statuses.Match(d.ExecStatus) || !expr.Match(&d) {
 				return nil

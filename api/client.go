@@ -331,15 +331,15 @@ func transportHint(err error) string {
 	)
 	switch {
 	case errors.As(err, &unknownCA), errors.As(err, &verify):
-		return "a proxy re-signing TLS needs its CA: --ca-file"
+		return "the system does not trust the certificate: a proxy re-signing TLS needs its CA trusted"
 	case errors.As(err, &hostname), errors.As(err, &invalidCert):
-		return "the certificate does not fit the endpoint: check --endpoint or --region"
+		return "the certificate does not fit the endpoint: check the endpoint or region"
 	case errors.As(err, &recordHdr):
-		return "the server does not speak TLS: check --endpoint"
+		return "the server does not speak TLS: check the endpoint"
 	case errors.As(err, &dns) && dns.IsNotFound:
-		return "no such host: check --region or --endpoint"
+		return "no such host: check the region or endpoint"
 	case isMalformedAnswer(err):
-		return "the answer is not HTTP from the Workspace API: check --endpoint and HTTPS_PROXY"
+		return "the answer is not HTTP from the Workspace API: check the endpoint and HTTPS_PROXY"
 	case isTimeout(err):
 		return "the API or the network is too slow: retry later, or check HTTPS_PROXY"
 	}
@@ -403,7 +403,7 @@ type RedirectError struct {
 }
 
 func (e *RedirectError) Error() string {
-	return fmt.Sprintf("the server redirected (HTTP %d) to %s; not following it with credentials: point --endpoint at the API itself", e.Status, e.Location)
+	return fmt.Sprintf("the server redirected (HTTP %d) to %s; not following it with credentials: point the endpoint at the API itself", e.Status, e.Location)
 }
 
 // unwrapURLError drops *url.Error's "Get <url>:" prefix; the host is said once by TransportError.

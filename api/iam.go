@@ -39,12 +39,24 @@ func DiscoverProject(ctx context.Context, cfg Config, region string) (string, er
 			return "", fmt.Errorf("IAM returned a project named %s without an id", region)
 		}
 		return page.Projects[0].ID, nil
-	case 0:
-		return "", fmt.Errorf("IAM knows no project named %s for these credentials: pass --project-id", region)
 	}
 	ids := make([]string, len(page.Projects))
 	for i, p := range page.Projects {
 		ids[i] = p.ID
 	}
-	return "", fmt.Errorf("IAM returned %d projects named %s (%s): pass --project-id", len(ids), region, strings.Join(ids, ", "))
+	return "", &ProjectChoiceError{Region: region, IDs: ids}
+}
+
+// ProjectChoiceError is a region with no project, or several, for these
+// credentials: the caller must name the project.
+type ProjectChoiceError struct {
+	Region string
+	IDs    []string
+}
+
+func (e *ProjectChoiceError) Error() string {
+	if len(e.IDs) == 0 {
+		return fmt.Sprintf("IAM knows no project named %s for these credentials", e.Region)
+	}
+	return fmt.Sprintf("IAM returned %d projects named %s (%s)", len(e.IDs), e.Region, strings.Join(e.IDs, ", "))
 }

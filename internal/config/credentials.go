@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"bufio"
@@ -12,44 +12,45 @@ import (
 	"github.com/wksrec/wksrec/api"
 )
 
-// credentials are what wksrec authenticates with, and where they came from
+// Credentials are what wksrec authenticates with, and where they came from
 // (for messages; never the secret itself).
-type credentials struct {
-	token                 string
-	ak, sk, securityToken string
-	projectID             string // from the SDK credentials file, if it has one
-	source                string
+type Credentials struct {
+	Token                 string
+	AK, SK, SecurityToken string
+	ProjectID             string // from the SDK credentials file, if it has one
+	Source                string
 }
 
-func (c credentials) isAKSK() bool { return c.ak != "" }
+// IsAKSK reports credentials that sign (rather than a token).
+func (c Credentials) IsAKSK() bool { return c.AK != "" }
 
-// findCredentials looks in order at: --token-file, --credentials-file,
+// FindCredentials looks in order at: --token-file, --credentials-file,
 // $WKSREC_AUTH_TOKEN, $HUAWEICLOUD_SDK_AK/_SK (+ _SECURITY_TOKEN), and the
-// SDK credentials file ($HUAWEICLOUD_SDK_CREDENTIALS_FILE or
-// ~/.huaweicloud/credentials). The first source that is set wins; a source
+// SDK Credentials file ($HUAWEICLOUD_SDK_CREDENTIALS_FILE or
+// ~/.huaweicloud/Credentials). The first source that is set wins; a source
 // that is set but broken is an error rather than a silent fall-through.
 // Secrets are never accepted as flag values: other users can read argv.
 // Warnings (a file others can read) go to warn.
-func findCredentials(c config, getenv func(string) string, warn io.Writer) (credentials, error) {
-	if c.tokenFile != "" {
-		tok, err := readSecretFile(c.tokenFile, "--token-file", warn)
-		return credentials{token: tok, source: "--token-file " + c.tokenFile}, err
+func FindCredentials(c Config, getenv func(string) string, warn io.Writer) (Credentials, error) {
+	if c.TokenFile != "" {
+		tok, err := readSecretFile(c.TokenFile, "--token-file", warn)
+		return Credentials{Token: tok, Source: "--token-file " + c.TokenFile}, err
 	}
-	if c.credentialsFile != "" {
-		return readCredentialsFile(c.credentialsFile, "--credentials-file", warn)
+	if c.CredentialsFile != "" {
+		return readCredentialsFile(c.CredentialsFile, "--credentials-file", warn)
 	}
 	if tok := strings.TrimSpace(getenv("WKSREC_AUTH_TOKEN")); tok != "" {
-		return credentials{token: tok, source: "$WKSREC_AUTH_TOKEN"}, nil
+		return Credentials{Token: tok, Source: "$WKSREC_AUTH_TOKEN"}, nil
 	}
 	ak, sk := strings.TrimSpace(getenv("HUAWEICLOUD_SDK_AK")), strings.TrimSpace(getenv("HUAWEICLOUD_SDK_SK"))
 	switch {
 	case ak != "" && sk != "":
-		return credentials{ak: ak, sk: sk, securityToken: strings.TrimSpace(getenv("HUAWEICLOUD_SDK_SECURITY_TOKEN")),
-			source: "$HUAWEICLOUD_SDK_AK/_SK"}, nil
+		return Credentials{AK: ak, SK: sk, SecurityToken: strings.TrimSpace(getenv("HUAWEICLOUD_SDK_SECURITY_TOKEN")),
+			Source: "$HUAWEICLOUD_SDK_AK/_SK"}, nil
 	case ak != "":
-		return credentials{}, usagef("$HUAWEICLOUD_SDK_AK is set but $HUAWEICLOUD_SDK_SK is not")
+		return Credentials{}, Errorf("$HUAWEICLOUD_SDK_AK is set but $HUAWEICLOUD_SDK_SK is not")
 	case sk != "":
-		return credentials{}, usagef("$HUAWEICLOUD_SDK_SK is set but $HUAWEICLOUD_SDK_AK is not")
+		return Credentials{}, Errorf("$HUAWEICLOUD_SDK_SK is set but $HUAWEICLOUD_SDK_AK is not")
 	}
 	path, named := getenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE"), "$HUAWEICLOUD_SDK_CREDENTIALS_FILE"
 	if path == "" {
@@ -62,7 +63,7 @@ func findCredentials(c config, getenv func(string) string, warn io.Writer) (cred
 	if _, err := os.Stat(path); err == nil || named != "" {
 		return readCredentialsFile(path, named, warn)
 	}
-	return credentials{}, usagef("no credentials: tried --token-file, --credentials-file, $WKSREC_AUTH_TOKEN, "+
+	return Credentials{}, Errorf("no credentials: tried --token-file, --credentials-file, $WKSREC_AUTH_TOKEN, "+
 		"$HUAWEICLOUD_SDK_AK/_SK and %s (or try --demo)", path)
 }
 
@@ -74,7 +75,7 @@ func readSecretFile(path, what string, warn io.Writer) (string, error) {
 	}
 	s := strings.TrimSpace(string(b))
 	if s == "" {
-		return "", usagef("%s %s is empty", what, path)
+		return "", Errorf("%s %s is empty", what, path)
 	}
 	return s, nil
 }
@@ -83,14 +84,14 @@ func readSecretFile(path, what string, warn io.Writer) (string, error) {
 // sk, project_id, security_token. Only that subset of INI is parsed
 // (sections, key = value, # and ; comments), which is all the SDKs write;
 // a library would add a dependency for a dozen lines.
-func readCredentialsFile(path, what string, warn io.Writer) (credentials, error) {
+func readCredentialsFile(path, what string, warn io.Writer) (Credentials, error) {
 	label := path
 	if what != "" {
 		label = what + " " + path
 	}
 	b, err := readPrivateFile(path, what, warn)
 	if err != nil {
-		return credentials{}, err
+		return Credentials{}, err
 	}
 	values := map[string]string{}
 	section := ""
@@ -107,10 +108,10 @@ func readCredentialsFile(path, what string, warn io.Writer) (credentials, error)
 			}
 		}
 	}
-	cr := credentials{ak: values["ak"], sk: values["sk"], securityToken: values["security_token"],
-		projectID: values["project_id"], source: label}
-	if cr.ak == "" || cr.sk == "" {
-		return credentials{}, usagef("%s has no ak and sk in its [basic] section", label)
+	cr := Credentials{AK: values["ak"], SK: values["sk"], SecurityToken: values["security_token"],
+		ProjectID: values["project_id"], Source: label}
+	if cr.AK == "" || cr.SK == "" {
+		return Credentials{}, Errorf("%s has no ak and sk in its [basic] section", label)
 	}
 	return cr, nil
 }
@@ -139,12 +140,12 @@ func cutKeyValue(line string) (key, value string, ok bool) {
 }
 
 // String keeps the secrets out of any %v that prints credentials.
-func (c credentials) String() string {
+func (c Credentials) String() string {
 	kind := "token"
-	if c.isAKSK() {
+	if c.IsAKSK() {
 		kind = "AK/SK"
 	}
-	return "credentials{" + kind + " from " + c.source + ", secrets redacted}"
+	return "Credentials{" + kind + " from " + c.Source + ", secrets redacted}"
 }
 
 // readPrivateFile reads a file holding secrets and warns, as ssh does, when
@@ -156,7 +157,7 @@ func readPrivateFile(path, what string, warn io.Writer) ([]byte, error) {
 	}
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, usagef("cannot read %s: %v", name, unwrapPathError(err))
+		return nil, Errorf("cannot read %s: %v", name, UnwrapPathError(err))
 	}
 	if info.Mode().IsRegular() && info.Mode().Perm()&0o077 != 0 { // a device or pipe has no mode to fix
 		fmt.Fprintf(warn, "wksrec: warning: %s is accessible by others (mode %04o); run: chmod 600 %s\n",
@@ -164,25 +165,27 @@ func readPrivateFile(path, what string, warn io.Writer) ([]byte, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, usagef("cannot read %s: %v", name, unwrapPathError(err))
+		return nil, Errorf("cannot read %s: %v", name, UnwrapPathError(err))
 	}
 	defer f.Close()
 	// Bounded: /dev/zero or a log file named by mistake must not be read
-	// to the end. A token or credentials file is a few KiB.
+	// to the end. A token or Credentials file is a few KiB.
 	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
 	if err != nil {
-		return nil, usagef("cannot read %s: %v", name, unwrapPathError(err))
+		return nil, Errorf("cannot read %s: %v", name, UnwrapPathError(err))
 	}
 	if len(b) > maxSecretFile {
-		return nil, usagef("%s is larger than %d KiB: is it the right file?", name, maxSecretFile>>10)
+		return nil, Errorf("%s is larger than %d KiB: is it the right file?", name, maxSecretFile>>10)
 	}
 	return b, nil
 }
 
-// maxSecretFile bounds what is read of a token or credentials file.
+// maxSecretFile bounds what is read of a token or Credentials file.
 const maxSecretFile = 256 << 10
 
-func unwrapPathError(err error) error {
+// UnwrapPathError drops *os.PathError's operation and path, which the
+// messages say already.
+func UnwrapPathError(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
@@ -190,20 +193,20 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// authenticator turns credentials into what the API client applies.
+// Authenticator turns Credentials into what the API client applies.
 // Errors name the source, never the secret.
-func (c credentials) authenticator(projectID string) (api.Authenticator, error) {
+func (c Credentials) Authenticator(projectID string) (api.Authenticator, error) {
 	var (
 		auth api.Authenticator
 		err  error
 	)
-	if c.isAKSK() {
-		auth, err = api.NewAKSKAuth(c.ak, c.sk, c.securityToken, projectID)
+	if c.IsAKSK() {
+		auth, err = api.NewAKSKAuth(c.AK, c.SK, c.SecurityToken, projectID)
 	} else {
-		auth, err = api.NewTokenAuth(c.token)
+		auth, err = api.NewTokenAuth(c.Token)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.source, err)
+		return nil, fmt.Errorf("%s: %w", c.Source, err)
 	}
 	return auth, nil
 }

@@ -1,0 +1,179 @@
+// Package config is wksrec's settings: the command line and the environment,
+// and the credentials to sign with. Its errors are Error when the user
+// must change the command line or a file (main exits 2 for those).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/export"
+	"github.com/wksrec/wksrec/internal/filter"
+)
+
+// Config is everything the command line and environment decided.
+type Config struct {
+	Endpoint, Region, IAMEndpoint string
+	ProjectID, TaskID, RecordID   string
+	TokenFile, CredentialsFile    string
+	CAFile                        string
+	PageSize, Concurrency         int
+	LocalTime                     bool
+	Output, Statuses, Filter      string
+	Watch                         time.Duration
+	Theme, DebugFile              string
+	Demo                          bool
+	ServeDemo                     string
+	DemoLatency                   time.Duration
+	ShowVersion, ShowHelp         bool
+}
+
+// KnownRegions are the regions the official SDK has a Workspace endpoint
+// for (plus na-mexico-1 from the docs). Others are accepted: regions appear.
+var KnownRegions = []string{
+	"cn-north-4", "cn-north-9", "cn-north-11", "cn-east-3", "cn-east-5", "cn-south-1", "cn-southwest-2",
+	"ap-southeast-1", "ap-southeast-3", "af-south-1", "la-south-2", "la-north-2", "sa-brazil-1",
+	"me-east-1", "tr-west-1", "na-mexico-1",
+}
+
+// Error is a bad flag, value or missing setting: what the user must
+// change (main exits 2).
+type Error struct{ Msg string }
+
+func (e Error) Error() string { return e.Msg }
+
+// Errorf is an Error.
+func Errorf(format string, args ...any) error { return Error{fmt.Sprintf(format, args...)} }
+
+// NewFlagSet defines every flag, writing into c.
+func NewFlagSet(c *Config) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("wksrec", pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.StringVar(&c.Region, "region", "", "Huawei Cloud region `NAME`: the endpoint is https://workspace.NAME.myhuaweicloud.com")
+	fs.StringVar(&c.Endpoint, "endpoint", "", "Workspace API base `URL`; wins over --region")
+	fs.StringVar(&c.ProjectID, "project-id", "", "project `ID` (default $HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, or asked of IAM)")
+	fs.StringVar(&c.TaskID, "task-id", "", "open this scheduled task's records (`ID`); without it, start at the task list")
+	fs.StringVar(&c.RecordID, "record-id", "", "open this execution record's details (`ID`; needs --task-id)")
+	fs.StringVar(&c.TokenFile, "token-file", "", "read an IAM token from `PATH`")
+	fs.StringVar(&c.CredentialsFile, "credentials-file", "", "read AK/SK from this SDK credentials `PATH` (INI, [basic] ak, sk)")
+	fs.StringVar(&c.IAMEndpoint, "iam-endpoint", "", "IAM base `URL` for project discovery (default $HUAWEICLOUD_SDK_IAM_ENDPOINT or https://iam.REGION.myhuaweicloud.com)")
+	fs.StringVar(&c.CAFile, "ca-file", "", "trust the CA certificates in `PEM` as well as the system's (corporate proxies)")
+	fs.IntVar(&c.PageSize, "page-size", 100, "rows fetched per request, `N` from 1 to 100 (tasks: at most 50)")
+	fs.BoolVar(&c.LocalTime, "local-time", false, "show times in this machine's time zone instead of each record's own")
+	fs.DurationVar(&c.Watch, "watch", 0, "refresh every `DURATION` (--watch=30s; at least 2s) while anything on screen is RUNNING or WAITING; --watch alone is 10s")
+	fs.Lookup("watch").NoOptDefVal = "10s"
+	fs.StringVar(&c.DebugFile, "debug", "", "append one line per HTTP request to `FILE` (method, path, status, time, request id, retries; never a secret)")
+	fs.StringVar(&c.Theme, "theme", "auto", "colours for a `dark` or light terminal; auto asks the terminal, which can stall over a slow SSH link")
+	fs.IntVar(&c.Concurrency, "concurrency", 4, "requests in flight at most when loading every page (`N` from 1 to 16)")
+	fs.StringVarP(&c.Output, "output", "o", "", "print the record's details as `FORMAT` json, csv or tsv and exit (needs --task-id and --record-id)")
+	fs.StringVar(&c.Statuses, "status", "", "with -o: keep only these statuses (`LIST`, e.g. FAIL,SKIP)")
+	fs.StringVar(&c.Filter, "filter", "", "with -o: keep only details matching `EXPR` (the / filter's syntax, e.g. 'code:WKS.0001 !name:lab')")
+	fs.BoolVar(&c.Demo, "demo", false, "browse the built-in fake API on loopback: no credentials, no network")
+	fs.StringVar(&c.ServeDemo, "serve-demo", "", "only serve the fake API on `ADDR` (e.g. 127.0.0.1:8080) for scripts, the CLI or SDKs")
+	fs.DurationVar(&c.DemoLatency, "demo-latency", 0, "add `DURATION` of latency to every fake API answer (e.g. 300ms)")
+	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
+	fs.BoolVarP(&c.ShowHelp, "help", "h", false, "show this help")
+	return fs
+}
+
+// Parse reads args and the environment. Its errors are Errors.
+func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, error) {
+	var c Config
+	fs := NewFlagSet(&c)
+	fs.SetOutput(discard{})
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			c.ShowHelp = true
+			return c, fs, nil
+		}
+		return c, fs, Error{err.Error()}
+	}
+	if c.ShowHelp || c.ShowVersion {
+		return c, fs, nil
+	}
+	if fs.NArg() > 0 {
+		return c, fs, Errorf("unexpected argument %q: every setting is a flag", fs.Arg(0))
+	}
+	if c.PageSize < 1 || c.PageSize > api.MaxDetailLimit {
+		return c, fs, Errorf("--page-size must be from 1 to %d, not %d", api.MaxDetailLimit, c.PageSize)
+	}
+	if c.Watch != 0 && (c.Watch < 2*time.Second || c.Watch > time.Hour) {
+		return c, fs, Errorf("--watch must be from 2s to 1h, not %s", c.Watch)
+	}
+	if c.Theme != "auto" && c.Theme != "light" && c.Theme != "dark" {
+		return c, fs, Errorf("--theme %q: use auto, light or dark", c.Theme)
+	}
+	if c.Concurrency < 1 || c.Concurrency > 16 {
+		return c, fs, Errorf("--concurrency must be from 1 to 16, not %d", c.Concurrency)
+	}
+	if c.Output != "" && !slices.Contains(export.Formats, c.Output) {
+		return c, fs, Errorf("-o %q: use json, csv or tsv", c.Output)
+	}
+	if (c.Statuses != "" || c.Filter != "") && c.Output == "" {
+		return c, fs, Errorf("--status and --filter go with -o; in the browser use f, s and /")
+	}
+	if _, err := filter.Parse(c.Filter); err != nil {
+		return c, fs, Errorf("--filter: %v", err)
+	}
+	if c.DemoLatency < 0 || c.DemoLatency > time.Minute {
+		return c, fs, Errorf("--demo-latency must be from 0 to 1m, not %s", c.DemoLatency)
+	}
+	if c.ServeDemo != "" || c.Demo {
+		if c.ServeDemo != "" && c.Demo {
+			return c, fs, Errorf("--demo and --serve-demo do not go together: --demo browses, --serve-demo only serves")
+		}
+		return c, fs, nil
+	}
+	if c.ProjectID == "" {
+		c.ProjectID = getenv("HUAWEICLOUD_SDK_PROJECT_ID")
+	}
+	if c.IAMEndpoint == "" {
+		c.IAMEndpoint = getenv("HUAWEICLOUD_SDK_IAM_ENDPOINT")
+	}
+	for flag, id := range map[string]string{"--project-id (or $HUAWEICLOUD_SDK_PROJECT_ID)": c.ProjectID, "--task-id": c.TaskID, "--record-id": c.RecordID} {
+		if id == "" {
+			continue
+		}
+		if err := api.ValidID(id); err != nil {
+			return c, fs, Errorf("%s %q %v", flag, id, err)
+		}
+	}
+	if c.Region != "" && !regionName.MatchString(c.Region) {
+		return c, fs, Errorf("--region %q is not a region name like cn-north-4", c.Region)
+	}
+	switch {
+	case c.Endpoint == "" && c.Region == "":
+		return c, fs, Errorf("missing --region (one of %s) or --endpoint (or try --demo)", strings.Join(KnownRegions, ", "))
+	case c.Endpoint == "":
+		c.Endpoint = "https://workspace." + c.Region + ".myhuaweicloud.com"
+	}
+	if c.RecordID != "" && c.TaskID == "" {
+		return c, fs, Errorf("--record-id needs --task-id: a record belongs to a task")
+	}
+	if c.Output != "" && c.RecordID == "" {
+		return c, fs, Errorf("-o prints one record's details: give --task-id and --record-id")
+	}
+	for flag, u := range map[string]string{"--endpoint": c.Endpoint, "--iam-endpoint": c.IAMEndpoint} {
+		if u == "" {
+			continue
+		}
+		if _, err := api.ParseEndpoint(u); err != nil {
+			return c, fs, Errorf("%s: %v", flag, err)
+		}
+	}
+	return c, fs, nil
+}
+
+var regionName = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
