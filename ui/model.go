@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/wksrec/wksrec/internal/defaults"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
@@ -44,8 +45,8 @@ type Config struct {
 
 // DefaultWatch and MinWatch bound the watch interval.
 const (
-	DefaultWatch = 10 * time.Second
-	MinWatch     = 2 * time.Second
+	DefaultWatch = defaults.Watch
+	MinWatch     = defaults.MinWatch
 )
 
 // Wide terminals show the detail pane beside the table.

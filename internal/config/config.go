@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/defaults"
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
 )
@@ -67,11 +68,11 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.StringVar(&c.CAFile, "ca-file", "", "trust the CA certificates in `PEM` as well as the system's (corporate proxies)")
 	fs.IntVar(&c.PageSize, "page-size", 100, "rows fetched per request, `N` from 1 to 100 (tasks: at most 50)")
 	fs.BoolVar(&c.LocalTime, "local-time", false, "show times in this machine's time zone instead of each record's own")
-	fs.DurationVar(&c.Watch, "watch", 0, "refresh every `DURATION` (--watch=30s; at least 2s) while anything on screen is RUNNING or WAITING; --watch alone is 10s")
-	fs.Lookup("watch").NoOptDefVal = "10s"
+	fs.DurationVar(&c.Watch, "watch", 0, fmt.Sprintf("refresh every `DURATION` (--watch=30s; at least %s) while anything on screen is RUNNING or WAITING; --watch alone is %s", defaults.MinWatch, defaults.Watch))
+	fs.Lookup("watch").NoOptDefVal = defaults.Watch.String()
 	fs.StringVar(&c.DebugFile, "debug", "", "append one line per HTTP request to `FILE` (method, path, status, time, request id, retries; never a secret)")
 	fs.StringVar(&c.Theme, "theme", "auto", "colours for a `dark` or light terminal; auto asks the terminal, which can stall over a slow SSH link")
-	fs.IntVar(&c.Concurrency, "concurrency", 4, "requests in flight at most when loading every page (`N` from 1 to 16)")
+	fs.IntVar(&c.Concurrency, "concurrency", defaults.Concurrency, fmt.Sprintf("requests in flight at most when loading every page (`N` from 1 to %d)", defaults.MaxConcurrency))
 	fs.StringVarP(&c.Output, "output", "o", "", "print the record's details as `FORMAT` json, csv or tsv and exit (needs --task-id and --record-id)")
 	fs.StringVar(&c.Statuses, "status", "", "with -o: keep only these statuses (`LIST`, e.g. FAIL,SKIP)")
 	fs.StringVar(&c.Filter, "filter", "", "with -o: keep only details matching `EXPR` (the / filter's syntax, e.g. 'code:WKS.0001 !name:lab')")
@@ -105,14 +106,14 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	if c.PageSize < 1 || c.PageSize > api.MaxDetailLimit {
 		return c, fs, Errorf("--page-size must be from 1 to %d, not %d", api.MaxDetailLimit, c.PageSize)
 	}
-	if c.Watch != 0 && (c.Watch < 2*time.Second || c.Watch > time.Hour) {
-		return c, fs, Errorf("--watch must be from 2s to 1h, not %s", c.Watch)
+	if c.Watch != 0 && (c.Watch < defaults.MinWatch || c.Watch > defaults.MaxWatch) {
+		return c, fs, Errorf("--watch must be from %s to %s, not %s", defaults.MinWatch, shortDuration(defaults.MaxWatch), c.Watch)
 	}
 	if c.Theme != "auto" && c.Theme != "light" && c.Theme != "dark" {
 		return c, fs, Errorf("--theme %q: use auto, light or dark", c.Theme)
 	}
-	if c.Concurrency < 1 || c.Concurrency > 16 {
-		return c, fs, Errorf("--concurrency must be from 1 to 16, not %d", c.Concurrency)
+	if c.Concurrency < 1 || c.Concurrency > defaults.MaxConcurrency {
+		return c, fs, Errorf("--concurrency must be from 1 to %d, not %d", defaults.MaxConcurrency, c.Concurrency)
 	}
 	if c.Output != "" && !slices.Contains(export.Formats, c.Output) {
 		return c, fs, Errorf("-o %q: use json, csv or tsv", c.Output)
@@ -177,3 +178,10 @@ var regionName = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// shortDuration is d without zero minutes and seconds: 1h, not 1h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	return strings.TrimSuffix(s, "0m")
+}

@@ -19,11 +19,11 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/defaults"
 )
 
-// DefaultConcurrency bounds the requests one list has out at once: small
-// pages on a tall terminal must not burst past the API's rate limits.
-const DefaultConcurrency = 4
+// DefaultConcurrency bounds the requests one list has out at once.
+const DefaultConcurrency = defaults.Concurrency
 
 // DefaultTimeout is how long one request may take.
 const DefaultTimeout = 30 * time.Second

@@ -1,0 +1,19 @@
+// Package defaults holds the numbers more than one package needs, each
+// defined once: the flags' defaults, the browser's and -o's.
+package defaults
+
+import "time"
+
+const (
+	// Concurrency is how many requests one listing has out at once: small
+	// pages on a tall terminal, or a load of every page, must not burst
+	// past the API's rate limits.
+	Concurrency = 4
+	// MaxConcurrency bounds --concurrency.
+	MaxConcurrency = 16
+	// Watch is how often watch mode refreshes when no interval is given,
+	// MinWatch the shortest interval allowed, MaxWatch the longest.
+	Watch    = 10 * time.Second
+	MinWatch = 2 * time.Second
+	MaxWatch = time.Hour
+)
