@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -173,6 +174,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	retryPolicy.Base = time.Millisecond // no test waits seconds for a retry
 	code := m.Run()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))

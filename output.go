@@ -42,7 +42,7 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 	}
 	written := 0
 	stats, err := api.Stream(ctx, fetch, func(d api.Detail) string { return d.ID },
-		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency},
+		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: retryPolicy},
 		func(d api.Detail) error {
 			if !statuses.Match(d.ExecStatus) || !expr.Match(&d) {
 				return nil
@@ -66,3 +66,6 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 	}
 	return buf.Flush()
 }
+
+// retryPolicy is -o's retry rule; tests shorten its waits.
+var retryPolicy = api.DefaultRetry

@@ -237,12 +237,17 @@ func TestNotFoundFromFake(t *testing.T) {
 }
 
 func TestContextCancelStopsRequest(t *testing.T) {
-	c, srv := setup(t, fake.Options{Seed: 1, Latency: 5 * time.Second})
-	task, rec := bigRecord(srv.Data())
+	arrived := make(chan struct{})
+	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done() // never answers
+	}))
+	t.Cleanup(silent.Close)
+	c := newClient(t, silent.URL)
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	go func() { <-arrived; cancel() }() // the user goes back while the request is out
 	start := time.Now()
-	_, err := c.ListRecordDetails(ctx, task, rec, 0, 10)
+	_, err := c.ListRecordDetails(ctx, "task", "rec", 0, 10)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
