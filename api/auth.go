@@ -65,8 +65,8 @@ func ValidID(id string) error {
 	if id == "" || len(id) > 256 {
 		return fmt.Errorf("must be 1 to 256 bytes long, not %d", len(id))
 	}
-	if strings.Contains(id, "..") {
-		return errors.New(`must not contain ".."`)
+	if strings.Contains(id, "..") || id == "." {
+		return errors.New(`must not be "." or contain ".."`)
 	}
 	if !utf8.ValidString(id) {
 		return errors.New("is not valid UTF-8")

@@ -108,22 +108,20 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 }
 
 // withoutUserInfo is raw with any "user:password@" removed, whether or not
-// raw parses as a URL.
+// raw parses as a URL and however its scheme is mistyped ("http:/u:p@h",
+// "https:///u:p@h"): in every '/'-separated piece, what comes before an '@'
+// is cut. (An endpoint has no '@' anywhere else.)
 func withoutUserInfo(raw string) string {
-	rest, scheme := raw, ""
-	if i := strings.Index(raw, "://"); i >= 0 {
-		scheme, rest = raw[:i+3], raw[i+3:]
-	} else if strings.HasPrefix(raw, "//") {
-		scheme, rest = "//", raw[2:]
+	if !strings.Contains(raw, "@") {
+		return raw
 	}
-	authority := rest
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-		authority = rest[:j]
+	pieces := strings.Split(raw, "/")
+	for i, p := range pieces {
+		if at := strings.LastIndex(p, "@"); at >= 0 {
+			pieces[i] = "…" + p[at:]
+		}
 	}
-	if at := strings.LastIndex(authority, "@"); at >= 0 {
-		return scheme + "…@" + rest[at+1:]
-	}
-	return raw
+	return strings.Join(pieces, "/")
 }
 
 func isLoopback(host string) bool {
@@ -391,8 +389,13 @@ func isMalformedAnswer(err error) bool {
 		return true
 	}
 	msg := err.Error()
-	return strings.Contains(msg, "malformed HTTP") || strings.Contains(msg, "malformed MIME") ||
-		strings.Contains(msg, "invalid header field") || strings.Contains(msg, "server gave HTTP response to HTTPS client")
+	for _, s := range []string{"malformed", "invalid header field", "server gave HTTP response to HTTPS client",
+		"Content-Length", "chunk length", "transfer encoding", "unexpected trailer"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // RedirectError is a 3xx answer. wksrec never follows one (see

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -76,6 +77,7 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 		seen    = map[string]struct{}{}
 		stale   int // full pages in a row that brought nothing new
 		done    bool
+		prev    []T // the page before, to spot a repeat of rows without ids
 	)
 	launch := func(p int) {
 		ch := make(chan result, 1)
@@ -118,7 +120,7 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 		total = res.page.Total
 		items := res.page.Items
 		stats.Rows += len(items)
-		fresh := 0
+		fresh := 0 // rows handed on that were not sent before
 		for _, it := range items {
 			if k := id(it); k != "" {
 				if _, dup := seen[k]; dup {
@@ -135,10 +137,12 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 				return stats, err
 			}
 		}
+		repeat := len(items) > 0 && reflect.DeepEqual(items, prev)
+		prev = items
 		switch {
 		case len(items) < opts.Limit:
 			done = true // a short or empty page ends the listing
-		case fresh == 0:
+		case fresh == 0 || repeat:
 			if stale++; stale == repeatLimit {
 				cancel()
 				drain(pending)

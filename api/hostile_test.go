@@ -101,16 +101,19 @@ func TestRowsWithoutIDsAreAllKept(t *testing.T) {
 }
 
 // A server answering every offset with the same full page ends in an
-// error after a few pages, not in an endless or memory-hungry loop.
+// error after a few pages, not in an endless or memory-hungry loop, with
+// ids or without.
 func TestRepeatedPagesEndTheListing(t *testing.T) {
-	c, srv := setup(t, fake.Options{Seed: 3, Quirks: fake.Quirks{RepeatFirstPage: true, TotalCount: "1e12"}})
-	stats, err := api.Stream(context.Background(), detailFetch(c, srv.Data()), detailKey,
-		api.FetchAllOptions{Limit: 100, Concurrency: 4}, func(api.Detail) error { return nil })
-	if err == nil || !strings.Contains(err.Error(), "kept sending rows") {
-		t.Fatalf("err = %v, want the repetition named", err)
-	}
-	if stats.Emitted != 100 || len(srv.Requests()) > 1+3+4 {
-		t.Errorf("%d rows emitted, %d requests; want 100 rows and a handful of requests", stats.Emitted, len(srv.Requests()))
+	for _, noIDs := range []bool{false, true} {
+		c, srv := setup(t, fake.Options{Seed: 3, Quirks: fake.Quirks{RepeatFirstPage: true, TotalCount: "1e12", NoIDs: noIDs}})
+		stats, err := api.Stream(context.Background(), detailFetch(c, srv.Data()), detailKey,
+			api.FetchAllOptions{Limit: 100, Concurrency: 4}, func(api.Detail) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), "kept sending rows") {
+			t.Fatalf("no ids %v: err = %v, want the repetition named", noIDs, err)
+		}
+		if stats.Emitted > 100*4 || len(srv.Requests()) > 1+3+4 {
+			t.Errorf("no ids %v: %d rows emitted, %d requests; want a few pages and a handful of requests", noIDs, stats.Emitted, len(srv.Requests()))
+		}
 	}
 }
 
@@ -201,6 +204,8 @@ func TestPermanentConditionsAreNotRetried(t *testing.T) {
 	for name, answer := range map[string]string{
 		"401 with a malformed header": "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nbroken header line\r\n\r\n",
 		"not HTTP at all":             "SSH-2.0-OpenSSH_9.6\r\n",
+		"two Content-Lengths":         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+		"a bad chunk length":          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
 	} {
 		url, hits := rawServer(t, answer)
 		c := newClient(t, url)
@@ -244,7 +249,7 @@ func TestCredentialsWithControlCharacters(t *testing.T) {
 
 func TestInvalidIDsNeverReachThePath(t *testing.T) {
 	c, srv := setup(t, fake.Options{Seed: 3})
-	for _, id := range []string{"..", "a/b", "../../v3/projects", "x\r\ny", "a\\b", "\u202eab", string([]byte{0xff})} {
+	for _, id := range []string{".", "..", "a/b", "../../v3/projects", "x\r\ny", "a\\b", "\u202eab", string([]byte{0xff})} {
 		if _, err := c.ListRecordDetails(context.Background(), id, "r", 0, 10); err == nil {
 			t.Errorf("task id %q accepted", id)
 		}
@@ -261,7 +266,8 @@ func TestInvalidIDsNeverReachThePath(t *testing.T) {
 }
 
 func TestEndpointErrorsHideUserInfo(t *testing.T) {
-	for _, raw := range []string{"http://alice:hunter2@127.0.0.1:8080", "https://alice:hunter2@host/x?y", "ftp://u:hunter2@h", "https://u:hunter2@[bad"} {
+	for _, raw := range []string{"http://alice:hunter2@127.0.0.1:8080", "https://alice:hunter2@host/x?y", "ftp://u:hunter2@h", "https://u:hunter2@[bad",
+		"http:/alice:hunter2@127.0.0.1:1", "https:///u:hunter2@h", "alice:hunter2@host"} {
 		_, err := api.ParseEndpoint(raw)
 		if err == nil {
 			t.Errorf("%q accepted", raw)

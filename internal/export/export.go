@@ -184,7 +184,7 @@ const formulaStarts = "=+-@＝＋－＠﹦﹢﹣﹫"
 // ignore) are looked past.
 func Neutralize(cell string) string {
 	visible := strings.TrimLeftFunc(cell, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == sanitize.StandIn
 	})
 	if r, _ := utf8.DecodeRuneInString(visible); visible != "" && strings.ContainsRune(formulaStarts, r) {
 		return "'" + cell

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
@@ -27,6 +28,13 @@ const DefaultConcurrency = defaults.Concurrency
 
 // DefaultTimeout is how long one request may take.
 const DefaultTimeout = 30 * time.Second
+
+// ErrRepeating ends a listing whose full pages stopped bringing anything
+// new: the same rows again and again, at positions that go on forever.
+var ErrRepeating = errors.New("the API kept sending rows it had sent already; the list ends where they began")
+
+// repeatLimit is how many full pages in a row may bring nothing new.
+const repeatLimit = 3
 
 // Request asks for one page. With a Delay it is a retry that is due after
 // the delay: the caller waits, then calls Due, which returns the request
@@ -123,6 +131,12 @@ type List[T any] struct {
 	dir                 int    // last direction of travel: +1 down, -1 up; prefetch looks that way
 	keepID              string // the record to put the cursor on when it arrives
 	lastErr             error  // the most recent page error, for the status line
+
+	// repeats counts full pages in a row that brought nothing new, from
+	// repeatFrom; past repeatLimit the listing ends at repeatFrom for the
+	// rest of the generation (repeatErr says why).
+	repeats, repeatFrom int
+	repeatErr           error
 }
 
 // New returns an empty list; Start asks for its first page.
@@ -238,6 +252,9 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 		return nil
 	}
 	l.inFlight = max(l.inFlight-1, 0)
+	if l.repeatErr != nil && a.Page*l.pageSize >= l.total {
+		return l.Ensure() // past where the repeats ended the listing
+	}
 	pg := l.page(a.Page)
 	pg.loading = false
 	if a.Err != nil {
@@ -258,10 +275,14 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 	// Rows beyond the limit asked for are the positions after the page:
 	// they fill the following pages not yet answered in this generation,
 	// and count toward the listing's length.
+	pg.retries = 0 // the next failure of this page starts a fresh budget
 	offset, all := a.Page*l.pageSize, a.Result.Items
 	own := all[:min(len(all), l.pageSize)]
-	l.store(a.Page, own)
+	repeated := l.store(a.Page, own)
 	l.setTotal(l.nextTotal(offset, len(all), a.Result.Total))
+	if l.noteRepeats(a.Page, len(all), repeated) {
+		return l.Ensure()
+	}
 	for q, rest := a.Page+1, all[len(own):]; len(rest) > 0 && q < l.numPages(); q++ {
 		if l.page(q).loadedGen == l.gen {
 			break // the server's own answer for these positions wins
@@ -288,7 +309,9 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 // store makes rows the current generation's rows of page p and indexes
 // them by id. Rows without an id are kept but not indexed: each is a row of
 // its own.
-func (l *List[T]) store(p int, rows []T) {
+//
+// It returns how many rows were held already at another position.
+func (l *List[T]) store(p int, rows []T) (repeated int) {
 	pg := l.page(p)
 	pg.err, pg.loadedGen = nil, l.gen
 	pg.rows = append(pg.rows[:0], rows...)
@@ -304,6 +327,7 @@ func (l *List[T]) store(p int, rows []T) {
 				// The same record at two positions: rows shifted between
 				// pages while the task ran. Each now yields it once.
 				l.dupes = true
+				repeated++
 				if l.debug != nil {
 					fmt.Fprintf(l.debug, "%s list %s: id %q sent at rows %d and %d; shown and counted once\n",
 						l.now().UTC().Format(time.RFC3339Nano), l.name, id, prev, offset+i)
@@ -312,6 +336,33 @@ func (l *List[T]) store(p int, rows []T) {
 		}
 		l.index[id] = offset + i
 	}
+	return repeated
+}
+
+// noteRepeats counts a full page that brought nothing new (every row held
+// already at another position, or the page the same as the one before, for
+// rows without ids), and ends the listing where such pages began once
+// repeatLimit of them came in a row. It reports whether it did.
+func (l *List[T]) noteRepeats(p, n, repeated int) bool {
+	if n < l.pageSize {
+		return false
+	}
+	rows := l.pages[p].rows
+	before, ok := l.pages[p-1]
+	same := ok && before.loadedGen == l.gen && reflect.DeepEqual(before.rows, rows)
+	if repeated < len(rows) && !same {
+		l.repeats = 0
+		return false
+	}
+	if l.repeats == 0 || p*l.pageSize < l.repeatFrom {
+		l.repeatFrom = p * l.pageSize
+	}
+	if l.repeats++; l.repeats < repeatLimit {
+		return false
+	}
+	l.repeatErr, l.end, l.probeEnd = ErrRepeating, l.repeatFrom, false
+	l.setTotal(l.repeatFrom)
+	return true
 }
 
 // keepSearchPages bounds how far the list pages on by itself to find the
@@ -337,8 +388,9 @@ func (l *List[T]) Due(gen, p int) []Request {
 func (l *List[T]) Refresh() []Request {
 	l.gen++
 	l.inFlight, l.end, l.probeEnd, l.lastErr = 0, -1, false, nil
+	l.repeats, l.repeatErr = 0, nil
 	for _, pg := range l.pages {
-		pg.loading, pg.err = false, nil
+		pg.loading, pg.err, pg.retries = false, nil, 0 // a new generation: a fresh retry budget
 	}
 	if it, ok := l.Selected(); ok {
 		l.keepID = l.idOf(it)

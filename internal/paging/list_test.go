@@ -251,3 +251,64 @@ func TestPermanentErrorsNotRetried(t *testing.T) {
 		}
 	}
 }
+
+// A page that once needed a retry gets a fresh budget when it loads and on
+// every refresh: a minute later, r (or a watch tick) asks with the full
+// time, not a budget spent long ago.
+func TestRetryBudgetStartsAfreshEachGeneration(t *testing.T) {
+	clock := time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)
+	s := server{data: rows(50), total: -1}
+	l := New(rowID, Options{PageSize: 100, Now: func() time.Time { return clock }})
+	first := l.Start()
+	next := l.Handle(Answer[row]{Gen: first[0].Gen, Page: 0, Err: &api.APIError{Status: 503}})
+	retry := l.Due(next[len(next)-1].Gen, 0)
+	settle(t, l, s, retry)
+	clock = clock.Add(2 * time.Minute)
+	again := l.Refresh()
+	if len(again) != 1 || again[0].Timeout != DefaultTimeout {
+		t.Fatalf("refresh two minutes later asks %+v; want the full %s", again, DefaultTimeout)
+	}
+	if next := l.Handle(Answer[row]{Gen: again[0].Gen, Page: 0, Err: &api.APIError{Status: 503}}); len(next) == 0 {
+		t.Error("a failure after the refresh is not retried")
+	}
+}
+
+// repeating answers every request with the same full page.
+type repeating struct {
+	page  []row
+	total int
+}
+
+func (s repeating) answer(r Request) Answer[row] {
+	return Answer[row]{Gen: r.Gen, Page: r.Page, Result: api.Page[row]{Items: slices.Clone(s.page), Total: s.total}}
+}
+
+// A server that answers every offset with the same full page (with ids or
+// without) ends the listing after a few pages, with the reason, instead of
+// loading up to a claimed total of a billion.
+func TestRepeatedPagesEndTheListing(t *testing.T) {
+	noIDs := rows(100)
+	for i := range noIDs {
+		noIDs[i].id = ""
+	}
+	for name, page := range map[string][]row{"with ids": rows(100), "without ids": noIDs} {
+		t.Run(name, func(t *testing.T) {
+			s := repeating{page: page, total: api.MaxTotal}
+			l := New(rowID, Options{PageSize: 100})
+			l.Size(20)
+			l.SetLoadAll(true)
+			reqs := l.Start()
+			n := 0
+			for ; len(reqs) > 0 && n < 1000; n++ {
+				r := reqs[0]
+				reqs = append(reqs[1:], l.Handle(s.answer(r))...)
+			}
+			if n > 1+repeatLimit+DefaultConcurrency+1 {
+				t.Errorf("%d requests before the listing ended", n)
+			}
+			if !errors.Is(l.Err(), ErrRepeating) || l.Total() > 100*repeatLimit {
+				t.Errorf("total %d, error %v; want the listing cut short with the reason", l.Total(), l.Err())
+			}
+		})
+	}
+}

@@ -200,8 +200,14 @@ func (l *List[T]) AnyFailed() bool {
 	return false
 }
 
-// Err is the most recent page error, until every page is fine again.
-func (l *List[T]) Err() error { return l.lastErr }
+// Err is the most recent page error, until every page is fine again, or
+// why the listing was cut short.
+func (l *List[T]) Err() error {
+	if l.lastErr != nil {
+		return l.lastErr
+	}
+	return l.repeatErr
+}
 
 // Total is the listing's length as far as it is known (-1 before the first page).
 func (l *List[T]) Total() int { return l.total }

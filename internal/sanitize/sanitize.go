@@ -6,7 +6,7 @@
 // Controls are replaced by visible stand-ins rather than deleted, so an
 // operator sees that a name holds something odd: ESC shows as ␛, BEL as ␇.
 // Invisible characters (format characters such as U+200B and U+00AD,
-// variation selectors, separators) show as �, so look-alike names differ
+// variation selectors, separators) show as ␦, so look-alike names differ
 // on screen.
 //
 // Width: the layout measures text by grapheme cluster, as lipgloss does,
@@ -15,7 +15,7 @@
 // disagree (an emoji with a skin tone, a ZWJ sequence, a soft hyphen) a
 // line would overflow or wrap and push the screen up. So the output holds
 // no cluster whose two widths differ: such a cluster keeps its first
-// character (unless that too is disputed) and shows the rest as �.
+// character (unless that too is disputed) and shows the rest as ␦.
 package sanitize
 
 import (
@@ -41,8 +41,13 @@ func clean(s string, keepNewlines bool) string {
 	return agreeOnWidth(replaceControls(s, keepNewlines))
 }
 
-// standIn shows an invisible or disallowed character.
-const standIn = utf8.RuneError
+// StandIn shows an invisible or disallowed character, and invalid UTF-8.
+// It is U+2426 (␦, the control picture for SUBSTITUTE), not U+FFFD: that
+// one is East Asian ambiguous, two cells on terminals set to treat those as
+// wide, and the stand-in must measure the same on every terminal.
+const StandIn = '␦'
+
+const standIn = StandIn
 
 func replaceControls(s string, keepNewlines bool) string {
 	var b strings.Builder
@@ -52,7 +57,7 @@ func replaceControls(s string, keepNewlines bool) string {
 		i += size
 		switch {
 		case r == utf8.RuneError && size == 1:
-			b.WriteRune(utf8.RuneError) // invalid UTF-8
+			b.WriteRune(standIn) // invalid UTF-8
 		case r == '\r':
 			if keepNewlines {
 				if i < len(s) && s[i] == '\n' {

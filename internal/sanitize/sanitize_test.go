@@ -15,15 +15,15 @@ func TestLine(t *testing.T) {
 		{"osc title", "evil\x1b]0;PWNED\x07desk", "evil␛]0;PWNED␇desk"},
 		{"osc 52 clipboard", "a\x1b]52;c;cm0gLXJm\x1b\\b", "a␛]52;c;cm0gLXJm␛\\b"},
 		{"csi clear screen", "x\x1b[2J\x1b[Hy", "x␛[2J␛[Hy"},
-		{"8-bit csi", "x\u009b2Jy", "x\uFFFD2Jy"},
-		{"8-bit osc", "x\u009d0;t\u009cy", "x\uFFFD0;t\uFFFDy"},
-		{"bidi override", "invoice\u202egpj.exe", "invoice\uFFFDgpj.exe"},
-		{"isolates", "a\u2066b\u2069c", "a\uFFFDb\uFFFDc"},
+		{"8-bit csi", "x\u009b2Jy", "x\u24262Jy"},
+		{"8-bit osc", "x\u009d0;t\u009cy", "x\u24260;t\u2426y"},
+		{"bidi override", "invoice\u202egpj.exe", "invoice\u2426gpj.exe"},
+		{"isolates", "a\u2066b\u2069c", "a\u2426b\u2426c"},
 		{"newline and tab", "a\nb\tc\r\nd", "a b c  d"},
-		{"line separator", "a\u2028b", "a\uFFFDb"},
+		{"line separator", "a\u2028b", "a\u2426b"},
 		{"del", "a\x7fb", "a␡b"},
 		{"nul", "a\x00b", "a␀b"},
-		{"invalid utf8", "a\xffb", "a\uFFFDb"},
+		{"invalid utf8", "a\xffb", "a\u2426b"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,11 +129,11 @@ func TestInvisibleAndWidthTraps(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
-		"soft\u00adhyphen": "soft\ufffdhyphen",
-		"zero\u200bwidth":  "zero\ufffdwidth",
-		"bom\ufeffhere":    "bom\ufffdhere",
-		"👍🏽":               "👍\ufffd",             // 2 cells to the layout, 4 to tmux
-		"क्षि":             "क\ufffd\ufffd\ufffd", // 1 cell to the layout, 3 to tmux
+		"soft\u00adhyphen": "soft\u2426hyphen",
+		"zero\u200bwidth":  "zero\u2426width",
+		"bom\ufeffhere":    "bom\u2426here",
+		"👍🏽":               "👍\u2426",             // 2 cells to the layout, 4 to tmux
+		"क्षि":             "क\u2426\u2426\u2426", // 1 cell to the layout, 3 to tmux
 		"研发-桌面":            "研发-桌面",
 		"e\u0301":          "e\u0301", // a combining accent is one cell both ways: kept
 	} {
