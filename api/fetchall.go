@@ -26,6 +26,7 @@ type FetchStats struct {
 	Rows       int // rows the server sent
 	Emitted    int // rows handed on
 	Duplicates int // rows dropped because their id was handed on already
+	Window     int // requests in flight at most at the end (fewer after throttling)
 }
 
 // errRepeating ends a listing whose pages stopped bringing anything new.
@@ -154,6 +155,7 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 	}
 	cancel()
 	drain(pending)
+	stats.Window = window
 	return stats, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -69,8 +70,10 @@ func TestFetchAllStopsOnShortPageAndDedupes(t *testing.T) {
 	if len(got) != 249 {
 		t.Errorf("%d items, want 249 (250 less one duplicate)", len(got))
 	}
-	if n := calls.Load(); n > 10 {
-		t.Errorf("%d calls for 10 claimed pages", n)
+	// Three pages hold the rows; the short one ends the listing. Only
+	// requests already out when it came may follow: at most the window.
+	if n := calls.Load(); n > 3+3 {
+		t.Errorf("%d calls for 3 pages of rows", n)
 	}
 }
 
@@ -155,4 +158,37 @@ func fastRetry(base time.Duration) api.RetryPolicy {
 	p := api.DefaultRetry
 	p.Base = base
 	return p
+}
+
+// Each throttled page costs a request slot: after two pages were refused
+// for rate, two fewer requests go out at once (down to one).
+func TestThrottledPagesShrinkTheWindow(t *testing.T) {
+	items := make([]api.Detail, 1000)
+	for i := range items {
+		items[i].ID = fmt.Sprint(i)
+	}
+	var mu sync.Mutex
+	refused := map[int]bool{}
+	fetch := func(_ context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if (offset == 300 || offset == 600) && !refused[offset] {
+			refused[offset] = true
+			return api.Page[api.Detail]{}, &api.APIError{Status: 429, Code: "APIG.0308"}
+		}
+		return api.Page[api.Detail]{Items: items[min(offset, 1000):min(offset+limit, 1000)], Total: 1000}, nil
+	}
+	for _, tc := range []struct{ concurrency, want int }{{4, 2}, {2, 1}, {1, 1}} {
+		clear(refused)
+		var got int
+		stats, err := api.Stream(context.Background(), fetch, func(d api.Detail) string { return d.ID },
+			api.FetchAllOptions{Limit: 100, Concurrency: tc.concurrency, Retry: fastRetry(time.Millisecond)},
+			func(api.Detail) error { got++; return nil })
+		if err != nil || got != 1000 {
+			t.Fatalf("concurrency %d: %d rows, %v", tc.concurrency, got, err)
+		}
+		if stats.Window != tc.want {
+			t.Errorf("concurrency %d: %d requests at once after two throttled pages, want %d", tc.concurrency, stats.Window, tc.want)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -158,44 +159,51 @@ func TestRandomWalkInvariants(t *testing.T) {
 	keys := []string{"j", "k", "pgdown", "pgup", "g", "G", "r", "enter", "esc", "?", "tab"}
 	all := demoDetails()
 	for seed := uint64(0); seed < 80; seed++ {
-		rng := rand.New(rand.NewPCG(seed, 1))
-		src := &stubSource{details: all[:rng.IntN(400)]}
-		if rng.IntN(2) == 0 {
-			src.total = func(int) int { return rng.IntN(500) }
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel()
+			randomWalk(t, seed, keys, all)
+		})
+	}
+}
+
+func randomWalk(t *testing.T, seed uint64, keys []string, all []api.Detail) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	src := &stubSource{details: all[:rng.IntN(400)]}
+	if rng.IntN(2) == 0 {
+		src.total = func(int) int { return rng.IntN(500) }
+	}
+	w, h := 1+rng.IntN(200), 1+rng.IntN(60)
+	m := start(t, newTestModel(src, []int{1, 2, 7, 100}[rng.IntN(4)]), w, h)
+	for step := 0; step < 60; step++ {
+		var msg tea.Msg = press(keys[rng.IntN(len(keys))])
+		if rng.IntN(8) == 0 {
+			w, h = 1+rng.IntN(200), 1+rng.IntN(60)
+			msg = tea.WindowSizeMsg{Width: w, Height: h}
 		}
-		w, h := 1+rng.IntN(200), 1+rng.IntN(60)
-		m := start(t, newTestModel(src, []int{1, 2, 7, 100}[rng.IntN(4)]), w, h)
-		for step := 0; step < 60; step++ {
-			var msg tea.Msg = press(keys[rng.IntN(len(keys))])
-			if rng.IntN(8) == 0 {
-				w, h = 1+rng.IntN(200), 1+rng.IntN(60)
-				msg = tea.WindowSizeMsg{Width: w, Height: h}
-			}
-			if rng.IntN(10) == 0 {
-				src.mu.Lock()
-				src.details = all[:rng.IntN(400)]
-				src.mu.Unlock()
-			}
-			m = send(t, m, msg)
-			lines := strings.Split(m.View(), "\n")
-			if len(lines) > h {
-				t.Fatalf("seed %d step %d: %d lines at height %d", seed, step, len(lines), h)
-			}
-			for _, line := range lines {
-				if ansi.StringWidth(line) > w {
-					t.Fatalf("seed %d step %d: line of %d cells at width %d", seed, step, ansi.StringWidth(line), w)
-				}
-			}
-			v, ok := m.top().(*detailsView)
-			if !ok {
-				continue // Esc went up to the records or tasks list
-			}
-			l := v.list
-			if l.Total() > 0 && (l.Cursor() < 0 || l.Cursor() >= l.Total() || l.Cursor() < l.Top() || l.Cursor() >= l.Top()+l.Height()) {
-				t.Fatalf("seed %d step %d: cursor %d, top %d, height %d, total %d", seed, step, l.Cursor(), l.Top(), l.Height(), l.Total())
-			}
-			assertNoBlankLoadedRows(t, l)
+		if rng.IntN(10) == 0 {
+			src.mu.Lock()
+			src.details = all[:rng.IntN(400)]
+			src.mu.Unlock()
 		}
+		m = send(t, m, msg)
+		lines := strings.Split(m.View(), "\n")
+		if len(lines) > h {
+			t.Fatalf("seed %d step %d: %d lines at height %d", seed, step, len(lines), h)
+		}
+		for _, line := range lines {
+			if ansi.StringWidth(line) > w {
+				t.Fatalf("seed %d step %d: line of %d cells at width %d", seed, step, ansi.StringWidth(line), w)
+			}
+		}
+		v, ok := m.top().(*detailsView)
+		if !ok {
+			continue // Esc went up to the records or tasks list
+		}
+		l := v.list
+		if l.Total() > 0 && (l.Cursor() < 0 || l.Cursor() >= l.Total() || l.Cursor() < l.Top() || l.Cursor() >= l.Top()+l.Height()) {
+			t.Fatalf("seed %d step %d: cursor %d, top %d, height %d, total %d", seed, step, l.Cursor(), l.Top(), l.Height(), l.Total())
+		}
+		assertNoBlankLoadedRows(t, l)
 	}
 }
 

@@ -611,3 +611,32 @@ func TestPasteIntoThePrompt(t *testing.T) {
 		t.Error("the clipboard's answer did not reach the prompt")
 	}
 }
+
+// Sorting by start compares times, not text: a row in another zone or in
+// RFC 3339 sorts where its instant is, and unparseable times come last.
+// Sorting by duration puts unknown durations first.
+func TestSortByStartAndDuration(t *testing.T) {
+	details := []api.Detail{
+		{ID: "a", StartTime: "2026-11-28 02:00:10", EndTime: "2026-11-28 02:05:10", TimeZone: "Asia/Shanghai"}, // 18:00:10Z, 5m
+		{ID: "b", StartTime: "2026-11-27T18:00:05Z", EndTime: "2026-11-27T18:00:35Z"},                          // 18:00:05Z, 30s
+		{ID: "c", StartTime: "yesterday", EndTime: "today"},                                                    // unparseable
+		{ID: "d", StartTime: "2026-11-27 19:00:00", EndTime: "2026-11-27 21:00:00", TimeZone: "GMT+01:00"},     // 18:00:00Z, 2h
+		{ID: "e", StartTime: "2026-11-28 03:00:00", TimeZone: "Asia/Shanghai"},                                 // 19:00:00Z, running
+	}
+	src := &stubSource{details: details}
+	m := start(t, newTestModel(src, 100), 120, 30)
+	for range 3 { // status, desktop, start
+		m = send(t, m, press("o"))
+	}
+	if got := strings.Join(shownIDs(m), ""); got != "dbaec" {
+		t.Errorf("by start: %s, want dbaec", got)
+	}
+	m = send(t, m, press("o")) // duration
+	if got := strings.Join(shownIDs(m), ""); got != "cebad" {
+		t.Errorf("by duration: %s, want cebad (unknown first)", got)
+	}
+	m = send(t, m, press("O"))
+	if got := strings.Join(shownIDs(m), ""); got != "dabce" { // equal keys keep their order
+		t.Errorf("by duration, reversed: %s, want dabce", got)
+	}
+}
