@@ -57,7 +57,7 @@ func TestDiscoverProjectErrors(t *testing.T) {
 		{"no project of that name", config.Config{Region: "cn-north-4", IAMEndpoint: url}, aksk, "no project named cn-north-4", true, ""},
 		{"several projects", config.Config{Region: "cn-east-3", IAMEndpoint: url}, aksk, "2 projects named cn-east-3 (a, b): pass --project-id", true, ""},
 		{"no region to look up", config.Config{Endpoint: url}, aksk, "discovery needs --region", true, ""},
-		{"a project id that would change the path", config.Config{Region: "cn-south-1", IAMEndpoint: url}, aksk, `IAM names project "../../v3/x\n" for cn-south-1, an id that must not contain ".."`, true, ""},
+		{"a project id that would change the path", config.Config{Region: "cn-south-1", IAMEndpoint: url}, aksk, `IAM names project "../../v3/x\n" for cn-south-1, an id that must not be "." or contain ".."`, true, ""},
 		{"a token cannot sign", config.Config{Region: "cn-north-4", IAMEndpoint: url}, config.Credentials{Token: secretToken, Source: "$WKSREC_AUTH_TOKEN"}, "discovery signs with AK/SK", true, ""},
 		{"wrong secret key", config.Config{Region: "cn-north-4", IAMEndpoint: url}, config.Credentials{AK: "AK1", SK: "wrong-" + secretSK}, "HTTP 401 APIG.0301", false, "APIG.0301"},
 	}

@@ -70,7 +70,7 @@ func TestFlagErrors(t *testing.T) {
 		{"token file without end", append(scripted, "--token-file", "/dev/zero"), env(), "--token-file /dev/zero is larger than 256 KiB"},
 		{"token with a newline", scripted, env("WKSREC_AUTH_TOKEN", "tok\nen"), "$WKSREC_AUTH_TOKEN: the token has a character that cannot go in an HTTP header (byte 4 of 6 is 0x0a)"},
 		{"sk with a control character", scripted, env("HUAWEICLOUD_SDK_AK", "AK1", "HUAWEICLOUD_SDK_SK", "s\x1bk"), "$HUAWEICLOUD_SDK_AK/_SK: the secret key (SK) has a character"},
-		{"project id with a slash", []string{"--region", "cn-north-4", "--project-id", "p/../q"}, env(), `--project-id (or $HUAWEICLOUD_SDK_PROJECT_ID) "p/../q" must not contain ".."`},
+		{"project id with a slash", []string{"--region", "cn-north-4", "--project-id", "p/../q"}, env(), `--project-id (or $HUAWEICLOUD_SDK_PROJECT_ID) "p/../q" must not be "." or contain ".."`},
 		{"project id from the environment", []string{"--region", "cn-north-4"}, env("HUAWEICLOUD_SDK_PROJECT_ID", "p\r"), `has U+000D`},
 		{"task id with a control character", []string{"--region", "cn-north-4", "--project-id", "p", "--task-id", "t\x1b[2J"}, env(), `--task-id "t\x1b[2J" has U+001B`},
 	}
