@@ -201,3 +201,14 @@ func TestDatasetIsDeterministicAndRealistic(t *testing.T) {
 		t.Errorf("showcase record has %d details", n)
 	}
 }
+
+// Any size of showcase record builds: its hostile names are placed within
+// it (small sizes once indexed past the end and panicked).
+func TestEveryShowcaseSizeBuilds(t *testing.T) {
+	for big := 1; big <= 1200; big += 37 {
+		d := NewDatasetSized(7, big)
+		if n := len(d.Details[d.Records[d.Tasks[0].ID][0].ID]); n != big {
+			t.Fatalf("size %d built %d details", big, n)
+		}
+	}
+}
