@@ -147,15 +147,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height, m.ready = msg.Width, msg.Height, true
 		cmd = m.layout()
 	case tea.KeyMsg:
-		var quit bool
-		m.note = ""
-		cmd, quit = m.handleKey(msg)
-		if quit {
-			for _, v := range m.stack {
-				v.close()
+		var cmds []tea.Cmd
+		for _, k := range m.splitKeys(msg) {
+			m.note = ""
+			c, quit := m.handleKey(k)
+			if quit {
+				for _, v := range m.stack {
+					v.close()
+				}
+				return m, tea.Quit
 			}
-			return m, tea.Quit
+			cmds = append(cmds, c)
 		}
+		cmd = tea.Batch(cmds...)
 	case spinner.TickMsg:
 		if !m.top().status().loading {
 			m.spinning = false // let the tick chain end: no redraws while idle
@@ -194,6 +198,25 @@ func (m *Model) keepSpinning() tea.Cmd {
 	}
 	m.spinning = true
 	return m.spin.Tick
+}
+
+// splitKeys turns one key message holding several characters into one
+// message a character. Over SSH, or with a key held down, several keys
+// arrive in one read, and Bubble Tea v1 delivers them as one message
+// ("jjj") that matches no binding. While a prompt is open they are text,
+// and a paste is always text.
+func (m *Model) splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste {
+		return []tea.KeyMsg{msg}
+	}
+	if _, open := m.openPrompt(); open {
+		return []tea.KeyMsg{msg}
+	}
+	keys := make([]tea.KeyMsg, len(msg.Runes))
+	for i, r := range msg.Runes {
+		keys[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
+	}
+	return keys
 }
 
 // afterPage lets the screens on the stack act on a page that arrived.
