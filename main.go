@@ -186,7 +186,7 @@ func browse(c config.Config, getenv func(string) string, stdout, stderr io.Write
 	}
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, Watch: c.Watch, Debug: sess.debug,
-		Clipboard: os.Stdout, InTmux: getenv("TMUX") != ""})
+		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != ""})
 	p := tea.NewProgram(model, tea.WithAltScreen())
 	// Bubble Tea restores the terminal on SIGINT and SIGTERM. A dropped SSH
 	// session, or a closed tmux pane, sends SIGHUP instead, whose default

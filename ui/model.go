@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"context"
 	"io"
 	"time"
 
@@ -29,10 +30,14 @@ type Config struct {
 	// RetryBackoff is the first wait before a throttled or failed page is
 	// asked for again (default 2 s, as Huawei advises; tests shorten it).
 	RetryBackoff time.Duration
-	// Clipboard receives OSC 52 sequences (the terminal: os.Stdout); InTmux
-	// wraps them in tmux's passthrough.
+	// Clipboard receives OSC 52 sequences (the terminal: os.Stdout). In
+	// tmux ($TMUX) a copy goes to tmux itself; in GNU screen ($STY) OSC 52
+	// goes through screen's passthrough.
 	Clipboard io.Writer
 	InTmux    bool
+	InScreen  bool
+	// RunTmux runs a tmux command for a copy (tests); exec by default.
+	RunTmux func(ctx context.Context, stdin []byte, args ...string) error
 	// ExportDir is where e writes CSV files (default: the current directory).
 	ExportDir string
 	// Debug, when set, gets a line for each row the API sent twice (at two
@@ -116,7 +121,7 @@ func New(cfg Config) Model {
 		stack: stack,
 		views: b,
 		pane:  newDetailPane(),
-		clip:  clipboard{out: cfg.Clipboard, tmux: cfg.InTmux},
+		clip:  clipboard{out: cfg.Clipboard, tmux: cfg.InTmux, screen: cfg.InScreen, runTmux: cfg.RunTmux},
 	}
 	if cfg.Watch > 0 {
 		// Set here, not in Init: Init has a value receiver, and what it

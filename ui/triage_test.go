@@ -2,8 +2,10 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/csv"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -226,8 +228,8 @@ func TestCopyThroughOSC52(t *testing.T) {
 	if term.String() != want {
 		t.Errorf("y wrote %q, want %q", term.String(), want)
 	}
-	if !strings.Contains(ansi.Strip(m.View()), "copied desktop id") {
-		t.Error("no note about the copy")
+	if !strings.Contains(ansi.Strip(m.View()), "sent desktop id") || !strings.Contains(ansi.Strip(m.View()), "(OSC 52)") {
+		t.Errorf("no note about the copy:\n%s", ansi.Strip(m.View()))
 	}
 	// Y copies every id the filter shows, one a line, once all are loaded.
 	term.Reset()
@@ -243,13 +245,51 @@ func TestCopyThroughOSC52(t *testing.T) {
 	if term.String() != want {
 		t.Errorf("Y wrote %d bytes, want the %d failed ids", term.Len(), len(ids))
 	}
-	// Inside tmux the sequence goes through tmux's passthrough.
+	// Inside GNU screen the sequence goes through screen's passthrough.
 	term.Reset()
-	cfg.InTmux = true
-	m = start(t, New(cfg), 100, 30)
-	_ = send(t, m, press("y"))
-	if !strings.HasPrefix(term.String(), "\x1bPtmux;\x1b\x1b]52;c;") {
-		t.Errorf("tmux copy wrote %q", term.String())
+	cfg.InScreen = true
+	m = start(t, New(cfg), 120, 30)
+	m = send(t, m, press("y"))
+	if !strings.HasPrefix(term.String(), "\x1bP\x1b]52;c;") || !strings.Contains(ansi.Strip(m.View()), "(OSC 52 through screen)") {
+		t.Errorf("screen copy wrote %q", term.String())
+	}
+}
+
+// Inside tmux a copy goes to tmux itself (load-buffer -w), and nothing is
+// written to the terminal; where tmux refuses, OSC 52 through tmux's
+// passthrough, and the note says what was done.
+func TestCopyInsideTmux(t *testing.T) {
+	var term bytes.Buffer
+	var got []string
+	var stdin string
+	tmuxOK := func(_ context.Context, in []byte, args ...string) error {
+		got, stdin = append(got, strings.Join(args, " ")), string(in)
+		return nil
+	}
+	src := &stubSource{details: demoDetails()}
+	cfg := Config{Source: src, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100, RetryBackoff: time.Millisecond,
+		Clipboard: &term, InTmux: true, RunTmux: tmuxOK}
+	m := start(t, New(cfg), 150, 30)
+	m = send(t, m, press("y"))
+	if len(got) != 1 || got[0] != "load-buffer -w -" || stdin != src.details[0].DesktopID || term.Len() != 0 {
+		t.Errorf("tmux ran %q with %q; terminal got %q", got, stdin, term.String())
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "put in the tmux buffer and sent to the clipboard") {
+		t.Errorf("note:\n%s", ansi.Strip(m.View()))
+	}
+	// A tmux that refuses both forms: OSC 52 through its passthrough.
+	got = nil
+	cfg.RunTmux = func(_ context.Context, _ []byte, args ...string) error {
+		got = append(got, strings.Join(args, " "))
+		return errors.New("exit status 1")
+	}
+	m = start(t, New(cfg), 150, 30)
+	m = send(t, m, press("y"))
+	if len(got) != 2 || !strings.HasPrefix(term.String(), "\x1bPtmux;\x1b\x1b]52;c;") {
+		t.Errorf("tmux ran %q; terminal got %q", got, term.String())
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "allow-passthrough") {
+		t.Errorf("note:\n%s", ansi.Strip(m.View()))
 	}
 }
 
