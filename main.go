@@ -21,6 +21,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
+	"github.com/muesli/termenv"
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
@@ -184,9 +185,16 @@ func browse(c config.Config, getenv func(string) string, stdout, stderr io.Write
 	default:
 		lipgloss.HasDarkBackground()
 	}
+	// NO_COLOR takes colour away, not bold and reverse video: the styles
+	// carry no colour and the profile keeps attributes (termenv would drop
+	// those too). A dumb terminal gets no escape sequence at all.
+	noColor := getenv("NO_COLOR") != ""
+	if noColor && getenv("TERM") != "dumb" {
+		lipgloss.SetColorProfile(termenv.ANSI)
+	}
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, Watch: c.Watch, Debug: sess.debug,
-		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != ""})
+		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor})
 	p := tea.NewProgram(model, tea.WithAltScreen())
 	// Bubble Tea restores the terminal on SIGINT and SIGTERM. A dropped SSH
 	// session, or a closed tmux pane, sends SIGHUP instead, whose default

@@ -39,26 +39,34 @@ type Styles struct {
 	statusOK, statusWarn, statusErr, statusOther lipgloss.Style
 }
 
-// New builds the styles.
-func New() Styles {
+// New builds the styles. noColor (NO_COLOR) leaves out every colour but
+// keeps the attributes: the selected row stays in reverse video and bold,
+// so the cursor shows beyond its ▶ marker.
+func New(noColor bool) Styles {
+	c := func(a lipgloss.AdaptiveColor) lipgloss.TerminalColor {
+		if noColor {
+			return lipgloss.NoColor{}
+		}
+		return a
+	}
 	return Styles{
-		Title:       lipgloss.NewStyle().Bold(true).Foreground(palette.accent),
-		Faint:       lipgloss.NewStyle().Foreground(palette.faint),
-		Accent:      lipgloss.NewStyle().Foreground(palette.accent),
-		Label:       lipgloss.NewStyle().Foreground(palette.faint),
+		Title:       lipgloss.NewStyle().Bold(true).Foreground(c(palette.accent)),
+		Faint:       lipgloss.NewStyle().Foreground(c(palette.faint)),
+		Accent:      lipgloss.NewStyle().Foreground(c(palette.accent)),
+		Label:       lipgloss.NewStyle().Foreground(c(palette.faint)),
 		ColumnTitle: lipgloss.NewStyle().Bold(true).Underline(true),
-		// Reverse video marks the selection without any colour (NO_COLOR, TERM=dumb).
+		// Reverse video marks the selection without any colour.
 		Selected:    lipgloss.NewStyle().Reverse(true).Bold(true),
-		Placeholder: lipgloss.NewStyle().Foreground(palette.faint).Italic(true),
-		Error:       lipgloss.NewStyle().Foreground(palette.err).Bold(true),
-		Note:        lipgloss.NewStyle().Foreground(palette.faint),
-		Pane:        lipgloss.NewStyle().BorderForeground(palette.faint),
-		PaneFocused: lipgloss.NewStyle().BorderForeground(palette.accent),
+		Placeholder: lipgloss.NewStyle().Foreground(c(palette.faint)).Italic(true),
+		Error:       lipgloss.NewStyle().Foreground(c(palette.err)).Bold(true),
+		Note:        lipgloss.NewStyle().Foreground(c(palette.faint)),
+		Pane:        lipgloss.NewStyle().BorderForeground(c(palette.faint)),
+		PaneFocused: lipgloss.NewStyle().BorderForeground(c(palette.accent)),
 
-		statusOK:    lipgloss.NewStyle().Foreground(palette.ok),
-		statusWarn:  lipgloss.NewStyle().Foreground(palette.warn),
-		statusErr:   lipgloss.NewStyle().Foreground(palette.err).Bold(true),
-		statusOther: lipgloss.NewStyle().Foreground(palette.text),
+		statusOK:    lipgloss.NewStyle().Foreground(c(palette.ok)),
+		statusWarn:  lipgloss.NewStyle().Foreground(c(palette.warn)),
+		statusErr:   lipgloss.NewStyle().Foreground(c(palette.err)).Bold(true),
+		statusOther: lipgloss.NewStyle().Foreground(c(palette.text)),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/keymap"
+	"github.com/wksrec/wksrec/styles"
 )
 
 // Source is what the browser reads from; *api.Client is one.
@@ -30,6 +31,7 @@ type views struct {
 	concurrency int
 	backoff     time.Duration
 	debug       io.Writer // --debug: rows counted once though sent twice
+	st          styles.Styles
 }
 
 // list makes a paged list with the configured concurrency and back-off.
@@ -111,7 +113,7 @@ func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Recor
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
 		return src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
 	}
-	return &detailsView{record: rec, taskLabel: taskLabel, runLabel: crumb, prompt: newFilterPrompt(), listView: &listView[api.Detail]{
+	return &detailsView{record: rec, taskLabel: taskLabel, runLabel: crumb, prompt: newFilterPrompt(b.st), listView: &listView[api.Detail]{
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
 		cols:      detailColumns(b.tf),
 		noun:      "details",

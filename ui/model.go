@@ -38,6 +38,8 @@ type Config struct {
 	InScreen  bool
 	// RunTmux runs a tmux command for a copy (tests); exec by default.
 	RunTmux func(ctx context.Context, stdin []byte, args ...string) error
+	// NoColor (NO_COLOR) draws with attributes only: bold, reverse video.
+	NoColor bool
 	// ExportDir is where e writes CSV files (default: the current directory).
 	ExportDir string
 	// Debug, when set, gets a line for each row the API sent twice (at two
@@ -91,14 +93,14 @@ type Model struct {
 // New returns the browser. The views the configuration skips are still on
 // the stack (Esc goes up to them) but fetch nothing until shown.
 func New(cfg Config) Model {
-	st := styles.New()
+	st := styles.New(cfg.NoColor)
 	h := help.New()
 	h.Styles.ShortKey, h.Styles.FullKey = st.Accent, st.Accent
 	h.Styles.ShortDesc, h.Styles.FullDesc = st.Faint, st.Faint
 	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = st.Faint, st.Faint, st.Faint
 
 	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: timeFormat{local: cfg.LocalTime},
-		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug}
+		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st}
 	tasks := b.taskList(false)
 	stack := []view{tasks}
 	if cfg.TaskID != "" {

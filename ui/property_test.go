@@ -2,6 +2,7 @@ package ui
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,5 +93,29 @@ func TestReadableWithoutColourAnd16Colours(t *testing.T) {
 				t.Fatalf("16-colour profile emitted an extended colour %q", sgr[0])
 			}
 		}
+	}
+}
+
+// With NO_COLOR the screen has no colour at all, but the selected row is
+// still in reverse video and bold, so the cursor shows beyond its marker.
+func TestNoColorKeepsTheSelectionVisible(t *testing.T) {
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetColorProfile(termenv.ANSI) // as main sets it under NO_COLOR
+	cfg := Config{Source: &stubSource{details: demoDetails()}, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100, NoColor: true}
+	m := start(t, New(cfg), 100, 30)
+	m = send(t, m, press("j"))
+	m = send(t, m, press("/")) // the prompt's placeholder too
+	view := m.View()
+	reverse := false
+	for _, sgr := range regexp.MustCompile(`\x1b\[([0-9;]*)m`).FindAllStringSubmatch(view, -1) {
+		for _, p := range strings.Split(sgr[1], ";") {
+			if n, err := strconv.Atoi(p); err == nil && ((n >= 30 && n <= 49) || (n >= 90 && n <= 107)) {
+				t.Fatalf("NO_COLOR view has a colour: %q", sgr[0])
+			}
+			reverse = reverse || p == "7"
+		}
+	}
+	if !reverse {
+		t.Error("the selected row is not in reverse video")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/styles"
 )
 
 // sortKey is what the details are ordered by.
@@ -170,8 +171,9 @@ type detailsView struct {
 }
 
 // newFilterPrompt is the / prompt of a details screen.
-func newFilterPrompt() textinput.Model {
+func newFilterPrompt(st styles.Styles) textinput.Model {
 	p := textinput.New()
+	p.PlaceholderStyle = st.Placeholder // textinput's own is a fixed colour, even under NO_COLOR
 	p.Prompt = "/"
 	p.Cursor.SetMode(cursor.CursorStatic) // no blink: no redraws over a slow SSH link
 	p.Placeholder = `text, or name: id: code: reason: status: terms; !negates; "quote spaces"`
