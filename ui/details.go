@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/sanitize"
@@ -96,7 +95,7 @@ func labelled(fields []field, st styles.Styles, width int) string {
 		}
 		b.WriteString(st.Label.Render(fit(f.label, labelWidth, false)))
 		b.WriteByte(' ')
-		wrapped := ansi.Wrap(f.value, valueWidth, "")
+		wrapped := wrapText(f.value, valueWidth)
 		b.WriteString(strings.ReplaceAll(wrapped, "\n", "\n"+indent))
 	}
 	return b.String()
