@@ -194,8 +194,12 @@ func browse(c config.Config, getenv func(string) string, stdout, stderr io.Write
 	}
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, Watch: c.Watch, Debug: sess.debug,
-		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor})
-	p := tea.NewProgram(model, tea.WithAltScreen())
+		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse})
+	opts := []tea.ProgramOption{tea.WithAltScreen()}
+	if c.Mouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	p := tea.NewProgram(model, opts...)
 	// Bubble Tea restores the terminal on SIGINT and SIGTERM. A dropped SSH
 	// session, or a closed tmux pane, sends SIGHUP instead, whose default
 	// ends the process at once: alternate screen, hidden cursor and no echo

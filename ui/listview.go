@@ -28,6 +28,9 @@ type view interface {
 	// open returns the child view of the selected row, or nil at the leaf
 	// or while the row is not loaded.
 	open() view
+	// rowAt is the display index of the row drawn on line y of the table
+	// (0 is its first line), or -1 for a title line or no row.
+	rowAt(y int) int
 	// helpKeys is the footer's keys for this screen.
 	helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help
 	leaf() bool
@@ -99,6 +102,17 @@ func (v *listView[T]) refresh() tea.Cmd         { v.started = true; return v.lis
 func (v *listView[T]) close()                   { v.list.close() }
 func (v *listView[T]) crumb() string            { return v.crumbText }
 func (v *listView[T]) leaf() bool               { return v.child == nil }
+
+func (v *listView[T]) rowAt(y int) int {
+	t := titleLines(v.height)
+	if y < t || y >= v.height || v.list.Total() < 0 {
+		return -1
+	}
+	if i := v.list.Top() + y - t; i < v.list.Count() {
+		return i
+	}
+	return -1
+}
 
 func (v *listView[T]) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
 	return k.HelpFor(!v.leaf(), canGoBack, false)

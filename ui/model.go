@@ -38,6 +38,9 @@ type Config struct {
 	InScreen  bool
 	// RunTmux runs a tmux command for a copy (tests); exec by default.
 	RunTmux func(ctx context.Context, stdin []byte, args ...string) error
+	// Mouse says the program reports the mouse (the wheel scrolls, a click
+	// selects); the help then says how to select text.
+	Mouse bool
 	// NoColor (NO_COLOR) draws with attributes only: bold, reverse video.
 	NoColor bool
 	// ExportDir is where e writes CSV files (default: the current directory).
@@ -167,6 +170,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, c)
 		}
 		cmd = tea.Batch(cmds...)
+	case tea.MouseMsg:
+		cmd = m.mouse(msg)
 	case spinner.TickMsg:
 		if !m.top().status().loading {
 			m.spinning = false // let the tick chain end: no redraws while idle
@@ -367,7 +372,9 @@ func (m *Model) layout() tea.Cmd {
 }
 
 func (m *Model) helpKeys() keymap.Help {
-	return m.top().helpKeys(m.keys, len(m.stack) > 1)
+	h := m.top().helpKeys(m.keys, len(m.stack) > 1)
+	h.Mouse = m.cfg.Mouse
+	return h
 }
 
 // syncPane shows the selected row in the pane.

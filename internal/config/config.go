@@ -34,6 +34,7 @@ type Config struct {
 	ServeDemo                     string
 	DemoLatency                   time.Duration
 	ShowVersion, ShowHelp         bool
+	Mouse                         bool
 }
 
 // KnownRegions are the regions the official SDK has a Workspace endpoint
@@ -71,6 +72,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.DurationVar(&c.Watch, "watch", 0, fmt.Sprintf("refresh every `DURATION` (--watch=30s; at least %s) while anything on screen is RUNNING or WAITING; --watch alone is %s", defaults.MinWatch, defaults.Watch))
 	fs.Lookup("watch").NoOptDefVal = defaults.Watch.String()
 	fs.StringVar(&c.DebugFile, "debug", "", "append one line per HTTP request to `FILE` (method, path, status, time, request id, retries; never a secret)")
+	fs.BoolVar(&c.Mouse, "mouse", true, "the wheel scrolls and a click selects; --mouse=false leaves the mouse to the terminal (Shift+drag selects text either way)")
 	fs.StringVar(&c.Theme, "theme", "auto", "colours for a `dark` or light terminal; auto asks the terminal, which can stall over a slow SSH link")
 	fs.IntVar(&c.Concurrency, "concurrency", defaults.Concurrency, fmt.Sprintf("requests in flight at most when loading every page (`N` from 1 to %d)", defaults.MaxConcurrency))
 	fs.StringVarP(&c.Output, "output", "o", "", "print the record's details as `FORMAT` json, csv or tsv and exit (needs --task-id and --record-id)")

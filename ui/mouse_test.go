@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+)
+
+func wheel(x, y int, up bool) tea.MouseMsg {
+	b := tea.MouseButtonWheelDown
+	if up {
+		b = tea.MouseButtonWheelUp
+	}
+	return tea.MouseMsg{X: x, Y: y, Button: b, Action: tea.MouseActionPress}
+}
+
+func click(x, y int) tea.MouseMsg {
+	return tea.MouseMsg{X: x, Y: y, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress}
+}
+
+// The wheel scrolls what is under the pointer; a click selects a row or
+// focuses the pane. With the pane below the table (80 columns) and beside
+// it (120).
+func TestMouse(t *testing.T) {
+	for _, width := range []int{80, 120} {
+		cfg := Config{Source: &stubSource{details: demoDetails()}, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100, Mouse: true}
+		m := start(t, New(cfg), width, 40)
+		firstRow := m.headerHeight() + titleLines(m.tableH) // the screen line of the first row
+		m = send(t, m, wheel(2, firstRow, false))
+		if c := dl(m).Cursor(); c != wheelLines {
+			t.Fatalf("width %d: wheel down on the table: cursor %d, want %d", width, c, wheelLines)
+		}
+		m = send(t, m, wheel(2, firstRow, true))
+		m = send(t, m, click(5, firstRow+4))
+		if c := dl(m).Cursor(); c != 4 {
+			t.Errorf("width %d: click on the fifth row: cursor %d", width, c)
+		}
+		// The pane: below the table at 80 columns, beside it at 120.
+		px, py := 2, m.headerHeight()+m.tableH+2
+		if m.pane.side {
+			px, py = m.tableW+3, firstRow
+		}
+		m = send(t, m, wheel(px, py, false))
+		if dl(m).Cursor() != 4 {
+			t.Errorf("width %d: the wheel over the pane moved the table's cursor", width)
+		}
+		m = send(t, m, click(px, py))
+		if m.focus != focusPane {
+			t.Errorf("width %d: a click on the pane did not focus it", width)
+		}
+		m = send(t, m, click(5, firstRow+1))
+		if m.focus != focusTable || dl(m).Cursor() != 1 {
+			t.Errorf("width %d: a click on a row: focus %v, cursor %d", width, m.focus, dl(m).Cursor())
+		}
+	}
+}
+
+// The full help says what the mouse does and how to select text.
+func TestHelpMentionsTheMouse(t *testing.T) {
+	cfg := Config{Source: &stubSource{details: demoDetails()}, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100, Mouse: true}
+	m := start(t, New(cfg), 120, 40)
+	m = send(t, m, press("?"))
+	if !containsPlain(m.View(), "shift+drag") || !containsPlain(m.View(), "select text") {
+		t.Errorf("help:\n%s", m.View())
+	}
+}
+
+func containsPlain(view, s string) bool { return strings.Contains(ansi.Strip(view), s) }
