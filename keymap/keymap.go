@@ -13,9 +13,9 @@ type KeyMap struct {
 	// Triage, in the details of a record.
 	FailedOnly, Status, Filter, Sort, Reverse, Groups key.Binding
 	Copy, CopyAll, Export                             key.Binding
-	// Mouse and TextSelect are help only: what the mouse does, and how to
-	// select text while the program has the mouse.
-	Mouse, TextSelect key.Binding
+	// TextSelect is help only: how to select text while the program has
+	// the mouse.
+	TextSelect key.Binding
 }
 
 // Default returns the standard bindings (vi keys and arrows, as in k9s and lazygit).
@@ -45,7 +45,6 @@ func Default() KeyMap {
 		Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id")),
 		CopyAll:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy all ids")),
 		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export CSV")),
-		Mouse:      key.NewBinding(key.WithKeys("wheel"), key.WithHelp("wheel/click", "scroll/select")),
 		TextSelect: key.NewBinding(key.WithKeys("shift+drag"), key.WithHelp("shift+drag", "select text")),
 	}
 }
@@ -62,7 +61,7 @@ type Help struct {
 	canOpen, canGoBack, triage bool
 	// TaskList adds the key that switches scheduled and trigger tasks.
 	TaskList bool
-	// Mouse adds what the mouse does, and how to select text.
+	// Mouse adds how to select text while the program has the mouse.
 	Mouse bool
 }
 
@@ -112,13 +111,13 @@ func (h Help) FullHelp() [][]key.Binding {
 		nav = append(nav, h.k.Triggers)
 	}
 	// Few, tall columns: the help model cuts columns that do not fit 80 cells.
-	move := []key.Binding{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown, h.k.Top, h.k.Bottom}
+	second := append(append(nav, h.back()), h.k.Refresh, h.k.Watch, h.k.Help, h.k.Quit)
 	if h.Mouse {
-		move = append(move, h.k.Mouse, h.k.TextSelect)
+		second = append(second, h.k.TextSelect) // the wheel and clicks need no telling
 	}
 	groups := [][]key.Binding{
-		move,
-		append(append(nav, h.back()), h.k.Refresh, h.k.Watch, h.k.Help, h.k.Quit),
+		{h.k.Up, h.k.Down, h.k.PageUp, h.k.PageDown, h.k.Top, h.k.Bottom},
+		second,
 	}
 	if h.triage {
 		t := h.k.Triage()
