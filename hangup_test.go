@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"os/exec"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -25,8 +27,14 @@ type terminal struct {
 
 func startInTerminal(t *testing.T, args ...string) (*terminal, func() *unix.Termios) {
 	t.Helper()
+	return startInTerminalWith(t, nil, args...)
+}
+
+// startInTerminalWith is startInTerminal with more environment variables.
+func startInTerminalWith(t *testing.T, env []string, args ...string) (*terminal, func() *unix.Termios) {
+	t.Helper()
 	cmd := exec.Command(buildBinary(t), args...)
-	cmd.Env = []string{"HOME=" + t.TempDir(), "TERM=xterm-256color", "LANG=C.UTF-8"}
+	cmd.Env = append([]string{"HOME=" + t.TempDir(), "TERM=xterm-256color", "LANG=C.UTF-8"}, env...)
 	ptmx, tty, err := pty.Open()
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +126,7 @@ func TestHangupRestoresTheTerminal(t *testing.T) {
 			t.Errorf("exit status %d (%v), want 1", status, err)
 		}
 	case <-time.After(10 * time.Second):
-		_ = term.cmd.Process.Kill()
+		term.stop()
 		t.Fatal("still running 10 s after SIGHUP")
 	}
 	out := term.output()
@@ -135,4 +143,47 @@ func TestHangupRestoresTheTerminal(t *testing.T) {
 	if strings.Contains(out, "goroutine ") || strings.Contains(out, "panic") {
 		t.Errorf("a stack trace reached the terminal")
 	}
+}
+
+// The flags and environment reach the terminal: mouse reporting is asked
+// for by default and not with --mouse=false; under NO_COLOR the screen has
+// reverse video and bold but no colour.
+func TestTerminalSettingsFromFlagsAndEnvironment(t *testing.T) {
+	const mouseOn = "\x1b[?1002h" // cell motion reporting
+	term, _ := startInTerminal(t, "--demo", "--theme", "dark")
+	term.waitFor(t, "demo-project", 10*time.Second)
+	if !strings.Contains(term.output(), mouseOn) {
+		t.Error("mouse reporting not asked for by default")
+	}
+	term.stop()
+
+	term, _ = startInTerminal(t, "--demo", "--theme", "dark", "--mouse=false")
+	term.waitFor(t, "demo-project", 10*time.Second)
+	if strings.Contains(term.output(), mouseOn) {
+		t.Error("mouse reporting asked for with --mouse=false")
+	}
+	term.stop()
+
+	term, _ = startInTerminalWith(t, []string{"NO_COLOR=1"}, "--demo", "--theme", "dark")
+	term.waitFor(t, "Nightly reboot", 10*time.Second)
+	out := term.output()
+	reverse := false
+	for _, sgr := range regexp.MustCompile(`\x1b\[([0-9;]*)m`).FindAllStringSubmatch(out, -1) {
+		for _, p := range strings.Split(sgr[1], ";") {
+			if n, err := strconv.Atoi(p); err == nil && ((n >= 30 && n <= 49) || (n >= 90 && n <= 107)) {
+				t.Fatalf("NO_COLOR screen has a colour: %q", sgr[0])
+			}
+			reverse = reverse || p == "7"
+		}
+	}
+	if !reverse {
+		t.Error("NO_COLOR screen has no reverse video for the selection")
+	}
+	term.stop()
+}
+
+// stop kills the program and waits for it.
+func (term *terminal) stop() {
+	_ = term.cmd.Process.Kill()
+	_ = term.cmd.Wait()
 }

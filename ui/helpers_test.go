@@ -30,6 +30,8 @@ type stubSource struct {
 	persist map[int]error        // offset -> error to return every time
 	extra   int                  // rows sent beyond the limit asked for
 	whole   bool                 // every answer is the whole listing, whatever the offset
+	tasks   []api.Task           // the task list (one "stub task" when nil)
+	records []api.Record         // the task's runs (one when nil)
 	offsets []int
 }
 
@@ -61,10 +63,16 @@ func (s *stubSource) ListRecordDetails(_ context.Context, _, _ string, offset, l
 
 // The stub serves one task with one record: the details under test.
 func (s *stubSource) ListTasks(context.Context, string, int, int) (api.Page[api.Task], error) {
+	if s.tasks != nil {
+		return api.Page[api.Task]{Items: s.tasks, Total: len(s.tasks)}, nil
+	}
 	return api.Page[api.Task]{Items: []api.Task{{ID: "task-1", TaskName: "stub task"}}, Total: 1}, nil
 }
 
 func (s *stubSource) ListRecords(context.Context, string, int, int) (api.Page[api.Record], error) {
+	if s.records != nil {
+		return api.Page[api.Record]{Items: s.records, Total: len(s.records)}, nil
+	}
 	return api.Page[api.Record]{Items: []api.Record{{ID: "rec-1", StartTime: "2026-11-28 02:00:00"}}, Total: 1}, nil
 }
 

@@ -14,12 +14,14 @@ func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: [
 
 // Keys that arrive together act as each key in turn, on every screen.
 func TestKeysArrivingTogether(t *testing.T) {
-	src := &stubSource{details: demoDetails()}
-	// The task list (one task in the stub): "jk" moves down and back.
+	src := &stubSource{details: demoDetails(),
+		tasks:   []api.Task{{ID: "t1", TaskName: "one"}, {ID: "t2", TaskName: "two"}, {ID: "t3", TaskName: "three"}},
+		records: []api.Record{{ID: "r1"}, {ID: "r2"}, {ID: "r3"}, {ID: "r4"}}}
+	// The task list: "jjk" moves down two and back one.
 	m := start(t, New(Config{Source: src, ProjectID: "p", PageSize: 100}), 100, 30)
-	m = send(t, m, runes("jk"))
-	if c := m.top().(*tasksView).list.Cursor(); c != 0 {
-		t.Errorf("tasks: cursor %d after jk", c)
+	m = send(t, m, runes("jjk"))
+	if c := m.top().(*tasksView).list.Cursor(); c != 1 {
+		t.Errorf("tasks: cursor %d after jjk, want 1", c)
 	}
 	// The details: "jjj" moves three rows; "fo" turns failed-only and a sort on.
 	m = start(t, newTestModel(src, 100), 100, 30)
@@ -42,9 +44,9 @@ func TestKeysArrivingTogether(t *testing.T) {
 	if _, ok := m.top().(*listView[api.Record]); !ok {
 		t.Fatalf("esc esc went to %T", m.top())
 	}
-	m = send(t, m, runes("jk"))
-	if c := m.top().(*listView[api.Record]).list.Cursor(); c != 0 {
-		t.Errorf("runs: cursor %d after jk", c)
+	m = send(t, m, runes("jjj"))
+	if c := m.top().(*listView[api.Record]).list.Cursor(); c != 3 {
+		t.Errorf("runs: cursor %d after jjj, want 3", c)
 	}
 	// "q" among them quits.
 	if _, cmd := m.Update(runes("jq")); cmd == nil {

@@ -158,8 +158,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.layout()
 	case tea.KeyMsg:
 		var cmds []tea.Cmd
+		m.note = "" // once a message: a note from one of its keys stays
 		for _, k := range m.splitKeys(msg) {
-			m.note = ""
 			c, quit := m.handleKey(k)
 			if quit {
 				for _, v := range m.stack {

@@ -12,8 +12,8 @@ const wheelLines = 3
 // it, a click on the pane focuses it. (With mouse reporting on, the
 // terminal selects text with Shift+drag, as the help says.)
 func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
-	if !m.ready || m.openPromptKey() {
-		return nil
+	if !m.ready || !m.cfg.Mouse || m.openPromptKey() {
+		return nil // with --mouse=false, what a terminal sends anyway is ignored
 	}
 	onPane := m.overPane(msg.X, msg.Y)
 	switch {

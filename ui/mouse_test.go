@@ -54,6 +54,36 @@ func TestMouse(t *testing.T) {
 		if m.focus != focusTable || dl(m).Cursor() != 1 {
 			t.Errorf("width %d: a click on a row: focus %v, cursor %d", width, m.focus, dl(m).Cursor())
 		}
+		if m.pane.side { // the border is the pane's first column
+			m = send(t, m, click(m.tableW-1, firstRow+2))
+			if m.focus != focusTable || dl(m).Cursor() != 2 {
+				t.Errorf("a click on the table's last column: focus %v, cursor %d", m.focus, dl(m).Cursor())
+			}
+			m = send(t, m, click(m.tableW, firstRow+2))
+			if m.focus != focusPane {
+				t.Error("a click on the pane's border did not focus it")
+			}
+			m = send(t, m, press("esc"))
+		}
+		// Scrolled down, a click still selects the row drawn there.
+		m = send(t, m, press("G"))
+		top := dl(m).Top()
+		m = send(t, m, click(5, firstRow+3))
+		if c := dl(m).Cursor(); top == 0 || c != top+3 {
+			t.Errorf("width %d: scrolled to %d, a click on the fourth row selected %d", width, top, c)
+		}
+	}
+}
+
+// With --mouse=false the program ignores mouse events a terminal sends
+// anyway: the mouse belongs to the terminal.
+func TestMouseOffIgnoresTheMouse(t *testing.T) {
+	cfg := Config{Source: &stubSource{details: demoDetails()}, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100}
+	m := start(t, New(cfg), 80, 40)
+	m = send(t, m, wheel(2, m.headerHeight()+2, false))
+	m = send(t, m, click(2, m.headerHeight()+4))
+	if c := dl(m).Cursor(); c != 0 {
+		t.Errorf("cursor %d after mouse events with the mouse off", c)
 	}
 }
 

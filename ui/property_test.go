@@ -56,9 +56,13 @@ func everySizeFits(t *testing.T, name string, keys []string) {
 		for _, h := range []int{3, 24} {
 			check(w, h)
 		}
+		if w%7 == 0 || w < 20 { // one line, and a short body, at every seventh width
+			check(w, 1)
+			check(w, 10)
+		}
 	}
 	for h := 1; h <= 100; h++ {
-		for _, w := range []int{40, 99, 100} {
+		for _, w := range []int{40, 99, 100, 300} {
 			check(w, h)
 		}
 	}

@@ -7,16 +7,20 @@ import (
 )
 
 // wrapText breaks s into lines of at most width cells: at spaces between
-// words, after hyphens, and between any two wide (CJK) characters, which need no space to
-// break, so a Chinese or Japanese fail reason fills its lines instead of
-// leaving half of one empty. A word longer than a line is cut. CJK closing
-// punctuation stays with the character before it (a line never starts with
-// 。 or ，). Text with escape sequences (a styled value) is left to
-// ansi.Wrap. Newlines in s are kept.
+// words, after hyphens, and between any two wide (CJK) characters, which
+// need no space to break, so a Chinese or Japanese fail reason fills its
+// lines instead of leaving half of one empty. A word longer than a line is
+// cut. CJK closing punctuation is kept off the start of a line (no line
+// starts with 。 or ，): the character before it goes down with it, unless
+// that character is all the line holds.
+// Spaces that begin a line of s are kept (indentation); those at a break
+// are dropped. Text with escape sequences (a styled value) is left to
+// ansi.Wrap. Newlines in s are kept. Time is linear in len(s).
 func wrapText(s string, width int) string {
-	if width < 1 || strings.Contains(s, "\x1b") {
+	if strings.Contains(s, "\x1b") {
 		return ansi.Wrap(s, max(width, 1), "")
 	}
+	width = max(width, 1)
 	paras := strings.Split(s, "\n")
 	for i, p := range paras {
 		paras[i] = wrapLine(p, width)
@@ -24,43 +28,98 @@ func wrapText(s string, width int) string {
 	return strings.Join(paras, "\n")
 }
 
+// lineBuf is the line being filled: its text, width, and last character
+// (which may have to go down to the next line with closing punctuation).
+type lineBuf struct {
+	text    []byte
+	width   int
+	last    string
+	lastW   int
+	wrapped bool // the line began at a break: spaces at its start are dropped
+	out     *strings.Builder
+	maxW    int
+}
+
+func (b *lineBuf) add(g string, w int) {
+	b.text = append(b.text, g...)
+	b.width += w
+	b.last, b.lastW = g, w
+}
+
+// breakLine ends the line here; carry, when set, moves the line's last
+// character down to the next line.
+func (b *lineBuf) breakLine(carry bool) {
+	var moved string
+	var movedW int
+	if carry && b.last != "" && len(b.text) > len(b.last) {
+		moved, movedW = b.last, b.lastW
+		b.text = b.text[:len(b.text)-len(moved)]
+		b.width -= movedW
+	}
+	b.out.WriteString(strings.TrimRight(string(b.text), " "))
+	b.out.WriteByte('\n')
+	b.text, b.width, b.last, b.lastW, b.wrapped = b.text[:0], 0, "", 0, true
+	if moved != "" {
+		b.add(moved, movedW)
+	}
+}
+
+// place puts one character on the line, breaking first when it does not fit.
+func (b *lineBuf) place(g string, w int) {
+	if b.width+w > b.maxW && b.width > 0 {
+		b.breakLine(isClosingPunct(g))
+	}
+	b.add(g, w) // a character wider than the line stands alone on one
+}
+
 // wrapLine wraps one line (no newline in it).
 func wrapLine(s string, width int) string {
-	var (
-		out   strings.Builder
-		line  strings.Builder
-		lineW int
-	)
-	newline := func() {
-		out.WriteString(strings.TrimRight(line.String(), " "))
-		out.WriteByte('\n')
-		line.Reset()
-		lineW = 0
-	}
+	var out strings.Builder
+	b := &lineBuf{out: &out, maxW: width}
 	for _, tok := range breakTokens(s) {
-		w := ansi.StringWidth(tok)
 		if tok == " " {
-			if lineW > 0 && lineW < width {
-				line.WriteByte(' ')
-				lineW++
+			switch {
+			case b.width == 0 && b.wrapped:
+				// a break: the space is dropped
+			case b.width+1 > width:
+				b.breakLine(false)
+			default:
+				b.add(" ", 1)
 			}
 			continue
 		}
-		if lineW+w > width && lineW > 0 {
-			newline()
+		w := ansi.StringWidth(tok)
+		switch {
+		case b.width+w <= width:
+			b.text = append(b.text, tok...)
+			b.width += w
+			b.last, b.lastW = lastGrapheme(tok)
+		case w <= width:
+			b.breakLine(false)
+			b.text = append(b.text, tok...)
+			b.width += w
+			b.last, b.lastW = lastGrapheme(tok)
+		default: // longer than a line: character by character
+			for rest := tok; rest != ""; {
+				g, gw := ansi.FirstGraphemeCluster(rest, ansi.GraphemeWidth)
+				rest = rest[len(g):]
+				b.place(g, gw)
+			}
 		}
-		for w > width { // longer than a line: cut it
-			head := ansi.Truncate(tok, width, "")
-			out.WriteString(head)
-			out.WriteByte('\n')
-			tok = strings.TrimPrefix(tok, head)
-			w = ansi.StringWidth(tok)
-		}
-		line.WriteString(tok)
-		lineW += w
 	}
-	out.WriteString(strings.TrimRight(line.String(), " "))
+	out.WriteString(strings.TrimRight(string(b.text), " "))
 	return out.String()
+}
+
+// lastGrapheme is the last character of tok and its width.
+func lastGrapheme(tok string) (string, int) {
+	var g string
+	var w int
+	for rest := tok; rest != ""; {
+		g, w = ansi.FirstGraphemeCluster(rest, ansi.GraphemeWidth)
+		rest = rest[len(g):]
+	}
+	return g, w
 }
 
 // breakTokens splits s where a line may break: a run of narrow characters
@@ -82,10 +141,11 @@ func breakTokens(s string) []string {
 		case g == " ":
 			flush()
 			toks = append(toks, " ")
-		case w == 2 && isClosingPunct(g) && len(toks) > 0 && word.Len() == 0 && toks[len(toks)-1] != " ":
-			toks[len(toks)-1] += g // no line starts with 。
-		case w == 2 && isClosingPunct(g) && word.Len() > 0:
-			word.WriteString(g)
+		case isClosingPunct(g) && word.Len() > 0:
+			word.WriteString(g) // with the word before it
+			flush()
+		case isClosingPunct(g) && len(toks) > 0 && toks[len(toks)-1] != " ":
+			toks[len(toks)-1] += g // with the character before it
 		case w == 2:
 			flush()
 			toks = append(toks, g)
@@ -102,5 +162,5 @@ func breakTokens(s string) []string {
 
 // isClosingPunct reports CJK punctuation that must not begin a line.
 func isClosingPunct(g string) bool {
-	return strings.Contains("。，、：；！？）」』】〕》〉", g) && g != ""
+	return g != "" && strings.Contains("。，、：；！？）」』】〕》〉", g)
 }

@@ -32,3 +32,33 @@ func TestWrapText(t *testing.T) {
 		}
 	}
 }
+
+// Odd input: indentation is kept, nothing is lost, no line is wider than
+// asked (but for one character wider than the whole line), no line starts
+// with closing punctuation, and a 200 KB value with no break is wrapped
+// (it once took seconds, re-measuring the rest of the word for each line).
+func TestWrapTextOddInput(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"  indented\n    more", 20, "  indented\n    more"},
+		{"中文", 1, "中\n文"},
+		{"ab 中", 1, "a\nb\n中"},
+		{"😀x", 1, "😀\nx"},
+		{"abc。def", 3, "ab\nc。\ndef"},
+		{"abcdefgh。", 8, "abcdefg\nh。"},
+		{"文中。", 4, "文\n中。"},
+	} {
+		if got := wrapText(tc.in, tc.width); got != tc.want {
+			t.Errorf("wrapText(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
+		}
+	}
+	long := strings.Repeat("x", 200_000)
+	got := wrapText(long, 50)
+	lines := strings.Split(got, "\n")
+	if len(lines) != 4000 || strings.Join(lines, "") != long {
+		t.Errorf("200 KB without a break: %d lines, text kept %v", len(lines), strings.Join(lines, "") == long)
+	}
+}
