@@ -5,12 +5,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
 // printDetails is the script mode (-o): page through every detail of the
@@ -41,9 +44,11 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 		return err
 	}
 	written := 0
+	seen := map[string]int{} // rows by status, to say what --status missed
 	stats, err := api.Stream(ctx, fetch, func(d api.Detail) string { return d.ID },
 		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: retryPolicy},
 		func(d api.Detail) error {
+			seen[strings.ToUpper(d.ExecStatus)]++
 			if !statuses.Match(d.ExecStatus) || !expr.Match(&d) {
 				return nil
 			}
@@ -64,7 +69,38 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 	if err := out.Close(); err != nil {
 		return err
 	}
+	if note := unmatchedStatuses(statuses, seen); note != "" {
+		fmt.Fprintln(stderr, "wksrec: note: "+sanitize.Line(note))
+	}
 	return buf.Flush()
+}
+
+// unmatchedStatuses names the --status values no row had, and the
+// statuses the rows did have ("" when every value matched some row).
+func unmatchedStatuses(statuses filter.Statuses, seen map[string]int) string {
+	var missed []string
+	for want := range statuses {
+		hit := false
+		for status := range seen {
+			hit = hit || filter.Statuses{want: true}.Match(status)
+		}
+		if !hit {
+			missed = append(missed, want)
+		}
+	}
+	if len(missed) == 0 {
+		return ""
+	}
+	sort.Strings(missed)
+	var had []string
+	for status, n := range seen {
+		had = append(had, fmt.Sprintf("%s (%d)", status, n))
+	}
+	sort.Strings(had)
+	if len(had) == 0 {
+		had = []string{"none: the run has no rows"}
+	}
+	return fmt.Sprintf("--status %s matched no row; the run's statuses: %s", strings.Join(missed, ","), strings.Join(had, ", "))
 }
 
 // retryPolicy is -o's retry rule; tests shorten its waits.

@@ -156,3 +156,23 @@ func TestNotATerminalSuggestsOutput(t *testing.T) {
 		t.Errorf("status %d, stderr %q", status, stderr.String())
 	}
 }
+
+// --status FAILED prints what f shows; a --status value no row has gets a
+// note naming the statuses the run has.
+func TestOutputStatusFailedAndUnmatched(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if status := run([]string{"--demo", "-o", "tsv", "--status", "FAILED"}, &stdout, &stderr, env()); status != 0 {
+		t.Fatalf("status %d: %s", status, stderr.String())
+	}
+	if rows := strings.Count(stdout.String(), "\tFAIL\t"); rows != 464 || stderr.Len() != 0 {
+		t.Errorf("--status FAILED printed %d FAIL rows (want the run's 464), stderr %q", rows, stderr.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if status := run([]string{"--demo", "-o", "tsv", "--status", "FAIL,ERROR"}, &stdout, &stderr, env()); status != 0 {
+		t.Fatalf("status %d: %s", status, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "--status ERROR matched no row; the run's statuses: FAIL (464), RUNNING (") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}

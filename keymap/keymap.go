@@ -112,6 +112,9 @@ func (h Help) FullHelp() [][]key.Binding {
 	}
 	// Few, tall columns: the help model cuts columns that do not fit 80 cells.
 	second := append(append(nav, h.back()), h.k.Refresh, h.k.Watch, h.k.Help, h.k.Quit)
+	if !h.triage {
+		second = append(second, h.k.Copy) // the triage column has it in the details
+	}
 	if h.Mouse {
 		second = append(second, h.k.TextSelect) // the wheel and clicks need no telling
 	}

@@ -66,6 +66,7 @@ func (b views) taskList(triggers bool) *tasksView {
 		isRunning: func(t api.Task) bool { return inProgress(t.LastStatus) },
 		empty:     empty,
 		paneText:  taskPaneText(b.tf),
+		copyID:    func(t api.Task) (string, string) { return t.ID, "task id " + shortID(sanitize.Line(t.ID)) },
 		child: func(t api.Task) view {
 			return b.records(t.ID, sanitizeCrumb(t.TaskName, t.ID))
 		},
@@ -99,6 +100,7 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 		empty:     "This task has not run yet.",
 		crumbText: crumb,
 		paneText:  recordPaneText(b.tf),
+		copyID:    func(r api.Record) (string, string) { return r.ID, "run id " + shortID(sanitize.Line(r.ID)) },
 		child: func(r api.Record) view {
 			return b.details(taskID, r.ID, crumb, b.tf.show(r.StartTime, r.TimeZone), &r)
 		},

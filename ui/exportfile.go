@@ -22,12 +22,17 @@ func exportName(task, run, rows string) string {
 	return "wksrec-" + fileSafe(task, "task") + "-" + fileSafe(run, "run") + "-" + fileSafe(rows, "rows")
 }
 
-// exportCSV returns a Cmd writing rows to a new CSV file name.csv in dir
+// exportCSV returns a Cmd writing rows to a new CSV file name.csv in dir,
+// for spreadsheets
 // (name-2.csv and so on when that exists: nothing is overwritten), and
 // saying where.
 func exportCSV(dir, name string, rows []api.Detail) tea.Cmd {
 	return func() tea.Msg {
 		var buf bytes.Buffer
+		// A UTF-8 byte order mark: without it spreadsheets read the file
+		// in the local code page and CJK names come out garbled. (-o csv,
+		// for programs, has none.)
+		buf.WriteString("\ufeff")
 		if err := export.Write(&buf, "csv", rows); err != nil {
 			return noteMsg("export failed: " + err.Error())
 		}

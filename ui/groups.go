@@ -122,6 +122,21 @@ func (v *groupsView) sync() {
 	}
 }
 
+// copySelected is the group's desktop ids, one a line.
+func (v *groupsView) copySelected() (string, string, bool) {
+	g, ok := v.list.Selected()
+	if !ok {
+		return "", "", false
+	}
+	var ids []string
+	v.details.list.Each(func(_ int, d *api.Detail) {
+		if (groupKey{d.ExecStatus, d.ResultCode, d.FailReason}) == g.key {
+			ids = append(ids, d.DesktopID)
+		}
+	})
+	return strings.Join(ids, "\n"), plural(len(ids), "desktop id", "desktop ids") + " of the group", len(ids) > 0
+}
+
 // key: Enter goes back to the details, showing exactly the group's rows.
 func (v *groupsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	if !key.Matches(msg, h.keyMap().Open) {

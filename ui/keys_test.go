@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"bytes"
+	"encoding/base64"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -65,5 +68,53 @@ func TestKeysArrivingTogetherInThePrompt(t *testing.T) {
 	m = send(t, m, runes("jq"))
 	if got := dv(m).prompt.Value(); got != "code:jq" {
 		t.Errorf("prompt holds %q, want code:jq", got)
+	}
+}
+
+// y copies the selected row's id on every screen: a task's, a run's, a
+// desktop's, and a failure group's desktops'.
+func TestCopyOnEveryScreen(t *testing.T) {
+	var term bytes.Buffer
+	src := &stubSource{details: demoDetails()[:300],
+		tasks:   []api.Task{{ID: "task-a", TaskName: "one"}, {ID: "task-b", TaskName: "two"}},
+		records: []api.Record{{ID: "run-a"}, {ID: "run-b"}}}
+	m := start(t, New(Config{Source: src, ProjectID: "p", PageSize: 100, Clipboard: &term}), 120, 30)
+	copied := func() string {
+		t.Helper()
+		s := term.String()
+		term.Reset()
+		i := strings.Index(s, "52;c;")
+		if i < 0 {
+			return ""
+		}
+		b, _ := base64.StdEncoding.DecodeString(strings.TrimSuffix(s[i+5:], "\a"))
+		return string(b)
+	}
+	m = send(t, m, press("j"))
+	m = send(t, m, press("y"))
+	if got := copied(); got != "task-b" {
+		t.Errorf("y on the task list copied %q", got)
+	}
+	m = send(t, m, press("enter"))
+	m = send(t, m, press("y"))
+	if got := copied(); got != "run-a" {
+		t.Errorf("y on the runs copied %q", got)
+	}
+	m = send(t, m, press("enter"))
+	m = send(t, m, press("y"))
+	if got := copied(); got != src.details[0].DesktopID {
+		t.Errorf("y on the details copied %q", got)
+	}
+	m = send(t, m, press("w"))
+	g, _ := m.top().(*groupsView).list.Selected()
+	_ = send(t, m, press("y"))
+	var want []string
+	for _, d := range src.details {
+		if d.ExecStatus == g.key.status && d.ResultCode == g.key.code && d.FailReason == g.key.reason {
+			want = append(want, d.DesktopID)
+		}
+	}
+	if got := copied(); got != strings.Join(want, "\n") || len(want) != g.count {
+		t.Errorf("y on a failure group copied %d ids, want its %d", strings.Count(got, "\n")+1, g.count)
 	}
 }

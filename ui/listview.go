@@ -60,6 +60,8 @@ type listView[T any] struct {
 	crumbText string
 	paneText  func(T, styles.Styles, int) string
 	child     func(T) view // nil at the leaf
+	// copyID is what y copies of a row, and what to call it ("task id …").
+	copyID    func(T) (text, what string)
 	isRunning func(T) bool // a row still in progress, for watch mode
 	started   bool
 	rows      rowCache // drawn rows, for redraws
@@ -102,6 +104,15 @@ func (v *listView[T]) refresh() tea.Cmd         { v.started = true; return v.lis
 func (v *listView[T]) close()                   { v.list.close() }
 func (v *listView[T]) crumb() string            { return v.crumbText }
 func (v *listView[T]) leaf() bool               { return v.child == nil }
+
+func (v *listView[T]) copySelected() (string, string, bool) {
+	it, ok := v.list.Selected()
+	if !ok || v.copyID == nil {
+		return "", "", false
+	}
+	text, what := v.copyID(it)
+	return text, what, text != ""
+}
 
 func (v *listView[T]) rowAt(y int) int {
 	t := titleLines(v.height)

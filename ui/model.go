@@ -270,6 +270,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	}
 	page := max(v.status().pageHeight-1, 1)
 	switch {
+	case key.Matches(msg, k.Copy):
+		if c, ok := v.(copier); ok {
+			if text, what, ok := c.copySelected(); ok {
+				return m.copyText(text, what), false
+			}
+		}
+		return nil, false
 	case key.Matches(msg, k.Up):
 		return v.moveBy(-1), false
 	case key.Matches(msg, k.Down):

@@ -45,6 +45,12 @@ type pageWatcher interface {
 	afterPage(h host) tea.Cmd
 }
 
+// copier is a screen whose selected row has an id worth copying (the ids
+// -o needs: a task's, a run's; a failure group's desktops').
+type copier interface {
+	copySelected() (text, what string, ok bool)
+}
+
 // progressor is a screen that is loading every page, with a bar to show.
 type progressor interface {
 	loadProgress() string

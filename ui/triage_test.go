@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -329,6 +330,10 @@ func TestExportWritesFilteredRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	bom := make([]byte, 3)
+	if _, err := io.ReadFull(f, bom); err != nil || string(bom) != "\ufeff" {
+		t.Errorf("the export does not start with a UTF-8 byte order mark: %q", bom)
+	}
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		t.Fatal(err)

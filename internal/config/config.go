@@ -92,7 +92,7 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	fs := NewFlagSet(&c)
 	fs.SetOutput(discard{})
 	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(joinWatchValue(args)); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			c.ShowHelp = true
 			return c, fs, nil
@@ -180,6 +180,27 @@ var regionName = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// joinWatchValue lets --watch take its value after a space, as people type
+// it (--watch 30s): the flag's value is optional (--watch alone is the
+// default interval), so pflag would take 30s for a stray argument.
+func joinWatchValue(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--" {
+			return append(out, args[i:]...)
+		}
+		if args[i] == "--watch" && i+1 < len(args) {
+			if _, err := time.ParseDuration(args[i+1]); err == nil {
+				out = append(out, "--watch="+args[i+1])
+				i++
+				continue
+			}
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
 
 // shortDuration is d without zero minutes and seconds: 1h, not 1h0m0s.
 func shortDuration(d time.Duration) string {

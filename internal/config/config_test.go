@@ -167,3 +167,21 @@ func TestCredentialFileProblems(t *testing.T) {
 		t.Errorf("token file: %v, warning %q", err, warn.String())
 	}
 }
+
+// --watch takes its value after a space too; alone it is the default.
+func TestWatchValueAfterASpace(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--demo", "--watch", "30s"}, "30s"},
+		{[]string{"--demo", "--watch=45s"}, "45s"},
+		{[]string{"--demo", "--watch"}, "10s"},
+		{[]string{"--watch", "--demo"}, "10s"},
+	} {
+		c, _, err := Parse(tc.args, env())
+		if err != nil || c.Watch.String() != tc.want {
+			t.Errorf("%v: watch %s, err %v; want %s", tc.args, c.Watch, err, tc.want)
+		}
+	}
+}

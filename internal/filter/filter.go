@@ -217,6 +217,15 @@ func ParseStatuses(s string) Statuses {
 }
 
 // Match reports whether status is in the set (any status when it is empty).
+//
+// FAIL and FAILED are one status, as for f: either name matches both.
 func (s Statuses) Match(status string) bool {
-	return len(s) == 0 || s[strings.ToUpper(status)]
+	if len(s) == 0 {
+		return true
+	}
+	up := strings.ToUpper(status)
+	if IsFailed(up) {
+		return s["FAIL"] || s["FAILED"]
+	}
+	return s[up]
 }

@@ -151,3 +151,13 @@ func FuzzContains(f *testing.F) {
 		}
 	})
 }
+
+// --status FAILED matches what f matches, and so does FAIL.
+func TestStatusesFailIsFailed(t *testing.T) {
+	for _, list := range []string{"FAILED", "fail", "SKIP,FAILED"} {
+		s := ParseStatuses(list)
+		if !s.Match("FAIL") || !s.Match("FAILED") || s.Match("SUCCESS") {
+			t.Errorf("--status %s: FAIL %v, FAILED %v, SUCCESS %v", list, s.Match("FAIL"), s.Match("FAILED"), s.Match("SUCCESS"))
+		}
+	}
+}
