@@ -59,8 +59,9 @@ func (k KeyMap) Triage() []key.Binding {
 type Help struct {
 	k                          KeyMap
 	canOpen, canGoBack, triage bool
-	// TaskList adds the key that switches scheduled and trigger tasks.
-	TaskList bool
+	// TaskList adds the key that switches scheduled and trigger tasks;
+	// OnTriggers says the list shows trigger tasks (t goes back).
+	TaskList, OnTriggers bool
 	// Mouse adds how to select text while the program has the mouse.
 	Mouse bool
 }
@@ -93,7 +94,7 @@ func (h Help) ShortHelp() []key.Binding {
 		short = append(short, h.k.Focus)
 	}
 	if h.TaskList {
-		short = append(short, h.k.Triggers)
+		short = append(short, h.triggers())
 	}
 	if h.triage {
 		short = append(short, h.k.FailedOnly, h.k.Filter, h.k.Groups)
@@ -108,7 +109,7 @@ func (h Help) FullHelp() [][]key.Binding {
 		nav = append(nav, h.k.Focus)
 	}
 	if h.TaskList {
-		nav = append(nav, h.k.Triggers)
+		nav = append(nav, h.triggers())
 	}
 	// Few, tall columns: the help model cuts columns that do not fit 80 cells.
 	second := append(append(nav, h.back()), h.k.Refresh, h.k.Watch, h.k.Help, h.k.Quit)
@@ -127,4 +128,13 @@ func (h Help) FullHelp() [][]key.Binding {
 		groups = append(groups, t[:5], t[5:])
 	}
 	return groups
+}
+
+// triggers is t's binding, saying where it goes from here.
+func (h Help) triggers() key.Binding {
+	b := h.k.Triggers
+	if h.OnTriggers {
+		b.SetHelp("t", "scheduled tasks")
+	}
+	return b
 }

@@ -51,3 +51,20 @@ func TestHelpDependsOnTheScreen(t *testing.T) {
 		}
 	}
 }
+
+// On the trigger tasks, t says it goes back to the scheduled ones.
+func TestTriggersHelpSaysWhereItGoes(t *testing.T) {
+	k := Default()
+	h := k.HelpFor(true, false, false)
+	h.TaskList = true
+	if got := h.triggers().Help().Desc; got != "trigger tasks" {
+		t.Errorf("on scheduled tasks t says %q", got)
+	}
+	h.OnTriggers = true
+	if got := h.triggers().Help().Desc; got != "scheduled tasks" {
+		t.Errorf("on trigger tasks t says %q", got)
+	}
+	if k.Triggers.Help().Desc != "trigger tasks" {
+		t.Error("the key map's own binding changed")
+	}
+}

@@ -83,7 +83,7 @@ func (v *tasksView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 
 func (v *tasksView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
 	h := v.listView.helpKeys(k, canGoBack)
-	h.TaskList = true
+	h.TaskList, h.OnTriggers = true, v.triggers
 	return h
 }
 

@@ -141,8 +141,11 @@ func (m Model) bodyView() string {
 // do there (or why its text does not parse).
 func (m Model) footerView() string {
 	p, open := m.openPrompt()
-	if !open {
+	if !open && m.help.ShowAll {
 		return m.help.View(m.helpKeys())
+	}
+	if !open {
+		return m.shortHelp()
 	}
 	_, footer := p.promptView(m.width)
 	if strings.HasPrefix(footer, "✗") {
@@ -229,3 +232,31 @@ func progressBar(done, total, width int) string {
 }
 
 func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
+
+// shortHelp is the footer line: as many keys as fit whole, most important
+// first, then "…" when some did not and there is room for it. (bubbles/help adds a key that does
+// not fit when the "…" would not fit either, and the clipped line then
+// ends in a dangling separator.)
+func (m Model) shortHelp() string {
+	keys := m.helpKeys().ShortHelp()
+	enabled := keys[:0:0]
+	for _, k := range keys {
+		if k.Enabled() {
+			enabled = append(enabled, k)
+		}
+	}
+	h := m.help
+	h.Width = 0 // no truncation of its own: we choose what fits
+	for n := len(enabled); n > 0; n-- {
+		line := h.ShortHelpView(enabled[:n])
+		w := ansi.StringWidth(line)
+		if w > m.width {
+			continue
+		}
+		if n < len(enabled) && w+2 <= m.width {
+			line += " " + m.st.Faint.Render("…") // more keys: ? shows them
+		}
+		return line
+	}
+	return ""
+}
