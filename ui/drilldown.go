@@ -121,6 +121,7 @@ func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Recor
 		noun:      "details",
 		isRunning: func(d api.Detail) bool { return inProgress(d.ExecStatus) },
 		empty:     "This record has no execution details.",
+		noMatch:   "/ edits the filter (esc there clears it); f and s turn theirs off.",
 		crumbText: crumb,
 		paneText:  detailPaneText(b.tf),
 	}}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -65,6 +67,22 @@ type listView[T any] struct {
 	isRunning func(T) bool // a row still in progress, for watch mode
 	started   bool
 	rows      rowCache // drawn rows, for redraws
+	// noMatch says which keys change a filter that matches nothing.
+	noMatch string
+}
+
+// noMatchText is what a filter that matches no row shows: that nothing
+// matches (so far, while pages still load), and the keys that change it.
+func (v *listView[T]) noMatchText() string {
+	l := v.list
+	text := "No rows match."
+	if l.LoadAll() && !l.AllCurrent() {
+		text = fmt.Sprintf("No rows match so far (%s of %s loaded).", commas(l.LoadedRows()), commas(max(l.Total(), 0)))
+	}
+	if v.noMatch != "" {
+		text += " " + v.noMatch
+	}
+	return text
 }
 
 // running reports whether any loaded row is still in progress.
@@ -161,6 +179,8 @@ func (v *listView[T]) table(st styles.Styles, spin string) string {
 		msg = st.Placeholder.Render(spin + " loading…")
 	case l.Total() == 0:
 		msg = st.Placeholder.Render(v.empty)
+	case l.Ordered() && l.Count() == 0:
+		msg = st.Placeholder.Render(v.noMatchText())
 	default:
 		return renderTable(l, v.cols, v.widths, st, spin, v.width, v.height, &v.rows)
 	}
@@ -179,6 +199,8 @@ func (v *listView[T]) pane(st styles.Styles, width int) (string, string) {
 	switch {
 	case l.Total() == 0:
 		text = "nothing to show"
+	case l.Ordered() && l.Count() == 0:
+		text = "no rows match"
 	case l.Total() < 0 && l.AnyFailed():
 		text = "—" // the table says what failed
 	}

@@ -685,3 +685,16 @@ func TestSortByStartAndDuration(t *testing.T) {
 		t.Errorf("by duration, reversed: %s, want dabce", got)
 	}
 }
+
+// A filter that matches nothing says so, and which keys change it; never
+// "loading…".
+func TestEmptyFilterResultSaysSo(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 100, 30)
+	m = send(t, m, press("/"))
+	m = typeText(t, m, "name:no-such-desktop")
+	m = send(t, m, press("enter"))
+	view := ansi.Strip(m.View())
+	if !strings.Contains(view, "No rows match.") || !strings.Contains(view, "/ edits the filter") || strings.Contains(view, "loading…") {
+		t.Errorf("an empty filter result:\n%s", view)
+	}
+}
