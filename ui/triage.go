@@ -176,7 +176,7 @@ func newFilterPrompt(st styles.Styles) textinput.Model {
 	p.PlaceholderStyle = st.Placeholder // textinput's own is a fixed colour, even under NO_COLOR
 	p.Prompt = "/"
 	p.Cursor.SetMode(cursor.CursorStatic) // no blink: no redraws over a slow SSH link
-	p.Placeholder = `text, or name: id: code: reason: status: terms; !negates; "quote spaces"`
+	p.Placeholder = `text, or name: id: code: reason: status: terms; | between alternatives; !negates; "quote spaces"`
 	return p
 }
 

@@ -2,7 +2,8 @@
 // "/" prompt and --filter use. The API cannot filter details, so wksrec
 // filters on the client.
 //
-// Syntax: space-separated terms, all of which must match. A term is
+// Syntax: space-separated terms, all of which must match; "|" separates
+// alternatives ("reason:agent | reason:quota": either). A term is
 // [!][field:]value; a value with spaces is quoted ("task conflict").
 // Fields: name (desktop name), id (desktop id), code (result code), reason
 // (fail reason) and status (exec status, exact). Without a field a term
@@ -40,27 +41,42 @@ type Term struct {
 	Negate bool
 }
 
-// Expr is a parsed filter: the conjunction of its terms. The zero Expr
-// matches everything.
+// Expr is a parsed filter: alternatives, each the conjunction of its
+// terms. The zero Expr matches everything.
 type Expr struct {
-	Terms []Term
-	src   string
+	Alts [][]Term
+	src  string
 }
 
 // String is the filter as the user typed it.
 func (e Expr) String() string { return e.src }
 
 // Empty reports whether e matches everything.
-func (e Expr) Empty() bool { return len(e.Terms) == 0 }
+func (e Expr) Empty() bool { return len(e.Alts) == 0 }
 
 // Parse reads a filter. Errors say where the text went wrong.
 func Parse(s string) (Expr, error) {
 	e := Expr{src: strings.TrimSpace(s)}
 	rest := s
+	var alt []Term
+	bar := false // a | was read: an alternative must follow
 	for {
 		rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
 		if rest == "" {
+			if len(alt) == 0 && bar {
+				return Expr{}, fmt.Errorf("nothing after the last |")
+			}
+			if len(alt) > 0 {
+				e.Alts = append(e.Alts, alt)
+			}
 			return e, nil
+		}
+		if rest[0] == '|' {
+			if len(alt) == 0 {
+				return Expr{}, fmt.Errorf("nothing before a |")
+			}
+			e.Alts, alt, bar, rest = append(e.Alts, alt), nil, true, rest[1:]
+			continue
 		}
 		var t Term
 		if rest[0] == '!' {
@@ -82,11 +98,11 @@ func Parse(s string) (Expr, error) {
 			return Expr{}, fmt.Errorf("a term has no value after %q", strings.TrimSpace(s[:len(s)-len(rest)]))
 		}
 		t.Value, rest = strings.ToLower(value), after
-		e.Terms = append(e.Terms, t)
+		alt = append(alt, t)
 	}
 }
 
-// word reads one value: up to the next space, or a quoted string.
+// word reads one value: up to the next space or |, or a quoted string.
 func word(s string) (value, rest string, err error) {
 	if strings.HasPrefix(s, `"`) {
 		end := strings.IndexByte(s[1:], '"')
@@ -95,16 +111,28 @@ func word(s string) (value, rest string, err error) {
 		}
 		return s[1 : end+1], s[end+2:], nil
 	}
-	end := strings.IndexFunc(s, unicode.IsSpace)
+	end := strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '|' })
 	if end < 0 {
 		return s, "", nil
 	}
 	return s[:end], s[end:], nil
 }
 
-// Match reports whether d passes every term.
+// Match reports whether d passes every term of some alternative.
 func (e Expr) Match(d *api.Detail) bool {
-	for _, t := range e.Terms {
+	if len(e.Alts) == 0 {
+		return true
+	}
+	for _, alt := range e.Alts {
+		if matchAll(alt, d) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchAll(terms []Term, d *api.Detail) bool {
+	for _, t := range terms {
 		if t.match(d) == t.Negate {
 			return false
 		}

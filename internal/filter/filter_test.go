@@ -37,8 +37,8 @@ func TestParse(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || !reflect.DeepEqual(e.Terms, tc.want) {
-			t.Errorf("Parse(%q) = %+v, %v; want %+v", tc.in, e.Terms, err, tc.want)
+		if err != nil || !reflect.DeepEqual(allTerms(e), tc.want) {
+			t.Errorf("Parse(%q) = %+v, %v; want %+v", tc.in, allTerms(e), err, tc.want)
 		}
 	}
 }
@@ -106,7 +106,7 @@ func FuzzParse(f *testing.F) {
 		if e.Match(d) != e.Match(lower) {
 			t.Errorf("%q: matching depends on case", s)
 		}
-		for _, term := range e.Terms {
+		for _, term := range allTerms(e) {
 			if term.Value == "" || term.Value != strings.ToLower(term.Value) {
 				t.Errorf("%q: term %+v", s, term)
 			}
@@ -158,6 +158,44 @@ func TestStatusesFailIsFailed(t *testing.T) {
 		s := ParseStatuses(list)
 		if !s.Match("FAIL") || !s.Match("FAILED") || s.Match("SUCCESS") {
 			t.Errorf("--status %s: FAIL %v, FAILED %v, SUCCESS %v", list, s.Match("FAIL"), s.Match("FAILED"), s.Match("SUCCESS"))
+		}
+	}
+}
+
+// allTerms is every term of e, alternatives run together.
+func allTerms(e Expr) []Term {
+	var out []Term
+	for _, alt := range e.Alts {
+		out = append(out, alt...)
+	}
+	return out
+}
+
+// Alternatives: either side of a | may match; each side is a conjunction.
+func TestAlternatives(t *testing.T) {
+	agent := &api.Detail{FailReason: "The agent did not respond", DesktopName: "lab-1"}
+	quota := &api.Detail{FailReason: "Insufficient quota", DesktopName: "lab-2"}
+	other := &api.Detail{FailReason: "Disk full", DesktopName: "lab-3"}
+	for _, tc := range []struct {
+		in               string
+		agent, quo, othr bool
+	}{
+		{"reason:agent | reason:quota", true, true, false},
+		{"reason:agent|reason:quota", true, true, false},
+		{"reason:agent name:lab-2 | reason:quota", false, true, false},
+		{`reason:"disk full" | !lab`, false, false, true},
+	} {
+		e, err := Parse(tc.in)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.in, err)
+		}
+		if e.Match(agent) != tc.agent || e.Match(quota) != tc.quo || e.Match(other) != tc.othr {
+			t.Errorf("%q: agent %v quota %v other %v", tc.in, e.Match(agent), e.Match(quota), e.Match(other))
+		}
+	}
+	for _, bad := range []string{"| reason:x", "reason:x |", "a || b"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("%q parsed", bad)
 		}
 	}
 }
