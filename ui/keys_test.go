@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
 )
@@ -116,5 +117,38 @@ func TestCopyOnEveryScreen(t *testing.T) {
 	}
 	if got := copied(); got != strings.Join(want, "\n") || len(want) != g.count {
 		t.Errorf("y on a failure group copied %d ids, want its %d", strings.Count(got, "\n")+1, g.count)
+	}
+}
+
+// z zooms the pane to the whole body, scrollable; z or Esc returns. Where
+// the screen is too small for a pane, Enter and Tab zoom it.
+func TestZoomThePane(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 80, 24)
+	m = send(t, m, press("z"))
+	view := ansi.Strip(m.View())
+	if !m.zoomed || strings.Contains(view, "DESKTOP ") || !strings.Contains(view, "z or esc back to the list") {
+		t.Fatalf("z did not zoom:\n%s", view)
+	}
+	m = send(t, m, press("j")) // scrolls the pane, not the table
+	if dl(m).Cursor() != 0 {
+		t.Error("j in the zoomed pane moved the table's cursor")
+	}
+	m = send(t, m, press("esc"))
+	if m.zoomed || m.focus != focusTable || !strings.Contains(ansi.Strip(m.View()), "DESKTOP") {
+		t.Errorf("esc did not return to the table")
+	}
+	m = send(t, m, press("z"))
+	m = send(t, m, press("z"))
+	if m.zoomed {
+		t.Error("z did not return")
+	}
+	// Too small for a pane below the table: Enter zooms.
+	m = send(t, m, tea.WindowSizeMsg{Width: 60, Height: 14})
+	if m.pane.height != 0 {
+		t.Fatalf("a pane at 60x14: %d lines", m.pane.height)
+	}
+	m = send(t, m, press("enter"))
+	if !m.zoomed || !strings.Contains(ansi.Strip(m.View()), "Fail reason") {
+		t.Errorf("enter on a screen too small for a pane did not zoom:\n%s", ansi.Strip(m.View()))
 	}
 }

@@ -79,10 +79,11 @@ type Model struct {
 	spin     spinner.Model
 	spinning bool
 
-	stack []view // the drill-down; the last one is on screen
-	views views  // builds the views
-	pane  detailPane
-	focus focusArea
+	stack  []view // the drill-down; the last one is on screen
+	views  views  // builds the views
+	pane   detailPane
+	focus  focusArea
+	zoomed bool // the pane has the whole body
 
 	note  string // a one-line message until the next key
 	clip  clipboard
@@ -257,6 +258,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return m.top().refresh(), false
 	case key.Matches(msg, k.Watch):
 		return m.toggleWatch(), false
+	case key.Matches(msg, k.Zoom):
+		return m.setZoom(!m.zoomed), false
+	case m.zoomed && key.Matches(msg, k.Back):
+		return m.setZoom(false), false
 	}
 	if m.focus == focusPane {
 		m.paneKey(msg)
@@ -292,7 +297,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	case key.Matches(msg, k.Open) && !v.leaf():
 		return m.push(v.open()), false
 	case key.Matches(msg, k.Open), key.Matches(msg, k.Focus):
-		m.focusPane()
+		return m.focusPane(), false
 	case key.Matches(msg, k.Back):
 		return m.pop(), false
 	}
@@ -320,17 +325,39 @@ func (m *Model) pop() tea.Cmd {
 	return tea.Batch(m.layout(), m.top().start())
 }
 
-func (m *Model) focusPane() {
-	if m.pane.height > 0 {
+// focusPane gives the keys to the pane; where the screen is too small to
+// show a pane beside or below the table, it zooms the pane instead.
+func (m *Model) focusPane() tea.Cmd {
+	if m.pane.height == 0 {
+		return m.setZoom(true)
+	}
+	m.focus = focusPane
+	m.pane.Focus()
+	return nil
+}
+
+// setZoom gives the pane the whole body (scrollable; z or Esc returns),
+// or gives the table back.
+func (m *Model) setZoom(on bool) tea.Cmd {
+	m.zoomed = on
+	if on {
 		m.focus = focusPane
 		m.pane.Focus()
+	} else {
+		m.focus = focusTable
+		m.pane.Blur()
 	}
+	return m.layout()
 }
 
 func (m *Model) paneKey(msg tea.KeyMsg) {
 	k, vp := m.keys, &m.pane.vp
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Focus):
+		if m.zoomed {
+			m.setZoom(false)
+			return
+		}
 		m.focus = focusTable
 		m.pane.Blur()
 	case key.Matches(msg, k.Up):
@@ -367,7 +394,11 @@ func (m *Model) layout() tea.Cmd {
 		m.tableW, m.tableH = m.width, bodyH-paneH
 	}
 	m.pane.SetSize(paneW, paneH, side)
-	if paneH == 0 && m.focus == focusPane {
+	if m.zoomed {
+		m.pane.SetSize(m.width, bodyH, false)
+	}
+	m.pane.zoomed = m.zoomed
+	if m.pane.height == 0 && m.focus == focusPane {
 		m.focus = focusTable
 		m.pane.Blur()
 	}

@@ -15,7 +15,7 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 	if !m.ready || !m.cfg.Mouse || m.openPromptKey() {
 		return nil // with --mouse=false, what a terminal sends anyway is ignored
 	}
-	onPane := m.overPane(msg.X, msg.Y)
+	onPane := m.overPane(msg.X, msg.Y) || (m.zoomed && msg.Y >= m.headerHeight())
 	switch {
 	case msg.Action != tea.MouseActionPress:
 		return nil

@@ -17,6 +17,7 @@ type detailPane struct {
 	width, height int // outer size, border included
 	side          bool
 	focused       bool
+	zoomed        bool   // has the whole body
 	shownID       string // the row whose text is shown; scroll resets when it changes
 }
 
@@ -56,7 +57,10 @@ func (p detailPane) View(st styles.Styles) string {
 		return ""
 	}
 	title := "Details"
-	if p.focused {
+	switch {
+	case p.zoomed:
+		title = "▸ Details · ↑↓ scroll · z or esc back to the list"
+	case p.focused:
 		title = "▸ Details · ↑↓ scroll · esc back"
 	}
 	if total := p.vp.TotalLineCount(); total > p.vp.Height && p.vp.Height > 0 {

@@ -126,6 +126,9 @@ func shortID(id string) string {
 }
 
 func (m Model) bodyView() string {
+	if m.zoomed {
+		return m.pane.View(m.st)
+	}
 	table := lipgloss.NewStyle().Width(m.tableW).Render(m.top().table(m.st, m.spin.View()))
 	if m.pane.height == 0 {
 		return table
