@@ -59,8 +59,11 @@ const (
 	MinWatch     = defaults.MinWatch
 )
 
-// Wide terminals show the detail pane beside the table.
-const sideBySideWidth = 100
+// Wide terminals show the detail pane beside the table. From 120 columns
+// the table beside the pane still has room for every column that says
+// what happened (desktop, status, code, start, duration); below that the
+// pane goes under the table. Measured at 80, 100, 120, 160 and 220.
+const sideBySideWidth = 120
 
 type focusArea int
 

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/wksrec/wksrec/api"
@@ -71,5 +73,22 @@ func TestDrillDownGolden(t *testing.T) {
 			}
 			golden.RequireEqual(t, []byte(m.View()))
 		})
+	}
+}
+
+// At every common width the details table keeps the columns that say what
+// happened, with the pane beside it or below.
+func TestDetailColumnsAtCommonWidths(t *testing.T) {
+	for _, w := range []int{80, 100, 120, 160, 220} {
+		m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), w, 30)
+		titles := strings.Split(ansi.Strip(m.View()), "\n")[3]
+		for _, col := range []string{"DESKTOP", "STATUS", "CODE", "STARTED", "TOOK"} {
+			if !strings.Contains(titles, col) {
+				t.Errorf("at %d columns the table has no %s: %q", w, col, titles)
+			}
+		}
+		if side := m.pane.side; side != (w >= 120) {
+			t.Errorf("at %d columns the pane beside the table: %v", w, side)
+		}
 	}
 }
