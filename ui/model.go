@@ -94,6 +94,7 @@ type Model struct {
 
 	width, height  int
 	tableW, tableH int
+	layoutShown    int  // the rows shown when the layout was made: a short list gives room to the pane
 	ready          bool // a window size has arrived
 }
 
@@ -202,6 +203,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if p, ok := m.top().(prompter); ok && !handled && p.prompting() {
 			cmd = p.promptUpdate(&m, msg)
 		}
+	}
+	if m.ready && m.top().status().shown != m.layoutShown {
+		cmd = tea.Batch(cmd, m.layout()) // rows came or went: the pane may use the room
 	}
 	m.syncPane()
 	return m, tea.Batch(cmd, m.keepSpinning())
@@ -395,6 +399,14 @@ func (m *Model) layout() tea.Cmd {
 	} else {
 		paneW, paneH = m.width, paneHeightBelow(bodyH)
 		m.tableW, m.tableH = m.width, bodyH-paneH
+	}
+	// A short list gives the lines it does not need to the pane below it.
+	m.layoutShown = m.top().status().shown
+	if s := m.top().status(); !side && paneH > 0 && s.total >= 0 {
+		if need := max(s.shown+titleLines(m.tableH), 3); need < m.tableH {
+			paneH += m.tableH - need
+			m.tableH = need
+		}
 	}
 	m.pane.SetSize(paneW, paneH, side)
 	if m.zoomed {

@@ -92,3 +92,18 @@ func TestDetailColumnsAtCommonWidths(t *testing.T) {
 		}
 	}
 }
+
+// A short list gives the lines it does not need to the pane below it: 3
+// runs take 4 lines (titles and rows), not 12 with 8 of them empty.
+func TestShortListGivesRoomToThePane(t *testing.T) {
+	src := &stubSource{details: demoDetails(), records: []api.Record{{ID: "r1"}, {ID: "r2"}, {ID: "r3"}}}
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: "t", PageSize: 100}), 80, 24)
+	if m.tableH != 4 || m.pane.height != 24-2-1-1-4 {
+		t.Errorf("table %d lines, pane %d; want 4 and the rest", m.tableH, m.pane.height)
+	}
+	// A long list keeps the usual split.
+	m = start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 80, 24)
+	if m.pane.height > 10 {
+		t.Errorf("a long list's pane takes %d of 24 lines", m.pane.height)
+	}
+}
