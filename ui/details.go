@@ -61,25 +61,38 @@ func orDash(s string) string {
 // early: it is what the user opened the pane for.
 func detailPaneText(tf timeFormat) func(api.Detail, styles.Styles, int) string {
 	return func(d api.Detail, st styles.Styles, width int) string {
-		return labelled([]field{
+		// The reason first: it is what the pane is opened for, and at
+		// 80x24 the first lines are all it shows. Empty fields are left out.
+		return labelled(nonEmpty([]field{
 			{"Desktop", sanitize.Line(d.DesktopName)},
+			{"Fail reason", sanitize.Block(d.FailReason)},
 			{"Status", st.Status(d.ExecStatus).Render(orDash(sanitize.Line(d.ExecStatus)))},
-			{"Result code", orDash(sanitize.Line(d.ResultCode))},
-			{"Fail reason", orDash(sanitize.Block(d.FailReason))},
-			{"Started", orDash(tf.showZoned(d.StartTime, d.TimeZone))},
-			{"Ended", orDash(tf.showZoned(d.EndTime, d.TimeZone))},
-			{"Took", orDash(detailDuration(d))},
-			{"Time zone", orDash(sanitize.Line(d.TimeZone))},
-			{"Desktop ID", orDash(sanitize.Line(d.DesktopID))},
-			{"Script ID", orDash(sanitize.Line(d.ExecScriptID))},
-			{"Detail ID", orDash(sanitize.Line(d.ID))},
-			{"Record ID", orDash(sanitize.Line(d.RecordID))},
-		}, st, width)
+			{"Result code", sanitize.Line(d.ResultCode)},
+			{"Started", tf.showZoned(d.StartTime, d.TimeZone)},
+			{"Ended", tf.showZoned(d.EndTime, d.TimeZone)},
+			{"Took", detailDuration(d)},
+			{"Time zone", sanitize.Line(d.TimeZone)},
+			{"Desktop ID", sanitize.Line(d.DesktopID)},
+			{"Script ID", sanitize.Line(d.ExecScriptID)},
+			{"Detail ID", sanitize.Line(d.ID)},
+			{"Record ID", sanitize.Line(d.RecordID)},
+		}), st, width)
 	}
 }
 
 // field is one labelled line of a detail pane; value is sanitised already.
 type field struct{ label, value string }
+
+// nonEmpty drops the fields with nothing to say.
+func nonEmpty(fields []field) []field {
+	kept := fields[:0]
+	for _, f := range fields {
+		if strings.TrimSpace(f.value) != "" {
+			kept = append(kept, f)
+		}
+	}
+	return kept
+}
 
 const labelWidth = 12
 

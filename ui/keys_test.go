@@ -148,7 +148,7 @@ func TestZoomThePane(t *testing.T) {
 		t.Fatalf("a pane at 60x14: %d lines", m.pane.height)
 	}
 	m = send(t, m, press("enter"))
-	if !m.zoomed || !strings.Contains(ansi.Strip(m.View()), "Fail reason") {
+	if !m.zoomed || !strings.Contains(ansi.Strip(m.View()), "Desktop ID") {
 		t.Errorf("enter on a screen too small for a pane did not zoom:\n%s", ansi.Strip(m.View()))
 	}
 }
