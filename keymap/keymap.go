@@ -7,6 +7,7 @@ import "github.com/charmbracelet/bubbles/key"
 type KeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Open, Focus, Back, Zoom                 key.Binding
+	Grow, Shrink                            key.Binding // the detail pane
 	Refresh, Watch, Help, Quit              key.Binding
 	Triggers                                key.Binding // the task list: scheduled or trigger tasks
 
@@ -31,6 +32,8 @@ func Default() KeyMap {
 		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details")),
 		Back:     key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
 		Zoom:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom details")),
+		Grow:     key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "pane size")),
+		Shrink:   key.NewBinding(key.WithKeys("-", "_")),
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry/refresh")),
 		Watch:    key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "watch")),
 		Triggers: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trigger tasks")),
@@ -113,7 +116,7 @@ func (h Help) FullHelp() [][]key.Binding {
 		nav = append(nav, h.triggers())
 	}
 	// Few, tall columns: the help model cuts columns that do not fit 80 cells.
-	second := append(append(nav, h.k.Zoom, h.back()), h.k.Refresh, h.k.Watch, h.k.Help, h.k.Quit)
+	second := append(append(nav, h.k.Zoom, h.k.Grow, h.back()), h.k.Refresh, h.k.Watch, h.k.Help, h.k.Quit)
 	if !h.triage {
 		second = append(second, h.k.Copy) // the triage column has it in the details
 	}

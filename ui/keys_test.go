@@ -152,3 +152,31 @@ func TestZoomThePane(t *testing.T) {
 		t.Errorf("enter on a screen too small for a pane did not zoom:\n%s", ansi.Strip(m.View()))
 	}
 }
+
+// + and - grow and shrink the pane, beside the table and below it, and the
+// size stays when the screen changes.
+func TestGrowAndShrinkThePane(t *testing.T) {
+	for _, w := range []int{80, 160} {
+		m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), w, 40)
+		size := func() int {
+			if m.pane.side {
+				return m.pane.width
+			}
+			return m.pane.height
+		}
+		before := size()
+		m = send(t, m, press("+"))
+		m = send(t, m, press("+"))
+		grown := size()
+		m = send(t, m, tea.WindowSizeMsg{Width: w, Height: 40}) // a resize keeps the choice
+		if grown <= before || size() != grown {
+			t.Errorf("width %d: pane %d, after ++ %d, after a resize %d", w, before, grown, size())
+		}
+		m = send(t, m, press("-"))
+		m = send(t, m, press("-"))
+		m = send(t, m, press("-"))
+		if size() >= before {
+			t.Errorf("width %d: pane %d after ---, was %d", w, size(), before)
+		}
+	}
+}

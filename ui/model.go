@@ -87,6 +87,9 @@ type Model struct {
 	pane   detailPane
 	focus  focusArea
 	zoomed bool // the pane has the whole body
+	// paneGrow is how many steps + and - have grown the pane (negative:
+	// shrunk), kept for the session: 4 columns beside, 2 lines below.
+	paneGrow int
 
 	note  string // a one-line message until the next key
 	clip  clipboard
@@ -267,6 +270,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return m.toggleWatch(), false
 	case key.Matches(msg, k.Zoom):
 		return m.setZoom(!m.zoomed), false
+	case key.Matches(msg, k.Grow), key.Matches(msg, k.Shrink):
+		step := 1
+		if key.Matches(msg, k.Shrink) {
+			step = -1
+		}
+		m.paneGrow = clamp(m.paneGrow+step, -8, 8)
+		return m.layout(), false
 	case m.zoomed && key.Matches(msg, k.Back):
 		return m.setZoom(false), false
 	}
@@ -394,10 +404,13 @@ func (m *Model) layout() tea.Cmd {
 	side := m.width >= sideBySideWidth
 	var paneW, paneH int
 	if side {
-		paneW, paneH = clamp(m.width*2/5, 36, 60), bodyH
+		paneW, paneH = clamp(m.width*2/5+m.paneGrow*4, 24, m.width-40), bodyH
 		m.tableW, m.tableH = m.width-paneW, bodyH
 	} else {
 		paneW, paneH = m.width, paneHeightBelow(bodyH)
+		if paneH > 0 {
+			paneH = clamp(paneH+m.paneGrow*2, 3, bodyH-3)
+		}
 		m.tableW, m.tableH = m.width, bodyH-paneH
 	}
 	// A short list gives the lines it does not need to the pane below it.
