@@ -509,9 +509,15 @@ func TestWatchFromTheCommandLine(t *testing.T) {
 		t.Errorf("the header does not say it watches:\n%s", ansi.Strip(m.View()))
 	}
 	before := len(src.requested())
+	clock := time.Date(2026, 11, 29, 9, 30, 0, 0, time.Local)
+	m.watch.now = func() time.Time { return clock }
 	m, msgs := sendHeld(t, m, watchTickMsg{gen: m.watch.gen})
 	if len(msgs) == 0 {
 		t.Fatal("the first tick neither refreshed nor scheduled the next")
+	}
+	if !strings.Contains(m.watch.when(), "watching every 3s · refreshed 09:30:00 · next 09:30:03") ||
+		!strings.Contains(ansi.Strip(m.View()), "watching every 3s · refreshed 09:30:00") {
+		t.Errorf("the header does not say when the watch refreshed and will next:\n%s", ansi.Strip(m.View()))
 	}
 	for _, msg := range msgs {
 		if _, ok := msg.(watchTickMsg); !ok {

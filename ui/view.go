@@ -60,7 +60,7 @@ func (m Model) headerView() string {
 			counts += " · " + m.spin.View() + " loading"
 		}
 		if m.watch.on {
-			counts += " · watching every " + m.watch.interval.String()
+			counts += " · " + m.watch.when()
 		}
 	}
 	header := fit(crumbs, m.width, false) + "\n" + fit(counts, m.width, false)

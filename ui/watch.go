@@ -13,6 +13,30 @@ type watchState struct {
 	interval time.Duration
 	// after schedules a tick: tea.Tick, or in tests one that fires at once.
 	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+	// last and next are when the list was last refreshed and will be
+	// next, for the header; now tells the time (tests set it).
+	last, next time.Time
+	now        func() time.Time
+}
+
+// when is the watch's line in the header: the interval, the last refresh
+// and the next.
+func (w *watchState) when() string {
+	s := "watching every " + w.interval.String()
+	if !w.last.IsZero() {
+		s += " · refreshed " + w.last.Format("15:04:05")
+	}
+	if !w.next.IsZero() {
+		s += " · next " + w.next.Format("15:04:05")
+	}
+	return s
+}
+
+func (w *watchState) clock() time.Time {
+	if w.now != nil {
+		return w.now()
+	}
+	return time.Now()
 }
 
 type watchTickMsg struct{ gen int }
@@ -28,9 +52,10 @@ func (w *watchState) arm(interval time.Duration) {
 	w.gen++
 }
 
-func (w *watchState) stop() { w.on = false; w.gen++ }
+func (w *watchState) stop() { w.on, w.last, w.next = false, time.Time{}, time.Time{}; w.gen++ }
 
 func (w *watchState) tick() tea.Cmd {
+	w.next = w.clock().Add(w.interval)
 	gen, after := w.gen, w.after
 	if after == nil {
 		after = tea.Tick
@@ -64,5 +89,6 @@ func (m *Model) watchTick(msg watchTickMsg) tea.Cmd {
 		m.note = "watch stopped: nothing is running"
 		return nil
 	}
+	m.watch.last = m.watch.clock()
 	return tea.Batch(v.refresh(), m.watch.tick())
 }
