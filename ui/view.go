@@ -40,10 +40,7 @@ func clip(s string, width, height int) string {
 }
 
 func (m Model) headerView() string {
-	crumbs := m.crumbs(false)
-	if lipgloss.Width(crumbs) > m.width {
-		crumbs = m.crumbs(true)
-	}
+	crumbs := m.crumbs()
 	s := m.top().status()
 	var counts string
 	switch {
@@ -101,20 +98,39 @@ func (m Model) openPrompt() (prompter, bool) {
 // the view on the stack. short abbreviates the project id (as git does
 // hashes; the pane has full ids) and every level but the last, so the
 // line fits an 80-column terminal.
-func (m Model) crumbs(short bool) string {
+//
+// Where it does not fit, the least specific parts give way first: the
+// project id is shortened, then dropped, then the levels above the last
+// are shortened, then dropped, so the run on screen stays named.
+func (m Model) crumbs() string {
+	levels := make([]string, 0, len(m.stack))
+	for _, v := range m.stack[1:] {
+		levels = append(levels, v.crumb())
+	}
 	project := sanitize.Line(m.cfg.ProjectID)
-	if short {
-		project = shortID(project)
-	}
-	b := m.st.Title.Render("wksrec") + m.st.Faint.Render(" · project ") + project
-	for i, v := range m.stack[1:] {
-		c := v.crumb()
-		if short && i < len(m.stack)-2 {
-			c = ansi.Truncate(c, 18, "…")
+	for step := 0; ; step++ {
+		b := m.st.Title.Render("wksrec")
+		switch {
+		case step == 0:
+			b += m.st.Faint.Render(" · project ") + project
+		case step == 1:
+			b += m.st.Faint.Render(" · project ") + shortID(project)
 		}
-		b += m.st.Faint.Render(" › ") + c
+		for i, c := range levels {
+			last := i == len(levels)-1
+			switch {
+			case last:
+			case step == 3:
+				c = ansi.Truncate(c, 18, "…")
+			case step >= 4:
+				c = "…"
+			}
+			b += m.st.Faint.Render(" › ") + c
+		}
+		if lipgloss.Width(b) <= m.width || step >= 4 {
+			return b
+		}
 	}
-	return b
 }
 
 // shortID abbreviates a long id to its first 8 characters.

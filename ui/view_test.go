@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -105,5 +106,31 @@ func TestShortListGivesRoomToThePane(t *testing.T) {
 	m = start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 80, 24)
 	if m.pane.height > 10 {
 		t.Errorf("a long list's pane takes %d of 24 lines", m.pane.height)
+	}
+}
+
+// The breadcrumb gives way from the least specific end: the project, then
+// the task, and keeps the run on screen named.
+func TestBreadcrumbKeepsTheRun(t *testing.T) {
+	src := &stubSource{details: demoDetails()[:10],
+		tasks:   []api.Task{{ID: "task-1", TaskName: "Nightly reboot of the research desktops"}},
+		records: []api.Record{{ID: "rec-1", StartTime: "2026-11-28 02:00:00"}}}
+	m := start(t, New(Config{Source: src, ProjectID: "0123456789abcdef0123456789abcdef", PageSize: 100}), 200, 30)
+	m = send(t, m, press("enter"))
+	m = send(t, m, press("enter"))
+	for _, tc := range []struct {
+		width int
+		want  string
+	}{
+		{200, "wksrec · project 0123456789abcdef0123456789abcdef › Nightly reboot of the research desktops › 2026-11-28 02:00:00"},
+		{90, "wksrec · project 01234567… › Nightly reboot of the research desktops › 2026-11-28 02:00:00"},
+		{75, "wksrec › Nightly reboot of the research desktops › 2026-11-28 02:00:00"},
+		{60, "wksrec › Nightly reboot of… › 2026-11-28 02:00:00"},
+		{40, "wksrec › … › 2026-11-28 02:00:00"},
+	} {
+		m = send(t, m, tea.WindowSizeMsg{Width: tc.width, Height: 30})
+		if got := strings.TrimRight(strings.Split(ansi.Strip(m.View()), "\n")[0], " "); got != tc.want {
+			t.Errorf("at %d columns: %q, want %q", tc.width, got, tc.want)
+		}
 	}
 }
