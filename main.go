@@ -127,7 +127,7 @@ func dial(c config.Config, getenv func(string) string, stderr io.Writer) (client
 		debug, stop = f, func() { f.Close() }
 	}
 	if c.Demo {
-		url, stopFake, err := fake.Start(fake.New(fake.Options{Seed: demoSeed, Latency: c.DemoLatency}), "")
+		url, stopFake, err := fake.Start(fake.New(demoOptions(c)), "")
 		if err != nil {
 			stop()
 			return nil, "", nil, nil, fmt.Errorf("starting the demo API: %w", err)
@@ -298,6 +298,15 @@ func httpClient(caFile string) (*http.Client, error) {
 // demoSeed fixes the demo data, so the README's screen is what users see.
 const demoSeed = 7
 
+// demoOptions are the fake API's settings for --demo and --serve-demo.
+func demoOptions(c config.Config) fake.Options {
+	opts := fake.Options{Seed: demoSeed, Latency: c.DemoLatency}
+	if c.DemoFaults {
+		opts.Faults = fake.DemoFaults()
+	}
+	return opts
+}
+
 // withDemoDefaults names the demo project; without ids the demo opens on
 // the task list, as a real project does.
 func withDemoDefaults(c config.Config) config.Config {
@@ -320,7 +329,7 @@ func serveDemo(c config.Config, stdout io.Writer) error {
 	// address and stops the server at once must see a clean exit (0).
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
-	srv := fake.New(fake.Options{Seed: demoSeed, Latency: c.DemoLatency})
+	srv := fake.New(demoOptions(c))
 	url, stop, err := fake.Start(srv, c.ServeDemo)
 	if err != nil {
 		return config.Errorf("--serve-demo %s: %v", c.ServeDemo, err)

@@ -278,3 +278,29 @@ func TestEndpointErrorsHideUserInfo(t *testing.T) {
 		}
 	}
 }
+
+// The demo's faults (--demo-faults) are ones wksrec gets through: every
+// row arrives, the throttled page asked three times, the failing one
+// twice, the slow one once.
+func TestDemoFaultsAreSurvived(t *testing.T) {
+	faults := fake.DemoFaults()
+	for i := range faults {
+		if faults[i].Delay > 0 {
+			faults[i].Delay = 20 * time.Millisecond // the demo's is 3 s
+		}
+		faults[i].RetryAfter = "" // the demo's 1 s is not for tests to wait
+	}
+	c, srv := setup(t, fake.Options{Seed: 7, Faults: faults})
+	got, err := api.FetchAll(context.Background(), detailFetch(c, srv.Data()), detailKey,
+		api.FetchAllOptions{Limit: 100, Concurrency: 4, Retry: api.RetryPolicy{Base: time.Millisecond, MaxRetries: 4, Budget: time.Minute}})
+	if err != nil || len(got) != fake.BigRecordDetails {
+		t.Fatalf("%d rows, %v", len(got), err)
+	}
+	asked := map[string]int{}
+	for _, r := range srv.Requests() {
+		asked[r.Offset]++
+	}
+	if asked["200"] != 3 || asked["700"] != 2 || asked["1200"] != 1 {
+		t.Errorf("offsets 200, 700, 1200 asked %d, %d, %d times; want 3, 2, 1", asked["200"], asked["700"], asked["1200"])
+	}
+}

@@ -33,6 +33,7 @@ type Config struct {
 	Demo                          bool
 	ServeDemo                     string
 	DemoLatency                   time.Duration
+	DemoFaults                    bool
 	ShowVersion, ShowHelp         bool
 	Mouse                         bool
 }
@@ -81,6 +82,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.BoolVar(&c.Demo, "demo", false, "browse the built-in fake API on loopback: no credentials, no network")
 	fs.StringVar(&c.ServeDemo, "serve-demo", "", "only serve the fake API on `ADDR` (e.g. 127.0.0.1:8080) for scripts, the CLI or SDKs")
 	fs.DurationVar(&c.DemoLatency, "demo-latency", 0, "add `DURATION` of latency to every fake API answer (e.g. 300ms)")
+	fs.BoolVar(&c.DemoFaults, "demo-faults", false, "make the demo's largest run throttled, failing and slow in places, to see the retries")
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
 	fs.BoolVarP(&c.ShowHelp, "help", "h", false, "show this help")
 	return fs

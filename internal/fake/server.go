@@ -32,6 +32,21 @@ type Fault struct {
 	ContentType  string // of RawBody; text/html when empty (a gateway page)
 	RetryAfter   string // a Retry-After header to send
 	Times        int    // how many requests fail; 0 means every one
+	// Delay holds the answer this long (a slow page); with Status 0 the
+	// page is then served as usual.
+	Delay time.Duration
+}
+
+// DemoFaults are what --demo-faults injects into the demo's showcase run,
+// so a newcomer sees throttling, a failing gateway and a slow page, and
+// how wksrec retries them: the third page is throttled twice, the eighth
+// answers 503 once, the thirteenth takes three seconds.
+func DemoFaults() []Fault {
+	return []Fault{
+		{PathContains: "/records/", Offset: 200, Status: 429, Code: "APIG.0308", Message: "The throttling threshold has been reached: policy user over ratelimit, limit:20, time:1 second", RetryAfter: "1", Times: 2},
+		{PathContains: "/records/", Offset: 700, Status: 503, RawBody: "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", Times: 1},
+		{PathContains: "/records/", Offset: 1200, Delay: 3 * time.Second, Times: 1},
+	}
 }
 
 // Options tune a Server.
@@ -164,6 +179,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.checkAuth(w, r) {
 		return
+	}
+	if fault != nil && fault.Delay > 0 {
+		t := time.NewTimer(fault.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+		if fault.Status == 0 {
+			fault = nil // slow, then served as usual
+		}
 	}
 	if fault != nil {
 		if fault.RetryAfter != "" {
