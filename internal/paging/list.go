@@ -69,6 +69,7 @@ type Options struct {
 // page is what the list holds of one page of rows.
 type page[T any] struct {
 	loading   bool      // a request of the current generation is out (or waits to be retried)
+	waiting   bool      // it waits to be retried (a delay, nothing out)
 	loadedGen int       // generation whose rows are held; -1 when none
 	err       error     // the current generation's request failed; cleared by refresh
 	rows      []T       // may be fewer than the page's span when the total grew since
@@ -103,6 +104,7 @@ type List[T any] struct {
 
 	gen      int
 	inFlight int
+	waiting  int // pages waiting out a back-off
 
 	total int // -1 until the first page arrives
 	end   int // where a short page ended the listing in this generation; -1 if none yet
@@ -265,7 +267,8 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 			if errors.As(a.Err, &apiErr) && apiErr.Throttled() {
 				l.concurrency = max(l.concurrency-1, 1)
 			}
-			pg.loading, l.lastErr = true, a.Err
+			pg.loading, pg.waiting, l.lastErr = true, true, a.Err
+			l.waiting++
 			pg.retries++
 			return append(l.Ensure(), Request{Gen: l.gen, Page: a.Page, Offset: a.Page * l.pageSize, Limit: l.pageSize, Delay: wait})
 		}
@@ -300,8 +303,8 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 			}
 		}
 	}
-	if l.lastErr != nil && !l.AnyFailed() {
-		l.lastErr = nil
+	if l.lastErr != nil && !l.AnyFailed() && !l.Waiting() {
+		l.lastErr = nil // kept while a page waits to be retried: the user sees why
 	}
 	return l.seekKept(l.Ensure(), a.Page)
 }
@@ -377,6 +380,10 @@ func (l *List[T]) Due(gen, p int) []Request {
 	if gen != l.gen || !ok || !pg.loading {
 		return nil
 	}
+	if pg.waiting {
+		pg.waiting = false
+		l.waiting--
+	}
 	pg.loading = false
 	return l.request(nil, p)
 }
@@ -387,10 +394,10 @@ func (l *List[T]) Due(gen, p int) []Request {
 // cursor stays on the same record if it moved.
 func (l *List[T]) Refresh() []Request {
 	l.gen++
-	l.inFlight, l.end, l.probeEnd, l.lastErr = 0, -1, false, nil
+	l.inFlight, l.waiting, l.end, l.probeEnd, l.lastErr = 0, 0, -1, false, nil
 	l.repeats, l.repeatErr = 0, nil
 	for _, pg := range l.pages {
-		pg.loading, pg.err, pg.retries = false, nil, 0 // a new generation: a fresh retry budget
+		pg.loading, pg.waiting, pg.err, pg.retries = false, false, nil, 0 // a new generation: a fresh retry budget
 	}
 	if it, ok := l.Selected(); ok {
 		l.keepID = l.idOf(it)

@@ -312,3 +312,30 @@ func TestRepeatedPagesEndTheListing(t *testing.T) {
 		})
 	}
 }
+
+// While a page waits out its back-off the list is still loading and its
+// error stays shown, even when other pages arrive meanwhile.
+func TestWaitingPageKeepsItsErrorShown(t *testing.T) {
+	s := server{data: rows(300), total: -1}
+	l := New(rowID, Options{PageSize: 100})
+	l.SetLoadAll(true)
+	first := l.Start()
+	next := l.Handle(s.answer(first[0]))
+	throttled := &api.APIError{Status: 429, Code: "APIG.0308"}
+	var delayed Request
+	for _, r := range next {
+		if r.Page == 1 {
+			more := l.Handle(Answer[row]{Gen: r.Gen, Page: 1, Err: throttled})
+			delayed = more[len(more)-1]
+		} else {
+			l.Handle(s.answer(r)) // page 2 arrives while page 1 waits
+		}
+	}
+	if delayed.Delay == 0 || !l.Loading() || !errors.Is(l.Err(), throttled) {
+		t.Fatalf("while page 1 waits: loading %v, error %v", l.Loading(), l.Err())
+	}
+	settle(t, l, s, l.Due(delayed.Gen, 1))
+	if l.Loading() || l.Err() != nil || !l.AllCurrent() {
+		t.Errorf("after the retry: loading %v, error %v, all %v", l.Loading(), l.Err(), l.AllCurrent())
+	}
+}

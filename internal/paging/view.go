@@ -187,8 +187,11 @@ func (l *List[T]) Selected() (T, bool) { return l.Row(l.PosOf(l.cursor)) }
 // ID is the id of a row.
 func (l *List[T]) ID(it T) string { return l.idOf(it) }
 
-// Loading reports requests out.
-func (l *List[T]) Loading() bool { return l.inFlight > 0 }
+// Loading reports requests out, or pages waiting to be retried.
+func (l *List[T]) Loading() bool { return l.inFlight > 0 || l.Waiting() }
+
+// Waiting reports a page waiting out a back-off before it is asked again.
+func (l *List[T]) Waiting() bool { return l.waiting > 0 }
 
 // AnyFailed reports a page that failed for good (until a refresh).
 func (l *List[T]) AnyFailed() bool {
