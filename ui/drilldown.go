@@ -32,6 +32,7 @@ type views struct {
 	backoff     time.Duration
 	debug       io.Writer // --debug: rows counted once though sent twice
 	st          styles.Styles
+	runs        *runCache // the runs left last, kept to come back to
 }
 
 // list makes a paged list with the configured concurrency and back-off.
@@ -102,7 +103,15 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 		paneText:  recordPaneText(b.tf),
 		copyID:    func(r api.Record) (string, string) { return r.ID, "run id " + shortID(sanitize.Line(r.ID)) },
 		child: func(r api.Record) view {
-			return b.details(taskID, r.ID, crumb, b.tf.show(r.StartTime, r.TimeZone), &r)
+			// A run left a moment ago comes back as it was (rows, filters,
+			// sort, cursor) with no request; one still running refreshes.
+			if v := b.runs.take(r.ID); v != nil {
+				v.reopen(inProgress(r.Status))
+				return v
+			}
+			v := b.details(taskID, r.ID, crumb, b.tf.show(r.StartTime, r.TimeZone), &r)
+			b.runs.keep(v)
+			return v
 		},
 	}
 }
@@ -115,7 +124,7 @@ func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Recor
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
 		return src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
 	}
-	return &detailsView{record: rec, taskLabel: taskLabel, runLabel: crumb, prompt: newFilterPrompt(b.st), listView: &listView[api.Detail]{
+	return &detailsView{record: rec, recordID: recordID, taskLabel: taskLabel, runLabel: crumb, prompt: newFilterPrompt(b.st), listView: &listView[api.Detail]{
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
 		cols:      detailColumns(b.tf),
 		noun:      "details",

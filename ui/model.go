@@ -111,7 +111,7 @@ func New(cfg Config) Model {
 	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = st.Faint, st.Faint, st.Faint
 
 	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: timeFormat{local: cfg.LocalTime},
-		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st}
+		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st, runs: &runCache{}}
 	tasks := b.taskList(false)
 	stack := []view{tasks}
 	if cfg.TaskID != "" {

@@ -105,5 +105,11 @@ func (l *pagedList[T]) handle(m pageMsg[T]) tea.Cmd {
 	return l.cmds(l.Handle(paging.Answer[T]{Gen: m.gen, Page: m.page, Result: m.result, Err: m.err}))
 }
 
-// close cancels whatever is in flight; the list is not used again.
+// close cancels whatever is in flight.
 func (l *pagedList[T]) close() { l.cancel() }
+
+// reopen gives a closed list a new context, to be shown again.
+func (l *pagedList[T]) reopen() {
+	l.cancel()
+	l.ctx, l.cancel = context.WithCancel(context.Background())
+}

@@ -156,6 +156,8 @@ type detailsView struct {
 	}
 	// taskLabel and runLabel name the run on screen (in export file names).
 	taskLabel, runLabel string
+	recordID            string // the run, for the cache of runs left
+	refreshOnStart      bool   // shown again while it runs: refresh in place
 
 	prompt     textinput.Model // the / filter
 	promptOpen bool

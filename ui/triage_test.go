@@ -704,3 +704,61 @@ func TestEmptyFilterResultSaysSo(t *testing.T) {
 		t.Errorf("an empty filter result:\n%s", view)
 	}
 }
+
+// Esc then Enter on the same finished run shows its rows, filter, sort and
+// cursor at once, with no request; a run still in progress refreshes in
+// place; a run left while pages were on their way asks for them again.
+func TestRunKeptAfterEsc(t *testing.T) {
+	src := &stubSource{details: demoDetails()[:300],
+		records: []api.Record{{ID: "done", Status: "SUCCESS"}, {ID: "busy", Status: "RUNNING"}}}
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: "t", PageSize: 100, RetryBackoff: time.Millisecond}), 120, 30)
+	m = send(t, m, press("enter")) // the finished run
+	m = send(t, m, press("f"))
+	m = send(t, m, press("o"))
+	m = send(t, m, press("j"))
+	before := len(src.requested())
+	want, _ := dl(m).Selected()
+	m = send(t, m, press("esc"))
+	m = send(t, m, press("enter"))
+	if n := len(src.requested()) - before; n != 0 {
+		t.Errorf("%d requests to show a run left a moment ago", n)
+	}
+	if got, _ := dl(m).Selected(); got.ID != want.ID || !dv(m).tr.failedOnly || dv(m).tr.sortBy == sortNone {
+		t.Errorf("came back to %q with %+v; want %q, failed only and the sort", got.ID, dv(m).tr, want.ID)
+	}
+	// r always reloads.
+	m = send(t, m, press("r"))
+	if len(src.requested()) == before {
+		t.Error("r did not reload a kept run")
+	}
+	// A run in progress refreshes in place.
+	m = send(t, m, press("esc"))
+	m = send(t, m, press("j"))
+	m = send(t, m, press("enter"))
+	m = send(t, m, press("esc"))
+	before = len(src.requested())
+	_ = send(t, m, press("enter"))
+	if len(src.requested()) == before {
+		t.Error("a running run shown again was not refreshed")
+	}
+}
+
+// A run left while pages were on its way (their answers are dropped)
+// asks for them again when shown, rather than waiting for them forever.
+func TestRunLeftWhileLoadingReloads(t *testing.T) {
+	src := &stubSource{details: demoDetails()[:300], records: []api.Record{{ID: "done", Status: "SUCCESS"}}}
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: "t", PageSize: 100, RetryBackoff: time.Millisecond}), 120, 30)
+	m = send(t, m, press("enter"))
+	m, held := sendHeld(t, m, press("G")) // the last page is asked for; its answer held
+	if len(held) == 0 {
+		t.Fatal("G asked for nothing")
+	}
+	m = send(t, m, press("esc"))
+	for _, msg := range held { // dropped: the run is no longer on screen
+		m = send(t, m, msg)
+	}
+	m = send(t, m, press("enter"))
+	if l := dl(m); l.Loading() || l.State(l.PosOf(l.Cursor())) != paging.RowLoaded {
+		t.Errorf("back on the run: loading %v, the row under the cursor %v", l.Loading(), l.State(l.PosOf(l.Cursor())))
+	}
+}

@@ -1,0 +1,62 @@
+package ui
+
+import tea "github.com/charmbracelet/bubbletea"
+
+// keptRuns is how many runs' details stay in memory after Esc, so that
+// going back to one shows its rows, filters, sort and cursor at once.
+const keptRuns = 3
+
+// runCache holds the details screens of the last few runs left, most
+// recent first. It is shared by the drill-down's builders (a pointer in
+// views), and bounded: a run beyond keptRuns is forgotten.
+type runCache struct {
+	runs []*detailsView
+}
+
+// take returns the kept screen of the run, moved to the front, or nil.
+func (c *runCache) take(recordID string) *detailsView {
+	for i, v := range c.runs {
+		if v.recordID == recordID {
+			copy(c.runs[1:i+1], c.runs[:i])
+			c.runs[0] = v
+			return v
+		}
+	}
+	return nil
+}
+
+// keep puts v at the front, forgetting the oldest past keptRuns.
+func (c *runCache) keep(v *detailsView) {
+	c.runs = append([]*detailsView{v}, c.runs...)
+	if len(c.runs) > keptRuns {
+		c.runs[keptRuns] = nil
+		c.runs = c.runs[:keptRuns]
+	}
+}
+
+// reopen readies a kept screen to be shown again: its requests get a new
+// context (the old one was cancelled when it was left), and a run still in
+// progress, or one left with pages on their way (their answers were
+// dropped), is refreshed in place on start.
+func (v *detailsView) reopen(running bool) {
+	v.list.reopen()
+	v.refreshOnStart = running || v.list.Loading()
+}
+
+// start shows the screen: the first time, its first page; again after
+// Esc, nothing (its rows are held), or a refresh in place while it runs.
+func (v *detailsView) start() tea.Cmd {
+	if v.started && v.refreshOnStart {
+		v.refreshOnStart = false
+		return v.refresh()
+	}
+	return v.listView.start()
+}
+
+// close leaves the screen: requests stop, and work waiting for every row
+// dies with it (the screen may be kept, but the work was for this visit).
+func (v *detailsView) close() {
+	v.listView.close()
+	v.pending = nil
+	v.closePrompt()
+}
