@@ -68,6 +68,8 @@ type Help struct {
 	TaskList, OnTriggers bool
 	// Mouse adds how to select text while the program has the mouse.
 	Mouse bool
+	// Filter and Failed add / and f on a list that is not the details.
+	Filter, Failed bool
 }
 
 // HelpFor returns the help of a list whose rows open a deeper level
@@ -102,6 +104,8 @@ func (h Help) ShortHelp() []key.Binding {
 	}
 	if h.triage {
 		short = append(short, h.k.FailedOnly, h.k.Filter, h.k.Groups)
+	} else {
+		short = append(short, h.lists()...)
 	}
 	return append(short, h.back(), h.k.Help, h.k.Quit, h.k.Refresh, h.k.Bottom)
 }
@@ -118,6 +122,7 @@ func (h Help) FullHelp() [][]key.Binding {
 	// Few, tall columns: the help model cuts columns that do not fit 80 cells.
 	second := append(append(nav, h.k.Zoom, h.k.Grow, h.back()), h.k.Refresh, h.k.Watch, h.k.Help, h.k.Quit)
 	if !h.triage {
+		second = append(second, h.lists()...)
 		second = append(second, h.k.Copy) // the triage column has it in the details
 	}
 	if h.Mouse {
@@ -141,4 +146,16 @@ func (h Help) triggers() key.Binding {
 		b.SetHelp("t", "scheduled tasks")
 	}
 	return b
+}
+
+// lists is / and f where a list other than the details has them.
+func (h Help) lists() []key.Binding {
+	var keys []key.Binding
+	if h.Failed {
+		keys = append(keys, h.k.FailedOnly)
+	}
+	if h.Filter {
+		keys = append(keys, h.k.Filter)
+	}
+	return keys
 }

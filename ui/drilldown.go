@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/keymap"
@@ -60,7 +61,7 @@ func (b views) taskList(triggers bool) *tasksView {
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Task], error) {
 		return src.ListTasks(ctx, kind, offset, limit)
 	}
-	return &tasksView{triggers: triggers, views: b, listView: &listView[api.Task]{
+	lv := &listView[api.Task]{
 		list:      list(b, fetch, taskID, min(b.pageSize, api.MaxTaskLimit)),
 		cols:      taskColumns(b.tf),
 		noun:      noun,
@@ -71,13 +72,21 @@ func (b views) taskList(triggers bool) *tasksView {
 		child: func(t api.Task) view {
 			return b.records(t.ID, sanitizeCrumb(t.TaskName, t.ID))
 		},
-	}}
+		fields: func(t api.Task) map[filter.Field]string {
+			return map[filter.Field]string{filter.Name: t.TaskName, filter.ID: t.ID, filter.Status: t.LastStatus,
+				filter.Code: t.TaskType, filter.Reason: t.Description}
+		},
+		failed: func(t api.Task) bool { return filter.IsFailed(t.LastStatus) },
+		prompt: newFilterPrompt(b.st),
+	}
+	lv.setText = lv.filterText
+	return &tasksView{triggers: triggers, views: b, listView: lv}
 }
 
-// key: t switches between scheduled and trigger tasks.
+// key: t switches between scheduled and trigger tasks; / and f filter.
 func (v *tasksView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	if !key.Matches(msg, h.keyMap().Triggers) {
-		return nil, false
+		return v.listView.key(h, msg)
 	}
 	return h.replaceRoot(v.views.taskList(!v.triggers)), true
 }
@@ -93,7 +102,7 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
 		return src.ListRecords(ctx, taskID, offset, limit)
 	}
-	return &listView[api.Record]{
+	lv := &listView[api.Record]{
 		list:      list(b, fetch, recordID, min(b.pageSize, api.MaxRecordLimit)),
 		cols:      recordColumns(b.tf),
 		noun:      "records",
@@ -113,7 +122,14 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 			b.runs.keep(v)
 			return v
 		},
+		fields: func(r api.Record) map[filter.Field]string {
+			return map[filter.Field]string{filter.Status: r.Status, filter.Name: b.tf.show(r.StartTime, r.TimeZone), filter.ID: r.ID}
+		},
+		failed: func(r api.Record) bool { return r.FailedNum > 0 },
+		prompt: newFilterPrompt(b.st),
 	}
+	lv.setText = lv.filterText
+	return lv
 }
 
 // details is the leaf: one record's details, with triage. rec, when known,
@@ -124,7 +140,7 @@ func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Recor
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
 		return src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
 	}
-	return &detailsView{record: rec, recordID: recordID, taskLabel: taskLabel, runLabel: crumb, prompt: newFilterPrompt(b.st), listView: &listView[api.Detail]{
+	v := &detailsView{record: rec, recordID: recordID, taskLabel: taskLabel, runLabel: crumb, listView: &listView[api.Detail]{
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
 		cols:      detailColumns(b.tf),
 		noun:      "details",
@@ -134,6 +150,9 @@ func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Recor
 		crumbText: crumb,
 		paneText:  detailPaneText(b.tf),
 	}}
+	v.prompt = newFilterPrompt(b.st)
+	v.setText = v.setTextFilter
+	return v
 }
 
 // sanitizeCrumb names a level by its (sanitised) name, or its id when it has none.

@@ -110,6 +110,12 @@ func newGroupsView(details *detailsView) *groupsView {
 		details: details,
 		seen:    -1,
 	}
+	v.fields = func(g failureGroup) map[filter.Field]string {
+		return map[filter.Field]string{filter.Code: g.key.code, filter.Reason: g.key.reason, filter.Status: g.key.status}
+	}
+	v.prompt = details.prompt // the same prompt's look, a prompt of its own
+	v.prompt.SetValue("")
+	v.setText = v.filterText
 	v.sync()
 	return v
 }
@@ -119,6 +125,9 @@ func (v *groupsView) sync() {
 	if n := v.details.list.Version(); n != v.seen {
 		v.seen = n
 		v.list.SetItems(groupFailures(v.details.list))
+		if v.lf.active() {
+			v.orderByListFilter()
+		}
 	}
 }
 
@@ -137,10 +146,11 @@ func (v *groupsView) copySelected() (string, string, bool) {
 	return strings.Join(ids, "\n"), plural(len(ids), "desktop id", "desktop ids") + " of the group", len(ids) > 0
 }
 
-// key: Enter goes back to the details, showing exactly the group's rows.
+// key: Enter goes back to the details, showing exactly the group's rows;
+// / filters the groups.
 func (v *groupsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	if !key.Matches(msg, h.keyMap().Open) {
-		return nil, false
+		return v.listView.key(h, msg)
 	}
 	g, ok := v.list.Selected()
 	if !ok {
@@ -160,7 +170,9 @@ func (v *groupsView) afterPage(host) tea.Cmd {
 func (v *groupsView) loadProgress() string { return v.details.loadProgress() }
 
 func (v *groupsView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
-	return k.HelpFor(true, canGoBack, false)
+	h := k.HelpFor(true, canGoBack, false)
+	h.Filter = true
+	return h
 }
 
 func (v *groupsView) refresh() tea.Cmd { return nil }

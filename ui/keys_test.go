@@ -180,3 +180,75 @@ func TestGrowAndShrinkThePane(t *testing.T) {
 		}
 	}
 }
+
+// / and f filter every list: the tasks (name, type, last status,
+// description; f: last run failed), the runs (status, start; f: runs with
+// failures) and the failure groups (code, reason).
+func TestEveryListFilters(t *testing.T) {
+	src := &stubSource{details: demoDetails()[:300],
+		tasks: []api.Task{{ID: "t1", TaskName: "Nightly reboot", LastStatus: "FAIL"}, {ID: "t2", TaskName: "Weekly snapshot", LastStatus: "SUCCESS"},
+			{ID: "t3", TaskName: "Patch", LastStatus: "SUCCESS", Description: "reboots after the patch"}},
+		records: []api.Record{{ID: "r1", Status: "SUCCESS"}, {ID: "r2", Status: "SUCCESS", FailedNum: 3}, {ID: "r3", Status: "RUNNING"}}}
+	m := start(t, New(Config{Source: src, ProjectID: "p", PageSize: 100}), 120, 30)
+	shown := func() []string {
+		var ids []string
+		switch v := m.top().(type) {
+		case *tasksView:
+			for i := 0; i < v.list.Count(); i++ {
+				it, _ := v.list.Row(v.list.PosOf(i))
+				ids = append(ids, it.ID)
+			}
+		case *listView[api.Record]:
+			for i := 0; i < v.list.Count(); i++ {
+				it, _ := v.list.Row(v.list.PosOf(i))
+				ids = append(ids, it.ID)
+			}
+		}
+		return ids
+	}
+	m = send(t, m, press("/"))
+	m = typeText(t, m, "reboot")
+	m = send(t, m, press("enter"))
+	if got := strings.Join(shown(), ","); got != "t1,t3" || !strings.Contains(ansi.Strip(m.View()), "/reboot") {
+		t.Errorf("tasks /reboot: %s", got)
+	}
+	m = send(t, m, press("f"))
+	if got := strings.Join(shown(), ","); got != "t1" {
+		t.Errorf("tasks /reboot and f: %s", got)
+	}
+	m = send(t, m, press("/"))
+	m = send(t, m, press("esc")) // clears the text
+	m = send(t, m, press("f"))   // and f again: every task
+	if got := strings.Join(shown(), ","); got != "t1,t2,t3" {
+		t.Errorf("tasks, filters off: %s", got)
+	}
+	m = send(t, m, press("enter")) // the runs of t1
+	m = send(t, m, press("f"))
+	if got := strings.Join(shown(), ","); got != "r2" {
+		t.Errorf("runs f: %s", got)
+	}
+	m = send(t, m, press("f"))
+	m = send(t, m, press("/"))
+	m = typeText(t, m, "status:running")
+	m = send(t, m, press("enter"))
+	if got := strings.Join(shown(), ","); got != "r3" {
+		t.Errorf("runs /status:running: %s", got)
+	}
+	m = send(t, m, press("/"))
+	m = send(t, m, press("esc"))
+	m = send(t, m, press("enter")) // r1's details
+	m = send(t, m, press("w"))
+	m = send(t, m, press("/"))
+	m = typeText(t, m, "quota")
+	m = send(t, m, press("enter"))
+	g := m.top().(*groupsView)
+	if g.list.Count() == 0 {
+		t.Fatal("no group matches quota")
+	}
+	for i := 0; i < g.list.Count(); i++ {
+		it, _ := g.list.Row(g.list.PosOf(i))
+		if !strings.Contains(strings.ToLower(it.key.reason), "quota") {
+			t.Errorf("group %q shown under /quota", it.key.reason)
+		}
+	}
+}

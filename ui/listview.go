@@ -3,9 +3,11 @@ package ui
 import (
 	"fmt"
 
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -46,8 +48,9 @@ type listStatus struct {
 	noun                         string
 	total, shown, loaded, cursor int
 	loading, firstPageFail       bool
-	err                          error // the latest page error
-	pageHeight                   int   // rows on screen, for PgUp/PgDn
+	err                          error  // the latest page error
+	pageHeight                   int    // rows on screen, for PgUp/PgDn
+	filter                       string // the list's own filter, in a few words
 }
 
 // listView is a view over rows of type T.
@@ -69,6 +72,18 @@ type listView[T any] struct {
 	rows      rowCache // drawn rows, for redraws
 	// noMatch says which keys change a filter that matches nothing.
 	noMatch string
+
+	// Filtering (listfilter.go): fields are what / looks at, failed what f
+	// keeps; setText applies / text (the list's own filter, or the
+	// details' triage). nil: the list does not filter that way.
+	fields  func(T) map[filter.Field]string
+	failed  func(T) bool
+	setText func(filter.Expr) tea.Cmd
+	lf      listFilter
+
+	prompt     textinput.Model // the / filter
+	promptOpen bool
+	promptErr  string // why the text does not parse
 }
 
 // noMatchText is what a filter that matches no row shows: that nothing
@@ -106,7 +121,11 @@ func (v *listView[T]) handle(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case pageMsg[T]:
 		if msg.list == v.list.id {
-			return v.list.handle(msg), true
+			cmd := v.list.handle(msg)
+			if v.lf.active() {
+				v.orderByListFilter()
+			}
+			return cmd, true
 		}
 	case retryPageMsg:
 		if msg.list == v.list.id {
@@ -144,7 +163,9 @@ func (v *listView[T]) rowAt(y int) int {
 }
 
 func (v *listView[T]) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
-	return k.HelpFor(!v.leaf(), canGoBack, false)
+	h := k.HelpFor(!v.leaf(), canGoBack, false)
+	h.Filter, h.Failed = v.setText != nil, v.failed != nil
+	return h
 }
 
 // setSize lays out the columns for width; the table has height lines, one
@@ -165,7 +186,7 @@ func (v *listView[T]) status() listStatus {
 	return listStatus{
 		noun: v.noun, total: l.Total(), shown: l.Count(), loaded: l.LoadedRows(), cursor: l.Cursor(),
 		loading: l.Loading(), firstPageFail: l.Total() < 0 && l.AnyFailed(),
-		err: l.Err(), pageHeight: l.Height(),
+		err: l.Err(), pageHeight: l.Height(), filter: v.lf.describe(),
 	}
 }
 

@@ -159,10 +159,6 @@ type detailsView struct {
 	recordID            string // the run, for the cache of runs left
 	refreshOnStart      bool   // shown again while it runs: refresh in place
 
-	prompt     textinput.Model // the / filter
-	promptOpen bool
-	promptErr  string // why the text does not parse
-
 	pending []action // waits for every row
 
 	// fromGroups is the failure groups screen the rows of one group were

@@ -34,11 +34,7 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 			tr.sortBy = sortStatus
 		}
 	case key.Matches(msg, k.Filter):
-		v.promptOpen = true
-		v.prompt.SetValue(tr.text.String())
-		v.prompt.CursorEnd()
-		v.promptErr = ""
-		return v.prompt.Focus(), true
+		return v.openPrompt(tr.text.String()), true
 	case key.Matches(msg, k.Groups):
 		v.list.SetLoadAll(true) // groups need every row
 		return tea.Batch(v.list.ensure(), h.push(newGroupsView(v))), true
@@ -63,50 +59,6 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	return v.setTriage(tr), true
-}
-
-func (v *detailsView) prompting() bool { return v.promptOpen }
-
-// promptUpdate edits the / filter: Enter applies it, Esc clears it. Other
-// messages (a paste, a blink) go to the text input.
-func (v *detailsView) promptUpdate(_ host, msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyMsg); ok {
-		switch k.Type {
-		case tea.KeyEnter:
-			expr, err := filter.Parse(v.prompt.Value())
-			if err != nil {
-				v.promptErr = "filter: " + err.Error()
-				return nil
-			}
-			v.closePrompt()
-			tr := v.tr
-			tr.text = expr
-			return v.setTriage(tr)
-		case tea.KeyEsc, tea.KeyCtrlC:
-			v.closePrompt()
-			tr := v.tr
-			tr.text = filter.Expr{}
-			return v.setTriage(tr)
-		}
-		v.promptErr = ""
-	}
-	var cmd tea.Cmd
-	v.prompt, cmd = v.prompt.Update(msg)
-	return cmd
-}
-
-func (v *detailsView) promptView(width int) (line, footer string) {
-	v.prompt.Width = max(width-3, 1)
-	footer = "enter applies the filter · esc clears it"
-	if v.promptErr != "" {
-		footer = "✗ " + v.promptErr
-	}
-	return v.prompt.View(), footer
-}
-
-func (v *detailsView) closePrompt() {
-	v.promptOpen, v.promptErr = false, ""
-	v.prompt.Blur()
 }
 
 // showGroup shows exactly one failure group's rows, coming from the groups
@@ -185,4 +137,11 @@ func copyShown(h host, v *detailsView) tea.Cmd {
 
 func exportShown(h host, v *detailsView) tea.Cmd {
 	return exportCSV(h.exportDir(), exportName(v.taskLabel, v.runLabel, v.tr.fileLabel()), shownRows(v))
+}
+
+// setTextFilter is the details' / text: part of the triage.
+func (v *detailsView) setTextFilter(expr filter.Expr) tea.Cmd {
+	tr := v.tr
+	tr.text = expr
+	return v.setTriage(tr)
 }

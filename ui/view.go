@@ -53,6 +53,9 @@ func (m Model) headerView() string {
 		if s.total > 0 {
 			counts += fmt.Sprintf(" · row %s of %s", commas(min(s.cursor+1, s.shown)), commas(s.shown))
 		}
+		if s.filter != "" {
+			counts += " · " + sanitize.Line(s.filter)
+		}
 		if s.loading {
 			counts += " · " + m.spin.View() + " loading"
 		}

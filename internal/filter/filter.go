@@ -131,6 +131,44 @@ func (e Expr) Match(d *api.Detail) bool {
 	return false
 }
 
+// MatchFields is Match over a row that is not a detail (a task, a run, a
+// failure group): fields maps the field names the row has to their text;
+// a term without a field looks at them all, a term naming a field the row
+// lacks looks at them all too.
+func (e Expr) MatchFields(fields map[Field]string) bool {
+	if len(e.Alts) == 0 {
+		return true
+	}
+	for _, alt := range e.Alts {
+		ok := true
+		for _, t := range alt {
+			if t.matchFields(fields) == t.Negate {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (t Term) matchFields(fields map[Field]string) bool {
+	if v, ok := fields[t.Field]; ok && t.Field != Any {
+		if t.Field == Status {
+			return strings.EqualFold(v, t.Value)
+		}
+		return contains(v, t.Value)
+	}
+	for _, v := range fields {
+		if contains(v, t.Value) {
+			return true
+		}
+	}
+	return false
+}
+
 func matchAll(terms []Term, d *api.Detail) bool {
 	for _, t := range terms {
 		if t.match(d) == t.Negate {

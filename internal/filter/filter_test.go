@@ -199,3 +199,24 @@ func TestAlternatives(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchFields(t *testing.T) {
+	task := map[Field]string{Name: "Nightly reboot", Status: "FAIL", Reason: "Reboots every desktop"}
+	for in, want := range map[string]bool{
+		"nightly":              true,
+		"status:fail":          true,
+		"status:fai":           false, // status is exact
+		"name:reboot !weekly":  true,
+		"code:reboot":          true, // a field the row lacks: any field
+		"weekly | every":       true,
+		"weekly | status:skip": false,
+	} {
+		e, err := Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.MatchFields(task); got != want {
+			t.Errorf("%q: %v, want %v", in, got, want)
+		}
+	}
+}

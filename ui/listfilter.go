@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wksrec/wksrec/internal/filter"
+)
+
+// Every list filters: / over the fields a row has, and f for its failures
+// (a task whose last run failed, a run with failed desktops). The details
+// have more (triage.go); the / prompt is the same on every screen.
+
+// listFilter is a list's own filter (the details use their triage).
+type listFilter struct {
+	failedOnly bool
+	text       filter.Expr
+}
+
+func (f listFilter) active() bool { return f.failedOnly || !f.text.Empty() }
+
+// describe is the filter in a few words, for the header.
+func (f listFilter) describe() string {
+	switch {
+	case f.failedOnly && !f.text.Empty():
+		return "failed only · /" + f.text.String()
+	case f.failedOnly:
+		return "failed only"
+	case !f.text.Empty():
+		return "/" + f.text.String()
+	}
+	return ""
+}
+
+// key handles / and f on a list that has them.
+func (v *listView[T]) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
+	k := h.keyMap()
+	switch {
+	case key.Matches(msg, k.Filter) && v.setText != nil:
+		return v.openPrompt(v.lf.text.String()), true
+	case key.Matches(msg, k.FailedOnly) && v.failed != nil:
+		v.lf.failedOnly = !v.lf.failedOnly
+		return v.applyListFilter(), true
+	}
+	return nil, false
+}
+
+// filterText applies / text to a list's own filter (the setText of lists
+// that have fields).
+func (v *listView[T]) filterText(expr filter.Expr) tea.Cmd {
+	v.lf.text = expr
+	return v.applyListFilter()
+}
+
+// applyListFilter shows the rows that match, loading every page (the API
+// cannot filter), or every row when the filter is off.
+func (v *listView[T]) applyListFilter() tea.Cmd {
+	l := v.list
+	if !v.lf.active() {
+		l.SetOrder(nil)
+		return nil
+	}
+	l.SetLoadAll(true)
+	v.orderByListFilter()
+	return l.ensure()
+}
+
+// orderByListFilter recomputes the rows shown from the rows held.
+func (v *listView[T]) orderByListFilter() {
+	order := []int{}
+	v.list.Each(func(pos int, it *T) {
+		if v.lf.failedOnly && !v.failed(*it) {
+			return
+		}
+		if v.fields != nil && !v.lf.text.MatchFields(v.fields(*it)) {
+			return
+		}
+		order = append(order, pos)
+	})
+	v.list.SetOrder(order)
+}
+
+// The / prompt, on every screen that filters.
+
+func (v *listView[T]) prompting() bool { return v.promptOpen }
+
+func (v *listView[T]) openPrompt(text string) tea.Cmd {
+	v.promptOpen, v.promptErr = true, ""
+	v.prompt.SetValue(text)
+	v.prompt.CursorEnd()
+	return v.prompt.Focus()
+}
+
+// promptUpdate edits the / filter: Enter applies it, Esc clears it. Other
+// messages (a paste, a blink) go to the text input.
+func (v *listView[T]) promptUpdate(_ host, msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch k.Type {
+		case tea.KeyEnter:
+			expr, err := filter.Parse(v.prompt.Value())
+			if err != nil {
+				v.promptErr = "filter: " + err.Error()
+				return nil
+			}
+			v.closePrompt()
+			return v.setText(expr)
+		case tea.KeyEsc, tea.KeyCtrlC:
+			v.closePrompt()
+			return v.setText(filter.Expr{})
+		}
+		v.promptErr = ""
+	}
+	var cmd tea.Cmd
+	v.prompt, cmd = v.prompt.Update(msg)
+	return cmd
+}
+
+func (v *listView[T]) promptView(width int) (line, footer string) {
+	v.prompt.Width = max(width-3, 1)
+	footer = "enter applies the filter · esc clears it"
+	if v.promptErr != "" {
+		footer = "✗ " + v.promptErr
+	}
+	return v.prompt.View(), footer
+}
+
+func (v *listView[T]) closePrompt() {
+	v.promptOpen, v.promptErr = false, ""
+	v.prompt.Blur()
+}
