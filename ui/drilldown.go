@@ -76,8 +76,9 @@ func (b views) taskList(triggers bool) *tasksView {
 			return map[filter.Field]string{filter.Name: t.TaskName, filter.ID: t.ID, filter.Status: t.LastStatus,
 				filter.Code: t.TaskType, filter.Reason: t.Description}
 		},
-		failed: func(t api.Task) bool { return filter.IsFailed(t.LastStatus) },
-		prompt: newFilterPrompt(b.st),
+		failed:  func(t api.Task) bool { return filter.IsFailed(t.LastStatus) },
+		prompt:  newFilterPrompt(b.st),
+		noMatch: "/ edits the filter (esc there clears it); f turns failed-only off.",
 	}
 	lv.setText = lv.filterText
 	return &tasksView{triggers: triggers, views: b, listView: lv}
@@ -125,8 +126,9 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 		fields: func(r api.Record) map[filter.Field]string {
 			return map[filter.Field]string{filter.Status: r.Status, filter.Name: b.tf.show(r.StartTime, r.TimeZone), filter.ID: r.ID}
 		},
-		failed: func(r api.Record) bool { return r.FailedNum > 0 },
-		prompt: newFilterPrompt(b.st),
+		failed:  func(r api.Record) bool { return r.FailedNum > 0 },
+		prompt:  newFilterPrompt(b.st),
+		noMatch: "/ edits the filter (esc there clears it); f turns failed-only off.",
 	}
 	lv.setText = lv.filterText
 	return lv
