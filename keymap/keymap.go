@@ -13,6 +13,7 @@ type KeyMap struct {
 
 	// Triage, in the details of a record.
 	FailedOnly, Status, Filter, Sort, Reverse, Groups key.Binding
+	SortLeft, SortRight                               key.Binding
 	Copy, CopyAll, Export                             key.Binding
 	// TextSelect is help only: how to select text while the program has
 	// the mouse.
@@ -45,6 +46,8 @@ func Default() KeyMap {
 		Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Sort:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort")),
 		Reverse:    key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "reverse")),
+		SortLeft:   key.NewBinding(key.WithKeys("<", ","), key.WithHelp("</>", "sort column")),
+		SortRight:  key.NewBinding(key.WithKeys(">", ".")),
 		Groups:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "groups")),
 		Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id")),
 		CopyAll:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy all ids")),
@@ -55,7 +58,7 @@ func Default() KeyMap {
 
 // Triage is every triage binding.
 func (k KeyMap) Triage() []key.Binding {
-	return []key.Binding{k.FailedOnly, k.Status, k.Filter, k.Sort, k.Reverse, k.Groups, k.Copy, k.CopyAll, k.Export}
+	return []key.Binding{k.FailedOnly, k.Status, k.Filter, k.Sort, k.Reverse, k.SortLeft, k.Groups, k.Copy, k.CopyAll, k.Export}
 }
 
 // Help is the help for one screen, since what Enter and Esc do depends on
@@ -134,7 +137,7 @@ func (h Help) FullHelp() [][]key.Binding {
 	}
 	if h.triage {
 		t := h.k.Triage()
-		groups = append(groups, t[:5], t[5:])
+		groups = append(groups, t[:6], t[6:])
 	}
 	return groups
 }

@@ -15,12 +15,12 @@ import (
 // detailColumns are the table columns of the details view, in display order.
 func detailColumns(tf timeFormat) []column[api.Detail] {
 	return []column[api.Detail]{
-		{title: "DESKTOP", width: 14, maxWidth: 24, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.DesktopName) }},
-		{title: "STATUS", width: 7, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.ExecStatus) },
+		{title: "DESKTOP", sortKey: sortName, width: 14, maxWidth: 24, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.DesktopName) }},
+		{title: "STATUS", sortKey: sortStatus, width: 7, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.ExecStatus) },
 			style: func(st styles.Styles, d api.Detail) lipgloss.Style { return st.Status(d.ExecStatus) }},
-		{title: "CODE", width: 12, priority: 1, value: func(d api.Detail) string { return orDash(sanitize.Line(d.ResultCode)) }},
-		{title: "STARTED", width: 19, priority: 2, value: func(d api.Detail) string { return tf.show(d.StartTime, d.TimeZone) }},
-		{title: "TOOK", width: 7, priority: 3, right: true, value: detailDuration},
+		{title: "CODE", sortKey: sortCode, width: 12, priority: 1, value: func(d api.Detail) string { return orDash(sanitize.Line(d.ResultCode)) }},
+		{title: "STARTED", sortKey: sortStart, width: 19, priority: 2, value: func(d api.Detail) string { return tf.show(d.StartTime, d.TimeZone) }},
+		{title: "TOOK", sortKey: sortDuration, width: 7, priority: 3, right: true, value: detailDuration},
 		{title: "DESKTOP ID", width: 36, priority: 5, value: func(d api.Detail) string { return sanitize.Line(d.DesktopID) }},
 		{title: "FAIL REASON", width: 16, maxWidth: -1, priority: 4, value: func(d api.Detail) string { return sanitize.Line(d.FailReason) }},
 	}

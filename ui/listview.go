@@ -80,6 +80,9 @@ type listView[T any] struct {
 	failed  func(T) bool
 	setText func(filter.Expr) tea.Cmd
 	lf      listFilter
+	// sorted and sortDesc mark the sorted column's title (the details').
+	sorted   sortKey
+	sortDesc bool
 
 	prompt     textinput.Model // the / filter
 	promptOpen bool
@@ -203,7 +206,7 @@ func (v *listView[T]) table(st styles.Styles, spin string) string {
 	case l.Ordered() && l.Count() == 0:
 		msg = st.Placeholder.Render(v.noMatchText())
 	default:
-		return renderTable(l, v.cols, v.widths, st, spin, v.width, v.height, &v.rows)
+		return renderTable(l, v.cols, v.widths, st, spin, v.width, v.height, &v.rows, v.sorted, v.sortDesc)
 	}
 	return lipgloss.NewStyle().Width(v.width).Height(v.height).MaxHeight(v.height).Padding(1, 2).Render(msg)
 }

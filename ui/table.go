@@ -19,6 +19,7 @@ import (
 // notion of rows that are not loaded yet.
 type column[T any] struct {
 	title    string
+	sortKey  sortKey                               // what ordering by this column sorts on; sortNone: not sortable
 	width    int                                   // minimum width in cells
 	maxWidth int                                   // grows up to this when there is room; 0 = fixed, -1 = unbounded
 	priority int                                   // lower stays longer as the terminal narrows
@@ -108,10 +109,10 @@ func titleLines(height int) int {
 
 // renderTable draws the column titles and the visible rows of l in width
 // cells and height lines (titles included).
-func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styles.Styles, spin string, width, height int, cache *rowCache) string {
+func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styles.Styles, spin string, width, height int, cache *rowCache, sorted sortKey, desc bool) string {
 	lines := make([]string, 0, height)
 	if titleLines(height) > 0 {
-		lines = append(lines, renderTitles(cols, widths, st))
+		lines = append(lines, renderTitles(cols, widths, st, sorted, desc))
 	}
 	for i := l.Top(); i < l.Top()+height-titleLines(height) && i < l.Count(); i++ {
 		lines = append(lines, renderRow(l, i, cols, widths, st, spin, width, cache))
@@ -122,9 +123,21 @@ func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styl
 	return strings.Join(lines, "\n")
 }
 
-func renderTitles[T any](cols []column[T], widths []int, st styles.Styles) string {
+// renderTitles draws the column titles; the sorted column's carries ▲ or ▼.
+func renderTitles[T any](cols []column[T], widths []int, st styles.Styles, sorted sortKey, desc bool) string {
 	return strings.Repeat(" ", markerWidth) + joinCells(cols, widths, func(c column[T], w int) string {
-		return st.ColumnTitle.Render(fit(c.title, w, c.right))
+		title := c.title
+		if sorted != sortNone && c.sortKey == sorted {
+			arrow := "▲"
+			if desc {
+				arrow = "▼"
+			}
+			if ansi.StringWidth(title)+2 > w {
+				title = fit(title, max(w-2, 1), false) // cut to make room for the arrow
+			}
+			title += " " + arrow
+		}
+		return st.ColumnTitle.Render(fit(title, w, c.right))
 	})
 }
 

@@ -214,6 +214,7 @@ func (v *detailsView) refresh() tea.Cmd {
 // matches.
 func (v *detailsView) setTriage(tr triage) tea.Cmd {
 	v.tr = tr
+	v.sorted, v.sortDesc = tr.sortBy, tr.desc // the sorted column's arrow
 	l := v.list
 	if tr.active() {
 		l.SetLoadAll(true)

@@ -762,3 +762,27 @@ func TestRunLeftWhileLoadingReloads(t *testing.T) {
 		t.Errorf("back on the run: loading %v, the row under the cursor %v", l.Loading(), l.State(l.PosOf(l.Cursor())))
 	}
 }
+
+// The sorted column's title carries ▲ or ▼; < and > move the sort to the
+// sortable column left or right of it.
+func TestSortArrowAndNeighbouringColumns(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 120, 30)
+	titles := func() string { return strings.Split(ansi.Strip(m.View()), "\n")[3] }
+	m = send(t, m, press(">")) // from no sort: the first sortable column
+	if dv(m).tr.sortBy != sortName || !strings.Contains(titles(), "DESKTOP ▲") {
+		t.Errorf("> from no sort: %v, titles %q", dv(m).tr.sortBy, titles())
+	}
+	m = send(t, m, press(">"))
+	m = send(t, m, press(">"))
+	if dv(m).tr.sortBy != sortCode || !strings.Contains(titles(), "CODE ▲") {
+		t.Errorf(">>: %v, titles %q", dv(m).tr.sortBy, titles())
+	}
+	m = send(t, m, press("O"))
+	if !strings.Contains(titles(), "CODE ▼") {
+		t.Errorf("O: titles %q", titles())
+	}
+	m = send(t, m, press("<"))
+	if dv(m).tr.sortBy != sortStatus || !regexp.MustCompile(`STAT\S* ▼`).MatchString(titles()) || strings.Contains(titles(), "CODE ▼") {
+		t.Errorf("<: %v, titles %q", dv(m).tr.sortBy, titles())
+	}
+}

@@ -28,6 +28,8 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		tr.status = nextStatus(v.statuses(), tr.status)
 	case key.Matches(msg, k.Sort):
 		tr.sortBy = (tr.sortBy + 1) % numSortKeys
+	case key.Matches(msg, k.SortLeft), key.Matches(msg, k.SortRight):
+		tr.sortBy = v.nextSortColumn(tr.sortBy, key.Matches(msg, k.SortRight))
 	case key.Matches(msg, k.Reverse):
 		tr.desc = !tr.desc
 		if tr.sortBy == sortNone {
@@ -144,4 +146,30 @@ func (v *detailsView) setTextFilter(expr filter.Expr) tea.Cmd {
 	tr := v.tr
 	tr.text = expr
 	return v.setTriage(tr)
+}
+
+// nextSortColumn is the sortable column left (or right) of the sorted one,
+// in the order the columns are drawn, as htop's < and > move the sort.
+func (v *detailsView) nextSortColumn(current sortKey, right bool) sortKey {
+	var keys []sortKey
+	for _, c := range v.cols {
+		if c.sortKey != sortNone {
+			keys = append(keys, c.sortKey)
+		}
+	}
+	i := -1
+	for j, k := range keys {
+		if k == current {
+			i = j
+		}
+	}
+	switch {
+	case i < 0 && right:
+		return keys[0]
+	case i < 0:
+		return keys[len(keys)-1]
+	case right:
+		return keys[min(i+1, len(keys)-1)]
+	}
+	return keys[max(i-1, 0)]
 }
