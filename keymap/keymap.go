@@ -46,7 +46,7 @@ func Default() KeyMap {
 		Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Sort:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort")),
 		Reverse:    key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "reverse")),
-		SortLeft:   key.NewBinding(key.WithKeys("<", ","), key.WithHelp("</>", "sort column")),
+		SortLeft:   key.NewBinding(key.WithKeys("<", ","), key.WithHelp("</>", "move sort")),
 		SortRight:  key.NewBinding(key.WithKeys(">", ".")),
 		Groups:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "groups")),
 		Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id")),
