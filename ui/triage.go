@@ -267,14 +267,14 @@ func (v *detailsView) summary(progress string) string {
 	if v.record != nil {
 		known = map[string]int{"SUCCESS": v.record.SuccessNum, "FAIL": v.record.FailedNum, "SKIP": v.record.SkipNum}
 	}
-	var parts []string
+	// Totals the run reports for itself first; then counts only known
+	// from the rows loaded, which say so until every row is in.
+	var totals, loaded []string
 	for _, st := range []string{"SUCCESS", "FAIL", "SKIP"} {
-		n, ok := known[st]
-		if !ok {
-			n = counts[st]
-		}
-		if ok || n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s", st, commas(n)))
+		if n, ok := known[st]; ok {
+			totals = append(totals, fmt.Sprintf("%s %s", st, commas(n)))
+		} else if n := counts[st]; n > 0 {
+			loaded = append(loaded, fmt.Sprintf("%s %s", st, commas(n)))
 		}
 	}
 	others := make([]string, 0)
@@ -285,11 +285,18 @@ func (v *detailsView) summary(progress string) string {
 	}
 	sort.Strings(others)
 	for _, st := range others {
-		parts = append(parts, fmt.Sprintf("%s %s", sanitize.Line(st), commas(counts[st])))
+		loaded = append(loaded, fmt.Sprintf("%s %s", sanitize.Line(st), commas(counts[st])))
 	}
-	line := strings.Join(parts, " · ")
-	if !complete && v.record == nil && l.Total() > 0 {
-		line += fmt.Sprintf(" (of %s loaded)", commas(l.LoadedRows()))
+	line := strings.Join(totals, " · ")
+	if len(loaded) > 0 {
+		part := strings.Join(loaded, " · ")
+		if !complete && l.Total() > 0 {
+			part += fmt.Sprintf(" (of %s loaded)", commas(l.LoadedRows()))
+		}
+		if line != "" {
+			line += " · "
+		}
+		line += part
 	}
 	// Most important first: a narrow terminal cuts the end.
 	if progress != "" {
