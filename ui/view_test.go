@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -131,6 +132,34 @@ func TestBreadcrumbKeepsTheRun(t *testing.T) {
 		m = send(t, m, tea.WindowSizeMsg{Width: tc.width, Height: 30})
 		if got := strings.TrimRight(strings.Split(ansi.Strip(m.View()), "\n")[0], " "); got != tc.want {
 			t.Errorf("at %d columns: %q, want %q", tc.width, got, tc.want)
+		}
+	}
+}
+
+// Every screen at the three sizes users have: a plain 80x24, a 100x30
+// laptop terminal, a 160x48 wide one. The README's screens come from these.
+func TestScreensGolden(t *testing.T) {
+	screens := []struct {
+		name string
+		keys []string
+	}{
+		{"tasks", nil},
+		{"runs", []string{"enter"}},
+		{"details", []string{"enter", "enter"}},
+		{"details_failed_sorted", []string{"enter", "enter", "f", ">", ">", ">"}},
+		{"groups", []string{"enter", "enter", "w"}},
+		{"pane_zoomed", []string{"enter", "enter", "/", "c", "o", "d", "e", ":", "8", "8", "enter", "z"}},
+	}
+	for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 48}} {
+		for _, sc := range screens {
+			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				src := &dataSource{d: fake.NewDataset(7)}
+				m := start(t, New(Config{Source: src, ProjectID: "demo-project", PageSize: 100}), size[0], size[1])
+				for _, k := range sc.keys {
+					m = send(t, m, press(k))
+				}
+				golden.RequireEqual(t, []byte(m.View()))
+			})
 		}
 	}
 }
