@@ -9,6 +9,7 @@ type KeyMap struct {
 	Open, Focus, Back, Zoom                 key.Binding
 	Grow, Shrink                            key.Binding // the detail pane
 	Refresh, Watch, Help, Quit              key.Binding
+	RelativeTime                            key.Binding
 	Triggers                                key.Binding // the task list: scheduled or trigger tasks
 
 	// Triage, in the details of a record.
@@ -23,23 +24,24 @@ type KeyMap struct {
 // Default returns the standard bindings (vi keys and arrows, as in k9s and lazygit).
 func Default() KeyMap {
 	return KeyMap{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", "ctrl+d"), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
-		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details")),
-		Back:     key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
-		Zoom:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom details")),
-		Grow:     key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "pane size")),
-		Shrink:   key.NewBinding(key.WithKeys("-", "_")),
-		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry/refresh")),
-		Watch:    key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "watch")),
-		Triggers: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trigger tasks")),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:       key.NewBinding(key.WithKeys("pgup", "ctrl+b", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown:     key.NewBinding(key.WithKeys("pgdown", "ctrl+f", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Top:          key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
+		Bottom:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
+		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Focus:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details")),
+		Back:         key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
+		Zoom:         key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom details")),
+		Grow:         key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "pane size")),
+		Shrink:       key.NewBinding(key.WithKeys("-", "_")),
+		Refresh:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry/refresh")),
+		Watch:        key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "watch")),
+		RelativeTime: key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "relative times")),
+		Triggers:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trigger tasks")),
+		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
 		FailedOnly: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "failed")),
 		Status:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status")),
@@ -123,7 +125,7 @@ func (h Help) FullHelp() [][]key.Binding {
 		nav = append(nav, h.triggers())
 	}
 	// Few, tall columns: the help model cuts columns that do not fit 80 cells.
-	second := append(append(nav, h.k.Zoom, h.k.Grow, h.back()), h.k.Refresh, h.k.Watch, h.k.Help, h.k.Quit)
+	second := append(append(nav, h.k.Zoom, h.k.Grow, h.back()), h.k.Refresh, h.k.Watch, h.k.RelativeTime, h.k.Help, h.k.Quit)
 	if !h.triage {
 		second = append(second, h.lists()...)
 		second = append(second, h.k.Copy) // the triage column has it in the details

@@ -13,7 +13,7 @@ import (
 )
 
 // detailColumns are the table columns of the details view, in display order.
-func detailColumns(tf timeFormat) []column[api.Detail] {
+func detailColumns(tf *timeFormat) []column[api.Detail] {
 	return []column[api.Detail]{
 		{title: "DESKTOP", sortKey: sortName, width: 14, maxWidth: 24, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.DesktopName) }},
 		{title: "STATUS", sortKey: sortStatus, width: 7, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.ExecStatus) },
@@ -59,7 +59,7 @@ func orDash(s string) string {
 
 // detailPaneText is every field of one detail. The fail reason comes
 // early: it is what the user opened the pane for.
-func detailPaneText(tf timeFormat) func(api.Detail, styles.Styles, int) string {
+func detailPaneText(tf *timeFormat) func(api.Detail, styles.Styles, int) string {
 	return func(d api.Detail, st styles.Styles, width int) string {
 		// The reason first: it is what the pane is opened for, and at
 		// 80x24 the first lines are all it shows. Empty fields are left out.

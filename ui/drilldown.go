@@ -28,7 +28,7 @@ type Source interface {
 type views struct {
 	src         Source
 	pageSize    int
-	tf          timeFormat
+	tf          *timeFormat // shared: T switches every table at once
 	concurrency int
 	backoff     time.Duration
 	debug       io.Writer // --debug: rows counted once though sent twice
@@ -64,6 +64,7 @@ func (b views) taskList(triggers bool) *tasksView {
 	lv := &listView[api.Task]{
 		list:      list(b, fetch, taskID, min(b.pageSize, api.MaxTaskLimit)),
 		cols:      taskColumns(b.tf),
+		tf:        b.tf,
 		noun:      noun,
 		isRunning: func(t api.Task) bool { return inProgress(t.LastStatus) },
 		empty:     empty,
@@ -106,6 +107,7 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 	lv := &listView[api.Record]{
 		list:      list(b, fetch, recordID, min(b.pageSize, api.MaxRecordLimit)),
 		cols:      recordColumns(b.tf),
+		tf:        b.tf,
 		noun:      "records",
 		isRunning: func(r api.Record) bool { return inProgress(r.Status) },
 		empty:     "This task has not run yet.",
@@ -145,6 +147,7 @@ func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Recor
 	v := &detailsView{record: rec, recordID: recordID, taskLabel: taskLabel, runLabel: crumb, listView: &listView[api.Detail]{
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
 		cols:      detailColumns(b.tf),
+		tf:        b.tf,
 		noun:      "details",
 		isRunning: func(d api.Detail) bool { return inProgress(d.ExecStatus) },
 		empty:     "This record has no execution details.",

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -249,6 +250,29 @@ func TestEveryListFilters(t *testing.T) {
 		it, _ := g.list.Row(g.list.PosOf(i))
 		if !strings.Contains(strings.ToLower(it.key.reason), "quota") {
 			t.Errorf("group %q shown under /quota", it.key.reason)
+		}
+	}
+}
+
+// T shows the tables' times relative to now, and back; the pane keeps the
+// exact time.
+func TestRelativeTimes(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 120, 30)
+	m.views.tf.now = func() time.Time { return time.Date(2026, 11, 28, 5, 0, 0, 0, time.FixedZone("CST", 8*3600)) }
+	m = send(t, m, press("T"))
+	view := ansi.Strip(m.View())
+	row := strings.Split(view, "\n")[4]
+	if !strings.Contains(row, "2h ago") || !strings.Contains(view, "Started      2026-11-28 02:01:04 CST") {
+		t.Errorf("T: row %q; the pane must keep the exact time:\n%s", row, view)
+	}
+	m = send(t, m, press("T"))
+	if row := strings.Split(ansi.Strip(m.View()), "\n")[4]; !strings.Contains(row, "2026-11-28 02:01:04") {
+		t.Errorf("T again: row %q", row)
+	}
+	for d, want := range map[time.Duration]string{30 * time.Second: "just now", -20 * time.Minute: "in 20m", 3 * 24 * time.Hour: "3d ago", 90 * 24 * time.Hour: "3mo ago"} {
+		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		if got := relativeTime(now.Add(-d), now); got != want {
+			t.Errorf("%s before: %q, want %q", d, got, want)
 		}
 	}
 }

@@ -80,6 +80,8 @@ type listView[T any] struct {
 	failed  func(T) bool
 	setText func(filter.Expr) tea.Cmd
 	lf      listFilter
+	// tf is the shared time format, whose epoch the drawn rows follow.
+	tf *timeFormat
 	// sorted and sortDesc mark the sorted column's title (the details').
 	sorted   sortKey
 	sortDesc bool
@@ -206,6 +208,9 @@ func (v *listView[T]) table(st styles.Styles, spin string) string {
 	case l.Ordered() && l.Count() == 0:
 		msg = st.Placeholder.Render(v.noMatchText())
 	default:
+		if v.tf != nil {
+			v.rows.timeEpoch = v.tf.epoch
+		}
 		return renderTable(l, v.cols, v.widths, st, spin, v.width, v.height, &v.rows, v.sorted, v.sortDesc)
 	}
 	return lipgloss.NewStyle().Width(v.width).Height(v.height).MaxHeight(v.height).Padding(1, 2).Render(msg)

@@ -110,7 +110,7 @@ func New(cfg Config) Model {
 	h.Styles.ShortDesc, h.Styles.FullDesc = st.Faint, st.Faint
 	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = st.Faint, st.Faint, st.Faint
 
-	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: timeFormat{local: cfg.LocalTime},
+	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: &timeFormat{local: cfg.LocalTime},
 		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st, runs: &runCache{}}
 	tasks := b.taskList(false)
 	stack := []view{tasks}
@@ -270,6 +270,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return m.toggleWatch(), false
 	case key.Matches(msg, k.Zoom):
 		return m.setZoom(!m.zoomed), false
+	case key.Matches(msg, k.RelativeTime):
+		m.views.tf.toggleRelative()
+		m.note = "times in the tables are absolute again"
+		if m.views.tf.relative {
+			m.note = "times in the tables are relative to now (T: absolute)"
+		}
+		return nil, false
 	case key.Matches(msg, k.Grow), key.Matches(msg, k.Shrink):
 		step := 1
 		if key.Matches(msg, k.Shrink) {

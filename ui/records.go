@@ -8,7 +8,7 @@ import (
 	"github.com/wksrec/wksrec/styles"
 )
 
-func recordColumns(tf timeFormat) []column[api.Record] {
+func recordColumns(tf *timeFormat) []column[api.Record] {
 	count := func(f func(api.Record) int) func(api.Record) string {
 		return func(r api.Record) string { return commas(f(r)) }
 	}
@@ -32,7 +32,7 @@ func recordColumns(tf timeFormat) []column[api.Record] {
 
 func recordID(r api.Record) string { return r.ID }
 
-func recordPaneText(tf timeFormat) func(api.Record, styles.Styles, int) string {
+func recordPaneText(tf *timeFormat) func(api.Record, styles.Styles, int) string {
 	return func(r api.Record, st styles.Styles, width int) string {
 		return labelled([]field{
 			{"Started", orDash(tf.showZoned(r.StartTime, r.TimeZone))},

@@ -169,7 +169,7 @@ func renderRow[T any](l *pagedList[T], i int, cols []column[T], widths []int, st
 	row, loaded := l.Row(pos)
 	switch {
 	case loaded && !selected:
-		text = cache.row(l.Version(), pos, widths, func() string { return renderCells(row, cols, widths, st, false) })
+		text = cache.row(l.Version(), cache.timeEpoch, pos, widths, func() string { return renderCells(row, cols, widths, st, false) })
 	case loaded:
 		text = renderCells(row, cols, widths, st, true)
 	case l.State(pos) == paging.RowFailed:
@@ -207,14 +207,17 @@ func renderCells[T any](row T, cols []column[T], widths []int, st styles.Styles,
 type rowCache struct {
 	byPos   map[int]string
 	version int
+	epoch   int // of the time format: T redraws every row
 	widths  []int
+	// timeEpoch is the time format's epoch now (set before each draw).
+	timeEpoch int
 }
 
 // row returns the drawn row at pos, drawing it with draw on a miss. The
 // cache is dropped when the rows held or the column widths change.
-func (c *rowCache) row(version, pos int, widths []int, draw func() string) string {
-	if c.byPos == nil || c.version != version || !slices.Equal(c.widths, widths) {
-		c.byPos, c.version, c.widths = map[int]string{}, version, slices.Clone(widths)
+func (c *rowCache) row(version, epoch, pos int, widths []int, draw func() string) string {
+	if c.byPos == nil || c.version != version || c.epoch != epoch || !slices.Equal(c.widths, widths) {
+		c.byPos, c.version, c.epoch, c.widths = map[int]string{}, version, epoch, slices.Clone(widths)
 	}
 	if s, ok := c.byPos[pos]; ok {
 		return s

@@ -10,7 +10,7 @@ import (
 	"github.com/wksrec/wksrec/styles"
 )
 
-func taskColumns(tf timeFormat) []column[api.Task] {
+func taskColumns(tf *timeFormat) []column[api.Task] {
 	return []column[api.Task]{
 		{title: "TASK", width: 24, maxWidth: 44, priority: 0, value: func(t api.Task) string { return sanitize.Line(t.TaskName) }},
 		{title: "TYPE", width: 14, maxWidth: 16, priority: 2, value: func(t api.Task) string { return sanitize.Line(t.TaskType) }},
@@ -31,7 +31,7 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-func taskPaneText(tf timeFormat) func(api.Task, styles.Styles, int) string {
+func taskPaneText(tf *timeFormat) func(api.Task, styles.Styles, int) string {
 	return func(t api.Task, st styles.Styles, width int) string {
 		return labelled([]field{
 			{"Task", sanitize.Line(t.TaskName)},
