@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/filter"
@@ -73,9 +74,6 @@ func (t triage) describe() string {
 	if t.group != nil {
 		parts = append(parts, "group "+orDash(sanitize.Line(t.group.code)))
 	}
-	if !t.text.Empty() {
-		parts = append(parts, "/"+sanitize.Line(t.text.String()))
-	}
 	if t.sortBy != sortNone {
 		arrow := "↑"
 		if t.desc {
@@ -83,8 +81,16 @@ func (t triage) describe() string {
 		}
 		parts = append(parts, "sort "+sortNames[t.sortBy]+" "+arrow)
 	}
+	if !t.text.Empty() {
+		// Last, and shortened: a long filter must not push the sort off
+		// a narrow header line.
+		parts = append(parts, "/"+ansi.Truncate(sanitize.Line(t.text.String()), maxFilterShown, "…"))
+	}
 	return strings.Join(parts, " · ")
 }
+
+// maxFilterShown is how much of the / text the header line shows.
+const maxFilterShown = 24
 
 // less orders two details by the sort key; ties keep position order
 // (the sort is stable).

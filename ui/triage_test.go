@@ -786,3 +786,17 @@ func TestSortArrowAndNeighbouringColumns(t *testing.T) {
 		t.Errorf("<: %v, titles %q", dv(m).tr.sortBy, titles())
 	}
 }
+
+// A long filter is shortened in the header, so the sort stays visible on
+// an 80-column line.
+func TestSortStaysVisibleWithALongFilter(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 80, 24)
+	m = send(t, m, press("o")) // sort by status
+	m = send(t, m, press("/"))
+	m = typeText(t, m, `reason:"did not respond to the command within 300 seconds" | reason:quota`)
+	m = send(t, m, press("enter"))
+	line := strings.Split(ansi.Strip(m.View()), "\n")[2]
+	if !strings.Contains(line, "sort status ↑") || !strings.Contains(line, "/reason:") {
+		t.Errorf("header line %q", line)
+	}
+}
