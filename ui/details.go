@@ -57,27 +57,65 @@ func orDash(s string) string {
 	return s
 }
 
-// detailPaneText is every field of one detail. The fail reason comes
-// early: it is what the user opened the pane for.
+// detailPaneText is every field of one detail.
 func detailPaneText(tf *timeFormat) func(api.Detail, styles.Styles, int) string {
 	return func(d api.Detail, st styles.Styles, width int) string {
-		// The reason first: it is what the pane is opened for, and at
-		// 80x24 the first lines are all it shows. Empty fields are left out.
-		return labelled(nonEmpty([]field{
-			{"Desktop", sanitize.Line(d.DesktopName)},
-			{"Fail reason", sanitize.Block(d.FailReason)},
-			{"Status", st.Status(d.ExecStatus).Render(orDash(sanitize.Line(d.ExecStatus)))},
-			{"Result code", sanitize.Line(d.ResultCode)},
-			{"Started", tf.showZoned(d.StartTime, d.TimeZone)},
-			{"Ended", tf.showZoned(d.EndTime, d.TimeZone)},
-			{"Took", detailDuration(d)},
-			{"Time zone", sanitize.Line(d.TimeZone)},
-			{"Desktop ID", sanitize.Line(d.DesktopID)},
-			{"Script ID", sanitize.Line(d.ExecScriptID)},
-			{"Detail ID", sanitize.Line(d.ID)},
-			{"Record ID", sanitize.Line(d.RecordID)},
-		}), st, width)
+		return detailFields(tf, d, st, width, func(string) bool { return false })
 	}
+}
+
+// detailFields lays out a detail's fields, leaving out those whose column
+// the table shows for the selected row (shown), and empty ones. The fail
+// reason comes right after the desktop: it is what the pane is opened
+// for, and at 80x24 the first lines are all it shows.
+func detailFields(tf *timeFormat, d api.Detail, st styles.Styles, width int, shown func(column string) bool) string {
+	fields := []field{
+		{"Desktop", sanitize.Line(d.DesktopName)},
+		{"Fail reason", sanitize.Block(d.FailReason)},
+	}
+	for _, f := range []struct {
+		column string
+		field  field
+	}{
+		{"STATUS", field{"Status", st.Status(d.ExecStatus).Render(orDash(sanitize.Line(d.ExecStatus)))}},
+		{"CODE", field{"Result code", sanitize.Line(d.ResultCode)}},
+		{"STARTED", field{"Started", tf.showZoned(d.StartTime, d.TimeZone)}},
+		{"", field{"Ended", tf.showZoned(d.EndTime, d.TimeZone)}},
+		{"TOOK", field{"Took", detailDuration(d)}},
+	} {
+		if f.column == "" || !shown(f.column) {
+			fields = append(fields, f.field)
+		}
+	}
+	fields = append(fields,
+		field{"Time zone", sanitize.Line(d.TimeZone)},
+		field{"Desktop ID", sanitize.Line(d.DesktopID)},
+		field{"Script ID", sanitize.Line(d.ExecScriptID)},
+		field{"Detail ID", sanitize.Line(d.ID)},
+		field{"Record ID", sanitize.Line(d.RecordID)},
+	)
+	return labelled(nonEmpty(fields), st, width)
+}
+
+// pane is the selected detail without the fields the table already shows
+// for it on that row (all of them when the pane is zoomed).
+func (v *detailsView) pane(st styles.Styles, width int, full bool) (string, string) {
+	d, ok := v.list.Selected()
+	if !ok {
+		return v.listView.pane(st, width, full)
+	}
+	shown := func(column string) bool {
+		if full {
+			return false
+		}
+		for i, c := range v.cols {
+			if c.title == column {
+				return i < len(v.widths) && v.widths[i] > 0
+			}
+		}
+		return false
+	}
+	return v.list.ID(d), detailFields(v.tf, d, st, width, shown)
 }
 
 // field is one labelled line of a detail pane; value is sanitised already.

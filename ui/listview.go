@@ -28,7 +28,8 @@ type view interface {
 	status() listStatus
 	table(st styles.Styles, spin string) string
 	// pane is the selected row's id and detail text (id "" for a placeholder).
-	pane(st styles.Styles, width int) (id, text string)
+	// full asks for every field (the pane zoomed, no table beside it).
+	pane(st styles.Styles, width int, full bool) (id, text string)
 	// open returns the child view of the selected row, or nil at the leaf
 	// or while the row is not loaded.
 	open() view
@@ -216,7 +217,7 @@ func (v *listView[T]) table(st styles.Styles, spin string) string {
 	return lipgloss.NewStyle().Width(v.width).Height(v.height).MaxHeight(v.height).Padding(1, 2).Render(msg)
 }
 
-func (v *listView[T]) pane(st styles.Styles, width int) (string, string) {
+func (v *listView[T]) pane(st styles.Styles, width int, _ bool) (string, string) {
 	l := v.list
 	if it, ok := l.Selected(); ok {
 		return l.ID(it), v.paneText(it, st, width)

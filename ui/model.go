@@ -452,7 +452,7 @@ func (m *Model) helpKeys() keymap.Help {
 
 // syncPane shows the selected row in the pane.
 func (m *Model) syncPane() {
-	id, text := m.top().pane(m.st, m.pane.vp.Width)
+	id, text := m.top().pane(m.st, m.pane.vp.Width, m.zoomed)
 	m.pane.SetContent(id, text)
 }
 
