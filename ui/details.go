@@ -105,8 +105,8 @@ func (v *detailsView) pane(st styles.Styles, width int, full bool) (string, stri
 		return v.listView.pane(st, width, full)
 	}
 	shown := func(column string) bool {
-		if full {
-			return false
+		if full || (column == "STARTED" && v.tf != nil && v.tf.relative) {
+			return false // zoomed, or the table shows "3h ago": the pane has the time
 		}
 		for i, c := range v.cols {
 			if c.title == column {

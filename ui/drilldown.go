@@ -79,7 +79,7 @@ func (b views) taskList(triggers bool) *tasksView {
 		},
 		failed:  func(t api.Task) bool { return filter.IsFailed(t.LastStatus) },
 		prompt:  newFilterPrompt(b.st),
-		noMatch: "/ edits the filter (esc there clears it); f turns failed-only off.",
+		noMatch: "/ edits the filter (esc there clears it).",
 	}
 	lv.setText = lv.filterText
 	return &tasksView{triggers: triggers, views: b, listView: lv}
@@ -118,19 +118,24 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 			// A run left a moment ago comes back as it was (rows, filters,
 			// sort, cursor) with no request; one still running refreshes.
 			if v := b.runs.take(r.ID); v != nil {
-				v.reopen(inProgress(r.Status))
+				// Refreshed when it runs, ran when left, or the run's own
+				// numbers changed since (it finished while away).
+				changed := v.record != nil && (*v.record != r || inProgress(v.record.Status))
+				rec := r
+				v.record = &rec
+				v.reopen(inProgress(r.Status) || changed)
 				return v
 			}
-			v := b.details(taskID, r.ID, crumb, b.tf.show(r.StartTime, r.TimeZone), &r)
+			v := b.details(taskID, r.ID, crumb, b.tf.absolute(r.StartTime, r.TimeZone), &r)
 			b.runs.keep(v)
 			return v
 		},
 		fields: func(r api.Record) map[filter.Field]string {
-			return map[filter.Field]string{filter.Status: r.Status, filter.Name: b.tf.show(r.StartTime, r.TimeZone), filter.ID: r.ID}
+			return map[filter.Field]string{filter.Status: r.Status, filter.Name: b.tf.absolute(r.StartTime, r.TimeZone), filter.ID: r.ID}
 		},
 		failed:  func(r api.Record) bool { return r.FailedNum > 0 },
 		prompt:  newFilterPrompt(b.st),
-		noMatch: "/ edits the filter (esc there clears it); f turns failed-only off.",
+		noMatch: "/ edits the filter (esc there clears it).",
 	}
 	lv.setText = lv.filterText
 	return lv

@@ -176,7 +176,12 @@ func (v *groupsView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
 	return h
 }
 
-func (v *groupsView) refresh() tea.Cmd { return nil }
+// refresh reloads the run the groups count (r, watch mode); the groups
+// follow as its pages come.
+func (v *groupsView) refresh() tea.Cmd { return v.details.refresh() }
+
+// running is the run's: watch mode goes on while it runs.
+func (v *groupsView) running() bool { return v.details.running() }
 
 func (v *groupsView) summary(progress string) string {
 	line := "FAIL and SKIP rows by result code and reason, largest first · enter filters the details"

@@ -277,3 +277,52 @@ func TestRelativeTimes(t *testing.T) {
 		}
 	}
 }
+
+// Fixes from a review of issue 11's work.
+func TestReviewFixesReading(t *testing.T) {
+	// A kept run that finished while away is refreshed, with its new totals.
+	src := &stubSource{details: []api.Detail{{ID: "d1", ExecStatus: "RUNNING"}}, records: []api.Record{{ID: "run", Status: "RUNNING"}}}
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: "t", PageSize: 100}), 120, 30)
+	m = send(t, m, press("enter"))
+	m = send(t, m, press("esc"))
+	src.mu.Lock()
+	src.details = []api.Detail{{ID: "d1", ExecStatus: "SUCCESS"}}
+	src.records = []api.Record{{ID: "run", Status: "SUCCESS", SuccessNum: 1}}
+	src.mu.Unlock()
+	m = send(t, m, press("r"))
+	m = send(t, m, press("enter"))
+	if d, _ := dl(m).Selected(); d.ExecStatus != "SUCCESS" || dv(m).record.SuccessNum != 1 {
+		t.Errorf("a run that finished while away shows %s with %+v", d.ExecStatus, dv(m).record)
+	}
+	// With T on, the pane keeps the exact start the table shows as "3h ago";
+	// and filtering runs by their start still matches the absolute time.
+	dm := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 120, 30)
+	if strings.Contains(ansi.Strip(dm.View()), "Started      2026") {
+		t.Fatal("the pane repeats the start the table shows")
+	}
+	dm = send(t, dm, press("T"))
+	if !strings.Contains(ansi.Strip(dm.View()), "Started      2026-11-28 02:01:04 CST") {
+		t.Errorf("with T on, the pane dropped the exact start:\n%s", ansi.Strip(dm.View()))
+	}
+	runs := &stubSource{details: demoDetails(), records: []api.Record{{ID: "a", StartTime: "2026-11-27 02:00:00"}, {ID: "b", StartTime: "2026-11-28 02:00:00"}}}
+	rm := start(t, New(Config{Source: runs, ProjectID: "p", TaskID: "t", PageSize: 100}), 120, 30)
+	rm = send(t, rm, press("T"))
+	rm = send(t, rm, press("/"))
+	rm = typeText(t, rm, "2026-11-28")
+	rm = send(t, rm, press("enter"))
+	if n := rm.top().(*listView[api.Record]).list.Count(); n != 1 {
+		t.Errorf("runs /2026-11-28 with T on: %d rows, want 1", n)
+	}
+	// A focused pane lets the screen's keys through: f still filters.
+	m = send(t, m, press("tab"))
+	m = send(t, m, press("f"))
+	if !dv(m).tr.failedOnly {
+		t.Error("f with the pane focused did nothing")
+	}
+	// The full help on a short terminal gives way to the footer line.
+	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 12})
+	m = send(t, m, press("?"))
+	if m.help.ShowAll || len(strings.Split(m.View(), "\n")) > 12 {
+		t.Error("the full help overflows a 12-line terminal")
+	}
+}

@@ -58,6 +58,7 @@ func (v *listView[T]) applyListFilter() tea.Cmd {
 	l := v.list
 	if !v.lf.active() {
 		l.SetOrder(nil)
+		l.SetLoadAll(false) // refreshes ask for the visible pages again, not all
 		return nil
 	}
 	l.SetLoadAll(true)

@@ -103,6 +103,9 @@ func (v *listView[T]) noMatchText() string {
 	if v.noMatch != "" {
 		text += " " + v.noMatch
 	}
+	if v.lf.failedOnly {
+		text += " f turns failed-only off."
+	}
 	return text
 }
 
@@ -210,7 +213,7 @@ func (v *listView[T]) table(st styles.Styles, spin string) string {
 		msg = st.Placeholder.Render(v.noMatchText())
 	default:
 		if v.tf != nil {
-			v.rows.timeEpoch = v.tf.epoch
+			v.rows.timeEpoch = v.tf.cacheEpoch()
 		}
 		return renderTable(l, v.cols, v.widths, st, spin, v.width, v.height, &v.rows, v.sorted, v.sortDesc)
 	}

@@ -140,6 +140,7 @@ func New(cfg Config) Model {
 		// Set here, not in Init: Init has a value receiver, and what it
 		// sets is lost (--watch once did nothing).
 		m.watch.arm(cfg.Watch)
+		m.watch.next = m.watch.clock().Add(m.watch.interval) // Init's tick sets it on a copy
 	}
 	return m
 }
@@ -287,8 +288,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	case m.zoomed && key.Matches(msg, k.Back):
 		return m.setZoom(false), false
 	}
-	if m.focus == focusPane {
-		m.paneKey(msg)
+	if m.focus == focusPane && m.paneKey(msg) {
+		return nil, false
+	}
+	// Any other key acts on the screen, as without the pane (y, f, /, w…);
+	// Enter on a focused pane does nothing more.
+	if m.focus == focusPane && key.Matches(msg, k.Open) {
 		return nil, false
 	}
 	v := m.top()
@@ -374,13 +379,15 @@ func (m *Model) setZoom(on bool) tea.Cmd {
 	return m.layout()
 }
 
-func (m *Model) paneKey(msg tea.KeyMsg) {
+// paneKey handles the keys that move in the pane; it reports whether msg
+// was one of them.
+func (m *Model) paneKey(msg tea.KeyMsg) bool {
 	k, vp := m.keys, &m.pane.vp
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Focus):
 		if m.zoomed {
 			m.setZoom(false)
-			return
+			return true
 		}
 		m.focus = focusTable
 		m.pane.Blur()
@@ -396,7 +403,10 @@ func (m *Model) paneKey(msg tea.KeyMsg) {
 		vp.GotoTop()
 	case key.Matches(msg, k.Bottom):
 		vp.GotoBottom()
+	default:
+		return false
 	}
+	return true
 }
 
 // layout splits the window: two header lines, the body (table and pane),
@@ -407,6 +417,13 @@ func (m *Model) layout() tea.Cmd {
 	}
 	m.help.Width = m.width
 	footerH := lineCount(m.help.View(m.helpKeys()))
+	if m.help.ShowAll && m.headerHeight()+1+footerH+2 > m.height {
+		// The full help would push the list off the screen and lose its
+		// own last lines: the footer line it is.
+		m.help.ShowAll = false
+		m.note = "the full help needs a taller terminal"
+		footerH = lineCount(m.help.View(m.helpKeys()))
+	}
 	bodyH := max(m.height-m.headerHeight()-1-footerH, 1)
 	side := m.width >= sideBySideWidth
 	var paneW, paneH int

@@ -29,14 +29,29 @@ func (f *timeFormat) toggleRelative() {
 }
 
 func (f *timeFormat) show(value, zone string) string {
+	if t, ok := api.ParseTime(value, zone); ok && f.relative {
+		return relativeTime(t, f.clock())
+	}
+	return f.absolute(value, zone)
+}
+
+// absolute is show without T: for names, files and filters, which must not
+// change with the clock.
+func (f *timeFormat) absolute(value, zone string) string {
 	t, ok := api.ParseTime(value, zone)
 	if !ok {
 		return sanitize.Line(value)
 	}
-	if f.relative {
-		return relativeTime(t, f.clock())
-	}
 	return sanitize.Line(f.in(t, zone).Format(shownLayout)) // derived from API text: sanitised like it
+}
+
+// cacheEpoch keys drawn rows: it changes with T, and every minute while
+// times are relative, so "5m ago" does not stay 5m.
+func (f *timeFormat) cacheEpoch() int {
+	if !f.relative {
+		return f.epoch
+	}
+	return f.epoch*1_000_003 + int(f.clock().Unix()/60)
 }
 
 // showZoned adds the zone's abbreviation or offset, for the detail pane
