@@ -84,9 +84,19 @@ func (s *stubSource) requested() []int {
 
 // demoDetails is the fake's showcase record: 2,537 rows, CJK and hostile names.
 func demoDetails() []api.Detail {
-	d := fake.NewDataset(7)
-	return d.Details[d.Records[d.Tasks[0].ID][0].ID]
+	demoOnce.Do(func() {
+		demoData = fake.NewDataset(7)
+	})
+	d := demoData
+	return append([]api.Detail(nil), d.Details[d.Records[d.Tasks[0].ID][0].ID]...) // a copy: tests change rows
 }
+
+// demoData is the demo's dataset, built once: tests only read it (and
+// demoDetails hands out copies).
+var (
+	demoOnce sync.Once
+	demoData *fake.Dataset
+)
 
 func newTestModel(src Source, pageSize int) Model {
 	return New(Config{Source: src, ProjectID: "proj", TaskID: "task-1", RecordID: "rec-1", PageSize: pageSize,
@@ -174,4 +184,10 @@ func press(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyCtrlC}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// demoDataset is the demo's dataset, shared read-only.
+func demoDataset() *fake.Dataset {
+	demoDetails()
+	return demoData
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/internal/fake"
 )
 
 // Goldens of whole screens with the colour profile forced to ASCII (see
@@ -66,9 +65,10 @@ func TestDrillDownGolden(t *testing.T) {
 		{name: "records_120x40", w: 120, h: 40, keys: []string{"j", "enter", "j"}},
 		{name: "details_via_drilldown_80x24", w: 80, h: 24, keys: []string{"enter", "enter"}},
 	}
+	data := demoDataset() // read only: one for every screen
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			src := &dataSource{d: fake.NewDataset(7)}
+			src := &dataSource{d: data}
 			m := start(t, New(Config{Source: src, ProjectID: "demo-project", PageSize: 100}), tc.w, tc.h)
 			for _, k := range tc.keys {
 				m = send(t, m, press(k))
@@ -150,10 +150,11 @@ func TestScreensGolden(t *testing.T) {
 		{"groups", []string{"enter", "enter", "w"}},
 		{"pane_zoomed", []string{"enter", "enter", "/", "c", "o", "d", "e", ":", "8", "8", "enter", "z"}},
 	}
+	data := demoDataset() // read only: one for every screen
 	for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 48}} {
 		for _, sc := range screens {
 			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
-				src := &dataSource{d: fake.NewDataset(7)}
+				src := &dataSource{d: data}
 				m := start(t, New(Config{Source: src, ProjectID: "demo-project", PageSize: 100}), size[0], size[1])
 				for _, k := range sc.keys {
 					m = send(t, m, press(k))
