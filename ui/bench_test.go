@@ -121,3 +121,17 @@ func textFilter(b *testing.B, s string) filter.Expr {
 	}
 	return e
 }
+
+// Changing the sort over 100,000 loaded rows (o through start and
+// duration, as a user presses it), each change a full reorder.
+func BenchmarkSortChange100k(b *testing.B) {
+	m := loadedModel(b, 100_000)
+	v := dv(m)
+	keys := []sortKey{sortStart, sortDuration, sortName, sortStatus}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		tr := v.tr
+		tr.sortBy = keys[i%len(keys)]
+		v.setTriage(tr)
+	}
+}

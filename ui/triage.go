@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -92,64 +94,6 @@ func (t triage) describe() string {
 // maxFilterShown is how much of the / text the header line shows.
 const maxFilterShown = 24
 
-// less orders two details by the sort key; ties keep position order
-// (the sort is stable).
-func (t triage) less(a, b *api.Detail) bool {
-	var c int
-	switch t.sortBy {
-	case sortStatus:
-		c = strings.Compare(a.ExecStatus, b.ExecStatus)
-	case sortName:
-		c = strings.Compare(strings.ToLower(a.DesktopName), strings.ToLower(b.DesktopName))
-	case sortStart:
-		c = compareTimes(a, b)
-	case sortDuration:
-		c = compareDurations(a, b)
-	case sortCode:
-		c = strings.Compare(a.ResultCode, b.ResultCode)
-	}
-	if t.desc {
-		c = -c
-	}
-	return c < 0
-}
-
-func compareTimes(a, b *api.Detail) int {
-	ta, oka := api.ParseTime(a.StartTime, a.TimeZone)
-	tb, okb := api.ParseTime(b.StartTime, b.TimeZone)
-	switch {
-	case oka && okb:
-		return ta.Compare(tb)
-	case oka != okb: // unparseable times last
-		if oka {
-			return -1
-		}
-		return 1
-	}
-	return strings.Compare(a.StartTime, b.StartTime)
-}
-
-func compareDurations(a, b *api.Detail) int {
-	da, db := durationOf(a), durationOf(b)
-	switch {
-	case da < db:
-		return -1
-	case da > db:
-		return 1
-	}
-	return 0
-}
-
-// durationOf is end - start in seconds, or -1 when unknown (sorted first).
-func durationOf(d *api.Detail) int64 {
-	s, ok1 := api.ParseTime(d.StartTime, d.TimeZone)
-	e, ok2 := api.ParseTime(d.EndTime, d.TimeZone)
-	if !ok1 || !ok2 {
-		return -1
-	}
-	return int64(e.Sub(s).Seconds())
-}
-
 // detailsView is the details list with triage: filters, sort, counts, the
 // / prompt, and work waiting for every row.
 type detailsView struct {
@@ -166,6 +110,7 @@ type detailsView struct {
 	refreshOnStart      bool   // shown again while it runs: refresh in place
 
 	pending []action // waits for every row
+	keys    keyCache // sort keys by detail id, computed once
 
 	// fromGroups is the failure groups screen the rows of one group were
 	// opened from: Esc goes back there. beforeGroup is the triage to
@@ -236,16 +181,40 @@ func (v *detailsView) applyOrder() {
 		l.SetOrder(nil)
 		return
 	}
-	order := []int{}
-	rows := map[int]*api.Detail{}
+	type shown struct {
+		pos  int
+		d    *api.Detail
+		keys sortKeys
+	}
+	var rows []shown
 	l.Each(func(pos int, d *api.Detail) {
 		if v.tr.match(d) {
-			order = append(order, pos)
-			rows[pos] = d
+			r := shown{pos: pos, d: d}
+			if v.tr.sortBy == sortStart || v.tr.sortBy == sortDuration || v.tr.sortBy == sortName {
+				r.keys = v.keys.get(d)
+			}
+			rows = append(rows, r)
 		}
 	})
-	if v.tr.sortBy != sortNone {
-		sort.SliceStable(order, func(i, j int) bool { return v.tr.less(rows[order[i]], rows[order[j]]) })
+	v.keys.trim(l.LoadedRows())
+	if by := v.tr.sortBy; by != sortNone {
+		desc := v.tr.desc
+		// Ties go by position, which makes the order total: the same as a
+		// stable sort, at the cost of an unstable one.
+		slices.SortFunc(rows, func(a, b shown) int {
+			c := compareBy(by, a.d, b.d, a.keys, b.keys)
+			if desc {
+				c = -c
+			}
+			if c == 0 {
+				return cmp.Compare(a.pos, b.pos)
+			}
+			return c
+		})
+	}
+	order := make([]int, len(rows))
+	for i, r := range rows {
+		order[i] = r.pos
 	}
 	l.SetOrder(order)
 }
