@@ -102,6 +102,7 @@ func BenchmarkHeap100kRecords(b *testing.B) {
 				DesktopName: string([]byte(d.DesktopName)), ExecStatus: string([]byte(d.ExecStatus)), ResultCode: string([]byte(d.ResultCode)),
 				FailReason: string([]byte(d.FailReason)), StartTime: string([]byte(d.StartTime)), EndTime: string([]byte(d.EndTime)),
 				TimeZone: string([]byte(d.TimeZone))}
+			internDetail(&copies[j]) // as the details' fetch does
 		}
 		l.SetItems(copies)
 		copies = nil

@@ -147,7 +147,11 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Record) *detailsView {
 	src := b.src
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
-		return src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
+		p, err := src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
+		for i := range p.Items {
+			internDetail(&p.Items[i])
+		}
+		return p, err
 	}
 	v := &detailsView{record: rec, recordID: recordID, taskLabel: taskLabel, runLabel: crumb, listView: &listView[api.Detail]{
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),

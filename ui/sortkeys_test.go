@@ -2,6 +2,7 @@ package ui
 
 import (
 	"testing"
+	"unsafe"
 
 	"github.com/wksrec/wksrec/api"
 )
@@ -25,5 +26,23 @@ func TestKeyCacheFollowsChangedRows(t *testing.T) {
 	c.trim(0)
 	if len(c.byID) != 1 {
 		t.Errorf("trim dropped what it should keep: %d", len(c.byID))
+	}
+}
+
+// Repeated values of a run's rows share one copy after the fetch interns
+// them.
+func TestInternSharesRepeatedValues(t *testing.T) {
+	a := api.Detail{FailReason: string([]byte("The desktop did not respond")), ExecStatus: string([]byte("FAIL"))}
+	b := api.Detail{FailReason: string([]byte("The desktop did not respond")), ExecStatus: string([]byte("FAIL"))}
+	if unsafe.StringData(a.FailReason) == unsafe.StringData(b.FailReason) {
+		t.Fatal("the test's strings share memory already")
+	}
+	internDetail(&a)
+	internDetail(&b)
+	if unsafe.StringData(a.FailReason) != unsafe.StringData(b.FailReason) || unsafe.StringData(a.ExecStatus) != unsafe.StringData(b.ExecStatus) {
+		t.Error("equal values are still held twice")
+	}
+	if a.FailReason != "The desktop did not respond" {
+		t.Errorf("interning changed the value: %q", a.FailReason)
 	}
 }
