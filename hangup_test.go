@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -16,10 +17,11 @@ import (
 )
 
 // terminal is a pseudo-terminal running the binary, recording everything
-// the program writes. It answers the two queries a terminal gets at start
-// (background colour, cursor position) as a terminal would.
+// the program writes. Unless silent, it answers the two queries a terminal
+// gets at start (background colour, cursor position) as a terminal would.
 type terminal struct {
 	cmd  *exec.Cmd
+	tty  *os.File // the program's side, also held open here
 	mu   sync.Mutex
 	out  bytes.Buffer
 	done chan struct{}
@@ -32,6 +34,19 @@ func startInTerminal(t *testing.T, args ...string) (*terminal, func() *unix.Term
 
 // startInTerminalWith is startInTerminal with more environment variables.
 func startInTerminalWith(t *testing.T, env []string, args ...string) (*terminal, func() *unix.Termios) {
+	t.Helper()
+	return startTerminal(t, env, true, args...)
+}
+
+// startInSilentTerminal runs the binary on a terminal that never answers a
+// query, as some SSH clients and multiplexers behave.
+func startInSilentTerminal(t *testing.T, env []string, args ...string) *terminal {
+	t.Helper()
+	term, _ := startTerminal(t, env, false, args...)
+	return term
+}
+
+func startTerminal(t *testing.T, env []string, answer bool, args ...string) (*terminal, func() *unix.Termios) {
 	t.Helper()
 	cmd := exec.Command(buildBinary(t), args...)
 	cmd.Env = append([]string{"HOME=" + t.TempDir(), "TERM=xterm-256color", "LANG=C.UTF-8"}, env...)
@@ -48,7 +63,7 @@ func startInTerminalWith(t *testing.T, env []string, args ...string) (*terminal,
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	term := &terminal{cmd: cmd, done: make(chan struct{})}
+	term := &terminal{cmd: cmd, tty: tty, done: make(chan struct{})}
 	go func() {
 		defer close(term.done)
 		buf := make([]byte, 4096)
@@ -59,10 +74,10 @@ func startInTerminalWith(t *testing.T, env []string, args ...string) (*terminal,
 				term.out.Write(buf[:n])
 				term.mu.Unlock()
 				chunk := string(buf[:n])
-				if strings.Contains(chunk, "\x1b]11;?") {
+				if answer && strings.Contains(chunk, "\x1b]11;?") {
 					_, _ = ptmx.Write([]byte("\x1b]11;rgb:0000/0000/0000\x1b\\"))
 				}
-				if strings.Contains(chunk, "\x1b[6n") {
+				if answer && strings.Contains(chunk, "\x1b[6n") {
 					_, _ = ptmx.Write([]byte("\x1b[1;1R"))
 				}
 			}

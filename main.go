@@ -19,7 +19,6 @@ import (
 	_ "time/tzdata" // record time zones must resolve on hosts without tzdata
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
 	"github.com/spf13/pflag"
@@ -27,12 +26,19 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/quietinit"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/ui"
 )
 
 // version is set at release time with -ldflags "-X main.version=…".
 var version = ""
+
+func init() {
+	// The dependencies have initialised without asking the terminal
+	// anything (see internal/quietinit); from here TERM is the user's again.
+	quietinit.Restore()
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
@@ -176,22 +182,8 @@ func browse(c config.Config, getenv func(string) string, stdout, stderr io.Write
 	}
 	defer sess.stop()
 	client, projectID := sess.client, sess.projectID
-	// Adaptive colours need the terminal's background. --theme says it;
-	// otherwise ask the terminal once, before Bubble Tea owns the input
-	// (asking later races the key reader).
-	switch c.Theme {
-	case "dark", "light":
-		lipgloss.SetHasDarkBackground(c.Theme == "dark")
-	default:
-		lipgloss.HasDarkBackground()
-	}
-	// NO_COLOR takes colour away, not bold and reverse video: the styles
-	// carry no colour and the profile keeps attributes (termenv would drop
-	// those too). A dumb terminal gets no escape sequence at all.
+	setUpColour(termenv.NewOutput(os.Stdout), c.Theme, getenv)
 	noColor := getenv("NO_COLOR") != ""
-	if noColor && getenv("TERM") != "dumb" {
-		lipgloss.SetColorProfile(termenv.ANSI)
-	}
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, Watch: c.Watch, Debug: sess.debug,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse})
