@@ -31,6 +31,12 @@ func ParseTime(value, zone string) (t time.Time, ok bool) {
 	if value == "" {
 		return time.Time{}, false
 	}
+	if len(value) == len(localLayout) && value[10] == ' ' {
+		// The documented form, on every row: none of the zoned layouts
+		// can match it, and each failed try costs an error value.
+		t, err := time.ParseInLocation(localLayout, value, location(zone))
+		return t, err == nil
+	}
 	for _, layout := range zonedLayouts {
 		if t, err := time.Parse(layout, value); err == nil {
 			return t, true

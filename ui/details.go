@@ -13,20 +13,20 @@ import (
 )
 
 // detailColumns are the table columns of the details view, in display order.
-func detailColumns(tf *timeFormat) []column[api.Detail] {
-	return []column[api.Detail]{
-		{title: "DESKTOP", sortKey: sortName, width: 14, maxWidth: 24, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.DesktopName) }},
-		{title: "STATUS", sortKey: sortStatus, width: 7, priority: 0, value: func(d api.Detail) string { return sanitize.Line(d.ExecStatus) },
-			style: func(st styles.Styles, d api.Detail) lipgloss.Style { return st.Status(d.ExecStatus) }},
-		{title: "CODE", sortKey: sortCode, width: 12, priority: 1, value: func(d api.Detail) string { return orDash(sanitize.Line(d.ResultCode)) }},
-		{title: "STARTED", sortKey: sortStart, width: 19, priority: 2, value: func(d api.Detail) string { return tf.show(d.StartTime, d.TimeZone) }},
-		{title: "TOOK", sortKey: sortDuration, width: 7, priority: 3, right: true, value: detailDuration},
-		{title: "DESKTOP ID", width: 36, priority: 5, value: func(d api.Detail) string { return sanitize.Line(d.DesktopID) }},
-		{title: "FAIL REASON", width: 16, maxWidth: -1, priority: 4, value: func(d api.Detail) string { return sanitize.Line(d.FailReason) }},
+func detailColumns(tf *timeFormat) []column[detailRow] {
+	return []column[detailRow]{
+		{title: "DESKTOP", sortKey: sortName, width: 14, maxWidth: 24, priority: 0, value: func(r detailRow) string { return sanitize.Line(r.name()) }},
+		{title: "STATUS", sortKey: sortStatus, width: 7, priority: 0, value: func(r detailRow) string { return sanitize.Line(r.status()) },
+			style: func(st styles.Styles, r detailRow) lipgloss.Style { return st.Status(r.status()) }},
+		{title: "CODE", sortKey: sortCode, width: 12, priority: 1, value: func(r detailRow) string { return orDash(sanitize.Line(r.code())) }},
+		{title: "STARTED", sortKey: sortStart, width: 19, priority: 2, value: func(r detailRow) string { d := r.detail(); return tf.show(d.StartTime, d.TimeZone) }},
+		{title: "TOOK", sortKey: sortDuration, width: 7, priority: 3, right: true, value: func(r detailRow) string { return detailDuration(r.detail()) }},
+		{title: "DESKTOP ID", width: 36, priority: 5, value: func(r detailRow) string { return sanitize.Line(r.desktopID()) }},
+		{title: "FAIL REASON", width: 16, maxWidth: -1, priority: 4, value: func(r detailRow) string { return sanitize.Line(r.reason()) }},
 	}
 }
 
-func detailID(d api.Detail) string { return d.ID }
+func detailID(r detailRow) string { return r.id() }
 
 // detailDuration is end - start, or "" when either time is missing or does not parse.
 func detailDuration(d api.Detail) string {
@@ -58,9 +58,9 @@ func orDash(s string) string {
 }
 
 // detailPaneText is every field of one detail.
-func detailPaneText(tf *timeFormat) func(api.Detail, styles.Styles, int) string {
-	return func(d api.Detail, st styles.Styles, width int) string {
-		return detailFields(tf, d, st, width, func(string) bool { return false })
+func detailPaneText(tf *timeFormat) func(detailRow, styles.Styles, int) string {
+	return func(r detailRow, st styles.Styles, width int) string {
+		return detailFields(tf, r.detail(), st, width, func(string) bool { return false })
 	}
 }
 
@@ -100,7 +100,7 @@ func detailFields(tf *timeFormat, d api.Detail, st styles.Styles, width int, sho
 // pane is the selected detail without the fields the table already shows
 // for it on that row (all of them when the pane is zoomed).
 func (v *detailsView) pane(st styles.Styles, width int, full bool) (string, string) {
-	d, ok := v.list.Selected()
+	r, ok := v.list.Selected()
 	if !ok {
 		return v.listView.pane(st, width, full)
 	}
@@ -115,7 +115,7 @@ func (v *detailsView) pane(st styles.Styles, width int, full bool) (string, stri
 		}
 		return false
 	}
-	return v.list.ID(d), detailFields(v.tf, d, st, width, shown)
+	return v.list.ID(r), detailFields(v.tf, r.detail(), st, width, shown)
 }
 
 // field is one labelled line of a detail pane; value is sanitised already.

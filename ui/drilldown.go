@@ -146,19 +146,16 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 // taskLabel and crumb (the run's start) name the run on screen.
 func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Record) *detailsView {
 	src := b.src
-	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+	fetch := func(ctx context.Context, offset, limit int) (api.Page[detailRow], error) {
 		p, err := src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
-		for i := range p.Items {
-			internDetail(&p.Items[i])
-		}
-		return p, err
+		return detailRows(p), err // packed here, off the UI's goroutine
 	}
-	v := &detailsView{record: rec, recordID: recordID, taskLabel: taskLabel, runLabel: crumb, listView: &listView[api.Detail]{
+	v := &detailsView{record: rec, recordID: recordID, taskLabel: taskLabel, runLabel: crumb, listView: &listView[detailRow]{
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
 		cols:      detailColumns(b.tf),
 		tf:        b.tf,
 		noun:      "details",
-		isRunning: func(d api.Detail) bool { return inProgress(d.ExecStatus) },
+		isRunning: func(r detailRow) bool { return inProgress(r.status()) },
 		empty:     "This record has no execution details.",
 		noMatch:   "/ edits the filter (esc there clears it); f and s turn theirs off.",
 		crumbText: crumb,

@@ -83,8 +83,8 @@ func TestDrillDownAndBack(t *testing.T) {
 	if len(m.stack) != 3 || !strings.Contains(view, rec.StartTime) || !strings.Contains(view, commas(len(src.d.Details[rec.ID]))+" details") {
 		t.Fatalf("enter on a record: stack %d, view\n%s", len(m.stack), view)
 	}
-	if d, ok := dl(m).Selected(); !ok || d.RecordID != rec.ID {
-		t.Errorf("details of the wrong record: %+v", d)
+	if r, ok := dl(m).Selected(); !ok || r.detail().RecordID != rec.ID {
+		t.Errorf("details of the wrong record: %+v", r.detail())
 	}
 	// Enter in the details focuses the pane; Esc leaves the pane, Esc again goes up.
 	m = send(t, m, press("enter"))

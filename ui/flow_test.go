@@ -34,8 +34,8 @@ func TestFlowAgainstFakeAPI(t *testing.T) {
 
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if d, ok := dl(final).Selected(); !ok || d.ID != details[2536].ID {
-		t.Errorf("selected %q, want the last detail", d.ID)
+	if d, ok := dl(final).Selected(); !ok || d.detail().ID != details[2536].ID {
+		t.Errorf("selected %q, want the last detail", d.detail().ID)
 	}
 
 	var offsets []string

@@ -8,7 +8,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/internal/sanitize"
@@ -30,13 +29,14 @@ func groupID(g failureGroup) string {
 
 // groupFailures groups the loaded FAIL, FAILED and SKIP rows, largest
 // group first (ties by status, code, reason, so the order is stable).
-func groupFailures(l *pagedList[api.Detail]) []failureGroup {
+func groupFailures(l *pagedList[detailRow]) []failureGroup {
 	byKey := map[groupKey]*failureGroup{}
-	l.Each(func(_ int, d *api.Detail) {
-		if !filter.IsFailed(d.ExecStatus) && !strings.EqualFold(d.ExecStatus, "SKIP") {
+	l.Each(func(_ int, r *detailRow) {
+		s := r.sharedFields()
+		if !filter.IsFailed(s.status) && !strings.EqualFold(s.status, "SKIP") {
 			return
 		}
-		k := groupKey{d.ExecStatus, d.ResultCode, d.FailReason}
+		k := groupKey{s.status, s.code, s.reason}
 		g, ok := byKey[k]
 		if !ok {
 			g = &failureGroup{key: k}
@@ -44,7 +44,7 @@ func groupFailures(l *pagedList[api.Detail]) []failureGroup {
 		}
 		g.count++
 		if len(g.desktops) < 5 {
-			g.desktops = append(g.desktops, d.DesktopName)
+			g.desktops = append(g.desktops, r.name())
 		}
 	})
 	groups := make([]failureGroup, 0, len(byKey))
@@ -139,9 +139,9 @@ func (v *groupsView) copySelected() (string, string, bool) {
 		return "", "", false
 	}
 	var ids []string
-	v.details.list.Each(func(_ int, d *api.Detail) {
-		if (groupKey{d.ExecStatus, d.ResultCode, d.FailReason}) == g.key {
-			ids = append(ids, d.DesktopID)
+	v.details.list.Each(func(_ int, r *detailRow) {
+		if s := r.sharedFields(); (groupKey{s.status, s.code, s.reason}) == g.key {
+			ids = append(ids, r.desktopID())
 		}
 	})
 	return strings.Join(ids, "\n"), plural(len(ids), "desktop id", "desktop ids") + " of the group", len(ids) > 0

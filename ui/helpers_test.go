@@ -104,7 +104,7 @@ func newTestModel(src Source, pageSize int) Model {
 }
 
 // dl is the details list of a model whose top view is the details view.
-func dl(m Model) *pagedList[api.Detail] {
+func dl(m Model) *pagedList[detailRow] {
 	return m.top().(*detailsView).list
 }
 

@@ -291,8 +291,8 @@ func TestReviewFixesReading(t *testing.T) {
 	src.mu.Unlock()
 	m = send(t, m, press("r"))
 	m = send(t, m, press("enter"))
-	if d, _ := dl(m).Selected(); d.ExecStatus != "SUCCESS" || dv(m).record.SuccessNum != 1 {
-		t.Errorf("a run that finished while away shows %s with %+v", d.ExecStatus, dv(m).record)
+	if d, _ := dl(m).Selected(); d.detail().ExecStatus != "SUCCESS" || dv(m).record.SuccessNum != 1 {
+		t.Errorf("a run that finished while away shows %s with %+v", d.detail().ExecStatus, dv(m).record)
 	}
 	// With T on, the pane keeps the exact start the table shows as "3h ago";
 	// and filtering runs by their start still matches the absolute time.

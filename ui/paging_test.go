@@ -38,8 +38,8 @@ func TestTotalGrowsWhileRunning(t *testing.T) {
 		t.Fatalf("total %d after refresh, want 400", dl(m).Total())
 	}
 	m = send(t, m, press("G"))
-	if d, ok := dl(m).Row(399); !ok || d.ID != src.details[399].ID {
-		t.Errorf("last row %q %v, want %q", d.ID, ok, src.details[399].ID)
+	if d, ok := dl(m).Row(399); !ok || d.detail().ID != src.details[399].ID {
+		t.Errorf("last row %q %v, want %q", d.detail().ID, ok, src.details[399].ID)
 	}
 	assertNoBlankLoadedRows(t, dl(m))
 }
@@ -210,10 +210,10 @@ func randomWalk(t *testing.T, seed uint64, keys []string, all []api.Detail) {
 	}
 }
 
-func assertNoBlankLoadedRows(t *testing.T, l *pagedList[api.Detail]) {
+func assertNoBlankLoadedRows(t *testing.T, l *pagedList[detailRow]) {
 	t.Helper()
 	for pos := 0; pos < max(l.Total(), 0) && pos < 5000; pos++ {
-		if d, ok := l.Row(pos); ok && d.ID == "" {
+		if r, ok := l.Row(pos); ok && r.id() == "" {
 			t.Fatalf("row %d is reported loaded but holds nothing (total %d)", pos, l.Total())
 		}
 	}

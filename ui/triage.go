@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -54,14 +52,26 @@ func (t triage) filtering() bool {
 
 func (t triage) active() bool { return t.filtering() || t.sortBy != sortNone }
 
-func (t triage) match(d *api.Detail) bool {
+func (t triage) match(r *detailRow) bool {
+	s := r.sharedFields()
 	switch {
-	case t.failedOnly && !filter.IsFailed(d.ExecStatus),
-		t.status != "" && !strings.EqualFold(d.ExecStatus, t.status),
-		t.group != nil && (d.ExecStatus != t.group.status || d.ResultCode != t.group.code || d.FailReason != t.group.reason):
+	case t.failedOnly && !filter.IsFailed(s.status),
+		t.status != "" && !strings.EqualFold(s.status, t.status),
+		t.group != nil && (s.status != t.group.status || s.code != t.group.code || s.reason != t.group.reason):
 		return false
 	}
-	return t.text.Match(d)
+	if t.text.Empty() {
+		return true
+	}
+	d := r.detail()
+	return t.text.Match(&d)
+}
+
+// sameAs reports whether t shows the same rows in the same order as u.
+func (t triage) sameAs(u triage) bool {
+	return t.failedOnly == u.failedOnly && t.status == u.status && t.text.String() == u.text.String() &&
+		(t.group == nil) == (u.group == nil) && (t.group == nil || *t.group == *u.group) &&
+		t.sortBy == u.sortBy && t.desc == u.desc
 }
 
 // describe is the active filter and sort in a few words.
@@ -97,20 +107,17 @@ const maxFilterShown = 24
 // detailsView is the details list with triage: filters, sort, counts, the
 // / prompt, and work waiting for every row.
 type detailsView struct {
-	*listView[api.Detail]
+	*listView[detailRow]
 	tr     triage
 	record *api.Record // the record's own counts, when known
-	counts struct {    // statusCounts, cached for the rows held
-		version  int
-		byStatus map[string]int
-	}
+	counts statusCounts
+	order  shownOrder // the rows tr shows, kept as pages arrive
 	// taskLabel and runLabel name the run on screen (in export file names).
 	taskLabel, runLabel string
 	recordID            string // the run, for the cache of runs left
 	refreshOnStart      bool   // shown again while it runs: refresh in place
 
 	pending []action // waits for every row
-	keys    keyCache // sort keys by detail id, computed once
 
 	// fromGroups is the failure groups screen the rows of one group were
 	// opened from: Esc goes back there. beforeGroup is the triage to
@@ -174,61 +181,18 @@ func (v *detailsView) setTriage(tr triage) tea.Cmd {
 	return l.ensure()
 }
 
-// applyOrder recomputes the shown positions from the rows held.
+// applyOrder brings the shown positions up to date with the rows held.
 func (v *detailsView) applyOrder() {
-	l := v.list
 	if !v.tr.active() {
-		l.SetOrder(nil)
+		v.list.SetOrder(nil)
+		v.order = shownOrder{} // nothing kept for a triage gone
 		return
 	}
-	type shown struct {
-		pos  int
-		d    *api.Detail
-		keys sortKeys
-	}
-	var rows []shown
-	l.Each(func(pos int, d *api.Detail) {
-		if v.tr.match(d) {
-			r := shown{pos: pos, d: d}
-			if v.tr.sortBy == sortStart || v.tr.sortBy == sortDuration || v.tr.sortBy == sortName {
-				r.keys = v.keys.get(d)
-			}
-			rows = append(rows, r)
-		}
-	})
-	v.keys.trim(l.LoadedRows())
-	if by := v.tr.sortBy; by != sortNone {
-		desc := v.tr.desc
-		// Ties go by position, which makes the order total: the same as a
-		// stable sort, at the cost of an unstable one.
-		slices.SortFunc(rows, func(a, b shown) int {
-			c := compareBy(by, a.d, b.d, a.keys, b.keys)
-			if desc {
-				c = -c
-			}
-			if c == 0 {
-				return cmp.Compare(a.pos, b.pos)
-			}
-			return c
-		})
-	}
-	order := make([]int, len(rows))
-	for i, r := range rows {
-		order[i] = r.pos
-	}
-	l.SetOrder(order)
+	v.order.update(v.list, v.tr)
 }
 
 // statusCounts counts the loaded rows by status.
-func (v *detailsView) statusCounts() map[string]int {
-	if v.counts.byStatus != nil && v.counts.version == v.list.Version() {
-		return v.counts.byStatus
-	}
-	counts := map[string]int{}
-	v.list.Each(func(_ int, d *api.Detail) { counts[strings.ToUpper(d.ExecStatus)]++ })
-	v.counts.version, v.counts.byStatus = v.list.Version(), counts
-	return counts
-}
+func (v *detailsView) statusCounts() map[string]int { return v.counts.update(v.list) }
 
 // summary is the line under the header: counts per status for the whole
 // record (the record's own numbers where it has them, so they are right

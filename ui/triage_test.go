@@ -118,7 +118,7 @@ func TestCursorStaysOnRecordAcrossFilterAndSort(t *testing.T) {
 	src := &stubSource{details: demoDetails()}
 	m := start(t, newTestModel(src, 100), 100, 30)
 	for dl(m).State(dl(m).Cursor()) == paging.RowLoaded {
-		if d, _ := dl(m).Selected(); d.ExecStatus == "FAIL" {
+		if d, _ := dl(m).Selected(); d.detail().ExecStatus == "FAIL" {
 			break
 		}
 		m = send(t, m, press("j"))
@@ -126,8 +126,8 @@ func TestCursorStaysOnRecordAcrossFilterAndSort(t *testing.T) {
 	want, _ := dl(m).Selected()
 	for _, k := range []string{"f", "o", "o", "O"} {
 		m = send(t, m, press(k))
-		if got, _ := dl(m).Selected(); got.ID != want.ID {
-			t.Fatalf("after %s the cursor is on %s, want %s", k, got.ID, want.ID)
+		if got, _ := dl(m).Selected(); got.detail().ID != want.detail().ID {
+			t.Fatalf("after %s the cursor is on %s, want %s", k, got.detail().ID, want.detail().ID)
 		}
 	}
 }
@@ -366,11 +366,11 @@ func TestLoadAllWithThrottling(t *testing.T) {
 		}
 	}
 	ids := map[string]bool{}
-	dl(m).Each(func(_ int, d *api.Detail) {
-		if ids[d.ID] {
-			t.Fatalf("%s held twice", d.ID)
+	dl(m).Each(func(_ int, r *detailRow) {
+		if ids[r.id()] {
+			t.Fatalf("%s held twice", r.id())
 		}
-		ids[d.ID] = true
+		ids[r.id()] = true
 	})
 	if len(ids) != len(src.details) || dl(m).Concurrency() != paging.DefaultConcurrency-2 {
 		t.Errorf("%d rows held, concurrency %d", len(ids), dl(m).Concurrency())
@@ -407,8 +407,8 @@ func TestWatchRefreshesUntilNothingRuns(t *testing.T) {
 	if len(src.requested()) == before || tick == nil {
 		t.Fatalf("a tick while rows run should refresh and schedule the next (requests %d → %d)", before, len(src.requested()))
 	}
-	if got, _ := dl(m).Selected(); got.ID != want.ID || dl(m).Total() != 151 {
-		t.Errorf("after the refresh the cursor is on %s (total %d), want %s", got.ID, dl(m).Total(), want.ID)
+	if got, _ := dl(m).Selected(); got.detail().ID != want.detail().ID || dl(m).Total() != 151 {
+		t.Errorf("after the refresh the cursor is on %s (total %d), want %s", got.detail().ID, dl(m).Total(), want.detail().ID)
 	}
 	// Everything finishes: the next tick stops the watch without a request.
 	src.mu.Lock()
@@ -560,8 +560,8 @@ func TestRefreshWithAFilterReloads(t *testing.T) {
 	if slices.Contains(shownIDs(m), first) {
 		t.Error("a desktop that recovered still shows under failed-only")
 	}
-	if got, _ := dl(m).Selected(); got.ID != keep.ID {
-		t.Errorf("cursor on %s after r, want %s", got.ID, keep.ID)
+	if got, _ := dl(m).Selected(); got.detail().ID != keep.detail().ID {
+		t.Errorf("cursor on %s after r, want %s", got.detail().ID, keep.detail().ID)
 	}
 }
 
@@ -723,8 +723,8 @@ func TestRunKeptAfterEsc(t *testing.T) {
 	if n := len(src.requested()) - before; n != 0 {
 		t.Errorf("%d requests to show a run left a moment ago", n)
 	}
-	if got, _ := dl(m).Selected(); got.ID != want.ID || !dv(m).tr.failedOnly || dv(m).tr.sortBy == sortNone {
-		t.Errorf("came back to %q with %+v; want %q, failed only and the sort", got.ID, dv(m).tr, want.ID)
+	if got, _ := dl(m).Selected(); got.detail().ID != want.detail().ID || !dv(m).tr.failedOnly || dv(m).tr.sortBy == sortNone {
+		t.Errorf("came back to %q with %+v; want %q, failed only and the sort", got.detail().ID, dv(m).tr, want.detail().ID)
 	}
 	// r always reloads.
 	m = send(t, m, press("r"))

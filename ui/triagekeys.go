@@ -48,11 +48,11 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		g.sync()
 		return tea.Batch(cmd, h.push(g)), true
 	case key.Matches(msg, k.Copy):
-		d, ok := v.list.Selected()
+		r, ok := v.list.Selected()
 		if !ok {
 			return nil, true
 		}
-		return h.copyText(d.DesktopID, "desktop id "+shortID(d.DesktopID)), true
+		return h.copyText(r.desktopID(), "desktop id "+shortID(r.desktopID())), true
 	case key.Matches(msg, k.CopyAll):
 		return v.whenAllLoaded(h, copyShown), true
 	case key.Matches(msg, k.Export):
@@ -118,12 +118,12 @@ func shownRows(v *detailsView) []api.Detail {
 	rows := make([]api.Detail, 0, l.Count())
 	seen := make(map[string]bool, l.Count())
 	for i := 0; i < l.Count(); i++ {
-		d, ok := l.Row(l.PosOf(i))
-		if !ok || (d.ID != "" && seen[d.ID]) {
+		r, ok := l.Row(l.PosOf(i))
+		if !ok || (r.id() != "" && seen[r.id()]) {
 			continue // rows without an id are each their own
 		}
-		seen[d.ID] = true
-		rows = append(rows, d)
+		seen[r.id()] = true
+		rows = append(rows, r.detail())
 	}
 	return rows
 }

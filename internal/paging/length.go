@@ -98,6 +98,7 @@ func (l *List[T]) setTotal(total int) {
 		} else if n := l.span(p); len(pg.rows) > n {
 			clear(pg.rows[n:]) // drop references to rows that are gone
 			pg.rows = pg.rows[:n]
+			pg.stamp = l.version
 		}
 	}
 	for id, pos := range l.index {

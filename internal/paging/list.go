@@ -74,6 +74,7 @@ type page[T any] struct {
 	err       error     // the current generation's request failed; cleared by refresh
 	rows      []T       // may be fewer than the page's span when the total grew since
 	retries   int       // automatic retries used in this generation
+	stamp     int       // the list's version when rows last changed (see EachPage)
 	firstTry  time.Time // when this generation first asked for the page
 }
 
@@ -319,6 +320,7 @@ func (l *List[T]) store(p int, rows []T) (repeated int) {
 	pg.err, pg.loadedGen = nil, l.gen
 	pg.rows = append(pg.rows[:0], rows...)
 	l.version++
+	pg.stamp = l.version
 	offset := p * l.pageSize
 	for i, it := range pg.rows {
 		id := l.idOf(it)

@@ -113,6 +113,31 @@ func (l *List[T]) Each(f func(pos int, row *T)) {
 	}
 }
 
+// EachPage calls f with every page that holds rows (the pages Each walks,
+// in no particular order): its number, its rows, and a stamp that changes
+// whenever those rows do. What is derived from the rows (counts, a sorted
+// order) can then take in only the pages that are new to it.
+func (l *List[T]) EachPage(f func(page, stamp int, rows []T)) {
+	for p, pg := range l.pages {
+		if pg.loadedGen >= 0 && len(pg.rows) > 0 {
+			f(p, pg.stamp, pg.rows)
+		}
+	}
+}
+
+// Stamp is the stamp of the page holding position pos (see EachPage): a
+// drawn row is good while it stays the same.
+func (l *List[T]) Stamp(pos int) int {
+	if pg, ok := l.pages[pos/l.pageSize]; ok && pos >= 0 {
+		return pg.stamp
+	}
+	return -1
+}
+
+// Dupes reports whether some record is held at two positions: Each then
+// yields it once, at the first, which page by page cannot see.
+func (l *List[T]) Dupes() bool { return l.dupes }
+
 // SetItems makes the list hold items, all at once, without fetching: for
 // lists computed in memory (failure groups). The cursor stays on the same
 // item if it is still there.
@@ -125,7 +150,7 @@ func (l *List[T]) SetItems(items []T) {
 	clear(l.index)
 	for p := 0; p*l.pageSize < len(items); p++ {
 		rows := items[p*l.pageSize : min((p+1)*l.pageSize, len(items))]
-		l.pages[p] = &page[T]{loadedGen: l.gen, rows: rows}
+		l.pages[p] = &page[T]{loadedGen: l.gen, rows: rows, stamp: l.version + 1}
 	}
 	for i, it := range items {
 		l.index[l.idOf(it)] = i

@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"math/rand/v2"
+	"testing"
+	"unsafe"
+
+	"github.com/wksrec/wksrec/api"
+)
+
+// A packed row gives back exactly the detail it was made from, whatever
+// its fields hold (empty, long, hostile, multi-byte).
+func TestDetailRowGivesBackTheDetail(t *testing.T) {
+	hostile := "\x1b]52;c;AAAA\a\u202e研发\x00\r\n" + string(make([]byte, 70_000))
+	cases := []api.Detail{
+		{},
+		{ID: "x"},
+		{EndTime: "only the last field"},
+		{ID: hostile, RecordID: hostile, DesktopID: hostile, DesktopName: hostile, ExecStatus: hostile, ExecScriptID: hostile,
+			ResultCode: hostile, FailReason: hostile, StartTime: hostile, EndTime: hostile, TimeZone: hostile},
+	}
+	cases = append(cases, randomDetails(rand.New(rand.NewPCG(1, 2)), 50, "r")...)
+	for i, d := range cases {
+		if got := newDetailRow(&d).detail(); got != d {
+			t.Errorf("case %d: got back %+v, want %+v", i, got, d)
+		}
+	}
+	var zero detailRow
+	if zero.detail() != (api.Detail{}) || zero.status() != "" {
+		t.Error("the zero row (a row not loaded) is not empty")
+	}
+}
+
+// What a sort compares is worked out when the row is made.
+func TestDetailRowSortKeys(t *testing.T) {
+	for _, tc := range []struct {
+		start, end, zone string
+		hasStart         bool
+		dur              int32
+	}{
+		{"2026-11-28 02:00:00", "2026-11-28 02:00:30", "Asia/Shanghai", true, 30},
+		{"2026-11-28 02:00:00", "2026-11-28 03:00:00", "GMT+08:00", true, 3600},
+		{"2026-11-28 02:00:00", "", "Asia/Shanghai", true, -1},
+		{"garbage", "2026-11-28 02:00:00", "Asia/Shanghai", false, -1},
+		{"0001-01-01 00:00:00", "9999-12-31 23:59:59", "", true, 1<<31 - 1}, // clamped, not wrapped
+	} {
+		r := newDetailRow(&api.Detail{StartTime: tc.start, EndTime: tc.end, TimeZone: tc.zone})
+		if r.hasStart != tc.hasStart || r.dur != tc.dur {
+			t.Errorf("%q → %q: hasStart %v dur %d, want %v %d", tc.start, tc.end, r.hasStart, r.dur, tc.hasStart, tc.dur)
+		}
+	}
+	a := newDetailRow(&api.Detail{StartTime: "2026-11-28 02:00:00", TimeZone: "Asia/Shanghai"})
+	b := newDetailRow(&api.Detail{StartTime: "2026-11-28 02:00:00", TimeZone: "GMT+09:00"})
+	if a.start <= b.start {
+		t.Errorf("the same wall time an hour further east is earlier: %d vs %d", a.start, b.start)
+	}
+}
+
+// Rows of a run share one copy of their repeated fields, and not the
+// decoded page's.
+func TestDetailRowsShareRepeatedFields(t *testing.T) {
+	reason := func() string { return string([]byte("The desktop did not respond")) }
+	da := api.Detail{ID: "a", FailReason: reason(), ExecStatus: "FAIL"}
+	db := api.Detail{ID: "b", FailReason: reason(), ExecStatus: "FAIL"}
+	a, b := newDetailRow(&da), newDetailRow(&db)
+	if unsafe.StringData(a.reason()) != unsafe.StringData(b.reason()) {
+		t.Error("equal reasons are held twice")
+	}
+	if unsafe.StringData(a.reason()) == unsafe.StringData(da.FailReason) {
+		t.Error("the row keeps the decoded page's string")
+	}
+	if a.reason() != "The desktop did not respond" || a.id() != "a" || b.id() != "b" {
+		t.Errorf("packing changed the values: %q %q %q", a.reason(), a.id(), b.id())
+	}
+	if size := unsafe.Sizeof(detailRow{}); size > 56 {
+		t.Errorf("a row's header is %d bytes, meant to be 56", size)
+	}
+}
