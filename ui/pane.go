@@ -19,12 +19,29 @@ type detailPane struct {
 	focused       bool
 	zoomed        bool   // has the whole body
 	shownID       string // the row whose text is shown; scroll resets when it changes
+	text          string // what is shown
+	// drawn is the last drawing, redrawn only when something it shows
+	// changed: the pane is redrawn after every message otherwise, pages
+	// arriving included.
+	drawn *paneDrawing
+}
+
+type paneDrawing struct {
+	key  paneKey
+	view string
+}
+
+type paneKey struct {
+	text                  string
+	width, height, offset int
+	side, focused, zoomed bool
+	// The styles are not in the key: they are fixed for a model's life.
 }
 
 func newDetailPane() detailPane {
 	vp := viewport.New(0, 0)
 	vp.KeyMap = viewport.KeyMap{} // keys come from wksrec's keymap, not viewport's defaults
-	return detailPane{vp: vp}
+	return detailPane{vp: vp, drawn: &paneDrawing{}}
 }
 
 func (p *detailPane) SetSize(width, height int, side bool) {
@@ -49,13 +66,28 @@ func (p *detailPane) SetContent(id, text string) {
 		p.vp.SetYOffset(0)
 		p.shownID = id
 	}
-	p.vp.SetContent(text)
+	if text != p.text || p.vp.TotalLineCount() == 0 {
+		p.vp.SetContent(text)
+		p.text = text
+	}
 }
 
 func (p detailPane) View(st styles.Styles) string {
 	if p.width <= 0 || p.height <= 0 {
 		return ""
 	}
+	key := paneKey{p.text, p.width, p.height, p.vp.YOffset, p.side, p.focused, p.zoomed}
+	if p.drawn != nil && p.drawn.key == key && p.drawn.view != "" {
+		return p.drawn.view
+	}
+	view := p.draw(st)
+	if p.drawn != nil {
+		p.drawn.key, p.drawn.view = key, view
+	}
+	return view
+}
+
+func (p detailPane) draw(st styles.Styles) string {
 	title := "Details"
 	switch {
 	case p.zoomed:

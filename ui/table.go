@@ -169,7 +169,7 @@ func renderRow[T any](l *pagedList[T], i int, cols []column[T], widths []int, st
 	row, loaded := l.Row(pos)
 	switch {
 	case loaded && !selected:
-		text = cache.row(l.Version(), cache.timeEpoch, pos, widths, func() string { return renderCells(row, cols, widths, st, false) })
+		text = cache.row(l.Stamp(pos), cache.timeEpoch, pos, widths, func() string { return renderCells(row, cols, widths, st, false) })
 	case loaded:
 		text = renderCells(row, cols, widths, st, true)
 	case l.State(pos) == paging.RowFailed:
@@ -201,28 +201,36 @@ func renderCells[T any](row T, cols []column[T], widths []int, st styles.Styles,
 }
 
 // rowCache holds drawn rows (not the selected one) by position, for the
-// rows held (the list's version) and the column widths they were drawn
-// with: a keystroke redraws a screen of rows, and parsing times and
-// measuring CJK widths for each is most of a frame's cost.
+// redraws that follow every key, each with the stamp of the page it was
+// drawn from: a page arriving elsewhere (every few milliseconds during a
+// load-all) redraws nothing on screen.
 type rowCache struct {
-	byPos   map[int]string
-	version int
-	epoch   int // of the time format: T redraws every row
-	widths  []int
+	byPos  map[int]drawnRow
+	epoch  int // of the time format: T redraws every row
+	widths []int
 	// timeEpoch is the time format's epoch now (set before each draw).
 	timeEpoch int
 }
 
+type drawnRow struct {
+	stamp int
+	text  string
+}
+
+// maxCachedRows bounds the cache: scrolling through 100,000 rows must not
+// keep them all drawn.
+const maxCachedRows = 2048
+
 // row returns the drawn row at pos, drawing it with draw on a miss. The
-// cache is dropped when the rows held or the column widths change.
-func (c *rowCache) row(version, epoch, pos int, widths []int, draw func() string) string {
-	if c.byPos == nil || c.version != version || c.epoch != epoch || !slices.Equal(c.widths, widths) {
-		c.byPos, c.version, c.epoch, c.widths = map[int]string{}, version, epoch, slices.Clone(widths)
+// cache is dropped when the column widths or the time format change.
+func (c *rowCache) row(stamp, epoch, pos int, widths []int, draw func() string) string {
+	if c.byPos == nil || len(c.byPos) >= maxCachedRows || c.epoch != epoch || !slices.Equal(c.widths, widths) {
+		c.byPos, c.epoch, c.widths = map[int]drawnRow{}, epoch, slices.Clone(widths)
 	}
-	if s, ok := c.byPos[pos]; ok {
-		return s
+	if r, ok := c.byPos[pos]; ok && r.stamp == stamp {
+		return r.text
 	}
 	s := draw()
-	c.byPos[pos] = s
+	c.byPos[pos] = drawnRow{stamp, s}
 	return s
 }

@@ -39,6 +39,19 @@ func clip(s string, width, height int) string {
 	return strings.Join(lines, "\n")
 }
 
+// padLines pads each line of s with spaces to width cells. The table's
+// lines fit already: this is lipgloss's Width without its wrapping pass,
+// which cost more than drawing the rows.
+func padLines(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w < width {
+			lines[i] = l + strings.Repeat(" ", width-w)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 func (m Model) headerView() string {
 	crumbs := m.crumbs()
 	s := m.top().status()
@@ -148,7 +161,7 @@ func (m Model) bodyView() string {
 	if m.zoomed {
 		return m.pane.View(m.st)
 	}
-	table := lipgloss.NewStyle().Width(m.tableW).Render(m.top().table(m.st, m.spin.View()))
+	table := padLines(m.top().table(m.st, m.spin.View()), m.tableW)
 	if m.pane.height == 0 {
 		return table
 	}

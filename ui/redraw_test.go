@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/styles"
+)
+
+// A drawn row is drawn again only when its own page changed: pages
+// arriving elsewhere (a load-all) redraw nothing on screen.
+func TestDrawnRowsFollowTheirPage(t *testing.T) {
+	l := newPagedList(nil, detailID, paging.Options{PageSize: 10})
+	details := make([]api.Detail, 30)
+	for i := range details {
+		details[i] = api.Detail{ID: string(rune('a' + i)), DesktopName: "old"}
+	}
+	deliver(l, 0, 10, 30, details)
+	var cache rowCache
+	draws := 0
+	draw := func(pos int) string {
+		return cache.row(l.Stamp(pos), 0, pos, []int{5}, func() string {
+			draws++
+			r, _ := l.Row(pos)
+			return r.name()
+		})
+	}
+	draw(3)
+	deliver(l, 1, 10, 30, details) // another page
+	if got := draw(3); draws != 1 || got != "old" {
+		t.Fatalf("a page elsewhere redrew row 3: %d draws, %q", draws, got)
+	}
+	details[3].DesktopName = "new"
+	deliver(l, 0, 10, 30, details) // its own page, sent again
+	if got := draw(3); draws != 2 || got != "new" {
+		t.Errorf("row 3's page changed: %d draws, %q", draws, got)
+	}
+	for pos := range maxCachedRows + 10 { // scrolling far: the cache stays bounded
+		cache.row(1, 0, pos, []int{5}, func() string { return "x" })
+	}
+	if len(cache.byPos) > maxCachedRows {
+		t.Errorf("%d rows kept drawn", len(cache.byPos))
+	}
+}
+
+// The pane is drawn from what it shows now: its text, its scroll, focus.
+func TestPaneDrawingFollowsWhatItShows(t *testing.T) {
+	st := styles.New(false)
+	p := newDetailPane()
+	p.SetSize(40, 6, true)
+	lines := func(prefix string, n int) string {
+		var b []string
+		for i := range n {
+			b = append(b, prefix+string(rune('0'+i)))
+		}
+		return strings.Join(b, "\n")
+	}
+	p.SetContent("a", lines("first", 9))
+	if v := ansi.Strip(p.View(st)); !strings.Contains(v, "first0") {
+		t.Fatalf("pane:\n%s", v)
+	}
+	p.SetContent("a", lines("second", 9))
+	if v := ansi.Strip(p.View(st)); !strings.Contains(v, "second0") || strings.Contains(v, "first") {
+		t.Errorf("new text, old drawing:\n%s", v)
+	}
+	p.vp.ScrollDown(3)
+	if v := ansi.Strip(p.View(st)); !strings.Contains(v, "second3") || strings.Contains(v, "second0") {
+		t.Errorf("scrolled, old drawing:\n%s", v)
+	}
+	p.Focus()
+	if v := ansi.Strip(p.View(st)); !strings.Contains(v, "esc back") {
+		t.Errorf("focused, old title:\n%s", v)
+	}
+}
