@@ -1,14 +1,20 @@
 package main
 
 import (
-	"github.com/wksrec/wksrec/internal/config"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/fake"
 	"github.com/wksrec/wksrec/ui"
 )
 
@@ -55,4 +61,93 @@ func run1(cmd tea.Cmd) []tea.Msg {
 	default:
 		return []tea.Msg{msg}
 	}
+}
+
+// The memory the browser holds with the 100,000 details of a run loaded:
+// the real binary on a pseudo-terminal against the fake API (in this
+// process), f pressed so that every page loads, then the resident set
+// read from /proc: now (VmRSS) and at its peak (VmHWM).
+func BenchmarkTUIRSS100k(b *testing.B) {
+	srv := fake.New(fake.Options{Seed: demoSeed, BigRecord: 100_000})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stop()
+	task := srv.Data().Tasks[0].ID
+	rec := srv.Data().Records[task][0].ID
+	if n := len(srv.Data().Details[rec]); n != 100_000 {
+		b.Fatalf("the run has %d details", n)
+	}
+	token := filepath.Join(b.TempDir(), "token")
+	if err := os.WriteFile(token, []byte("demo-token"), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < b.N; i++ {
+		term, _ := startTerminal(b, nil, true, "--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", rec,
+			"--token-file", token, "--theme", "dark", "--concurrency", "16")
+		term.waitFor(b, "loaded", 30*time.Second)
+		if _, err := term.ptmx.Write([]byte("f")); err != nil {
+			b.Fatal(err)
+		}
+		term.waitFor(b, "100,000 loaded", 2*time.Minute)
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", term.cmd.Process.Pid))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(procKiB(b, status, "VmRSS")/1024, "RSS-MB")
+		b.ReportMetric(procKiB(b, status, "VmHWM")/1024, "peak-RSS-MB")
+		term.stop()
+	}
+}
+
+// procKiB reads a "Name:   123 kB" line of /proc/PID/status.
+func procKiB(b *testing.B, status []byte, name string) float64 {
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, name+":"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return kb
+		}
+	}
+	b.Fatalf("no %s in /proc status", name)
+	return 0
+}
+
+// -o json of a whole run, from the first request to the last byte, at
+// 10,000 and 100,000 rows: seconds per 10,000 rows should not grow with
+// the run (streamed, nothing quadratic).
+func BenchmarkOutputJSON(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			srv := fake.New(fake.Options{Seed: demoSeed, BigRecord: n})
+			url, stop, err := fake.Start(srv, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer stop()
+			task := srv.Data().Tasks[0].ID
+			rec := srv.Data().Records[task][0].ID
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				var out countingWriter
+				status := run([]string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", rec, "-o", "json", "--concurrency", "4"},
+					&out, io.Discard, env("WKSREC_AUTH_TOKEN", "t"))
+				if status != 0 || out.lines < n {
+					b.Fatalf("status %d, %d lines", status, out.lines)
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/float64(n)*10_000, "s/10k-rows")
+		})
+	}
+}
+
+// countingWriter counts the lines written to it and keeps nothing.
+type countingWriter struct{ lines int }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.lines += strings.Count(string(p), "\n")
+	return len(p), nil
 }

@@ -22,6 +22,7 @@ import (
 type terminal struct {
 	cmd  *exec.Cmd
 	tty  *os.File // the program's side, also held open here
+	ptmx *os.File // the terminal's side: what is written here is typed
 	mu   sync.Mutex
 	out  bytes.Buffer
 	done chan struct{}
@@ -46,7 +47,7 @@ func startInSilentTerminal(t *testing.T, env []string, args ...string) *terminal
 	return term
 }
 
-func startTerminal(t *testing.T, env []string, answer bool, args ...string) (*terminal, func() *unix.Termios) {
+func startTerminal(t testing.TB, env []string, answer bool, args ...string) (*terminal, func() *unix.Termios) {
 	t.Helper()
 	cmd := exec.Command(buildBinary(t), args...)
 	cmd.Env = append([]string{"HOME=" + t.TempDir(), "TERM=xterm-256color", "LANG=C.UTF-8"}, env...)
@@ -63,7 +64,7 @@ func startTerminal(t *testing.T, env []string, answer bool, args ...string) (*te
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	term := &terminal{cmd: cmd, tty: tty, done: make(chan struct{})}
+	term := &terminal{cmd: cmd, tty: tty, ptmx: ptmx, done: make(chan struct{})}
 	go func() {
 		defer close(term.done)
 		buf := make([]byte, 4096)
@@ -97,7 +98,7 @@ func startTerminal(t *testing.T, env []string, answer bool, args ...string) (*te
 }
 
 // waitFor waits until the output holds s.
-func (term *terminal) waitFor(t *testing.T, s string, within time.Duration) {
+func (term *terminal) waitFor(t testing.TB, s string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for time.Now().Before(deadline) {

@@ -183,7 +183,7 @@ func TestMain(m *testing.M) {
 }
 
 // buildBinary builds wksrec once per test run.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "wksrec-bin")
