@@ -2,6 +2,7 @@ package ui
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -21,8 +22,12 @@ func TestDetailRowGivesBackTheDetail(t *testing.T) {
 	}
 	cases = append(cases, randomDetails(rand.New(rand.NewPCG(1, 2)), 50, "r")...)
 	for i, d := range cases {
-		if got := newDetailRow(&d).detail(); got != d {
+		r := newDetailRow(&d)
+		if got := r.detail(); got != d {
 			t.Errorf("case %d: got back %+v, want %+v", i, got, d)
+		}
+		if want := strings.ToLower(d.DesktopName); r.foldedName() != want {
+			t.Errorf("case %d: folded name %q, want %q", i, r.foldedName(), want)
 		}
 	}
 	var zero detailRow
@@ -72,7 +77,7 @@ func TestDetailRowsShareRepeatedFields(t *testing.T) {
 	if a.reason() != "The desktop did not respond" || a.id() != "a" || b.id() != "b" {
 		t.Errorf("packing changed the values: %q %q %q", a.reason(), a.id(), b.id())
 	}
-	if size := unsafe.Sizeof(detailRow{}); size > 56 {
-		t.Errorf("a row's header is %d bytes, meant to be 56", size)
+	if size := unsafe.Sizeof(detailRow{}); size > 64 {
+		t.Errorf("a row's header is %d bytes, meant to be 64", size)
 	}
 }

@@ -64,7 +64,7 @@ func entryOf(by sortKey, r *detailRow, pos int) orderEntry {
 	case sortCode:
 		e.str = r.code()
 	case sortName:
-		e.str = strings.ToLower(r.name())
+		e.str = r.foldedName()
 	case sortStart:
 		if r.hasStart {
 			e.key = r.start
