@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,35 +22,50 @@ type failureGroup struct {
 	key      groupKey
 	count    int
 	desktops []string // the first few, for the pane
+	at       []int    // the positions of desktops
 }
+
+// groupSample is how many desktops a group names.
+const groupSample = 5
 
 func groupID(g failureGroup) string {
 	return g.key.status + "\x00" + g.key.code + "\x00" + g.key.reason
 }
 
-// groupFailures groups the loaded FAIL, FAILED and SKIP rows, largest
-// group first (ties by status, code, reason, so the order is stable).
-func groupFailures(l *pagedList[detailRow]) []failureGroup {
-	byKey := map[groupKey]*failureGroup{}
-	l.Each(func(_ int, r *detailRow) {
-		s := r.sharedFields()
-		if !filter.IsFailed(s.status) && !strings.EqualFold(s.status, "SKIP") {
-			return
-		}
-		k := groupKey{s.status, s.code, s.reason}
-		g, ok := byKey[k]
-		if !ok {
-			g = &failureGroup{key: k}
-			byKey[k] = g
-		}
-		g.count++
-		if len(g.desktops) < 5 {
-			g.desktops = append(g.desktops, r.name())
-		}
-	})
+// tallyFailure counts the row at pos in its group, if it failed or was
+// skipped. A group names the desktops of its first rows by position,
+// whatever order they come in.
+func tallyFailure(byKey map[groupKey]*failureGroup, pos int, r *detailRow) {
+	s := r.sharedFields()
+	if !filter.IsFailed(s.status) && !strings.EqualFold(s.status, "SKIP") {
+		return
+	}
+	k := groupKey{s.status, s.code, s.reason}
+	g, ok := byKey[k]
+	if !ok {
+		g = &failureGroup{key: k}
+		byKey[k] = g
+	}
+	g.count++
+	if len(g.at) == groupSample && pos > g.at[groupSample-1] {
+		return
+	}
+	i, _ := slices.BinarySearch(g.at, pos)
+	g.at = slices.Insert(g.at, i, pos)
+	g.desktops = slices.Insert(g.desktops, i, r.name())
+	if len(g.at) > groupSample {
+		g.at, g.desktops = g.at[:groupSample], g.desktops[:groupSample]
+	}
+}
+
+// sortedGroups are the groups largest first (ties by status, code,
+// reason, so the order is stable).
+func sortedGroups(byKey map[groupKey]*failureGroup) []failureGroup {
 	groups := make([]failureGroup, 0, len(byKey))
 	for _, g := range byKey {
-		groups = append(groups, *g)
+		c := *g
+		c.desktops, c.at = slices.Clone(g.desktops), nil // the tally goes on changing its own
+		groups = append(groups, c)
 	}
 	sort.Slice(groups, func(i, j int) bool {
 		a, b := groups[i], groups[j]
@@ -59,6 +75,32 @@ func groupFailures(l *pagedList[detailRow]) []failureGroup {
 		return groupID(a) < groupID(b)
 	})
 	return groups
+}
+
+// groupTally keeps the failure groups (the loaded FAIL, FAILED and SKIP
+// rows by status, code and reason) up to date page by page as the
+// details arrive (see pagesSeen): regrouping every row for every page made
+// the groups screen cost pages × n during a load-all.
+type groupTally struct {
+	seen  pagesSeen
+	byKey map[groupKey]*failureGroup
+}
+
+func (t *groupTally) update(l *pagedList[detailRow]) []failureGroup {
+	fresh, redo := t.seen.diff(l)
+	if redo || t.byKey == nil {
+		t.byKey = map[groupKey]*failureGroup{}
+		l.Each(func(pos int, r *detailRow) { tallyFailure(t.byKey, pos, r) })
+		return sortedGroups(t.byKey)
+	}
+	l.EachPage(func(p, _ int, rows []detailRow) {
+		if slices.Contains(fresh, p) {
+			for i := range rows {
+				tallyFailure(t.byKey, p*l.PageSize()+i, &rows[i])
+			}
+		}
+	})
+	return sortedGroups(t.byKey)
 }
 
 var groupColumns = []column[failureGroup]{
@@ -94,6 +136,7 @@ type groupsView struct {
 	*listView[failureGroup]
 	details *detailsView
 	seen    int // the details' version when last grouped
+	tally   groupTally
 }
 
 func newGroupsView(details *detailsView) *groupsView {
@@ -125,7 +168,7 @@ func newGroupsView(details *detailsView) *groupsView {
 func (v *groupsView) sync() {
 	if n := v.details.list.Version(); n != v.seen {
 		v.seen = n
-		v.list.SetItems(groupFailures(v.details.list))
+		v.list.SetItems(v.tally.update(v.details.list))
 		if v.lf.active() {
 			v.orderByListFilter()
 		}

@@ -233,3 +233,63 @@ func TestMergeIntoKeepsTheTotalOrder(t *testing.T) {
 		}
 	}
 }
+
+// The failure groups kept page by page are the groups worked out from
+// every row: counts, and the first desktops by position.
+func TestGroupsKeptAsPagesArriveAreTheGroupsFromScratch(t *testing.T) {
+	for seed := uint64(1); seed <= 30; seed++ {
+		r := rand.New(rand.NewPCG(seed, 11))
+		const pageSize = 10
+		n := 40 + r.IntN(80)
+		rows := randomDetails(r, n, "g")
+		for i := range rows {
+			rows[i].DesktopName = fmt.Sprintf("desk-%d", i)
+		}
+		rows[n-1].ID = rows[2].ID
+		l := newPagedList(nil, detailID, paging.Options{PageSize: pageSize})
+		var tally groupTally
+		check := func(step string) {
+			t.Helper()
+			type want struct {
+				count int
+				names []string
+			}
+			wants := map[groupKey]*want{}
+			l.Each(func(_ int, r *detailRow) {
+				d := r.detail()
+				if st := strings.ToUpper(d.ExecStatus); st != "FAIL" && st != "FAILED" && st != "SKIP" {
+					return
+				}
+				k := groupKey{d.ExecStatus, d.ResultCode, d.FailReason}
+				if wants[k] == nil {
+					wants[k] = &want{}
+				}
+				wants[k].count++
+				if len(wants[k].names) < 5 {
+					wants[k].names = append(wants[k].names, d.DesktopName)
+				}
+			})
+			got := tally.update(l)
+			if len(got) != len(wants) {
+				t.Fatalf("seed %d, %s: %d groups, want %d", seed, step, len(got), len(wants))
+			}
+			for i, g := range got {
+				w := wants[g.key]
+				if w == nil || g.count != w.count || !slices.Equal(g.desktops, w.names) {
+					t.Fatalf("seed %d, %s: group %+v, want %+v", seed, step, g, w)
+				}
+				if i > 0 && got[i-1].count < g.count {
+					t.Fatalf("seed %d, %s: groups not largest first", seed, step)
+				}
+			}
+		}
+		for _, p := range r.Perm((n + pageSize - 1) / pageSize) {
+			deliver(l, p, pageSize, n, rows)
+			check(fmt.Sprintf("page %d", p))
+		}
+		rows[5].ExecStatus, rows[5].ResultCode = "FAIL", "WKS.9"
+		l.Refresh()
+		deliver(l, 0, pageSize, n, rows)
+		check("refreshed")
+	}
+}
