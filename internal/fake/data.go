@@ -72,8 +72,22 @@ var hostileNames = []string{
 // NewDataset generates a deterministic dataset for seed.
 func NewDataset(seed uint64) *Dataset { return NewDatasetSized(seed, BigRecordDetails) }
 
+// desktop is one desktop of a task's pool: the same id and name in every
+// run of the task, as a nightly task runs over the same desktops.
+type desktop struct {
+	id, name string
+	// chronic is the failure of a desktop that fails in every run (the
+	// ones to escalate); nil for the others, which fail now and then.
+	chronic *[2]string
+	// runs bounds the runs the desktop is in, by age (0 is the newest):
+	// from (a desktop added lately is absent from older runs) up to
+	// before (a desktop retired is absent from newer ones).
+	from, before int
+}
+
 // NewDatasetSized is NewDataset with a showcase record of big details
-// (benchmarks load larger runs).
+// (benchmarks load larger runs). The older runs of its task keep at most
+// BigRecordDetails of its desktops, so a benchmark's fake stays small.
 func NewDatasetSized(seed uint64, big int) *Dataset {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	d := &Dataset{Records: map[string][]api.Record{}, Details: map[string][]api.Detail{}}
@@ -100,13 +114,20 @@ func NewDatasetSized(seed uint64, big int) *Dataset {
 			t.ExtraParams = `{"script_ids":["` + uuid(r) + `"]}`
 		}
 		nrec := 3 + r.IntN(12)
+		n := 20 + r.IntN(380)
+		if ti == 0 {
+			n = big
+		}
+		pool := genPool(r, n, nrec, tt.failPct, ti == 0)
 		for ri := range nrec {
 			start := base.Add(-time.Duration(ri) * 24 * time.Hour).Add(time.Duration(ti) * time.Hour)
-			n := 20 + r.IntN(380)
-			if ti == 0 && ri == 0 {
-				n = big
+			var members []desktop
+			for i, dk := range pool {
+				if ri >= dk.from && ri < dk.before && (ri == 0 || i < BigRecordDetails || i >= n) {
+					members = append(members, dk)
+				}
 			}
-			rec, details := genRecord(r, t, start, n, tt.failPct, tt.skipPct, ri == 0 && ti == 0)
+			rec, details := genRecord(r, t, start, members, tt.failPct, tt.skipPct, ri == 0 && ti == 0)
 			d.Records[t.ID] = append(d.Records[t.ID], rec)
 			d.Details[rec.ID] = details
 			if ri == 0 {
@@ -118,9 +139,44 @@ func NewDatasetSized(seed uint64, big int) *Dataset {
 	return d
 }
 
+// genPool makes the n desktops of the newest run of a task with nrec runs,
+// and a few more that were retired before it. About 3% of them fail in
+// every run when the task fails at all; about 2% were added lately.
+func genPool(r *rand.Rand, n, nrec, failPct int, showcase bool) []desktop {
+	prefix := namePrefixes[r.IntN(len(namePrefixes))]
+	if showcase {
+		prefix = "研发-桌面-" // the R&D desktops the task is named after
+	}
+	retired := max(n/50, 1)
+	pool := make([]desktop, n+retired)
+	for i := range pool {
+		dk := desktop{id: uuid(r), name: fmt.Sprintf("%s%04d", prefix, i+1), before: nrec}
+		if r.IntN(4) == 0 { // mixed pools: a quarter of desktops come from another department
+			dk.name = fmt.Sprintf("%s%04d", namePrefixes[r.IntN(len(namePrefixes))], r.IntN(10000))
+		}
+		if failPct > 0 && r.IntN(100) < 3 {
+			f := failures[r.IntN(len(failures))]
+			dk.chronic = &f
+		}
+		switch {
+		case i >= n: // retired: in the older runs only
+			dk.from = 1 + r.IntN(max(nrec-1, 1))
+		case r.IntN(50) == 0 && nrec > 1: // added lately: in the newer runs only
+			dk.before = 1 + r.IntN(nrec-1)
+		}
+		pool[i] = dk
+	}
+	if showcase {
+		for i, name := range hostileNames {
+			pool[(97+i*211)%n].name = name
+		}
+	}
+	return pool
+}
+
 const wireTime = "2006-01-02 15:04:05"
 
-func genRecord(r *rand.Rand, t api.Task, start time.Time, n, failPct, skipPct int, showcase bool) (api.Record, []api.Detail) {
+func genRecord(r *rand.Rand, t api.Task, start time.Time, members []desktop, failPct, skipPct int, showcase bool) (api.Record, []api.Detail) {
 	rec := api.Record{
 		ID:            uuid(r),
 		StartTime:     start.Format(wireTime),
@@ -129,18 +185,14 @@ func genRecord(r *rand.Rand, t api.Task, start time.Time, n, failPct, skipPct in
 		TimeZone:      t.TimeZone,
 		ExecuteTaskID: t.ID,
 	}
-	details := make([]api.Detail, n)
-	prefix := namePrefixes[r.IntN(len(namePrefixes))]
-	for i := range details {
+	details := make([]api.Detail, len(members))
+	for i, dk := range members {
 		dt := api.Detail{
 			ID:          uuid(r),
 			RecordID:    rec.ID,
-			DesktopID:   uuid(r),
-			DesktopName: fmt.Sprintf("%s%04d", prefix, i+1),
+			DesktopID:   dk.id,
+			DesktopName: dk.name,
 			TimeZone:    t.TimeZone,
-		}
-		if r.IntN(4) == 0 { // mixed pools: a quarter of desktops come from another department
-			dt.DesktopName = fmt.Sprintf("%s%04d", namePrefixes[r.IntN(len(namePrefixes))], r.IntN(10000))
 		}
 		if t.TaskType == "EXECUTE_SCRIPT" {
 			dt.ExecScriptID = t.ID[:8] + "-script"
@@ -151,6 +203,9 @@ func genRecord(r *rand.Rand, t api.Task, start time.Time, n, failPct, skipPct in
 		switch p := r.IntN(100); {
 		case showcase && p == 0:
 			dt.ExecStatus = "RUNNING"
+		case dk.chronic != nil:
+			dt.ExecStatus, dt.ResultCode, dt.FailReason = "FAIL", dk.chronic[0], dk.chronic[1]
+			rec.FailedNum++
 		case p >= failPct+skipPct:
 			dt.ExecStatus = "SUCCESS"
 		case p < failPct:
@@ -170,11 +225,6 @@ func genRecord(r *rand.Rand, t api.Task, start time.Time, n, failPct, skipPct in
 			dt.EndTime = s.Add(dur).Format(wireTime)
 		}
 		details[i] = dt
-	}
-	if showcase {
-		for i, name := range hostileNames {
-			details[(97+i*211)%len(details)].DesktopName = name
-		}
 	}
 	rec.Status = "SUCCESS"
 	switch {

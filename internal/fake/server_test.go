@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/wksrec/wksrec/api"
 )
 
 func get(t *testing.T, s *Server, path string, auth bool) (*httptest.ResponseRecorder, map[string]any) {
@@ -211,5 +213,73 @@ func TestEveryShowcaseSizeBuilds(t *testing.T) {
 		if n := len(d.Details[d.Records[d.Tasks[0].ID][0].ID]); n != big {
 			t.Fatalf("size %d built %d details", big, n)
 		}
+	}
+}
+
+// A task's runs share their desktops: the same ids from run to run, some
+// failing in every run, others now and then, and between the newest run
+// and the one before every kind of change a comparison names.
+func TestRunsShareTheirDesktops(t *testing.T) {
+	d := NewDataset(1)
+	task := d.Tasks[0].ID
+	runs := d.Records[task]
+	if len(runs) < 3 {
+		t.Fatalf("%d runs", len(runs))
+	}
+	failedIn := map[string]int{} // desktop id -> runs it failed in
+	seenIn := map[string]int{}
+	for _, run := range runs {
+		for _, dt := range d.Details[run.ID] {
+			seenIn[dt.DesktopID]++
+			if dt.ExecStatus == "FAIL" {
+				failedIn[dt.DesktopID]++
+			}
+		}
+	}
+	chronic, sometimes := 0, 0
+	for id, n := range failedIn {
+		if n == seenIn[id] && n == len(runs) {
+			chronic++
+		} else {
+			sometimes++
+		}
+	}
+	if chronic == 0 || sometimes == 0 {
+		t.Errorf("%d desktops fail in every run, %d now and then; want both", chronic, sometimes)
+	}
+	status := func(run api.Record) map[string]string {
+		m := map[string]string{}
+		for _, dt := range d.Details[run.ID] {
+			m[dt.DesktopID] = dt.ExecStatus
+		}
+		return m
+	}
+	now, before := status(runs[0]), status(runs[1])
+	kinds := map[string]int{}
+	for id, st := range now {
+		was, ok := before[id]
+		switch {
+		case !ok:
+			kinds["new desktop"]++
+		case st == "FAIL" && was == "FAIL":
+			kinds["still failing"]++
+		case st == "FAIL":
+			kinds["new failure"]++
+		case was == "FAIL":
+			kinds["recovered"]++
+		}
+	}
+	for id := range before {
+		if _, ok := now[id]; !ok {
+			kinds["gone"]++
+		}
+	}
+	for _, k := range []string{"new desktop", "still failing", "new failure", "recovered", "gone"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %q between the newest run and the one before: %v", k, kinds)
+		}
+	}
+	if len(d.Details[runs[0].ID]) != BigRecordDetails {
+		t.Errorf("the showcase run has %d details", len(d.Details[runs[0].ID]))
 	}
 }
