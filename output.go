@@ -38,8 +38,12 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
 		return sess.client.ListRecordDetails(ctx, c.TaskID, c.RecordID, offset, limit)
 	}
+	cmp, err := loadComparison(ctx, c, sess.client)
+	if err != nil {
+		return err
+	}
 	buf := bufio.NewWriter(stdout)
-	out, err := export.NewWriter(buf, c.Output)
+	out, err := export.NewWriterWith(buf, c.Output, cmp.extra())
 	if err != nil {
 		return err
 	}
@@ -52,8 +56,12 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 			if !statuses.Match(d.ExecStatus) || !expr.Match(&d) {
 				return nil
 			}
+			row, keep := cmp.row(d)
+			if !keep {
+				return nil
+			}
 			written++
-			return out.Write(d)
+			return out.WriteRow(row)
 		})
 	if sess.debug != nil {
 		fmt.Fprintf(sess.debug, "%s listing pages=%d rows_sent=%d rows_kept=%d duplicates_dropped=%d printed=%d\n",
@@ -65,6 +73,13 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 			return fmt.Errorf("fetching the details: %w (the output above is incomplete: %d rows)", err, written)
 		}
 		return fmt.Errorf("fetching the details: %w", err)
+	}
+	for _, row := range cmp.gone() { // the baseline's desktops this run lacks
+		if statuses.Match(row.ExecStatus) && expr.Match(&row.Detail) {
+			if err := out.WriteRow(row); err != nil {
+				return err
+			}
+		}
 	}
 	if err := out.Close(); err != nil {
 		return err

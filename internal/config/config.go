@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/defaults"
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
@@ -28,14 +29,20 @@ type Config struct {
 	PageSize, Concurrency         int
 	LocalTime                     bool
 	Output, Statuses, Filter      string
-	Watch                         time.Duration
-	Theme, DebugFile              string
-	Demo                          bool
-	ServeDemo                     string
-	DemoLatency                   time.Duration
-	DemoFaults                    bool
-	ShowVersion, ShowHelp         bool
-	Mouse                         bool
+	// CompareTo is -o's baseline run: a record id, or "previous".
+	CompareTo, Changes string
+	// History is how many runs the history covers (this one included);
+	// HistoryOut says -o prints it (--history was given).
+	History               int
+	HistoryOut            bool
+	Watch                 time.Duration
+	Theme, DebugFile      string
+	Demo                  bool
+	ServeDemo             string
+	DemoLatency           time.Duration
+	DemoFaults            bool
+	ShowVersion, ShowHelp bool
+	Mouse                 bool
 }
 
 // KnownRegions are the regions the official SDK has a Workspace endpoint
@@ -78,6 +85,9 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.IntVar(&c.Concurrency, "concurrency", defaults.Concurrency, fmt.Sprintf("requests in flight at most when loading every page (`N` from 1 to %d)", defaults.MaxConcurrency))
 	fs.StringVarP(&c.Output, "output", "o", "", "print the record's details as `FORMAT` json, csv or tsv and exit (needs --task-id and --record-id)")
 	fs.StringVar(&c.Statuses, "status", "", "with -o: keep only these statuses (`LIST`, e.g. FAIL,SKIP)")
+	fs.StringVar(&c.CompareTo, "compare-to", "", "with -o: add a change field against the baseline run `RUN` of the same task, a record id or previous (the run before)")
+	fs.StringVar(&c.Changes, "change", "", "with -o and --compare-to: keep only these changes (`LIST`, e.g. NEW_FAILURE,STILL_FAILING)")
+	fs.IntVar(&c.History, "history", defaults.History, "runs the history covers, this one and the `N`-1 before it (1 to 30): the H column's width, and with -o a history field")
 	fs.StringVar(&c.Filter, "filter", "", "with -o: keep only details matching `EXPR` (the / filter's syntax, e.g. 'code:WKS.0001 !name:lab')")
 	fs.BoolVar(&c.Demo, "demo", false, "browse the built-in fake API on loopback: no credentials, no network")
 	fs.StringVar(&c.ServeDemo, "serve-demo", "", "only serve the fake API on `ADDR` (e.g. 127.0.0.1:8080) for scripts, the CLI or SDKs")
@@ -128,6 +138,9 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	if _, err := filter.Parse(c.Filter); err != nil {
 		return c, fs, Errorf("--filter: %v", err)
 	}
+	if err := checkComparison(&c, fs); err != nil {
+		return c, fs, err
+	}
 	if c.DemoLatency < 0 || c.DemoLatency > time.Minute {
 		return c, fs, Errorf("--demo-latency must be from 0 to 1m, not %s", c.DemoLatency)
 	}
@@ -175,6 +188,33 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 		}
 	}
 	return c, fs, nil
+}
+
+// checkComparison checks --compare-to, --change and --history.
+func checkComparison(c *Config, fs *pflag.FlagSet) error {
+	if c.History < 1 || c.History > defaults.MaxHistory {
+		return Errorf("--history must be from 1 to %d, not %d", defaults.MaxHistory, c.History)
+	}
+	c.HistoryOut = fs.Changed("history") && c.Output != ""
+	if c.CompareTo != "" && c.Output == "" {
+		return Errorf("--compare-to and --change go with -o; in the browser press c in a run's details")
+	}
+	if c.Changes != "" && c.CompareTo == "" {
+		return Errorf("--change needs --compare-to: a change is against a baseline run")
+	}
+	if _, err := compare.ParseChanges(c.Changes); err != nil {
+		return Errorf("--change: %v", err)
+	}
+	if c.CompareTo == "" || c.CompareTo == "previous" {
+		return nil
+	}
+	if err := api.ValidID(c.CompareTo); err != nil {
+		return Errorf("--compare-to %q %v", c.CompareTo, err)
+	}
+	if c.CompareTo == c.RecordID {
+		return Errorf("--compare-to names the run itself; give another run of the task, or previous")
+	}
+	return nil
 }
 
 var regionName = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)

@@ -16,4 +16,8 @@ const (
 	Watch    = 10 * time.Second
 	MinWatch = 2 * time.Second
 	MaxWatch = time.Hour
+	// History is how many runs a desktop's history covers (this one
+	// included), MaxHistory the most --history allows.
+	History    = 5
+	MaxHistory = 30
 )

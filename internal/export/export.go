@@ -41,6 +41,20 @@ type Writer struct {
 	format  string
 	started bool
 	csv     *csv.Writer
+	extra   Extra
+}
+
+// Extra are the fields a comparison of runs adds after the API's: change
+// (against a baseline run) and history (the statuses over the runs, newest
+// first, "" where the desktop was absent). In CSV and TSV the history is
+// one cell, its statuses joined by commas.
+type Extra struct{ Change, History bool }
+
+// Row is a detail with what a comparison of runs says of it.
+type Row struct {
+	api.Detail
+	Change  string
+	History []string
 }
 
 // NewWriter returns a Writer of format to w.
@@ -54,15 +68,47 @@ func NewWriter(w io.Writer, format string) (*Writer, error) {
 	return nil, fmt.Errorf("unknown format %q: use json, csv or tsv", format)
 }
 
+// NewWriterWith is NewWriter with the fields a comparison adds.
+func NewWriterWith(w io.Writer, format string, extra Extra) (*Writer, error) {
+	x, err := NewWriter(w, format)
+	if x != nil {
+		x.extra = extra
+	}
+	return x, err
+}
+
 // Write adds one detail.
-func (x *Writer) Write(d api.Detail) error {
+func (x *Writer) Write(d api.Detail) error { return x.WriteRow(Row{Detail: d}) }
+
+// jsonRow is a Row as JSON: the API's fields, then the comparison's.
+type jsonRow struct {
+	api.Detail
+	Change  *string   `json:"change,omitempty"`
+	History *[]string `json:"history,omitempty"`
+}
+
+// WriteRow adds one detail with the comparison's fields (those the
+// Writer's Extra asks for).
+func (x *Writer) WriteRow(r Row) error {
+	d := r.Detail
 	first := !x.started
 	if err := x.start(); err != nil {
 		return err
 	}
 	switch x.format {
 	case "json":
-		b, err := json.MarshalIndent(d, "  ", "  ")
+		row := jsonRow{Detail: d}
+		if x.extra.Change {
+			row.Change = &r.Change
+		}
+		if x.extra.History {
+			history := r.History
+			if history == nil {
+				history = []string{}
+			}
+			row.History = &history
+		}
+		b, err := json.MarshalIndent(row, "  ", "  ")
 		if err != nil {
 			return err
 		}
@@ -73,12 +119,35 @@ func (x *Writer) Write(d api.Detail) error {
 		_, err = x.w.Write(append([]byte(sep), escapeJSON(b)...))
 		return err
 	case "csv":
-		_ = x.csv.Write(safeCells(d))
+		_ = x.csv.Write(x.safeRow(r))
 		return x.csv.Error()
 	default:
-		_, err := io.WriteString(x.w, strings.Join(safeCells(d), "\t")+"\n")
+		_, err := io.WriteString(x.w, strings.Join(x.safeRow(r), "\t")+"\n")
 		return err
 	}
+}
+
+// columns are the header: the API's fields, then the comparison's.
+func (x *Writer) columns() []string {
+	cols := Columns
+	if x.extra.Change {
+		cols = append(cols[:len(cols):len(cols)], "change")
+	}
+	if x.extra.History {
+		cols = append(cols[:len(cols):len(cols)], "history")
+	}
+	return cols
+}
+
+func (x *Writer) safeRow(r Row) []string {
+	c := safeCells(r.Detail)
+	if x.extra.Change {
+		c = append(c, Neutralize(sanitize.Line(r.Change)))
+	}
+	if x.extra.History {
+		c = append(c, Neutralize(sanitize.Line(strings.Join(r.History, ","))))
+	}
+	return c
 }
 
 // start writes the CSV or TSV header before the first row.
@@ -89,10 +158,10 @@ func (x *Writer) start() error {
 	x.started = true
 	switch x.format {
 	case "csv":
-		_ = x.csv.Write(Columns)
+		_ = x.csv.Write(x.columns())
 		return x.csv.Error()
 	case "tsv":
-		_, err := io.WriteString(x.w, strings.Join(Columns, "\t")+"\n")
+		_, err := io.WriteString(x.w, strings.Join(x.columns(), "\t")+"\n")
 		return err
 	}
 	return nil

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
+	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/export"
+	"github.com/wksrec/wksrec/internal/sanitize"
+)
+
+// comparison is what -o adds to a run's details when --compare-to or
+// --history is given: the baseline run's outcomes by desktop and the
+// desktops' history over the runs before, both loaded before the run's own
+// rows stream, so each row is printed as it arrives.
+type comparison struct {
+	base    *compare.Baseline // nil without --compare-to
+	changes map[compare.Change]bool
+	hist    *compare.History // nil without --history
+	present map[string]bool  // the run's desktops, to list those gone
+}
+
+// maxRunPages bounds the listing of a task's runs (10,000 runs).
+const maxRunPages = 100
+
+// loadComparison reads what c asks to compare the run with; nil when it
+// asks for nothing.
+func loadComparison(ctx context.Context, c config.Config, client *api.Client) (*comparison, error) {
+	if c.CompareTo == "" && !c.HistoryOut {
+		return nil, nil
+	}
+	cmp := &comparison{present: map[string]bool{}}
+	cmp.changes, _ = compare.ParseChanges(c.Changes) // checked in config
+	var runs []api.Record
+	if c.CompareTo == "previous" || c.HistoryOut {
+		var err error
+		runs, err = api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
+			return client.ListRecords(ctx, c.TaskID, offset, limit)
+		}, func(r api.Record) string { return r.ID }, api.FetchAllOptions{Limit: api.MaxRecordLimit, Concurrency: c.Concurrency, Retry: retryPolicy, MaxPages: maxRunPages})
+		if err != nil {
+			return nil, fmt.Errorf("listing the task's runs: %w", err)
+		}
+	}
+	if c.CompareTo != "" {
+		baseID := c.CompareTo
+		if baseID == "previous" {
+			before, found := compare.Before(runs, c.RecordID, 1)
+			switch {
+			case !found:
+				return nil, fmt.Errorf("run %s is not among the runs of task %s", sanitize.Line(c.RecordID), sanitize.Line(c.TaskID))
+			case len(before) == 0:
+				return nil, fmt.Errorf("run %s is the task's oldest run: there is no run before it to compare to", sanitize.Line(c.RecordID))
+			}
+			baseID = before[0].ID
+		}
+		keepRows := len(cmp.changes) == 0 || cmp.changes[compare.OnlyInBaseline]
+		cmp.base = compare.NewBaseline(keepRows)
+		if err := eachDetail(ctx, c, client, baseID, func(d *api.Detail) { cmp.base.Add(d) }); err != nil {
+			return nil, fmt.Errorf("fetching the baseline run %s: %w", sanitize.Line(baseID), err)
+		}
+	}
+	if c.HistoryOut {
+		before, found := compare.Before(runs, c.RecordID, c.History-1)
+		if !found {
+			return nil, fmt.Errorf("run %s is not among the runs of task %s", sanitize.Line(c.RecordID), sanitize.Line(c.TaskID))
+		}
+		cmp.hist = compare.NewHistory(c.History)
+		for i, run := range before {
+			if err := eachDetail(ctx, c, client, run.ID, func(d *api.Detail) { cmp.hist.Add(i+1, d) }); err != nil {
+				return nil, fmt.Errorf("fetching run %s for the history: %w", sanitize.Line(run.ID), err)
+			}
+		}
+	}
+	return cmp, nil
+}
+
+// eachDetail streams every detail of run to f.
+func eachDetail(ctx context.Context, c config.Config, client *api.Client, run string, f func(*api.Detail)) error {
+	_, err := api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		return client.ListRecordDetails(ctx, c.TaskID, run, offset, limit)
+	}, func(d api.Detail) string { return d.ID },
+		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: retryPolicy},
+		func(d api.Detail) error { f(&d); return nil })
+	return err
+}
+
+// extra is the fields the output gains.
+func (cmp *comparison) extra() export.Extra {
+	if cmp == nil {
+		return export.Extra{}
+	}
+	return export.Extra{Change: cmp.base != nil, History: cmp.hist != nil}
+}
+
+// row is d with its change and history; keep is false when --change
+// leaves it out.
+func (cmp *comparison) row(d api.Detail) (row export.Row, keep bool) {
+	row = export.Row{Detail: d}
+	if cmp == nil {
+		return row, true
+	}
+	cmp.present[d.DesktopID] = true
+	if cmp.base != nil {
+		change := cmp.base.Classify(d.DesktopID, d.ExecStatus)
+		row.Change = change.Wire()
+		if len(cmp.changes) > 0 && !cmp.changes[change] {
+			return row, false
+		}
+	}
+	if cmp.hist != nil {
+		row.History = cmp.hist.Statuses(d.DesktopID)
+		row.History[0] = d.ExecStatus // this run: the row itself
+	}
+	return row, true
+}
+
+// gone returns the baseline's desktops the run lacks, with their
+// baseline fields, when --change lets them through.
+func (cmp *comparison) gone() []export.Row {
+	if cmp == nil || cmp.base == nil || (len(cmp.changes) > 0 && !cmp.changes[compare.OnlyInBaseline]) {
+		return nil
+	}
+	details, _ := cmp.base.Gone(func(id string) bool { return cmp.present[id] })
+	rows := make([]export.Row, len(details))
+	for i, d := range details {
+		rows[i] = export.Row{Detail: d, Change: compare.OnlyInBaseline.Wire()}
+		if cmp.hist != nil {
+			rows[i].History = cmp.hist.Statuses(d.DesktopID) // "" for this run: absent
+		}
+	}
+	return rows
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/fake"
+)
+
+type comparedRow struct {
+	api.Detail
+	Change  *string   `json:"change"`
+	History *[]string `json:"history"`
+}
+
+// -o with --compare-to previous and --history: every row's change and
+// history are the ones worked out here from the fake's own data, and the
+// desktops of the run before that this run lacks follow, as gone.
+func TestOutputComparesRuns(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 3})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	data := srv.Data()
+	task := data.Tasks[0].ID
+	runs := data.Records[task] // newest first, one a day
+	const history = 4
+	if len(runs) < history+1 {
+		t.Fatalf("the task has %d runs", len(runs))
+	}
+	statuses := make([]map[string]string, len(runs))
+	for i, r := range runs {
+		statuses[i] = map[string]string{}
+		for _, d := range data.Details[r.ID] {
+			statuses[i][d.DesktopID] = d.ExecStatus
+		}
+	}
+	statusIn := func(run int) map[string]string { return statuses[run] }
+	failed := func(s string) bool { return s == "FAIL" || s == "FAILED" }
+	for _, at := range []int{0, 1} { // the newest run, and one in the middle
+		base := statusIn(at + 1)
+		var stdout, stderr bytes.Buffer
+		status := run([]string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", runs[at].ID,
+			"-o", "json", "--compare-to", "previous", "--history", "4"}, &stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t"))
+		if status != 0 {
+			t.Fatalf("status %d: %s", status, stderr.String())
+		}
+		var rows []comparedRow
+		if err := json.Unmarshal(stdout.Bytes(), &rows); err != nil {
+			t.Fatal(err)
+		}
+		current := data.Details[runs[at].ID]
+		gone := map[string]bool{}
+		for id := range base {
+			gone[id] = true
+		}
+		for _, d := range current {
+			delete(gone, d.DesktopID)
+		}
+		if len(rows) != len(current)+len(gone) || len(gone) == 0 {
+			t.Fatalf("run %d: %d rows, want %d and %d gone", at, len(rows), len(current), len(gone))
+		}
+		for i, r := range rows {
+			if r.Change == nil || r.History == nil || len(*r.History) != history {
+				t.Fatalf("row %d without change or a history of %d: %+v", i, history, r)
+			}
+			var want string
+			was, inBase := base[r.DesktopID]
+			switch {
+			case i >= len(current):
+				want = "ONLY_IN_BASELINE"
+				if !gone[r.DesktopID] || r.ID == "" {
+					t.Errorf("row %d listed as gone: %+v", i, r.Detail)
+				}
+			case !inBase:
+				want = "ONLY_IN_CURRENT"
+			case failed(r.ExecStatus) && failed(was):
+				want = "STILL_FAILING"
+			case failed(r.ExecStatus):
+				want = "NEW_FAILURE"
+			case failed(was):
+				want = "RECOVERED"
+			default:
+				want = "UNCHANGED"
+			}
+			if i < len(current) && r.ID != current[i].ID {
+				t.Fatalf("row %d is %s, want %s: rows out of order", i, r.ID, current[i].ID)
+			}
+			if *r.Change != want {
+				t.Errorf("run %d row %d (%s): change %s, want %s", at, i, r.DesktopID, *r.Change, want)
+			}
+			for k, got := range *r.History {
+				want := ""
+				if at+k < len(runs) {
+					want = statusIn(at + k)[r.DesktopID]
+				}
+				if got != want {
+					t.Errorf("run %d row %d: history[%d] %q, want %q", at, i, k, got, want)
+				}
+			}
+		}
+	}
+}
+
+// --change keeps only the changes asked for, with --status; CSV gains the
+// two columns; the oldest run has nothing before it.
+func TestOutputChangeFilterAndErrors(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	status := run([]string{"--demo", "-o", "csv", "--compare-to", "previous", "--change", "new_failure,recovered", "--history", "2"}, &stdout, &stderr, env())
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if status != 0 || !strings.HasSuffix(lines[0], ",time_zone,change,history") || len(lines) < 10 {
+		t.Fatalf("status %d, %d lines, header %q: %s", status, len(lines), lines[0], stderr.String())
+	}
+	for _, l := range lines[1:] {
+		if !strings.Contains(l, ",NEW_FAILURE,") && !strings.Contains(l, ",RECOVERED,") {
+			t.Errorf("--change let through %q", l)
+		}
+	}
+	data := fake.NewDataset(demoSeed)
+	task := data.Tasks[0].ID
+	runs := data.Records[task]
+	stdout.Reset()
+	stderr.Reset()
+	status = run([]string{"--demo", "-o", "json", "--task-id", task, "--record-id", runs[len(runs)-1].ID, "--compare-to", "previous"}, &stdout, &stderr, env())
+	if status != 1 || stdout.Len() != 0 || !strings.Contains(stderr.String(), "is the task's oldest run: there is no run before it to compare to") {
+		t.Errorf("the oldest run: status %d, stdout %d bytes, stderr %q", status, stdout.Len(), stderr.String())
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--demo", "-o", "json", "--change", "NEW_FAILURE"}, "--change needs --compare-to"},
+		{[]string{"--demo", "--compare-to", "previous"}, "--compare-to and --change go with -o"},
+		{[]string{"--demo", "-o", "json", "--compare-to", "previous", "--change", "WORSE"}, "--change: unknown change WORSE; the changes are UNCHANGED, NEW_FAILURE"},
+		{[]string{"--demo", "-o", "json", "--history", "31"}, "--history must be from 1 to 30, not 31"},
+		{[]string{"--demo", "-o", "json", "--compare-to", "../x"}, "--compare-to \"../x\""},
+	} {
+		stderr.Reset()
+		if status := run(tc.args, &stdout, &stderr, env()); status != 2 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: status %d, stderr %q; want 2 and %q", tc.args, status, stderr.String(), tc.want)
+		}
+	}
+}
