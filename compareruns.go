@@ -116,6 +116,17 @@ func (cmp *comparison) row(d api.Detail) (row export.Row, keep bool) {
 	return row, true
 }
 
+// changeLabel is the label of a change's wire name ("" for none), what
+// --filter 'change:…' looks at.
+func changeLabel(wireName string) string {
+	for c := range compare.NumChanges {
+		if c.Wire() == wireName {
+			return c.String()
+		}
+	}
+	return ""
+}
+
 // gone returns the baseline's desktops the run lacks, with their
 // baseline fields, when --change lets them through.
 func (cmp *comparison) gone() []export.Row {

@@ -121,6 +121,16 @@ func TestOutputChangeFilterAndErrors(t *testing.T) {
 			t.Errorf("--change let through %q", l)
 		}
 	}
+	stdout.Reset()
+	status = run([]string{"--demo", "-o", "tsv", "--compare-to", "previous", "--filter", "change:gone | change:added"}, &stdout, &stderr, env())
+	changes := map[string]int{}
+	for _, l := range strings.Split(strings.TrimSpace(stdout.String()), "\n")[1:] {
+		cells := strings.Split(l, "\t")
+		changes[cells[len(cells)-1]]++
+	}
+	if status != 0 || len(changes) != 2 || changes["ONLY_IN_BASELINE"] == 0 || changes["ONLY_IN_CURRENT"] == 0 {
+		t.Errorf("--filter 'change:gone | change:added': status %d, %v", status, changes)
+	}
 	data := fake.NewDataset(demoSeed)
 	task := data.Tasks[0].ID
 	runs := data.Records[task]
@@ -139,6 +149,7 @@ func TestOutputChangeFilterAndErrors(t *testing.T) {
 		{[]string{"--demo", "-o", "json", "--compare-to", "previous", "--change", "WORSE"}, "--change: unknown change WORSE; the changes are UNCHANGED, NEW_FAILURE"},
 		{[]string{"--demo", "-o", "json", "--history", "31"}, "--history must be from 1 to 30, not 31"},
 		{[]string{"--demo", "-o", "json", "--compare-to", "../x"}, "--compare-to \"../x\""},
+		{[]string{"--demo", "-o", "json", "--filter", "change:new"}, "--filter looks at change: give --compare-to too"},
 	} {
 		stderr.Reset()
 		if status := run(tc.args, &stdout, &stderr, env()); status != 2 || !strings.Contains(stderr.String(), tc.want) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
@@ -53,11 +54,8 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: retryPolicy},
 		func(d api.Detail) error {
 			seen[strings.ToUpper(d.ExecStatus)]++
-			if !statuses.Match(d.ExecStatus) || !expr.Match(&d) {
-				return nil
-			}
 			row, keep := cmp.row(d)
-			if !keep {
+			if !keep || !statuses.Match(d.ExecStatus) || !expr.MatchChange(&d, changeLabel(row.Change)) {
 				return nil
 			}
 			written++
@@ -75,7 +73,7 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 		return fmt.Errorf("fetching the details: %w", err)
 	}
 	for _, row := range cmp.gone() { // the baseline's desktops this run lacks
-		if statuses.Match(row.ExecStatus) && expr.Match(&row.Detail) {
+		if statuses.Match(row.ExecStatus) && expr.MatchChange(&row.Detail, compare.OnlyInBaseline.String()) {
 			if err := out.WriteRow(row); err != nil {
 				return err
 			}

@@ -205,6 +205,9 @@ func checkComparison(c *Config, fs *pflag.FlagSet) error {
 	if _, err := compare.ParseChanges(c.Changes); err != nil {
 		return Errorf("--change: %v", err)
 	}
+	if expr, _ := filter.Parse(c.Filter); expr.UsesChange() && c.CompareTo == "" {
+		return Errorf("--filter looks at change: give --compare-to too")
+	}
 	if c.CompareTo == "" || c.CompareTo == "previous" {
 		return nil
 	}

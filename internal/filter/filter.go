@@ -6,8 +6,10 @@
 // alternatives ("reason:agent | reason:quota": either). A term is
 // [!][field:]value; a value with spaces is quoted ("task conflict").
 // Fields: name (desktop name), id (desktop id), code (result code), reason
-// (fail reason) and status (exec status, exact). Without a field a term
-// matches name, id, code or reason. Matching ignores case; values other
+// (fail reason), status (exec status, exact) and change (how the row
+// changed against a baseline run, when runs are compared: new, still,
+// recovered, unchanged, added, or words of "new failure", "still failing",
+// "new desktop"). Without a field a term matches name, id, code or reason. Matching ignores case; values other
 // than status match as substrings. "!" negates a term.
 package filter
 
@@ -30,9 +32,10 @@ const (
 	Code
 	Reason
 	Status
+	Change
 )
 
-var fieldNames = map[string]Field{"name": Name, "id": ID, "code": Code, "reason": Reason, "status": Status}
+var fieldNames = map[string]Field{"name": Name, "id": ID, "code": Code, "reason": Reason, "status": Status, "change": Change}
 
 // Term is one condition.
 type Term struct {
@@ -86,7 +89,7 @@ func Parse(s string) (Expr, error) {
 		if i := strings.IndexAny(rest, ": \t\""); i > 0 && rest[i] == ':' {
 			f, ok := fieldNames[strings.ToLower(rest[:i])]
 			if !ok {
-				return Expr{}, fmt.Errorf("unknown field %q; the fields are name, id, code, reason and status", rest[:i])
+				return Expr{}, fmt.Errorf("unknown field %q; the fields are name, id, code, reason, status and change", rest[:i])
 			}
 			t.Field, rest = f, rest[i+1:]
 		}
@@ -119,16 +122,47 @@ func word(s string) (value, rest string, err error) {
 }
 
 // Match reports whether d passes every term of some alternative.
-func (e Expr) Match(d *api.Detail) bool {
+func (e Expr) Match(d *api.Detail) bool { return e.MatchChange(d, "") }
+
+// MatchChange is Match for a row whose change against a baseline run is
+// change (its label, "new failure"; "" when runs are not compared, which
+// no change: term matches).
+func (e Expr) MatchChange(d *api.Detail, change string) bool {
 	if len(e.Alts) == 0 {
 		return true
 	}
 	for _, alt := range e.Alts {
-		if matchAll(alt, d) {
+		if matchAll(alt, d, change) {
 			return true
 		}
 	}
 	return false
+}
+
+// UsesChange reports whether a term looks at the change.
+func (e Expr) UsesChange() bool {
+	for _, alt := range e.Alts {
+		for _, t := range alt {
+			if t.Field == Change {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// changeWords are the short words change: takes for a change that its
+// label's words would make ambiguous ("new" is in two labels).
+var changeWords = map[string]string{"new": "new failure", "still": "still failing", "added": "new desktop"}
+
+func matchChange(change, value string) bool {
+	if change == "" {
+		return false
+	}
+	if label, ok := changeWords[value]; ok {
+		return change == label
+	}
+	return contains(change, value)
 }
 
 // MatchFields is Match over a row that is not a detail (a task, a run, a
@@ -169,17 +203,19 @@ func (t Term) matchFields(fields map[Field]string) bool {
 	return false
 }
 
-func matchAll(terms []Term, d *api.Detail) bool {
+func matchAll(terms []Term, d *api.Detail, change string) bool {
 	for _, t := range terms {
-		if t.match(d) == t.Negate {
+		if t.match(d, change) == t.Negate {
 			return false
 		}
 	}
 	return true
 }
 
-func (t Term) match(d *api.Detail) bool {
+func (t Term) match(d *api.Detail, change string) bool {
 	switch t.Field {
+	case Change:
+		return matchChange(change, t.Value)
 	case Name:
 		return contains(d.DesktopName, t.Value)
 	case ID:

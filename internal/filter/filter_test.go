@@ -220,3 +220,39 @@ func TestMatchFields(t *testing.T) {
 		}
 	}
 }
+
+// change: looks at the row's change against a baseline run: the short
+// words pick one change, other words match the labels.
+func TestChangeTerms(t *testing.T) {
+	d := &api.Detail{DesktopName: "lab-1"}
+	for _, tc := range []struct {
+		expr, change string
+		want         bool
+	}{
+		{"change:new", "new failure", true},
+		{"change:new", "new desktop", false},
+		{"change:added", "new desktop", true},
+		{"change:still", "still failing", true},
+		{"change:fail", "still failing", true},
+		{"change:fail", "new failure", true},
+		{"change:recovered", "recovered", true},
+		{"change:gone", "gone", true},
+		{"!change:unchanged", "unchanged", false},
+		{"change:new", "", false}, // runs not compared
+		{"lab change:new | change:recovered", "recovered", true},
+	} {
+		e, err := Parse(tc.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.MatchChange(d, tc.change); got != tc.want {
+			t.Errorf("%q on %q: %v", tc.expr, tc.change, got)
+		}
+		if !e.UsesChange() {
+			t.Errorf("%q uses change", tc.expr)
+		}
+	}
+	if e, _ := Parse("name:x"); e.UsesChange() {
+		t.Error("name:x does not use change")
+	}
+}
