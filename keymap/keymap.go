@@ -16,6 +16,9 @@ type KeyMap struct {
 	FailedOnly, Status, Filter, Sort, Reverse, Groups key.Binding
 	SortLeft, SortRight                               key.Binding
 	Copy, CopyAll, Export                             key.Binding
+	// Across runs: compare with a baseline run, cycle the change shown,
+	// list the desktops gone, the history column; mark a run (runs list).
+	Compare, Changes, Gone, History, Mark key.Binding
 	// TextSelect is help only: how to select text while the program has
 	// the mouse.
 	TextSelect key.Binding
@@ -54,13 +57,19 @@ func Default() KeyMap {
 		Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id")),
 		CopyAll:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy all ids")),
 		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export CSV")),
+		Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare runs")),
+		Changes:    key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "change shown")),
+		Gone:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "desktops gone")),
+		History:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
+		Mark:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark baseline")),
 		TextSelect: key.NewBinding(key.WithKeys("shift+drag"), key.WithHelp("shift+drag", "select text")),
 	}
 }
 
 // Triage is every triage binding.
 func (k KeyMap) Triage() []key.Binding {
-	return []key.Binding{k.FailedOnly, k.Status, k.Filter, k.Sort, k.Reverse, k.SortLeft, k.Groups, k.Copy, k.CopyAll, k.Export}
+	return []key.Binding{k.FailedOnly, k.Status, k.Filter, k.Sort, k.Reverse, k.SortLeft, k.Groups, k.Copy, k.CopyAll, k.Export,
+		k.Compare, k.Changes, k.Gone}
 }
 
 // Help is the help for one screen, since what Enter and Esc do depends on
@@ -75,6 +84,8 @@ type Help struct {
 	Mouse bool
 	// Filter and Failed add / and f on a list that is not the details.
 	Filter, Failed bool
+	// Runs adds m, which marks a run as the baseline of comparisons.
+	Runs bool
 }
 
 // HelpFor returns the help of a list whose rows open a deeper level
@@ -140,6 +151,9 @@ func (h Help) FullHelp() [][]key.Binding {
 	if h.triage {
 		t := h.k.Triage()
 		groups = append(groups, t[:6], t[6:])
+	}
+	if h.Runs {
+		groups[1] = append(groups[1], h.k.Mark)
 	}
 	return groups
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -115,7 +116,24 @@ func (v *detailsView) pane(st styles.Styles, width int, full bool) (string, stri
 		}
 		return false
 	}
-	return v.list.ID(r), detailFields(v.tf, r.detail(), st, width, shown)
+	text := detailFields(v.tf, r.detail(), st, width, shown)
+	if c, ok := v.cmp.change(&r); ok {
+		text = labelled([]field{{"Change", v.changeText(c, &r, st)}}, st, width) + "\n" + text
+	}
+	return v.list.ID(r), text
+}
+
+// changeText says how the row changed, and what the desktop did in the
+// baseline run.
+func (v *detailsView) changeText(c compare.Change, r *detailRow, st styles.Styles) string {
+	text := changeStyle(st, c).Render(c.String()) + " " + v.cmp.label
+	if was, ok := v.cmp.outcomes.Outcome(r.desktopID()); ok {
+		text += ": " + orDash(sanitize.Line(was.Status))
+		if was.Code != "" {
+			text += " " + sanitize.Line(was.Code)
+		}
+	}
+	return text
 }
 
 // field is one labelled line of a detail pane; value is sanitised already.

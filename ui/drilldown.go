@@ -34,15 +34,33 @@ type views struct {
 	debug       io.Writer // --debug: rows counted once though sent twice
 	st          styles.Styles
 	runs        *runCache // the runs left last, kept to come back to
+	// budget bounds the requests in flight across every list and loader.
+	budget requestBudget
+	// marks are the runs marked as baselines (m), by task id.
+	marks map[string]api.Record
 }
 
-// list makes a paged list with the configured concurrency and back-off.
-func list[T any](b views, fetch FetchFunc[T], idOf func(T) string, pageSize int) *pagedList[T] {
+// retry is the retry rule of every list and loader.
+func (b views) retry() api.RetryPolicy {
 	retry := api.DefaultRetry
 	if b.backoff > 0 {
 		retry.Base = b.backoff
 	}
-	return newPagedList(fetch, idOf, paging.Options{PageSize: pageSize, Concurrency: b.concurrency, Retry: retry, Debug: b.debug})
+	return retry
+}
+
+// list makes a paged list with the configured concurrency and back-off,
+// its requests within the shared budget.
+func list[T any](b views, fetch FetchFunc[T], idOf func(T) string, pageSize int) *pagedList[T] {
+	budgeted := func(ctx context.Context, offset, limit int) (api.Page[T], error) {
+		release, err := b.budget.acquire(ctx)
+		if err != nil {
+			return api.Page[T]{}, err
+		}
+		defer release()
+		return fetch(ctx, offset, limit)
+	}
+	return newPagedList(budgeted, idOf, paging.Options{PageSize: pageSize, Concurrency: b.concurrency, Retry: b.retry(), Debug: b.debug})
 }
 
 // tasksView is the project's scheduled tasks, or its trigger
@@ -99,14 +117,14 @@ func (v *tasksView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
 	return h
 }
 
-func (b views) records(taskID, crumb string) *listView[api.Record] {
+func (b views) records(taskID, crumb string) *recordsView {
 	src := b.src
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
 		return src.ListRecords(ctx, taskID, offset, limit)
 	}
 	lv := &listView[api.Record]{
 		list:      list(b, fetch, recordID, min(b.pageSize, api.MaxRecordLimit)),
-		cols:      recordColumns(b.tf),
+		cols:      append([]column[api.Record]{markColumn(b.marks, taskID)}, recordColumns(b.tf)...),
 		tf:        b.tf,
 		noun:      "records",
 		isRunning: func(r api.Record) bool { return inProgress(r.Status) },
@@ -138,7 +156,7 @@ func (b views) records(taskID, crumb string) *listView[api.Record] {
 		noMatch: "/ edits the filter (esc there clears it).",
 	}
 	lv.setText = lv.filterText
-	return lv
+	return &recordsView{listView: lv, taskID: taskID, marks: b.marks}
 }
 
 // details is the leaf: one record's details, with triage. rec, when known,
@@ -150,7 +168,7 @@ func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Recor
 		p, err := src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
 		return detailRows(p), err // packed here, off the UI's goroutine
 	}
-	v := &detailsView{record: rec, recordID: recordID, taskLabel: taskLabel, runLabel: crumb, listView: &listView[detailRow]{
+	v := &detailsView{record: rec, recordID: recordID, taskID: taskID, views: b, taskLabel: taskLabel, runLabel: crumb, listView: &listView[detailRow]{
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
 		cols:      detailColumns(b.tf),
 		tf:        b.tf,

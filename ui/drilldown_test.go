@@ -96,7 +96,7 @@ func TestDrillDownAndBack(t *testing.T) {
 	if len(m.stack) != 2 {
 		t.Fatalf("esc, esc: stack %d, want back at the records", len(m.stack))
 	}
-	if l := m.top().(*listView[api.Record]).list; l.Cursor() != 2 {
+	if l := m.top().(*recordsView).list; l.Cursor() != 2 {
 		t.Errorf("records cursor %d after coming back, want 2 (kept)", l.Cursor())
 	}
 	m = send(t, m, press("esc"))
@@ -128,7 +128,7 @@ func TestBackNavigationDropsStaleAnswers(t *testing.T) {
 		t.Fatal("a late answer changed the view")
 	}
 	m = send(t, m, press("enter")) // a new records view starts afresh
-	if l := m.top().(*listView[api.Record]).list; l.Total() != len(src.d.Records[src.d.Tasks[0].ID]) {
+	if l := m.top().(*recordsView).list; l.Total() != len(src.d.Records[src.d.Tasks[0].ID]) {
 		t.Errorf("records total %d", l.Total())
 	}
 }
@@ -146,7 +146,7 @@ func TestStartWithIDsGoesStraightIn(t *testing.T) {
 		t.Fatalf("calls %v, want the details only", got)
 	}
 	m = send(t, m, press("esc"))
-	if l := m.top().(*listView[api.Record]).list; l.Cursor() != 1 {
+	if l := m.top().(*recordsView).list; l.Cursor() != 1 {
 		t.Errorf("records cursor %d, want 1 (the record that was open)", l.Cursor())
 	}
 	m = send(t, m, press("esc"))

@@ -60,7 +60,12 @@ func (s hostileSource) ListRecords(context.Context, string, int, int) (api.Page[
 	var r api.Record
 	poison(&r, s.keep)
 	r.FailedNum = 1
-	return api.Page[api.Record]{Items: []api.Record{r}, Total: 1}, nil
+	older := r // a run before it, to compare with
+	older.ID += "2"
+	if _, ok := s.keep["StartTime"]; ok {
+		older.StartTime = "2026-11-27 02:00:00"
+	}
+	return api.Page[api.Record]{Items: []api.Record{r, older}, Total: 2}, nil
 }
 
 func (s hostileSource) ListRecordDetails(context.Context, string, string, int, int) (api.Page[api.Detail], error) {
@@ -124,9 +129,13 @@ func TestEveryFieldIsSanitisedOnEveryScreen(t *testing.T) {
 			assertSafeScreen(t, what("tasks"), m.View(), size[0])
 			m = send(t, m, press("enter"))
 			assertSafeScreen(t, what("records"), m.View(), size[0])
+			m = send(t, m, press("j"))
+			m = send(t, m, press("m")) // the older run: the baseline
+			assertSafeScreen(t, what("records with a mark"), m.View(), size[0])
+			m = send(t, m, press("k"))
 			m = send(t, m, press("enter"))
 			assertSafeScreen(t, what("details"), m.View(), size[0])
-			for _, k := range []string{"tab", "esc", "w", "enter", "?"} {
+			for _, k := range []string{"tab", "esc", "C", "x", "esc", "C", "C", ">", "O", "c", "c", "w", "enter", "?"} {
 				m = send(t, m, press(k))
 				assertSafeScreen(t, what("details after "+k), m.View(), size[0])
 			}

@@ -46,11 +46,11 @@ func TestKeysArrivingTogether(t *testing.T) {
 	// The runs list, via Esc: "kj" moves up and down again.
 	m = send(t, m, press("esc"))
 	m = send(t, m, press("esc"))
-	if _, ok := m.top().(*listView[api.Record]); !ok {
+	if _, ok := m.top().(*recordsView); !ok {
 		t.Fatalf("esc esc went to %T", m.top())
 	}
 	m = send(t, m, runes("jjj"))
-	if c := m.top().(*listView[api.Record]).list.Cursor(); c != 3 {
+	if c := m.top().(*recordsView).list.Cursor(); c != 3 {
 		t.Errorf("runs: cursor %d after jjj, want 3", c)
 	}
 	// "q" among them quits.
@@ -199,7 +199,7 @@ func TestEveryListFilters(t *testing.T) {
 				it, _ := v.list.Row(v.list.PosOf(i))
 				ids = append(ids, it.ID)
 			}
-		case *listView[api.Record]:
+		case *recordsView:
 			for i := 0; i < v.list.Count(); i++ {
 				it, _ := v.list.Row(v.list.PosOf(i))
 				ids = append(ids, it.ID)
@@ -311,7 +311,7 @@ func TestReviewFixesReading(t *testing.T) {
 	rm = send(t, rm, press("/"))
 	rm = typeText(t, rm, "2026-11-28")
 	rm = send(t, rm, press("enter"))
-	if n := rm.top().(*listView[api.Record]).list.Count(); n != 1 {
+	if n := rm.top().(*recordsView).list.Count(); n != 1 {
 		t.Errorf("runs /2026-11-28 with T on: %d rows, want 1", n)
 	}
 	// A focused pane lets the screen's keys through: f still filters.

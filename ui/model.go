@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/defaults"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/keymap"
@@ -111,7 +113,8 @@ func New(cfg Config) Model {
 	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = st.Faint, st.Faint, st.Faint
 
 	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: &timeFormat{local: cfg.LocalTime},
-		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st, runs: &runCache{}}
+		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st, runs: &runCache{},
+		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{}}
 	tasks := b.taskList(false)
 	stack := []view{tasks}
 	if cfg.TaskID != "" {

@@ -56,9 +56,14 @@ type orderEntry struct {
 	pos int
 }
 
-func entryOf(by sortKey, r *detailRow, pos int) orderEntry {
+func entryOf(tr triage, r *detailRow, pos int) orderEntry {
 	e := orderEntry{pos: pos}
-	switch by {
+	switch tr.sortBy {
+	case sortChange:
+		e.key = int64(len(changeRank)) // unknown while the baseline is read
+		if c, ok := tr.cmp.change(r); ok {
+			e.key = changeRank[c]
+		}
 	case sortStatus:
 		e.str = r.status()
 	case sortCode:
@@ -118,7 +123,7 @@ func (o *shownOrder) update(l *pagedList[detailRow], tr triage) {
 		o.entries = o.entries[:0]
 		l.Each(func(pos int, r *detailRow) {
 			if tr.match(r) {
-				o.entries = append(o.entries, entryOf(tr.sortBy, r, pos))
+				o.entries = append(o.entries, entryOf(tr, r, pos))
 			}
 		})
 		sortEntries(o.entries)
@@ -130,7 +135,7 @@ func (o *shownOrder) update(l *pagedList[detailRow], tr triage) {
 			}
 			for i := range rows {
 				if tr.match(&rows[i]) {
-					add = append(add, entryOf(tr.sortBy, &rows[i], p*l.PageSize()+i))
+					add = append(add, entryOf(tr, &rows[i], p*l.PageSize()+i))
 				}
 			}
 		})

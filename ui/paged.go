@@ -105,6 +105,26 @@ func (l *pagedList[T]) handle(m pageMsg[T]) tea.Cmd {
 	return l.cmds(l.Handle(paging.Answer[T]{Gen: m.gen, Page: m.page, Result: m.result, Err: m.err}))
 }
 
+// requestBudget bounds the requests the browser has in flight, whichever
+// list or loader sends them: a load-all, a baseline and a history read
+// together stay within --concurrency. nil is no bound.
+type requestBudget chan struct{}
+
+func newRequestBudget(n int) requestBudget { return make(requestBudget, max(n, 1)) }
+
+// acquire waits for a free slot (or ctx); release gives it back.
+func (b requestBudget) acquire(ctx context.Context) (release func(), err error) {
+	if b == nil {
+		return func() {}, nil
+	}
+	select {
+	case b <- struct{}{}:
+		return func() { <-b }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // close cancels whatever is in flight.
 func (l *pagedList[T]) close() { l.cancel() }
 

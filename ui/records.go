@@ -1,12 +1,58 @@
 package ui
 
 import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
+
+// recordsView is a task's runs. m marks one as the baseline: runs opened
+// then are compared with it (c), not with the run before.
+type recordsView struct {
+	*listView[api.Record]
+	taskID string
+	marks  map[string]api.Record // shared by every screen: by task id
+}
+
+func (v *recordsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
+	if !key.Matches(msg, h.keyMap().Mark) {
+		return v.listView.key(h, msg)
+	}
+	r, ok := v.list.Selected()
+	if !ok {
+		return nil, true
+	}
+	if m, marked := v.marks[v.taskID]; marked && m.ID == r.ID {
+		delete(v.marks, v.taskID)
+		h.setNote("no baseline: c compares a run with the one before it")
+	} else {
+		v.marks[v.taskID] = r
+		h.setNote("◆ the baseline: runs opened now are compared with it (m again unmarks)")
+	}
+	v.rows = rowCache{} // the mark column changed
+	return nil, true
+}
+
+func (v *recordsView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
+	h := v.listView.helpKeys(k, canGoBack)
+	h.Runs = true
+	return h
+}
+
+// markColumn shows ◆ on the run marked as the baseline.
+func markColumn(marks map[string]api.Record, taskID string) column[api.Record] {
+	return column[api.Record]{title: " ", width: 1, priority: 0, value: func(r api.Record) string {
+		if m, ok := marks[taskID]; ok && m.ID == r.ID {
+			return "◆"
+		}
+		return " "
+	}}
+}
 
 func recordColumns(tf *timeFormat) []column[api.Record] {
 	count := func(f func(api.Record) int) func(api.Record) string {

@@ -50,7 +50,11 @@ func (v *detailsView) start() tea.Cmd {
 		v.refreshOnStart = false
 		return v.refresh()
 	}
-	return v.listView.start()
+	var compare tea.Cmd
+	if m, ok := v.views.marks[v.taskID]; ok && !v.started && v.cmp == nil && m.ID != v.recordID {
+		compare = v.toggleCompare() // a run opened with a baseline marked compares with it
+	}
+	return tea.Batch(compare, v.listView.start())
 }
 
 // close leaves the screen: requests stop, and work waiting for every row
@@ -59,4 +63,7 @@ func (v *detailsView) close() {
 	v.listView.close()
 	v.pending = nil
 	v.closePrompt()
+	if v.cmp.loading() {
+		v.dropComparison() // its reading stops with the screen
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/styles"
@@ -26,10 +27,11 @@ const (
 	sortStart
 	sortDuration
 	sortCode
+	sortChange // against a baseline run, when comparing
 	numSortKeys
 )
 
-var sortNames = [...]string{"", "status", "desktop", "start", "duration", "code"}
+var sortNames = [...]string{"", "status", "desktop", "start", "duration", "code", "change"}
 
 // groupKey identifies a failure group: rows with this status, result code
 // and fail reason.
@@ -44,10 +46,14 @@ type triage struct {
 	group      *groupKey
 	sortBy     sortKey
 	desc       bool
+	// cmp classifies rows against a baseline run (nil when not
+	// comparing); change keeps one change only.
+	cmp    *comparison
+	change *compare.Change
 }
 
 func (t triage) filtering() bool {
-	return t.failedOnly || t.status != "" || !t.text.Empty() || t.group != nil
+	return t.failedOnly || t.status != "" || !t.text.Empty() || t.group != nil || t.change != nil
 }
 
 func (t triage) active() bool { return t.filtering() || t.sortBy != sortNone }
@@ -60,18 +66,27 @@ func (t triage) match(r *detailRow) bool {
 		t.group != nil && (s.status != t.group.status || s.code != t.group.code || s.reason != t.group.reason):
 		return false
 	}
+	if t.change != nil {
+		if c, ok := t.cmp.change(r); !ok || c != *t.change {
+			return false
+		}
+	}
 	if t.text.Empty() {
 		return true
 	}
-	d := r.detail()
-	return t.text.Match(&d)
+	d, label := r.detail(), ""
+	if c, ok := t.cmp.change(r); ok {
+		label = c.String()
+	}
+	return t.text.MatchChange(&d, label)
 }
 
 // sameAs reports whether t shows the same rows in the same order as u.
 func (t triage) sameAs(u triage) bool {
 	return t.failedOnly == u.failedOnly && t.status == u.status && t.text.String() == u.text.String() &&
 		(t.group == nil) == (u.group == nil) && (t.group == nil || *t.group == *u.group) &&
-		t.sortBy == u.sortBy && t.desc == u.desc
+		t.sortBy == u.sortBy && t.desc == u.desc &&
+		t.cmp == u.cmp && t.cmp.ready() == u.cmp.ready() && (t.change == nil) == (u.change == nil) && (t.change == nil || *t.change == *u.change)
 }
 
 // describe is the active filter and sort in a few words.
@@ -85,6 +100,9 @@ func (t triage) describe() string {
 	}
 	if t.group != nil {
 		parts = append(parts, "group "+orDash(sanitize.Line(t.group.code)))
+	}
+	if t.change != nil {
+		parts = append(parts, t.change.String())
 	}
 	if t.sortBy != sortNone {
 		arrow := "↑"
@@ -119,6 +137,13 @@ type detailsView struct {
 
 	pending []action // waits for every row
 
+	// Across runs: the task, what makes a comparison, the comparison
+	// with a baseline run (c) and its counts.
+	taskID  string
+	views   views
+	cmp     *comparison
+	changes changeTally
+
 	// fromGroups is the failure groups screen the rows of one group were
 	// opened from: Esc goes back there. beforeGroup is the triage to
 	// restore then.
@@ -152,6 +177,13 @@ func (t triage) fileLabel() string {
 }
 
 func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {
+	if m, ok := msg.(baselineMsg); ok {
+		if v.cmp == nil || m.id != v.cmp.id {
+			return nil, false
+		}
+		v.takeBaseline(m)
+		return nil, true
+	}
 	cmd, ok := v.listView.handle(msg)
 	if ok && v.tr.active() {
 		v.applyOrder()

@@ -28,6 +28,9 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		tr.status = nextStatus(v.statuses(), tr.status)
 	case key.Matches(msg, k.Sort):
 		tr.sortBy = (tr.sortBy + 1) % numSortKeys
+		if tr.sortBy == sortChange && v.cmp == nil {
+			tr.sortBy = (tr.sortBy + 1) % numSortKeys // nothing to sort by
+		}
 	case key.Matches(msg, k.SortLeft), key.Matches(msg, k.SortRight):
 		tr.sortBy = v.nextSortColumn(tr.sortBy, key.Matches(msg, k.SortRight))
 	case key.Matches(msg, k.Reverse):
@@ -57,6 +60,12 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		return v.whenAllLoaded(h, copyShown), true
 	case key.Matches(msg, k.Export):
 		return v.whenAllLoaded(h, exportShown), true
+	case key.Matches(msg, k.Compare):
+		return v.toggleCompare(), true
+	case key.Matches(msg, k.Changes):
+		return v.cycleChange(h), true
+	case key.Matches(msg, k.Gone):
+		return v.showGone(h), true
 	default:
 		return nil, false
 	}

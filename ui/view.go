@@ -201,10 +201,23 @@ func (m Model) statusView() string {
 		return m.st.Note.Render(fit(sanitize.Line(m.note), m.width, false))
 	}
 	err := m.top().status().err
-	if err == nil {
-		return ""
+	if err != nil {
+		return m.st.Error.Render(fit(errorLine(err), m.width, false))
 	}
-	return m.st.Error.Render(fit(errorLine(err), m.width, false))
+	if sl, ok := m.top().(statusLiner); ok {
+		if line, isErr := sl.statusLine(); isErr {
+			return m.st.Error.Render(fit(sanitize.Line(line), m.width, false))
+		} else if line != "" {
+			return fit(line, m.width, false)
+		}
+	}
+	return ""
+}
+
+// statusLiner is a screen with a line of its own to show when there is no
+// note or error (a comparison of runs).
+type statusLiner interface {
+	statusLine() (line string, isErr bool)
 }
 
 // describeError splits err into what failed (with the API's status, code

@@ -1,0 +1,439 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
+	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/styles"
+)
+
+// A run's details compared with a baseline run of the same task (c): the
+// previous run, or the one marked on the runs list (m). The baseline is
+// read in the background, every page, through the same request budget as
+// everything else; its outcomes by desktop classify each row (the CHANGE
+// column, the change filter and sort), and its rows list the desktops gone.
+
+// comparison is one comparison of the details screen with a baseline.
+type comparison struct {
+	id     int64
+	marked bool       // against the run marked on the runs list
+	base   api.Record // the baseline run, once known
+	label  string     // the baseline as the screen names it ("vs 2026-11-27 02:00")
+	read   *atomic.Int64
+	total  *atomic.Int64 // the baseline's total_count; -1 until known
+	cancel context.CancelFunc
+	done   bool
+	err    error
+	// outcomes are the baseline's by desktop; rows its details, for the
+	// desktops gone. Both nil until every page is read.
+	outcomes *compare.Baseline
+	rows     []detailRow
+}
+
+var comparisonIDs atomic.Int64
+
+// baselineMsg is a baseline read whole, or why it could not be.
+type baselineMsg struct {
+	id       int64
+	base     api.Record
+	outcomes *compare.Baseline
+	rows     []detailRow
+	err      error
+}
+
+// maxRunPages bounds the listing of a task's runs when looking for the run
+// before (10,000 runs).
+const maxRunPages = 100
+
+// errNoPreviousRun says the run compared is the task's oldest.
+var errNoPreviousRun = errors.New("the task's oldest run: none before it to compare with; m on the runs list marks a baseline")
+
+// startComparison begins comparing the run with mark, or with the run
+// before it when mark is nil.
+func (b views) startComparison(taskID, runID string, mark *api.Record) (*comparison, tea.Cmd) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &comparison{id: comparisonIDs.Add(1), marked: mark != nil, read: &atomic.Int64{}, total: &atomic.Int64{}, cancel: cancel}
+	c.total.Store(-1)
+	if mark != nil {
+		c.base, c.label = *mark, "vs "+toMinutes(b.tf.absolute(mark.StartTime, mark.TimeZone))
+	}
+	src, retry := b.src, b.retry()
+	pageSize, concurrency, budget := min(b.pageSize, api.MaxDetailLimit), b.concurrency, b.budget
+	read, total, id := c.read, c.total, c.id
+	return c, func() tea.Msg {
+		base := mark
+		if base == nil {
+			runs, err := api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
+				release, err := budget.acquire(ctx)
+				if err != nil {
+					return api.Page[api.Record]{}, err
+				}
+				defer release()
+				return src.ListRecords(ctx, taskID, offset, limit)
+			}, recordID, api.FetchAllOptions{Limit: api.MaxRecordLimit, Concurrency: concurrency, Retry: retry, MaxPages: maxRunPages})
+			if err != nil {
+				return baselineMsg{id: id, err: fmt.Errorf("listing the task's runs: %w", err)}
+			}
+			before, found := compare.Before(runs, runID, 1)
+			switch {
+			case !found:
+				return baselineMsg{id: id, err: errors.New("this run is not among the task's runs any more")}
+			case len(before) == 0:
+				return baselineMsg{id: id, err: errNoPreviousRun}
+			}
+			base = &before[0]
+		}
+		outcomes := compare.NewBaseline(false)
+		var rows []detailRow
+		_, err := api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+			release, err := budget.acquire(ctx)
+			if err != nil {
+				return api.Page[api.Detail]{}, err
+			}
+			defer release()
+			p, err := src.ListRecordDetails(ctx, taskID, base.ID, offset, limit)
+			if err == nil {
+				total.Store(int64(p.Total))
+			}
+			return p, err
+		}, func(d api.Detail) string { return d.ID },
+			api.FetchAllOptions{Limit: pageSize, Concurrency: concurrency, Retry: retry},
+			func(d api.Detail) error {
+				outcomes.Add(&d)
+				rows = append(rows, newDetailRow(&d))
+				read.Add(1)
+				return nil
+			})
+		if err != nil {
+			return baselineMsg{id: id, base: *base, err: fmt.Errorf("reading the baseline run: %w", err)}
+		}
+		return baselineMsg{id: id, base: *base, outcomes: outcomes, rows: rows}
+	}
+}
+
+// stop ends the reading of the baseline, if it still goes on.
+func (c *comparison) stop() {
+	if c != nil && c.cancel != nil {
+		c.cancel()
+	}
+}
+
+// loading reports a baseline still being read.
+func (c *comparison) loading() bool { return c != nil && !c.done }
+
+// ready reports a baseline read whole.
+func (c *comparison) ready() bool { return c != nil && c.done && c.outcomes != nil }
+
+// change is how the row changed against the baseline (ok false while the
+// baseline is read, or when it could not be).
+func (c *comparison) change(r *detailRow) (compare.Change, bool) {
+	if !c.ready() {
+		return 0, false
+	}
+	return c.outcomes.Classify(r.desktopID(), r.status()), true
+}
+
+// progress says how far the baseline's reading has got.
+func (c *comparison) progress() string {
+	what := "the previous run"
+	if c.label != "" {
+		what = c.label[len("vs "):]
+	}
+	read, total := c.read.Load(), c.total.Load()
+	if total <= 0 {
+		return "comparing with " + what + ": reading it…"
+	}
+	return fmt.Sprintf("comparing with %s: reading it %s", what, progressBar(int(min(read, total)), int(total), 12))
+}
+
+// toMinutes drops the seconds of a formatted time (runs start on the
+// minute; the line has no room for them).
+func toMinutes(t string) string {
+	if len(t) == len("2006-01-02 15:04:05") && t[16] == ':' {
+		return t[:16]
+	}
+	return t
+}
+
+// changeRank orders changes for the CHANGE sort, most urgent first.
+var changeRank = [compare.NumChanges]int64{
+	compare.NewFailure: 0, compare.StillFailing: 1, compare.Recovered: 2, compare.OnlyInCurrent: 3, compare.Unchanged: 4, compare.OnlyInBaseline: 5,
+}
+
+// changeStyle colours a change where colour exists; the word says it all
+// without colour.
+func changeStyle(st styles.Styles, c compare.Change) lipgloss.Style {
+	switch c {
+	case compare.NewFailure, compare.StillFailing:
+		return st.Status("FAIL")
+	case compare.Recovered:
+		return st.Status("SUCCESS")
+	}
+	return lipgloss.NewStyle()
+}
+
+// changeColumn is the CHANGE column of a comparison.
+func changeColumn(v *detailsView) column[detailRow] {
+	return column[detailRow]{title: "CHANGE", sortKey: sortChange, width: 13, priority: 1,
+		value: func(r detailRow) string {
+			if c, ok := v.cmp.change(&r); ok {
+				return c.String()
+			}
+			if v.cmp.loading() {
+				return "…"
+			}
+			return "—" // the baseline could not be read: the status line says why
+		},
+		style: func(st styles.Styles, r detailRow) lipgloss.Style {
+			c, _ := v.cmp.change(&r)
+			return changeStyle(st, c)
+		}}
+}
+
+// changeTally counts the rows held by change, page by page as they come,
+// and the baseline's desktops none of them has (gone).
+type changeTally struct {
+	seen    pagesSeen
+	cmpID   int64
+	version int
+	counts  [compare.NumChanges]int
+	present map[string]bool // the desktops held
+	matched int             // of them, those the baseline has
+}
+
+func (t *changeTally) update(l *pagedList[detailRow], c *comparison) [compare.NumChanges]int {
+	if t.cmpID == c.id && t.version == l.Version() && t.present != nil {
+		return t.counts
+	}
+	if t.cmpID != c.id {
+		*t = changeTally{cmpID: c.id} // another baseline: count again
+	}
+	t.version = l.Version()
+	fresh, redo := t.seen.diff(l)
+	add := func(r *detailRow) {
+		ch, _ := c.change(r)
+		t.counts[ch]++
+		if id := r.desktopID(); !t.present[id] {
+			t.present[id] = true
+			if _, ok := c.outcomes.Outcome(id); ok {
+				t.matched++
+			}
+		}
+	}
+	if redo || t.present == nil {
+		t.counts, t.present, t.matched = [compare.NumChanges]int{}, map[string]bool{}, 0
+		l.Each(func(_ int, r *detailRow) { add(r) })
+	} else {
+		l.EachPage(func(p, _ int, rows []detailRow) {
+			if containsInt(fresh, p) {
+				for i := range rows {
+					add(&rows[i])
+				}
+			}
+		})
+	}
+	t.counts[compare.OnlyInBaseline] = c.outcomes.Len() - t.matched
+	return t.counts
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// summary is the comparison in a line: against what, and the changes
+// that matter ("vs 2026-11-27 02:00 · 369 new failures · 141 still failing
+// · 380 recovered · 3 gone").
+func (v *detailsView) comparisonLine() string {
+	c := v.cmp
+	switch {
+	case c == nil:
+		return ""
+	case c.err != nil:
+		return ""
+	case c.loading():
+		return c.progress()
+	}
+	n := v.changes.update(v.list, c)
+	parts := []string{c.label}
+	// Most urgent first: a narrow terminal cuts the end.
+	for _, ch := range []compare.Change{compare.NewFailure, compare.StillFailing, compare.Recovered, compare.OnlyInBaseline, compare.OnlyInCurrent} {
+		if n[ch] == 0 && ch != compare.NewFailure {
+			continue
+		}
+		word := ch.String()
+		if n[ch] != 1 && (ch == compare.NewFailure || ch == compare.OnlyInCurrent) {
+			word += "s"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s", commas(n[ch]), word))
+	}
+	line := strings.Join(parts, " · ")
+	if !v.list.AllLoaded() {
+		line += fmt.Sprintf(" (of %s loaded)", commas(v.list.LoadedRows()))
+	}
+	return sanitize.Line(line)
+}
+
+// toggleCompare turns the comparison on (against the run marked on the
+// runs list, else the run before) or off. Every row is needed to count
+// the changes, so on loads every page.
+func (v *detailsView) toggleCompare() tea.Cmd {
+	if v.cmp != nil {
+		v.dropComparison()
+		return tea.Batch(v.list.ensure(), v.setSize(v.width, v.height))
+	}
+	var mark *api.Record
+	if m, ok := v.views.marks[v.taskID]; ok && m.ID != v.recordID {
+		mark = &m
+	}
+	c, load := v.views.startComparison(v.taskID, v.recordID, mark)
+	v.cmp = c
+	v.cols = append(detailColumns(v.tf), column[detailRow]{})
+	copy(v.cols[2:], v.cols[1:])
+	v.cols[2] = changeColumn(v) // after the status
+	tr := v.tr
+	tr.cmp = c
+	v.list.SetLoadAll(true)
+	return tea.Batch(load, v.setTriage(tr), v.setSize(v.width, v.height))
+}
+
+// dropComparison ends the comparison: its reading, its column, its
+// filter and sort.
+func (v *detailsView) dropComparison() {
+	v.cmp.stop()
+	v.cmp = nil
+	v.cols = detailColumns(v.tf)
+	v.widths = layoutColumns(v.cols, v.width)
+	tr := v.tr
+	tr.cmp, tr.change = nil, nil
+	if tr.sortBy == sortChange {
+		tr.sortBy = sortNone
+	}
+	v.tr = tr
+	v.sorted, v.sortDesc = tr.sortBy, tr.desc
+	v.rows = rowCache{}
+	v.applyOrder()
+}
+
+// status adds the baseline's reading to the list's loading: the spinner
+// runs, and the progress redraws.
+func (v *detailsView) status() listStatus {
+	s := v.listView.status()
+	s.loading = s.loading || v.cmp.loading()
+	return s
+}
+
+// statusLine is the comparison's line (or its error) for the line above
+// the footer.
+func (v *detailsView) statusLine() (line string, isErr bool) {
+	if v.cmp != nil && v.cmp.err != nil {
+		what, hint := describeError(v.cmp.err)
+		line = "✗ comparing runs: " + what
+		if hint != "" {
+			line += " – " + hint
+		}
+		if !errors.Is(v.cmp.err, errNoPreviousRun) {
+			line += " · c twice to try again"
+		}
+		return line, true
+	}
+	return v.comparisonLine(), false
+}
+
+// takeBaseline stores a baseline read whole (or why it was not).
+func (v *detailsView) takeBaseline(msg baselineMsg) {
+	c := v.cmp
+	c.done, c.err = true, msg.err
+	if msg.base.ID != "" {
+		c.base = msg.base
+		c.label = "vs " + toMinutes(v.tf.absolute(msg.base.StartTime, msg.base.TimeZone))
+	}
+	c.outcomes, c.rows = msg.outcomes, msg.rows
+	v.order = shownOrder{} // every row's change is known now
+	v.rows = rowCache{}    // and the CHANGE cells change
+	if v.tr.active() {
+		v.applyOrder()
+	}
+}
+
+// cycleChange shows one change after another: new failures, still
+// failing, recovered, new desktops, unchanged, then all again.
+func (v *detailsView) cycleChange(h host) tea.Cmd {
+	if v.cmp == nil {
+		h.setNote("c compares with the previous run first")
+		return nil
+	}
+	order := []compare.Change{compare.NewFailure, compare.StillFailing, compare.Recovered, compare.OnlyInCurrent, compare.Unchanged}
+	tr := v.tr
+	switch {
+	case tr.change == nil:
+		tr.change = &order[0]
+	case *tr.change == order[len(order)-1]:
+		tr.change = nil
+	default:
+		for i, c := range order {
+			if c == *tr.change {
+				tr.change = &order[i+1]
+				break
+			}
+		}
+	}
+	return v.setTriage(tr)
+}
+
+// showGone lists the baseline's desktops this run lacks.
+func (v *detailsView) showGone(h host) tea.Cmd {
+	switch {
+	case v.cmp == nil:
+		h.setNote("c compares with the previous run first")
+		return nil
+	case !v.cmp.ready():
+		h.setNote("the baseline is still being read")
+		return nil
+	case !v.list.AllLoaded():
+		h.setNote("every row of this run must be loaded first")
+		return v.list.ensure()
+	}
+	present := map[string]bool{}
+	v.list.Each(func(_ int, r *detailRow) { present[r.desktopID()] = true })
+	var gone []detailRow
+	for _, r := range v.cmp.rows {
+		if id := r.desktopID(); id == "" || !present[id] {
+			gone = append(gone, r)
+			present[id] = id != "" // each desktop once
+		}
+	}
+	return h.push(newGoneView(v, gone))
+}
+
+// newGoneView is the desktops of the baseline run that this run lacks,
+// with their rows in the baseline.
+func newGoneView(v *detailsView, gone []detailRow) view {
+	lv := &listView[detailRow]{
+		list:      newPagedList[detailRow](nil, detailID, paging.Options{PageSize: 100}),
+		cols:      detailColumns(v.tf),
+		tf:        v.tf,
+		noun:      "desktops gone",
+		empty:     "Every desktop of the baseline run is in this one.",
+		crumbText: "gone since " + strings.TrimPrefix(v.cmp.label, "vs "),
+		paneText:  detailPaneText(v.tf),
+		copyID:    func(r detailRow) (string, string) { return r.desktopID(), "desktop id " + shortID(r.desktopID()) },
+		started:   true,
+	}
+	lv.list.SetItems(gone)
+	return lv
+}

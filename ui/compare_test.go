@@ -1,0 +1,154 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
+	"github.com/wksrec/wksrec/internal/fake"
+)
+
+// expectedChanges works out, from the fake's data alone, each desktop's
+// change in run against base, and the desktops gone.
+func expectedChanges(d *fake.Dataset, run, base string) (byDetail map[string]string, gone map[string]bool, counts map[string]int) {
+	was := map[string]string{}
+	for _, x := range d.Details[base] {
+		was[x.DesktopID] = x.ExecStatus
+	}
+	failed := func(s string) bool { return s == "FAIL" || s == "FAILED" }
+	byDetail, gone, counts = map[string]string{}, map[string]bool{}, map[string]int{}
+	for id := range was {
+		gone[id] = true
+	}
+	for _, x := range d.Details[run] {
+		delete(gone, x.DesktopID)
+		before, ok := was[x.DesktopID]
+		change := "unchanged"
+		switch {
+		case !ok:
+			change = "new desktop"
+		case failed(x.ExecStatus) && failed(before):
+			change = "still failing"
+		case failed(x.ExecStatus):
+			change = "new failure"
+		case failed(before):
+			change = "recovered"
+		}
+		byDetail[x.ID] = change
+		counts[change]++
+	}
+	return byDetail, gone, counts
+}
+
+// c compares a run with the one before: every row's CHANGE, the counts on
+// the status line and the desktops gone are those worked out from the
+// fake's data; C shows one change; c again turns it all off.
+func TestCompareWithThePreviousRun(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	runs := data.Records[task]
+	src := &dataSource{d: data}
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: task, RecordID: runs[1].ID, PageSize: 100}), 160, 40)
+	m = send(t, m, press("c"))
+	v := dv(m)
+	if !v.cmp.ready() || !dl(m).AllLoaded() {
+		t.Fatalf("after c: baseline ready %v, all loaded %v, err %v", v.cmp.ready(), dl(m).AllLoaded(), v.cmp.err)
+	}
+	want, gone, counts := expectedChanges(data, runs[1].ID, runs[2].ID)
+	dl(m).Each(func(_ int, r *detailRow) {
+		if c, _ := v.cmp.change(r); c.String() != want[r.id()] {
+			t.Errorf("%s: %s, want %s", r.name(), c, want[r.id()])
+		}
+	})
+	line := ansi.Strip(m.View())
+	for _, c := range []string{"new failure", "still failing", "recovered"} {
+		if counts[c] == 0 {
+			t.Fatalf("the data has no %q: the test cannot tell", c)
+		}
+	}
+	wantLine := fmt.Sprintf("vs %s · %s new failures · %s still failing · %s recovered · %d gone",
+		toMinutes(runs[2].StartTime), commas(counts["new failure"]), commas(counts["still failing"]), commas(counts["recovered"]), len(gone))
+	if !strings.Contains(line, wantLine) || !strings.Contains(line, "CHANGE") {
+		t.Errorf("want %q on screen:\n%s", wantLine, line)
+	}
+
+	m = send(t, m, press("C")) // new failures only
+	if dl(m).Count() != counts["new failure"] {
+		t.Errorf("C shows %d rows, want the %d new failures", dl(m).Count(), counts["new failure"])
+	}
+	for i := range dl(m).Count() {
+		r, _ := dl(m).Row(dl(m).PosOf(i))
+		if want[r.id()] != "new failure" {
+			t.Fatalf("C shows %s (%s)", r.name(), want[r.id()])
+		}
+	}
+
+	m = send(t, m, press("x")) // the desktops gone
+	g := m.top().(*listView[detailRow])
+	if g.list.Count() != len(gone) {
+		t.Errorf("x lists %d desktops, want %d", g.list.Count(), len(gone))
+	}
+	g.list.Each(func(_ int, r *detailRow) {
+		if !gone[r.desktopID()] || r.detail().RecordID != runs[2].ID {
+			t.Errorf("%s listed as gone (record %s)", r.name(), r.detail().RecordID)
+		}
+	})
+	m = send(t, m, press("esc"))
+
+	m = send(t, m, press("c")) // off
+	if v := dv(m); v.cmp != nil || v.tr.change != nil || dl(m).Count() != len(data.Details[runs[1].ID]) || strings.Contains(ansi.Strip(m.View()), "CHANGE") {
+		t.Errorf("c again: comparison %v, change filter %v, %d rows shown", v.cmp, v.tr.change, dl(m).Count())
+	}
+}
+
+// The oldest run has nothing before it: c says so, and what to do.
+func TestCompareTheOldestRun(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	runs := data.Records[task]
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", TaskID: task, RecordID: runs[len(runs)-1].ID, PageSize: 100}), 120, 30)
+	m = send(t, m, press("c"))
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "✗ comparing runs: the task's oldest run: none before it to compare with; m on the runs list marks a baseline") {
+		t.Errorf("c on the oldest run:\n%s", view)
+	}
+}
+
+// m on the runs list marks a baseline: the list shows it, and a run
+// opened then is compared with the mark, not with the run before.
+func TestMarkedRunIsTheBaseline(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	runs := data.Records[task]
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", TaskID: task, PageSize: 100}), 160, 40)
+	m = send(t, m, press("j"))
+	m = send(t, m, press("j"))
+	m = send(t, m, press("m")) // marks runs[2]
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "◆") || !strings.Contains(view, "baseline") {
+		t.Errorf("the mark does not show:\n%s", view)
+	}
+	m = send(t, m, press("g"))
+	m = send(t, m, press("enter")) // runs[0], compared with runs[2]
+	v := dv(m)
+	if !v.cmp.ready() || v.cmp.base.ID != runs[2].ID {
+		t.Fatalf("opened with a mark: baseline %+v ready %v", v.cmp.base, v.cmp.ready())
+	}
+	want, _, _ := expectedChanges(data, runs[0].ID, runs[2].ID)
+	dl(m).Each(func(_ int, r *detailRow) {
+		if c, _ := v.cmp.change(r); c.String() != want[r.id()] {
+			t.Errorf("%s: %s, want %s", r.name(), c, want[r.id()])
+		}
+	})
+	m = send(t, m, press("esc"))
+	m = send(t, m, press("j"))
+	m = send(t, m, press("j"))
+	m = send(t, m, press("m")) // m on the marked run unmarks it
+	if view := ansi.Strip(m.View()); strings.Contains(view, "◆") {
+		t.Errorf("unmarked, still shown:\n%s", view)
+	}
+	_ = compare.NewFailure
+	_ = api.Record{}
+}
