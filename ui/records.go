@@ -1,9 +1,15 @@
 package ui
 
 import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/sanitize"
@@ -44,6 +50,68 @@ func (v *recordsView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
 	return h
 }
 
+// failedShare is the share of a run's desktops that failed; ok is false
+// for a run that counted none.
+func failedShare(r api.Record) (float64, bool) {
+	all := max(r.SuccessNum, 0) + max(r.FailedNum, 0) + max(r.SkipNum, 0)
+	if all == 0 {
+		return 0, false
+	}
+	return float64(max(r.FailedNum, 0)) / float64(all), true
+}
+
+// eighths are the blocks a bar is drawn with, by eighths of a cell.
+var eighths = []string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"}
+
+// shareBar draws frac (0 to 1) as a bar width cells long, to an eighth of
+// a cell; the empty part is spaces, so the bar reads without colour.
+func shareBar(frac float64, width int) string {
+	n := int(math.Round(clampFloat(frac, 0, 1) * float64(width*8)))
+	bar := strings.Repeat("█", n/8) + eighths[n%8]
+	return bar + strings.Repeat(" ", width-ansi.StringWidth(bar))
+}
+
+func clampFloat(v, lo, hi float64) float64 { return math.Max(lo, math.Min(v, hi)) }
+
+// sparkLevels draw a sparkline, lowest to highest.
+var sparkLevels = []rune("▁▂▃▄▅▆▇█")
+
+// summary is the runs' failed share as a sparkline, oldest to newest, over
+// the newest runs loaded (scaled to the highest, which it names), so a bad
+// night stands out before opening anything.
+func (v *recordsView) summary(progress string) string {
+	var shares []float64
+	for pos := 0; pos < min(v.list.Total(), sparkRuns); pos++ {
+		r, ok := v.list.Row(pos)
+		if !ok {
+			break
+		}
+		if frac, ok := failedShare(r); ok {
+			shares = append(shares, frac)
+		}
+	}
+	if len(shares) == 0 {
+		return progress
+	}
+	top := slices.Max(shares)
+	spark := make([]rune, len(shares))
+	for i, f := range shares {
+		level := 0
+		if top > 0 {
+			level = int(math.Round(f / top * float64(len(sparkLevels)-1)))
+		}
+		spark[len(shares)-1-i] = sparkLevels[level] // newest last, on the right
+	}
+	line := fmt.Sprintf("failed share, last %d runs: %s (highest %.0f%%, newest %.0f%%)", len(shares), string(spark), top*100, shares[0]*100)
+	if progress != "" {
+		line = progress + " │ " + line
+	}
+	return line
+}
+
+// sparkRuns is how many runs the sparkline covers.
+const sparkRuns = 30
+
 // markColumn shows ◆ on the run marked as the baseline.
 func markColumn(marks map[string]api.Record, taskID string) column[api.Record] {
 	return column[api.Record]{title: " ", width: 1, priority: 0, value: func(r api.Record) string {
@@ -71,6 +139,19 @@ func recordColumns(tf *timeFormat) []column[api.Record] {
 				return lipgloss.NewStyle()
 			}},
 		{title: "SKIPPED", width: 7, priority: 2, right: true, value: count(func(r api.Record) int { return r.SkipNum })},
+		{title: "FAILED SHARE", width: 12, priority: 1, value: func(r api.Record) string {
+			frac, ok := failedShare(r)
+			if !ok {
+				return ""
+			}
+			return shareBar(frac, 6) + fmt.Sprintf(" %3.0f%%", frac*100)
+		},
+			style: func(st styles.Styles, r api.Record) lipgloss.Style {
+				if r.FailedNum > 0 {
+					return st.Status("FAIL")
+				}
+				return lipgloss.NewStyle()
+			}},
 		{title: "TYPE", width: 14, maxWidth: 16, priority: 3, value: func(r api.Record) string { return sanitize.Line(r.TaskType) }},
 		{title: "RECORD ID", width: 36, priority: 4, value: func(r api.Record) string { return sanitize.Line(r.ID) }},
 	}
