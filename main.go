@@ -185,7 +185,7 @@ func browse(c config.Config, getenv func(string) string, stdout, stderr io.Write
 	setUpColour(termenv.NewOutput(os.Stdout), c.Theme, getenv)
 	noColor := getenv("NO_COLOR") != ""
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
-		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, Watch: c.Watch, Debug: sess.debug,
+		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.debug,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse})
 	opts := []tea.ProgramOption{tea.WithAltScreen()}
 	if c.Mouse {

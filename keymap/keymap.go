@@ -58,8 +58,8 @@ func Default() KeyMap {
 		CopyAll:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy all ids")),
 		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export CSV")),
 		Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare runs")),
-		Changes:    key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "change shown")),
-		Gone:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "desktops gone")),
+		Changes:    key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "changes")),
+		Gone:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "gone")),
 		History:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
 		Mark:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark baseline")),
 		TextSelect: key.NewBinding(key.WithKeys("shift+drag"), key.WithHelp("shift+drag", "select text")),
@@ -69,7 +69,7 @@ func Default() KeyMap {
 // Triage is every triage binding.
 func (k KeyMap) Triage() []key.Binding {
 	return []key.Binding{k.FailedOnly, k.Status, k.Filter, k.Sort, k.Reverse, k.SortLeft, k.Groups, k.Copy, k.CopyAll, k.Export,
-		k.Compare, k.Changes, k.Gone}
+		k.Compare, k.Changes, k.Gone, k.History}
 }
 
 // Help is the help for one screen, since what Enter and Esc do depends on

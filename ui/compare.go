@@ -302,9 +302,7 @@ func (v *detailsView) toggleCompare() tea.Cmd {
 	}
 	c, load := v.views.startComparison(v.taskID, v.recordID, mark)
 	v.cmp = c
-	v.cols = append(detailColumns(v.tf), column[detailRow]{})
-	copy(v.cols[2:], v.cols[1:])
-	v.cols[2] = changeColumn(v) // after the status
+	v.rebuildColumns()
 	tr := v.tr
 	tr.cmp = c
 	v.list.SetLoadAll(true)
@@ -316,8 +314,7 @@ func (v *detailsView) toggleCompare() tea.Cmd {
 func (v *detailsView) dropComparison() {
 	v.cmp.stop()
 	v.cmp = nil
-	v.cols = detailColumns(v.tf)
-	v.widths = layoutColumns(v.cols, v.width)
+	v.rebuildColumns()
 	tr := v.tr
 	tr.cmp, tr.change = nil, nil
 	if tr.sortBy == sortChange {
@@ -333,13 +330,33 @@ func (v *detailsView) dropComparison() {
 // runs, and the progress redraws.
 func (v *detailsView) status() listStatus {
 	s := v.listView.status()
-	s.loading = s.loading || v.cmp.loading()
+	s.loading = s.loading || v.cmp.loading() || v.hist.loading()
 	return s
+}
+
+// rebuildColumns lays out the details' columns with those of a comparison
+// (CHANGE, after the status) and of the history (HISTORY, after it).
+func (v *detailsView) rebuildColumns() {
+	cols := detailColumns(v.tf)
+	var extra []column[detailRow]
+	if v.cmp != nil {
+		extra = append(extra, changeColumn(v))
+	}
+	if v.hist != nil {
+		extra = append(extra, historyColumn(v, v.views.history))
+	}
+	v.cols = append(cols[:2:2], append(extra, cols[2:]...)...)
+	v.widths = layoutColumns(v.cols, v.width)
+	v.rows = rowCache{}
 }
 
 // statusLine is the comparison's line (or its error) for the line above
 // the footer.
 func (v *detailsView) statusLine() (line string, isErr bool) {
+	if v.hist != nil && v.hist.err != nil {
+		what, hint := describeError(v.hist.err)
+		return "✗ history: " + what + " – " + orDash(hint) + " · H twice to try again", true
+	}
 	if v.cmp != nil && v.cmp.err != nil {
 		what, hint := describeError(v.cmp.err)
 		line = "✗ comparing runs: " + what
@@ -351,7 +368,13 @@ func (v *detailsView) statusLine() (line string, isErr bool) {
 		}
 		return line, true
 	}
-	return v.comparisonLine(), false
+	if line := v.comparisonLine(); line != "" {
+		return line, false
+	}
+	if v.hist.loading() {
+		return v.hist.progress(), false
+	}
+	return "", false
 }
 
 // takeBaseline stores a baseline read whole (or why it was not).

@@ -152,3 +152,71 @@ func TestMarkedRunIsTheBaseline(t *testing.T) {
 	_ = compare.NewFailure
 	_ = api.Record{}
 }
+
+// H shows each desktop's status over this run and the ones before: the
+// strip and the count are those of the fake's data, sorting by it puts the
+// most failures first, and the pane lists the past runs.
+func TestHistoryColumn(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	runs := data.Records[task]
+	const n = 3
+	at := len(runs) - n - 1 // room for n-1 runs before, and one more that must not count
+	statusIn := make([]map[string]string, len(runs))
+	for i, r := range runs {
+		statusIn[i] = map[string]string{}
+		for _, d := range data.Details[r.ID] {
+			statusIn[i][d.DesktopID] = d.ExecStatus
+		}
+	}
+	letter := map[string]string{"SUCCESS": "S", "FAIL": "F", "SKIP": "K", "RUNNING": "R", "": "·"}
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", TaskID: task, RecordID: runs[at].ID, PageSize: 100, History: n}), 200, 50)
+	m = send(t, m, press("G")) // every row
+	m = send(t, m, press("H"))
+	v := dv(m)
+	if !v.hist.ready() || v.hist.covered() != n {
+		t.Fatalf("history ready %v, covering %d runs, err %v", v.hist.ready(), v.hist.covered(), v.hist.err)
+	}
+	most := 0
+	dl(m).Each(func(_ int, r *detailRow) {
+		var want strings.Builder
+		failed, in := 0, 0
+		for k := range n {
+			st, ok := statusIn[at+k][r.desktopID()]
+			want.WriteString(letter[st])
+			if ok {
+				in++
+				if st == "FAIL" {
+					failed++
+				}
+			}
+		}
+		fmt.Fprintf(&want, " %d/%d", failed, in)
+		if got := v.hist.strip(r, nil); got != want.String() {
+			t.Errorf("%s: %q, want %q", r.name(), got, want.String())
+		}
+		most = max(most, failed)
+	})
+	if most < 2 {
+		t.Fatalf("no desktop failed twice: the sort cannot be told")
+	}
+	for _, k := range []string{"o", "o", "o", "o", "o", "o"} { // status, desktop, start, duration, code, history
+		m = send(t, m, press(k))
+	}
+	if dv(m).tr.sortBy != sortHistory {
+		t.Fatalf("o stopped at %v", sortNames[dv(m).tr.sortBy])
+	}
+	top, _ := dl(m).Row(dl(m).PosOf(0))
+	if f, _ := dv(m).hist.failed(&top); f != most {
+		t.Errorf("sorted by history, the first row failed %d times, the most is %d", f, most)
+	}
+	m = send(t, m, press("g"))
+	view := ansi.Strip(m.View())
+	if !strings.Contains(view, "HISTORY") || !strings.Contains(view, fmt.Sprintf("failed %d of", most)) || !strings.Contains(view, shortRunTime(runs[at+1].StartTime)) {
+		t.Errorf("no history column or pane:\n%s", view)
+	}
+	m = send(t, m, press("H"))
+	if v := dv(m); v.hist != nil || v.tr.sortBy == sortHistory || strings.Contains(ansi.Strip(m.View()), "HISTORY") {
+		t.Error("H again left the history on")
+	}
+}

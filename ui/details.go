@@ -120,6 +120,9 @@ func (v *detailsView) pane(st styles.Styles, width int, full bool) (string, stri
 	if c, ok := v.cmp.change(&r); ok {
 		text = labelled([]field{{"Change", v.changeText(c, &r, st)}}, st, width) + "\n" + text
 	}
+	if v.hist.ready() {
+		text += "\n" + v.hist.paneText(v, &r, st, width)
+	}
 	return v.list.ID(r), text
 }
 

@@ -38,6 +38,8 @@ type views struct {
 	budget requestBudget
 	// marks are the runs marked as baselines (m), by task id.
 	marks map[string]api.Record
+	// history is how many runs the HISTORY column covers.
+	history int
 }
 
 // retry is the retry rule of every list and loader.

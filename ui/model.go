@@ -29,6 +29,7 @@ type Config struct {
 	PageSize                    int  // 1..100; the tasks call caps it at 50
 	LocalTime                   bool // show times in the local zone, not the record's
 	Concurrency                 int  // requests in flight per list at most (default 4)
+	History                     int  // runs the HISTORY column covers, this one included (default 5)
 	// RetryBackoff is the first wait before a throttled or failed page is
 	// asked for again (default 2 s, as Huawei advises; tests shorten it).
 	RetryBackoff time.Duration
@@ -114,7 +115,8 @@ func New(cfg Config) Model {
 
 	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: &timeFormat{local: cfg.LocalTime},
 		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st, runs: &runCache{},
-		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{}}
+		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{},
+		history: cmp.Or(cfg.History, defaults.History)}
 	tasks := b.taskList(false)
 	stack := []view{tasks}
 	if cfg.TaskID != "" {

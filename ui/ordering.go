@@ -59,6 +59,8 @@ type orderEntry struct {
 func entryOf(tr triage, r *detailRow, pos int) orderEntry {
 	e := orderEntry{pos: pos}
 	switch tr.sortBy {
+	case sortHistory:
+		e.key = historyRank(tr.hist, r)
 	case sortChange:
 		e.key = int64(len(changeRank)) // unknown while the baseline is read
 		if c, ok := tr.cmp.change(r); ok {

@@ -66,4 +66,7 @@ func (v *detailsView) close() {
 	if v.cmp.loading() {
 		v.dropComparison() // its reading stops with the screen
 	}
+	if v.hist.loading() {
+		v.dropHistory()
+	}
 }

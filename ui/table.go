@@ -26,6 +26,10 @@ type column[T any] struct {
 	right    bool                                  // right-aligned (numbers, durations)
 	value    func(T) string                        // sanitised cell text
 	style    func(styles.Styles, T) lipgloss.Style // optional per-cell style
+	// rich, when set, draws the cell with styles inside it (a history
+	// strip, a colour a letter) where it is not selected; value is its
+	// plain text for the selected row.
+	rich func(styles.Styles, T) string
 }
 
 const (
@@ -192,6 +196,9 @@ func renderRow[T any](l *pagedList[T], i int, cols []column[T], widths []int, st
 
 func renderCells[T any](row T, cols []column[T], widths []int, st styles.Styles, plain bool) string {
 	return joinCells(cols, widths, func(c column[T], w int) string {
+		if c.rich != nil && !plain {
+			return fit(c.rich(st, row), w, c.right)
+		}
 		cell := fit(c.value(row), w, c.right)
 		if c.style != nil && !plain {
 			cell = c.style(st, row).Render(cell)

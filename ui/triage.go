@@ -27,11 +27,12 @@ const (
 	sortStart
 	sortDuration
 	sortCode
-	sortChange // against a baseline run, when comparing
+	sortChange  // against a baseline run, when comparing
+	sortHistory // failures over the runs, when the history is shown
 	numSortKeys
 )
 
-var sortNames = [...]string{"", "status", "desktop", "start", "duration", "code", "change"}
+var sortNames = [...]string{"", "status", "desktop", "start", "duration", "code", "change", "history"}
 
 // groupKey identifies a failure group: rows with this status, result code
 // and fail reason.
@@ -50,6 +51,7 @@ type triage struct {
 	// comparing); change keeps one change only.
 	cmp    *comparison
 	change *compare.Change
+	hist   *history // the history, for its sort (nil when not shown)
 }
 
 func (t triage) filtering() bool {
@@ -86,7 +88,7 @@ func (t triage) sameAs(u triage) bool {
 	return t.failedOnly == u.failedOnly && t.status == u.status && t.text.String() == u.text.String() &&
 		(t.group == nil) == (u.group == nil) && (t.group == nil || *t.group == *u.group) &&
 		t.sortBy == u.sortBy && t.desc == u.desc &&
-		t.cmp == u.cmp && t.cmp.ready() == u.cmp.ready() && (t.change == nil) == (u.change == nil) && (t.change == nil || *t.change == *u.change)
+		t.cmp == u.cmp && t.cmp.ready() == u.cmp.ready() && t.hist == u.hist && t.hist.ready() == u.hist.ready() && (t.change == nil) == (u.change == nil) && (t.change == nil || *t.change == *u.change)
 }
 
 // describe is the active filter and sort in a few words.
@@ -143,6 +145,7 @@ type detailsView struct {
 	views   views
 	cmp     *comparison
 	changes changeTally
+	hist    *history // the HISTORY column (H)
 
 	// fromGroups is the failure groups screen the rows of one group were
 	// opened from: Esc goes back there. beforeGroup is the triage to
@@ -177,11 +180,18 @@ func (t triage) fileLabel() string {
 }
 
 func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {
-	if m, ok := msg.(baselineMsg); ok {
+	switch m := msg.(type) {
+	case baselineMsg:
 		if v.cmp == nil || m.id != v.cmp.id {
 			return nil, false
 		}
 		v.takeBaseline(m)
+		return nil, true
+	case historyMsg:
+		if v.hist == nil || m.id != v.hist.id {
+			return nil, false
+		}
+		v.takeHistory(m)
 		return nil, true
 	}
 	cmd, ok := v.listView.handle(msg)

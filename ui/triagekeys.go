@@ -31,6 +31,9 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		if tr.sortBy == sortChange && v.cmp == nil {
 			tr.sortBy = (tr.sortBy + 1) % numSortKeys // nothing to sort by
 		}
+		if tr.sortBy == sortHistory && v.hist == nil {
+			tr.sortBy = (tr.sortBy + 1) % numSortKeys
+		}
 	case key.Matches(msg, k.SortLeft), key.Matches(msg, k.SortRight):
 		tr.sortBy = v.nextSortColumn(tr.sortBy, key.Matches(msg, k.SortRight))
 	case key.Matches(msg, k.Reverse):
@@ -66,6 +69,8 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		return v.cycleChange(h), true
 	case key.Matches(msg, k.Gone):
 		return v.showGone(h), true
+	case key.Matches(msg, k.History):
+		return v.toggleHistory(), true
 	default:
 		return nil, false
 	}

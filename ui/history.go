@@ -1,0 +1,274 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
+	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/styles"
+)
+
+// A desktop's history (H): its status in this run and the runs before it,
+// newest first, read in the background through the shared request budget.
+// Only each desktop's outcome a run is kept (status, code, reason:
+// interned), never the runs' rows.
+
+// history is one reading of the runs before the run shown.
+type history struct {
+	id        int64
+	runs      []api.Record // the runs before, nearest first: history index i+1
+	outcomes  *compare.History
+	runsRead  *atomic.Int64
+	runsTotal *atomic.Int64 // -1 until the runs before are known
+	cancel    context.CancelFunc
+	done      bool
+	err       error
+}
+
+var historyIDs atomic.Int64
+
+// historyMsg is the history read whole, or why it could not be.
+type historyMsg struct {
+	id       int64
+	runs     []api.Record
+	outcomes *compare.History
+	err      error
+}
+
+// startHistory reads the n-1 runs before run runID.
+func (b views) startHistory(taskID, runID string, n int) (*history, tea.Cmd) {
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &history{id: historyIDs.Add(1), runsRead: &atomic.Int64{}, runsTotal: &atomic.Int64{}, cancel: cancel}
+	h.runsTotal.Store(-1)
+	src, retry, budget := b.src, b.retry(), b.budget
+	pageSize, concurrency := min(b.pageSize, api.MaxDetailLimit), b.concurrency
+	id, runsRead, runsTotal := h.id, h.runsRead, h.runsTotal
+	return h, func() tea.Msg {
+		runs, err := api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
+			release, err := budget.acquire(ctx)
+			if err != nil {
+				return api.Page[api.Record]{}, err
+			}
+			defer release()
+			return src.ListRecords(ctx, taskID, offset, limit)
+		}, recordID, api.FetchAllOptions{Limit: api.MaxRecordLimit, Concurrency: concurrency, Retry: retry, MaxPages: maxRunPages})
+		if err != nil {
+			return historyMsg{id: id, err: fmt.Errorf("listing the task's runs: %w", err)}
+		}
+		before, found := compare.Before(runs, runID, n-1)
+		if !found {
+			return historyMsg{id: id, err: errors.New("this run is not among the task's runs any more")}
+		}
+		runsTotal.Store(int64(len(before)))
+		outcomes := compare.NewHistory(n)
+		for i, run := range before {
+			_, err := api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+				release, err := budget.acquire(ctx)
+				if err != nil {
+					return api.Page[api.Detail]{}, err
+				}
+				defer release()
+				return src.ListRecordDetails(ctx, taskID, run.ID, offset, limit)
+			}, func(d api.Detail) string { return d.ID },
+				api.FetchAllOptions{Limit: pageSize, Concurrency: concurrency, Retry: retry},
+				func(d api.Detail) error { outcomes.Add(i+1, &d); return nil })
+			if err != nil {
+				return historyMsg{id: id, err: fmt.Errorf("reading the run of %s: %w", sanitize.Line(run.StartTime), err)}
+			}
+			runsRead.Add(1)
+		}
+		return historyMsg{id: id, runs: before, outcomes: outcomes}
+	}
+}
+
+func (h *history) stop() {
+	if h != nil && h.cancel != nil {
+		h.cancel()
+	}
+}
+
+// covered is how many runs the history has: this one and those before.
+func (h *history) covered() int { return 1 + len(h.runs) }
+
+func (h *history) loading() bool { return h != nil && !h.done }
+func (h *history) ready() bool   { return h != nil && h.done && h.outcomes != nil }
+
+// of is the row's outcomes over the runs, newest first (this run's from
+// the row itself), and which runs it was in.
+func (h *history) of(r *detailRow) (outcomes []compare.Outcome, present []bool) {
+	outcomes, present = h.outcomes.Of(r.desktopID())
+	// Only the runs there are: a task with fewer runs than asked for has
+	// no "absent" for runs that never happened.
+	outcomes, present = outcomes[:h.covered()], present[:h.covered()]
+	if r.desktopID() == "" {
+		present = make([]bool, len(outcomes)) // no id: no history to join
+	}
+	outcomes[0], present[0] = compare.Outcome{Status: r.status(), Code: r.code(), Reason: r.reason()}, true
+	return outcomes, present
+}
+
+// failed counts the runs the row's desktop failed in, of those it was in.
+func (h *history) failed(r *detailRow) (failed, runs int) {
+	outcomes, present := h.of(r)
+	for i, o := range outcomes {
+		if present[i] {
+			runs++
+			if o.Failed() {
+				failed++
+			}
+		}
+	}
+	return failed, runs
+}
+
+// statusLetter is a status as one letter of the history strip, readable
+// without colour: S success, F fail, K skip, R running, W waiting, ·
+// absent, ? anything else.
+func statusLetter(o compare.Outcome, present bool) string {
+	if !present {
+		return "·"
+	}
+	switch strings.ToUpper(o.Status) {
+	case "SUCCESS":
+		return "S"
+	case "FAIL", "FAILED":
+		return "F"
+	case "SKIP":
+		return "K"
+	case "RUNNING":
+		return "R"
+	case "WAITING":
+		return "W"
+	}
+	return "?"
+}
+
+// strip is the row's history as letters, newest first, then how often it
+// failed: "FFSF· 3/4".
+func (h *history) strip(r *detailRow, st *styles.Styles) string {
+	if !h.ready() {
+		if h.loading() {
+			return "…"
+		}
+		return "—"
+	}
+	outcomes, present := h.of(r)
+	var b strings.Builder
+	for i, o := range outcomes {
+		letter := statusLetter(o, present[i])
+		if st != nil && present[i] {
+			letter = st.Status(o.Status).Render(letter)
+		}
+		b.WriteString(letter)
+	}
+	failed, runs := h.failed(r)
+	fmt.Fprintf(&b, " %d/%d", failed, runs)
+	return b.String()
+}
+
+// historyColumn is the HISTORY column: as wide as the runs it covers.
+func historyColumn(v *detailsView, runs int) column[detailRow] {
+	if v.hist.ready() {
+		runs = v.hist.covered()
+	}
+	return column[detailRow]{title: "HISTORY", sortKey: sortHistory, width: max(runs+6, len("HISTORY")+2), priority: 1,
+		value: func(r detailRow) string { return v.hist.strip(&r, nil) },
+		rich:  func(st styles.Styles, r detailRow) string { return v.hist.strip(&r, &st) },
+	}
+}
+
+// progress says how far the history's reading has got.
+func (h *history) progress() string {
+	total := h.runsTotal.Load()
+	if total < 0 {
+		return "history: listing the runs…"
+	}
+	return fmt.Sprintf("history: reading %d runs before this one %s", total, progressBar(int(h.runsRead.Load()), int(total), 8))
+}
+
+// paneText lists the desktop's past runs: when, status, code, reason.
+func (h *history) paneText(v *detailsView, r *detailRow, st styles.Styles, width int) string {
+	outcomes, present := h.of(r)
+	failed, runs := h.failed(r)
+	lines := []field{{"History", fmt.Sprintf("failed %d of %d runs", failed, runs)}}
+	for i := 1; i < len(outcomes) && i-1 < len(h.runs); i++ {
+		run := h.runs[i-1]
+		text := "absent"
+		if present[i] {
+			o := outcomes[i]
+			text = st.Status(o.Status).Render(orDash(sanitize.Line(o.Status)))
+			if o.Code != "" {
+				text += " " + sanitize.Line(o.Code)
+			}
+			if o.Reason != "" {
+				text += " " + sanitize.Line(o.Reason)
+			}
+		}
+		lines = append(lines, field{shortRunTime(v.tf.absolute(run.StartTime, run.TimeZone)), text})
+	}
+	return labelled(lines, st, width)
+}
+
+// shortRunTime is a run's start without the year and seconds (11-27
+// 02:00), to fit a pane's label; a time in another form stays whole.
+func shortRunTime(t string) string {
+	if m := toMinutes(t); len(m) == len("2006-01-02 15:04") && m[4] == '-' {
+		return m[5:]
+	}
+	return t
+}
+
+// toggleHistory adds the HISTORY column, reading the runs before (or
+// takes it away).
+func (v *detailsView) toggleHistory() tea.Cmd {
+	if v.hist != nil {
+		v.dropHistory()
+		return v.list.ensure()
+	}
+	h, load := v.views.startHistory(v.taskID, v.recordID, v.views.history)
+	v.hist = h
+	v.rebuildColumns()
+	return tea.Batch(load, v.setSize(v.width, v.height))
+}
+
+// dropHistory ends the history: its reading, its column, its sort.
+func (v *detailsView) dropHistory() {
+	v.hist.stop()
+	v.hist = nil
+	v.rebuildColumns()
+	if v.tr.sortBy == sortHistory {
+		tr := v.tr
+		tr.sortBy = sortNone
+		v.tr, v.sorted = tr, sortNone
+	}
+	v.tr.hist = nil
+	v.applyOrder()
+}
+
+// takeHistory stores the history read whole (or why it was not).
+func (v *detailsView) takeHistory(msg historyMsg) {
+	v.hist.done, v.hist.err = true, msg.err
+	v.hist.runs, v.hist.outcomes = msg.runs, msg.outcomes
+	v.tr.hist = v.hist
+	v.order = shownOrder{} // the history sort knows every row now
+	v.rebuildColumns()     // as wide as the runs there are
+	if v.tr.active() {
+		v.applyOrder()
+	}
+}
+
+// historyRank orders rows for the HISTORY sort: the most failures first.
+func historyRank(h *history, r *detailRow) int64 {
+	if !h.ready() {
+		return 1 << 20
+	}
+	failed, _ := h.failed(r)
+	return -int64(failed)
+}
