@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -241,6 +242,13 @@ func checkIDs(pairs ...string) error {
 
 // get sends one GET and decodes a 2xx JSON body into out.
 func (c *conn) get(ctx context.Context, segments []string, query url.Values, out any) error {
+	return c.do(ctx, http.MethodGet, segments, query, nil, out)
+}
+
+// do sends one request (a JSON body when body is not nil) and decodes a
+// 2xx JSON body into out. It never retries: callers decide, and a POST
+// that may have been applied must not be sent twice.
+func (c *conn) do(ctx context.Context, method string, segments []string, query url.Values, body []byte, out any) error {
 	u := *c.base
 	escaped := make([]string, len(segments))
 	for i, s := range segments {
@@ -252,13 +260,20 @@ func (c *conn) get(ctx context.Context, segments []string, query url.Values, out
 	// them so, and a gateway that does not decode + would disagree.
 	u.RawQuery = strings.ReplaceAll(query.Encode(), "+", "%20")
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	var reqBody io.Reader
+	if body != nil {
+		reqBody = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), reqBody)
 	if err != nil {
 		return fmt.Errorf("building request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("User-Agent", c.userAgent)
-	if err := c.auth.Authenticate(req, nil); err != nil {
+	if err := c.auth.Authenticate(req, body); err != nil {
 		return fmt.Errorf("authenticating request: %w", err)
 	}
 
@@ -278,7 +293,7 @@ func (c *conn) get(ctx context.Context, segments []string, query url.Values, out
 	if resp.StatusCode/100 != 2 {
 		limit = maxErrorBytes
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	respBody, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
@@ -286,12 +301,12 @@ func (c *conn) get(ctx context.Context, segments []string, query url.Values, out
 		return newTransportError(c.base.Host, fmt.Errorf("reading response: %w", err))
 	}
 	if resp.StatusCode/100 != 2 {
-		return decodeError(resp, body)
+		return decodeError(resp, respBody)
 	}
-	if int64(len(body)) > limit {
+	if int64(len(respBody)) > limit {
 		return &APIError{Status: resp.StatusCode, Message: fmt.Sprintf("response larger than %d MiB", maxBodyBytes>>20), RequestID: resp.Header.Get("X-Request-Id")}
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := json.Unmarshal(respBody, out); err != nil {
 		return &APIError{Status: resp.StatusCode, Message: "malformed JSON in response: " + err.Error(), RequestID: resp.Header.Get("X-Request-Id"), garbled: true}
 	}
 	return nil

@@ -1,7 +1,9 @@
 package fake
 
 import (
+	"bytes"
 	"crypto/hmac"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -44,7 +46,13 @@ func (s *Server) checkAuth(w http.ResponseWriter, r *http.Request) bool {
 		writeError(w, http.StatusUnauthorized, "APIG.0301", "Incorrect IAM authentication information: verify aksk signature fail")
 		return false
 	}
-	canonical := api.CanonicalRequest(r.Method, r.URL.EscapedPath(), r.URL.Query(), r.Header, signed, nil)
+	var body []byte
+	if r.Body != nil && r.Method != http.MethodGet {
+		// The signature covers the body's hash: read it, and put it back.
+		body, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	canonical := api.CanonicalRequest(r.Method, r.URL.EscapedPath(), r.URL.Query(), r.Header, signed, body)
 	want := api.Signature(sk, r.Header.Get(api.HeaderSdkDate), canonical)
 	if !hmac.Equal([]byte(want), []byte(sig)) {
 		writeError(w, http.StatusUnauthorized, "APIG.0301", "Incorrect IAM authentication information: verify aksk signature fail")

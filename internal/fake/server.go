@@ -66,6 +66,11 @@ type Options struct {
 	BigRecord int
 	// Quirks make the listings misbehave as a broken or hostile API would.
 	Quirks Quirks
+	// DenyActions answers power actions with 403, as for credentials
+	// without the permission; JobDuration is how long an action's job runs
+	// (DefaultJobDuration if zero).
+	DenyActions bool
+	JobDuration time.Duration
 }
 
 // Quirks are ways a listing can lie or misbehave; each applies to every
@@ -103,6 +108,7 @@ type Server struct {
 	projects []api.Project
 	now      func() time.Time
 	quirks   Quirks
+	power    *power // desktops now, actions, jobs (desktops.go)
 
 	mu       sync.Mutex
 	faults   []Fault
@@ -127,6 +133,10 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("GET /v2/{project_id}/scheduled-tasks", s.listTasks)
 	s.mux.HandleFunc("GET /v2/{project_id}/scheduled-tasks/{task_id}/records", s.listRecords)
 	s.mux.HandleFunc("GET /v2/{project_id}/scheduled-tasks/{task_id}/records/{record_id}", s.listDetails)
+	s.power = newPower(s.data, opts.DenyActions, opts.JobDuration)
+	s.mux.HandleFunc("GET /v2/{project_id}/desktops/{desktop_id}", s.getDesktop)
+	s.mux.HandleFunc("POST /v2/{project_id}/desktops/action", s.desktopAction)
+	s.mux.HandleFunc("GET /v2/{project_id}/workspace-jobs/{job_id}", s.getJob)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "APIG.0101", "The API does not exist or has not been published in the environment.")
 	})
