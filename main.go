@@ -71,6 +71,9 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) (s
 	if c.Output != "" {
 		return fail(stderr, printDetails(c, getenv, stdout, stderr))
 	}
+	if c.Action != "" {
+		return fail(stderr, act(c, getenv, stdout, stderr))
+	}
 	return fail(stderr, browse(c, getenv, stdout, stderr))
 }
 

@@ -33,8 +33,14 @@ type Config struct {
 	CompareTo, Changes string
 	// History is how many runs the history covers (this one included);
 	// HistoryOut says -o prints it (--history was given).
-	History               int
-	HistoryOut            bool
+	History    int
+	HistoryOut bool
+	// Action is a power action on the matching desktops, Confirm the
+	// count the user says it acts on (-1: not given); ReadOnly removes
+	// every action.
+	Action                string
+	Confirm               int
+	ReadOnly              bool
 	Watch                 time.Duration
 	Theme, DebugFile      string
 	Demo                  bool
@@ -88,6 +94,9 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.StringVar(&c.CompareTo, "compare-to", "", "with -o: add a change field against the baseline run `RUN` of the same task, a record id or previous (the run before)")
 	fs.StringVar(&c.Changes, "change", "", "with -o and --compare-to: keep only these changes (`LIST`, e.g. NEW_FAILURE,STILL_FAILING)")
 	fs.IntVar(&c.History, "history", defaults.History, "runs the history covers, this one and the `N`-1 before it (1 to 30): the H column's width, and with -o a history field")
+	fs.StringVar(&c.Action, "action", "", "act on the run's desktops matching --status, --filter and --change: `ACTION` reboot, reboot-hard, start, stop, stop-hard or hibernate (needs --confirm)")
+	fs.IntVar(&c.Confirm, "confirm", -1, "with --action: `N`, the number of desktops it acts on; any other number sends nothing")
+	fs.BoolVar(&c.ReadOnly, "read-only", false, "never act on desktops: no power actions in the browser, --action refused")
 	fs.StringVar(&c.Filter, "filter", "", "with -o: keep only details matching `EXPR` (the / filter's syntax, e.g. 'code:WKS.0001 !name:lab')")
 	fs.BoolVar(&c.Demo, "demo", false, "browse the built-in fake API on loopback: no credentials, no network")
 	fs.StringVar(&c.ServeDemo, "serve-demo", "", "only serve the fake API on `ADDR` (e.g. 127.0.0.1:8080) for scripts, the CLI or SDKs")
@@ -132,7 +141,10 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	if c.Output != "" && !slices.Contains(export.Formats, c.Output) {
 		return c, fs, Errorf("-o %q: use json, csv or tsv", c.Output)
 	}
-	if (c.Statuses != "" || c.Filter != "") && c.Output == "" {
+	if err := checkAction(&c); err != nil {
+		return c, fs, err
+	}
+	if (c.Statuses != "" || c.Filter != "") && c.Output == "" && c.Action == "" {
 		return c, fs, Errorf("--status and --filter go with -o; in the browser use f, s and /")
 	}
 	if _, err := filter.Parse(c.Filter); err != nil {
@@ -176,6 +188,9 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	if c.RecordID != "" && c.TaskID == "" {
 		return c, fs, Errorf("--record-id needs --task-id: a record belongs to a task")
 	}
+	if c.Action != "" && c.RecordID == "" {
+		return c, fs, Errorf("--action acts on one run's desktops: give --task-id and --record-id")
+	}
 	if c.Output != "" && c.RecordID == "" {
 		return c, fs, Errorf("-o prints one record's details: give --task-id and --record-id")
 	}
@@ -190,13 +205,40 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	return c, fs, nil
 }
 
+// checkAction checks --action, --confirm and --read-only.
+func checkAction(c *Config) error {
+	if c.Action == "" {
+		if c.Confirm >= 0 {
+			return Errorf("--confirm goes with --action")
+		}
+		return nil
+	}
+	if c.ReadOnly {
+		return Errorf("--action is refused in --read-only mode: nothing was sent")
+	}
+	if _, ok := api.PowerActionNamed(c.Action); !ok {
+		var names []string
+		for _, a := range api.PowerActions {
+			names = append(names, a.Name)
+		}
+		return Errorf("--action %q: use %s", c.Action, strings.Join(names, ", "))
+	}
+	if c.Output != "" {
+		return Errorf("--action does not go with -o: print the desktops first with -o, then act on them with --action")
+	}
+	if c.Confirm < 0 {
+		return Errorf("--action needs --confirm N, N the number of desktops it acts on (run it without --confirm's right number to be told)")
+	}
+	return nil
+}
+
 // checkComparison checks --compare-to, --change and --history.
 func checkComparison(c *Config, fs *pflag.FlagSet) error {
 	if c.History < 1 || c.History > defaults.MaxHistory {
 		return Errorf("--history must be from 1 to %d, not %d", defaults.MaxHistory, c.History)
 	}
 	c.HistoryOut = fs.Changed("history") && c.Output != ""
-	if c.CompareTo != "" && c.Output == "" {
+	if c.CompareTo != "" && c.Output == "" && c.Action == "" {
 		return Errorf("--compare-to and --change go with -o; in the browser press c in a run's details")
 	}
 	if c.Changes != "" && c.CompareTo == "" {

@@ -116,7 +116,7 @@ func (x *Writer) WriteRow(r Row) error {
 		if first {
 			sep = "[\n  "
 		}
-		_, err = x.w.Write(append([]byte(sep), escapeJSON(b)...))
+		_, err = x.w.Write(append([]byte(sep), EscapeJSON(b)...))
 		return err
 	case "csv":
 		_ = x.csv.Write(x.safeRow(r))
@@ -203,11 +203,11 @@ func Write(w io.Writer, format string, details []api.Detail) error {
 	return x.Close()
 }
 
-// escapeJSON escapes, inside encoded JSON, what encoding/json leaves raw
+// EscapeJSON escapes, inside encoded JSON, what encoding/json leaves raw
 // but a terminal acts on or hides when the output is later cat'ed: DEL, C1
 // controls (U+009B is an 8-bit CSI), bidi and other format characters, and
 // separators. Outside strings JSON is ASCII, so a rune-level pass is safe.
-func escapeJSON(b []byte) []byte {
+func EscapeJSON(b []byte) []byte {
 	i := bytes.IndexFunc(b, needsEscape)
 	if i < 0 {
 		return b
