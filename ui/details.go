@@ -61,7 +61,7 @@ func orDash(s string) string {
 // detailPaneText is every field of one detail.
 func detailPaneText(tf *timeFormat) func(detailRow, styles.Styles, int) string {
 	return func(r detailRow, st styles.Styles, width int) string {
-		return detailFields(tf, r.detail(), st, width, func(string) bool { return false })
+		return detailFields(tf, r.detail(), st, width, func(string) bool { return false }, nil)
 	}
 }
 
@@ -69,11 +69,12 @@ func detailPaneText(tf *timeFormat) func(detailRow, styles.Styles, int) string {
 // the table shows for the selected row (shown), and empty ones. The fail
 // reason comes right after the desktop: it is what the pane is opened
 // for, and at 80x24 the first lines are all it shows.
-func detailFields(tf *timeFormat, d api.Detail, st styles.Styles, width int, shown func(column string) bool) string {
+func detailFields(tf *timeFormat, d api.Detail, st styles.Styles, width int, shown func(column string) bool, now []field) string {
 	fields := []field{
 		{"Desktop", sanitize.Line(d.DesktopName)},
 		{"Fail reason", sanitize.Block(d.FailReason)},
 	}
+	fields = append(fields, now...) // the desktop now, right after why it failed
 	for _, f := range []struct {
 		column string
 		field  field
@@ -116,7 +117,7 @@ func (v *detailsView) pane(st styles.Styles, width int, full bool) (string, stri
 		}
 		return false
 	}
-	text := detailFields(v.tf, r.detail(), st, width, shown)
+	text := detailFields(v.tf, r.detail(), st, width, shown, v.views.desks.fields(r.desktopID(), st))
 	if c, ok := v.cmp.change(&r); ok {
 		text = labelled([]field{{"Change", v.changeText(c, &r, st)}}, st, width) + "\n" + text
 	}

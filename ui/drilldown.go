@@ -40,6 +40,8 @@ type views struct {
 	marks map[string]api.Record
 	// history is how many runs the HISTORY column covers.
 	history int
+	// desks are the desktops' states now, for the details' pane.
+	desks *desktops
 }
 
 // retry is the retry rule of every list and loader.

@@ -54,6 +54,11 @@ type Config struct {
 	// Watch refreshes the list on screen this often while anything in it
 	// is RUNNING or WAITING (0: only when W is pressed, every 10 s).
 	Watch time.Duration
+	// DesktopRest is how long the cursor rests on a row before its
+	// desktop's state is asked for (default 400 ms; tests shorten it).
+	DesktopRest time.Duration
+	// Now is the clock of what ages (desktops' states); time.Now if nil.
+	Now func() time.Time
 }
 
 // DefaultWatch and MinWatch bound the watch interval.
@@ -116,7 +121,7 @@ func New(cfg Config) Model {
 	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: &timeFormat{local: cfg.LocalTime},
 		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st, runs: &runCache{},
 		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{},
-		history: cmp.Or(cfg.History, defaults.History)}
+		history: cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now)}
 	tasks := b.taskList(false)
 	stack := []view{tasks}
 	if cfg.TaskID != "" {
@@ -196,6 +201,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case noteMsg:
 		m.note = string(msg)
+	case desktopMsg:
+		if note := m.views.desks.take(msg); note != "" {
+			m.note = note
+		}
 	case watchTickMsg:
 		cmd = m.watchTick(msg)
 	default:
@@ -215,6 +224,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	if m.ready && m.top().status().shown != m.layoutShown {
 		cmd = tea.Batch(cmd, m.layout()) // rows came or went: the pane may use the room
+	}
+	if r, ok := m.top().(rester); ok {
+		cmd = tea.Batch(cmd, r.rest())
 	}
 	m.syncPane()
 	return m, tea.Batch(cmd, m.keepSpinning())

@@ -146,6 +146,8 @@ type detailsView struct {
 	cmp     *comparison
 	changes changeTally
 	hist    *history // the HISTORY column (H)
+	// restingOn is the desktop the cursor was last seen on (desktop.go).
+	restingOn string
 
 	// fromGroups is the failure groups screen the rows of one group were
 	// opened from: Esc goes back there. beforeGroup is the triage to
@@ -193,6 +195,14 @@ func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		v.takeHistory(m)
 		return nil, true
+	case restMsg:
+		if m.list != v.list.id {
+			return nil, false
+		}
+		if r, ok := v.list.Selected(); ok && r.desktopID() == m.id {
+			return v.views.desks.fetch(m.id), true
+		}
+		return nil, true // skimmed past
 	}
 	cmd, ok := v.listView.handle(msg)
 	if ok && v.tr.active() {
