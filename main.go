@@ -24,6 +24,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
 	"github.com/wksrec/wksrec/internal/quietinit"
@@ -187,9 +188,11 @@ func browse(c config.Config, getenv func(string) string, stdout, stderr io.Write
 	client, projectID := sess.client, sess.projectID
 	setUpColour(termenv.NewOutput(os.Stdout), c.Theme, getenv)
 	noColor := getenv("NO_COLOR") != ""
+	auditPath, _ := actions.AuditPath(getenv) // "" (no home): the browser offers no actions, and says why
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.debug,
-		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse})
+		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse,
+		ReadOnly: c.ReadOnly, AuditPath: auditPath})
 	opts := []tea.ProgramOption{tea.WithAltScreen()}
 	if c.Mouse {
 		opts = append(opts, tea.WithMouseCellMotion())

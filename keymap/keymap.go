@@ -19,6 +19,8 @@ type KeyMap struct {
 	// Across runs: compare with a baseline run, cycle the change shown,
 	// list the desktops gone, the history column; mark a run (runs list).
 	Compare, Changes, Gone, History, Mark key.Binding
+	// Act opens the power actions on the desktops shown.
+	Act key.Binding
 	// TextSelect is help only: how to select text while the program has
 	// the mouse.
 	TextSelect key.Binding
@@ -62,6 +64,7 @@ func Default() KeyMap {
 		Gone:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "gone")),
 		History:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
 		Mark:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark baseline")),
+		Act:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "actions")),
 		TextSelect: key.NewBinding(key.WithKeys("shift+drag"), key.WithHelp("shift+drag", "select text")),
 	}
 }
@@ -69,7 +72,7 @@ func Default() KeyMap {
 // Triage is every triage binding.
 func (k KeyMap) Triage() []key.Binding {
 	return []key.Binding{k.FailedOnly, k.Status, k.Filter, k.Sort, k.Reverse, k.SortLeft, k.Groups, k.Copy, k.CopyAll, k.Export,
-		k.Compare, k.Changes, k.Gone, k.History}
+		k.Compare, k.Changes, k.Gone, k.History, k.Act}
 }
 
 // Help is the help for one screen, since what Enter and Esc do depends on

@@ -42,6 +42,14 @@ type views struct {
 	history int
 	// desks are the desktops' states now, for the details' pane.
 	desks *desktops
+	// Actions on desktops (a): what sends them (nil: the source cannot),
+	// the audit log, the project it names, how often a job is asked about;
+	// none at all in a read-only session.
+	acts      ActionSource
+	readOnly  bool
+	auditPath string
+	project   string
+	jobPoll   time.Duration
 }
 
 // retry is the retry rule of every list and loader.

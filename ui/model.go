@@ -59,6 +59,12 @@ type Config struct {
 	DesktopRest time.Duration
 	// Now is the clock of what ages (desktops' states); time.Now if nil.
 	Now func() time.Time
+	// ReadOnly removes the actions on desktops. AuditPath is the audit
+	// log of actions ("": none can be kept, so none are offered). JobPoll
+	// is how often a job is asked about (default 2 s; tests shorten it).
+	ReadOnly  bool
+	AuditPath string
+	JobPoll   time.Duration
 }
 
 // DefaultWatch and MinWatch bound the watch interval.
@@ -121,7 +127,9 @@ func New(cfg Config) Model {
 	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: &timeFormat{local: cfg.LocalTime},
 		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st, runs: &runCache{},
 		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{},
-		history: cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now)}
+		history: cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now),
+		readOnly: cfg.ReadOnly, auditPath: cfg.AuditPath, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll)}
+	b.acts, _ = cfg.Source.(ActionSource)
 	tasks := b.taskList(false)
 	stack := []view{tasks}
 	if cfg.TaskID != "" {
@@ -275,6 +283,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	k := m.keys
 	if p, ok := m.top().(prompter); ok && p.prompting() {
 		return p.promptUpdate(m, msg), msg.Type == tea.KeyCtrlC
+	}
+	if md, ok := m.top().(modal); ok && md.modal() && msg.Type != tea.KeyCtrlC {
+		if cmd, handled := md.key(m, msg); handled {
+			return cmd, false // its letters before the common keys (r is reboot there)
+		}
 	}
 	switch {
 	case key.Matches(msg, k.Quit):

@@ -28,6 +28,13 @@ type keyed interface {
 	key(h host, msg tea.KeyMsg) (cmd tea.Cmd, handled bool)
 }
 
+// modal is a screen whose keys, while modal, come before the common ones
+// (a menu whose letters are r, s, x…).
+type modal interface {
+	keyed
+	modal() bool
+}
+
 // prompter is a screen that can open a text prompt. While it is open the
 // prompt gets every key, and every message the root does not know (a
 // paste, a cursor blink).

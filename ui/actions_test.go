@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/fake"
+)
+
+// loopbackClient is a real client of the fake API on loopback.
+func loopbackClient(t *testing.T, opts fake.Options) (*api.Client, *fake.Server) {
+	t.Helper()
+	srv := fake.New(opts)
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	auth, err := api.NewTokenAuth("token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := api.New(api.Config{Endpoint: url, ProjectID: "p", Auth: auth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, srv
+}
+
+func posts(srv *fake.Server) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if strings.HasSuffix(r.Path, "/desktops/action") {
+			n++
+		}
+	}
+	return n
+}
+
+func actionModel(t *testing.T, readOnly bool) (Model, *fake.Server, string, int) {
+	t.Helper()
+	c, srv := loopbackClient(t, fake.Options{Seed: 4, JobDuration: time.Nanosecond})
+	d := srv.Data()
+	task := d.Tasks[0].ID
+	run := d.Records[task][0].ID
+	failed := map[string]bool{}
+	for _, x := range d.Details[run] {
+		if x.ExecStatus == "FAIL" {
+			failed[x.DesktopID] = true
+		}
+	}
+	log := filepath.Join(t.TempDir(), "state", "actions.log")
+	m := start(t, New(Config{Source: c, ProjectID: "p", TaskID: task, RecordID: run, PageSize: 100, ReadOnly: readOnly,
+		AuditPath: log, JobPoll: time.Nanosecond, DesktopRest: time.Nanosecond}), 120, 40)
+	m = send(t, m, press("f"))
+	return m, srv, log, len(failed)
+}
+
+// a acts on the desktops shown, only once their number is typed out: the
+// requests go in chunks of 100, the refusals are listed, the jobs are
+// followed to their end, and each request is in the audit log.
+func TestActionOnTheDesktopsShown(t *testing.T) {
+	m, srv, log, n := actionModel(t, false)
+	m = send(t, m, press("a"))
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "Act on the "+commas(n)+" desktops shown (failed only)") {
+		t.Fatalf("no menu:\n%s", view)
+	}
+	m = send(t, m, press("r"))
+	m = typeText(t, m, strconv.Itoa(n-1))
+	m = send(t, m, press("enter"))
+	if posts(srv) != 0 || !strings.Contains(ansi.Strip(m.View()), "not confirmed: nothing was sent") {
+		t.Fatalf("a wrong number sent %d requests:\n%s", posts(srv), ansi.Strip(m.View()))
+	}
+	if _, ok := m.top().(*detailsView); !ok {
+		t.Fatal("not back at the details")
+	}
+	m = send(t, m, press("a"))
+	m = send(t, m, press("r"))
+	m = typeText(t, m, strconv.Itoa(n))
+	m = send(t, m, press("enter"))
+	a, ok := m.top().(*actionView)
+	if !ok || a.stage != stageDone {
+		t.Fatalf("after confirming: %T", m.top())
+	}
+	if want := (n + 99) / 100; posts(srv) != want {
+		t.Errorf("%d requests for %d desktops, want %d", posts(srv), n, want)
+	}
+	refused, jobs, done := 0, 0, 0
+	a.list.Each(func(_ int, r *actionRow) {
+		switch {
+		case r.refused != nil:
+			refused++
+		default:
+			jobs++
+			if r.job != nil && r.job.Status == "SUCCESS" {
+				done++
+			}
+		}
+	})
+	if jobs != posts(srv) || done != jobs || refused == 0 || a.accepted != n-refused {
+		t.Errorf("%d jobs (%d done), %d refused, %d accepted of %d", jobs, done, refused, a.accepted, n)
+	}
+	if line, _ := a.statusLine(); !strings.Contains(line, "reboot: "+commas(n-refused)+" of "+commas(n)+" desktops accepted") {
+		t.Errorf("status line %q", line)
+	}
+	b, err := os.ReadFile(log)
+	if err != nil || strings.Count(string(b), "\n") != 2*posts(srv) {
+		t.Errorf("audit log: %v, %d lines", err, strings.Count(string(b), "\n"))
+	}
+}
+
+// A read-only session offers no action and sends nothing.
+func TestReadOnlyHasNoActions(t *testing.T) {
+	m, srv, _, _ := actionModel(t, true)
+	m = send(t, m, press("a"))
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "a read-only session (--read-only): no actions on desktops") {
+		t.Errorf("read-only, a says:\n%s", view)
+	}
+	m = send(t, m, press("r"))
+	if _, ok := m.top().(*actionView); ok || posts(srv) != 0 {
+		t.Errorf("read-only: %T on top, %d requests", m.top(), posts(srv))
+	}
+}
