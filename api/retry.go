@@ -13,6 +13,12 @@ import (
 type RetryPolicy struct {
 	// Base is the first wait; it doubles for each retry, with jitter.
 	Base time.Duration
+	// ThrottleBase, when shorter, is Base for a request refused for rate
+	// (a Retry-After, when longer, still wins). The refusal has halved the
+	// listing's window and holds its other requests off as long (see
+	// Window), which is what eases the gateway; a per-second budget comes
+	// back within the second, and a wait of seconds would leave it unspent.
+	ThrottleBase time.Duration
 	// MaxRetries bounds the tries after the first.
 	MaxRetries int
 	// Budget bounds everything spent on one request, from the start of its
@@ -21,9 +27,11 @@ type RetryPolicy struct {
 	Budget time.Duration
 }
 
-// DefaultRetry is 2 s doubling (Huawei's advice for throttling), at most 4
-// retries, all within a minute.
-var DefaultRetry = RetryPolicy{Base: 2 * time.Second, MaxRetries: 4, Budget: time.Minute}
+// DefaultRetry is 2 s doubling, with jitter, at most 4 retries, all within
+// a minute; 250 ms doubling for a throttled request the gateway sent no
+// Retry-After (Huawei's advice of 2-5 s suits a client that keeps sending
+// at the same pace; wksrec halves its pace and holds off instead).
+var DefaultRetry = RetryPolicy{Base: 2 * time.Second, ThrottleBase: 250 * time.Millisecond, MaxRetries: 4, Budget: time.Minute}
 
 // Next says whether retry number retries (0-based) of a request first sent
 // at started should go out after err, and after how long. A retry that
@@ -32,7 +40,12 @@ func (p RetryPolicy) Next(err error, retries int, started, now time.Time) (wait 
 	if err == nil || !Retryable(err) || retries >= p.MaxRetries {
 		return 0, false
 	}
-	wait = Backoff(err, retries, p.Base)
+	base := p.Base
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Throttled() && p.ThrottleBase > 0 && p.ThrottleBase < base {
+		base = p.ThrottleBase
+	}
+	wait = Backoff(err, retries, base)
 	if now.Add(wait).Sub(started) >= p.Budget {
 		return 0, false
 	}
