@@ -55,8 +55,7 @@ const repeatLimit = 3
 // load runs at the pace the gateway allows instead of hammering it, and
 // picks up again once the gateway allows more.
 func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, limit int) (Page[T], error),
-	id func(T) string, opts FetchAllOptions, emit func(T) error) (FetchStats, error) {
-	var stats FetchStats
+	id func(T) string, opts FetchAllOptions, emit func(T) error) (stats FetchStats, err error) {
 	if opts.Limit < 1 {
 		return stats, errors.New("FetchAll: limit must be at least 1")
 	}
@@ -71,6 +70,8 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	g := newGate(opts.Concurrency, opts.now)
+	defer func() { stats.Window, stats.Throttled = g.counts() }() // on errors too: --debug tells them
 
 	type result struct {
 		page Page[T]
@@ -81,7 +82,6 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 		next    int                        // the next page to ask for
 		total   = -1                       // the latest total_count: how far to ask ahead
 		ahead   = max(opts.Concurrency, 1) // pages in progress at most: the memory held
-		g       = newGate(opts.Concurrency, opts.now)
 		seen    = map[string]struct{}{}
 		stale   int // full pages in a row that brought nothing new
 		done    bool
@@ -161,7 +161,6 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 	}
 	cancel()
 	drain(pending)
-	stats.Window, stats.Throttled = g.counts()
 	return stats, nil
 }
 
