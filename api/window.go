@@ -71,7 +71,7 @@ type Window struct {
 // outcome goes back to the Window with it.
 type Ticket struct {
 	epoch int
-	used  bool // the window was at least half in use when it was sent
+	used  bool // it may grow the window: sent with the window at least half in use, not right after a hold-off
 }
 
 // NewWindow returns a window that may grow to most requests at once (at
