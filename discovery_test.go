@@ -156,7 +156,7 @@ func TestDebugLogRedacts(t *testing.T) {
 		t.Errorf("%d log lines, want %d:\n%s", len(lines), want, log)
 	}
 	for _, want := range []string{"GET 127.0.0.1", "/v3/projects?name=cn-north-4", "status=503", "retry=1", `request_id="fake-`, "auth=aksk", "took=",
-		"listing pages=26 rows_sent=2537 rows_kept=2537 duplicates_dropped=0 printed=2537"} {
+		"listing pages=26 rows_sent=2537 rows_kept=2537 duplicates_dropped=0 printed=2537 throttled=0 window=4"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/wksrec/wksrec/internal/config"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/wksrec/wksrec/internal/fake"
 )
 
 func env(kv ...string) func(string) string {
@@ -59,6 +62,9 @@ func TestFlagErrors(t *testing.T) {
 		{"ca file missing", append(scripted, "--ca-file", "/nonexistent/ca.pem"), env("WKSREC_AUTH_TOKEN", "t"), "cannot read --ca-file"},
 		{"demo and serve-demo", []string{"--demo", "--serve-demo", ":0"}, env(), "--demo and --serve-demo do not go together"},
 		{"latency out of range", []string{"--demo", "--demo-latency", "2h"}, env(), "--demo-latency must be from 0 to 1m"},
+		{"rate limit below zero", []string{"--demo", "--demo-rate-limit", "-1"}, env(), "--demo-rate-limit must be from 1 to 1000 requests a second (0 is no limit), not -1"},
+		{"rate limit too high", []string{"--serve-demo", ":0", "--demo-rate-limit", "5000"}, env(), "--demo-rate-limit must be from 1 to 1000"},
+		{"rate limit not a number", []string{"--demo", "--demo-rate-limit", "10/s"}, env(), `invalid argument "10/s" for "--demo-rate-limit"`},
 		{"unknown output format", []string{"--demo", "-o", "xml"}, env(), `-o "xml": use json, csv or tsv`},
 		{"output without a record", []string{"--region", "cn-north-4", "-o", "json"}, env(), "-o prints one record's details: give --task-id and --record-id"},
 		{"bad filter", []string{"--demo", "-o", "json", "--filter", "colour:red"}, env(), `--filter: unknown field "colour"`},
@@ -264,5 +270,25 @@ func TestServeDemoInterruptedAtOnce(t *testing.T) {
 		if err := cmd.Wait(); err != nil {
 			t.Fatalf("run %d: interrupted right after the address: %v, want exit 0", i, err)
 		}
+	}
+}
+
+// --demo-rate-limit reaches the fake API that --demo and --serve-demo
+// start: past the burst, a call is refused as the gateway refuses it.
+func TestDemoRateLimitReachesTheFake(t *testing.T) {
+	srv := fake.New(demoOptions(config.Config{DemoRateLimit: 2}))
+	var codes []int
+	for range 3 {
+		req := httptest.NewRequest(http.MethodGet, "/v2/demo-project/scheduled-tasks?offset=0&limit=10", nil)
+		req.Header.Set("X-Auth-Token", "x")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		codes = append(codes, rec.Code)
+		if rec.Code == http.StatusTooManyRequests && rec.Header().Get("Retry-After") != "1" {
+			t.Errorf("a refusal without Retry-After 1: %v", rec.Header())
+		}
+	}
+	if fmt.Sprint(codes) != "[200 200 429]" {
+		t.Errorf("statuses %v, want two served and the third refused", codes)
 	}
 }

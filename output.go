@@ -62,8 +62,8 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 			return out.WriteRow(row)
 		})
 	if sess.debug != nil {
-		fmt.Fprintf(sess.debug, "%s listing pages=%d rows_sent=%d rows_kept=%d duplicates_dropped=%d printed=%d\n",
-			time.Now().UTC().Format(time.RFC3339Nano), stats.Pages, stats.Rows, stats.Emitted, stats.Duplicates, written)
+		fmt.Fprintf(sess.debug, "%s listing pages=%d rows_sent=%d rows_kept=%d duplicates_dropped=%d printed=%d throttled=%d window=%d\n",
+			time.Now().UTC().Format(time.RFC3339Nano), stats.Pages, stats.Rows, stats.Emitted, stats.Duplicates, written, stats.Throttled, stats.Window)
 	}
 	if err != nil {
 		flushErr := buf.Flush()

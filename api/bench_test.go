@@ -109,3 +109,63 @@ func liveHeap() uint64 {
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
 }
+
+// Loading a run of 60 pages (6,000 records) the way -o does, from a fake
+// gateway that allows 10 requests a second with a burst of 10 and answers
+// a page in 30 ms: the limit allows it in (60-10)/10 = 5 s. The target is
+// at most 1.3 times that, with at most 15% of the requests refused.
+func BenchmarkStreamAtRateLimit(b *testing.B) {
+	const rate, pages = 10, 60
+	for _, concurrency := range []int{4, 16} {
+		b.Run(fmt.Sprintf("concurrency=%d", concurrency), func(b *testing.B) {
+			var r rateRun
+			for i := 0; i < b.N; i++ {
+				c, srv := setup(b, fake.Options{Seed: 5, Latency: 30 * time.Millisecond, BigRecord: pages * 100, RateLimit: rate})
+				task, rec := bigRecord(srv.Data())
+				fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+					return c.ListRecordDetails(ctx, task, rec, offset, limit)
+				}
+				n := 0
+				start := time.Now()
+				stats, err := api.Stream(context.Background(), fetch, func(d api.Detail) string { return d.ID },
+					api.FetchAllOptions{Limit: 100, Concurrency: concurrency}, func(api.Detail) error { n++; return nil })
+				elapsed := time.Since(start)
+				if err != nil || n != pages*100 {
+					b.Fatalf("%d rows, %v", n, err)
+				}
+				served, refused := srv.Calls()
+				r.add(elapsed, served, refused)
+				b.Logf("%.2f s, %d served, %d refused, window %d at the end", elapsed.Seconds(), served, refused, stats.Window)
+			}
+			r.report(b, rate, pages)
+		})
+	}
+}
+
+// rateRun adds up the loads of a benchmark against a rate limit.
+type rateRun struct {
+	elapsed         time.Duration
+	served, refused int
+}
+
+func (r *rateRun) add(elapsed time.Duration, served, refused int) {
+	r.elapsed += elapsed
+	r.served += served
+	r.refused += refused
+}
+
+// report gives the mean seconds a load took, its ratio to what the limit
+// allows ((pages - burst) / rate seconds, the burst being rate) and the
+// share of requests refused, and fails past the targets (1.3 and 15%).
+func (r *rateRun) report(b *testing.B, rate, pages int) {
+	secs := r.elapsed.Seconds() / float64(b.N)
+	ratio := secs / (float64(pages-rate) / float64(rate))
+	share := float64(r.refused) / float64(r.served+r.refused)
+	b.ReportMetric(0, "ns/op") // the setup's time is in it; s is the load's
+	b.ReportMetric(secs, "s")
+	b.ReportMetric(ratio, "bound-ratio")
+	b.ReportMetric(share*100, "refused-%")
+	if ratio > 1.3 || share > 0.15 {
+		b.Errorf("%.2f s is %.2f times the bound, %.1f%% refused; the target is at most 1.3 and 15%%", secs, ratio, share*100)
+	}
+}

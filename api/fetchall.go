@@ -5,13 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"sync"
 	"time"
 )
 
 // FetchAllOptions tune Stream and FetchAll.
 type FetchAllOptions struct {
-	Limit       int // page size
-	Concurrency int // requests in flight at most; fewer after throttling
+	Limit int // page size
+	// Concurrency bounds the requests in flight: the Window starts at the
+	// default concurrency (or this, when lower), grows to this while
+	// answers are good, and halves when the gateway throttles.
+	Concurrency int
 	// Retry decides retries of each page; DefaultRetry when zero.
 	Retry RetryPolicy
 	// MaxPages bounds the requests of one listing (default 100,000 pages):
@@ -26,7 +31,8 @@ type FetchStats struct {
 	Rows       int // rows the server sent
 	Emitted    int // rows handed on
 	Duplicates int // rows dropped because their id was handed on already
-	Window     int // requests in flight at most at the end (fewer after throttling)
+	Window     int // requests allowed in flight at the end (the Window's limit)
+	Throttled  int // answers refused for rate (429, APIG.0308), retried or not
 }
 
 // errRepeating ends a listing whose pages stopped bringing anything new.
@@ -45,11 +51,11 @@ const repeatLimit = 3
 // is followed on. Rows beyond the limit a page was asked for are kept (and
 // de-duplicated against the next page); rows without an id are all kept;
 // a row whose id was handed on already is dropped and counted. Each page is
-// retried under opts.Retry; throttling costs a request slot, so the load
-// slows down instead of hammering the gateway.
+// retried under opts.Retry. The requests in flight follow a Window: the
+// load runs at the pace the gateway allows instead of hammering it, and
+// picks up again once the gateway allows more.
 func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, limit int) (Page[T], error),
-	id func(T) string, opts FetchAllOptions, emit func(T) error) (FetchStats, error) {
-	var stats FetchStats
+	id func(T) string, opts FetchAllOptions, emit func(T) error) (stats FetchStats, err error) {
 	if opts.Limit < 1 {
 		return stats, errors.New("FetchAll: limit must be at least 1")
 	}
@@ -64,17 +70,18 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	g := newGate(opts.Concurrency, opts.now)
+	defer func() { stats.Window, stats.Throttled = g.counts() }() // on errors too: --debug tells them
 
 	type result struct {
-		page      Page[T]
-		throttled bool
-		err       error
+		page Page[T]
+		err  error
 	}
 	var (
-		pending []chan result // futures of the pages in flight, in page order
-		next    int           // the next page to ask for
-		total   = -1          // the latest total_count: how far to ask ahead
-		window  = max(opts.Concurrency, 1)
+		pending []chan result              // futures of the pages in flight, in page order
+		next    int                        // the next page to ask for
+		total   = -1                       // the latest total_count: how far to ask ahead
+		ahead   = max(opts.Concurrency, 1) // pages in progress at most: the memory held
 		seen    = map[string]struct{}{}
 		stale   int // full pages in a row that brought nothing new
 		done    bool
@@ -83,18 +90,20 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 	launch := func(p int) {
 		ch := make(chan result, 1)
 		pending = append(pending, ch)
+		g.queue(p) // now, in page order: the goroutines may start in any order
 		go func() {
-			page, throttled, err := retry(ctx, opts.Retry, opts.now, func(ctx context.Context) (Page[T], error) {
+			page, err := retry(ctx, opts.Retry, opts.now, g, p, func(ctx context.Context) (Page[T], error) {
 				return fetch(ctx, p*opts.Limit, opts.Limit)
 			})
-			ch <- result{page, throttled, err}
+			ch <- result{page, err}
 		}()
 	}
 	for !done {
 		// Ask ahead while the claimed total says there is more; when only
 		// the page at the frontier is left, ask for it even past the
 		// total (the listing may have grown, or total_count may be wrong).
-		for len(pending) < window && next < opts.MaxPages && (len(pending) == 0 || int64(next)*int64(opts.Limit) < int64(total)) {
+		// Pages in progress wait in the gate for room in the window.
+		for len(pending) < ahead && next < opts.MaxPages && (len(pending) == 0 || int64(next)*int64(opts.Limit) < int64(total)) {
 			launch(next)
 			next++
 		}
@@ -113,9 +122,6 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 			cancel()
 			drain(pending)
 			return stats, res.err
-		}
-		if res.throttled {
-			window = max(window-1, 1)
 		}
 		stats.Pages++
 		total = res.page.Total
@@ -155,8 +161,106 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 	}
 	cancel()
 	drain(pending)
-	stats.Window = window
 	return stats, nil
+}
+
+// gate is Stream's Window, shared by the goroutines of its pages: a try
+// waits until the window has room and no hold-off is on, and the lowest
+// page waiting goes first (so a throttled page's retry goes before the
+// pages after it, and pages are handed on in order sooner).
+type gate struct {
+	now func() time.Time
+
+	mu        sync.Mutex
+	win       Window
+	inFlight  int
+	waiting   []int         // pages in line for room: started, or waiting for a retry's room
+	changed   chan struct{} // closed, and replaced, when room may have come
+	throttled int
+}
+
+func newGate(most int, now func() time.Time) *gate {
+	return &gate{now: now, win: NewWindow(most), changed: make(chan struct{})}
+}
+
+// queue puts page p in line for room in the window.
+func (g *gate) queue(p int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !slices.Contains(g.waiting, p) {
+		g.waiting = append(g.waiting, p)
+	}
+}
+
+// acquire waits until page p may send a try, and notes it going out.
+func (g *gate) acquire(ctx context.Context, p int) (Ticket, error) {
+	g.queue(p)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	defer func() {
+		g.waiting = slices.DeleteFunc(g.waiting, func(q int) bool { return q == p })
+		g.wake() // the next page waiting may be the lowest now
+	}()
+	for {
+		hold := g.win.Wait(g.now())
+		if hold == 0 && g.inFlight < g.win.Limit() && slices.Min(g.waiting) == p {
+			g.inFlight++
+			return g.win.Send(g.inFlight, g.now()), nil
+		}
+		changed := g.changed
+		g.mu.Unlock()
+		var timeout <-chan time.Time
+		var t *time.Timer
+		if hold > 0 {
+			t = time.NewTimer(hold)
+			timeout = t.C
+		}
+		var err error
+		select {
+		case <-changed:
+		case <-timeout:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		if t != nil {
+			t.Stop()
+		}
+		g.mu.Lock()
+		if err != nil {
+			return Ticket{}, err
+		}
+	}
+}
+
+// release notes how a try went: err nil for a good answer; when refused
+// for rate, wait is how long the page waits before its retry, and holds
+// the other pages off as long.
+func (g *gate) release(t Ticket, err error, wait time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.inFlight--
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		g.win.Succeeded(t)
+	case errors.As(err, &apiErr) && apiErr.Throttled():
+		g.throttled++
+		g.win.Throttled(t, g.now(), wait)
+	}
+	g.wake()
+}
+
+// wake tells the pages waiting that room may have come. Callers hold g.mu.
+func (g *gate) wake() {
+	close(g.changed)
+	g.changed = make(chan struct{})
+}
+
+// counts is the window's limit and the refusals for rate so far.
+func (g *gate) counts() (window, throttled int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.win.Limit(), g.throttled
 }
 
 // drain waits for the requests still out, which were cancelled.

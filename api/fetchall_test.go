@@ -160,35 +160,44 @@ func fastRetry(base time.Duration) api.RetryPolicy {
 	return p
 }
 
-// Each throttled page costs a request slot: after two pages were refused
-// for rate, two fewer requests go out at once (down to one).
-func TestThrottledPagesShrinkTheWindow(t *testing.T) {
-	items := make([]api.Detail, 1000)
+// Throttled pages are retried, each refusal counted, every row handed on
+// once and in order, and never more requests out than the maximum.
+func TestThrottledPagesRetriedWithinTheWindow(t *testing.T) {
+	const pages = 40
+	items := make([]api.Detail, pages*100)
 	for i := range items {
 		items[i].ID = fmt.Sprint(i)
 	}
 	var mu sync.Mutex
+	var inFlight, most int
 	refused := map[int]bool{}
 	fetch := func(_ context.Context, offset, limit int) (api.Page[api.Detail], error) {
 		mu.Lock()
-		defer mu.Unlock()
-		if (offset == 300 || offset == 600) && !refused[offset] {
-			refused[offset] = true
+		inFlight++
+		most = max(most, inFlight)
+		throttle := (offset == 300 || offset == 500) && !refused[offset]
+		refused[offset] = true
+		mu.Unlock()
+		defer func() { mu.Lock(); inFlight--; mu.Unlock() }()
+		if throttle {
 			return api.Page[api.Detail]{}, &api.APIError{Status: 429, Code: "APIG.0308"}
 		}
-		return api.Page[api.Detail]{Items: items[min(offset, 1000):min(offset+limit, 1000)], Total: 1000}, nil
+		return api.Page[api.Detail]{Items: items[min(offset, len(items)):min(offset+limit, len(items))], Total: len(items)}, nil
 	}
-	for _, tc := range []struct{ concurrency, want int }{{4, 2}, {2, 1}, {1, 1}} {
-		clear(refused)
-		var got int
-		stats, err := api.Stream(context.Background(), fetch, func(d api.Detail) string { return d.ID },
-			api.FetchAllOptions{Limit: 100, Concurrency: tc.concurrency, Retry: fastRetry(time.Millisecond)},
-			func(api.Detail) error { got++; return nil })
-		if err != nil || got != 1000 {
-			t.Fatalf("concurrency %d: %d rows, %v", tc.concurrency, got, err)
-		}
-		if stats.Window != tc.want {
-			t.Errorf("concurrency %d: %d requests at once after two throttled pages, want %d", tc.concurrency, stats.Window, tc.want)
-		}
+	next := 0
+	stats, err := api.Stream(context.Background(), fetch, func(d api.Detail) string { return d.ID },
+		api.FetchAllOptions{Limit: 100, Concurrency: 4, Retry: fastRetry(time.Millisecond)},
+		func(d api.Detail) error {
+			if d.ID != fmt.Sprint(next) {
+				return fmt.Errorf("row %s handed on at %d", d.ID, next)
+			}
+			next++
+			return nil
+		})
+	if err != nil || next != len(items) {
+		t.Fatalf("%d rows, %v", next, err)
+	}
+	if stats.Throttled != 2 || most > 4 || stats.Window < 1 || stats.Window > 4 {
+		t.Errorf("%d throttled, %d requests at once, window %d at the end; want 2, at most 4, 1 to 4", stats.Throttled, most, stats.Window)
 	}
 }

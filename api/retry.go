@@ -13,6 +13,12 @@ import (
 type RetryPolicy struct {
 	// Base is the first wait; it doubles for each retry, with jitter.
 	Base time.Duration
+	// ThrottleBase, when shorter, is Base for a request refused for rate
+	// (a Retry-After, when longer, still wins). The refusal has halved the
+	// listing's window and holds its other requests off as long (see
+	// Window), which is what eases the gateway; a per-second budget comes
+	// back within the second, and a wait of seconds would leave it unspent.
+	ThrottleBase time.Duration
 	// MaxRetries bounds the tries after the first.
 	MaxRetries int
 	// Budget bounds everything spent on one request, from the start of its
@@ -21,9 +27,11 @@ type RetryPolicy struct {
 	Budget time.Duration
 }
 
-// DefaultRetry is 2 s doubling (Huawei's advice for throttling), at most 4
-// retries, all within a minute.
-var DefaultRetry = RetryPolicy{Base: 2 * time.Second, MaxRetries: 4, Budget: time.Minute}
+// DefaultRetry is 2 s doubling, with jitter, at most 4 retries, all within
+// a minute; 250 ms doubling for a throttled request the gateway sent no
+// Retry-After (Huawei's advice of 2-5 s suits a client that keeps sending
+// at the same pace; wksrec halves its pace and holds off instead).
+var DefaultRetry = RetryPolicy{Base: 2 * time.Second, ThrottleBase: 250 * time.Millisecond, MaxRetries: 4, Budget: time.Minute}
 
 // Next says whether retry number retries (0-based) of a request first sent
 // at started should go out after err, and after how long. A retry that
@@ -32,7 +40,12 @@ func (p RetryPolicy) Next(err error, retries int, started, now time.Time) (wait 
 	if err == nil || !Retryable(err) || retries >= p.MaxRetries {
 		return 0, false
 	}
-	wait = Backoff(err, retries, p.Base)
+	base := p.Base
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Throttled() && p.ThrottleBase > 0 && p.ThrottleBase < base {
+		base = p.ThrottleBase
+	}
+	wait = Backoff(err, retries, base)
 	if now.Add(wait).Sub(started) >= p.Budget {
 		return 0, false
 	}
@@ -74,35 +87,56 @@ func Backoff(err error, attempt int, base time.Duration) time.Duration {
 	return d
 }
 
-// retry calls try until it succeeds or the policy gives up. Every try runs
-// under the budget's deadline; when the budget (not the caller) ends a try,
-// the error of the try before it is the one returned, since it says what
-// actually went wrong. throttled reports whether any try was refused for
-// rate.
-func retry[R any](ctx context.Context, p RetryPolicy, now func() time.Time, try func(context.Context) (R, error)) (res R, throttled bool, err error) {
-	started := now()
-	budgetCtx, cancel := context.WithDeadline(ctx, p.Deadline(started))
-	defer cancel()
-	var lastErr error
+// retry calls try until it succeeds or the policy gives up. Each try waits
+// for room in the gate first (the window, a hold-off), and tells the gate
+// how it went. Every try runs under the budget's deadline, which starts
+// with the first try, not the wait for room before it; when the budget
+// (not the caller) ends a try or the wait for room, the error of the try
+// before it is the one returned, since it says what actually went wrong.
+func retry[R any](ctx context.Context, p RetryPolicy, now func() time.Time, g *gate, page int, try func(context.Context) (R, error)) (res R, err error) {
+	var (
+		started   time.Time
+		budgetCtx = ctx
+		lastErr   error
+	)
 	for attempt := 0; ; attempt++ {
+		ticket, waitErr := g.acquire(budgetCtx, page)
+		if waitErr != nil {
+			if ctx.Err() == nil && lastErr != nil {
+				return res, fmt.Errorf("%w; gave up after %d tries in %s", lastErr, attempt, p.Budget)
+			}
+			return res, waitErr
+		}
+		if attempt == 0 {
+			started = now()
+			var cancel context.CancelFunc
+			budgetCtx, cancel = context.WithDeadline(ctx, p.Deadline(started))
+			defer cancel()
+		}
 		res, err = try(budgetCtx)
 		if err != nil && ctx.Err() == nil && budgetCtx.Err() != nil && lastErr != nil {
 			// The budget ran out during this try.
-			return res, throttled, fmt.Errorf("%w; gave up after %d tries in %s", lastErr, attempt+1, p.Budget)
+			g.release(ticket, err, 0) // cut short by the budget: says nothing of the gateway
+			return res, fmt.Errorf("%w; gave up after %d tries in %s", lastErr, attempt+1, p.Budget)
 		}
 		wait, again := p.Next(err, attempt, started, now())
 		if !again {
-			return res, throttled, err
+			var apiErr *APIError
+			if errors.As(err, &apiErr) {
+				wait = apiErr.RetryAfter // a throttled page given up on still holds the others off
+			}
+		}
+		g.release(ticket, err, wait)
+		if !again {
+			return res, err
 		}
 		lastErr = err
-		var apiErr *APIError
-		throttled = throttled || (errors.As(err, &apiErr) && apiErr.Throttled())
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return res, throttled, ctx.Err()
+			return res, ctx.Err()
 		}
 	}
 }

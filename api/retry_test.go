@@ -36,6 +36,33 @@ func TestRetryable(t *testing.T) {
 	}
 }
 
+// A throttled request waits the short ThrottleBase, or the Retry-After when
+// longer; other failures wait Base; a policy whose Base is shorter than
+// ThrottleBase (tests) keeps it for both.
+func TestNextThrottled(t *testing.T) {
+	started := time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		policy RetryPolicy
+		err    error
+		lo, hi time.Duration
+	}{
+		{"throttled", DefaultRetry, &APIError{Status: 429, Code: "APIG.0308"}, 250 * time.Millisecond, 375 * time.Millisecond},
+		{"throttled, APIG.0308 alone", DefaultRetry, &APIError{Status: 400, Code: "APIG.0308"}, 250 * time.Millisecond, 375 * time.Millisecond},
+		{"throttled with Retry-After", DefaultRetry, &APIError{Status: 429, RetryAfter: 3 * time.Second}, 3 * time.Second, 3 * time.Second},
+		{"a 503", DefaultRetry, &APIError{Status: 503}, 2 * time.Second, 3 * time.Second},
+		{"a dropped connection", DefaultRetry, &TransportError{Host: "h", Err: errors.New("connection reset")}, 2 * time.Second, 3 * time.Second},
+		{"a short Base", RetryPolicy{Base: time.Millisecond, ThrottleBase: 250 * time.Millisecond, MaxRetries: 4, Budget: time.Minute},
+			&APIError{Status: 429}, time.Millisecond, 1500 * time.Microsecond},
+	} {
+		for range 20 {
+			if wait, ok := tc.policy.Next(tc.err, 0, started, started); !ok || wait < tc.lo || wait > tc.hi {
+				t.Fatalf("%s: wait %v (%v), want %v to %v", tc.name, wait, ok, tc.lo, tc.hi)
+			}
+		}
+	}
+}
+
 func TestBackoff(t *testing.T) {
 	base := 2 * time.Second
 	for attempt := 0; attempt < 4; attempt++ {

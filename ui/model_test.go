@@ -360,8 +360,8 @@ func TestTemporaryErrorsRetriedWithBackoff(t *testing.T) {
 	if dl(m).Total() != len(src.details) || dl(m).Err() != nil {
 		t.Errorf("after the retry: total %d, error %v", dl(m).Total(), dl(m).Err())
 	}
-	if dl(m).Concurrency() != paging.DefaultConcurrency-1 {
-		t.Errorf("concurrency %d after a 429, want %d", dl(m).Concurrency(), paging.DefaultConcurrency-1)
+	if dl(m).Concurrency() != paging.DefaultConcurrency/2 { // a 429 halves the window
+		t.Errorf("concurrency %d after a 429, want %d", dl(m).Concurrency(), paging.DefaultConcurrency/2)
 	}
 }
 

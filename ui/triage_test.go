@@ -372,7 +372,9 @@ func TestLoadAllWithThrottling(t *testing.T) {
 		}
 		ids[r.id()] = true
 	})
-	if len(ids) != len(src.details) || dl(m).Concurrency() != paging.DefaultConcurrency-2 {
+	// The window halved at each 429 and grew back as answers came: how
+	// far depends on the clock (internal/paging tests the rule exactly).
+	if c := dl(m).Concurrency(); len(ids) != len(src.details) || c < 1 || c > paging.DefaultConcurrency {
 		t.Errorf("%d rows held, concurrency %d", len(ids), dl(m).Concurrency())
 	}
 }

@@ -46,6 +46,7 @@ type Config struct {
 	Demo                  bool
 	ServeDemo             string
 	DemoLatency           time.Duration
+	DemoRateLimit         int
 	DemoFaults            bool
 	ShowVersion, ShowHelp bool
 	Mouse                 bool
@@ -58,6 +59,10 @@ var KnownRegions = []string{
 	"ap-southeast-1", "ap-southeast-3", "af-south-1", "la-south-2", "la-north-2", "sa-brazil-1",
 	"me-east-1", "tr-west-1", "na-mexico-1",
 }
+
+// MaxDemoRateLimit bounds --demo-rate-limit: beyond it the fake's limit is
+// never felt.
+const MaxDemoRateLimit = 1000
 
 // Error is a bad flag, value or missing setting: what the user must
 // change (main exits 2).
@@ -101,6 +106,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.BoolVar(&c.Demo, "demo", false, "browse the built-in fake API on loopback: no credentials, no network")
 	fs.StringVar(&c.ServeDemo, "serve-demo", "", "only serve the fake API on `ADDR` (e.g. 127.0.0.1:8080) for scripts, the CLI or SDKs")
 	fs.DurationVar(&c.DemoLatency, "demo-latency", 0, "add `DURATION` of latency to every fake API answer (e.g. 300ms)")
+	fs.IntVar(&c.DemoRateLimit, "demo-rate-limit", 0, fmt.Sprintf("make the fake API throttle as the gateway does, at `N` requests a second (burst N, 1 to %d), to see wksrec adapt", MaxDemoRateLimit))
 	fs.BoolVar(&c.DemoFaults, "demo-faults", false, "make the demo's largest run throttled, failing and slow in places, to see the retries")
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
 	fs.BoolVarP(&c.ShowHelp, "help", "h", false, "show this help")
@@ -155,6 +161,9 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	}
 	if c.DemoLatency < 0 || c.DemoLatency > time.Minute {
 		return c, fs, Errorf("--demo-latency must be from 0 to 1m, not %s", c.DemoLatency)
+	}
+	if c.DemoRateLimit < 0 || c.DemoRateLimit > MaxDemoRateLimit {
+		return c, fs, Errorf("--demo-rate-limit must be from 1 to %d requests a second (0 is no limit), not %d", MaxDemoRateLimit, c.DemoRateLimit)
 	}
 	if c.ServeDemo != "" || c.Demo {
 		if c.ServeDemo != "" && c.Demo {

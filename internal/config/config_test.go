@@ -185,3 +185,33 @@ func TestWatchValueAfterASpace(t *testing.T) {
 		}
 	}
 }
+
+// --demo-rate-limit is a whole number of requests a second; 0, the
+// default, is no limit.
+func TestDemoRateLimit(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int
+		err  string
+	}{
+		{[]string{"--demo"}, 0, ""},
+		{[]string{"--demo", "--demo-rate-limit", "10"}, 10, ""},
+		{[]string{"--serve-demo", ":0", "--demo-rate-limit=1000"}, 1000, ""},
+		{[]string{"--demo", "--demo-rate-limit", "0"}, 0, ""},
+		{[]string{"--demo", "--demo-rate-limit", "1001"}, 0, "--demo-rate-limit must be from 1 to 1000 requests a second (0 is no limit), not 1001"},
+		{[]string{"--demo", "--demo-rate-limit", "-3"}, 0, "not -3"},
+		{[]string{"--demo", "--demo-rate-limit", "ten"}, 0, `invalid argument "ten"`},
+	} {
+		c, _, err := Parse(tc.args, env())
+		if tc.err != "" {
+			var cfgErr Error
+			if !errors.As(err, &cfgErr) || !strings.Contains(err.Error(), tc.err) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("%v: error %v, want a one-line Error with %q", tc.args, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || c.DemoRateLimit != tc.want {
+			t.Errorf("%v: %d, %v; want %d", tc.args, c.DemoRateLimit, err, tc.want)
+		}
+	}
+}

@@ -2,7 +2,7 @@
 // scheduled-task API: the three calls wksrec makes, with the real paths,
 // parameter rules, response shapes and Huawei-style error bodies, over
 // deterministic generated data. It serves --demo, --serve-demo and the tests,
-// and can add latency and inject faults.
+// and can add latency, inject faults and throttle as the gateway does.
 package fake
 
 import (
@@ -71,6 +71,11 @@ type Options struct {
 	// (DefaultJobDuration if zero).
 	DenyActions bool
 	JobDuration time.Duration
+	// RateLimit, when above zero, throttles the Workspace calls as the
+	// gateway does: a token bucket of RateLimit requests a second with a
+	// burst of RateLimit, over Now. A refused call gets 429 APIG.0308 and a
+	// Retry-After in whole seconds.
+	RateLimit int
 }
 
 // Quirks are ways a listing can lie or misbehave; each applies to every
@@ -115,6 +120,7 @@ type Server struct {
 	hits     []int // per fault: how many times it fired
 	requests []Request
 	nextID   uint64
+	bucket   bucket
 }
 
 // New returns a Server over the dataset for opts.Seed.
@@ -128,6 +134,7 @@ func New(opts Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.bucket = bucket{rate: opts.RateLimit, tokens: float64(opts.RateLimit), last: s.now()}
 	s.SetFaults(opts.Faults...)
 	s.mux.HandleFunc("GET /v3/projects", s.listProjects)
 	s.mux.HandleFunc("GET /v2/{project_id}/scheduled-tasks", s.listTasks)
@@ -154,6 +161,14 @@ func (s *Server) SetFaults(faults ...Fault) {
 	s.hits = make([]int, len(faults))
 }
 
+// Calls says how many Workspace calls the rate limit let through and
+// how many it refused (all are let through without a RateLimit).
+func (s *Server) Calls() (served, refused int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bucket.served, s.bucket.refused
+}
+
 // Requests returns a copy of the requests served so far, in arrival order.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
@@ -174,10 +189,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ProjectHeader: r.Header.Get(api.HeaderProjectID),
 		SecurityToken: r.Header.Get(api.HeaderSecurityToken) != "",
 	})
-	fault := s.matchFault(r.URL.Path, q.Get("offset"))
+	// IAM is another service with limits of its own: only the Workspace
+	// calls count against the rate limit.
+	var retryAfter time.Duration
+	if strings.HasPrefix(r.URL.Path, "/v2/") {
+		retryAfter = s.bucket.take(s.now())
+	}
+	var fault *Fault
+	if retryAfter == 0 {
+		fault = s.matchFault(r.URL.Path, q.Get("offset"))
+	}
 	s.mu.Unlock()
 
 	w.Header().Set("X-Request-Id", fmt.Sprintf("fake-%016x", id))
+	if retryAfter > 0 {
+		// The gateway refuses at its door, before the backend is asked, so
+		// a refusal does not wait out the backend's Latency.
+		w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter/time.Second)))
+		writeError(w, http.StatusTooManyRequests, "APIG.0308",
+			fmt.Sprintf("The throttling threshold has been reached: policy user over ratelimit, limit:%d, time:1 second", s.bucket.rate))
+		return
+	}
 	if s.latency > 0 {
 		t := time.NewTimer(s.latency)
 		select {
@@ -220,6 +252,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// bucket is the gateway's rate limit: a token bucket that holds at most
+// rate tokens and gains rate a second; a call takes one or is refused.
+type bucket struct {
+	rate            int // 0: no limit
+	tokens          float64
+	last            time.Time // when tokens was worked out
+	served, refused int
+}
+
+// take takes a token for a call arriving at now, or says how long until
+// one is due, rounded up to whole seconds (a Retry-After's unit: never
+// less than a second, so a client that waits for it finds a token).
+func (b *bucket) take(now time.Time) (retryAfter time.Duration) {
+	if b.rate <= 0 {
+		b.served++
+		return 0
+	}
+	if elapsed := now.Sub(b.last); elapsed > 0 {
+		b.tokens = min(float64(b.rate), b.tokens+elapsed.Seconds()*float64(b.rate))
+		b.last = now
+	}
+	if b.tokens >= 1 {
+		b.tokens--
+		b.served++
+		return 0
+	}
+	b.refused++
+	due := time.Duration((1 - b.tokens) / float64(b.rate) * float64(time.Second))
+	return max(time.Second, (due+time.Second-1)/time.Second*time.Second)
 }
 
 // matchFault returns the first fault matching the request and counts the hit. Callers hold s.mu.

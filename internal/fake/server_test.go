@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/wksrec/wksrec/api"
@@ -281,5 +282,75 @@ func TestRunsShareTheirDesktops(t *testing.T) {
 	}
 	if len(d.Details[runs[0].ID]) != BigRecordDetails {
 		t.Errorf("the showcase run has %d details", len(d.Details[runs[0].ID]))
+	}
+}
+
+// The rate limit is a token bucket of R calls a second with a burst of R,
+// on the gateway's clock: a refusal is the gateway's 429 with a
+// Retry-After in whole seconds, and IAM is not counted.
+func TestRateLimit(t *testing.T) {
+	clock := time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)
+	s := New(Options{Seed: 1, RateLimit: 4, Now: func() time.Time { return clock }})
+	path := "/v2/p/scheduled-tasks?offset=0&limit=10"
+	steps := []struct {
+		after      time.Duration // the clock moves on this much first
+		calls      int
+		served     int // of calls
+		retryAfter string
+	}{
+		{0, 5, 4, "1"},                      // the burst, then a refusal
+		{100 * time.Millisecond, 1, 0, "1"}, // 0.4 of a token is not one
+		{150 * time.Millisecond, 1, 1, ""},  // 1.0 token
+		{500 * time.Millisecond, 3, 2, "1"}, // 2 tokens
+		{10 * time.Second, 6, 4, "1"},       // a long pause refills the burst, no more
+	}
+	wantServed, wantRefused := 0, 0
+	for i, st := range steps {
+		clock = clock.Add(st.after)
+		served := 0
+		for range st.calls {
+			rec, body := get(t, s, path, true)
+			switch rec.Code {
+			case http.StatusOK:
+				served++
+			case http.StatusTooManyRequests:
+				msg, _ := body["error_msg"].(string)
+				if body["error_code"] != "APIG.0308" || !strings.Contains(msg, "policy user over ratelimit, limit:4, time:1 second") {
+					t.Errorf("step %d: refusal body %v", i, body)
+				}
+				if got := rec.Header().Get("Retry-After"); got != st.retryAfter {
+					t.Errorf("step %d: Retry-After %q, want %q", i, got, st.retryAfter)
+				}
+			default:
+				t.Fatalf("step %d: status %d", i, rec.Code)
+			}
+		}
+		if served != st.served {
+			t.Errorf("step %d: %d of %d calls served, want %d", i, served, st.calls, st.served)
+		}
+		wantServed += st.served
+		wantRefused += st.calls - st.served
+	}
+	if rec, _ := get(t, s, "/v3/projects?name=cn-north-4", true); rec.Code != http.StatusOK {
+		t.Errorf("IAM was throttled: %d", rec.Code)
+	}
+	if served, refused := s.Calls(); served != wantServed || refused != wantRefused {
+		t.Errorf("counted %d served and %d refused, want %d and %d", served, refused, wantServed, wantRefused)
+	}
+}
+
+// A Retry-After is whole seconds, rounded up, never zero, and a client that
+// waits it out finds a token whatever the rate.
+func TestRetryAfterFindsAToken(t *testing.T) {
+	now := time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)
+	for _, rate := range []int{1, 7, 1000} {
+		b := bucket{rate: rate, last: now}
+		got := b.take(now)
+		if got != time.Second {
+			t.Errorf("rate %d, empty bucket: Retry-After %v, want 1s", rate, got)
+		}
+		if again := b.take(now.Add(got)); again != 0 {
+			t.Errorf("rate %d: refused again after waiting the Retry-After (%v)", rate, again)
+		}
 	}
 }

@@ -9,7 +9,9 @@
 // What it decides: which pages a viewport needs (and the next one in the
 // direction of travel), how long the listing is (total_count is a hint,
 // short and empty pages are facts), which answers are stale (generations),
-// and when a failed page is asked for again (api.RetryPolicy).
+// when a failed page is asked for again (api.RetryPolicy), and how many
+// requests may be out at once (api.Window: fewer when the gateway
+// throttles, more again while it does not).
 package paging
 
 import (
@@ -23,7 +25,8 @@ import (
 	"github.com/wksrec/wksrec/internal/defaults"
 )
 
-// DefaultConcurrency bounds the requests one list has out at once.
+// DefaultConcurrency bounds the requests one list has out at once, unless
+// Options say otherwise.
 const DefaultConcurrency = defaults.Concurrency
 
 // DefaultTimeout is how long one request may take.
@@ -36,9 +39,10 @@ var ErrRepeating = errors.New("the API kept sending rows it had sent already; th
 // repeatLimit is how many full pages in a row may bring nothing new.
 const repeatLimit = 3
 
-// Request asks for one page. With a Delay it is a retry that is due after
-// the delay: the caller waits, then calls Due, which returns the request
-// to send (or nothing when the listing has moved on).
+// Request asks for one page. With a Delay it is due after the delay (a
+// retry, or a page held off while the gateway asked wksrec to wait): the
+// caller waits, then calls Due, which returns the request to send (or
+// nothing when the listing has moved on).
 type Request struct {
 	Gen, Page     int
 	Offset, Limit int
@@ -55,7 +59,10 @@ type Answer[T any] struct {
 
 // Options tune a List. Zero values take the defaults.
 type Options struct {
-	PageSize    int
+	PageSize int
+	// Concurrency is the most requests out at once: the window starts at
+	// DefaultConcurrency (or this, when lower) and grows to it while the
+	// gateway does not throttle.
 	Concurrency int
 	Retry       api.RetryPolicy
 	Timeout     time.Duration
@@ -76,6 +83,8 @@ type page[T any] struct {
 	retries   int       // automatic retries used in this generation
 	stamp     int       // the list's version when rows last changed (see EachPage)
 	firstTry  time.Time // when this generation first asked for the page
+	held      bool      // waiting, not for a retry, but for a hold-off to end (it keeps a request slot)
+	ticket    api.Ticket
 }
 
 // RowState says what a position holds.
@@ -105,7 +114,8 @@ type List[T any] struct {
 
 	gen      int
 	inFlight int
-	waiting  int // pages waiting out a back-off
+	waiting  int // pages waiting out a back-off or a hold-off
+	holding  int // pages waiting out a hold-off, each keeping the request slot it will use
 
 	total int // -1 until the first page arrives
 	end   int // where a short page ended the listing in this generation; -1 if none yet
@@ -122,7 +132,10 @@ type List[T any] struct {
 	order []int
 	// loadAll asks for every page, concurrency at a time (filters, sort and
 	// exports need every row; the API cannot filter).
-	loadAll     bool
+	loadAll bool
+	// win decides how many requests may be out; concurrency is its limit,
+	// kept in step after each change (Concurrency reads it).
+	win         api.Window
 	concurrency int
 
 	// version changes whenever the rows held change; caches key on it.
@@ -144,24 +157,26 @@ type List[T any] struct {
 
 // New returns an empty list; Start asks for its first page.
 func New[T any](idOf func(T) string, opts Options) *List[T] {
+	most := opts.Concurrency
+	if most <= 0 {
+		most = DefaultConcurrency
+	}
 	l := &List[T]{
-		idOf:        idOf,
-		pageSize:    max(opts.PageSize, 1),
-		concurrency: opts.Concurrency,
-		retry:       opts.Retry,
-		timeout:     opts.Timeout,
-		now:         opts.Now,
-		debug:       opts.Debug,
-		name:        opts.Name,
-		total:       -1,
-		end:         -1,
-		pages:       map[int]*page[T]{},
-		index:       map[string]int{},
-		dir:         1,
+		idOf:     idOf,
+		pageSize: max(opts.PageSize, 1),
+		win:      api.NewWindow(most),
+		retry:    opts.Retry,
+		timeout:  opts.Timeout,
+		now:      opts.Now,
+		debug:    opts.Debug,
+		name:     opts.Name,
+		total:    -1,
+		end:      -1,
+		pages:    map[int]*page[T]{},
+		index:    map[string]int{},
+		dir:      1,
 	}
-	if l.concurrency <= 0 {
-		l.concurrency = DefaultConcurrency
-	}
+	l.concurrency = l.win.Limit()
 	if l.retry == (api.RetryPolicy{}) {
 		l.retry = api.DefaultRetry
 	}
@@ -188,9 +203,10 @@ func (l *List[T]) page(p int) *page[T] {
 
 // request adds the request for page p to reqs, unless p is loading, failed
 // (only a refresh retries it), already current and complete, out of range,
-// or too many requests are out.
+// or too many requests are out. While a throttled answer holds requests
+// off, the request is delayed to when the hold-off ends.
 func (l *List[T]) request(reqs []Request, p int) []Request {
-	if p < 0 || p >= l.numPages() || l.inFlight >= l.concurrency {
+	if p < 0 || p >= l.numPages() || l.inFlight+l.holding >= l.concurrency {
 		return reqs
 	}
 	pg := l.page(p)
@@ -199,7 +215,18 @@ func (l *List[T]) request(reqs []Request, p int) []Request {
 		return reqs
 	}
 	pg.loading = true
+	if hold := l.win.Wait(l.now()); hold > 0 {
+		// The gateway throttled a request and nothing goes before it may
+		// be asked again (see api.Window). The page keeps its request slot
+		// while it waits, so the pages held off are the window's worth
+		// that go when the hold-off ends, not every page the list wants.
+		pg.waiting, pg.held = true, true
+		l.waiting++
+		l.holding++
+		return append(reqs, Request{Gen: l.gen, Page: p, Offset: p * l.pageSize, Limit: l.pageSize, Delay: hold})
+	}
 	l.inFlight++
+	pg.ticket = l.win.Send(l.inFlight, l.now())
 	timeout := l.timeout
 	if pg.retries == 0 {
 		pg.firstTry = l.now()
@@ -222,7 +249,7 @@ func (l *List[T]) Ensure() []Request {
 		// Pages load roughly in order, so looking a few pages past the
 		// furthest row held is enough, and a bogus total is never scanned.
 		last := min(l.numPages(), l.furthestRow()/l.pageSize+l.concurrency+1)
-		for p := 0; p < last && l.inFlight < l.concurrency; p++ {
+		for p := 0; p < last && l.inFlight+l.holding < l.concurrency; p++ {
 			reqs = l.request(reqs, p)
 		}
 	}
@@ -255,19 +282,31 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 		return nil
 	}
 	l.inFlight = max(l.inFlight-1, 0)
+	pg := l.page(a.Page)
+	if a.Err == nil {
+		l.win.Succeeded(pg.ticket)
+		l.concurrency = l.win.Limit()
+	}
 	if l.repeatErr != nil && a.Page*l.pageSize >= l.total {
 		return l.Ensure() // past where the repeats ended the listing
 	}
-	pg := l.page(a.Page)
 	pg.loading = false
 	if a.Err != nil {
-		if wait, ok := l.retry.Next(a.Err, pg.retries, pg.firstTry, l.now()); ok {
-			// Throttled, a 5xx, a garbled answer or no answer: wait and ask
-			// again; when throttled, with one request fewer in flight.
-			var apiErr *api.APIError
-			if errors.As(a.Err, &apiErr) && apiErr.Throttled() {
-				l.concurrency = max(l.concurrency-1, 1)
+		wait, again := l.retry.Next(a.Err, pg.retries, pg.firstTry, l.now())
+		var apiErr *api.APIError
+		if errors.As(a.Err, &apiErr) && apiErr.Throttled() {
+			// Halve the window and hold every request off while this page
+			// waits (a page given up on still holds the others off for the
+			// gateway's Retry-After).
+			if !again {
+				wait = apiErr.RetryAfter
 			}
+			l.win.Throttled(pg.ticket, l.now(), wait)
+			l.concurrency = l.win.Limit()
+		}
+		if again {
+			// Throttled, a 5xx, a garbled answer or no answer: wait and ask
+			// again.
 			pg.loading, pg.waiting, l.lastErr = true, true, a.Err
 			l.waiting++
 			pg.retries++
@@ -386,6 +425,10 @@ func (l *List[T]) Due(gen, p int) []Request {
 		pg.waiting = false
 		l.waiting--
 	}
+	if pg.held {
+		pg.held = false
+		l.holding--
+	}
 	pg.loading = false
 	return l.request(nil, p)
 }
@@ -396,10 +439,10 @@ func (l *List[T]) Due(gen, p int) []Request {
 // cursor stays on the same record if it moved.
 func (l *List[T]) Refresh() []Request {
 	l.gen++
-	l.inFlight, l.waiting, l.end, l.probeEnd, l.lastErr = 0, 0, -1, false, nil
+	l.inFlight, l.waiting, l.holding, l.end, l.probeEnd, l.lastErr = 0, 0, 0, -1, false, nil
 	l.repeats, l.repeatErr = 0, nil
 	for _, pg := range l.pages {
-		pg.loading, pg.waiting, pg.err, pg.retries = false, false, nil, 0 // a new generation: a fresh retry budget
+		pg.loading, pg.waiting, pg.held, pg.err, pg.retries = false, false, false, nil, 0 // a new generation: a fresh retry budget
 	}
 	if it, ok := l.Selected(); ok {
 		l.keepID = l.idOf(it)

@@ -3,6 +3,7 @@ package paging
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"testing"
@@ -222,8 +223,8 @@ func TestRetriesWithinTheBudget(t *testing.T) {
 	if len(next) != 1 || next[0].Delay != 50*time.Second {
 		t.Fatalf("after a 429 with Retry-After 50 s: %+v", next)
 	}
-	if l.Concurrency() != DefaultConcurrency-1 {
-		t.Errorf("concurrency %d after throttling", l.Concurrency())
+	if l.Concurrency() != DefaultConcurrency/2 {
+		t.Errorf("concurrency %d after throttling, want it halved", l.Concurrency())
 	}
 	clock = clock.Add(50 * time.Second)
 	retry := l.Due(next[0].Gen, 0)
@@ -317,7 +318,8 @@ func TestRepeatedPagesEndTheListing(t *testing.T) {
 // error stays shown, even when other pages arrive meanwhile.
 func TestWaitingPageKeepsItsErrorShown(t *testing.T) {
 	s := server{data: rows(300), total: -1}
-	l := New(rowID, Options{PageSize: 100})
+	c := newClock()
+	l := New(rowID, Options{PageSize: 100, Now: c.now})
 	l.SetLoadAll(true)
 	first := l.Start()
 	next := l.Handle(s.answer(first[0]))
@@ -334,8 +336,157 @@ func TestWaitingPageKeepsItsErrorShown(t *testing.T) {
 	if delayed.Delay == 0 || !l.Loading() || !errors.Is(l.Err(), throttled) {
 		t.Fatalf("while page 1 waits: loading %v, error %v", l.Loading(), l.Err())
 	}
+	c.t = c.t.Add(delayed.Delay)
 	settle(t, l, s, l.Due(delayed.Gen, 1))
 	if l.Loading() || l.Err() != nil || !l.AllCurrent() {
 		t.Errorf("after the retry: loading %v, error %v, all %v", l.Loading(), l.Err(), l.AllCurrent())
+	}
+}
+
+// clock is a test's time: it moves only when the test moves it.
+type clock struct{ t time.Time }
+
+func newClock() *clock          { return &clock{time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)} }
+func (c *clock) now() time.Time { return c.t }
+
+// simulate plays the list against answer on c as a caller would: each
+// request is answered latency after it is sent, a delayed one is handed
+// back (Due) when its delay is over, in the order of those instants. It
+// returns the concurrency after each answer that was an error.
+func simulate(t *testing.T, l *List[row], c *clock, latency time.Duration, answer func(Request) Answer[row], reqs []Request) (afterErrors []int) {
+	t.Helper()
+	type event struct {
+		at  time.Time
+		req Request
+	}
+	var queue []event
+	add := func(reqs []Request) {
+		for _, r := range reqs {
+			at := c.t.Add(latency)
+			if r.Delay > 0 {
+				at = c.t.Add(r.Delay)
+			}
+			queue = append(queue, event{at, r})
+		}
+		slices.SortStableFunc(queue, func(a, b event) int { return a.at.Compare(b.at) })
+	}
+	add(reqs)
+	for n := 0; len(queue) > 0; n++ {
+		if n > 10_000 {
+			t.Fatal("requests did not settle")
+		}
+		e := queue[0]
+		queue = queue[1:]
+		c.t = e.at
+		if e.req.Delay > 0 {
+			add(l.Due(e.req.Gen, e.req.Page))
+			continue
+		}
+		a := answer(e.req)
+		add(l.Handle(a))
+		if a.Err != nil {
+			afterErrors = append(afterErrors, l.Concurrency())
+		}
+	}
+	return afterErrors
+}
+
+// A throttled answer halves the window instead of retiring a request slot
+// for good; refusals of requests sent at the same window halve it once; the
+// window grows back while answers are good; and a throttled page waits a
+// short back-off when the gateway sends no Retry-After.
+func TestThrottlingAdaptsTheWindow(t *testing.T) {
+	s := server{data: rows(30_000), total: -1}
+	for _, tc := range []struct {
+		name   string
+		refuse map[int]int // page -> how many of its tries are throttled
+		most   int         // Options.Concurrency
+		after  []int       // concurrency after each refusal
+		end    int         // and once every page is in
+	}{
+		{"one refusal halves the window and it grows back", map[int]int{1: 1}, 4, []int{2}, 4},
+		{"refusals of requests sent together halve it once", map[int]int{1: 1, 2: 1, 3: 1}, 4, []int{2, 2, 2}, 4},
+		{"a refusal of a request sent after the decrease halves it again", map[int]int{1: 2}, 4, []int{2, 1}, 4},
+		{"no lower than one", map[int]int{1: 4}, 4, []int{2, 1, 1, 1}, 4},
+		{"from the user's maximum, and back to it", map[int]int{20: 1}, 16, []int{8}, 16},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newClock()
+			l := New(rowID, Options{PageSize: 100, Concurrency: tc.most, Now: c.now})
+			l.SetLoadAll(true)
+			left := maps.Clone(tc.refuse)
+			answer := func(r Request) Answer[row] {
+				if left[r.Page] > 0 {
+					left[r.Page]--
+					return Answer[row]{Gen: r.Gen, Page: r.Page, Err: &api.APIError{Status: 429, Code: "APIG.0308"}}
+				}
+				return s.answer(r)
+			}
+			after := simulate(t, l, c, 30*time.Millisecond, answer, l.Start())
+			if !l.AllCurrent() || l.Err() != nil {
+				t.Fatalf("not everything loaded: %v", l.Err())
+			}
+			if !slices.Equal(after, tc.after) || l.Concurrency() != tc.end {
+				t.Errorf("concurrency %v after the refusals, %d at the end; want %v and %d", after, l.Concurrency(), tc.after, tc.end)
+			}
+		})
+	}
+}
+
+// A throttled page without a Retry-After is asked for again after a short
+// back-off (a quarter of a second and some jitter), not Huawei's 2 s: the
+// halved window already eases the gateway.
+func TestThrottledPageWaitsAShortBackoff(t *testing.T) {
+	l := New(rowID, Options{PageSize: 100, Now: newClock().now})
+	first := l.Start()
+	next := l.Handle(Answer[row]{Gen: first[0].Gen, Page: 0, Err: &api.APIError{Status: 429, Code: "APIG.0308"}})
+	if len(next) != 1 || next[0].Delay < 250*time.Millisecond || next[0].Delay > 375*time.Millisecond {
+		t.Errorf("after a 429 without Retry-After: %+v; want one retry after 250-375 ms", next)
+	}
+}
+
+// While a throttled page waits out the gateway's Retry-After, no other
+// page is sent either: the pages the list needs are delayed to the end of
+// the hold-off, keeping their request slots, and go when it ends.
+func TestRetryAfterHoldsEveryPageOff(t *testing.T) {
+	s := server{data: rows(3000), total: -1}
+	c := newClock()
+	l := New(rowID, Options{PageSize: 100, Now: c.now})
+	l.SetLoadAll(true)
+	reqs := l.Handle(s.answer(l.Start()[0])) // pages 1 to 4
+	if len(reqs) != 4 {
+		t.Fatalf("load-all asked for %+v", reqs)
+	}
+	c.t = c.t.Add(30 * time.Millisecond)
+	refused := &api.APIError{Status: 429, Code: "APIG.0308", RetryAfter: 2 * time.Second}
+	var next []Request
+	next = append(next, l.Handle(Answer[row]{Gen: reqs[0].Gen, Page: reqs[0].Page, Err: refused})...)
+	for _, r := range reqs[1:] {
+		next = append(next, l.Handle(s.answer(r))...)
+	}
+	// The window is 2 now: page 1's retry and two pages held off, all at
+	// the end of the hold-off.
+	if len(next) != 3 || l.Concurrency() != 2 {
+		t.Fatalf("while held off: concurrency %d, asked for %+v", l.Concurrency(), next)
+	}
+	for _, r := range next {
+		if r.Delay < 2*time.Second-time.Millisecond {
+			t.Errorf("page %d asked for %v into a 2 s hold-off", r.Page, r.Delay)
+		}
+	}
+	if !l.Loading() || !errors.Is(l.Err(), refused) {
+		t.Errorf("while held off: loading %v, error %v", l.Loading(), l.Err())
+	}
+	c.t = c.t.Add(2 * time.Second)
+	var sent []int
+	for _, r := range next {
+		for _, q := range l.Due(r.Gen, r.Page) {
+			if q.Delay == 0 {
+				sent = append(sent, q.Page)
+			}
+		}
+	}
+	if len(sent) != 2 {
+		t.Errorf("after the hold-off pages %v went; want the window's 2", sent)
 	}
 }
