@@ -197,7 +197,7 @@ func changeColumn(v *detailsView) column[detailRow] {
 		style: func(st styles.Styles, r detailRow) lipgloss.Style {
 			c, _ := v.cmp.change(&r)
 			return changeStyle(st, c)
-		}}
+		}, styleByText: true}
 }
 
 // changeTally counts the rows held by change, page by page as they come,

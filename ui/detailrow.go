@@ -3,6 +3,7 @@ package ui
 import (
 	"math"
 	"strings"
+	"time"
 	"unique"
 
 	"github.com/wksrec/wksrec/api"
@@ -57,8 +58,9 @@ func newDetailRow(d *api.Detail) detailRow {
 	if s, ok := api.ParseTime(d.StartTime, d.TimeZone); ok {
 		r.start, r.hasStart = s.UnixMilli(), true
 		if e, ok := api.ParseTime(d.EndTime, d.TimeZone); ok {
-			// Clamped: only durations past 68 years lose their order.
-			r.dur = int32(max(min(e.Sub(s).Seconds(), math.MaxInt32), math.MinInt32))
+			// Rounded as the TOOK column shows it; clamped: only durations
+			// past 68 years lose their order.
+			r.dur = int32(max(min(e.Sub(s).Round(time.Second).Seconds(), math.MaxInt32), math.MinInt32))
 		}
 	}
 	return r

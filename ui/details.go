@@ -18,16 +18,25 @@ func detailColumns(tf *timeFormat) []column[detailRow] {
 	return []column[detailRow]{
 		{title: "DESKTOP", sortKey: sortName, width: 14, maxWidth: 24, priority: 0, value: func(r detailRow) string { return sanitize.Line(r.name()) }},
 		{title: "STATUS", sortKey: sortStatus, width: 7, priority: 0, value: func(r detailRow) string { return sanitize.Line(r.status()) },
-			style: func(st styles.Styles, r detailRow) lipgloss.Style { return st.Status(r.status()) }},
+			style: func(st styles.Styles, r detailRow) lipgloss.Style { return st.Status(r.status()) }, styleByText: true},
 		{title: "CODE", sortKey: sortCode, width: 12, priority: 1, value: func(r detailRow) string { return orDash(sanitize.Line(r.code())) }},
 		{title: "STARTED", sortKey: sortStart, width: 19, priority: 2, value: func(r detailRow) string { d := r.detail(); return tf.show(d.StartTime, d.TimeZone) }},
-		{title: "TOOK", sortKey: sortDuration, width: 7, priority: 3, right: true, value: func(r detailRow) string { return detailDuration(r.detail()) }},
+		{title: "TOOK", sortKey: sortDuration, width: 7, priority: 3, right: true, value: rowDuration},
 		{title: "DESKTOP ID", width: 36, priority: 5, value: func(r detailRow) string { return sanitize.Line(r.desktopID()) }},
 		{title: "FAIL REASON", width: 16, maxWidth: -1, priority: 4, value: func(r detailRow) string { return sanitize.Line(r.reason()) }},
 	}
 }
 
 func detailID(r detailRow) string { return r.id() }
+
+// rowDuration is detailDuration from the packed row's duration, worked
+// out when it arrived.
+func rowDuration(r detailRow) string {
+	if !r.hasStart || r.dur < 0 {
+		return ""
+	}
+	return formatDuration(time.Duration(r.dur) * time.Second)
+}
 
 // detailDuration is end - start, or "" when either time is missing or does not parse.
 func detailDuration(d api.Detail) string {

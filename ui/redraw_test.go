@@ -76,3 +76,27 @@ func TestPaneDrawingFollowsWhatItShows(t *testing.T) {
 		t.Errorf("focused, old title:\n%s", v)
 	}
 }
+
+// fit's shortcut for plain ASCII cuts and pads exactly as the grapheme
+// walk does.
+func TestFitASCIIShortcut(t *testing.T) {
+	reference := func(s string, w int, right bool) string {
+		if ansi.StringWidth(s) > w {
+			s = ansi.Truncate(s, w, "…")
+		}
+		pad := strings.Repeat(" ", w-ansi.StringWidth(s))
+		if right {
+			return pad + s
+		}
+		return s + pad
+	}
+	for _, s := range []string{"", "a", "WKS.00010131", "研发-桌面-0001", "tab\there", "exactly-ten", strings.Repeat("x", 40)} {
+		for w := 1; w <= 20; w++ {
+			for _, right := range []bool{false, true} {
+				if got, want := fit(s, w, right), reference(s, w, right); got != want {
+					t.Errorf("fit(%q, %d, %v) = %q, want %q", s, w, right, got, want)
+				}
+			}
+		}
+	}
+}

@@ -26,6 +26,10 @@ type column[T any] struct {
 	right    bool                                  // right-aligned (numbers, durations)
 	value    func(T) string                        // sanitised cell text
 	style    func(styles.Styles, T) lipgloss.Style // optional per-cell style
+	// styleByText says the style follows from the cell's text alone (a
+	// status), so a drawn cell can be kept by its text: lipgloss's Render
+	// was a quarter of drawing a row.
+	styleByText bool
 	// rich, when set, draws the cell with styles inside it (a history
 	// strip, a colour a letter) where it is not selected; value is its
 	// plain text for the selected row.
@@ -90,16 +94,36 @@ func fit(s string, w int, right bool) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		s = ansi.Truncate(s, w, "…")
+	var sw int
+	switch {
+	case printableASCII(s) && len(s) > w:
+		// One cell a byte: cut without the grapheme walk, most cells.
+		s, sw = s[:w-1]+"…", w
+	case printableASCII(s):
+		sw = len(s)
+	default:
 		sw = ansi.StringWidth(s)
+		if sw > w {
+			s = ansi.Truncate(s, w, "…")
+			sw = ansi.StringWidth(s)
+		}
 	}
 	pad := strings.Repeat(" ", w-sw)
 	if right {
 		return pad + s
 	}
 	return s + pad
+}
+
+// printableASCII reports text of one cell a byte: no escape, no control,
+// nothing wide.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // titleLines is how many lines the column titles take in a table of
@@ -173,9 +197,9 @@ func renderRow[T any](l *pagedList[T], i int, cols []column[T], widths []int, st
 	row, loaded := l.Row(pos)
 	switch {
 	case loaded && !selected:
-		text = cache.row(l.Stamp(pos), cache.timeEpoch, pos, widths, func() string { return renderCells(row, cols, widths, st, false) })
+		text = cache.row(l.Stamp(pos), cache.timeEpoch, pos, widths, func() string { return renderCells(row, cols, widths, st, false, cache.styled) })
 	case loaded:
-		text = renderCells(row, cols, widths, st, true)
+		text = renderCells(row, cols, widths, st, true, nil)
 	case l.State(pos) == paging.RowFailed:
 		text = fit("✗ not loaded – press r to retry", width-markerWidth, false)
 		if !selected {
@@ -194,16 +218,27 @@ func renderRow[T any](l *pagedList[T], i int, cols []column[T], widths []int, st
 	return marker + text
 }
 
-func renderCells[T any](row T, cols []column[T], widths []int, st styles.Styles, plain bool) string {
+func renderCells[T any](row T, cols []column[T], widths []int, st styles.Styles, plain bool, styled map[string]string) string {
 	return joinCells(cols, widths, func(c column[T], w int) string {
 		if c.rich != nil && !plain {
 			return fit(c.rich(st, row), w, c.right)
 		}
 		cell := fit(c.value(row), w, c.right)
-		if c.style != nil && !plain {
-			cell = c.style(st, row).Render(cell)
+		if c.style == nil || plain {
+			return cell
 		}
-		return cell
+		if !c.styleByText || styled == nil {
+			return c.style(st, row).Render(cell)
+		}
+		key := c.title + "\x00" + cell
+		if s, ok := styled[key]; ok {
+			return s
+		}
+		s := c.style(st, row).Render(cell)
+		if len(styled) < maxCachedRows {
+			styled[key] = s
+		}
+		return s
 	})
 }
 
@@ -213,7 +248,8 @@ func renderCells[T any](row T, cols []column[T], widths []int, st styles.Styles,
 // load-all) redraws nothing on screen.
 type rowCache struct {
 	byPos  map[int]drawnRow
-	epoch  int // of the time format: T redraws every row
+	styled map[string]string // styled cells by column and text (styleByText)
+	epoch  int               // of the time format: T redraws every row
 	widths []int
 	// timeEpoch is the time format's epoch now (set before each draw).
 	timeEpoch int
@@ -233,6 +269,7 @@ const maxCachedRows = 2048
 func (c *rowCache) row(stamp, epoch, pos int, widths []int, draw func() string) string {
 	if c.byPos == nil || len(c.byPos) >= maxCachedRows || c.epoch != epoch || !slices.Equal(c.widths, widths) {
 		c.byPos, c.epoch, c.widths = map[int]drawnRow{}, epoch, slices.Clone(widths)
+		c.styled = map[string]string{}
 	}
 	if r, ok := c.byPos[pos]; ok && r.stamp == stamp {
 		return r.text
