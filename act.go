@@ -70,7 +70,9 @@ func act(c config.Config, getenv func(string) string, stdout, stderr io.Writer) 
 		r := chunkReport{Action: action.Name, DesktopIDs: ch.DesktopIDs, Sent: ch.Sent, JobID: ch.Result.JobID, Refused: ch.Result.Refused}
 		if ch.Err != nil {
 			r.Error = ch.Err.Error()
-			if !api.ActionRetryable(ch.Err) {
+			if hint := api.ActionHint(ch.Err); hint != "" {
+				r.Error += " (" + hint + ")"
+			} else if ch.Sent && !api.ActionRetryable(ch.Err) {
 				r.Error += " (it may have been applied: check the desktops or the jobs before sending it again)"
 			}
 		}

@@ -298,7 +298,7 @@ const demoSeed = 7
 
 // demoOptions are the fake API's settings for --demo and --serve-demo.
 func demoOptions(c config.Config) fake.Options {
-	opts := fake.Options{Seed: demoSeed, Latency: c.DemoLatency, RateLimit: c.DemoRateLimit}
+	opts := fake.Options{Seed: demoSeed, Latency: c.DemoLatency, RateLimit: c.DemoRateLimit, DenyActions: c.DemoDenyActions}
 	if c.DemoFaults {
 		opts.Faults = fake.DemoFaults()
 	}

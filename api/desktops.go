@@ -121,6 +121,17 @@ func ActionRetryable(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.Throttled()
 }
 
+// ActionHint says what to do about an action refused with err, where
+// something is to be said: a 403 means the credentials may read but not
+// act.
+func ActionHint(err error) string {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusForbidden {
+		return "acting on desktops needs an IAM permission to operate Workspace desktops (the message names the action refused); ask for it, nothing was applied"
+	}
+	return ""
+}
+
 // Job is an asynchronous job of Workspace, from GET /v2/{project_id}/workspace-jobs/{job_id}.
 type Job struct {
 	ID           string `json:"id"`

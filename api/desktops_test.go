@@ -47,6 +47,19 @@ func TestDesktopCalls(t *testing.T) {
 	if err != nil || job.Finished() || job.SubJobsTotal != len(ids)-len(res.Refused) {
 		t.Fatalf("job at once: %+v, %v", job, err)
 	}
+	later.Store(int64(time.Minute / 2))
+	if job, err = c.GetJob(context.Background(), res.JobID); err != nil || job.Finished() || len(job.SubJobs) != job.SubJobsTotal {
+		t.Fatalf("job half way: %+v, %v", job.Status, err)
+	}
+	done := 0
+	for _, sub := range job.SubJobs {
+		if sub.Finished() {
+			done++
+		}
+	}
+	if done == 0 || done == len(job.SubJobs) {
+		t.Errorf("half way, %d of %d sub-jobs done", done, len(job.SubJobs))
+	}
 	later.Store(int64(time.Minute))
 	if job, err = c.GetJob(context.Background(), res.JobID); err != nil || !job.Finished() || job.Status != "SUCCESS" {
 		t.Errorf("job after its time: %+v, %v", job, err)

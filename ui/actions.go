@@ -196,7 +196,17 @@ var actionColumns = []column[actionRow]{
 		case r.job == nil:
 			return fmt.Sprintf("sent, %s", plural(r.count, "desktop", "desktops"))
 		}
-		return sanitize.Line(fmt.Sprintf("%s · %s", orDash(r.job.Status), plural(r.count, "desktop", "desktops")))
+		progress := plural(r.count, "desktop", "desktops")
+		if n := len(r.job.SubJobs); n > 0 {
+			done := 0
+			for _, sub := range r.job.SubJobs {
+				if sub.Finished() {
+					done++
+				}
+			}
+			progress = fmt.Sprintf("%d of %d done", done, max(n, r.job.SubJobsTotal))
+		}
+		return sanitize.Line(fmt.Sprintf("%s · %s", orDash(r.job.Status), progress))
 	}},
 }
 
@@ -430,7 +440,13 @@ func (a *actionView) statusLine() (string, bool) {
 	for _, c := range a.chunks {
 		if c.Err != nil {
 			what, _ := describeError(c.Err)
-			return "✗ " + line + " · " + what + " (the requests after it were not sent)", true
+			line = "✗ " + line + " · " + what
+			if hint := api.ActionHint(c.Err); hint != "" {
+				line += " – " + hint
+			} else if !api.ActionRetryable(c.Err) {
+				line += " – it may have been applied: check before sending it again"
+			}
+			return line + " (the requests after it were not sent)", true
 		}
 	}
 	return line, false

@@ -44,9 +44,9 @@ func posts(srv *fake.Server) int {
 	return n
 }
 
-func actionModel(t *testing.T, readOnly bool) (Model, *fake.Server, string, int) {
+func actionModel(t *testing.T, readOnly bool, deny ...bool) (Model, *fake.Server, string, int) {
 	t.Helper()
-	c, srv := loopbackClient(t, fake.Options{Seed: 4, JobDuration: time.Nanosecond})
+	c, srv := loopbackClient(t, fake.Options{Seed: 4, JobDuration: time.Nanosecond, DenyActions: len(deny) > 0 && deny[0]})
 	d := srv.Data()
 	task := d.Tasks[0].ID
 	run := d.Records[task][0].ID
@@ -126,5 +126,20 @@ func TestReadOnlyHasNoActions(t *testing.T) {
 	m = send(t, m, press("r"))
 	if _, ok := m.top().(*actionView); ok || posts(srv) != 0 {
 		t.Errorf("read-only: %T on top, %d requests", m.top(), posts(srv))
+	}
+}
+
+// Without the permission, the first request's 403 says what is missing,
+// and the requests after it are not sent.
+func TestActionDenied(t *testing.T) {
+	m, srv, _, n := actionModel(t, false, true)
+	m = send(t, m, press("a"))
+	m = send(t, m, press("s"))
+	m = typeText(t, m, strconv.Itoa(n))
+	m = send(t, m, press("enter"))
+	line, isErr := m.top().(*actionView).statusLine()
+	if posts(srv) != 1 || !isErr || !strings.Contains(line, "HTTP 403 WKS.00000403") || !strings.Contains(line, "needs an IAM permission to operate Workspace desktops") ||
+		!strings.Contains(line, "the requests after it were not sent") {
+		t.Errorf("%d requests; status line %q", posts(srv), line)
 	}
 }

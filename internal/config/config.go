@@ -47,6 +47,7 @@ type Config struct {
 	ServeDemo             string
 	DemoLatency           time.Duration
 	DemoRateLimit         int
+	DemoDenyActions       bool
 	DemoFaults            bool
 	ShowVersion, ShowHelp bool
 	Mouse                 bool
@@ -107,6 +108,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.StringVar(&c.ServeDemo, "serve-demo", "", "only serve the fake API on `ADDR` (e.g. 127.0.0.1:8080) for scripts, the CLI or SDKs")
 	fs.DurationVar(&c.DemoLatency, "demo-latency", 0, "add `DURATION` of latency to every fake API answer (e.g. 300ms)")
 	fs.IntVar(&c.DemoRateLimit, "demo-rate-limit", 0, fmt.Sprintf("make the fake API throttle as the gateway does, at `N` requests a second (burst N, 1 to %d), to see wksrec adapt", MaxDemoRateLimit))
+	fs.BoolVar(&c.DemoDenyActions, "demo-deny-actions", false, "make the fake API refuse power actions with 403, as for credentials that may read but not act")
 	fs.BoolVar(&c.DemoFaults, "demo-faults", false, "make the demo's largest run throttled, failing and slow in places, to see the retries")
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
 	fs.BoolVarP(&c.ShowHelp, "help", "h", false, "show this help")

@@ -160,8 +160,18 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "WKS.00010010", "The job does not exist.")
 		return
 	}
-	if j.job.Status == "RUNNING" && s.now().Sub(j.begun) >= p.duration {
+	elapsed := s.now().Sub(j.begun)
+	if j.job.Status == "RUNNING" && elapsed >= p.duration {
 		j.job.Status, j.job.EndTime = "SUCCESS", s.now().UTC().Format(time.RFC3339)
 	}
-	writeJSON(w, j.job)
+	// One sub-job a desktop, finishing one after another over the job's time.
+	job := j.job
+	job.SubJobs = make([]api.Job, j.n)
+	for i := range job.SubJobs {
+		job.SubJobs[i] = api.Job{ID: fmt.Sprintf("%s-%03d", j.job.ID, i), JobType: j.job.JobType, Status: "RUNNING"}
+		if elapsed >= p.duration*time.Duration(i+1)/time.Duration(j.n) {
+			job.SubJobs[i].Status = "SUCCESS"
+		}
+	}
+	writeJSON(w, job)
 }
