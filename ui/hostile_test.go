@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -78,6 +79,31 @@ func (s hostileSource) ListRecordDetails(context.Context, string, string, int, i
 	return api.Page[api.Detail]{Items: []api.Detail{d}, Total: 1}, nil
 }
 
+// GetDesktop is a desktop now, each field poisoned: the pane shows it.
+func (s hostileSource) GetDesktop(context.Context, string) (api.Desktop, error) {
+	var d api.Desktop
+	poison(&d, s.keep)
+	d.IPAddresses = []string{"10.0.0.1" + hostile}
+	return d, nil
+}
+
+// DesktopAction refuses every desktop with a poisoned reason.
+func (s hostileSource) DesktopAction(_ context.Context, ids []string, _ api.PowerAction) (api.ActionResult, error) {
+	r := api.ActionResult{JobID: "job" + hostile}
+	for _, id := range ids[:1] {
+		r.Refused = append(r.Refused, api.FailedOperation{DesktopID: id + hostile, DesktopName: "name" + hostile, ErrorCode: "WKS" + hostile, ErrorMsg: "msg" + hostile})
+	}
+	return r, nil
+}
+
+// GetJob is a poisoned job.
+func (s hostileSource) GetJob(context.Context, string) (api.Job, error) {
+	var j api.Job
+	poison(&j, s.keep)
+	j.Status = "SUCCESS"
+	return j, nil
+}
+
 // assertSafeScreen fails when screen holds anything but text, newlines and
 // SGR colour sequences, or a line wider than width to a terminal.
 func assertSafeScreen(t *testing.T, what, screen string, width int) {
@@ -125,7 +151,8 @@ func TestEveryFieldIsSanitisedOnEveryScreen(t *testing.T) {
 	} {
 		for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 50}} {
 			what := func(screen string) string { return fmt.Sprintf("%s, %s at %dx%d", name, screen, size[0], size[1]) }
-			m := start(t, New(Config{Source: src, ProjectID: "proj" + hostile, PageSize: 100, RetryBackoff: time.Millisecond}), size[0], size[1])
+			m := start(t, New(Config{Source: src, ProjectID: "proj" + hostile, PageSize: 100, RetryBackoff: time.Millisecond,
+				DesktopRest: time.Nanosecond, JobPoll: time.Nanosecond, AuditPath: filepath.Join(t.TempDir(), "actions.log")}), size[0], size[1])
 			assertSafeScreen(t, what("tasks"), m.View(), size[0])
 			m = send(t, m, press("enter"))
 			assertSafeScreen(t, what("records"), m.View(), size[0])
@@ -135,7 +162,7 @@ func TestEveryFieldIsSanitisedOnEveryScreen(t *testing.T) {
 			m = send(t, m, press("k"))
 			m = send(t, m, press("enter"))
 			assertSafeScreen(t, what("details"), m.View(), size[0])
-			for _, k := range []string{"tab", "esc", "C", "x", "esc", "C", "C", ">", "O", "c", "c", "w", "enter", "?"} {
+			for _, k := range []string{"tab", "esc", "C", "x", "esc", "C", "C", ">", "O", "c", "c", "H", "a", "r", "1", "enter", "esc", "w", "enter", "?"} {
 				m = send(t, m, press(k))
 				assertSafeScreen(t, what("details after "+k), m.View(), size[0])
 			}
