@@ -70,7 +70,11 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) (s
 		return fail(stderr, serveDemo(c, stdout))
 	}
 	if c.Output != "" {
-		return fail(stderr, printDetails(c, getenv, stdout, stderr))
+		printed, err := printDetails(c, getenv, stdout, stderr)
+		if err == nil && c.ExitCode && printed > 0 {
+			return 3 // --exit-code: rows were printed (cron, monitoring)
+		}
+		return fail(stderr, err)
 	}
 	if c.Action != "" {
 		return fail(stderr, act(c, getenv, stdout, stderr))

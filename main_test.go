@@ -66,7 +66,7 @@ func TestFlagErrors(t *testing.T) {
 		{"rate limit too high", []string{"--serve-demo", ":0", "--demo-rate-limit", "5000"}, env(), "--demo-rate-limit must be from 1 to 1000"},
 		{"rate limit not a number", []string{"--demo", "--demo-rate-limit", "10/s"}, env(), `invalid argument "10/s" for "--demo-rate-limit"`},
 		{"unknown output format", []string{"--demo", "-o", "xml"}, env(), `-o "xml": use json, csv or tsv`},
-		{"output without a record", []string{"--region", "cn-north-4", "-o", "json"}, env(), "-o prints one record's details: give --task-id and --record-id"},
+		{"comparison without a run", []string{"--region", "cn-north-4", "-o", "json", "--compare-to", "previous"}, env(), "--compare-to and --history compare one run's details with the runs before: give --task-id and --record-id"},
 		{"bad filter", []string{"--demo", "-o", "json", "--filter", "colour:red"}, env(), `--filter: unknown field "colour"`},
 		{"filter without output", []string{"--demo", "--status", "FAIL"}, env(), "--status and --filter go with -o"},
 		{"concurrency", []string{"--demo", "--concurrency", "0"}, env(), "--concurrency must be from 1 to 16, not 0"},

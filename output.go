@@ -23,16 +23,19 @@ import (
 // the run's size. Nothing is printed before the first row, so an error on
 // the first page leaves stdout empty; an error later leaves the output
 // incomplete (a JSON array without its closing bracket) and says so.
-func printDetails(c config.Config, getenv func(string) string, stdout, stderr io.Writer) error {
+func printDetails(c config.Config, getenv func(string) string, stdout, stderr io.Writer) (printed int, err error) {
 	expr, _ := filter.Parse(c.Filter) // checked in parseConfig
 	statuses := filter.ParseStatuses(c.Statuses)
 	sess, err := connect(c, getenv, stderr)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer sess.stop()
 	if c.Demo && c.TaskID == "" {
 		c = withDemoRecord(c)
+	}
+	if c.RecordID == "" {
+		return printList(c, sess, stdout)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -41,12 +44,12 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 	}
 	cmp, err := loadComparison(ctx, c, sess.client)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	buf := bufio.NewWriter(stdout)
 	out, err := export.NewWriterWith(buf, c.Output, cmp.extra())
 	if err != nil {
-		return err
+		return 0, err
 	}
 	written := 0
 	seen := map[string]int{} // rows by status, to say what --status missed
@@ -68,24 +71,25 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 	if err != nil {
 		flushErr := buf.Flush()
 		if written > 0 && flushErr == nil {
-			return fmt.Errorf("fetching the details: %w (the output above is incomplete: %d rows)", err, written)
+			return written, fmt.Errorf("fetching the details: %w (the output above is incomplete: %d rows)", err, written)
 		}
-		return fmt.Errorf("fetching the details: %w", err)
+		return written, fmt.Errorf("fetching the details: %w", err)
 	}
 	for _, row := range cmp.gone() { // the baseline's desktops this run lacks
 		if statuses.Match(row.ExecStatus) && expr.MatchChange(&row.Detail, compare.OnlyInBaseline.String()) {
 			if err := out.WriteRow(row); err != nil {
-				return err
+				return written, err
 			}
+			written++
 		}
 	}
 	if err := out.Close(); err != nil {
-		return err
+		return written, err
 	}
 	if note := unmatchedStatuses(statuses, seen); note != "" {
 		fmt.Fprintln(stderr, "wksrec: note: "+sanitize.Line(note))
 	}
-	return buf.Flush()
+	return written, buf.Flush()
 }
 
 // unmatchedStatuses names the --status values no row had, and the
@@ -118,3 +122,72 @@ func unmatchedStatuses(statuses filter.Statuses, seen map[string]int) string {
 
 // retryPolicy is -o's retry rule; tests shorten its waits.
 var retryPolicy = api.DefaultRetry
+
+// printList is -o without --record-id: the project's tasks (scheduled,
+// then trigger tasks), or with --task-id the task's runs, every page,
+// kept by --status (a task's last status, a run's status) and --filter
+// (the fields the browser's / looks at on those lists).
+func printList(c config.Config, sess session, stdout io.Writer) (int, error) {
+	expr, _ := filter.Parse(c.Filter) // checked in config
+	statuses := filter.ParseStatuses(c.Statuses)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	buf := bufio.NewWriter(stdout)
+	opts := api.FetchAllOptions{Concurrency: c.Concurrency, Retry: retryPolicy}
+	written := 0
+	var out *export.Writer
+	var err error
+	if c.TaskID == "" {
+		if out, err = export.NewListWriter(buf, c.Output, export.TaskColumns); err != nil {
+			return 0, err
+		}
+		opts.Limit = min(c.PageSize, api.MaxTaskLimit)
+		for _, kind := range []string{"", api.ScheduledTypeLifeCycle} {
+			_, err = api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Task], error) {
+				return sess.client.ListTasks(ctx, kind, offset, limit)
+			}, func(t api.Task) string { return t.ID }, opts, func(t api.Task) error {
+				fields := map[filter.Field]string{filter.Name: t.TaskName, filter.ID: t.ID, filter.Status: t.LastStatus,
+					filter.Code: t.TaskType, filter.Reason: t.Description}
+				if !statuses.Match(t.LastStatus) || !expr.MatchFields(fields) {
+					return nil
+				}
+				written++
+				return out.WriteItem(t, export.TaskCells(t))
+			})
+			if err != nil {
+				return written, listError("the tasks", err, written, buf)
+			}
+		}
+	} else {
+		if out, err = export.NewListWriter(buf, c.Output, export.RecordColumns); err != nil {
+			return 0, err
+		}
+		opts.Limit = min(c.PageSize, api.MaxRecordLimit)
+		_, err = api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
+			return sess.client.ListRecords(ctx, c.TaskID, offset, limit)
+		}, func(r api.Record) string { return r.ID }, opts, func(r api.Record) error {
+			fields := map[filter.Field]string{filter.Status: r.Status, filter.Name: r.StartTime, filter.ID: r.ID}
+			if !statuses.Match(r.Status) || !expr.MatchFields(fields) {
+				return nil
+			}
+			written++
+			return out.WriteItem(r, export.RecordCells(r))
+		})
+		if err != nil {
+			return written, listError("the task's runs", err, written, buf)
+		}
+	}
+	if err := out.Close(); err != nil {
+		return written, err
+	}
+	return written, buf.Flush()
+}
+
+// listError says what failed, and that the output is incomplete when rows
+// were printed before it.
+func listError(what string, err error, written int, buf *bufio.Writer) error {
+	if written > 0 && buf.Flush() == nil {
+		return fmt.Errorf("fetching %s: %w (the output above is incomplete: %d rows)", what, err, written)
+	}
+	return fmt.Errorf("fetching %s: %w", what, err)
+}

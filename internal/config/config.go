@@ -41,6 +41,7 @@ type Config struct {
 	Action                string
 	Confirm               int
 	ReadOnly              bool
+	ExitCode              bool // -o exits 3 when it printed a row
 	Watch                 time.Duration
 	Theme, DebugFile      string
 	Demo                  bool
@@ -103,6 +104,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.StringVar(&c.Action, "action", "", "act on the run's desktops matching --status, --filter and --change: `ACTION` reboot, reboot-hard, start, stop, stop-hard or hibernate (needs --confirm)")
 	fs.IntVar(&c.Confirm, "confirm", -1, "with --action: `N`, the number of desktops it acts on; any other number sends nothing")
 	fs.BoolVar(&c.ReadOnly, "read-only", false, "never act on desktops: no power actions in the browser, --action refused")
+	fs.BoolVar(&c.ExitCode, "exit-code", false, "with -o: exit 3 when at least one row was printed (for cron and monitoring: --change NEW_FAILURE --exit-code)")
 	fs.StringVar(&c.Filter, "filter", "", "with -o: keep only details matching `EXPR` (the / filter's syntax, e.g. 'code:WKS.0001 !name:lab')")
 	fs.BoolVar(&c.Demo, "demo", false, "browse the built-in fake API on loopback: no credentials, no network")
 	fs.StringVar(&c.ServeDemo, "serve-demo", "", "only serve the fake API on `ADDR` (e.g. 127.0.0.1:8080) for scripts, the CLI or SDKs")
@@ -151,6 +153,9 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	}
 	if err := checkAction(&c); err != nil {
 		return c, fs, err
+	}
+	if c.ExitCode && c.Output == "" {
+		return c, fs, Errorf("--exit-code goes with -o: it says whether rows were printed")
 	}
 	if (c.Statuses != "" || c.Filter != "") && c.Output == "" && c.Action == "" {
 		return c, fs, Errorf("--status and --filter go with -o; in the browser use f, s and /")
@@ -202,8 +207,8 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	if c.Action != "" && c.RecordID == "" {
 		return c, fs, Errorf("--action acts on one run's desktops: give --task-id and --record-id")
 	}
-	if c.Output != "" && c.RecordID == "" {
-		return c, fs, Errorf("-o prints one record's details: give --task-id and --record-id")
+	if c.RecordID == "" && (c.CompareTo != "" || c.HistoryOut) {
+		return c, fs, Errorf("--compare-to and --history compare one run's details with the runs before: give --task-id and --record-id")
 	}
 	for flag, u := range map[string]string{"--endpoint": c.Endpoint, "--iam-endpoint": c.IAMEndpoint} {
 		if u == "" {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -42,6 +43,7 @@ type Writer struct {
 	started bool
 	csv     *csv.Writer
 	extra   Extra
+	header  []string // a list other than details: its columns
 }
 
 // Extra are the fields a comparison of runs adds after the API's: change
@@ -80,6 +82,45 @@ func NewWriterWith(w io.Writer, format string, extra Extra) (*Writer, error) {
 // Write adds one detail.
 func (x *Writer) Write(d api.Detail) error { return x.WriteRow(Row{Detail: d}) }
 
+// NewListWriter returns a Writer of rows other than details (tasks, runs)
+// whose header is columns; WriteItem adds them.
+func NewListWriter(w io.Writer, format string, columns []string) (*Writer, error) {
+	x, err := NewWriter(w, format)
+	if x != nil {
+		x.header = columns
+	}
+	return x, err
+}
+
+// WriteItem adds one row: v as JSON (with its API field names), cells
+// in CSV and TSV (made safe here).
+func (x *Writer) WriteItem(v any, cells []string) error {
+	safe := make([]string, len(cells))
+	for i, c := range cells {
+		safe[i] = Neutralize(sanitize.Line(c))
+	}
+	return x.write(v, safe)
+}
+
+// TaskColumns and RecordColumns are the API's field names of a task and
+// of a run, in the API's order; TaskCells and RecordCells their values.
+var (
+	TaskColumns = []string{"id", "task_name", "task_type", "scheduled_type", "life_cycle_type", "last_status", "next_execution_time",
+		"expire_time", "enable", "description", "priority", "time_zone", "wait_time", "extra_params"}
+	RecordColumns = []string{"id", "start_time", "task_type", "scheduled_type", "life_cycle_type", "status", "success_num", "failed_num",
+		"skip_num", "time_zone", "execute_task_id", "execute_object_type", "expire_time", "extra_params"}
+)
+
+func TaskCells(t api.Task) []string {
+	return []string{t.ID, t.TaskName, t.TaskType, t.ScheduledType, t.LifeCycleType, t.LastStatus, t.NextExecutionTime,
+		t.ExpireTime, strconv.FormatBool(t.Enable), t.Description, strconv.Itoa(t.Priority), t.TimeZone, strconv.Itoa(t.WaitTime), t.ExtraParams}
+}
+
+func RecordCells(r api.Record) []string {
+	return []string{r.ID, r.StartTime, r.TaskType, r.ScheduledType, r.LifeCycleType, r.Status, strconv.Itoa(r.SuccessNum), strconv.Itoa(r.FailedNum),
+		strconv.Itoa(r.SkipNum), r.TimeZone, r.ExecuteTaskID, r.ExecuteObjectType, r.ExpireTime, r.ExtraParams}
+}
+
 // jsonRow is a Row as JSON: the API's fields, then the comparison's.
 type jsonRow struct {
 	api.Detail
@@ -90,25 +131,29 @@ type jsonRow struct {
 // WriteRow adds one detail with the comparison's fields (those the
 // Writer's Extra asks for).
 func (x *Writer) WriteRow(r Row) error {
-	d := r.Detail
+	row := jsonRow{Detail: r.Detail}
+	if x.extra.Change {
+		row.Change = &r.Change
+	}
+	if x.extra.History {
+		history := r.History
+		if history == nil {
+			history = []string{}
+		}
+		row.History = &history
+	}
+	return x.write(row, x.safeRow(r))
+}
+
+// write adds one row: v as JSON, or cells (safe already).
+func (x *Writer) write(v any, cells []string) error {
 	first := !x.started
 	if err := x.start(); err != nil {
 		return err
 	}
 	switch x.format {
 	case "json":
-		row := jsonRow{Detail: d}
-		if x.extra.Change {
-			row.Change = &r.Change
-		}
-		if x.extra.History {
-			history := r.History
-			if history == nil {
-				history = []string{}
-			}
-			row.History = &history
-		}
-		b, err := json.MarshalIndent(row, "  ", "  ")
+		b, err := json.MarshalIndent(v, "  ", "  ")
 		if err != nil {
 			return err
 		}
@@ -119,16 +164,19 @@ func (x *Writer) WriteRow(r Row) error {
 		_, err = x.w.Write(append([]byte(sep), EscapeJSON(b)...))
 		return err
 	case "csv":
-		_ = x.csv.Write(x.safeRow(r))
+		_ = x.csv.Write(cells)
 		return x.csv.Error()
 	default:
-		_, err := io.WriteString(x.w, strings.Join(x.safeRow(r), "\t")+"\n")
+		_, err := io.WriteString(x.w, strings.Join(cells, "\t")+"\n")
 		return err
 	}
 }
 
 // columns are the header: the API's fields, then the comparison's.
 func (x *Writer) columns() []string {
+	if x.header != nil {
+		return x.header
+	}
 	cols := Columns
 	if x.extra.Change {
 		cols = append(cols[:len(cols):len(cols)], "change")
