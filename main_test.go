@@ -55,7 +55,7 @@ func TestFlagErrors(t *testing.T) {
 		{"plain http off loopback", []string{"--endpoint", "http://workspace.example.com"}, env(), "--endpoint: endpoint \"http://workspace.example.com\" uses plain http to a non-loopback host"},
 		{"bad iam endpoint", []string{"--region", "cn-north-4", "--iam-endpoint", "iam.example.com"}, env(), "--iam-endpoint: endpoint"},
 		{"positional argument", append(full, "extra"), env(), `unexpected argument "extra"`},
-		{"no credentials", scripted, noCreds, "no credentials: tried --token-file, --credentials-file, $WKSREC_AUTH_TOKEN, $HUAWEICLOUD_SDK_AK/_SK and "},
+		{"no credentials", scripted, noCreds, "no credentials: tried --token-file, --credentials-file, --profile, $WKSREC_AUTH_TOKEN, $HUAWEICLOUD_SDK_AK/_SK, "},
 		{"token file missing", append(scripted, "--token-file", "/nonexistent/token"), env(), "cannot read --token-file /nonexistent/token: no such file or directory"},
 		{"credentials file missing", append(scripted, "--credentials-file", "/nonexistent/creds"), env(), "cannot read --credentials-file /nonexistent/creds"},
 		{"ak without sk", scripted, env("HUAWEICLOUD_SDK_AK", "AK1"), "$HUAWEICLOUD_SDK_AK is set but $HUAWEICLOUD_SDK_SK is not"},

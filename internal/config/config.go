@@ -6,6 +6,8 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -25,6 +27,7 @@ type Config struct {
 	Endpoint, Region, IAMEndpoint string
 	ProjectID, TaskID, RecordID   string
 	TokenFile, CredentialsFile    string
+	Profile                       string // a KooCLI profile
 	CAFile                        string
 	PageSize, Concurrency         int
 	LocalTime                     bool
@@ -86,6 +89,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.StringVar(&c.RecordID, "record-id", "", "open this execution record's details (`ID`; needs --task-id)")
 	fs.StringVar(&c.TokenFile, "token-file", "", "read an IAM token from `PATH`")
 	fs.StringVar(&c.CredentialsFile, "credentials-file", "", "read AK/SK from this SDK credentials `PATH` (INI, [basic] ak, sk)")
+	fs.StringVar(&c.Profile, "profile", "", "use the KooCLI (hcloud) profile `NAME` from ~/.hcloud/config.json: its AK/SK, region and project")
 	fs.StringVar(&c.IAMEndpoint, "iam-endpoint", "", "IAM base `URL` for project discovery (default $HUAWEICLOUD_SDK_IAM_ENDPOINT or https://iam.REGION.myhuaweicloud.com)")
 	fs.StringVar(&c.CAFile, "ca-file", "", "trust the CA certificates in `PEM` as well as the system's (corporate proxies)")
 	fs.IntVar(&c.PageSize, "page-size", 100, "rows fetched per request, `N` from 1 to 100 (tasks: at most 50)")
@@ -195,6 +199,14 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	if c.Region != "" && !regionName.MatchString(c.Region) {
 		return c, fs, Errorf("--region %q is not a region name like cn-north-4", c.Region)
 	}
+	if c.Endpoint == "" && c.Region == "" {
+		c.Region = profileRegion(c.Profile, getenv)
+	}
+	if c.Profile != "" {
+		if _, err := readKooProfile(KooCLIPath(getenv), c.Profile, io.Discard); err != nil {
+			return c, fs, err
+		}
+	}
 	switch {
 	case c.Endpoint == "" && c.Region == "":
 		return c, fs, Errorf("missing --region (one of %s) or --endpoint (or try --demo)", strings.Join(KnownRegions, ", "))
@@ -219,6 +231,20 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 		}
 	}
 	return c, fs, nil
+}
+
+// profileRegion is the region of the KooCLI profile (the current one when
+// name is ""), when there is such a profile; "" otherwise.
+func profileRegion(name string, getenv func(string) string) string {
+	path := KooCLIPath(getenv)
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	p, err := readKooProfile(path, name, io.Discard)
+	if err != nil || !regionName.MatchString(p.Region) {
+		return ""
+	}
+	return p.Region
 }
 
 // checkAction checks --action, --confirm and --read-only.

@@ -25,9 +25,10 @@ type Credentials struct {
 func (c Credentials) IsAKSK() bool { return c.AK != "" }
 
 // FindCredentials looks in order at: --token-file, --credentials-file,
-// $WKSREC_AUTH_TOKEN, $HUAWEICLOUD_SDK_AK/_SK (+ _SECURITY_TOKEN), and the
-// SDK Credentials file ($HUAWEICLOUD_SDK_CREDENTIALS_FILE or
-// ~/.huaweicloud/Credentials). The first source that is set wins; a source
+// --profile, $WKSREC_AUTH_TOKEN, $HUAWEICLOUD_SDK_AK/_SK (+
+// _SECURITY_TOKEN), the SDK Credentials file
+// ($HUAWEICLOUD_SDK_CREDENTIALS_FILE or ~/.huaweicloud/Credentials), and
+// KooCLI's current profile (~/.hcloud/config.json). The first source that is set wins; a source
 // that is set but broken is an error rather than a silent fall-through.
 // Secrets are never accepted as flag values: other users can read argv.
 // Warnings (a file others can read) go to warn.
@@ -38,6 +39,11 @@ func FindCredentials(c Config, getenv func(string) string, warn io.Writer) (Cred
 	}
 	if c.CredentialsFile != "" {
 		return readCredentialsFile(c.CredentialsFile, "--credentials-file", warn)
+	}
+	if c.Profile != "" {
+		path := KooCLIPath(getenv)
+		p, err := readKooProfile(path, c.Profile, warn)
+		return p.credentials(path), err
 	}
 	if tok := strings.TrimSpace(getenv("WKSREC_AUTH_TOKEN")); tok != "" {
 		return Credentials{Token: tok, Source: "$WKSREC_AUTH_TOKEN"}, nil
@@ -63,8 +69,14 @@ func FindCredentials(c Config, getenv func(string) string, warn io.Writer) (Cred
 	if _, err := os.Stat(path); err == nil || named != "" {
 		return readCredentialsFile(path, named, warn)
 	}
-	return Credentials{}, Errorf("no credentials: tried --token-file, --credentials-file, $WKSREC_AUTH_TOKEN, "+
-		"$HUAWEICLOUD_SDK_AK/_SK and %s (or try --demo)", path)
+	// Last, KooCLI's current profile: the one most CLI users have.
+	koo := KooCLIPath(getenv)
+	if _, err := os.Stat(koo); err == nil {
+		p, err := readKooProfile(koo, "", warn)
+		return p.credentials(koo), err
+	}
+	return Credentials{}, Errorf("no credentials: tried --token-file, --credentials-file, --profile, $WKSREC_AUTH_TOKEN, "+
+		"$HUAWEICLOUD_SDK_AK/_SK, %s and the KooCLI current profile in %s (or try --demo)", path, koo)
 }
 
 // readSecretFile reads a one-line secret, warning when others can read it.

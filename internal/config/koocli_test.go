@@ -1,0 +1,105 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const kooConfig = `{
+  "current": "work",
+  "authEncrypt": "false",
+  "language": "en",
+  "profiles": [
+    {"name": "work", "mode": "AKSK", "accessKeyId": "AKWORK", "secretAccessKey": "sk-work", "region": "cn-north-4", "projectId": "proj-work"},
+    {"name": "lab", "mode": "AKSK", "accessKeyId": "AKLAB", "secretAccessKey": "sk-lab", "securityToken": "sts", "region": "ap-southeast-1"},
+    {"name": "sso", "mode": "SSO", "region": "cn-east-3"}
+  ]
+}`
+
+// kooHome is a home with a KooCLI config.json holding body.
+func kooHome(t *testing.T, body string, mode os.FileMode) string {
+	t.Helper()
+	home := t.TempDir()
+	dir := filepath.Join(home, ".hcloud")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(body), mode); err != nil {
+		t.Fatal(err)
+	}
+	return home
+}
+
+// --profile takes a KooCLI profile's keys, region and project; without it
+// the current profile is the last source tried; flags still win.
+func TestKooCLIProfiles(t *testing.T) {
+	home := kooHome(t, kooConfig, 0o600)
+	getenv := env("HOME", home)
+	c, _, err := Parse([]string{"--profile", "lab"}, getenv)
+	if err != nil || c.Region != "ap-southeast-1" || c.Endpoint != "https://workspace.ap-southeast-1.myhuaweicloud.com" {
+		t.Fatalf("--profile lab: %+v, %v", c, err)
+	}
+	var warn bytes.Buffer
+	creds, err := FindCredentials(c, getenv, &warn)
+	if err != nil || creds.AK != "AKLAB" || creds.SK != "sk-lab" || creds.SecurityToken != "sts" || !strings.Contains(creds.Source, "KooCLI profile lab") || warn.Len() != 0 {
+		t.Errorf("lab's credentials: %v, %v, warn %q", creds, err, warn.String())
+	}
+	// No --profile, no other source: the current profile, region and all.
+	c, _, err = Parse([]string{"-o", "json"}, getenv)
+	if err != nil || c.Region != "cn-north-4" {
+		t.Fatalf("the current profile's region: %+v, %v", c, err)
+	}
+	if creds, err = FindCredentials(c, getenv, &warn); err != nil || creds.AK != "AKWORK" || creds.ProjectID != "proj-work" {
+		t.Errorf("the current profile: %v, %v", creds, err)
+	}
+	// Flags win over the profile; other sources come before the current one.
+	c, _, _ = Parse([]string{"--region", "la-south-2", "--profile", "lab"}, getenv)
+	if c.Region != "la-south-2" {
+		t.Errorf("--region lost to the profile: %s", c.Region)
+	}
+	withEnv := env("HOME", home, "HUAWEICLOUD_SDK_AK", "AKENV", "HUAWEICLOUD_SDK_SK", "sk-env")
+	if creds, _ = FindCredentials(c, withEnv, &warn); creds.AK != "AKLAB" {
+		t.Errorf("--profile lost to the environment: %s", creds.Source)
+	}
+	c.Profile = ""
+	if creds, _ = FindCredentials(c, withEnv, &warn); creds.AK != "AKENV" {
+		t.Errorf("the environment lost to the current profile: %s", creds.Source)
+	}
+}
+
+// What cannot be reused is refused at once (exit 2), saying what to do,
+// and a file others can read is warned about.
+func TestKooCLIRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		body, profile, want string
+	}{
+		{strings.Replace(kooConfig, `"authEncrypt": "false"`, `"authEncrypt": "true"`, 1), "work", "hcloud configure set --cli-auth-encrypt=false"},
+		{kooConfig, "sso", `the KooCLI profile "sso" uses mode SSO; wksrec can reuse AKSK profiles only`},
+		{kooConfig, "nope", `no KooCLI profile "nope"`},
+		{`{"profiles": [`, "work", "are not valid JSON"},
+		{`{"profiles": [{"name": "empty", "mode": "AKSK"}]}`, "empty", `"empty" has no access key and secret key`},
+	} {
+		home := kooHome(t, tc.body, 0o600)
+		_, _, err := Parse([]string{"--profile", tc.profile}, env("HOME", home))
+		var cfgErr Error
+		if !errors.As(err, &cfgErr) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v; want a config error with %q", tc.profile, err, tc.want)
+		}
+		if strings.Contains(err.Error(), "sk-") {
+			t.Errorf("a secret in the error: %v", err)
+		}
+	}
+	if _, _, err := Parse([]string{"--profile", "work"}, env("HOME", t.TempDir())); err == nil || !strings.Contains(err.Error(), ".hcloud/config.json") {
+		t.Errorf("no KooCLI file: %v", err)
+	}
+	home := kooHome(t, kooConfig, 0o644)
+	c, _, _ := Parse([]string{"--profile", "work"}, env("HOME", home))
+	var warn bytes.Buffer
+	if _, err := FindCredentials(c, env("HOME", home), &warn); err != nil || !strings.Contains(warn.String(), "accessible by others") {
+		t.Errorf("a profile file others can read: %v, warn %q", err, warn.String())
+	}
+}
