@@ -29,6 +29,7 @@ import (
 	"github.com/wksrec/wksrec/internal/fake"
 	"github.com/wksrec/wksrec/internal/quietinit"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/ui"
 )
 
@@ -66,6 +67,13 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) (s
 	case c.ShowVersion:
 		fmt.Fprintln(stdout, "wksrec", versionString())
 		return 0
+	case c.PrintConfig:
+		return fail(stderr, config.PrintSettings(stdout, c, fs, getenv))
+	}
+	if err := ui.CheckColumns(c.Columns); err != nil {
+		return fail(stderr, config.Errorf("%s: %v", c.ConfigFile, err))
+	}
+	switch {
 	case c.ServeDemo != "":
 		return fail(stderr, serveDemo(c, stdout))
 	}
@@ -193,10 +201,14 @@ func browse(c config.Config, getenv func(string) string, stdout, stderr io.Write
 	setUpColour(termenv.NewOutput(os.Stdout), c.Theme, getenv)
 	noColor := getenv("NO_COLOR") != ""
 	auditPath, _ := actions.AuditPath(getenv) // "" (no home): the browser offers no actions, and says why
+	keys := keymap.Default()
+	for action, ks := range c.Keys {
+		_ = keys.Rebind(action, ks) // checked with the config file
+	}
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.debug,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse,
-		ReadOnly: c.ReadOnly, AuditPath: auditPath})
+		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns})
 	opts := []tea.ProgramOption{tea.WithAltScreen()}
 	if c.Mouse {
 		opts = append(opts, tea.WithMouseCellMotion())

@@ -1,7 +1,13 @@
 // Package keymap defines wksrec's key bindings and their help text.
 package keymap
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
 
 // KeyMap is every binding of the browser.
 type KeyMap struct {
@@ -180,4 +186,55 @@ func (h Help) lists() []key.Binding {
 		keys = append(keys, h.k.Filter)
 	}
 	return keys
+}
+
+// bindings names every binding as the config file's [keys] table does.
+func (k *KeyMap) bindings() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"up": &k.Up, "down": &k.Down, "page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
+		"open": &k.Open, "focus": &k.Focus, "back": &k.Back, "zoom": &k.Zoom, "grow": &k.Grow, "shrink": &k.Shrink,
+		"refresh": &k.Refresh, "watch": &k.Watch, "help": &k.Help, "quit": &k.Quit, "relative_time": &k.RelativeTime,
+		"triggers": &k.Triggers, "failed_only": &k.FailedOnly, "status": &k.Status, "filter": &k.Filter, "sort": &k.Sort,
+		"reverse": &k.Reverse, "sort_left": &k.SortLeft, "sort_right": &k.SortRight, "groups": &k.Groups, "copy": &k.Copy,
+		"copy_all": &k.CopyAll, "export": &k.Export, "compare": &k.Compare, "changes": &k.Changes, "gone": &k.Gone,
+		"history": &k.History, "mark": &k.Mark, "act": &k.Act,
+	}
+}
+
+// Actions are the names [keys] takes, sorted.
+func (k KeyMap) Actions() []string {
+	var names []string
+	for name := range k.bindings() {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Rebind gives action the keys (as Bubble Tea names them: "j", "ctrl+d",
+// "pgdown"), and the help says so.
+func (k *KeyMap) Rebind(action string, keys []string) error {
+	b, ok := k.bindings()[action]
+	switch {
+	case !ok:
+		return fmt.Errorf("no action %q; the actions are %s", action, strings.Join(k.Actions(), ", "))
+	case len(keys) == 0:
+		return fmt.Errorf("%s needs at least one key", action)
+	}
+	for _, key := range keys {
+		if key == "" || strings.ContainsAny(key, " \t") {
+			return fmt.Errorf("%s: %q is not a key name", action, key)
+		}
+	}
+	b.SetKeys(keys...)
+	b.SetHelp(strings.Join(keys, "/"), b.Help().Desc)
+	// Pairs the help shows as one ("+/-"): grow and shrink, the sort's
+	// left and right.
+	switch action {
+	case "grow", "shrink":
+		k.Grow.SetHelp(k.Grow.Keys()[0]+"/"+k.Shrink.Keys()[0], "pane size")
+	case "sort_left", "sort_right":
+		k.SortLeft.SetHelp(k.SortLeft.Keys()[0]+"/"+k.SortRight.Keys()[0], "move sort")
+	}
+	return nil
 }

@@ -337,7 +337,11 @@ func (v *detailsView) status() listStatus {
 // rebuildColumns lays out the details' columns with those of a comparison
 // (CHANGE, after the status) and of the history (HISTORY, after it).
 func (v *detailsView) rebuildColumns() {
-	cols := detailColumns(v.tf)
+	cols := chooseColumns(detailColumns(v.tf), v.views.columns["details"])
+	at := min(2, len(cols))
+	if i := indexTitle(titlesOf(cols), "STATUS"); i >= 0 {
+		at = i + 1
+	}
 	var extra []column[detailRow]
 	if v.cmp != nil {
 		extra = append(extra, changeColumn(v))
@@ -345,7 +349,7 @@ func (v *detailsView) rebuildColumns() {
 	if v.hist != nil {
 		extra = append(extra, historyColumn(v, v.views.history))
 	}
-	v.cols = append(cols[:2:2], append(extra, cols[2:]...)...)
+	v.cols = append(cols[:at:at], append(extra, cols[at:]...)...)
 	v.widths = layoutColumns(v.cols, v.width)
 	v.rows = rowCache{}
 }

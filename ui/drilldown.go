@@ -40,6 +40,8 @@ type views struct {
 	marks map[string]api.Record
 	// history is how many runs the HISTORY column covers.
 	history int
+	// columns are the config file's choice of columns, by screen.
+	columns map[string][]string
 	// desks are the desktops' states now, for the details' pane.
 	desks *desktops
 	// Actions on desktops (a): what sends them (nil: the source cannot),
@@ -93,7 +95,7 @@ func (b views) taskList(triggers bool) *tasksView {
 	}
 	lv := &listView[api.Task]{
 		list:      list(b, fetch, taskID, min(b.pageSize, api.MaxTaskLimit)),
-		cols:      taskColumns(b.tf),
+		cols:      chooseColumns(taskColumns(b.tf), b.columns["tasks"]),
 		tf:        b.tf,
 		noun:      noun,
 		isRunning: func(t api.Task) bool { return inProgress(t.LastStatus) },
@@ -136,7 +138,7 @@ func (b views) records(taskID, crumb string) *recordsView {
 	}
 	lv := &listView[api.Record]{
 		list:      list(b, fetch, recordID, min(b.pageSize, api.MaxRecordLimit)),
-		cols:      append([]column[api.Record]{markColumn(b.marks, taskID)}, recordColumns(b.tf)...),
+		cols:      append([]column[api.Record]{markColumn(b.marks, taskID)}, chooseColumns(recordColumns(b.tf), b.columns["runs"])...),
 		tf:        b.tf,
 		noun:      "records",
 		isRunning: func(r api.Record) bool { return inProgress(r.Status) },
@@ -182,7 +184,7 @@ func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Recor
 	}
 	v := &detailsView{record: rec, recordID: recordID, taskID: taskID, views: b, taskLabel: taskLabel, runLabel: crumb, listView: &listView[detailRow]{
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
-		cols:      detailColumns(b.tf),
+		cols:      chooseColumns(detailColumns(b.tf), b.columns["details"]),
 		tf:        b.tf,
 		noun:      "details",
 		isRunning: func(r detailRow) bool { return inProgress(r.status()) },

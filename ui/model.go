@@ -65,6 +65,10 @@ type Config struct {
 	ReadOnly  bool
 	AuditPath string
 	JobPoll   time.Duration
+	// Keys are the key bindings (keymap.Default() if nil); Columns the
+	// columns of each screen (tasks, runs, details), from the config file.
+	Keys    *keymap.KeyMap
+	Columns map[string][]string
 }
 
 // DefaultWatch and MinWatch bound the watch interval.
@@ -124,7 +128,11 @@ func New(cfg Config) Model {
 	h.Styles.ShortDesc, h.Styles.FullDesc = st.Faint, st.Faint
 	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = st.Faint, st.Faint, st.Faint
 
-	b := views{src: cfg.Source, pageSize: cfg.PageSize, tf: &timeFormat{local: cfg.LocalTime},
+	keys := keymap.Default()
+	if cfg.Keys != nil {
+		keys = *cfg.Keys
+	}
+	b := views{columns: cfg.Columns, src: cfg.Source, pageSize: cfg.PageSize, tf: &timeFormat{local: cfg.LocalTime},
 		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st, runs: &runCache{},
 		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{},
 		history: cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now),
@@ -145,7 +153,7 @@ func New(cfg Config) Model {
 	}
 	m := Model{
 		cfg:   cfg,
-		keys:  keymap.Default(),
+		keys:  keys,
 		st:    st,
 		help:  h,
 		spin:  spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Accent)),

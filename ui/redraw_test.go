@@ -8,6 +8,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -98,5 +99,43 @@ func TestFitASCIIShortcut(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The config file's columns: the ones named, in their order; unknown names
+// are refused; a comparison's column still comes after the status.
+func TestChosenColumns(t *testing.T) {
+	if err := CheckColumns(map[string][]string{"details": {"desktop", "Fail Reason"}, "runs": {"status"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckColumns(map[string][]string{"details": {"colour"}}); err == nil || !strings.Contains(err.Error(), `no column "colour"`) {
+		t.Errorf("an unknown column: %v", err)
+	}
+	m := start(t, New(Config{Source: &stubSource{details: demoDetails()}, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100,
+		Columns: map[string][]string{"details": {"fail reason", "status", "desktop"}}}), 120, 30)
+	titles := strings.Fields(strings.Split(strings.Split(ansi.Strip(m.View()), "\n")[3], "│")[0])
+	if strings.Join(titles, " ") != "FAIL REASON STATUS DESKTOP" {
+		t.Errorf("titles %q", titles)
+	}
+}
+
+// Keys rebound by the config file act, and the help shows them.
+func TestReboundKeys(t *testing.T) {
+	k := keymap.Default()
+	if err := k.Rebind("down", []string{"n"}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, New(Config{Source: &stubSource{details: demoDetails()}, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100, Keys: &k}), 120, 30)
+	m = send(t, m, press("n"))
+	if dl(m).Cursor() != 1 {
+		t.Errorf("n did not move down: cursor %d", dl(m).Cursor())
+	}
+	m = send(t, m, press("j"))
+	if dl(m).Cursor() != 1 {
+		t.Errorf("j still moves down: cursor %d", dl(m).Cursor())
+	}
+	m = send(t, m, press("?"))
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "n      down") && !strings.Contains(view, "n down") {
+		t.Errorf("the help does not show n:\n%s", view)
 	}
 }

@@ -41,10 +41,21 @@ type Config struct {
 	// Action is a power action on the matching desktops, Confirm the
 	// count the user says it acts on (-1: not given); ReadOnly removes
 	// every action.
-	Action                string
-	Confirm               int
-	ReadOnly              bool
-	ExitCode              bool // -o exits 3 when it printed a row
+	Action   string
+	Confirm  int
+	ReadOnly bool
+	ExitCode bool // -o exits 3 when it printed a row
+	// The config file: the one --config named, the columns of each
+	// screen and the keys it sets, and where each setting came from
+	// (flag name -> "flag", "$VAR" or the file's path).
+	ConfigFile  string
+	Columns     map[string][]string
+	Keys        map[string][]string
+	Sources     map[string]string
+	PrintConfig bool
+	// historyFlag says --history was on the command line (not only in the
+	// file): -o then prints the history.
+	historyFlag           bool
 	Watch                 time.Duration
 	Theme, DebugFile      string
 	Demo                  bool
@@ -100,7 +111,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.BoolVar(&c.Mouse, "mouse", true, "the wheel scrolls and a click selects; --mouse=false leaves the mouse to the terminal (Shift+drag selects text either way)")
 	fs.StringVar(&c.Theme, "theme", "auto", "colours for a `dark` or light terminal; auto asks the terminal, which can stall over a slow SSH link")
 	fs.IntVar(&c.Concurrency, "concurrency", defaults.Concurrency, fmt.Sprintf("requests in flight at most when loading every page (`N` from 1 to %d)", defaults.MaxConcurrency))
-	fs.StringVarP(&c.Output, "output", "o", "", "print the record's details as `FORMAT` json, csv or tsv and exit (needs --task-id and --record-id)")
+	fs.StringVarP(&c.Output, "output", "o", "", "print the run's details as `FORMAT` json, csv or tsv and exit; without --record-id the task's runs, without --task-id the tasks")
 	fs.StringVar(&c.Statuses, "status", "", "with -o: keep only these statuses (`LIST`, e.g. FAIL,SKIP)")
 	fs.StringVar(&c.CompareTo, "compare-to", "", "with -o: add a change field against the baseline run `RUN` of the same task, a record id or previous (the run before)")
 	fs.StringVar(&c.Changes, "change", "", "with -o and --compare-to: keep only these changes (`LIST`, e.g. NEW_FAILURE,STILL_FAILING)")
@@ -116,6 +127,8 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.IntVar(&c.DemoRateLimit, "demo-rate-limit", 0, fmt.Sprintf("make the fake API throttle as the gateway does, at `N` requests a second (burst N, 1 to %d), to see wksrec adapt", MaxDemoRateLimit))
 	fs.BoolVar(&c.DemoDenyActions, "demo-deny-actions", false, "make the fake API refuse power actions with 403, as for credentials that may read but not act")
 	fs.BoolVar(&c.DemoFaults, "demo-faults", false, "make the demo's largest run throttled, failing and slow in places, to see the retries")
+	fs.StringVar(&c.ConfigFile, "config", "", "read settings from `PATH` (default $WKSREC_CONFIG, else $XDG_CONFIG_HOME/wksrec/config.toml or ~/.config/wksrec/config.toml)")
+	fs.BoolVar(&c.PrintConfig, "print-config", false, "print the settings in force and where each came from, and exit")
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
 	fs.BoolVarP(&c.ShowHelp, "help", "h", false, "show this help")
 	return fs
@@ -133,6 +146,22 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 			return c, fs, nil
 		}
 		return c, fs, Error{err.Error()}
+	}
+	if c.ShowHelp || c.ShowVersion {
+		return c, fs, nil
+	}
+	c.Sources = map[string]string{}
+	fs.Visit(func(f *pflag.Flag) { c.Sources[f.Name] = "flag" })
+	c.historyFlag = fs.Changed("history")
+	path, named := ConfigPath(c.ConfigFile, getenv)
+	if err := loadFile(&c, fs, path, named, getenv); err != nil {
+		return c, fs, err
+	}
+	if c.ConfigFile == "" {
+		c.ConfigFile = path
+	}
+	if c.PrintConfig {
+		return c, fs, nil // what is in force, even when it is not enough to start
 	}
 	if c.ShowHelp || c.ShowVersion {
 		return c, fs, nil
@@ -184,9 +213,15 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	}
 	if c.ProjectID == "" {
 		c.ProjectID = getenv("HUAWEICLOUD_SDK_PROJECT_ID")
+		if c.ProjectID != "" {
+			c.Sources["project-id"] = "$HUAWEICLOUD_SDK_PROJECT_ID"
+		}
 	}
 	if c.IAMEndpoint == "" {
 		c.IAMEndpoint = getenv("HUAWEICLOUD_SDK_IAM_ENDPOINT")
+		if c.IAMEndpoint != "" {
+			c.Sources["iam-endpoint"] = "$HUAWEICLOUD_SDK_IAM_ENDPOINT"
+		}
 	}
 	for flag, id := range map[string]string{"--project-id (or $HUAWEICLOUD_SDK_PROJECT_ID)": c.ProjectID, "--task-id": c.TaskID, "--record-id": c.RecordID} {
 		if id == "" {
@@ -201,6 +236,9 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	}
 	if c.Endpoint == "" && c.Region == "" {
 		c.Region = profileRegion(c.Profile, getenv)
+		if c.Region != "" {
+			c.Sources["region"] = "the KooCLI profile in " + KooCLIPath(getenv)
+		}
 	}
 	if c.Profile != "" {
 		if _, err := readKooProfile(KooCLIPath(getenv), c.Profile, io.Discard); err != nil {
@@ -279,7 +317,7 @@ func checkComparison(c *Config, fs *pflag.FlagSet) error {
 	if c.History < 1 || c.History > defaults.MaxHistory {
 		return Errorf("--history must be from 1 to %d, not %d", defaults.MaxHistory, c.History)
 	}
-	c.HistoryOut = fs.Changed("history") && c.Output != ""
+	c.HistoryOut = c.historyFlag && c.Output != ""
 	if c.CompareTo != "" && c.Output == "" && c.Action == "" {
 		return Errorf("--compare-to and --change go with -o; in the browser press c in a run's details")
 	}

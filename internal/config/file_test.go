@@ -1,0 +1,114 @@
+package config
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func configHome(t *testing.T, body string) (home, path string) {
+	t.Helper()
+	home = t.TempDir()
+	path = filepath.Join(home, ".config", "wksrec", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return home, path
+}
+
+// Flags win over the environment, the environment over the file, the file
+// over the defaults; --print-config says which is which.
+func TestConfigFilePrecedence(t *testing.T) {
+	home, path := configHome(t, `# team settings
+region = "cn-east-3"
+project_id = "from-file"
+page_size = 50
+concurrency = 8
+theme = "light"
+mouse = false
+history = 7
+
+[columns]
+details = ["desktop", "status"]
+
+[keys]
+down = ["j", "n"]
+`)
+	c, fs, err := Parse([]string{"--concurrency", "2", "-o", "json"}, env("HOME", home, "HUAWEICLOUD_SDK_PROJECT_ID", "from-env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Region != "cn-east-3" || c.PageSize != 50 || c.Concurrency != 2 || c.Theme != "light" || c.Mouse || c.History != 7 || c.ProjectID != "from-env" {
+		t.Errorf("settings %+v", c)
+	}
+	if c.HistoryOut {
+		t.Error("history in the file made -o print a history: only --history on the command line does")
+	}
+	if strings.Join(c.Columns["details"], ",") != "desktop,status" || strings.Join(c.Keys["down"], ",") != "j,n" {
+		t.Errorf("columns %v keys %v", c.Columns, c.Keys)
+	}
+	var out bytes.Buffer
+	if err := PrintSettings(&out, c, fs, env("HOME", home, "HUAWEICLOUD_SDK_PROJECT_ID", "from-env")); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`region = "cn-east-3"  # ` + path,
+		"concurrency = 2  # flag",
+		"page_size = 50  # " + path,
+		`project_id = "from-env"  # $HUAWEICLOUD_SDK_PROJECT_ID`,
+		`ca_file = ""  # default`,
+		`keys.down = ["j", "n"]  # ` + path,
+		`columns.details = ["desktop", "status"]  # ` + path,
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--print-config lacks %q:\n%s", want, out.String())
+		}
+	}
+	// $WKSREC_CONFIG and --config name another file, which must exist.
+	other := filepath.Join(t.TempDir(), "other.toml")
+	if err := os.WriteFile(other, []byte(`region = "ap-southeast-1"`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c, _, err := Parse(nil, env("HOME", home, "WKSREC_CONFIG", other)); err != nil || c.Region != "ap-southeast-1" {
+		t.Errorf("$WKSREC_CONFIG: %v %v", c.Region, err)
+	}
+	if _, _, err := Parse([]string{"--config", filepath.Join(home, "nope.toml")}, env("HOME", home)); err == nil || !strings.Contains(err.Error(), "cannot read the config file") {
+		t.Errorf("a named file that is not there: %v", err)
+	}
+	// No file at the default place is no error.
+	if _, _, err := Parse([]string{"--region", "cn-north-4"}, env("HOME", t.TempDir())); err != nil {
+		t.Errorf("no file: %v", err)
+	}
+}
+
+// A key the file cannot have, or a value it cannot take, is an error
+// naming the file, the line and the key (exit 2); a secret is refused
+// with where it belongs.
+func TestConfigFileErrors(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"region = \"cn-east-3\"\npage_sise = 3\n", `config.toml:2: unknown key "page_sise"`},
+		{"\n\npage_size = \"many\"\n", "config.toml:3: page_size: cannot decode TOML string into a number"},
+		{"page_size = 500\n", "config.toml:1: page_size must be from 1 to 100, not 500"},
+		{"theme = \"blue\"\n", `config.toml:1: theme is "blue": use auto, light or dark`},
+		{"region = \"Mars\"\n", `config.toml:1: region "Mars" is not a region name`},
+		{"region = \"cn-east-3\"\nsk = \"secret-value\"\n", "config.toml:2: sk is a secret"},
+		{"[keys]\nexplode = [\"x\"]\n", `config.toml:2: [keys] no action "explode"`},
+		{"[keys]\ndown = []\n", "down needs at least one key"},
+		{"[columns]\nscreens = [\"x\"]\n", `no screen "screens"`},
+		{"region = \n", "config.toml:1"},
+	} {
+		home, _ := configHome(t, tc.body)
+		_, _, err := Parse([]string{"--region", "cn-north-4"}, env("HOME", home))
+		if _, ok := err.(Error); !ok || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v; want a config error with %q", tc.body, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret-value") {
+			t.Errorf("the secret in the error: %v", err)
+		}
+	}
+}
