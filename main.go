@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // record time zones must resolve on hosts without tzdata
@@ -188,6 +189,48 @@ func dial(c config.Config, getenv func(string) string, stderr io.Writer) (client
 	return client, projectID, debug, stop, nil
 }
 
+// switcher is the browser's :region, :project and :profile: a new
+// session from the settings with one of them changed. Each switch builds
+// on the one before; a failed one changes nothing.
+func switcher(c config.Config, getenv func(string) string, sessions *sessionList) ui.Reconnect {
+	var mu sync.Mutex
+	return func(ctx context.Context, what, value string) (ui.Source, string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		next, err := config.Switch(c, what, value, getenv)
+		if err != nil {
+			return nil, "", err
+		}
+		sess, err := connect(next, getenv, io.Discard)
+		if err != nil {
+			return nil, "", err
+		}
+		c = next
+		sessions.add(sess)
+		return sess.client, sess.projectID, nil
+	}
+}
+
+// sessionList holds the sessions the command line made.
+type sessionList struct {
+	mu   sync.Mutex
+	list []session
+}
+
+func (l *sessionList) add(s session) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.list = append(l.list, s)
+}
+
+func (l *sessionList) stopAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, s := range l.list {
+		s.stop()
+	}
+}
+
 func browse(c config.Config, getenv func(string) string, stdout, stderr io.Writer) error {
 	if !isTerminal(stdout) {
 		return config.Errorf("standard output is not a terminal: to print details for a script use -o json, -o csv or -o tsv")
@@ -197,6 +240,8 @@ func browse(c config.Config, getenv func(string) string, stdout, stderr io.Write
 		return err
 	}
 	defer sess.stop()
+	var sessions sessionList // made by the : command line, released at the end
+	defer sessions.stopAll()
 	client, projectID := sess.client, sess.projectID
 	setUpColour(termenv.NewOutput(os.Stdout), c.Theme, getenv)
 	noColor := getenv("NO_COLOR") != ""
@@ -208,7 +253,8 @@ func browse(c config.Config, getenv func(string) string, stdout, stderr io.Write
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.debug,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse,
-		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns})
+		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns,
+		Reconnect: switcher(c, getenv, &sessions), Regions: config.KnownRegions, Profiles: config.ProfileNames(getenv)})
 	opts := []tea.ProgramOption{tea.WithAltScreen()}
 	if c.Mouse {
 		opts = append(opts, tea.WithMouseCellMotion())

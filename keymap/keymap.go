@@ -27,6 +27,8 @@ type KeyMap struct {
 	Compare, Changes, Gone, History, Mark key.Binding
 	// Act opens the power actions on the desktops shown.
 	Act key.Binding
+	// Command opens the command line (:region, :task…).
+	Command key.Binding
 	// TextSelect is help only: how to select text while the program has
 	// the mouse.
 	TextSelect key.Binding
@@ -71,6 +73,7 @@ func Default() KeyMap {
 		History:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
 		Mark:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark baseline")),
 		Act:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "actions")),
+		Command:    key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command")),
 		TextSelect: key.NewBinding(key.WithKeys("shift+drag"), key.WithHelp("shift+drag", "select text")),
 	}
 }
@@ -145,7 +148,7 @@ func (h Help) FullHelp() [][]key.Binding {
 		nav = append(nav, h.triggers())
 	}
 	// Few, tall columns: the help model cuts columns that do not fit 80 cells.
-	second := append(append(nav, h.k.Zoom, h.k.Grow, h.back()), h.k.Refresh, h.k.Watch, h.k.RelativeTime, h.k.Help, h.k.Quit)
+	second := append(append(nav, h.k.Zoom, h.k.Grow, h.back()), h.k.Refresh, h.k.Watch, h.k.RelativeTime, h.k.Command, h.k.Help, h.k.Quit)
 	if !h.triage {
 		second = append(second, h.lists()...)
 		second = append(second, h.k.Copy) // the triage column has it in the details
@@ -197,7 +200,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"triggers": &k.Triggers, "failed_only": &k.FailedOnly, "status": &k.Status, "filter": &k.Filter, "sort": &k.Sort,
 		"reverse": &k.Reverse, "sort_left": &k.SortLeft, "sort_right": &k.SortRight, "groups": &k.Groups, "copy": &k.Copy,
 		"copy_all": &k.CopyAll, "export": &k.Export, "compare": &k.Compare, "changes": &k.Changes, "gone": &k.Gone,
-		"history": &k.History, "mark": &k.Mark, "act": &k.Act,
+		"history": &k.History, "mark": &k.Mark, "act": &k.Act, "command": &k.Command,
 	}
 }
 

@@ -69,6 +69,11 @@ type Config struct {
 	// columns of each screen (tasks, runs, details), from the config file.
 	Keys    *keymap.KeyMap
 	Columns map[string][]string
+	// Reconnect switches region, project or profile (:region, :project,
+	// :profile); Regions and Profiles are what those complete from.
+	Reconnect Reconnect
+	Regions   []string
+	Profiles  []string
 }
 
 // DefaultWatch and MinWatch bound the watch interval.
@@ -94,6 +99,7 @@ const (
 // the layout and the stack of views (tasks › records › details).
 type Model struct {
 	cfg      Config
+	cmd      *cmdline // the : command line
 	keys     keymap.KeyMap
 	st       styles.Styles
 	help     help.Model
@@ -154,6 +160,7 @@ func New(cfg Config) Model {
 	m := Model{
 		cfg:   cfg,
 		keys:  keys,
+		cmd:   newCmdline(),
 		st:    st,
 		help:  h,
 		spin:  spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Accent)),
@@ -217,6 +224,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case noteMsg:
 		m.note = string(msg)
+	case reconnectMsg:
+		return m.takeReconnect(msg)
 	case desktopMsg:
 		if note := m.views.desks.take(msg); note != "" {
 			m.note = note
@@ -266,7 +275,7 @@ func (m *Model) splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
 	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste {
 		return []tea.KeyMsg{msg}
 	}
-	if _, open := m.openPrompt(); open {
+	if _, open := m.openPrompt(); open || m.cmd.open {
 		return []tea.KeyMsg{msg}
 	}
 	keys := make([]tea.KeyMsg, len(msg.Runes))
@@ -289,8 +298,14 @@ func (m *Model) afterPage() tea.Cmd {
 
 func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	k := m.keys
+	if m.cmd.open {
+		return m.cmdlineKey(msg), false
+	}
 	if p, ok := m.top().(prompter); ok && p.prompting() {
 		return p.promptUpdate(m, msg), msg.Type == tea.KeyCtrlC
+	}
+	if key.Matches(msg, k.Command) {
+		return m.openCmdline(), false
 	}
 	if md, ok := m.top().(modal); ok && md.modal() && msg.Type != tea.KeyCtrlC {
 		if cmd, handled := md.key(m, msg); handled {

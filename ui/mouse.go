@@ -44,7 +44,7 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 // openPromptKey reports an open prompt, which the mouse leaves alone.
 func (m *Model) openPromptKey() bool {
 	_, open := m.openPrompt()
-	return open
+	return open || m.cmd.open
 }
 
 // overTable and overPane say what is under cell (x, y).

@@ -175,6 +175,10 @@ func (m Model) bodyView() string {
 // footerView is the key help, or while a prompt is open what Enter and Esc
 // do there (or why its text does not parse).
 func (m Model) footerView() string {
+	if m.cmd.open {
+		_, footer := m.cmdlinePrompt()
+		return m.st.Faint.Render(fit(sanitize.Line(footer), m.width, false))
+	}
 	p, open := m.openPrompt()
 	if !open && m.help.ShowAll {
 		return m.help.View(m.helpKeys())
@@ -192,6 +196,10 @@ func (m Model) footerView() string {
 // statusView is the prompt, a note, the error line, or a blank line: the
 // layout keeps it so the table does not jump when an error comes and goes.
 func (m Model) statusView() string {
+	if m.cmd.open {
+		line, _ := m.cmdlinePrompt()
+		return line
+	}
 	if p, open := m.openPrompt(); open {
 		line, _ := p.promptView(m.width)
 		return line

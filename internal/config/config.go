@@ -375,3 +375,33 @@ func shortDuration(d time.Duration) string {
 	s = strings.TrimSuffix(s, "0s")
 	return strings.TrimSuffix(s, "0m")
 }
+
+// Switch is c with the region, project or KooCLI profile changed (the :
+// command line): what the new session connects with. Its errors are
+// Errors; c is unchanged by them.
+func Switch(c Config, what, value string, getenv func(string) string) (Config, error) {
+	switch what {
+	case "region":
+		if !regionName.MatchString(value) {
+			return c, Errorf("%q is not a region name like cn-north-4", value)
+		}
+		c.Region, c.Endpoint = value, "https://workspace."+value+".myhuaweicloud.com"
+	case "project":
+		if err := api.ValidID(value); err != nil {
+			return c, Errorf("project %q %v", value, err)
+		}
+		c.ProjectID = value
+	case "profile":
+		p, err := readKooProfile(KooCLIPath(getenv), value, io.Discard)
+		if err != nil {
+			return c, err
+		}
+		c.Profile, c.ProjectID = value, ""
+		if regionName.MatchString(p.Region) {
+			c.Region, c.Endpoint = p.Region, "https://workspace."+p.Region+".myhuaweicloud.com"
+		}
+	default:
+		return c, Errorf("cannot switch %s", what)
+	}
+	return c, nil
+}

@@ -82,3 +82,21 @@ func (p kooProfile) credentials(path string) Credentials {
 	return Credentials{AK: strings.TrimSpace(p.AccessKeyID), SK: strings.TrimSpace(p.SecretAccessKey),
 		SecurityToken: strings.TrimSpace(p.SecurityToken), ProjectID: p.ProjectID, Source: "the KooCLI profile " + p.Name + " in " + path}
 }
+
+// ProfileNames are the KooCLI profiles' names (nothing else of them), for
+// completion; none when there is no readable file.
+func ProfileNames(getenv func(string) string) []string {
+	b, err := os.ReadFile(KooCLIPath(getenv))
+	if err != nil || len(b) > maxSecretFile {
+		return nil
+	}
+	var f kooFile
+	if json.Unmarshal(b, &f) != nil {
+		return nil
+	}
+	var names []string
+	for _, p := range f.Profiles {
+		names = append(names, p.Name)
+	}
+	return names
+}

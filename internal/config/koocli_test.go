@@ -103,3 +103,28 @@ func TestKooCLIRefusals(t *testing.T) {
 		t.Errorf("a profile file others can read: %v, warn %q", err, warn.String())
 	}
 }
+
+// The command line's switches: a region, a project, a KooCLI profile
+// (its region with it); a bad value changes nothing.
+func TestSwitch(t *testing.T) {
+	home := kooHome(t, kooConfig, 0o600)
+	getenv := env("HOME", home)
+	c := Config{Region: "cn-north-4", Endpoint: "https://workspace.cn-north-4.myhuaweicloud.com", ProjectID: "p1"}
+	if n, err := Switch(c, "region", "ap-southeast-3", getenv); err != nil || n.Endpoint != "https://workspace.ap-southeast-3.myhuaweicloud.com" || n.ProjectID != "p1" {
+		t.Errorf("region: %+v %v", n, err)
+	}
+	if n, err := Switch(c, "project", "p2", getenv); err != nil || n.ProjectID != "p2" || n.Region != "cn-north-4" {
+		t.Errorf("project: %+v %v", n, err)
+	}
+	if n, err := Switch(c, "profile", "lab", getenv); err != nil || n.Profile != "lab" || n.Region != "ap-southeast-1" || n.ProjectID != "" {
+		t.Errorf("profile: %+v %v", n, err)
+	}
+	for _, tc := range [][2]string{{"region", "Mars"}, {"project", "../x"}, {"profile", "sso"}, {"profile", "nope"}} {
+		if n, err := Switch(c, tc[0], tc[1], getenv); err == nil || n.Region != c.Region || n.ProjectID != c.ProjectID {
+			t.Errorf("%v: %v, %+v", tc, err, n)
+		}
+	}
+	if names := ProfileNames(getenv); strings.Join(names, ",") != "work,lab,sso" {
+		t.Errorf("profile names %v", names)
+	}
+}

@@ -1,0 +1,333 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/sanitize"
+)
+
+// The command line (:), as in k9s: switch region, project or profile
+// (reconnecting, back at the task list), or jump to a task or a run by
+// name or id; Tab completes from what is loaded, ↑ and ↓ go through the
+// commands of the session. A command that fails keeps the session as it
+// was.
+
+// Reconnect makes a new source for a region, a project or a KooCLI
+// profile (what is "region", "project" or "profile"), and names its
+// project. main provides it; without it those commands are refused.
+type Reconnect func(ctx context.Context, what, value string) (src Source, projectID string, err error)
+
+// reconnectTimeout bounds a reconnection (project discovery included).
+const reconnectTimeout = 30 * time.Second
+
+var cmdVerbs = []string{"region", "project", "profile", "task", "run"}
+
+// cmdline is the command line's state; a pointer, since the model is a
+// value and the line outlives each Update.
+type cmdline struct {
+	open    bool
+	input   textinput.Model
+	history []string
+	at      int    // position in history while going through it
+	hint    string // what Tab found, or why the line cannot run
+}
+
+func newCmdline() *cmdline {
+	in := textinput.New()
+	in.Prompt = ":"
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.Placeholder = "region NAME · project ID · profile NAME · task NAME-or-ID · run ID (tab completes)"
+	return &cmdline{input: in}
+}
+
+// reconnectMsg is a new source, or why there is none.
+type reconnectMsg struct {
+	what, value string
+	src         Source
+	projectID   string
+	err         error
+}
+
+func (m *Model) openCmdline() tea.Cmd {
+	c := m.cmd
+	c.open, c.hint, c.at = true, "", len(c.history)
+	c.input.SetValue("")
+	return c.input.Focus()
+}
+
+// cmdlineKey handles a key while the line is open.
+func (m *Model) cmdlineKey(msg tea.KeyMsg) tea.Cmd {
+	c := m.cmd
+	switch msg.Type {
+	case tea.KeyEsc, tea.KeyCtrlC:
+		c.open = false
+		c.input.Blur()
+		return nil
+	case tea.KeyEnter:
+		line := strings.TrimSpace(c.input.Value())
+		c.open = false
+		c.input.Blur()
+		if line == "" {
+			return nil
+		}
+		if len(c.history) == 0 || c.history[len(c.history)-1] != line {
+			c.history = append(c.history, line)
+		}
+		return m.runCommand(line)
+	case tea.KeyUp, tea.KeyDown:
+		if len(c.history) == 0 {
+			return nil
+		}
+		if msg.Type == tea.KeyUp {
+			c.at = max(c.at-1, 0)
+		} else {
+			c.at = min(c.at+1, len(c.history))
+		}
+		value := ""
+		if c.at < len(c.history) {
+			value = c.history[c.at]
+		}
+		c.input.SetValue(value)
+		c.input.CursorEnd()
+		return nil
+	case tea.KeyTab:
+		m.complete()
+		return nil
+	}
+	var cmd tea.Cmd
+	c.input, cmd = c.input.Update(msg)
+	c.hint = ""
+	return cmd
+}
+
+// complete completes the word under the cursor (the line's end).
+func (m *Model) complete() {
+	c := m.cmd
+	line := c.input.Value()
+	verb, arg, hasArg := strings.Cut(strings.TrimLeft(line, " "), " ")
+	var candidates []string
+	prefix := verb
+	if !hasArg {
+		candidates = cmdVerbs
+	} else {
+		prefix = strings.TrimLeft(arg, " ")
+		candidates = m.candidates(verb)
+	}
+	var matches []string
+	for _, cand := range candidates {
+		if strings.HasPrefix(strings.ToLower(cand), strings.ToLower(prefix)) {
+			matches = append(matches, cand)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		c.hint = "nothing to complete"
+		return
+	case 1:
+		if !hasArg {
+			c.input.SetValue(matches[0] + " ")
+		} else {
+			c.input.SetValue(verb + " " + matches[0])
+		}
+	default:
+		common := matches[0]
+		for _, x := range matches[1:] {
+			for !strings.HasPrefix(strings.ToLower(x), strings.ToLower(common)) {
+				common = common[:len(common)-1]
+			}
+		}
+		if hasArg {
+			common = verb + " " + common
+		}
+		if len(common) > len(line) {
+			c.input.SetValue(common)
+		}
+		shown := matches[:min(len(matches), 6)]
+		c.hint = "tab: " + strings.Join(shown, " · ")
+		if len(matches) > len(shown) {
+			c.hint += fmt.Sprintf(" · %d more", len(matches)-len(shown))
+		}
+	}
+	c.input.CursorEnd()
+}
+
+// candidates are what the verb's argument may be, from what is loaded.
+func (m *Model) candidates(verb string) []string {
+	var out []string
+	switch verb {
+	case "region":
+		out = m.cfg.Regions
+	case "profile":
+		out = m.cfg.Profiles
+	case "task":
+		if t, ok := m.stack[0].(*tasksView); ok {
+			t.list.Each(func(_ int, task *api.Task) {
+				out = append(out, sanitize.Line(task.TaskName), task.ID)
+			})
+		}
+	case "run":
+		if r := m.runsOnStack(); r != nil {
+			r.list.Each(func(_ int, rec *api.Record) { out = append(out, rec.ID) })
+		}
+	}
+	return out
+}
+
+func (m *Model) runsOnStack() *recordsView {
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if r, ok := m.stack[i].(*recordsView); ok {
+			return r
+		}
+	}
+	return nil
+}
+
+// runCommand runs one command line.
+func (m *Model) runCommand(line string) tea.Cmd {
+	verb, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	if !slices.Contains(cmdVerbs, verb) {
+		m.note = "unknown command :" + sanitize.Line(verb) + "; the commands are " + strings.Join(cmdVerbs, ", ")
+		return nil
+	}
+	if arg == "" {
+		m.note = ":" + verb + " needs a value (tab completes)"
+		return nil
+	}
+	switch verb {
+	case "task":
+		return m.gotoTask(arg)
+	case "run":
+		return m.gotoRun(arg)
+	}
+	if m.cfg.Reconnect == nil {
+		m.note = "this session cannot switch " + verb
+		return nil
+	}
+	reconnect := m.cfg.Reconnect
+	m.note = "connecting to " + verb + " " + sanitize.Line(arg) + "…"
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), reconnectTimeout)
+		defer cancel()
+		src, project, err := reconnect(ctx, verb, arg)
+		return reconnectMsg{what: verb, value: arg, src: src, projectID: project, err: err}
+	}
+}
+
+// gotoTask opens a loaded task's runs: by id, by name (any case), or by
+// the one name that starts so.
+func (m *Model) gotoTask(arg string) tea.Cmd {
+	tasks, ok := m.stack[0].(*tasksView)
+	if !ok {
+		return nil
+	}
+	var exact, prefixed []api.Task
+	tasks.list.Each(func(_ int, t *api.Task) {
+		switch {
+		case t.ID == arg || strings.EqualFold(t.TaskName, arg):
+			exact = append(exact, *t)
+		case strings.HasPrefix(strings.ToLower(t.TaskName), strings.ToLower(arg)):
+			prefixed = append(prefixed, *t)
+		}
+	})
+	found := exact
+	if len(found) == 0 {
+		found = prefixed
+	}
+	switch {
+	case len(found) == 0:
+		m.note = fmt.Sprintf("no task %q among the %s loaded", sanitize.Line(arg), plural(tasks.list.LoadedRows(), "task", "tasks"))
+		return nil
+	case len(found) > 1:
+		m.note = fmt.Sprintf("%d tasks start with %q: say more", len(found), sanitize.Line(arg))
+		return nil
+	}
+	t := found[0]
+	for len(m.stack) > 1 {
+		m.pop()
+	}
+	tasks.list.Keep(t.ID)
+	if i := tasks.list.DisplayIndex(positionOf(tasks.list, t.ID)); i >= 0 {
+		tasks.moveTo(i)
+	}
+	return m.push(m.views.records(t.ID, sanitizeCrumb(t.TaskName, t.ID)))
+}
+
+// gotoRun opens a run of the task on screen, by id.
+func (m *Model) gotoRun(arg string) tea.Cmd {
+	runs := m.runsOnStack()
+	if runs == nil {
+		m.note = ":run needs a task: open one first (:task NAME)"
+		return nil
+	}
+	var run *api.Record
+	runs.list.Each(func(_ int, r *api.Record) {
+		if r.ID == arg && run == nil {
+			rr := *r
+			run = &rr
+		}
+	})
+	if run == nil {
+		m.note = fmt.Sprintf("no run %q among the %s loaded", sanitize.Line(arg), plural(runs.list.LoadedRows(), "run", "runs"))
+		return nil
+	}
+	for m.top() != view(runs) {
+		m.pop()
+	}
+	return m.push(runs.child(*run))
+}
+
+func positionOf[T any](l *pagedList[T], id string) int {
+	pos := -1
+	l.Each(func(p int, it *T) {
+		if pos < 0 && l.ID(*it) == id {
+			pos = p
+		}
+	})
+	return pos
+}
+
+// takeReconnect starts over on the new source, at its task list; a
+// failure keeps the session and says why.
+func (m Model) takeReconnect(msg reconnectMsg) (Model, tea.Cmd) {
+	if msg.err != nil {
+		m.note = fmt.Sprintf("✗ could not switch %s to %s: %s (still on the previous one)", msg.what, sanitize.Line(msg.value), errorLine(msg.err))
+		return m, nil
+	}
+	for _, v := range m.stack {
+		v.close()
+	}
+	cfg := m.cfg
+	cfg.Source, cfg.ProjectID, cfg.TaskID, cfg.RecordID = msg.src, msg.projectID, "", ""
+	next := New(cfg)
+	next.cmd = m.cmd // the command history goes on
+	next.note = fmt.Sprintf("switched %s to %s: project %s", msg.what, sanitize.Line(msg.value), sanitize.Line(msg.projectID))
+	var cmds []tea.Cmd
+	cmds = append(cmds, next.Init())
+	if m.ready {
+		updated, cmd := next.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+		next = updated.(Model)
+		cmds = append(cmds, cmd)
+	}
+	return next, tea.Batch(cmds...)
+}
+
+// cmdlinePrompt is the line and its footer while it is open.
+func (m Model) cmdlinePrompt() (line, footer string) {
+	c := m.cmd
+	c.input.Width = max(m.width-2, 4)
+	footer = "enter runs · tab completes · ↑↓ history · esc closes"
+	if c.hint != "" {
+		footer = c.hint
+	}
+	return c.input.View(), footer
+}

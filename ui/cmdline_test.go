@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wksrec/wksrec/internal/fake"
+)
+
+func command(t *testing.T, m Model, line string) Model {
+	t.Helper()
+	m = send(t, m, press(":"))
+	m = typeText(t, m, line)
+	return send(t, m, press("enter"))
+}
+
+// :task and :run jump by name or id; tab completes from what is loaded;
+// ↑ brings a command back; what cannot run says why and changes nothing.
+func TestCommandLineJumps(t *testing.T) {
+	data := fake.NewDataset(8)
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", PageSize: 100}), 120, 30)
+	task := data.Tasks[2]
+	m = send(t, m, press(":"))
+	m = typeText(t, m, "ta")
+	m = send(t, m, press("tab"))
+	m = typeText(t, m, task.TaskName[:6])
+	m = send(t, m, press("tab"))
+	if got := m.cmd.input.Value(); got != "task "+task.TaskName {
+		t.Fatalf("tab completed to %q", got)
+	}
+	m = send(t, m, press("enter"))
+	r, ok := m.top().(*recordsView)
+	if !ok || r.taskID != task.ID || len(m.stack) != 2 {
+		t.Fatalf(":task: %T on top, stack %d", m.top(), len(m.stack))
+	}
+	run := data.Records[task.ID][1]
+	m = command(t, m, "run "+run.ID)
+	if v, ok := m.top().(*detailsView); !ok || v.recordID != run.ID {
+		t.Fatalf(":run: %T on top", m.top())
+	}
+	m = command(t, m, "task no-such-task")
+	if !strings.Contains(ansi.Strip(m.View()), `no task "no-such-task" among the`) || len(m.stack) != 3 {
+		t.Errorf("an unknown task changed the stack or said nothing:\n%s", ansi.Strip(m.View()))
+	}
+	m = command(t, m, "explode now")
+	if !strings.Contains(ansi.Strip(m.View()), "unknown command :explode") {
+		t.Error("an unknown command said nothing")
+	}
+	m = send(t, m, press(":"))
+	m = send(t, m, press("up"))
+	m = send(t, m, press("up"))
+	if got := m.cmd.input.Value(); got != "task no-such-task" {
+		t.Errorf("↑↑ brought back %q", got)
+	}
+	m = send(t, m, press("esc"))
+	if m.cmd.open || len(m.stack) != 3 {
+		t.Error("esc did not close the line, or it ran")
+	}
+}
+
+// :region reconnects and starts at the new source's task list; a failure
+// keeps the session as it was.
+func TestCommandLineReconnects(t *testing.T) {
+	first, second := fake.NewDataset(8), fake.NewDataset(9)
+	var asked []string
+	fail := true
+	reconnect := func(_ context.Context, what, value string) (Source, string, error) {
+		asked = append(asked, what+" "+value)
+		if fail {
+			return nil, "", errors.New("no such region")
+		}
+		return &dataSource{d: second}, "proj-" + value, nil
+	}
+	m := start(t, New(Config{Source: &dataSource{d: first}, ProjectID: "p", PageSize: 100, Reconnect: reconnect}), 120, 30)
+	m = send(t, m, press("enter")) // into a task
+	m = command(t, m, "region xx-nowhere-1")
+	if len(m.stack) != 2 || !strings.Contains(ansi.Strip(m.View()), "could not switch region to xx-nowhere-1") {
+		t.Fatalf("a failed switch: stack %d\n%s", len(m.stack), ansi.Strip(m.View()))
+	}
+	fail = false
+	m = command(t, m, "region cn-east-3")
+	tasks, ok := m.top().(*tasksView)
+	if !ok || len(m.stack) != 1 || m.cfg.ProjectID != "proj-cn-east-3" {
+		t.Fatalf("after the switch: %T, stack %d, project %s", m.top(), len(m.stack), m.cfg.ProjectID)
+	}
+	if first, _ := tasks.list.Row(0); first.ID != second.Tasks[0].ID {
+		t.Errorf("the task list is not the new source's: %s", first.ID)
+	}
+	if len(asked) != 2 || len(m.cmd.history) != 2 {
+		t.Errorf("asked %v, history %v", asked, m.cmd.history)
+	}
+}
