@@ -9,7 +9,6 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
-	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
@@ -47,7 +46,7 @@ func act(c config.Config, getenv func(string) string, stdout, stderr io.Writer) 
 		return err
 	}
 	if noID > 0 {
-		fmt.Fprintf(stderr, "wksrec: note: %d matching rows have no desktop id and cannot be acted on\n", noID)
+		fmt.Fprintf(stderr, "wksrec: note: %d matching rows have no usable desktop id and cannot be acted on\n", noID)
 	}
 	if len(ids) != c.Confirm {
 		return config.Errorf("--confirm %d does not match: %d desktops match; nothing was sent", c.Confirm, len(ids))
@@ -92,8 +91,8 @@ func act(c config.Config, getenv func(string) string, stdout, stderr io.Writer) 
 }
 
 // matchingDesktops are the desktop ids, each once, of the run's details
-// that match --status, --filter and --change (the rows -o would print),
-// and how many matching rows have no desktop id.
+// that match --status, --filter and --change (the rows of the run -o would
+// print), and how many matching rows have no usable desktop id.
 func matchingDesktops(ctx context.Context, c config.Config, client *api.Client) (ids []string, noID int, err error) {
 	expr, _ := filter.Parse(c.Filter) // checked in config
 	statuses := filter.ParseStatuses(c.Statuses)
@@ -104,8 +103,8 @@ func matchingDesktops(ctx context.Context, c config.Config, client *api.Client) 
 	seen := map[string]bool{}
 	take := func(d *api.Detail) {
 		switch {
-		case d.DesktopID == "":
-			noID++
+		case d.DesktopID == "" || api.ValidID(d.DesktopID) != nil:
+			noID++ // nothing a request could name
 		case !seen[d.DesktopID]:
 			seen[d.DesktopID] = true
 			ids = append(ids, d.DesktopID)
@@ -120,10 +119,7 @@ func matchingDesktops(ctx context.Context, c config.Config, client *api.Client) 
 	if err != nil {
 		return nil, 0, fmt.Errorf("fetching the details: %w; nothing was sent", err)
 	}
-	for _, row := range cmp.gone() {
-		if statuses.Match(row.ExecStatus) && expr.MatchChange(&row.Detail, compare.OnlyInBaseline.String()) {
-			take(&row.Detail)
-		}
-	}
+	// The desktops only the baseline has are not this run's: they are
+	// never acted on, whatever --change says.
 	return ids, noID, nil
 }

@@ -111,3 +111,22 @@ func TestActionRefusals(t *testing.T) {
 		}
 	}
 }
+
+// --compare-to does not add the desktops only the baseline has: an action
+// is on the run's own desktops.
+func TestActionIsOnTheRunsDesktops(t *testing.T) {
+	matched := func(args ...string) string {
+		var stdout, stderr bytes.Buffer
+		run(append([]string{"--demo", "--action", "reboot", "--status", "FAIL", "--confirm", "0"}, args...), &stdout, &stderr, env("HOME", t.TempDir()))
+		msg := stderr.String()
+		i := strings.Index(msg, "does not match: ")
+		if i < 0 {
+			t.Fatalf("stderr %q", msg)
+		}
+		return strings.Fields(msg[i+len("does not match: "):])[0]
+	}
+	plain, compared := matched(), matched("--compare-to", "previous")
+	if plain != compared {
+		t.Errorf("%s desktops match, %s with --compare-to", plain, compared)
+	}
+}

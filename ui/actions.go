@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -60,10 +61,12 @@ type actionRow struct {
 	key     string
 	job     *api.Job // a job, as last asked
 	jobID   string
-	count   int // the desktops of the job's request
-	err     error
+	count   int   // the desktops of the job's request
+	err     error // the request's failure, or the job's last asking's
+	sent    bool  // the request went out (false: never sent)
 	refused *api.FailedOperation
 	polls   int
+	done    bool // no more asking about the job
 }
 
 func actionRowID(r actionRow) string { return r.key }
@@ -86,6 +89,8 @@ type actionView struct {
 	cancel   context.CancelFunc
 	chunks   []actions.Chunk
 	accepted int
+	unusable int       // rows shown left out: no desktop id, or an id no request can carry
+	desks    *desktops // told to forget the desktops acted on
 }
 
 // actionMsg is the answer to every request of the batch.
@@ -125,18 +130,23 @@ func (v *detailsView) openActions(h host) tea.Cmd {
 	}
 	return v.whenAllLoaded(h, func(h host, v *detailsView) tea.Cmd {
 		var ids []string
-		seen := map[string]bool{}
+		seen, unusable := map[string]bool{}, 0
 		for _, d := range shownRows(v) {
-			if d.DesktopID != "" && !seen[d.DesktopID] {
+			switch {
+			case d.DesktopID == "" || api.ValidID(d.DesktopID) != nil:
+				unusable++ // no id, or one no request could carry
+			case !seen[d.DesktopID]:
 				seen[d.DesktopID] = true
 				ids = append(ids, d.DesktopID)
 			}
 		}
 		if len(ids) == 0 {
-			h.setNote("no desktops shown: nothing to act on")
+			h.setNote("no desktops shown that can be acted on")
 			return nil
 		}
-		return h.push(newActionView(v, ids))
+		a := newActionView(v, ids)
+		a.unusable = unusable
+		return h.push(a)
 	})
 }
 
@@ -160,19 +170,22 @@ func newActionView(v *detailsView, ids []string) *actionView {
 			started:   true,
 		},
 		id: actionSeq.Add(1), src: b.acts, ids: ids, what: what, input: in,
-		project: b.project, logPath: b.auditPath, poll: b.jobPoll,
+		project: b.project, logPath: b.auditPath, poll: b.jobPoll, desks: b.desks,
 	}
 	return a
 }
 
 var actionColumns = []column[actionRow]{
 	{title: "WHAT", width: 10, priority: 0, value: func(r actionRow) string {
-		if r.refused != nil {
+		switch {
+		case r.refused != nil:
 			return "refused"
+		case r.jobID != "":
+			return "job"
 		}
-		return "job"
+		return "request"
 	}, style: func(st styles.Styles, r actionRow) lipgloss.Style {
-		if r.refused != nil || r.err != nil {
+		if r.refused != nil || r.err != nil || !r.sent {
 			return st.Status("FAIL")
 		}
 		return lipgloss.NewStyle()
@@ -187,9 +200,18 @@ var actionColumns = []column[actionRow]{
 		switch {
 		case r.refused != nil:
 			return sanitize.Line(r.refused.ErrorCode + " " + r.refused.ErrorMsg)
-		case r.err != nil && r.jobID == "":
+		case !r.sent && r.jobID == "":
+			if r.err == nil {
+				return fmt.Sprintf("not sent (a request before it failed), %s", plural(r.count, "desktop", "desktops"))
+			}
+			what, _ := describeError(r.err)
+			return "not sent: " + what
+		case r.err != nil && r.jobID == "" && (api.ActionRetryable(r.err) || api.ActionHint(r.err) != ""):
 			what, _ := describeError(r.err)
 			return "not applied: " + what
+		case r.err != nil && r.jobID == "":
+			what, _ := describeError(r.err)
+			return "unknown, it may have been applied: " + what
 		case r.err != nil:
 			what, _ := describeError(r.err)
 			return "could not ask: " + what
@@ -344,19 +366,25 @@ func (a *actionView) handle(msg tea.Msg) (tea.Cmd, bool) {
 func (a *actionView) takeAnswers(m actionMsg) tea.Cmd {
 	a.stage = stageDone
 	if m.err != nil {
-		a.chunks = []actions.Chunk{{Err: m.err}}
-		a.list.SetItems([]actionRow{{key: "error", err: m.err}})
+		a.chunks = []actions.Chunk{{Err: m.err, DesktopIDs: a.ids}}
+		a.list.SetItems([]actionRow{{key: "error", err: m.err, count: len(a.ids)}})
 		return nil
 	}
 	a.chunks = m.chunks
+	for _, c := range m.chunks {
+		if c.Sent {
+			a.desks.forget(c.DesktopIDs) // their state now is not what the pane shows
+		}
+	}
 	var rows []actionRow
 	var cmds []tea.Cmd
 	for i, c := range m.chunks {
 		a.accepted += c.Accepted()
-		if !c.Sent {
+		if !c.Sent && c.Err == nil {
+			rows = append(rows, actionRow{key: "chunk" + strconv.Itoa(i), count: len(c.DesktopIDs)}) // not sent, after a failure
 			continue
 		}
-		rows = append(rows, actionRow{key: "chunk" + strconv.Itoa(i), jobID: c.Result.JobID, count: len(c.DesktopIDs) - len(c.Result.Refused), err: c.Err})
+		rows = append(rows, actionRow{key: "chunk" + strconv.Itoa(i), jobID: c.Result.JobID, count: len(c.DesktopIDs) - len(c.Result.Refused), err: c.Err, sent: c.Sent})
 		if c.Err == nil && c.Result.JobID != "" {
 			cmds = append(cmds, a.tick(c.Result.JobID))
 		}
@@ -389,7 +417,12 @@ func (a *actionView) takeJob(m jobMsg) tea.Cmd {
 			} else {
 				row.err = m.err
 			}
-			if (m.err != nil || !m.job.Finished()) && row.polls < maxJobPolls {
+			var apiErr *api.APIError
+			permanent := errors.As(m.err, &apiErr) && apiErr.Status/100 == 4 && !apiErr.Throttled()
+			switch {
+			case permanent, m.err == nil && m.job.Finished(), row.polls >= maxJobPolls:
+				row.done = true // a 403 or 404 will not change by asking again
+			default:
 				next = a.tick(m.jobID)
 			}
 		}
@@ -421,7 +454,7 @@ func (a *actionView) pane(st styles.Styles, width int, full bool) (string, strin
 func (a *actionView) following() int {
 	n := 0
 	a.list.Each(func(_ int, r *actionRow) {
-		if r.refused == nil && r.jobID != "" && (r.job == nil || !r.job.Finished()) && r.polls < maxJobPolls {
+		if r.refused == nil && r.jobID != "" && !r.done {
 			n++
 		}
 	})
@@ -441,9 +474,10 @@ func (a *actionView) statusLine() (string, bool) {
 		if c.Err != nil {
 			what, _ := describeError(c.Err)
 			line = "✗ " + line + " · " + what
-			if hint := api.ActionHint(c.Err); hint != "" {
+			switch hint := api.ActionHint(c.Err); {
+			case hint != "":
 				line += " – " + hint
-			} else if !api.ActionRetryable(c.Err) {
+			case c.Sent && !api.ActionRetryable(c.Err):
 				line += " – it may have been applied: check before sending it again"
 			}
 			return line + " (the requests after it were not sent)", true
@@ -459,7 +493,11 @@ func (a *actionView) table(st styles.Styles, spin string) string {
 	switch a.stage {
 	case stageMenu:
 		var b strings.Builder
-		fmt.Fprintf(&b, "Act on the %s shown (%s):\n\n", plural(len(a.ids), "desktop", "desktops"), a.what)
+		fmt.Fprintf(&b, "Act on the %s shown (%s):\n", plural(len(a.ids), "desktop", "desktops"), a.what)
+		if a.unusable > 0 {
+			fmt.Fprintf(&b, "(%s left out: no desktop id, or one no request can carry)\n", plural(a.unusable, "row", "rows"))
+		}
+		b.WriteString("\n")
 		for _, k := range actionKeys {
 			pa, _ := api.PowerActionNamed(k.name)
 			fmt.Fprintf(&b, "  %s  %s\n", st.Accent.Render(k.key), pa.Label)

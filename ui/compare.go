@@ -67,14 +67,14 @@ func (b views) startComparison(taskID, runID string, mark *api.Record) (*compari
 	if mark != nil {
 		c.base, c.label = *mark, "vs "+toMinutes(b.tf.absolute(mark.StartTime, mark.TimeZone))
 	}
-	src, retry := b.src, b.retry()
+	src, retry, background := b.src, b.retry(), b.background
 	pageSize, concurrency, budget := min(b.pageSize, api.MaxDetailLimit), b.concurrency, b.budget
 	read, total, id := c.read, c.total, c.id
 	return c, func() tea.Msg {
 		base := mark
 		if base == nil {
 			runs, err := api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
-				release, err := budget.acquire(ctx)
+				release, err := acquireBackground(ctx, background, budget)
 				if err != nil {
 					return api.Page[api.Record]{}, err
 				}
@@ -96,7 +96,7 @@ func (b views) startComparison(taskID, runID string, mark *api.Record) (*compari
 		outcomes := compare.NewBaseline(false)
 		var rows []detailRow
 		_, err := api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
-			release, err := budget.acquire(ctx)
+			release, err := acquireBackground(ctx, background, budget)
 			if err != nil {
 				return api.Page[api.Detail]{}, err
 			}
@@ -242,7 +242,7 @@ func (t *changeTally) update(l *pagedList[detailRow], c *comparison) [compare.Nu
 			}
 		})
 	}
-	t.counts[compare.OnlyInBaseline] = c.outcomes.Len() - t.matched
+	t.counts[compare.OnlyInBaseline] = c.outcomes.Len() - t.matched + c.outcomes.NoID() // as x lists them
 	return t.counts
 }
 

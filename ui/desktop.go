@@ -120,6 +120,13 @@ func (d *desktops) take(m desktopMsg) (note string) {
 	return ""
 }
 
+// forget drops what is known of ids: after an action on them, it is old.
+func (d *desktops) forget(ids []string) {
+	for _, id := range ids {
+		delete(d.byID, id)
+	}
+}
+
 // fields are the desktop's state now, for the pane (none when the source
 // cannot tell).
 func (d *desktops) fields(id string, st styles.Styles) []field {

@@ -34,8 +34,11 @@ type views struct {
 	debug       io.Writer // --debug: rows counted once though sent twice
 	st          styles.Styles
 	runs        *runCache // the runs left last, kept to come back to
-	// budget bounds the requests in flight across every list and loader.
-	budget requestBudget
+	// budget bounds the requests in flight across every list and loader;
+	// background, the share the loaders off screen (a baseline, a
+	// history) may take of it, so the lists on screen are never starved.
+	budget     requestBudget
+	background requestBudget
 	// marks are the runs marked as baselines (m), by task id.
 	marks map[string]api.Record
 	// history is how many runs the HISTORY column covers.
@@ -66,15 +69,9 @@ func (b views) retry() api.RetryPolicy {
 // list makes a paged list with the configured concurrency and back-off,
 // its requests within the shared budget.
 func list[T any](b views, fetch FetchFunc[T], idOf func(T) string, pageSize int) *pagedList[T] {
-	budgeted := func(ctx context.Context, offset, limit int) (api.Page[T], error) {
-		release, err := b.budget.acquire(ctx)
-		if err != nil {
-			return api.Page[T]{}, err
-		}
-		defer release()
-		return fetch(ctx, offset, limit)
-	}
-	return newPagedList(budgeted, idOf, paging.Options{PageSize: pageSize, Concurrency: b.concurrency, Retry: b.retry(), Debug: b.debug})
+	l := newPagedList(fetch, idOf, paging.Options{PageSize: pageSize, Concurrency: b.concurrency, Retry: b.retry(), Debug: b.debug})
+	l.budget = b.budget
+	return l
 }
 
 // tasksView is the project's scheduled tasks, or its trigger

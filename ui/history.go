@@ -47,12 +47,12 @@ func (b views) startHistory(taskID, runID string, n int) (*history, tea.Cmd) {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &history{id: historyIDs.Add(1), runsRead: &atomic.Int64{}, runsTotal: &atomic.Int64{}, cancel: cancel}
 	h.runsTotal.Store(-1)
-	src, retry, budget := b.src, b.retry(), b.budget
+	src, retry, budget, background := b.src, b.retry(), b.budget, b.background
 	pageSize, concurrency := min(b.pageSize, api.MaxDetailLimit), b.concurrency
 	id, runsRead, runsTotal := h.id, h.runsRead, h.runsTotal
 	return h, func() tea.Msg {
 		runs, err := api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
-			release, err := budget.acquire(ctx)
+			release, err := acquireBackground(ctx, background, budget)
 			if err != nil {
 				return api.Page[api.Record]{}, err
 			}
@@ -70,7 +70,7 @@ func (b views) startHistory(taskID, runID string, n int) (*history, tea.Cmd) {
 		outcomes := compare.NewHistory(n)
 		for i, run := range before {
 			_, err := api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
-				release, err := budget.acquire(ctx)
+				release, err := acquireBackground(ctx, background, budget)
 				if err != nil {
 					return api.Page[api.Detail]{}, err
 				}

@@ -141,7 +141,8 @@ func New(cfg Config) Model {
 	b := views{columns: cfg.Columns, src: cfg.Source, pageSize: cfg.PageSize, tf: &timeFormat{local: cfg.LocalTime},
 		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st, runs: &runCache{},
 		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{},
-		history: cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now),
+		background: newRequestBudget(max(cmp.Or(cfg.Concurrency, defaults.Concurrency)/2, 1)),
+		history:    cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now),
 		readOnly: cfg.ReadOnly, auditPath: cfg.AuditPath, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll)}
 	b.acts, _ = cfg.Source.(ActionSource)
 	tasks := b.taskList(false)
@@ -179,6 +180,17 @@ func New(cfg Config) Model {
 }
 
 func (m Model) top() view { return m.stack[len(m.stack)-1] }
+
+// sendingActions reports power actions going out: quitting then would cut
+// a batch short, with the requests after it unsent and unsaid.
+func (m Model) sendingActions() bool {
+	for _, v := range m.stack {
+		if a, ok := v.(*actionView); ok && a.stage == stageSending {
+			return true
+		}
+	}
+	return false
+}
 
 // Init fetches the first page of the view on screen right away, before the
 // terminal size is known. The spinner's tick chain is kept by keepSpinning;
@@ -313,6 +325,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		}
 	}
 	switch {
+	case key.Matches(msg, k.Quit) && m.sendingActions():
+		m.note = "power actions are being sent: wait for their answers before quitting (the audit log records them)"
+		return nil, false
 	case key.Matches(msg, k.Quit):
 		return nil, true
 	case key.Matches(msg, k.Help):

@@ -42,6 +42,7 @@ type pagedList[T any] struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	ctxGen int
+	budget requestBudget // shared by every list and loader; nil: none
 }
 
 func newPagedList[T any](fetch FetchFunc[T], idOf func(T) string, opts paging.Options) *pagedList[T] {
@@ -78,8 +79,15 @@ func (l *pagedList[T]) cmds(reqs []paging.Request) tea.Cmd {
 
 // send fetches the page of r within its time.
 func (l *pagedList[T]) send(r paging.Request) tea.Cmd {
-	ctx, fetch, list := l.ctx, l.fetch, l.id
+	ctx, fetch, list, budget := l.ctx, l.fetch, l.id, l.budget
 	return func() tea.Msg {
+		// The request's time starts once it has its slot: waiting for
+		// one is not the network being slow.
+		release, err := budget.acquire(ctx)
+		if err != nil {
+			return pageMsg[T]{list: list, gen: r.Gen, page: r.Page, err: err}
+		}
+		defer release()
 		reqCtx, cancel := context.WithTimeout(ctx, r.Timeout)
 		defer cancel()
 		res, err := fetch(reqCtx, r.Offset, r.Limit)
@@ -123,6 +131,21 @@ func (b requestBudget) acquire(ctx context.Context) (release func(), err error) 
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// acquireBackground is acquire for a loader off screen: a slot of the
+// background share first, then of the budget.
+func acquireBackground(ctx context.Context, background, budget requestBudget) (release func(), err error) {
+	bg, err := background.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fg, err := budget.acquire(ctx)
+	if err != nil {
+		bg()
+		return nil, err
+	}
+	return func() { fg(); bg() }, nil
 }
 
 // close cancels whatever is in flight.

@@ -53,11 +53,13 @@ func (v *recordsView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
 // failedShare is the share of a run's desktops that failed; ok is false
 // for a run that counted none.
 func failedShare(r api.Record) (float64, bool) {
-	all := max(r.SuccessNum, 0) + max(r.FailedNum, 0) + max(r.SkipNum, 0)
+	// In floats: counts from the API can be absurd, and an int sum wraps.
+	failed := float64(max(r.FailedNum, 0))
+	all := float64(max(r.SuccessNum, 0)) + failed + float64(max(r.SkipNum, 0))
 	if all == 0 {
 		return 0, false
 	}
-	return float64(max(r.FailedNum, 0)) / float64(all), true
+	return clampFloat(failed/all, 0, 1), true
 }
 
 // eighths are the blocks a bar is drawn with, by eighths of a cell.
@@ -98,7 +100,7 @@ func (v *recordsView) summary(progress string) string {
 	for i, f := range shares {
 		level := 0
 		if top > 0 {
-			level = int(math.Round(f / top * float64(len(sparkLevels)-1)))
+			level = clamp(int(math.Round(f/top*float64(len(sparkLevels)-1))), 0, len(sparkLevels)-1)
 		}
 		spark[len(shares)-1-i] = sparkLevels[level] // newest last, on the right
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -47,5 +48,20 @@ func TestRunsShowTheirFailedShare(t *testing.T) {
 	}
 	if !strings.Contains(view, "███     50%") || !strings.Contains(view, "█▌      25%") {
 		t.Errorf("no bars:\n%s", view)
+	}
+}
+
+// Absurd counts (an int sum that wraps) draw a bar and a sparkline, not a
+// panic.
+func TestRunsWithAbsurdCounts(t *testing.T) {
+	src := &stubSource{details: demoDetails(), records: []api.Record{
+		{ID: "a", SuccessNum: 1, FailedNum: math.MaxInt},
+		{ID: "b", SuccessNum: math.MaxInt, FailedNum: math.MaxInt, SkipNum: math.MaxInt},
+		{ID: "c", SuccessNum: -5, FailedNum: 1},
+		{ID: "d", SuccessNum: 1, FailedNum: 1},
+	}}
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: "t", PageSize: 100}), 120, 30)
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "failed share, last 4 runs:") {
+		t.Errorf("no sparkline:\n%s", view)
 	}
 }

@@ -80,6 +80,7 @@ func (o Outcome) Failed() bool { return filter.IsFailed(o.Status) }
 // Baseline is a run's outcomes by desktop id, to compare another run with.
 type Baseline struct {
 	byDesktop map[string]unique.Handle[Outcome]
+	noID      int          // rows without a desktop id: gone, as far as anyone can tell
 	rows      []api.Detail // kept only when asked for, to list the desktops gone
 }
 
@@ -102,6 +103,8 @@ func (b *Baseline) Add(d *api.Detail) {
 	}
 	if d.DesktopID != "" {
 		b.byDesktop[d.DesktopID] = o
+	} else {
+		b.noID++
 	}
 	if b.rows != nil {
 		b.rows = append(b.rows, *d)
@@ -110,6 +113,10 @@ func (b *Baseline) Add(d *api.Detail) {
 
 // Len is how many desktops the baseline has.
 func (b *Baseline) Len() int { return len(b.byDesktop) }
+
+// NoID is how many of its rows have no desktop id: no run can match them,
+// so they are among the gone.
+func (b *Baseline) NoID() int { return b.noID }
 
 // Outcome is the desktop's outcome in the baseline.
 func (b *Baseline) Outcome(desktopID string) (Outcome, bool) {
