@@ -67,27 +67,15 @@ func (b views) startComparison(taskID, runID string, mark *api.Record) (*compari
 	if mark != nil {
 		c.base, c.label = *mark, "vs "+toMinutes(b.tf.absolute(mark.StartTime, mark.TimeZone))
 	}
-	src, retry, background := b.src, b.retry(), b.background
-	pageSize, concurrency, budget := min(b.pageSize, api.MaxDetailLimit), b.concurrency, b.budget
+	reader := b.runReader(taskID)
 	read, total, id := c.read, c.total, c.id
 	return c, func() tea.Msg {
 		base := mark
 		if base == nil {
-			runs, err := api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
-				release, err := acquireBackground(ctx, background, budget)
-				if err != nil {
-					return api.Page[api.Record]{}, err
-				}
-				defer release()
-				return src.ListRecords(ctx, taskID, offset, limit)
-			}, recordID, api.FetchAllOptions{Limit: api.MaxRecordLimit, Concurrency: concurrency, Retry: retry, MaxPages: maxRunPages})
-			if err != nil {
-				return baselineMsg{id: id, err: fmt.Errorf("listing the task's runs: %w", err)}
-			}
-			before, found := compare.Before(runs, runID, 1)
+			before, err := reader.runsBefore(ctx, runID, 1)
 			switch {
-			case !found:
-				return baselineMsg{id: id, err: errors.New("this run is not among the task's runs any more")}
+			case err != nil:
+				return baselineMsg{id: id, err: err}
 			case len(before) == 0:
 				return baselineMsg{id: id, err: errNoPreviousRun}
 			}
@@ -95,25 +83,11 @@ func (b views) startComparison(taskID, runID string, mark *api.Record) (*compari
 		}
 		outcomes := compare.NewBaseline(false)
 		var rows []detailRow
-		_, err := api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
-			release, err := acquireBackground(ctx, background, budget)
-			if err != nil {
-				return api.Page[api.Detail]{}, err
-			}
-			defer release()
-			p, err := src.ListRecordDetails(ctx, taskID, base.ID, offset, limit)
-			if err == nil {
-				total.Store(int64(p.Total))
-			}
-			return p, err
-		}, func(d api.Detail) string { return d.ID },
-			api.FetchAllOptions{Limit: pageSize, Concurrency: concurrency, Retry: retry},
-			func(d api.Detail) error {
-				outcomes.Add(&d)
-				rows = append(rows, newDetailRow(&d))
-				read.Add(1)
-				return nil
-			})
+		err := reader.details(ctx, base.ID, func(n int) { total.Store(int64(n)) }, func(d *api.Detail) {
+			outcomes.Add(d)
+			rows = append(rows, newDetailRow(d))
+			read.Add(1)
+		})
 		if err != nil {
 			return baselineMsg{id: id, base: *base, err: fmt.Errorf("reading the baseline run: %w", err)}
 		}

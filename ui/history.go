@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -47,38 +46,17 @@ func (b views) startHistory(taskID, runID string, n int) (*history, tea.Cmd) {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &history{id: historyIDs.Add(1), runsRead: &atomic.Int64{}, runsTotal: &atomic.Int64{}, cancel: cancel}
 	h.runsTotal.Store(-1)
-	src, retry, budget, background := b.src, b.retry(), b.budget, b.background
-	pageSize, concurrency := min(b.pageSize, api.MaxDetailLimit), b.concurrency
+	reader := b.runReader(taskID)
 	id, runsRead, runsTotal := h.id, h.runsRead, h.runsTotal
 	return h, func() tea.Msg {
-		runs, err := api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
-			release, err := acquireBackground(ctx, background, budget)
-			if err != nil {
-				return api.Page[api.Record]{}, err
-			}
-			defer release()
-			return src.ListRecords(ctx, taskID, offset, limit)
-		}, recordID, api.FetchAllOptions{Limit: api.MaxRecordLimit, Concurrency: concurrency, Retry: retry, MaxPages: maxRunPages})
+		before, err := reader.runsBefore(ctx, runID, n-1)
 		if err != nil {
-			return historyMsg{id: id, err: fmt.Errorf("listing the task's runs: %w", err)}
-		}
-		before, found := compare.Before(runs, runID, n-1)
-		if !found {
-			return historyMsg{id: id, err: errors.New("this run is not among the task's runs any more")}
+			return historyMsg{id: id, err: err}
 		}
 		runsTotal.Store(int64(len(before)))
 		outcomes := compare.NewHistory(n)
 		for i, run := range before {
-			_, err := api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
-				release, err := acquireBackground(ctx, background, budget)
-				if err != nil {
-					return api.Page[api.Detail]{}, err
-				}
-				defer release()
-				return src.ListRecordDetails(ctx, taskID, run.ID, offset, limit)
-			}, func(d api.Detail) string { return d.ID },
-				api.FetchAllOptions{Limit: pageSize, Concurrency: concurrency, Retry: retry},
-				func(d api.Detail) error { outcomes.Add(i+1, &d); return nil })
+			err := reader.details(ctx, run.ID, nil, func(d *api.Detail) { outcomes.Add(i+1, d) })
 			if err != nil {
 				return historyMsg{id: id, err: fmt.Errorf("reading the run of %s: %w", sanitize.Line(run.StartTime), err)}
 			}
