@@ -98,6 +98,9 @@ type Help struct {
 	Filter, Failed bool
 	// Runs adds m, which marks a run as the baseline of comparisons.
 	Runs bool
+	// Menu is a screen whose own letters are its keys (the action menu):
+	// only leaving, help and quitting are listed.
+	Menu bool
 }
 
 // HelpFor returns the help of a list whose rows open a deeper level
@@ -123,6 +126,9 @@ func (h Help) back() key.Binding {
 // ShortHelp is the footer line, most important first: on a narrow
 // terminal the help model cuts it from the end.
 func (h Help) ShortHelp() []key.Binding {
+	if h.Menu {
+		return []key.Binding{h.back(), h.k.Help, h.k.Quit}
+	}
 	short := []key.Binding{h.open()}
 	if h.canOpen {
 		short = append(short, h.k.Focus)

@@ -515,7 +515,9 @@ func (a *actionView) table(st styles.Styles, spin string) string {
 }
 
 func (a *actionView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
-	return a.listView.helpKeys(k, canGoBack && a.stage != stageSending)
+	h := a.listView.helpKeys(k, canGoBack && a.stage != stageSending)
+	h.Menu = a.stage != stageDone // r is reboot here, not refresh
+	return h
 }
 
 func (a *actionView) close() {
