@@ -139,17 +139,21 @@ func (m *Model) complete() {
 			c.input.SetValue(verb + " " + matches[0])
 		}
 	default:
-		common := matches[0]
+		common := []rune(matches[0])
 		for _, x := range matches[1:] {
-			for !strings.HasPrefix(strings.ToLower(x), strings.ToLower(common)) {
-				common = common[:len(common)-1]
+			xr := []rune(x)
+			n := 0 // the runes the two share, any case
+			for n < len(common) && n < len(xr) && strings.EqualFold(string(common[n]), string(xr[n])) {
+				n++
 			}
+			common = common[:n]
 		}
+		completed := string(common)
 		if hasArg {
-			common = verb + " " + common
+			completed = verb + " " + completed
 		}
-		if len(common) > len(line) {
-			c.input.SetValue(common)
+		if len(completed) > len(line) {
+			c.input.SetValue(completed)
 		}
 		shown := matches[:min(len(matches), 6)]
 		c.hint = "tab: " + strings.Join(shown, " · ")

@@ -94,3 +94,16 @@ func TestCommandLineReconnects(t *testing.T) {
 		t.Errorf("asked %v, history %v", asked, m.cmd.history)
 	}
 }
+
+// Completing between names that share multi-byte runes cuts between runes.
+func TestCommandLineCompletesByRunes(t *testing.T) {
+	data := fake.NewDataset(8)
+	data.Tasks[0].TaskName, data.Tasks[1].TaskName = "研发-重启-一", "研发-重启-二"
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", PageSize: 100}), 120, 30)
+	m = send(t, m, press(":"))
+	m = typeText(t, m, "task 研")
+	m = send(t, m, press("tab"))
+	if got := m.cmd.input.Value(); got != "task 研发-重启-" {
+		t.Errorf("completed to %q", got)
+	}
+}
