@@ -194,20 +194,26 @@ func dial(c config.Config, getenv func(string) string, stderr io.Writer) (client
 // on the one before; a failed one changes nothing.
 func switcher(c config.Config, getenv func(string) string, sessions *sessionList) ui.Reconnect {
 	var mu sync.Mutex
-	return func(ctx context.Context, what, value string) (ui.Source, string, error) {
+	return func(ctx context.Context, what, value string) (ui.Source, string, func(), error) {
 		mu.Lock()
 		defer mu.Unlock()
 		next, err := config.Switch(c, what, value, getenv)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 		sess, err := connect(next, getenv, io.Discard)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
+		}
+		// One request before the switch is taken: a region or project
+		// mistyped must not throw away the session that works.
+		if _, err := sess.client.ListTasks(ctx, "", 0, 1); err != nil {
+			sess.stop()
+			return nil, "", nil, err
 		}
 		c = next
-		sessions.add(sess)
-		return sess.client, sess.projectID, nil
+		release := sessions.add(sess)
+		return sess.client, sess.projectID, release, nil
 	}
 }
 
@@ -217,17 +223,31 @@ type sessionList struct {
 	list []session
 }
 
-func (l *sessionList) add(s session) {
+// add keeps s until it is released (the browser replaced it) or the
+// program ends, whichever comes first; each session is stopped once.
+func (l *sessionList) add(s session) (release func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.list = append(l.list, s)
+	i := len(l.list) - 1
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if l.list[i].stop != nil {
+			l.list[i].stop()
+			l.list[i].stop = nil
+		}
+	}
 }
 
 func (l *sessionList) stopAll() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, s := range l.list {
-		s.stop()
+	for i := range l.list {
+		if l.list[i].stop != nil {
+			l.list[i].stop()
+			l.list[i].stop = nil
+		}
 	}
 }
 

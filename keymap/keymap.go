@@ -234,6 +234,14 @@ func (k *KeyMap) Rebind(action string, keys []string) error {
 		if key == "" || strings.ContainsAny(key, " \t") {
 			return fmt.Errorf("%s: %q is not a key name", action, key)
 		}
+		for other, ob := range k.bindings() {
+			if other != action && slices.Contains(ob.Keys(), key) {
+				return fmt.Errorf("%s: %q is %s's already (rebind that too)", action, key, other)
+			}
+		}
+	}
+	if action == "quit" && !slices.Contains(keys, "ctrl+c") {
+		keys = append(slices.Clone(keys), "ctrl+c") // always a way out
 	}
 	b.SetKeys(keys...)
 	b.SetHelp(strings.Join(keys, "/"), b.Help().Desc)

@@ -1,6 +1,8 @@
 package keymap
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -66,5 +68,16 @@ func TestTriggersHelpSaysWhereItGoes(t *testing.T) {
 	}
 	if k.Triggers.Help().Desc != "trigger tasks" {
 		t.Error("the key map's own binding changed")
+	}
+}
+
+// A key another action has is refused; quit always keeps ctrl+c.
+func TestRebindRefusesConflicts(t *testing.T) {
+	k := Default()
+	if err := k.Rebind("down", []string{"q"}); err == nil || !strings.Contains(err.Error(), `"q" is quit's already`) {
+		t.Errorf("a conflict: %v", err)
+	}
+	if err := k.Rebind("quit", []string{"Q"}); err != nil || !slices.Contains(k.Quit.Keys(), "ctrl+c") {
+		t.Errorf("quit without ctrl+c: %v %v", err, k.Quit.Keys())
 	}
 }

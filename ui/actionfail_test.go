@@ -107,6 +107,10 @@ func TestNoQuitWhileSending(t *testing.T) {
 	if !strings.Contains(ansi.Strip(m.View()), "power actions are being sent") {
 		t.Error("q said nothing")
 	}
+	m = send(t, m, press(":")) // nor does the command line open, whose switches would close the screen
+	if m.cmd.open {
+		t.Error(": opened while sending")
+	}
 	for _, msg := range held {
 		m = send(t, m, msg)
 	}

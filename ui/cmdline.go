@@ -22,9 +22,10 @@ import (
 // was.
 
 // Reconnect makes a new source for a region, a project or a KooCLI
-// profile (what is "region", "project" or "profile"), and names its
-// project. main provides it; without it those commands are refused.
-type Reconnect func(ctx context.Context, what, value string) (src Source, projectID string, err error)
+// profile (what is "region", "project" or "profile"), names its project,
+// and gives the function that releases it once it is replaced. main
+// provides it; without it those commands are refused.
+type Reconnect func(ctx context.Context, what, value string) (src Source, projectID string, release func(), err error)
 
 // reconnectTimeout bounds a reconnection (project discovery included).
 const reconnectTimeout = 30 * time.Second
@@ -39,6 +40,7 @@ type cmdline struct {
 	history []string
 	at      int    // position in history while going through it
 	hint    string // what Tab found, or why the line cannot run
+	seq     int    // the latest switch: an older one's answer is dropped
 }
 
 func newCmdline() *cmdline {
@@ -51,9 +53,11 @@ func newCmdline() *cmdline {
 
 // reconnectMsg is a new source, or why there is none.
 type reconnectMsg struct {
+	seq         int
 	what, value string
 	src         Source
 	projectID   string
+	release     func()
 	err         error
 }
 
@@ -175,7 +179,7 @@ func (m *Model) candidates(verb string) []string {
 	case "task":
 		if t, ok := m.stack[0].(*tasksView); ok {
 			t.list.Each(func(_ int, task *api.Task) {
-				out = append(out, sanitize.Line(task.TaskName), task.ID)
+				out = append(out, strings.TrimSpace(sanitize.Line(task.TaskName)), task.ID)
 			})
 		}
 	case "run":
@@ -219,11 +223,13 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	}
 	reconnect := m.cfg.Reconnect
 	m.note = "connecting to " + verb + " " + sanitize.Line(arg) + "…"
+	m.cmd.seq++
+	seq := m.cmd.seq
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), reconnectTimeout)
 		defer cancel()
-		src, project, err := reconnect(ctx, verb, arg)
-		return reconnectMsg{what: verb, value: arg, src: src, projectID: project, err: err}
+		src, project, release, err := reconnect(ctx, verb, arg)
+		return reconnectMsg{seq: seq, what: verb, value: arg, src: src, projectID: project, release: release, err: err}
 	}
 }
 
@@ -236,10 +242,11 @@ func (m *Model) gotoTask(arg string) tea.Cmd {
 	}
 	var exact, prefixed []api.Task
 	tasks.list.Each(func(_ int, t *api.Task) {
+		name := strings.TrimSpace(sanitize.Line(t.TaskName)) // as completion offers it
 		switch {
-		case t.ID == arg || strings.EqualFold(t.TaskName, arg):
+		case t.ID == arg || strings.EqualFold(name, arg):
 			exact = append(exact, *t)
-		case strings.HasPrefix(strings.ToLower(t.TaskName), strings.ToLower(arg)):
+		case strings.HasPrefix(strings.ToLower(name), strings.ToLower(arg)):
 			prefixed = append(prefixed, *t)
 		}
 	})
@@ -303,6 +310,20 @@ func positionOf[T any](l *pagedList[T], id string) int {
 // takeReconnect starts over on the new source, at its task list; a
 // failure keeps the session and says why.
 func (m Model) takeReconnect(msg reconnectMsg) (Model, tea.Cmd) {
+	drop := func() {
+		if msg.release != nil {
+			msg.release()
+		}
+	}
+	if msg.seq != m.cmd.seq {
+		drop() // a later switch was asked for
+		return m, nil
+	}
+	if m.sendingActions() && msg.err == nil {
+		drop()
+		m.note = "not switched: power actions are being sent; type the command again once they are answered"
+		return m, nil
+	}
 	if msg.err != nil {
 		m.note = fmt.Sprintf("✗ could not switch %s to %s: %s (still on the previous one)", msg.what, sanitize.Line(msg.value), errorLine(msg.err))
 		return m, nil
@@ -314,6 +335,10 @@ func (m Model) takeReconnect(msg reconnectMsg) (Model, tea.Cmd) {
 	cfg.Source, cfg.ProjectID, cfg.TaskID, cfg.RecordID = msg.src, msg.projectID, "", ""
 	next := New(cfg)
 	next.cmd = m.cmd // the command history goes on
+	if m.release != nil {
+		m.release() // the session replaced: its screens are closed
+	}
+	next.release = msg.release
 	next.note = fmt.Sprintf("switched %s to %s: project %s", msg.what, sanitize.Line(msg.value), sanitize.Line(msg.projectID))
 	var cmds []tea.Cmd
 	cmds = append(cmds, next.Init())

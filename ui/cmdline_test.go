@@ -68,12 +68,13 @@ func TestCommandLineReconnects(t *testing.T) {
 	first, second := fake.NewDataset(8), fake.NewDataset(9)
 	var asked []string
 	fail := true
-	reconnect := func(_ context.Context, what, value string) (Source, string, error) {
+	released := 0
+	reconnect := func(_ context.Context, what, value string) (Source, string, func(), error) {
 		asked = append(asked, what+" "+value)
 		if fail {
-			return nil, "", errors.New("no such region")
+			return nil, "", nil, errors.New("no such region")
 		}
-		return &dataSource{d: second}, "proj-" + value, nil
+		return &dataSource{d: second}, "proj-" + value, func() { released++ }, nil
 	}
 	m := start(t, New(Config{Source: &dataSource{d: first}, ProjectID: "p", PageSize: 100, Reconnect: reconnect}), 120, 30)
 	m = send(t, m, press("enter")) // into a task
@@ -92,6 +93,10 @@ func TestCommandLineReconnects(t *testing.T) {
 	}
 	if len(asked) != 2 || len(m.cmd.history) != 2 {
 		t.Errorf("asked %v, history %v", asked, m.cmd.history)
+	}
+	m = command(t, m, "region cn-south-1") // the session of the first switch is released
+	if released != 1 || m.cfg.ProjectID != "proj-cn-south-1" {
+		t.Errorf("released %d sessions, project %s", released, m.cfg.ProjectID)
 	}
 }
 

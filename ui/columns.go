@@ -36,10 +36,16 @@ func CheckColumns(chosen map[string][]string) error {
 		if !ok {
 			return fmt.Errorf("no screen %q", screen)
 		}
+		seen := map[int]bool{}
 		for _, c := range cols {
-			if indexTitle(have, c) < 0 {
+			i := indexTitle(have, c)
+			switch {
+			case i < 0:
 				return fmt.Errorf("[columns] %s: no column %q; the %s have %s", screen, c, screen, strings.Join(have, ", "))
+			case seen[i]:
+				return fmt.Errorf("[columns] %s: %s is named twice", screen, have[i])
 			}
+			seen[i] = true
 		}
 	}
 	return nil

@@ -100,6 +100,7 @@ const (
 type Model struct {
 	cfg      Config
 	cmd      *cmdline // the : command line
+	release  func()   // releases the source a : switch made (nil: main's own)
 	keys     keymap.KeyMap
 	st       styles.Styles
 	help     help.Model
@@ -315,6 +316,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	}
 	if p, ok := m.top().(prompter); ok && p.prompting() {
 		return p.promptUpdate(m, msg), msg.Type == tea.KeyCtrlC
+	}
+	if key.Matches(msg, k.Command) && m.sendingActions() {
+		m.note = "power actions are being sent: the command line waits for their answers"
+		return nil, false
 	}
 	if key.Matches(msg, k.Command) {
 		return m.openCmdline(), false

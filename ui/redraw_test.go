@@ -111,6 +111,9 @@ func TestChosenColumns(t *testing.T) {
 	if err := CheckColumns(map[string][]string{"details": {"colour"}}); err == nil || !strings.Contains(err.Error(), `no column "colour"`) {
 		t.Errorf("an unknown column: %v", err)
 	}
+	if err := CheckColumns(map[string][]string{"tasks": {"TASK", "task"}}); err == nil || !strings.Contains(err.Error(), "TASK is named twice") {
+		t.Errorf("a column twice: %v", err)
+	}
 	m := start(t, New(Config{Source: &stubSource{details: demoDetails()}, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100,
 		Columns: map[string][]string{"details": {"fail reason", "status", "desktop"}}}), 120, 30)
 	titles := strings.Fields(strings.Split(strings.Split(ansi.Strip(m.View()), "\n")[3], "│")[0])

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -385,6 +386,10 @@ func Switch(c Config, what, value string, getenv func(string) string) (Config, e
 		if !regionName.MatchString(value) {
 			return c, Errorf("%q is not a region name like cn-north-4", value)
 		}
+		if value != c.Region {
+			// A project and an IAM endpoint belong to one region.
+			c.ProjectID, c.IAMEndpoint = "", ""
+		}
 		c.Region, c.Endpoint = value, "https://workspace."+value+".myhuaweicloud.com"
 	case "project":
 		if err := api.ValidID(value); err != nil {
@@ -396,9 +401,15 @@ func Switch(c Config, what, value string, getenv func(string) string) (Config, e
 		if err != nil {
 			return c, err
 		}
-		c.Profile, c.ProjectID = value, ""
-		if regionName.MatchString(p.Region) {
-			c.Region, c.Endpoint = p.Region, "https://workspace."+p.Region+".myhuaweicloud.com"
+		// The profile's keys, not a file named on the command line.
+		c.Profile, c.ProjectID, c.TokenFile, c.CredentialsFile = value, "", "", ""
+		c.Sources = maps.Clone(c.Sources)
+		if c.Sources == nil {
+			c.Sources = map[string]string{}
+		}
+		c.Sources["profile"] = "flag"
+		if regionName.MatchString(p.Region) && p.Region != c.Region {
+			c.Region, c.Endpoint, c.IAMEndpoint = p.Region, "https://workspace."+p.Region+".myhuaweicloud.com", ""
 		}
 	default:
 		return c, Errorf("cannot switch %s", what)

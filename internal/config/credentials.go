@@ -40,10 +40,17 @@ func FindCredentials(c Config, getenv func(string) string, warn io.Writer) (Cred
 	if c.CredentialsFile != "" {
 		return readCredentialsFile(c.CredentialsFile, "--credentials-file", warn)
 	}
-	if c.Profile != "" {
+	profile := func() (Credentials, error) {
 		path := KooCLIPath(getenv)
 		p, err := readKooProfile(path, c.Profile, warn)
-		return p.credentials(path), err
+		return p.credentials(path, c.Region), err
+	}
+	// --profile on the command line comes before the environment; a
+	// profile from the config file after it (the environment wins over
+	// the file).
+	fromFlag := c.Sources["profile"] == "flag"
+	if c.Profile != "" && fromFlag {
+		return profile()
 	}
 	if tok := strings.TrimSpace(getenv("WKSREC_AUTH_TOKEN")); tok != "" {
 		return Credentials{Token: tok, Source: "$WKSREC_AUTH_TOKEN"}, nil
@@ -57,6 +64,9 @@ func FindCredentials(c Config, getenv func(string) string, warn io.Writer) (Cred
 		return Credentials{}, Errorf("$HUAWEICLOUD_SDK_AK is set but $HUAWEICLOUD_SDK_SK is not")
 	case sk != "":
 		return Credentials{}, Errorf("$HUAWEICLOUD_SDK_SK is set but $HUAWEICLOUD_SDK_AK is not")
+	}
+	if c.Profile != "" {
+		return profile()
 	}
 	path, named := getenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE"), "$HUAWEICLOUD_SDK_CREDENTIALS_FILE"
 	if path == "" {
@@ -73,7 +83,7 @@ func FindCredentials(c Config, getenv func(string) string, warn io.Writer) (Cred
 	koo := KooCLIPath(getenv)
 	if _, err := os.Stat(koo); err == nil {
 		p, err := readKooProfile(koo, "", warn)
-		return p.credentials(koo), err
+		return p.credentials(koo, c.Region), err
 	}
 	return Credentials{}, Errorf("no credentials: tried --token-file, --credentials-file, --profile, $WKSREC_AUTH_TOKEN, "+
 		"$HUAWEICLOUD_SDK_AK/_SK, %s and the KooCLI current profile in %s (or try --demo)", path, koo)

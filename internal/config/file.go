@@ -15,6 +15,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/pflag"
 
+	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/keymap"
 )
 
@@ -144,9 +145,11 @@ func loadFile(c *Config, fs *pflag.FlagSet, path string, named bool, getenv func
 		return err
 	}
 	envFor := map[string]string{"project_id": "HUAWEICLOUD_SDK_PROJECT_ID", "iam_endpoint": "HUAWEICLOUD_SDK_IAM_ENDPOINT"}
+	where := fs.Changed("region") || fs.Changed("endpoint") // either on the command line says where, alone
 	for _, kf := range fileFlags {
 		v, ok := values[kf.key]
-		if !ok || fs.Changed(kf.flag) || (envFor[kf.key] != "" && getenv(envFor[kf.key]) != "") {
+		if !ok || fs.Changed(kf.flag) || (envFor[kf.key] != "" && getenv(envFor[kf.key]) != "") ||
+			(where && (kf.key == "region" || kf.key == "endpoint")) {
 			continue
 		}
 		if err := fs.Set(kf.flag, v); err != nil {
@@ -202,6 +205,18 @@ func checkFileValues(f fileSettings, at func(string) string) error {
 	if f.Region != nil && !regionName.MatchString(*f.Region) {
 		return Errorf("%s %q is not a region name like cn-north-4", at("region"), *f.Region)
 	}
+	for key, u := range map[string]*string{"endpoint": f.Endpoint, "iam_endpoint": f.IAMEndpoint} {
+		if u != nil && *u != "" {
+			if _, err := api.ParseEndpoint(*u); err != nil {
+				return Errorf("%s: %v", at(key), err)
+			}
+		}
+	}
+	if f.ProjectID != nil && *f.ProjectID != "" {
+		if err := api.ValidID(*f.ProjectID); err != nil {
+			return Errorf("%s %q %v", at("project_id"), *f.ProjectID, err)
+		}
+	}
 	return nil
 }
 
@@ -246,7 +261,8 @@ func fileKeys() string {
 // lineOf is the line where key is set in a TOML text (its first
 // assignment, or its table), 0 when not found.
 func lineOf(text, key string) int {
-	re := regexp.MustCompile(`^\s*(\[\s*)?("?)` + regexp.QuoteMeta(key) + `("?)\s*(=|\])`)
+	// Any case (SK), and dotted (keys.down = …) as --print-config writes.
+	re := regexp.MustCompile(`(?i)^\s*(\[\s*)?([a-z_]+\.)?("?)` + regexp.QuoteMeta(key) + `("?)\s*(=|\])`)
 	for i, line := range strings.Split(text, "\n") {
 		if re.MatchString(line) {
 			return i + 1
@@ -287,7 +303,11 @@ func PrintSettings(w io.Writer, c Config, fs *pflag.FlagSet, getenv func(string)
 				value, source = strconv.Quote(r), "the KooCLI profile in "+KooCLIPath(getenv)
 			}
 		}
-		if _, err := fmt.Fprintf(w, "%s = %s  # %s\n", kf.key, value, source); err != nil {
+		line := fmt.Sprintf("%s = %s  # %s\n", kf.key, value, source)
+		if value == `""` {
+			line = "# " + line // unset: kept as a comment, so the output reads back as a file
+		}
+		if _, err := io.WriteString(w, line); err != nil {
 			return err
 		}
 	}

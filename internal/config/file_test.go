@@ -101,6 +101,10 @@ func TestConfigFileErrors(t *testing.T) {
 		{"[keys]\ndown = []\n", "down needs at least one key"},
 		{"[columns]\nscreens = [\"x\"]\n", `no screen "screens"`},
 		{"region = \n", "config.toml:1"},
+		{"region = \"cn-east-3\"\nSK = \"secret-value\"\n", "config.toml:2: sk is a secret"},
+		{"keys.down = [\"q\"]\n", "config.toml:1: [keys] down: \"q\" is quit's already"},
+		{"endpoint = \"http://example.com\"\n", "config.toml:1: endpoint: "},
+		{"project_id = \"a/b\"\n", `config.toml:1: project_id "a/b"`},
 	} {
 		home, _ := configHome(t, tc.body)
 		_, _, err := Parse([]string{"--region", "cn-north-4"}, env("HOME", home))
@@ -110,5 +114,32 @@ func TestConfigFileErrors(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "secret-value") {
 			t.Errorf("the secret in the error: %v", err)
 		}
+	}
+}
+
+// The environment beats a profile named in the file; --region or
+// --endpoint on the command line beats both in the file; a profile's
+// project goes only with its own region.
+func TestConfigFileYieldsToTheCommandLineAndEnvironment(t *testing.T) {
+	home, _ := configHome(t, "profile = \"lab\"\nendpoint = \"https://workspace.cn-north-4.myhuaweicloud.com\"\n")
+	kooDir := filepath.Join(home, ".hcloud")
+	if err := os.MkdirAll(kooDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(kooDir, "config.json"), []byte(kooConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	getenv := env("HOME", home, "HUAWEICLOUD_SDK_AK", "AKENV", "HUAWEICLOUD_SDK_SK", "sk-env")
+	c, _, err := Parse([]string{"--region", "cn-south-1"}, getenv)
+	if err != nil || c.Endpoint != "https://workspace.cn-south-1.myhuaweicloud.com" {
+		t.Fatalf("--region lost to the file's endpoint: %s %v", c.Endpoint, err)
+	}
+	var warn bytes.Buffer
+	if creds, err := FindCredentials(c, getenv, &warn); err != nil || creds.AK != "AKENV" {
+		t.Errorf("the file's profile beat the environment: %s %v", creds.Source, err)
+	}
+	c, _, _ = Parse([]string{"--profile", "work", "--region", "cn-south-1"}, env("HOME", home))
+	if creds, err := FindCredentials(c, env("HOME", home), &warn); err != nil || creds.AK != "AKWORK" || creds.ProjectID != "" {
+		t.Errorf("a profile's project went with another region: %+v %v", creds, err)
 	}
 }

@@ -77,10 +77,15 @@ func readKooProfile(path, name string, warn io.Writer) (kooProfile, error) {
 }
 
 // credentials are the profile's keys, checked like every other source's
-// when the signer is made.
-func (p kooProfile) credentials(path string) Credentials {
-	return Credentials{AK: strings.TrimSpace(p.AccessKeyID), SK: strings.TrimSpace(p.SecretAccessKey),
-		SecurityToken: strings.TrimSpace(p.SecurityToken), ProjectID: p.ProjectID, Source: "the KooCLI profile " + p.Name + " in " + path}
+// when the signer is made, and its project when its region is region (a
+// project belongs to one region).
+func (p kooProfile) credentials(path, region string) Credentials {
+	c := Credentials{AK: strings.TrimSpace(p.AccessKeyID), SK: strings.TrimSpace(p.SecretAccessKey),
+		SecurityToken: strings.TrimSpace(p.SecurityToken), Source: "the KooCLI profile " + p.Name + " in " + path}
+	if region == "" || p.Region == region {
+		c.ProjectID = p.ProjectID
+	}
+	return c
 }
 
 // ProfileNames are the KooCLI profiles' names (nothing else of them), for

@@ -110,8 +110,17 @@ func TestSwitch(t *testing.T) {
 	home := kooHome(t, kooConfig, 0o600)
 	getenv := env("HOME", home)
 	c := Config{Region: "cn-north-4", Endpoint: "https://workspace.cn-north-4.myhuaweicloud.com", ProjectID: "p1"}
-	if n, err := Switch(c, "region", "ap-southeast-3", getenv); err != nil || n.Endpoint != "https://workspace.ap-southeast-3.myhuaweicloud.com" || n.ProjectID != "p1" {
+	// A project belongs to one region: another region drops it.
+	if n, err := Switch(c, "region", "ap-southeast-3", getenv); err != nil || n.Endpoint != "https://workspace.ap-southeast-3.myhuaweicloud.com" || n.ProjectID != "" {
 		t.Errorf("region: %+v %v", n, err)
+	}
+	if n, _ := Switch(c, "region", "cn-north-4", getenv); n.ProjectID != "p1" {
+		t.Errorf("the same region dropped the project: %+v", n)
+	}
+	withFile := c
+	withFile.CredentialsFile = "/some/credentials"
+	if n, _ := Switch(withFile, "profile", "lab", getenv); n.CredentialsFile != "" || n.Sources["profile"] != "flag" || withFile.Sources != nil {
+		t.Errorf("profile kept the credentials file, or changed the old settings: %+v", n)
 	}
 	if n, err := Switch(c, "project", "p2", getenv); err != nil || n.ProjectID != "p2" || n.Region != "cn-north-4" {
 		t.Errorf("project: %+v %v", n, err)
