@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -235,7 +236,9 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	if c.Region != "" && !regionName.MatchString(c.Region) {
 		return c, fs, Errorf("--region %q is not a region name like cn-north-4", c.Region)
 	}
-	if c.Endpoint == "" && c.Region == "" {
+	if c.Endpoint == "" && c.Region == "" && (c.Profile != "" || !otherCredentials(c, getenv)) {
+		// The region of the profile whose keys are used: a named one, or
+		// the current one when it is the credentials' source.
 		c.Region = profileRegion(c.Profile, getenv)
 		if c.Region != "" {
 			c.Sources["region"] = "the KooCLI profile in " + KooCLIPath(getenv)
@@ -284,6 +287,21 @@ func profileRegion(name string, getenv func(string) string) string {
 		return ""
 	}
 	return p.Region
+}
+
+// otherCredentials reports a credential source set before KooCLI's
+// current profile: then that profile's region is not this account's.
+func otherCredentials(c Config, getenv func(string) string) bool {
+	if c.TokenFile != "" || c.CredentialsFile != "" || getenv("WKSREC_AUTH_TOKEN") != "" ||
+		getenv("HUAWEICLOUD_SDK_AK") != "" || getenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE") != "" {
+		return true
+	}
+	home := getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	_, err := os.Stat(filepath.Join(home, ".huaweicloud", "credentials"))
+	return err == nil
 }
 
 // checkAction checks --action, --confirm and --read-only.

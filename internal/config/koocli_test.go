@@ -137,3 +137,11 @@ func TestSwitch(t *testing.T) {
 		t.Errorf("profile names %v", names)
 	}
 }
+
+// The current profile's region is not taken for keys from elsewhere.
+func TestCurrentProfileRegionOnlyWithItsKeys(t *testing.T) {
+	home := kooHome(t, kooConfig, 0o600)
+	if _, _, err := Parse(nil, env("HOME", home, "HUAWEICLOUD_SDK_AK", "AKENV", "HUAWEICLOUD_SDK_SK", "sk")); err == nil || !strings.Contains(err.Error(), "missing --region") {
+		t.Errorf("environment keys took the current profile's region: %v", err)
+	}
+}
