@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -209,7 +210,7 @@ func (t *changeTally) update(l *pagedList[detailRow], c *comparison) [compare.Nu
 		l.Each(func(_ int, r *detailRow) { add(r) })
 	} else {
 		l.EachPage(func(p, _ int, rows []detailRow) {
-			if containsInt(fresh, p) {
+			if slices.Contains(fresh, p) {
 				for i := range rows {
 					add(&rows[i])
 				}
@@ -218,15 +219,6 @@ func (t *changeTally) update(l *pagedList[detailRow], c *comparison) [compare.Nu
 	}
 	t.counts[compare.OnlyInBaseline] = c.outcomes.Len() - t.matched + c.outcomes.NoID() // as x lists them
 	return t.counts
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // summary is the comparison in a line: against what, and the changes
