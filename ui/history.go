@@ -10,6 +10,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
+	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -93,15 +94,14 @@ func (h *history) of(r *detailRow) (outcomes []compare.Outcome, present []bool) 
 }
 
 // failed counts the runs the row's desktop failed in, of those it was in.
+// It allocates nothing: a sort by history asks it of every row.
 func (h *history) failed(r *detailRow) (failed, runs int) {
-	outcomes, present := h.of(r)
-	for i, o := range outcomes {
-		if present[i] {
-			runs++
-			if o.Failed() {
-				failed++
-			}
-		}
+	if id := r.desktopID(); id != "" {
+		failed, runs = h.outcomes.Failed(id) // the runs before: this run is never added
+	}
+	runs++ // this run: the row itself
+	if filter.IsFailed(r.status()) {
+		failed++
 	}
 	return failed, runs
 }
