@@ -35,6 +35,17 @@ func (l *List[T]) requestBeyond(reqs []Request) []Request {
 	return reqs
 }
 
+// probing reports a listing whose total_count proved false and whose rows
+// end on a page boundary: the page after them may hold more, and every row
+// is not known to be held until it has answered (or failed).
+func (l *List[T]) probing() bool {
+	if !l.probeEnd || l.total%l.pageSize != 0 {
+		return false
+	}
+	pg, ok := l.pages[l.total/l.pageSize]
+	return !ok || (pg.loadedGen != l.gen && pg.err == nil)
+}
+
 // seekKept asks for the page after p while the kept record has not turned up.
 func (l *List[T]) seekKept(reqs []Request, p int) []Request {
 	if l.keepID == "" || p+1 >= min(l.numPages(), keepSearchPages) {

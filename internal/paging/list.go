@@ -244,6 +244,11 @@ func (l *List[T]) Ensure() []Request {
 			reqs = l.request(reqs, p)
 		}
 	}
+	if l.loadAll && l.probing() {
+		// total_count lied: every row means reading on past the rows held
+		// until a page comes back short.
+		reqs = l.requestBeyond(reqs)
+	}
 	if l.order != nil {
 		return reqs // the rows shown are loaded ones
 	}

@@ -490,3 +490,25 @@ func TestRetryAfterHoldsEveryPageOff(t *testing.T) {
 		t.Errorf("after the hold-off pages %v went; want the window's 2", sent)
 	}
 }
+
+// A total_count that lies, found out by a jump to its end: loading every
+// page reads on past the rows held until a short page, losing none, and
+// nothing counts as all loaded before that; a listing that ends on a page
+// boundary ends at its empty page.
+func TestLoadAllReadsPastALyingTotal(t *testing.T) {
+	for _, n := range []int{2537, 2500} {
+		s := server{data: rows(n), total: 1_000_000_000}
+		l := New(rowID, Options{PageSize: 100, Concurrency: 4})
+		settle(t, l, s, l.Start())
+		l.SetHeight(20)
+		settle(t, l, s, l.MoveTo(l.Total()-1)) // G: the last page is empty, the total a lie
+		if l.AllLoaded() || l.Total() >= n {
+			t.Fatalf("%d rows: after G, total %d, all loaded %v", n, l.Total(), l.AllLoaded())
+		}
+		l.SetLoadAll(true)
+		settle(t, l, s, l.Ensure())
+		if l.LoadedRows() != n || l.Total() != n || !l.AllCurrent() {
+			t.Errorf("%d rows: loading all held %d of total %d, all current %v", n, l.LoadedRows(), l.Total(), l.AllCurrent())
+		}
+	}
+}

@@ -70,14 +70,14 @@ func (l *List[T]) LoadAll() bool { return l.loadAll }
 // AllLoaded reports whether every row of the listing is held (of any
 // generation: what the screen can show).
 func (l *List[T]) AllLoaded() bool {
-	return l.total >= 0 && l.LoadedRows() >= l.total
+	return l.total >= 0 && l.LoadedRows() >= l.total && !l.probing()
 }
 
 // allCurrent reports whether every row is held from the current
 // generation: after a refresh, load-all asks for every page again.
 func (l *List[T]) allCurrent() bool {
 	l.countHeld()
-	return l.total >= 0 && l.held.current >= l.total
+	return l.total >= 0 && l.held.current >= l.total && !l.probing()
 }
 
 // AllCurrent is AllLoaded for this generation: what work that needs every
