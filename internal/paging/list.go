@@ -366,6 +366,9 @@ func (l *List[T]) Due(gen, p int) []Request {
 		l.holding--
 	}
 	pg.loading = false
+	if l.probeEnd && p == l.total/l.pageSize {
+		return l.requestBeyond(nil) // the page past a lying total's end: outside the pages request knows
+	}
 	return l.request(nil, p)
 }
 

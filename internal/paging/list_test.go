@@ -498,7 +498,9 @@ func TestRetryAfterHoldsEveryPageOff(t *testing.T) {
 func TestLoadAllReadsPastALyingTotal(t *testing.T) {
 	for _, n := range []int{2537, 2500} {
 		s := server{data: rows(n), total: 1_000_000_000}
-		l := New(rowID, Options{PageSize: 100, Concurrency: 4})
+		clock := time.Unix(0, 0)
+		tick := func() time.Time { clock = clock.Add(10 * time.Millisecond); return clock } // each look moves on
+		l := New(rowID, Options{PageSize: 100, Concurrency: 4, Now: tick})
 		settle(t, l, s, l.Start())
 		l.SetHeight(20)
 		settle(t, l, s, l.MoveTo(l.Total()-1)) // G: the last page is empty, the total a lie
@@ -506,7 +508,16 @@ func TestLoadAllReadsPastALyingTotal(t *testing.T) {
 			t.Fatalf("%d rows: after G, total %d, all loaded %v", n, l.Total(), l.AllLoaded())
 		}
 		l.SetLoadAll(true)
-		settle(t, l, s, l.Ensure())
+		// The first page asked past the rows held is throttled: its retry
+		// must be sent, though it lies past the total believed.
+		reqs := l.Ensure()
+		beyond := slices.IndexFunc(reqs, func(r Request) bool { return r.Offset == l.Total() })
+		if beyond < 0 {
+			t.Fatalf("%d rows: load-all did not ask past the rows held: %v", n, offsetsOf(reqs))
+		}
+		throttled := Answer[row]{Gen: reqs[beyond].Gen, Page: reqs[beyond].Page, Err: &api.APIError{Status: 429, Code: "APIG.0308"}}
+		reqs = append(slices.Delete(reqs, beyond, beyond+1), l.Handle(throttled)...)
+		settle(t, l, s, reqs)
 		if l.LoadedRows() != n || l.Total() != n || !l.AllCurrent() {
 			t.Errorf("%d rows: loading all held %d of total %d, all current %v", n, l.LoadedRows(), l.Total(), l.AllCurrent())
 		}
