@@ -27,7 +27,6 @@ import (
 // comparison is one comparison of the details screen with a baseline.
 type comparison struct {
 	id     int64
-	marked bool       // against the run marked on the runs list
 	base   api.Record // the baseline run, once known
 	label  string     // the baseline as the screen names it ("vs 2026-11-27 02:00")
 	read   *atomic.Int64
@@ -63,7 +62,7 @@ var errNoPreviousRun = errors.New("the task's oldest run: none before it to comp
 // before it when mark is nil.
 func (b views) startComparison(taskID, runID string, mark *api.Record) (*comparison, tea.Cmd) {
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &comparison{id: comparisonIDs.Add(1), marked: mark != nil, read: &atomic.Int64{}, total: &atomic.Int64{}, cancel: cancel}
+	c := &comparison{id: comparisonIDs.Add(1), read: &atomic.Int64{}, total: &atomic.Int64{}, cancel: cancel}
 	c.total.Store(-1)
 	if mark != nil {
 		c.base, c.label = *mark, "vs "+toMinutes(b.tf.absolute(mark.StartTime, mark.TimeZone))

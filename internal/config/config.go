@@ -50,14 +50,11 @@ type Config struct {
 	// The config file: the one --config named, the columns of each
 	// screen and the keys it sets, and where each setting came from
 	// (flag name -> "flag", "$VAR" or the file's path).
-	ConfigFile  string
-	Columns     map[string][]string
-	Keys        map[string][]string
-	Sources     map[string]string
-	PrintConfig bool
-	// historyFlag says --history was on the command line (not only in the
-	// file): -o then prints the history.
-	historyFlag           bool
+	ConfigFile            string
+	Columns               map[string][]string
+	Keys                  map[string][]string
+	Sources               map[string]string
+	PrintConfig           bool
 	Watch                 time.Duration
 	Theme, DebugFile      string
 	Demo                  bool
@@ -154,7 +151,6 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	}
 	c.Sources = map[string]string{}
 	fs.Visit(func(f *pflag.Flag) { c.Sources[f.Name] = "flag" })
-	c.historyFlag = fs.Changed("history")
 	path, named := ConfigPath(c.ConfigFile, getenv)
 	if err := loadFile(&c, fs, path, named, getenv); err != nil {
 		return c, fs, err
@@ -336,7 +332,7 @@ func checkComparison(c *Config, fs *pflag.FlagSet) error {
 	if c.History < 1 || c.History > defaults.MaxHistory {
 		return Errorf("--history must be from 1 to %d, not %d", defaults.MaxHistory, c.History)
 	}
-	c.HistoryOut = c.historyFlag && c.Output != ""
+	c.HistoryOut = c.Sources["history"] == "flag" && c.Output != "" // not a history from the file
 	if c.CompareTo != "" && c.Output == "" && c.Action == "" {
 		return Errorf("--compare-to and --change go with -o; in the browser press c in a run's details")
 	}
