@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -276,9 +277,17 @@ func (c *conn) do(ctx context.Context, method string, segments []string, query u
 	if err := c.auth.Authenticate(req, body); err != nil {
 		return fmt.Errorf("authenticating request: %w", err)
 	}
+	write := method != http.MethodGet
+	var wrote atomic.Bool
+	if write {
+		req = oneShot(req, &wrote)
+	}
 
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if write && wrote.Load() {
+			return &UnansweredError{Host: c.base.Host, Err: unwrapURLError(err)}
+		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
@@ -294,6 +303,9 @@ func (c *conn) do(ctx context.Context, method string, segments []string, query u
 		limit = maxErrorBytes
 	}
 	respBody, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil && write && resp.StatusCode/100 != 4 {
+		return &UnansweredError{Host: c.base.Host, Status: resp.StatusCode, Err: fmt.Errorf("reading the answer: %w", err)}
+	}
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr

@@ -87,8 +87,9 @@ type FailedOperation struct {
 	ErrorMsg    string `json:"error_msg"`
 }
 
-// DesktopAction sends one batch power action, once. It is never retried
-// here; see ActionRetryable for what a caller may send again.
+// DesktopAction sends one batch power action, once: neither this client
+// nor Go's transports send it again (see oneShot). ActionRetryable says
+// when a caller may; MayHaveBeenApplied what a failure means.
 func (c *Client) DesktopAction(ctx context.Context, desktopIDs []string, a PowerAction) (ActionResult, error) {
 	if len(desktopIDs) < 1 || len(desktopIDs) > MaxActionDesktops {
 		return ActionResult{}, fmt.Errorf("an action names 1 to %d desktops, not %d", MaxActionDesktops, len(desktopIDs))
@@ -113,12 +114,13 @@ func (c *Client) DesktopAction(ctx context.Context, desktopIDs []string, a Power
 }
 
 // ActionRetryable reports whether an action that failed with err was
-// certainly not applied, so it may be sent again: only a throttling answer
-// says so. A timeout, a dropped connection or a 5xx may come after the
-// gateway passed the request on.
+// certainly not applied and refused only for rate, so it may be sent
+// again: an answer with HTTP status 429. A 5xx is not, whatever its
+// error_code says (a 500 WKS.0308 or a 504 APIGW.0308 may come after the
+// desktops were acted on), nor is a timeout or a dropped connection.
 func ActionRetryable(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.Throttled()
+	return errors.As(err, &apiErr) && apiErr.Status == http.StatusTooManyRequests
 }
 
 // ActionHint says what to do about an action refused with err, where
