@@ -10,6 +10,8 @@ import (
 
 	osc52 "github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wksrec/wksrec/internal/numfmt"
 )
 
 // maxClipboardBytes is the largest OSC 52 sequence sent. Terminals cap it
@@ -106,9 +108,4 @@ func execTmux(ctx context.Context, stdin []byte, args ...string) error {
 	return cmd.Run()
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return commas(n) + " " + many
-}
+func plural(n int, one, many string) string { return numfmt.Plural(n, one, many) }

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/numfmt"
 	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
@@ -263,16 +263,7 @@ func errorBlock(err error, width int) string {
 }
 
 // commas formats n with thousands separators: 12,345.
-func commas(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + commas(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func commas(n int) string { return numfmt.Commas(n) }
 
 // progressBar draws done/total as a bar of width cells and a percentage.
 // bubbles/progress is built around animation and true-colour gradients; a
