@@ -3,8 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
@@ -12,23 +18,44 @@ import (
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/numfmt"
+	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
-// chunkReport is what --action prints for each request it sent (or did
-// not send): one JSON object a line.
+// chunkReport is what --action prints for each request as soon as it is
+// answered (or known not to be sent): one JSON object a line.
 type chunkReport struct {
 	Action     string                `json:"action"`
+	Plan       string                `json:"plan"`
+	Chunk      int                   `json:"chunk"`
 	DesktopIDs []string              `json:"desktop_ids"`
 	Sent       bool                  `json:"sent"`
 	JobID      string                `json:"job_id,omitempty"`
 	Refused    []api.FailedOperation `json:"refused,omitempty"`
-	Error      string                `json:"error,omitempty"`
+	// RefusedNotSent are refusals naming desktops the request did not:
+	// the API's inconsistency, counted nowhere.
+	RefusedNotSent []api.FailedOperation `json:"refused_not_sent,omitempty"`
+	Applied        string                `json:"applied,omitempty"` // after an error: "no" or "maybe"
+	Error          string                `json:"error,omitempty"`
+	NotSentBecause string                `json:"not_sent_because,omitempty"`
 }
 
+// signalled is a run ended by a signal: main exits 128 + its number.
+type signalled struct {
+	sig syscall.Signal
+	err error
+}
+
+func (e signalled) Error() string { return e.err.Error() }
+
 // act is --action: the run's desktops that match --status, --filter and
-// --change, their number checked against --confirm before anything is
-// sent, then the action in chunks of 100, each logged to the audit log.
-// It exits 0 when every desktop was accepted, 1 otherwise.
+// --change, frozen into a plan. --dry-run prints the plan; otherwise
+// --confirm must be its number of desktops or its digest before anything
+// is sent. Then the requests go out in chunks of 100, each in the audit
+// log and printed as soon as it is answered. SIGINT or SIGTERM stops
+// before the next request (a second one aborts the request in flight).
+// It exits 0 when every desktop was accepted, 1 otherwise, 130 or 143
+// when stopped by a signal.
 func act(c config.Config, getenv func(string) string, stdout, stderr io.Writer) error {
 	action, _ := api.PowerActionNamed(c.Action) // checked in config
 	sess, err := connect(c, getenv, stderr)
@@ -41,85 +68,172 @@ func act(c config.Config, getenv func(string) string, stdout, stderr io.Writer) 
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	ids, noID, err := matchingDesktops(ctx, c, sess.client)
+	rows, err := matchingDesktops(ctx, c, sess.client)
 	if err != nil {
 		return err
 	}
-	if noID > 0 {
-		fmt.Fprintf(stderr, "wksrec: note: %d matching rows have no usable desktop id and cannot be acted on\n", noID)
+	plan := actions.NewPlan(action, rows)
+	if plan.Unusable > 0 {
+		fmt.Fprintf(stderr, "wksrec: note: %s no usable desktop id and cannot be acted on\n", numfmt.Plural(plan.Unusable, "matching row has", "matching rows have"))
 	}
-	if len(ids) != c.Confirm {
-		return config.Errorf("--confirm %d does not match: %d desktops match; nothing was sent", c.Confirm, len(ids))
+	if c.DryRun {
+		return printPlan(stdout, plan)
 	}
-	if len(ids) == 0 {
+	if !plan.Confirms(c.Confirm) {
+		if actions.IsDigest(c.Confirm) {
+			return config.Errorf("--confirm %s does not match the plan: what would be sent now is plan %s (%s); run --dry-run again and review it; nothing was sent",
+				c.Confirm, plan.Digest(), numfmt.Plural(len(plan.Targets), "desktop", "desktops"))
+		}
+		return config.Errorf("--confirm %s does not match: %s match; nothing was sent", c.Confirm, numfmt.Plural(len(plan.Targets), "desktop", "desktops"))
+	}
+	if len(plan.Targets) == 0 {
 		return nil // nothing matches, and the user said so
 	}
 	path, err := actions.AuditPath(getenv)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w; nothing was sent", err)
 	}
 	log, err := actions.OpenAuditLog(path, sess.projectID, time.Now, getenv)
 	if err != nil {
 		return fmt.Errorf("%w; nothing was sent", err)
 	}
 	defer log.Close()
-	chunks := actions.Send(ctx, sess.client, action, ids, log, actions.DefaultThrottle, time.Now, actions.Sleep)
-	accepted := 0
-	for _, ch := range chunks {
-		r := chunkReport{Action: action.Name, DesktopIDs: ch.DesktopIDs, Sent: ch.Sent, JobID: ch.Result.JobID, Refused: ch.Result.Refused}
-		if ch.Err != nil {
-			r.Error = ch.Err.Error()
-			if hint := api.ActionHint(ch.Err); hint != "" {
-				r.Error += " (" + hint + ")"
-			} else if ch.Sent && !api.ActionRetryable(ch.Err) {
-				r.Error += " (it may have been applied: check the desktops or the jobs before sending it again)"
-			}
-		}
-		b, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		if _, err := stdout.Write(append(export.EscapeJSON(b), '\n')); err != nil {
-			return err
-		}
-		accepted += ch.Accepted()
+	for _, n := range log.Notes {
+		fmt.Fprintln(stderr, "wksrec: note: "+n)
 	}
-	if accepted < len(ids) {
-		return fmt.Errorf("%d of %d desktops were not accepted (see each chunk's refused and error; the audit log is %s)", len(ids)-accepted, len(ids), path)
+	return sendPlan(context.Background(), sess.client, plan, log, stdout, stderr)
+}
+
+// sendPlan sends the plan, printing each request's line as it ends, and
+// stops on SIGINT or SIGTERM before the next request.
+func sendPlan(ctx context.Context, s actions.Sender, plan actions.Plan, log *actions.AuditLog, stdout, stderr io.Writer) error {
+	ctx, abort := context.WithCancel(ctx)
+	defer abort()
+	var mu sync.Mutex
+	var printErr error
+	b := actions.Start(ctx, s, plan, log, actions.Options{Throttle: actions.DefaultThrottle, OnChunk: func(ch actions.Chunk) {
+		mu.Lock()
+		defer mu.Unlock()
+		if printErr == nil {
+			printErr = printChunk(stdout, plan.Action, plan.Digest(), ch)
+		}
+	}})
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var stoppedBy syscall.Signal
+wait:
+	for {
+		select {
+		case <-b.Done():
+			break wait
+		case s := <-sigs:
+			if stoppedBy == 0 {
+				stoppedBy = s.(syscall.Signal)
+				b.Stop("stopped by " + signalName(stoppedBy))
+				fmt.Fprintf(stderr, "wksrec: %s: stopping after the request in flight, sending nothing more (%s again aborts it; it may then have been applied)\n",
+					signalName(stoppedBy), signalName(stoppedBy))
+				continue
+			}
+			abort()
+		}
+	}
+	mu.Lock()
+	err := printErr
+	mu.Unlock()
+	if err != nil {
+		return err
+	}
+	chunks := b.Chunks()
+	tally := actions.Count(chunks)
+	line := tally.Summary(plan.Action) + " (the audit log is " + log.Path() + ")"
+	if stoppedBy != 0 {
+		return signalled{stoppedBy, fmt.Errorf("stopped by %s: %s", signalName(stoppedBy), line)}
+	}
+	if tally.Accepted < tally.Desktops {
+		return errors.New(line)
 	}
 	return nil
 }
 
-// matchingDesktops are the desktop ids, each once, of the run's details
-// that match --status, --filter and --change (the rows of the run -o would
-// print), and how many matching rows have no usable desktop id.
-func matchingDesktops(ctx context.Context, c config.Config, client *api.Client) (ids []string, noID int, err error) {
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return s.String()
+}
+
+// printChunk writes one request's line, escaped as -o json is.
+func printChunk(w io.Writer, a api.PowerAction, digest string, ch actions.Chunk) error {
+	r := chunkReport{Action: a.Name, Plan: digest, Chunk: ch.Index + 1, DesktopIDs: ch.DesktopIDs, Sent: ch.Sent(), JobID: ch.JobID,
+		Refused: ch.Refused, RefusedNotSent: ch.Strays}
+	if ch.Outcome == actions.NotSent {
+		r.NotSentBecause = ch.Why
+	}
+	if ch.Err != nil {
+		r.Error, r.Applied = ch.Err.Error(), "no"
+		switch hint := api.ActionHint(ch.Err); {
+		case hint != "":
+			r.Error += " (" + hint + ")"
+		case api.MayHaveBeenApplied(ch.Err):
+			r.Applied = "maybe"
+			r.Error += " (it may have been applied: check the desktops or the jobs before sending it again)"
+		}
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(export.EscapeJSON(b), '\n'))
+	return err
+}
+
+// printPlan is --dry-run: each desktop (id, status, name), then the count
+// by status and the digest that --confirm takes to send exactly this.
+func printPlan(w io.Writer, p actions.Plan) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "DESKTOP ID\tSTATUS\tNAME")
+	for _, t := range p.Targets {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", sanitize.Line(t.ID), sanitize.Line(t.Status), sanitize.Line(t.Name))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%s %s\n", p.Action.Label, sanitize.Line(p.Summary()))
+	if n := p.Succeeded(); n > 0 {
+		fmt.Fprintf(w, "warning: %s of them succeeded in this run\n", numfmt.Commas(n))
+	}
+	if len(p.Targets) > 0 {
+		fmt.Fprintf(w, "plan %s: send exactly this with --confirm %s (any change to the desktops matched refuses it)\n", p.Digest(), p.Digest())
+	}
+	return nil
+}
+
+// matchingDesktops are the run's details that match --status, --filter
+// and --change (the rows of the run -o would print), as a plan's targets.
+func matchingDesktops(ctx context.Context, c config.Config, client *api.Client) ([]actions.Target, error) {
 	expr, _ := filter.Parse(c.Filter) // checked in config
 	statuses := filter.ParseStatuses(c.Statuses)
 	cmp, err := loadComparison(ctx, c, client)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	seen := map[string]bool{}
-	take := func(d *api.Detail) {
-		switch {
-		case d.DesktopID == "" || api.ValidID(d.DesktopID) != nil:
-			noID++ // nothing a request could name
-		case !seen[d.DesktopID]:
-			seen[d.DesktopID] = true
-			ids = append(ids, d.DesktopID)
-		}
-	}
+	var rows []actions.Target
 	err = eachDetail(ctx, c, client, c.RecordID, func(d *api.Detail) {
 		row, keep := cmp.row(*d)
 		if keep && statuses.Match(d.ExecStatus) && expr.MatchChange(d, changeLabel(row.Change)) {
-			take(d)
+			rows = append(rows, actions.Target{ID: d.DesktopID, Name: d.DesktopName, Status: d.ExecStatus})
 		}
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("fetching the details: %w; nothing was sent", err)
+		return nil, fmt.Errorf("fetching the details: %w; nothing was sent", err)
 	}
 	// The desktops only the baseline has are not this run's: they are
 	// never acted on, whatever --change says.
-	return ids, noID, nil
+	return rows, nil
 }

@@ -5,12 +5,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/h2hostile"
+	"github.com/wksrec/wksrec/internal/numfmt"
 )
 
 func actionPosts(srv *fake.Server) int {
@@ -88,8 +94,14 @@ func TestActionConfirmsThenActs(t *testing.T) {
 			t.Fatalf("audit log: %v", err)
 		}
 		b, _ := os.ReadFile(log)
-		if lines := strings.Count(string(b), "\n"); lines != 2*actionPosts(srv) {
-			t.Errorf("%d log lines for %d posts", lines, actionPosts(srv))
+		notSent := 0
+		for _, c := range chunks {
+			if !c.Sent {
+				notSent++
+			}
+		}
+		if lines := strings.Count(string(b), "\n"); lines != 2*actionPosts(srv)+notSent {
+			t.Errorf("%d log lines for %d posts and %d requests not sent", lines, actionPosts(srv), notSent)
 		}
 	}
 }
@@ -104,6 +116,10 @@ func TestActionRefusals(t *testing.T) {
 		{[]string{"--demo", "--action", "reboot"}, "--action needs --confirm N"},
 		{[]string{"--demo", "--action", "explode", "--confirm", "1"}, `--action "explode": use reboot, reboot-hard, start, stop, stop-hard, hibernate`},
 		{[]string{"--demo", "--confirm", "1"}, "--confirm goes with --action"},
+		{[]string{"--demo", "--dry-run"}, "--dry-run goes with --action"},
+		{[]string{"--demo", "--action", "reboot", "--dry-run", "--confirm", "3"}, "give one of them"},
+		{[]string{"--demo", "--action", "reboot", "--confirm", "25,37"}, "neither a number of desktops"},
+		{[]string{"--demo", "--action", "reboot", "--confirm", "all"}, "neither a number of desktops"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if status := run(tc.args, &stdout, &stderr, env("HOME", t.TempDir())); status != 2 || !strings.Contains(stderr.String(), tc.want) {
@@ -128,5 +144,208 @@ func TestActionIsOnTheRunsDesktops(t *testing.T) {
 	plain, compared := matched(), matched("--compare-to", "previous")
 	if plain != compared {
 		t.Errorf("%s desktops match, %s with --compare-to", plain, compared)
+	}
+}
+
+// actionRun runs wksrec against srv with the action flags, as a user with
+// a token and a home of their own.
+func actionRun(t *testing.T, url, home string, args ...string) (status int, stdout, stderr string, chunks []chunkReport) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	status = run(append([]string{"--endpoint", url, "--project-id", "p"}, args...), &out, &errOut, env("WKSREC_AUTH_TOKEN", "t", "HOME", home))
+	sc := bufio.NewScanner(bytes.NewReader(out.Bytes()))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var c chunkReport
+		if json.Unmarshal(sc.Bytes(), &c) == nil && c.Action != "" {
+			chunks = append(chunks, c)
+		}
+	}
+	return status, out.String(), errOut.String(), chunks
+}
+
+// --dry-run prints the plan (each desktop, the count by status, the
+// digest) and sends nothing; --confirm DIGEST sends exactly that plan; a
+// digest that no longer matches what would be sent exits 2 and sends
+// nothing.
+func TestActionDryRunThenConfirmByDigest(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 2})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	d := srv.Data()
+	task := d.Tasks[0].ID
+	rec := d.Records[task][0].ID
+	var failed []string
+	for _, x := range d.Details[rec] {
+		if x.ExecStatus == "FAIL" {
+			failed = append(failed, x.DesktopID)
+		}
+	}
+	home := t.TempDir()
+	which := []string{"--task-id", task, "--record-id", rec, "--action", "reboot", "--status", "FAIL"}
+	status, out, errOut, _ := actionRun(t, url, home, append(which, "--dry-run")...)
+	if status != 0 || actionPosts(srv) != 0 {
+		t.Fatalf("dry run: status %d, %d posts, stderr %q", status, actionPosts(srv), errOut)
+	}
+	for _, id := range failed {
+		if !strings.Contains(out, id) {
+			t.Fatalf("the plan does not list %s:\n%s", id, out)
+		}
+	}
+	m := regexp.MustCompile(`plan ([0-9a-f]{16}): send exactly this with --confirm ([0-9a-f]{16})`).FindStringSubmatch(out)
+	if m == nil || m[1] != m[2] || !strings.Contains(out, "reboot "+numfmt.Commas(len(failed))+" desktops: "+numfmt.Commas(len(failed))+" FAIL") {
+		t.Fatalf("no count or digest in the plan:\n%s", out[max(len(out)-400, 0):])
+	}
+	digest := m[1]
+
+	// The same desktops, another action: the digest refuses it.
+	other := append(append([]string(nil), which...), "--confirm", digest)
+	other[5] = "reboot-hard"
+	if status, _, errOut, _ := actionRun(t, url, home, other...); status != 2 || actionPosts(srv) != 0 || !strings.Contains(errOut, "does not match the plan") {
+		t.Fatalf("another action by the digest: status %d, %d posts, %q", status, actionPosts(srv), errOut)
+	}
+	// Other desktops (every status): refused too.
+	if status, _, _, _ := actionRun(t, url, home, "--task-id", task, "--record-id", rec, "--action", "reboot", "--confirm", digest); status != 2 || actionPosts(srv) != 0 {
+		t.Fatalf("other desktops by the digest: status %d, %d posts", status, actionPosts(srv))
+	}
+	status, _, errOut, chunks := actionRun(t, url, home, append(which, "--confirm", digest)...)
+	sent := 0
+	for _, c := range chunks {
+		sent += len(c.DesktopIDs)
+		if c.Plan != digest {
+			t.Errorf("a chunk of plan %s", c.Plan)
+		}
+	}
+	if status != 1 || sent != len(failed) || actionPosts(srv) != len(chunks) {
+		t.Errorf("confirmed by digest: status %d, %d of %d desktops in %d chunks, %d posts; %s", status, sent, len(failed), len(chunks), actionPosts(srv), errOut)
+	}
+	// The count as the plan shows it ("2,537") is taken too.
+	big := fake.New(fake.Options{Seed: 2})
+	bigURL, stopBig, err := fake.Start(big, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stopBig)
+	all := len(big.Data().Details[rec])
+	if status, _, errOut, _ := actionRun(t, bigURL, home, "--task-id", task, "--record-id", rec, "--action", "start", "--confirm", numfmt.Commas(all)); status > 1 || actionPosts(big) == 0 {
+		t.Errorf("--confirm %s: status %d, %s", numfmt.Commas(all), status, errOut)
+	}
+}
+
+// Over HTTP/2, a server that resets every POST after reading its body
+// gets exactly one: the line says it may have been applied, the chunks
+// after it are not sent (and say so, and are in the audit log), and the
+// exit status is 1.
+func TestActionOverHostileHTTP2IsSentOnce(t *testing.T) {
+	for _, mode := range []h2hostile.Mode{h2hostile.ResetProtocol, h2hostile.GoAway} {
+		srv := fake.New(fake.Options{Seed: 2})
+		backend, stop, err := fake.Start(srv, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		front, err := h2hostile.Start(backend, mode, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(front.Close)
+		ca := filepath.Join(t.TempDir(), "ca.pem")
+		if err := os.WriteFile(ca, front.CAPEM, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		d := srv.Data()
+		task := d.Tasks[0].ID
+		rec := d.Records[task][0].ID
+		n := len(d.Details[rec])
+		home := t.TempDir()
+		status, _, errOut, chunks := actionRun(t, front.URL, home, "--ca-file", ca, "--task-id", task, "--record-id", rec, "--action", "reboot", "--confirm", strconv.Itoa(n))
+		if front.Posts() != 1 || status != 1 {
+			t.Fatalf("mode %d: %d POSTs arrived, status %d: %s", mode, front.Posts(), status, errOut)
+		}
+		if len(chunks) != (n+99)/100 || !chunks[0].Sent || chunks[0].Applied != "maybe" || !strings.Contains(chunks[0].Error, "may have been applied") {
+			t.Fatalf("first chunk %+v", chunks[0])
+		}
+		for _, c := range chunks[1:] {
+			if c.Sent || c.NotSentBecause != "a request before it failed" {
+				t.Fatalf("a chunk after it: %+v", c)
+			}
+		}
+		if !strings.Contains(errOut, "100 may have been applied") || !strings.Contains(errOut, numfmt.Commas(n-100)+" not sent") {
+			t.Errorf("stderr %q", errOut)
+		}
+		b, _ := os.ReadFile(filepath.Join(home, ".local", "state", "wksrec", "actions.log"))
+		if got := strings.Count(string(b), `"phase":"not-sent"`); got != len(chunks)-1 {
+			t.Errorf("%d not-sent lines in the audit log, want %d", got, len(chunks)-1)
+		}
+	}
+}
+
+// SIGTERM (or SIGINT) during a batch stops before the next request: the
+// request in flight is answered and printed, every chunk not sent is
+// printed and logged, and the exit status is 143 (130).
+func TestActionStopsOnASignal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		srv := fake.New(fake.Options{Seed: 2, Faults: []fake.Fault{{PathContains: "/desktops/action", Offset: -1, Delay: 300 * time.Millisecond}}})
+		url, stop, err := fake.Start(srv, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		d := srv.Data()
+		task := d.Tasks[0].ID
+		rec := d.Records[task][0].ID
+		n := len(d.Details[rec])
+		home := t.TempDir()
+		cmd := exec.Command(buildBinary(t), "--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", rec,
+			"--action", "reboot", "--confirm", strconv.Itoa(n))
+		cmd.Env = []string{"HOME=" + home, "WKSREC_AUTH_TOKEN=t"}
+		var errOut bytes.Buffer
+		cmd.Stderr = &errOut
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(out)
+		sc.Buffer(nil, 1<<20)
+		var lines []chunkReport
+		for sc.Scan() {
+			var c chunkReport
+			if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+				t.Fatalf("%q: %v", sc.Text(), err)
+			}
+			if len(lines) == 0 {
+				cmd.Process.Signal(sig) // the first answer is in, the second request is out
+			}
+			lines = append(lines, c)
+		}
+		err = cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != 128+int(sig) {
+			t.Fatalf("%s: exit %d (%v), want %d; stderr %q", sig, code, err, 128+int(sig), errOut.String())
+		}
+		sent, notSent := 0, 0
+		for _, c := range lines {
+			if c.Sent {
+				sent++
+			} else if c.NotSentBecause == "stopped by "+signalName(sig) {
+				notSent++
+			}
+		}
+		want := (n + 99) / 100
+		if len(lines) != want || sent != actionPosts(srv) || sent < 1 || sent > 2 || sent+notSent != want {
+			t.Errorf("%s: %d lines (want %d), %d sent (%d posts), %d not sent", sig, len(lines), want, sent, actionPosts(srv), notSent)
+		}
+		if msg := errOut.String(); !strings.Contains(msg, "stopping after the request in flight") || !strings.Contains(msg, "stopped by "+signalName(sig)) {
+			t.Errorf("stderr %q", msg)
+		}
+		b, _ := os.ReadFile(filepath.Join(home, ".local", "state", "wksrec", "actions.log"))
+		if got := strings.Count(string(b), `"phase":"not-sent"`); got != notSent {
+			t.Errorf("%d not-sent lines in the audit log, want %d", got, notSent)
+		}
 	}
 }

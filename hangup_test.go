@@ -138,8 +138,8 @@ func TestHangupRestoresTheTerminal(t *testing.T) {
 	go func() { exited <- term.cmd.Wait() }()
 	select {
 	case err := <-exited:
-		if status := term.cmd.ProcessState.ExitCode(); status != 1 {
-			t.Errorf("exit status %d (%v), want 1", status, err)
+		if status := term.cmd.ProcessState.ExitCode(); status != 129 {
+			t.Errorf("exit status %d (%v), want 129 (128 + SIGHUP)", status, err)
 		}
 	case <-time.After(10 * time.Second):
 		term.stop()

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // record time zones must resolve on hosts without tzdata
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -93,6 +94,10 @@ func fail(stderr io.Writer, err error) int {
 	if errors.As(err, &ue) {
 		return 2
 	}
+	var sig signalled
+	if errors.As(err, &sig) {
+		return 128 + int(sig.sig) // as a shell reports a command a signal ended
+	}
 	return 1
 }
 
@@ -127,45 +132,72 @@ func browse(c config.Config, getenv func(string) string, stdout, stderr io.Write
 	for action, ks := range c.Keys {
 		_ = keys.Rebind(action, ks) // checked with the config file
 	}
+	running := &actions.Running{}
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.debug,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse,
-		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns,
+		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns, Running: running, Where: sess.where,
 		Reconnect: switcher(c, getenv, &sessions), Regions: config.KnownRegions, Profiles: config.ProfileNames(getenv)})
-	opts := []tea.ProgramOption{tea.WithAltScreen()}
+	// Bubble Tea's own signal handler turns SIGTERM into a quit that
+	// exits 0 and knows nothing of power actions going out; a dropped SSH
+	// session, or a closed tmux pane, sends SIGHUP, whose default ends the
+	// process at once (alternate screen, hidden cursor and no echo left
+	// behind). So wksrec handles SIGHUP, SIGTERM and SIGINT (which comes
+	// from kill: in raw mode ctrl+c is a key) itself: the batches going out
+	// stop before their next request and their request in flight is
+	// aborted, Kill restores the terminal without waiting for a last frame
+	// or for input that will never come, each batch is accounted for, and
+	// the exit status is 128 + the signal's number.
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler()}
 	if c.Mouse {
 		opts = append(opts, tea.WithMouseCellMotion())
 	}
 	p := tea.NewProgram(model, opts...)
-	// Bubble Tea restores the terminal on SIGINT and SIGTERM. A dropped SSH
-	// session, or a closed tmux pane, sends SIGHUP instead, whose default
-	// ends the process at once: alternate screen, hidden cursor and no echo
-	// would be left behind. Kill restores the terminal without waiting for
-	// a last frame or for input that will never come.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	hungUp := make(chan struct{})
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	caught := make(chan syscall.Signal, 1)
+	var stopped []*actions.Batch
 	done := make(chan struct{})
-	defer close(done)
 	go func() {
 		select {
-		case <-hup:
-			close(hungUp)
+		case s := <-sigs:
+			sig := s.(syscall.Signal)
+			stopped = running.Abort("stopped by " + signalName(sig)) // before Kill: no request slips out meanwhile
+			caught <- sig
 			p.Kill()
 		case <-done:
 		}
 	}()
 	_, err = p.Run()
+	close(done)
 	select {
-	case <-hungUp:
-		return errors.New("the terminal hung up (SIGHUP)")
+	case sig := <-caught:
+		return signalled{sig, interrupted(sig, stopped, auditPath, stderr)}
 	default:
 	}
 	if err != nil {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	return nil
+}
+
+// interrupted accounts for the batches a signal stopped, a line each, and
+// says why the browser ended.
+func interrupted(sig syscall.Signal, stopped []*actions.Batch, auditPath string, stderr io.Writer) error {
+	all := actions.Wait(stopped, 5*time.Second) // the request in flight was aborted: its answer is quick
+	for _, b := range stopped {
+		fmt.Fprintf(stderr, "wksrec: %s: %s (the audit log is %s)\n", signalName(sig),
+			sanitize.Line(actions.Count(b.Chunks()).Summary(b.Plan.Action)), auditPath)
+	}
+	what := map[syscall.Signal]string{syscall.SIGHUP: "the terminal hung up", syscall.SIGTERM: "terminated", syscall.SIGINT: "interrupted"}[sig]
+	switch {
+	case len(stopped) > 0 && !all:
+		return fmt.Errorf("%s (%s) while power actions went out: a request did not end within 5 s; it may have been applied (see the audit log)", what, signalName(sig))
+	case len(stopped) > 0:
+		return fmt.Errorf("%s (%s): the power actions going out were stopped; what was not sent is in the audit log", what, signalName(sig))
+	}
+	return fmt.Errorf("%s (%s)", what, signalName(sig))
 }
 
 // isTerminal reports whether w is a terminal (a test's buffer is not).

@@ -21,11 +21,13 @@ import (
 // (credentials, CA roots, project discovery), and the : command line's
 // switches to another region, project or profile.
 
-// session is what connect set up: the client, the project it reads, the
-// --debug log (nil without one) and a function releasing all of it.
+// session is what connect set up: the client, the project it reads,
+// where it acts (for the header), the --debug log (nil without one) and a
+// function releasing all of it.
 type session struct {
 	client    *api.Client
 	projectID string
+	where     ui.Where
 	debug     io.Writer
 	stop      func()
 }
@@ -33,64 +35,76 @@ type session struct {
 // connect builds the API client from the configuration: the embedded fake
 // for --demo, else credentials, CA roots and the project id (discovered
 // when not given).
-func connect(c config.Config, getenv func(string) string, stderr io.Writer) (session, error) {
-	client, projectID, debug, stop, err := dial(c, getenv, stderr)
-	return session{client: client, projectID: projectID, debug: debug, stop: stop}, err
-}
-
-func dial(c config.Config, getenv func(string) string, stderr io.Writer) (client *api.Client, projectID string, debug io.Writer, stop func(), err error) {
-	auth, stop := api.Authenticator(nil), func() {}
-	projectID = c.ProjectID
+func connect(c config.Config, getenv func(string) string, stderr io.Writer) (s session, err error) {
+	s.stop = func() {}
+	s.projectID = c.ProjectID
+	defer func() {
+		if err != nil {
+			s.stop()
+		}
+	}()
 	hc, err := httpClient(c.CAFile)
 	if err != nil {
-		return nil, "", nil, nil, err
+		return s, err
 	}
 	if c.DebugFile != "" {
 		f, err := os.OpenFile(c.DebugFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 		if err != nil {
-			return nil, "", nil, nil, config.Errorf("cannot open --debug file: %v", config.UnwrapPathError(err))
+			return s, config.Errorf("cannot open --debug file: %v", config.UnwrapPathError(err))
 		}
 		hc.Transport = &api.DebugTransport{Base: hc.Transport, Log: f}
-		debug, stop = f, func() { f.Close() }
+		s.debug, s.stop = f, func() { f.Close() }
 	}
+	var auth api.Authenticator
 	if c.Demo {
 		url, stopFake, err := fake.Start(fake.New(demoOptions(c)), "")
 		if err != nil {
-			stop()
-			return nil, "", nil, nil, fmt.Errorf("starting the demo API: %w", err)
+			return s, fmt.Errorf("starting the demo API: %w", err)
 		}
-		closeLog := stop
-		stop = func() { stopFake(); closeLog() }
+		closeLog := s.stop
+		s.stop = func() { stopFake(); closeLog() }
 		c.Endpoint = url
-		projectID = withDemoDefaults(c).ProjectID
+		s.projectID = withDemoDefaults(c).ProjectID
+		s.where = ui.Where{Demo: true}
 		auth, _ = api.NewTokenAuth("demo-token")
 	} else {
 		creds, err := config.FindCredentials(c, getenv, stderr)
 		if err != nil {
-			stop()
-			return nil, "", nil, nil, err
+			return s, err
 		}
-		if projectID == "" {
-			projectID = creds.ProjectID
+		if s.projectID == "" {
+			s.projectID = creds.ProjectID
 		}
-		if projectID == "" {
-			if projectID, err = discoverProject(c, creds, hc); err != nil {
-				stop()
-				return nil, "", nil, nil, err
+		if s.projectID == "" {
+			if s.projectID, err = discoverProject(c, creds, hc); err != nil {
+				return s, err
 			}
 		}
-		if auth, err = creds.Authenticator(projectID); err != nil {
-			stop()
-			return nil, "", nil, nil, config.Error{Msg: err.Error()}
+		if auth, err = creds.Authenticator(s.projectID); err != nil {
+			return s, config.Error{Msg: err.Error()}
 		}
+		s.where = whereOf(c, creds)
 	}
-	client, err = api.New(api.Config{Endpoint: c.Endpoint, ProjectID: projectID, Auth: auth, HTTPClient: hc,
+	s.client, err = api.New(api.Config{Endpoint: c.Endpoint, ProjectID: s.projectID, Auth: auth, HTTPClient: hc,
 		UserAgent: "wksrec/" + versionString()})
 	if err != nil {
-		stop()
-		return nil, "", nil, nil, config.Error{Msg: err.Error()}
+		return s, config.Error{Msg: err.Error()}
 	}
-	return client, projectID, debug, stop, nil
+	return s, nil
+}
+
+// whereOf names where a session acts: its region, or the endpoint's host
+// when the endpoint is not the region's, and the KooCLI profile whose
+// keys it uses.
+func whereOf(c config.Config, creds config.Credentials) ui.Where {
+	w := ui.Where{Region: c.Region, Profile: creds.Profile}
+	if c.Region == "" || c.Endpoint != "https://workspace."+c.Region+".myhuaweicloud.com" {
+		w.Region, w.Endpoint = "", c.Endpoint
+		if u, err := api.ParseEndpoint(c.Endpoint); err == nil {
+			w.Endpoint = u.Host
+		}
+	}
+	return w
 }
 
 // switcher is the browser's :region, :project and :profile: a new
@@ -98,26 +112,26 @@ func dial(c config.Config, getenv func(string) string, stderr io.Writer) (client
 // on the one before; a failed one changes nothing.
 func switcher(c config.Config, getenv func(string) string, sessions *sessionList) ui.Reconnect {
 	var mu sync.Mutex
-	return func(ctx context.Context, what, value string) (ui.Source, string, func(), error) {
+	return func(ctx context.Context, what, value string) (ui.Session, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		next, err := config.Switch(c, what, value, getenv)
 		if err != nil {
-			return nil, "", nil, err
+			return ui.Session{}, err
 		}
 		sess, err := connect(next, getenv, io.Discard)
 		if err != nil {
-			return nil, "", nil, err
+			return ui.Session{}, err
 		}
 		// One request before the switch is taken: a region or project
 		// mistyped must not throw away the session that works.
 		if _, err := sess.client.ListTasks(ctx, "", 0, 1); err != nil {
 			sess.stop()
-			return nil, "", nil, err
+			return ui.Session{}, err
 		}
 		c = next
 		release := sessions.add(sess)
-		return sess.client, sess.projectID, release, nil
+		return ui.Session{Source: sess.client, ProjectID: sess.projectID, Where: sess.where, Release: release}, nil
 	}
 }
 

@@ -101,6 +101,10 @@ type Help struct {
 	// Menu is a screen whose own letters are its keys (the action menu):
 	// only leaving, help and quitting are listed.
 	Menu bool
+	// Sending is a screen sending power actions: Esc asks to stop them,
+	// and nothing else is listed. NotApplied adds Y, which copies the
+	// desktops a batch did not act on.
+	Sending, NotApplied bool
 }
 
 // HelpFor returns the help of a list whose rows open a deeper level
@@ -129,7 +133,13 @@ func (h Help) ShortHelp() []key.Binding {
 	if h.Menu {
 		return []key.Binding{h.back(), h.k.Help, h.k.Quit}
 	}
+	if h.Sending {
+		return []key.Binding{h.stopSending(), h.k.Help}
+	}
 	short := []key.Binding{h.open()}
+	if h.NotApplied {
+		short = append(short, h.notApplied())
+	}
 	if h.canOpen {
 		short = append(short, h.k.Focus)
 	}
@@ -146,7 +156,13 @@ func (h Help) ShortHelp() []key.Binding {
 
 // FullHelp is the expanded help, one column a group.
 func (h Help) FullHelp() [][]key.Binding {
+	if h.Sending {
+		return [][]key.Binding{{h.stopSending(), h.k.Help}}
+	}
 	nav := []key.Binding{h.open()}
+	if h.NotApplied {
+		nav = append(nav, h.notApplied())
+	}
 	if h.canOpen {
 		nav = append(nav, h.k.Focus)
 	}
@@ -174,6 +190,20 @@ func (h Help) FullHelp() [][]key.Binding {
 		groups[1] = append(groups[1], h.k.Mark)
 	}
 	return groups
+}
+
+// stopSending is Esc while power actions go out.
+func (h Help) stopSending() key.Binding {
+	b := h.k.Back
+	b.SetHelp(b.Help().Key, "stop sending")
+	return b
+}
+
+// notApplied is Y on a batch's results.
+func (h Help) notApplied() key.Binding {
+	b := h.k.CopyAll
+	b.SetHelp(b.Help().Key, "copy ids not acted on")
+	return b
 }
 
 // triggers is t's binding, saying where it goes from here.

@@ -32,6 +32,7 @@ type Styles struct {
 	Selected    lipgloss.Style
 	Placeholder lipgloss.Style
 	Error       lipgloss.Style
+	Warn        lipgloss.Style // what to look at twice: bold, so it stands out without colour
 	Note        lipgloss.Style
 	Pane        lipgloss.Style
 	PaneFocused lipgloss.Style
@@ -59,6 +60,7 @@ func New(noColor bool) Styles {
 		Selected:    lipgloss.NewStyle().Reverse(true).Bold(true),
 		Placeholder: lipgloss.NewStyle().Foreground(c(palette.faint)).Italic(true),
 		Error:       lipgloss.NewStyle().Foreground(c(palette.err)).Bold(true),
+		Warn:        lipgloss.NewStyle().Foreground(c(palette.warn)).Bold(true),
 		Note:        lipgloss.NewStyle().Foreground(c(palette.faint)),
 		Pane:        lipgloss.NewStyle().BorderForeground(c(palette.faint)),
 		PaneFocused: lipgloss.NewStyle().BorderForeground(c(palette.accent)),

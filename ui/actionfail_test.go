@@ -47,7 +47,7 @@ func actOnAll(t *testing.T, src *stubActions, auditPath string) Model {
 		t.Fatalf("the unusable id is not said:\n%s", view)
 	}
 	m = send(t, m, press("r"))
-	m = typeText(t, m, strconv.Itoa(len(m.top().(*actionView).ids)))
+	m = typeText(t, m, strconv.Itoa(len(m.top().(*actionView).targets)))
 	return send(t, m, press("enter"))
 }
 
@@ -59,7 +59,7 @@ func TestActionOutcomesAreSaidRight(t *testing.T) {
 	a := m.top().(*actionView)
 	var states []string
 	a.list.Each(func(_ int, r *actionRow) { states = append(states, actionColumns[2].value(*r)) })
-	if len(states) != 2 || !strings.HasPrefix(states[0], "unknown, it may have been applied: HTTP 502") || !strings.HasPrefix(states[1], "not sent (a request before it failed)") {
+	if len(states) != 2 || !strings.HasPrefix(states[0], "unknown, it may have been applied: HTTP 502") || !strings.HasPrefix(states[1], "not sent: a request before it failed") {
 		t.Errorf("rows %q", states)
 	}
 	if line, _ := a.statusLine(); !strings.Contains(line, "it may have been applied: check before sending it again") {
@@ -104,7 +104,7 @@ func TestNoQuitWhileSending(t *testing.T) {
 			t.Fatal("q quit while sending")
 		}
 	}
-	if !strings.Contains(ansi.Strip(m.View()), "power actions are being sent") {
+	if !strings.Contains(ansi.Strip(m.View()), "requests are going out") {
 		t.Error("q said nothing")
 	}
 	m = send(t, m, press(":")) // nor does the command line open, whose switches would close the screen

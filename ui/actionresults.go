@@ -16,21 +16,22 @@ import (
 	"github.com/wksrec/wksrec/styles"
 )
 
-// The answers to a batch action: a row a request (its job, followed to
-// its end) and a row a desktop the API refused; the line that sums it up.
+// The answers to a batch action as they come: a row a request (waiting,
+// in flight, answered with its job followed to its end, failed, or not
+// sent), a row a desktop the API refused, and the line that sums it up.
 
-// actionRow is one line of the result: a request's job, or a desktop the
-// API refused.
+// actionRow is one line of the results.
 type actionRow struct {
 	key     string
-	job     *api.Job // a job, as last asked
-	jobID   string
-	count   int   // the desktops of the job's request
-	err     error // the request's failure, or the job's last asking's
-	sent    bool  // the request went out (false: never sent)
-	refused *api.FailedOperation
+	request bool          // a request's row (else a refusal's)
+	chunk   actions.Chunk // the request
+	err     error         // the audit log could not be opened (no request at all)
+	job     *api.Job      // the request's job, as last asked
+	jobErr  error         // the last asking's failure
 	polls   int
 	done    bool // no more asking about the job
+	refused *api.FailedOperation
+	stray   bool // refused, though the request did not name it
 }
 
 func actionRowID(r actionRow) string { return r.key }
@@ -49,113 +50,156 @@ type jobMsg struct {
 }
 
 var actionColumns = []column[actionRow]{
-	{title: "WHAT", width: 10, priority: 0, value: func(r actionRow) string {
+	{title: "WHAT", width: 10, priority: 0, value: actionWhat, style: func(st styles.Styles, r actionRow) lipgloss.Style {
 		switch {
-		case r.refused != nil:
-			return "refused"
-		case r.jobID != "":
-			return "job"
-		}
-		return "request"
-	}, style: func(st styles.Styles, r actionRow) lipgloss.Style {
-		if r.refused != nil || r.err != nil || !r.sent {
+		case r.refused != nil || r.err != nil || r.chunk.Outcome == actions.Failed || r.chunk.Outcome == actions.NotSent:
 			return st.Status("FAIL")
+		case r.chunk.Outcome == actions.InFlight:
+			return st.Warn
 		}
 		return lipgloss.NewStyle()
 	}},
-	{title: "DESKTOP OR JOB", width: 24, maxWidth: 40, priority: 0, value: func(r actionRow) string {
+	{title: "DESKTOPS OR JOB", width: 24, maxWidth: 40, priority: 0, value: func(r actionRow) string {
 		if r.refused != nil {
 			return sanitize.Line(cmp.Or(r.refused.DesktopName, r.refused.DesktopID))
 		}
-		return sanitize.Line(orDash(r.jobID))
-	}},
-	{title: "STATE", width: 30, maxWidth: -1, priority: 0, value: func(r actionRow) string {
-		switch {
-		case r.refused != nil:
-			return sanitize.Line(r.refused.ErrorCode + " " + r.refused.ErrorMsg)
-		case !r.sent && r.jobID == "":
-			if r.err == nil {
-				return fmt.Sprintf("not sent (a request before it failed), %s", plural(r.count, "desktop", "desktops"))
-			}
-			what, _ := describeError(r.err)
-			return "not sent: " + what
-		case r.err != nil && r.jobID == "" && (api.ActionRetryable(r.err) || api.ActionHint(r.err) != ""):
-			what, _ := describeError(r.err)
-			return "not applied: " + what
-		case r.err != nil && r.jobID == "":
-			what, _ := describeError(r.err)
-			return "unknown, it may have been applied: " + what
-		case r.err != nil:
-			what, _ := describeError(r.err)
-			return "could not ask: " + what
-		case r.job == nil:
-			return fmt.Sprintf("sent, %s", plural(r.count, "desktop", "desktops"))
+		if r.chunk.JobID != "" {
+			return sanitize.Line(r.chunk.JobID)
 		}
-		progress := plural(r.count, "desktop", "desktops")
-		if n := len(r.job.SubJobs); n > 0 {
-			done := 0
-			for _, sub := range r.job.SubJobs {
-				if sub.Finished() {
-					done++
-				}
-			}
-			progress = fmt.Sprintf("%d of %d done", done, max(n, r.job.SubJobsTotal))
-		}
-		return sanitize.Line(fmt.Sprintf("%s · %s", orDash(r.job.Status), progress))
+		return plural(len(r.chunk.DesktopIDs), "desktop", "desktops")
 	}},
+	{title: "STATE", width: 30, maxWidth: -1, priority: 0, value: actionState},
+}
+
+func actionWhat(r actionRow) string {
+	switch {
+	case r.stray:
+		return "refused?"
+	case r.refused != nil:
+		return "refused"
+	case r.err != nil:
+		return "audit log"
+	}
+	return "request " + strconv.Itoa(r.chunk.Index+1)
+}
+
+// actionState says where a request stands, in words that keep "may have
+// been applied" and "not applied" apart: only the first may not be sent
+// again without checking.
+func actionState(r actionRow) string {
+	c := r.chunk
+	switch {
+	case r.stray:
+		return sanitize.Line("the API refused a desktop this request did not name: " + r.refused.ErrorCode + " " + r.refused.ErrorMsg)
+	case r.refused != nil:
+		return sanitize.Line(r.refused.ErrorCode + " " + r.refused.ErrorMsg)
+	case r.err != nil:
+		what, _ := describeError(r.err)
+		return "nothing sent: " + what
+	case c.Outcome == actions.Pending:
+		return "waiting its turn"
+	case c.Outcome == actions.InFlight:
+		return fmt.Sprintf("sent (try %d), no answer yet: it may be applied", c.Tries)
+	case c.Outcome == actions.NotSent:
+		return "not sent: " + sanitize.Line(c.Why)
+	case c.Outcome == actions.Failed && api.ActionHint(c.Err) != "":
+		what, _ := describeError(c.Err)
+		return "not applied: " + what
+	case c.Outcome == actions.Failed && !api.MayHaveBeenApplied(c.Err):
+		what, _ := describeError(c.Err)
+		return "not applied: " + what
+	case c.Outcome == actions.Failed:
+		what, _ := describeError(c.Err)
+		return "unknown, it may have been applied: " + what
+	case r.jobErr != nil:
+		what, _ := describeError(r.jobErr)
+		return "could not ask about the job: " + what
+	case r.job == nil:
+		return fmt.Sprintf("accepted %d of %d", c.Accepted(), len(c.DesktopIDs))
+	}
+	progress := plural(c.Accepted(), "desktop", "desktops")
+	if n := len(r.job.SubJobs); n > 0 {
+		done := 0
+		for _, sub := range r.job.SubJobs {
+			if sub.Finished() {
+				done++
+			}
+		}
+		progress = fmt.Sprintf("%d of %d done", done, max(n, r.job.SubJobsTotal))
+	}
+	return sanitize.Line(fmt.Sprintf("%s · %s", orDash(r.job.Status), progress))
 }
 
 func actionPaneText(r actionRow, st styles.Styles, width int) string {
 	if r.refused != nil {
-		return labelled([]field{{"Refused", sanitize.Line(r.refused.DesktopName)}, {"Desktop ID", sanitize.Line(r.refused.DesktopID)},
-			{"Code", sanitize.Line(r.refused.ErrorCode)}, {"Message", sanitize.Block(r.refused.ErrorMsg)}}, st, width)
+		label := "Refused"
+		if r.stray {
+			label = "Not named"
+		}
+		return labelled(nonEmpty([]field{{label, sanitize.Line(r.refused.DesktopName)}, {"Desktop ID", sanitize.Line(r.refused.DesktopID)},
+			{"Code", sanitize.Line(r.refused.ErrorCode)}, {"Message", sanitize.Block(r.refused.ErrorMsg)}}), st, width)
 	}
-	fields := []field{{"Job", sanitize.Line(orDash(r.jobID))}, {"Desktops", commas(r.count)}}
+	if r.err != nil {
+		what, hint := describeError(r.err)
+		return labelled(nonEmpty([]field{{"Error", what}, {"Hint", hint}}), st, width)
+	}
+	c := r.chunk
+	fields := []field{{"Request", fmt.Sprintf("%d (%s)", c.Index+1, actionState(r))}, {"Job", sanitize.Line(c.JobID)},
+		{"Desktops", commas(len(c.DesktopIDs))}, {"Tries", strconv.Itoa(c.Tries)}}
 	if r.job != nil {
 		fields = append(fields, field{"Status", sanitize.Line(r.job.Status)}, field{"Type", sanitize.Line(r.job.JobType)},
 			field{"Began", sanitize.Line(r.job.BeginTime)}, field{"Ended", sanitize.Line(r.job.EndTime)},
 			field{"Error", sanitize.Line(r.job.JobErrorCode)}, field{"Reason", sanitize.Block(r.job.FailReason)})
 	}
-	if r.err != nil {
-		what, hint := describeError(r.err)
-		fields = append(fields, field{"Error", what}, field{"Hint", hint})
+	for _, err := range []error{c.Err, r.jobErr} {
+		if err != nil {
+			what, hint := describeError(err)
+			fields = append(fields, field{"Error", what}, field{"Hint", cmp.Or(api.ActionHint(err), hint)})
+		}
 	}
 	return labelled(nonEmpty(fields), st, width)
 }
 
-// takeAnswers lists the jobs and the refusals, and starts following the
-// jobs.
-func (a *actionView) takeAnswers(m actionMsg) tea.Cmd {
-	a.stage = stageDone
-	if m.err != nil {
-		a.chunks = []actions.Chunk{{Err: m.err, DesktopIDs: a.ids}}
-		a.list.SetItems([]actionRow{{key: "error", err: m.err, count: len(a.ids)}})
-		return nil
+// showChunks lists the requests as they stand, and their refusals.
+func (a *actionView) showChunks(chunks []actions.Chunk) {
+	if a.logErr != nil {
+		a.list.SetItems([]actionRow{{key: "log", err: a.logErr}})
+		return
 	}
-	a.chunks = m.chunks
-	for _, c := range m.chunks {
-		if c.Sent {
-			a.desks.forget(c.DesktopIDs) // their state now is not what the pane shows
+	if chunks == nil { // not started: every request waits its turn
+		for i, ids := range a.plan.Chunks() {
+			chunks = append(chunks, actions.Chunk{Index: i, DesktopIDs: ids})
 		}
 	}
 	var rows []actionRow
-	var cmds []tea.Cmd
-	for i, c := range m.chunks {
-		a.accepted += c.Accepted()
-		if !c.Sent && c.Err == nil {
-			rows = append(rows, actionRow{key: "chunk" + strconv.Itoa(i), count: len(c.DesktopIDs)}) // not sent, after a failure
-			continue
+	for _, c := range chunks {
+		rows = append(rows, actionRow{key: "chunk" + strconv.Itoa(c.Index), request: true, chunk: c})
+		for j := range c.Refused {
+			f := c.Refused[j]
+			rows = append(rows, actionRow{key: fmt.Sprintf("refused%d-%d", c.Index, j), refused: &f, chunk: c})
 		}
-		rows = append(rows, actionRow{key: "chunk" + strconv.Itoa(i), jobID: c.Result.JobID, count: len(c.DesktopIDs) - len(c.Result.Refused), err: c.Err, sent: c.Sent})
-		if c.Err == nil && c.Result.JobID != "" {
-			cmds = append(cmds, a.tick(c.Result.JobID))
-		}
-		for j := range c.Result.Refused {
-			f := c.Result.Refused[j]
-			rows = append(rows, actionRow{key: fmt.Sprintf("refused%d-%d", i, j), refused: &f})
+		for j := range c.Strays {
+			f := c.Strays[j]
+			rows = append(rows, actionRow{key: fmt.Sprintf("stray%d-%d", c.Index, j), refused: &f, stray: true, chunk: c})
 		}
 	}
 	a.list.SetItems(rows)
+}
+
+// finish takes the batch's end: the last rows, and the jobs followed.
+func (a *actionView) finish() tea.Cmd {
+	a.stage, a.askStop, a.following = stageDone, false, true
+	chunks := a.batch.Chunks()
+	a.showChunks(chunks)
+	var cmds []tea.Cmd
+	for _, c := range chunks {
+		if c.Sent() {
+			a.desks.forget(c.DesktopIDs) // their state now is not what the pane shows
+		}
+		if c.Outcome == actions.Answered && c.JobID != "" {
+			cmds = append(cmds, a.tick(c.JobID))
+		}
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -171,16 +215,16 @@ func (a *actionView) takeJob(m jobMsg) tea.Cmd {
 	var next tea.Cmd
 	a.list.Each(func(_ int, r *actionRow) {
 		row := *r
-		if row.jobID == m.jobID && row.refused == nil {
+		if row.request && row.chunk.JobID == m.jobID {
 			row.polls++
 			if m.err == nil {
 				job := m.job
-				row.job, row.err = &job, nil
+				row.job, row.jobErr = &job, nil
 			} else {
-				row.err = m.err
+				row.jobErr = m.err
 			}
 			var apiErr *api.APIError
-			permanent := errors.As(m.err, &apiErr) && apiErr.Status/100 == 4 && !apiErr.Throttled()
+			permanent := errors.As(m.err, &apiErr) && apiErr.Status/100 == 4 && apiErr.Status != 429
 			switch {
 			case permanent, m.err == nil && m.job.Finished(), row.polls >= maxJobPolls:
 				row.done = true // a 403 or 404 will not change by asking again
@@ -194,37 +238,69 @@ func (a *actionView) takeJob(m jobMsg) tea.Cmd {
 	return next
 }
 
-func (a *actionView) following() int {
+// jobsFollowed counts the jobs still asked about.
+func (a *actionView) jobsFollowed() int {
 	n := 0
 	a.list.Each(func(_ int, r *actionRow) {
-		if r.refused == nil && r.jobID != "" && !r.done {
+		if r.request && r.chunk.JobID != "" && r.chunk.Outcome == actions.Answered && !r.done {
 			n++
 		}
 	})
 	return n
 }
 
-// statusLine sums the action up.
+// statusLine sums the action up: as it goes, and once it is over.
 func (a *actionView) statusLine() (string, bool) {
-	if a.stage != stageDone {
+	switch {
+	case a.stage < stageSending:
 		return "", false
+	case a.logErr != nil:
+		what, _ := describeError(a.logErr)
+		return "✗ " + what, true
+	case a.batch == nil:
+		return "opening the audit log…", false
 	}
-	line := fmt.Sprintf("%s: %s of %s accepted", a.action.Label, commas(a.accepted), plural(len(a.ids), "desktop", "desktops"))
-	if n := a.following(); n > 0 {
+	chunks := a.batch.Chunks()
+	t := actions.Count(chunks)
+	line := t.Summary(a.plan.Action)
+	if a.stage == stageSending {
+		sent := 0
+		for _, c := range chunks {
+			if c.Sent() {
+				sent++
+			}
+		}
+		line = fmt.Sprintf("request %d of %d · %s", sent, len(chunks), line)
+		if a.batch.Stopping() {
+			line = "stopping after the request in flight · " + line
+		}
+		if a.logNotes != "" {
+			line += " · " + sanitize.Line(a.logNotes)
+		}
+		return line, false
+	}
+	if n := a.jobsFollowed(); n > 0 {
 		line += fmt.Sprintf(" · following %s", plural(n, "job", "jobs"))
 	}
-	for _, c := range a.chunks {
-		if c.Err != nil {
-			what, _ := describeError(c.Err)
-			line = "✗ " + line + " · " + what
-			switch hint := api.ActionHint(c.Err); {
-			case hint != "":
-				line += " – " + hint
-			case c.Sent && !api.ActionRetryable(c.Err):
-				line += " – it may have been applied: check before sending it again"
-			}
-			return line + " (the requests after it were not sent)", true
+	for _, c := range chunks {
+		if c.Outcome != actions.Failed {
+			continue
 		}
+		what, _ := describeError(c.Err)
+		line = "✗ " + line + " · " + what
+		switch hint := api.ActionHint(c.Err); {
+		case hint != "":
+			line += " – " + hint
+		case api.MayHaveBeenApplied(c.Err):
+			line += " – it may have been applied: check before sending it again"
+		}
+		if t.NotSent > 0 {
+			line += " (the requests after it were not sent: Y copies their desktops)"
+		}
+		return line, true
 	}
-	return line, false
+	if halt := a.batch.Halt(); halt != "" {
+		return "✗ " + line + " · " + sanitize.Line(halt) + " (Y copies the desktops not sent)", true
+	}
+	return line, t.Accepted < t.Desktops
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -17,14 +16,17 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
 
-// Batch power actions on the desktops shown (a): a menu, a confirmation
-// that asks for the number of desktops typed out, the requests (chunks of
-// 100, one after another, each in the audit log), then the refusals and
-// the jobs, followed to their end.
+// Batch power actions on the desktops shown (a): once every row (and the
+// baseline a change: filter needs) is in, the set is frozen into a plan;
+// a menu says what it holds; the number of desktops typed out confirms;
+// the requests go out in the background through internal/actions, each
+// shown as it goes, stoppable before the next (esc, ctrl+c); then the
+// refusals, and the jobs followed to their end.
 
 // ActionSource is what acts on desktops; *api.Client is one.
 type ActionSource interface {
@@ -58,32 +60,44 @@ var actionSeq atomic.Int64
 // actionView is the screen of one batch action.
 type actionView struct {
 	*listView[actionRow]
-	id       int64
-	src      ActionSource
-	ids      []string // the desktops shown, each once
-	what     string   // the rows shown, in a few words
-	stage    actionStage
-	action   api.PowerAction
-	input    textinput.Model
-	project  string
-	logPath  string
-	poll     time.Duration
-	cancel   context.CancelFunc
-	chunks   []actions.Chunk
-	accepted int
-	unusable int       // rows shown left out: no desktop id, or an id no request can carry
-	desks    *desktops // told to forget the desktops acted on
+	id      int64
+	src     ActionSource
+	targets []actions.Target // frozen when the menu opened: exactly the rows shown then
+	plan    actions.Plan     // the targets and the action chosen
+	what    string           // the rows shown, in a few words
+	stage   actionStage
+	input   textinput.Model
+	project string
+	logPath string
+	poll    time.Duration
+	desks   *desktops        // told to forget the desktops acted on
+	batches *actions.Running // where the batch is kept for a signal to stop
+	// loggedIn and stateKnown count the desktops with a user connected,
+	// of those whose state the session knows now.
+	loggedIn, stateKnown int
+
+	batch     *actions.Batch
+	askStop   bool   // "stop sending? y" is asked
+	logErr    error  // the audit log could not be opened: nothing was sent
+	logNotes  string // what opening the log made private
+	following bool   // jobs are followed (after the batch)
 }
 
-// actionMsg is the answer to every request of the batch.
-type actionMsg struct {
-	id     int64
-	chunks []actions.Chunk
-	err    error // the audit log could not be opened: nothing was sent
+// batchMsg says the batch changed (a request went out, was answered,
+// or the batch ended).
+type batchMsg struct{ id int64 }
+
+// logOpenedMsg is the audit log opened (or not) and the batch started.
+type logOpenedMsg struct {
+	id    int64
+	batch *actions.Batch
+	notes []string
+	err   error
 }
 
-// openActions is a: the action menu for the desktops shown, once every
-// row is loaded.
+// openActions is a: the action menu for exactly the desktops shown, once
+// what is shown is settled. a again while one waits or is open does
+// nothing.
 func (v *detailsView) openActions(h host) tea.Cmd {
 	b := v.views
 	switch {
@@ -96,35 +110,37 @@ func (v *detailsView) openActions(h host) tea.Cmd {
 	case b.auditPath == "":
 		h.setNote("no actions: there is nowhere to keep the audit log ($XDG_STATE_HOME and $HOME are unset)")
 		return nil
+	case v.actPending:
+		h.setNote("the action menu opens once every row is in: it is on its way")
+		return nil
 	}
-	return v.whenAllLoaded(h, func(h host, v *detailsView) tea.Cmd {
-		var ids []string
-		seen, unusable := map[string]bool{}, 0
-		for _, d := range shownRows(v) {
-			switch {
-			case d.DesktopID == "" || api.ValidID(d.DesktopID) != nil:
-				unusable++ // no id, or one no request could carry
-			case !seen[d.DesktopID]:
-				seen[d.DesktopID] = true
-				ids = append(ids, d.DesktopID)
-			}
+	v.actPending = true
+	return v.whenSettled(h, func(h host, v *detailsView) tea.Cmd {
+		v.actPending = false
+		if v.tr.usesChange() && !v.cmp.ready() {
+			h.setNote("no actions: the filter looks at the change, and the baseline run could not be read (c compares again)")
+			return nil
 		}
-		if len(ids) == 0 {
+		var rows []actions.Target
+		for _, d := range shownRows(v) {
+			rows = append(rows, actions.Target{ID: d.DesktopID, Name: d.DesktopName, Status: d.ExecStatus})
+		}
+		plan := actions.NewPlan(api.PowerAction{}, rows)
+		if len(plan.Targets) == 0 {
 			h.setNote("no desktops shown that can be acted on")
 			return nil
 		}
-		a := newActionView(v, ids)
-		a.unusable = unusable
-		return h.push(a)
+		h.setNote("")
+		return h.push(newActionView(v, plan))
 	})
 }
 
-func newActionView(v *detailsView, ids []string) *actionView {
+func newActionView(v *detailsView, plan actions.Plan) *actionView {
 	b := v.views
 	in := textinput.New()
 	in.Prompt = ""
 	in.Cursor.SetMode(cursor.CursorStatic) // no blink: no redraws over a slow link
-	in.CharLimit = 12
+	in.CharLimit = 20
 	what := v.tr.describe()
 	if what == "" {
 		what = "every row"
@@ -133,28 +149,31 @@ func newActionView(v *detailsView, ids []string) *actionView {
 		listView: &listView[actionRow]{
 			list:      newPagedList[actionRow](nil, actionRowID, paging.Options{PageSize: 100}),
 			cols:      actionColumns,
-			noun:      "results",
-			crumbText: "act on " + plural(len(ids), "desktop", "desktops"),
+			noun:      "requests and refusals",
+			crumbText: "act on " + plural(len(plan.Targets), "desktop", "desktops"),
 			paneText:  actionPaneText,
 			started:   true,
 		},
-		id: actionSeq.Add(1), src: b.acts, ids: ids, what: what, input: in,
-		project: b.project, logPath: b.auditPath, poll: b.jobPoll, desks: b.desks,
+		id: actionSeq.Add(1), src: b.acts, targets: plan.Targets, plan: plan, what: what, input: in,
+		project: b.project, logPath: b.auditPath, poll: b.jobPoll, desks: b.desks, batches: b.running,
 	}
+	a.loggedIn, a.stateKnown = b.desks.logins(plan.IDs())
 	return a
 }
 
-// key: the menu's letters choose; esc cancels until something is sent.
+// key: the menu's letters choose; esc cancels until something is sent;
+// while requests go out, esc or ctrl+c asks whether to stop.
 func (a *actionView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
+	k := h.keyMap()
 	switch a.stage {
 	case stageMenu:
-		if key.Matches(msg, h.keyMap().Back) {
+		if key.Matches(msg, k.Back) {
 			h.setNote("no action: nothing was sent")
 			return h.pop(), true
 		}
-		for _, k := range actionKeys {
-			if msg.String() == k.key {
-				a.action, _ = api.PowerActionNamed(k.name)
+		for _, ak := range actionKeys {
+			if msg.String() == ak.key {
+				a.plan.Action, _ = api.PowerActionNamed(ak.name)
 				a.stage = stageConfirm
 				a.input.SetValue("")
 				return a.input.Focus(), true
@@ -162,26 +181,59 @@ func (a *actionView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		return nil, false // the common keys: q, ?, help
 	case stageSending:
-		if key.Matches(msg, h.keyMap().Back) {
-			h.setNote("the requests are out: wait for their answers")
+		switch {
+		case key.Matches(msg, k.Back) || msg.Type == tea.KeyCtrlC:
+			if a.batch != nil && !a.batch.Stopping() {
+				a.askStop = true
+			}
 			return nil, true
+		case key.Matches(msg, k.Quit):
+			h.setNote("requests are going out: esc or ctrl+c stops them before the next one")
+			return nil, true
+		}
+	case stageDone:
+		if key.Matches(msg, k.CopyAll) {
+			ids := actions.NotAppliedIDs(a.batchChunks())
+			if len(ids) == 0 {
+				h.setNote("every request went out: no desktops left unsent")
+				return nil, true
+			}
+			return h.copyText(strings.Join(ids, "\n"), plural(len(ids), "desktop id not acted on", "desktop ids not acted on")), true
 		}
 	}
 	return a.listView.key(h, msg)
 }
 
-func (a *actionView) prompting() bool { return a.stage == stageConfirm }
+func (a *actionView) prompting() bool { return a.stage == stageConfirm || a.askStop }
 
-// modal: the menu's letters come before the common keys.
-func (a *actionView) modal() bool { return a.stage == stageMenu }
+// modal: the menu's letters, and the keys that stop a batch, come before
+// the common keys.
+func (a *actionView) modal() bool { return a.stage == stageMenu || a.stage == stageSending }
 
-// promptUpdate is the confirmation: the number typed out sends, anything
-// else cancels.
+// sending reports requests going out (the root keeps q and : off then).
+func (a *actionView) sending() bool { return a.stage == stageSending }
+
+// promptUpdate is the confirmation (the number typed out sends, anything
+// else cancels), or the question whether to stop sending.
 func (a *actionView) promptUpdate(h host, msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyMsg); ok {
+	k, ok := msg.(tea.KeyMsg)
+	if a.askStop {
+		if !ok {
+			return nil
+		}
+		a.askStop = false
+		if k.String() == "y" || k.String() == "Y" {
+			a.batch.Stop("stopped by you")
+			h.setNote("stopping: nothing is sent after the request in flight")
+		} else {
+			h.setNote("not stopped: the requests go on")
+		}
+		return nil
+	}
+	if ok {
 		switch k.Type {
 		case tea.KeyEnter:
-			if strings.TrimSpace(a.input.Value()) != strconv.Itoa(len(a.ids)) {
+			if !a.plan.Confirms(a.input.Value()) {
 				h.setNote("not confirmed: nothing was sent")
 				return h.pop()
 			}
@@ -197,35 +249,71 @@ func (a *actionView) promptUpdate(h host, msg tea.Msg) tea.Cmd {
 }
 
 func (a *actionView) promptView(width int) (line, footer string) {
-	ask := fmt.Sprintf("Type %d to %s %s: ", len(a.ids), a.action.Label, plural(len(a.ids), "desktop", "desktops"))
+	if a.askStop {
+		return "Stop sending? y stops before the next request; the one in flight is answered first",
+			"y stops · any other key goes on sending"
+	}
+	n := len(a.plan.Targets)
+	ask := fmt.Sprintf("Type %s to %s %s: ", commas(n), a.plan.Action.Label, plural(n, "desktop", "desktops"))
 	a.input.Width = max(width-lipgloss.Width(ask)-1, 4)
-	return ask + a.input.View(), "enter sends if the number is right, anything else cancels · esc cancels"
+	return ask + a.input.View(), "enter sends if the number is right (2537 or 2,537), anything else cancels · esc cancels"
 }
 
-// send starts the requests, in the background.
+// send opens the audit log and starts the batch, in the background.
 func (a *actionView) send() tea.Cmd {
 	a.stage = stageSending
 	a.input.Blur()
-	ctx, cancel := context.WithCancel(context.Background())
-	a.cancel = cancel
-	src, action, ids, id, project, path := a.src, a.action, a.ids, a.id, a.project, a.logPath
+	a.showChunks(nil)
+	src, plan, id, project, path, batches := a.src, a.plan, a.id, a.project, a.logPath, a.batches
 	return func() tea.Msg {
 		log, err := actions.OpenAuditLog(path, project, time.Now, func(string) string { return "" })
 		if err != nil {
-			return actionMsg{id: id, err: fmt.Errorf("%w; nothing was sent", err)}
+			return logOpenedMsg{id: id, err: fmt.Errorf("%w; nothing was sent", err)}
 		}
-		defer log.Close()
-		return actionMsg{id: id, chunks: actions.Send(ctx, src, action, ids, log, actions.DefaultThrottle, time.Now, actions.Sleep)}
+		// Not tied to this screen: leaving it, or a : switch, must not
+		// cut a batch short. Only a signal to the program aborts it.
+		ctx, abort := context.WithCancel(context.Background())
+		b := actions.Start(ctx, src, plan, log, actions.Options{Throttle: actions.DefaultThrottle})
+		batches.Add(b, abort, func() { log.Close() })
+		return logOpenedMsg{id: id, batch: b, notes: log.Notes}
+	}
+}
+
+// awaitBatch waits for the batch's next change.
+func awaitBatch(id int64, b *actions.Batch) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case <-b.Changed():
+		case <-b.Done():
+		}
+		return batchMsg{id: id}
 	}
 }
 
 func (a *actionView) handle(msg tea.Msg) (tea.Cmd, bool) {
 	switch m := msg.(type) {
-	case actionMsg:
+	case logOpenedMsg:
 		if m.id != a.id {
 			return nil, false
 		}
-		return a.takeAnswers(m), true
+		if m.err != nil {
+			a.stage, a.logErr = stageDone, m.err
+			a.showChunks(nil)
+			return nil, true
+		}
+		a.batch, a.logNotes = m.batch, strings.Join(m.notes, "; ")
+		return awaitBatch(a.id, a.batch), true
+	case batchMsg:
+		if m.id != a.id || a.batch == nil {
+			return nil, false
+		}
+		select {
+		case <-a.batch.Done():
+			return a.finish(), true
+		default:
+			a.showChunks(a.batch.Chunks())
+			return awaitBatch(a.id, a.batch), true
+		}
 	case jobTickMsg:
 		if m.id != a.id {
 			return nil, false
@@ -246,62 +334,89 @@ func (a *actionView) handle(msg tea.Msg) (tea.Cmd, bool) {
 	return a.listView.handle(msg)
 }
 
-// running: jobs still being followed keep the spinner going.
+// status: the requests going out keep the spinner going, as do jobs
+// still followed.
 func (a *actionView) status() listStatus {
-	if a.stage != stageDone {
-		n := len(a.ids)
-		return listStatus{noun: "desktops to act on", total: n, shown: n, loaded: n, loading: a.stage == stageSending, pageHeight: a.height}
-	}
 	s := a.listView.status()
-	s.loading = a.following() > 0
+	switch a.stage {
+	case stageMenu, stageConfirm:
+		n := len(a.targets)
+		return listStatus{noun: "desktops to act on", total: n, shown: n, loaded: n, pageHeight: a.height}
+	case stageSending:
+		s.loading = true
+	default:
+		s.loading = a.following && a.jobsFollowed() > 0
+	}
 	return s
 }
 
-// pane says where the results will be, until they are in.
+// pane says where the results will be, until the first request is out.
 func (a *actionView) pane(st styles.Styles, width int, full bool) (string, string) {
-	if a.stage != stageDone {
-		return "", st.Placeholder.Render("the answers will show here: the jobs, and each desktop refused")
+	if a.stage < stageSending {
+		return "", st.Placeholder.Render("the answers will show here as they come: each request, its job, and each desktop refused")
 	}
 	return a.listView.pane(st, width, full)
 }
 
-// table is the menu, the confirmation's question or the requests going
-// out, until the answers are in.
+// table is the menu or the confirmation's question until the requests go
+// out; then the requests and refusals as they come.
 func (a *actionView) table(st styles.Styles, spin string) string {
 	var text string
 	switch a.stage {
 	case stageMenu:
-		var b strings.Builder
-		fmt.Fprintf(&b, "Act on the %s shown (%s):\n", plural(len(a.ids), "desktop", "desktops"), a.what)
-		if a.unusable > 0 {
-			fmt.Fprintf(&b, "(%s left out: no desktop id, or one no request can carry)\n", plural(a.unusable, "row", "rows"))
-		}
-		b.WriteString("\n")
-		for _, k := range actionKeys {
-			pa, _ := api.PowerActionNamed(k.name)
-			fmt.Fprintf(&b, "  %s  %s\n", st.Accent.Render(k.key), pa.Label)
-		}
-		fmt.Fprintf(&b, "\nesc cancels. Nothing is sent before you type the number of desktops.\nRequests go out %d desktops at a time; each is written to the audit log.", api.MaxActionDesktops)
-		text = b.String()
+		text = a.menuText(st)
 	case stageConfirm:
-		text = fmt.Sprintf("%s %s: type %d below and press enter.", a.action.Label, plural(len(a.ids), "desktop", "desktops"), len(a.ids))
-	case stageSending:
-		text = fmt.Sprintf("%s sending %s to %s…", spin, a.action.Label, plural(len(a.ids), "desktop", "desktops"))
+		text = fmt.Sprintf("%s %s: type %s below and press enter.\n\n%s", a.plan.Action.Label, plural(len(a.plan.Targets), "desktop", "desktops"),
+			commas(len(a.plan.Targets)), sanitize.Line(a.plan.Summary()))
 	default:
 		return a.listView.table(st, spin)
 	}
-	return lipgloss.NewStyle().Width(a.width).Height(a.height).MaxHeight(a.height).Padding(1, 2).Render(text)
+	return lipgloss.NewStyle().Width(a.width).Height(a.height).MaxHeight(a.height).Padding(0, 2).Render(text)
+}
+
+// menuText says what would be hit, then the actions: at 80x24 it has
+// about ten lines, so the warnings come first and the keys take two.
+func (a *actionView) menuText(st styles.Styles) string {
+	plan := actions.Plan{Targets: a.targets}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Act on the %s shown (%s):\n", plural(len(a.targets), "desktop", "desktops"), sanitize.Line(a.what))
+	b.WriteString(sanitize.Line(plan.Summary()) + "\n")
+	if a.stateKnown > 0 {
+		fmt.Fprintf(&b, "%s with a user logged in, of the %s whose state is known\n", commas(a.loggedIn), commas(a.stateKnown))
+	}
+	if n := plan.Succeeded(); n > 0 {
+		b.WriteString(st.Warn.Render(fmt.Sprintf("⚠ %s of them succeeded in this run (f shows the failed only)", commas(n))) + "\n")
+	}
+	if a.plan.Unusable > 0 {
+		fmt.Fprintf(&b, "(%s left out: no desktop id, or one no request can carry)\n", plural(a.plan.Unusable, "row", "rows"))
+	}
+	b.WriteString("\n")
+	for i, ak := range actionKeys {
+		pa, _ := api.PowerActionNamed(ak.name)
+		fmt.Fprintf(&b, "  %s %-12s", st.Accent.Render(ak.key), pa.Label)
+		if i == 2 {
+			b.WriteString("\n")
+		}
+	}
+	fmt.Fprintf(&b, "\n\nesc cancels; nothing is sent before you type the number of desktops.\nRequests go out %d desktops at a time, each in the audit log; esc stops them.", api.MaxActionDesktops)
+	return b.String()
 }
 
 func (a *actionView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
 	h := a.listView.helpKeys(k, canGoBack && a.stage != stageSending)
-	h.Menu = a.stage != stageDone // r is reboot here, not refresh
+	h.Menu = a.stage == stageMenu || a.stage == stageConfirm // r is reboot here, not refresh
+	h.Sending = a.stage == stageSending
+	h.NotApplied = a.stage == stageDone && len(actions.NotAppliedIDs(a.batchChunks())) > 0
 	return h
 }
 
-func (a *actionView) close() {
-	if a.cancel != nil && a.stage == stageDone {
-		a.cancel() // the answers are in: only the following stops
+func (a *actionView) batchChunks() []actions.Chunk {
+	if a.batch == nil {
+		return nil
 	}
-	a.listView.close()
+	return a.batch.Chunks()
 }
+
+// close stops following the jobs; a batch going out goes on (it is not
+// this screen's to cut short: the root keeps q off while it runs).
+func (a *actionView) close() { a.listView.close() }

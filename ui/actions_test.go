@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/fake"
 )
 
@@ -104,8 +105,8 @@ func TestActionOnTheDesktopsShown(t *testing.T) {
 			}
 		}
 	})
-	if jobs != posts(srv) || done != jobs || refused == 0 || a.accepted != n-refused {
-		t.Errorf("%d jobs (%d done), %d refused, %d accepted of %d", jobs, done, refused, a.accepted, n)
+	if accepted := actions.Count(a.batch.Chunks()).Accepted; jobs != posts(srv) || done != jobs || refused == 0 || accepted != n-refused {
+		t.Errorf("%d jobs (%d done), %d refused, %d accepted of %d", jobs, done, refused, accepted, n)
 	}
 	if line, _ := a.statusLine(); !strings.Contains(line, "reboot: "+commas(n-refused)+" of "+commas(n)+" desktops accepted") {
 		t.Errorf("status line %q", line)

@@ -21,11 +21,19 @@ import (
 // commands of the session. A command that fails keeps the session as it
 // was.
 
-// Reconnect makes a new source for a region, a project or a KooCLI
-// profile (what is "region", "project" or "profile"), names its project,
-// and gives the function that releases it once it is replaced. main
-// provides it; without it those commands are refused.
-type Reconnect func(ctx context.Context, what, value string) (src Source, projectID string, release func(), err error)
+// Reconnect makes a new session for a region, a project or a KooCLI
+// profile (what is "region", "project" or "profile"). main provides it;
+// without it those commands are refused.
+type Reconnect func(ctx context.Context, what, value string) (Session, error)
+
+// Session is what a switch connected to: the source, its project, where
+// it acts, and the function that releases it once it is replaced.
+type Session struct {
+	Source    Source
+	ProjectID string
+	Where     Where
+	Release   func()
+}
 
 // reconnectTimeout bounds a reconnection (project discovery included).
 const reconnectTimeout = 30 * time.Second
@@ -55,9 +63,7 @@ func newCmdline() *cmdline {
 type reconnectMsg struct {
 	seq         int
 	what, value string
-	src         Source
-	projectID   string
-	release     func()
+	sess        Session
 	err         error
 }
 
@@ -228,8 +234,8 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), reconnectTimeout)
 		defer cancel()
-		src, project, release, err := reconnect(ctx, verb, arg)
-		return reconnectMsg{seq: seq, what: verb, value: arg, src: src, projectID: project, release: release, err: err}
+		sess, err := reconnect(ctx, verb, arg)
+		return reconnectMsg{seq: seq, what: verb, value: arg, sess: sess, err: err}
 	}
 }
 
@@ -311,8 +317,8 @@ func positionOf[T any](l *pagedList[T], id string) int {
 // failure keeps the session and says why.
 func (m Model) takeReconnect(msg reconnectMsg) (Model, tea.Cmd) {
 	drop := func() {
-		if msg.release != nil {
-			msg.release()
+		if msg.sess.Release != nil {
+			msg.sess.Release()
 		}
 	}
 	if msg.seq != m.cmd.seq {
@@ -332,14 +338,14 @@ func (m Model) takeReconnect(msg reconnectMsg) (Model, tea.Cmd) {
 		v.close()
 	}
 	cfg := m.cfg
-	cfg.Source, cfg.ProjectID, cfg.TaskID, cfg.RecordID = msg.src, msg.projectID, "", ""
+	cfg.Source, cfg.ProjectID, cfg.Where, cfg.TaskID, cfg.RecordID = msg.sess.Source, msg.sess.ProjectID, msg.sess.Where, "", ""
 	next := New(cfg)
 	next.cmd = m.cmd // the command history goes on
 	if m.release != nil {
 		m.release() // the session replaced: its screens are closed
 	}
-	next.release = msg.release
-	next.note = fmt.Sprintf("switched %s to %s: project %s", msg.what, sanitize.Line(msg.value), sanitize.Line(msg.projectID))
+	next.release = msg.sess.Release
+	next.note = fmt.Sprintf("switched %s to %s: project %s", msg.what, sanitize.Line(msg.value), sanitize.Line(msg.sess.ProjectID))
 	var cmds []tea.Cmd
 	cmds = append(cmds, next.Init())
 	if m.ready {

@@ -69,14 +69,17 @@ func TestCommandLineReconnects(t *testing.T) {
 	var asked []string
 	fail := true
 	released := 0
-	reconnect := func(_ context.Context, what, value string) (Source, string, func(), error) {
+	reconnect := func(_ context.Context, what, value string) (Session, error) {
 		asked = append(asked, what+" "+value)
 		if fail {
-			return nil, "", nil, errors.New("no such region")
+			return Session{}, errors.New("no such region")
 		}
-		return &dataSource{d: second}, "proj-" + value, func() { released++ }, nil
+		return Session{Source: &dataSource{d: second}, ProjectID: "proj-" + value, Where: Where{Region: value}, Release: func() { released++ }}, nil
 	}
-	m := start(t, New(Config{Source: &dataSource{d: first}, ProjectID: "p", PageSize: 100, Reconnect: reconnect}), 120, 30)
+	m := start(t, New(Config{Source: &dataSource{d: first}, ProjectID: "p", PageSize: 100, Reconnect: reconnect, Where: Where{Region: "cn-north-4"}}), 120, 30)
+	if !strings.HasSuffix(strings.Split(ansi.Strip(m.View()), "\n")[0], "cn-north-4") {
+		t.Errorf("the header does not say where the session acts:\n%s", ansi.Strip(m.View()))
+	}
 	m = send(t, m, press("enter")) // into a task
 	m = command(t, m, "region xx-nowhere-1")
 	if len(m.stack) != 2 || !strings.Contains(ansi.Strip(m.View()), "could not switch region to xx-nowhere-1") {
@@ -97,6 +100,9 @@ func TestCommandLineReconnects(t *testing.T) {
 	m = command(t, m, "region cn-south-1") // the session of the first switch is released
 	if released != 1 || m.cfg.ProjectID != "proj-cn-south-1" {
 		t.Errorf("released %d sessions, project %s", released, m.cfg.ProjectID)
+	}
+	if header := strings.Split(ansi.Strip(m.View()), "\n")[0]; !strings.HasSuffix(header, "cn-south-1") || strings.Contains(header, "cn-north-4") {
+		t.Errorf("the header does not follow the switch: %q", header)
 	}
 }
 

@@ -74,6 +74,22 @@ type desktopMsg struct {
 	err  error
 }
 
+// logins counts, of ids, the desktops whose state the session knows now
+// (an answer young enough to show) and those with a user connected.
+func (d *desktops) logins(ids []string) (connected, known int) {
+	for _, id := range ids {
+		a, ok := d.byID[id]
+		if !ok || a.err != nil || !d.fresh(id) {
+			continue
+		}
+		known++
+		if strings.EqualFold(a.desk.LoginStatus, "CONNECTED") {
+			connected++
+		}
+	}
+	return connected, known
+}
+
 // fresh reports an answer young enough to show without asking.
 func (d *desktops) fresh(id string) bool {
 	a, ok := d.byID[id]

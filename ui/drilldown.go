@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/internal/sanitize"
@@ -55,6 +56,7 @@ type views struct {
 	auditPath string
 	project   string
 	jobPoll   time.Duration
+	running   *actions.Running // the batches going out, for a signal to stop
 }
 
 // retry is the retry rule of every list and loader.

@@ -15,6 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/defaults"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/keymap"
@@ -65,6 +66,12 @@ type Config struct {
 	ReadOnly  bool
 	AuditPath string
 	JobPoll   time.Duration
+	// Running keeps the batches going out, for main to stop on a signal
+	// (one of the browser's own when nil).
+	Running *actions.Running
+	// Where says what the session acts on (region or endpoint, KooCLI
+	// profile), for the header.
+	Where Where
 	// Keys are the key bindings (keymap.Default() if nil); Columns the
 	// columns of each screen (tasks, runs, details), from the config file.
 	Keys    *keymap.KeyMap
@@ -129,6 +136,9 @@ type Model struct {
 // New returns the browser. The views the configuration skips are still on
 // the stack (Esc goes up to them) but fetch nothing until shown.
 func New(cfg Config) Model {
+	if cfg.Running == nil {
+		cfg.Running = &actions.Running{} // kept in cfg: a : switch goes on with it
+	}
 	st := styles.New(cfg.NoColor)
 	h := help.New()
 	h.Styles.ShortKey, h.Styles.FullKey = st.Accent, st.Accent
@@ -144,7 +154,7 @@ func New(cfg Config) Model {
 		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{},
 		background: newRequestBudget(max(cmp.Or(cfg.Concurrency, defaults.Concurrency)/2, 1)),
 		history:    cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now),
-		readOnly: cfg.ReadOnly, auditPath: cfg.AuditPath, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll)}
+		readOnly: cfg.ReadOnly, auditPath: cfg.AuditPath, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll), running: cfg.Running}
 	b.acts, _ = cfg.Source.(ActionSource)
 	tasks := b.taskList(false)
 	stack := []view{tasks}
@@ -182,15 +192,15 @@ func New(cfg Config) Model {
 
 func (m Model) top() view { return m.stack[len(m.stack)-1] }
 
-// sendingActions reports power actions going out: quitting then would cut
-// a batch short, with the requests after it unsent and unsaid.
+// sendingActions reports power actions going out: quitting or switching
+// then would leave a batch unaccounted for.
 func (m Model) sendingActions() bool {
 	for _, v := range m.stack {
-		if a, ok := v.(*actionView); ok && a.stage == stageSending {
+		if s, ok := v.(sender); ok && s.sending() {
 			return true
 		}
 	}
-	return false
+	return m.views.running.Sending()
 }
 
 // Init fetches the first page of the view on screen right away, before the
@@ -224,7 +234,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			cmds = append(cmds, c)
 		}
-		cmd = tea.Batch(cmds...)
+		// A key may settle what waited (a filter dropped with the
+		// comparison it needed).
+		cmd = tea.Batch(append(cmds, m.afterPage())...)
 	case tea.MouseMsg:
 		cmd = m.mouse(msg)
 	case spinner.TickMsg:
@@ -315,7 +327,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 		return m.cmdlineKey(msg), false
 	}
 	if p, ok := m.top().(prompter); ok && p.prompting() {
-		return p.promptUpdate(m, msg), msg.Type == tea.KeyCtrlC
+		return p.promptUpdate(m, msg), msg.Type == tea.KeyCtrlC && !m.sendingActions()
 	}
 	if key.Matches(msg, k.Command) && m.sendingActions() {
 		m.note = "power actions are being sent: the command line waits for their answers"
@@ -324,14 +336,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	if key.Matches(msg, k.Command) {
 		return m.openCmdline(), false
 	}
-	if md, ok := m.top().(modal); ok && md.modal() && msg.Type != tea.KeyCtrlC {
+	if md, ok := m.top().(modal); ok && md.modal() && (msg.Type != tea.KeyCtrlC || m.sendingActions()) {
 		if cmd, handled := md.key(m, msg); handled {
 			return cmd, false // its letters before the common keys (r is reboot there)
 		}
 	}
 	switch {
 	case key.Matches(msg, k.Quit) && m.sendingActions():
-		m.note = "power actions are being sent: wait for their answers before quitting (the audit log records them)"
+		m.note = "power actions are going out: wait for their answers before quitting (esc on their screen stops them)"
 		return nil, false
 	case key.Matches(msg, k.Quit):
 		return nil, true

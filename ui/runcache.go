@@ -61,7 +61,7 @@ func (v *detailsView) start() tea.Cmd {
 // dies with it (the screen may be kept, but the work was for this visit).
 func (v *detailsView) close() {
 	v.listView.close()
-	v.pending = nil
+	v.pending, v.actPending = nil, false
 	v.closePrompt()
 	if v.cmp.loading() {
 		v.dropComparison() // its reading stops with the screen

@@ -52,6 +52,12 @@ type pageWatcher interface {
 	afterPage(h host) tea.Cmd
 }
 
+// sender is a screen sending requests that change the cloud: q, : and a
+// switch of session wait for it.
+type sender interface {
+	sending() bool
+}
+
 // copier is a screen whose selected row has an id worth copying (the ids
 // -o needs: a task's, a run's; a failure group's desktops').
 type copier interface {

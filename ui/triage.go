@@ -60,6 +60,10 @@ func (t triage) filtering() bool {
 
 func (t triage) active() bool { return t.filtering() || t.sortBy != sortNone }
 
+// usesChange reports a filter that looks at how rows changed against a
+// baseline: which rows it shows is not known before the baseline is read.
+func (t triage) usesChange() bool { return t.change != nil || t.text.UsesChange() }
+
 func (t triage) match(r *detailRow) bool {
 	s := r.sharedFields()
 	switch {
@@ -137,7 +141,8 @@ type detailsView struct {
 	recordID            string // the run, for the cache of runs left
 	refreshOnStart      bool   // shown again while it runs: refresh in place
 
-	pending []action // waits for every row
+	pending    []action // waits for what is shown to settle (every row; the baseline a change: filter needs)
+	actPending bool     // a waits among them: a second a does nothing
 
 	// Across runs: the task, what makes a comparison, the comparison
 	// with a baseline run (c) and its counts.

@@ -60,9 +60,9 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		return h.copyText(r.desktopID(), "desktop id "+shortID(r.desktopID())), true
 	case key.Matches(msg, k.CopyAll):
-		return v.whenAllLoaded(h, copyShown), true
+		return v.whenSettled(h, copyShown), true
 	case key.Matches(msg, k.Export):
-		return v.whenAllLoaded(h, exportShown), true
+		return v.whenSettled(h, exportShown), true
 	case key.Matches(msg, k.Compare):
 		return v.toggleCompare(), true
 	case key.Matches(msg, k.Changes):
@@ -90,28 +90,41 @@ func (v *detailsView) showGroup(key groupKey, g *groupsView) tea.Cmd {
 	return v.setTriage(triage{group: &key, sortBy: v.tr.sortBy, desc: v.tr.desc})
 }
 
-// whenAllLoaded runs a now if every row is held, else starts loading them
-// all and runs it when the last page arrives.
-func (v *detailsView) whenAllLoaded(h host, a action) tea.Cmd {
-	if v.list.AllCurrent() {
+// whenSettled runs a now if what is shown is settled, else starts
+// loading every row and runs it once they are in, and the baseline too
+// when the filter looks at changes (before, rows would be shown, copied
+// or acted on that the filter will not show).
+func (v *detailsView) whenSettled(h host, a action) tea.Cmd {
+	if v.settled() {
 		return a(h, v)
 	}
 	v.list.SetLoadAll(true)
 	v.pending = append(v.pending, a)
-	h.setNote("loading every page first…")
+	if v.tr.usesChange() && v.cmp.loading() {
+		h.setNote("waiting for every page and for the baseline run (the filter looks at changes)…")
+	} else {
+		h.setNote("loading every page first…")
+	}
 	return v.list.ensure()
 }
 
-// afterPage runs what waited for every row.
+// settled reports every row in, and the baseline read when the filter
+// needs it.
+func (v *detailsView) settled() bool {
+	return v.list.AllCurrent() && !(v.tr.usesChange() && v.cmp.loading())
+}
+
+// afterPage runs what waited for what is shown to settle.
 func (v *detailsView) afterPage(h host) tea.Cmd {
-	if len(v.pending) == 0 || !v.list.AllCurrent() {
+	if len(v.pending) == 0 || !v.settled() {
 		return nil
 	}
 	var cmds []tea.Cmd
-	for _, a := range v.pending {
+	pending := v.pending
+	v.pending = nil
+	for _, a := range pending {
 		cmds = append(cmds, a(h, v))
 	}
-	v.pending = nil
 	return tea.Batch(cmds...)
 }
 

@@ -53,7 +53,6 @@ func padLines(s string, width int) string {
 }
 
 func (m Model) headerView() string {
-	crumbs := m.crumbs()
 	s := m.top().status()
 	var counts string
 	switch {
@@ -76,7 +75,7 @@ func (m Model) headerView() string {
 			counts += " · " + m.watch.when()
 		}
 	}
-	header := fit(crumbs, m.width, false) + "\n" + fit(counts, m.width, false)
+	header := m.titleLine() + "\n" + fit(counts, m.width, false)
 	if sv, ok := m.top().(summarizer); ok {
 		header += "\n" + fit(sv.summary(m.loadProgress()), m.width, false)
 	}
@@ -118,7 +117,7 @@ func (m Model) openPrompt() (prompter, bool) {
 // Where it does not fit, the least specific parts give way first: the
 // project id is shortened, then dropped, then the levels above the last
 // are shortened, then dropped, so the run on screen stays named.
-func (m Model) crumbs() string {
+func (m Model) crumbs(width int) string {
 	levels := make([]string, 0, len(m.stack))
 	for _, v := range m.stack[1:] {
 		levels = append(levels, v.crumb())
@@ -143,7 +142,7 @@ func (m Model) crumbs() string {
 			}
 			b += m.st.Faint.Render(" › ") + c
 		}
-		if lipgloss.Width(b) <= m.width || step >= 4 {
+		if lipgloss.Width(b) <= width || step >= 4 {
 			return b
 		}
 	}

@@ -4,22 +4,35 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/wksrec/wksrec/internal/export"
 )
 
-// AuditLog is the local record of every action sent: one JSON object a
-// line, appended. Bastion hosts are shared: it is created readable by its
-// owner only, in a directory that is too.
+// AuditLog is the local record of every action: one JSON object a line,
+// appended, each line written whole in one call. Bastion hosts are
+// shared, so the log is a regular file of the user's own, readable by its
+// owner only, in a directory that is too; it is opened without following
+// a link, and without waiting on a FIFO (see openPrivate).
 type AuditLog struct {
 	mu      sync.Mutex
+	w       io.Writer // the file; tests put a failing disk in its place
 	f       *os.File
+	path    string
 	user    string
 	project string
 	now     func() time.Time
+	// cut says the log does not end in a newline (a line cut by a full
+	// disk, or by a crash): the next record starts with one, so that it
+	// is a line of its own.
+	cut bool
+	// Notes say what was made private on opening, for the user to hear.
+	Notes []string
 }
 
 // Entry is one line of the log. The log writer adds the time, the local
@@ -29,12 +42,20 @@ type Entry struct {
 	User       string   `json:"user"`
 	Project    string   `json:"project"`
 	Action     string   `json:"action"`
-	Phase      string   `json:"phase"` // sending, answered, failed
-	Try        int      `json:"try"`
+	Plan       string   `json:"plan,omitempty"` // the plan's digest: a batch's lines share it
+	Chunk      int      `json:"chunk"`          // the request's place in the batch, from 1
+	Phase      string   `json:"phase"`          // sending, answered, failed, not-sent
+	Try        int      `json:"try,omitempty"`
 	DesktopIDs []string `json:"desktop_ids"`
 	JobID      string   `json:"job_id,omitempty"`
 	Refused    []string `json:"refused,omitempty"`
-	Error      string   `json:"error,omitempty"`
+	// Strays are desktops the API said it refused that the request did
+	// not name: the API's inconsistency, kept for whoever looks into it.
+	Strays []string `json:"refused_not_sent,omitempty"`
+	// Applied says, for a failure, whether it may have been applied.
+	Applied string `json:"applied,omitempty"` // "no", "maybe"
+	Error   string `json:"error,omitempty"`
+	Why     string `json:"why,omitempty"` // not-sent: why
 }
 
 // AuditPath is where the log is: $XDG_STATE_HOME/wksrec/actions.log, else
@@ -51,41 +72,65 @@ func AuditPath(getenv func(string) string) (string, error) {
 }
 
 // OpenAuditLog opens (or creates) the log at path for project. No action
-// is sent when it cannot be opened.
+// may be sent when it cannot be opened: a link, a FIFO, a device, a file
+// of another user's, or a directory others can write and wksrec cannot
+// make private is refused with one line naming the path.
 func OpenAuditLog(path, project string, now func() time.Time, getenv func(string) string) (*AuditLog, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("creating the audit log's directory: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("opening the audit log: %w", err)
-	}
-	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 {
-		if err := f.Chmod(0o600); err != nil { // made by someone else's umask: not shared
-			f.Close()
-			return nil, fmt.Errorf("the audit log %s is readable by others and cannot be made private: %w", path, err)
-		}
-	}
-	name := getenv("USER")
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		name = u.Username
-	}
-	return &AuditLog{f: f, user: name, project: project, now: now}, nil
+	return openAuditLog(path, project, now, getenv, os.Getuid())
 }
 
-// Write appends e.
+// openAuditLog is OpenAuditLog for the user uid (tests play another).
+func openAuditLog(path, project string, now func() time.Time, getenv func(string) string, uid int) (*AuditLog, error) {
+	f, notes, err := openPrivate(path, uid)
+	if err != nil {
+		return nil, err
+	}
+	l := &AuditLog{w: f, f: f, path: path, project: project, now: now, Notes: notes}
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, st.Size()-1); err == nil {
+			l.cut = last[0] != '\n'
+		}
+	}
+	l.user = getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		l.user = u.Username
+	}
+	return l, nil
+}
+
+// Path is where the log is.
+func (l *AuditLog) Path() string { return l.path }
+
+// Write appends e as one line, in one write. A short write (a full disk)
+// is an error, and the next record begins on a line of its own. Text from
+// the API is escaped as -o json escapes it: a log read with cat or less
+// must not drive the terminal.
 func (l *AuditLog) Write(e Entry) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e.Time, e.User, e.Project = l.now().UTC().Format(time.RFC3339Nano), l.user, l.project
 	b, err := json.Marshal(e)
-	if err == nil {
-		_, err = l.f.Write(append(b, '\n'))
-	}
 	if err != nil {
-		return fmt.Errorf("writing the audit log: %w", err)
+		return fmt.Errorf("writing the audit log %s: %w", l.path, err)
 	}
-	return nil
+	line := make([]byte, 0, len(b)+2)
+	if l.cut {
+		line = append(line, '\n')
+	}
+	line = append(append(line, export.EscapeJSON(b)...), '\n')
+	n, err := l.w.Write(line)
+	switch {
+	case err == nil && n == len(line):
+		l.cut = false
+		return nil
+	case n > 0:
+		l.cut = true // part of the line is in: the next starts afresh
+	}
+	if err == nil {
+		err = io.ErrShortWrite
+	}
+	return fmt.Errorf("writing the audit log %s: %w", l.path, err)
 }
 
 // Close closes the log.

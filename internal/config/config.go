@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/defaults"
 	"github.com/wksrec/wksrec/internal/export"
@@ -40,11 +41,13 @@ type Config struct {
 	// HistoryOut says -o prints it (--history was given).
 	History    int
 	HistoryOut bool
-	// Action is a power action on the matching desktops, Confirm the
-	// count the user says it acts on (-1: not given); ReadOnly removes
-	// every action.
+	// Action is a power action on the matching desktops. Confirm is the
+	// user's word that it acts on them: their number, or the digest of
+	// the plan --dry-run printed ("" when not given). DryRun prints the
+	// plan and sends nothing. ReadOnly removes every action.
 	Action   string
-	Confirm  int
+	Confirm  string
+	DryRun   bool
 	ReadOnly bool
 	ExitCode bool // -o exits 3 when it printed a row
 	// The config file: the one --config named, the columns of each
@@ -116,7 +119,8 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.StringVar(&c.Changes, "change", "", "with -o and --compare-to: keep only these changes (`LIST`, e.g. NEW_FAILURE,STILL_FAILING)")
 	fs.IntVar(&c.History, "history", defaults.History, "runs the history covers, this one and the `N`-1 before it (1 to 30): the H column's width, and with -o a history field")
 	fs.StringVar(&c.Action, "action", "", "act on the run's desktops matching --status, --filter and --change: `ACTION` reboot, reboot-hard, start, stop, stop-hard or hibernate (needs --confirm)")
-	fs.IntVar(&c.Confirm, "confirm", -1, "with --action: `N`, the number of desktops it acts on; any other number sends nothing")
+	fs.StringVar(&c.Confirm, "confirm", "", "with --action: `N|DIGEST`, the number of desktops it acts on (2537 or 2,537) or the plan's digest from --dry-run; anything else sends nothing")
+	fs.BoolVar(&c.DryRun, "dry-run", false, "with --action: print the plan (each desktop, the count, the digest --confirm takes) and send nothing")
 	fs.BoolVar(&c.ReadOnly, "read-only", false, "never act on desktops: no power actions in the browser, --action refused")
 	fs.BoolVar(&c.ExitCode, "exit-code", false, "with -o: exit 3 when at least one row was printed (for cron and monitoring: --change NEW_FAILURE --exit-code)")
 	fs.StringVar(&c.Filter, "filter", "", "with -o: keep only details matching `EXPR` (the / filter's syntax, e.g. 'code:WKS.0001 !name:lab')")
@@ -300,11 +304,14 @@ func otherCredentials(c Config, getenv func(string) string) bool {
 	return err == nil
 }
 
-// checkAction checks --action, --confirm and --read-only.
+// checkAction checks --action, --confirm, --dry-run and --read-only.
 func checkAction(c *Config) error {
 	if c.Action == "" {
-		if c.Confirm >= 0 {
+		switch {
+		case c.Confirm != "":
 			return Errorf("--confirm goes with --action")
+		case c.DryRun:
+			return Errorf("--dry-run goes with --action")
 		}
 		return nil
 	}
@@ -321,8 +328,15 @@ func checkAction(c *Config) error {
 	if c.Output != "" {
 		return Errorf("--action does not go with -o: print the desktops first with -o, then act on them with --action")
 	}
-	if c.Confirm < 0 {
-		return Errorf("--action needs --confirm N, N the number of desktops it acts on (run it without --confirm's right number to be told)")
+	switch {
+	case c.DryRun && c.Confirm != "":
+		return Errorf("--dry-run sends nothing, --confirm sends: give one of them")
+	case c.DryRun:
+		return nil
+	case c.Confirm == "":
+		return Errorf("--action needs --confirm N (the number of desktops it acts on) or --confirm DIGEST (from --dry-run, which prints the plan first)")
+	case !actions.ValidConfirm(c.Confirm):
+		return Errorf("--confirm %q is neither a number of desktops (2537 or 2,537) nor a plan's digest (16 hex digits from --dry-run); nothing was sent", c.Confirm)
 	}
 	return nil
 }

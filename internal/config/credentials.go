@@ -19,6 +19,7 @@ type Credentials struct {
 	AK, SK, SecurityToken string
 	ProjectID             string // from the SDK credentials file, if it has one
 	Source                string
+	Profile               string // the KooCLI profile the keys are from, if they are
 }
 
 // IsAKSK reports credentials that sign (rather than a token).

@@ -81,7 +81,7 @@ func readKooProfile(path, name string, warn io.Writer) (kooProfile, error) {
 // project belongs to one region).
 func (p kooProfile) credentials(path, region string) Credentials {
 	c := Credentials{AK: strings.TrimSpace(p.AccessKeyID), SK: strings.TrimSpace(p.SecretAccessKey),
-		SecurityToken: strings.TrimSpace(p.SecurityToken), Source: "the KooCLI profile " + p.Name + " in " + path}
+		SecurityToken: strings.TrimSpace(p.SecurityToken), Source: "the KooCLI profile " + p.Name + " in " + path, Profile: p.Name}
 	if region == "" || p.Region == region {
 		c.ProjectID = p.ProjectID
 	}
