@@ -203,3 +203,65 @@ func (term *terminal) stop() {
 	_ = term.cmd.Process.Kill()
 	_ = term.cmd.Wait()
 }
+
+// SIGTERM while power actions go out in the browser: the batch stops
+// before its next request (the one in flight aborted), the terminal is
+// restored, each chunk is accounted for on stderr and in the audit log,
+// and the exit status is 143.
+func TestSignalMidBatchInTheBrowser(t *testing.T) {
+	state := t.TempDir()
+	term, _ := startInTerminalWith(t, []string{"XDG_STATE_HOME=" + state}, "--demo", "--theme", "dark", "--demo-latency", "150ms")
+	term.waitFor(t, "Nightly reboot", 10*time.Second)
+	type key struct {
+		keys, then string
+	}
+	for _, k := range []key{{"\r", "records · "}, {"\r", "details · "}, {"f", "failed only"}, {"a", "Act on the"}, {"r", "Type "}} {
+		if _, err := term.ptmx.Write([]byte(k.keys)); err != nil {
+			t.Fatal(err)
+		}
+		term.waitFor(t, k.then, 20*time.Second)
+	}
+	var count string
+	for deadline := time.Now().Add(5 * time.Second); count == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := regexp.MustCompile(`Type ([0-9,]+) to reboot`).FindStringSubmatch(term.output()); m != nil {
+			count = m[1]
+		}
+	}
+	if count == "" {
+		t.Fatalf("no count asked for: %q", term.output())
+	}
+	if _, err := term.ptmx.Write([]byte(count + "\r")); err != nil {
+		t.Fatal(err)
+	}
+	term.waitFor(t, "sent (try 1)", 10*time.Second)
+	if err := term.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- term.cmd.Wait() }()
+	select {
+	case <-exited:
+	case <-time.After(10 * time.Second):
+		term.stop()
+		t.Fatal("still running 10 s after SIGTERM")
+	}
+	if status := term.cmd.ProcessState.ExitCode(); status != 143 {
+		t.Errorf("exit status %d, want 143 (128 + SIGTERM)", status)
+	}
+	out := term.output()
+	tail := out[strings.LastIndex(out, "\x1b[?1049h"):]
+	if !strings.Contains(tail, "\x1b[?1049l") {
+		t.Error("the alternate screen was not left")
+	}
+	if !regexp.MustCompile(`SIGTERM: reboot: [0-9,]+ of [0-9,]+ desktops accepted.* not sent`).MatchString(tail) {
+		t.Errorf("no account of the batch after SIGTERM: %q", tail[max(len(tail)-600, 0):])
+	}
+	b, err := os.ReadFile(state + "/wksrec/actions.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sending, answered, notSent := strings.Count(string(b), `"phase":"sending"`), strings.Count(string(b), `"phase":"answered"`)+strings.Count(string(b), `"phase":"failed"`), strings.Count(string(b), `"phase":"not-sent"`)
+	if sending == 0 || sending != answered || notSent == 0 {
+		t.Errorf("audit log: %d sent, %d answered or failed, %d not sent", sending, answered, notSent)
+	}
+}

@@ -145,7 +145,10 @@ func actionPaneText(r actionRow, st styles.Styles, width int) string {
 	}
 	c := r.chunk
 	fields := []field{{"Request", fmt.Sprintf("%d (%s)", c.Index+1, actionState(r))}, {"Job", sanitize.Line(c.JobID)},
-		{"Desktops", commas(len(c.DesktopIDs))}, {"Tries", strconv.Itoa(c.Tries)}}
+		{"Desktops", commas(len(c.DesktopIDs))}}
+	if c.Tries > 0 {
+		fields = append(fields, field{"Tries", strconv.Itoa(c.Tries)})
+	}
 	if r.job != nil {
 		fields = append(fields, field{"Status", sanitize.Line(r.job.Status)}, field{"Type", sanitize.Line(r.job.JobType)},
 			field{"Began", sanitize.Line(r.job.BeginTime)}, field{"Ended", sanitize.Line(r.job.EndTime)},

@@ -250,7 +250,7 @@ func (a *actionView) promptUpdate(h host, msg tea.Msg) tea.Cmd {
 
 func (a *actionView) promptView(width int) (line, footer string) {
 	if a.askStop {
-		return "Stop sending? y stops before the next request; the one in flight is answered first",
+		return "Stop sending? y: nothing more goes out (the request in flight ends first)",
 			"y stops · any other key goes on sending"
 	}
 	n := len(a.plan.Targets)
@@ -382,7 +382,7 @@ func (a *actionView) menuText(st styles.Styles) string {
 	fmt.Fprintf(&b, "Act on the %s shown (%s):\n", plural(len(a.targets), "desktop", "desktops"), sanitize.Line(a.what))
 	b.WriteString(sanitize.Line(plan.Summary()) + "\n")
 	if a.stateKnown > 0 {
-		fmt.Fprintf(&b, "%s with a user logged in, of the %s whose state is known\n", commas(a.loggedIn), commas(a.stateKnown))
+		fmt.Fprintf(&b, "%s with a user logged in (of %s whose state is known)\n", commas(a.loggedIn), commas(a.stateKnown))
 	}
 	if n := plan.Succeeded(); n > 0 {
 		b.WriteString(st.Warn.Render(fmt.Sprintf("⚠ %s of them succeeded in this run (f shows the failed only)", commas(n))) + "\n")

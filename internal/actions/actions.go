@@ -352,8 +352,9 @@ type Tally struct {
 	Desktops  int // in the plan
 	Accepted  int // taken on by the API
 	Refused   int // refused one by one (failed_operation_list)
-	Uncertain int // in requests that may have been applied
-	NotSent   int // in requests never sent, or refused whole
+	InFlight  int // in a request sent and not answered yet
+	Uncertain int // in requests that failed after going out: they may have been applied
+	NotSent   int // in requests never sent (or not yet), or refused whole
 	Strays    int // refusals of desktops never sent: the API's inconsistency
 }
 
@@ -368,6 +369,8 @@ func Count(chunks []Chunk) Tally {
 			t.Accepted += c.Accepted()
 			t.Refused += len(c.Refused)
 			t.Strays += len(c.Strays)
+		case c.Outcome == InFlight:
+			t.InFlight += n
 		case c.Uncertain():
 			t.Uncertain += n
 		default:
@@ -383,6 +386,9 @@ func (t Tally) Summary(a api.PowerAction) string {
 	s := fmt.Sprintf("%s: %s of %s accepted", a.Label, numfmt.Commas(t.Accepted), numfmt.Plural(t.Desktops, "desktop", "desktops"))
 	if t.Refused > 0 {
 		s += " · " + numfmt.Commas(t.Refused) + " refused"
+	}
+	if t.InFlight > 0 {
+		s += " · " + numfmt.Commas(t.InFlight) + " in flight"
 	}
 	if t.Uncertain > 0 {
 		s += " · " + numfmt.Commas(t.Uncertain) + " may have been applied"
