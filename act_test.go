@@ -14,9 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
 	"github.com/wksrec/wksrec/internal/h2hostile"
 	"github.com/wksrec/wksrec/internal/numfmt"
+	"github.com/wksrec/wksrec/ui"
 )
 
 func actionPosts(srv *fake.Server) int {
@@ -235,19 +237,23 @@ func TestActionDryRunThenConfirmByDigest(t *testing.T) {
 	}
 }
 
-// Over HTTP/2, a server that resets every POST after reading its body
-// gets exactly one: the line says it may have been applied, the chunks
+// Over HTTP/2, a server that resets the first POST, or every POST, after
+// reading its body (or sends GOAWAY) gets exactly one: the line says it may have been applied, the chunks
 // after it are not sent (and say so, and are in the audit log), and the
 // exit status is 1.
 func TestActionOverHostileHTTP2IsSentOnce(t *testing.T) {
-	for _, mode := range []h2hostile.Mode{h2hostile.ResetProtocol, h2hostile.GoAway} {
+	for _, tc := range []struct {
+		mode h2hostile.Mode
+		once bool // only the first POST is mistreated: the ones after it would be served
+	}{{h2hostile.ResetProtocol, true}, {h2hostile.ResetProtocol, false}, {h2hostile.GoAway, false}} {
+		mode := tc.mode
 		srv := fake.New(fake.Options{Seed: 2})
 		backend, stop, err := fake.Start(srv, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(stop)
-		front, err := h2hostile.Start(backend, mode, false)
+		front, err := h2hostile.Start(backend, mode, tc.once)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -346,6 +352,24 @@ func TestActionStopsOnASignal(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(home, ".local", "state", "wksrec", "actions.log"))
 		if got := strings.Count(string(b), `"phase":"not-sent"`); got != notSent {
 			t.Errorf("%d not-sent lines in the audit log, want %d", got, notSent)
+		}
+	}
+}
+
+// The header names the region, or the endpoint's host when it is not the
+// region's, and the KooCLI profile whose keys are used.
+func TestWhereTheSessionActs(t *testing.T) {
+	for _, tc := range []struct {
+		c    config.Config
+		cred config.Credentials
+		want ui.Where
+	}{
+		{config.Config{Region: "cn-north-4", Endpoint: "https://workspace.cn-north-4.myhuaweicloud.com"}, config.Credentials{Profile: "prod"}, ui.Where{Region: "cn-north-4", Profile: "prod"}},
+		{config.Config{Region: "cn-north-4", Endpoint: "https://proxy.corp.example:8443/ws"}, config.Credentials{}, ui.Where{Endpoint: "proxy.corp.example:8443"}},
+		{config.Config{Endpoint: "http://127.0.0.1:9000"}, config.Credentials{}, ui.Where{Endpoint: "127.0.0.1:9000"}},
+	} {
+		if got := whereOf(tc.c, tc.cred); got != tc.want {
+			t.Errorf("%+v: %+v, want %+v", tc.c, got, tc.want)
 		}
 	}
 }

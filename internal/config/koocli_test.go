@@ -45,7 +45,7 @@ func TestKooCLIProfiles(t *testing.T) {
 	}
 	var warn bytes.Buffer
 	creds, err := FindCredentials(c, getenv, &warn)
-	if err != nil || creds.AK != "AKLAB" || creds.SK != "sk-lab" || creds.SecurityToken != "sts" || !strings.Contains(creds.Source, "KooCLI profile lab") || warn.Len() != 0 {
+	if err != nil || creds.AK != "AKLAB" || creds.Profile != "lab" || creds.SK != "sk-lab" || creds.SecurityToken != "sts" || !strings.Contains(creds.Source, "KooCLI profile lab") || warn.Len() != 0 {
 		t.Errorf("lab's credentials: %v, %v, warn %q", creds, err, warn.String())
 	}
 	// No --profile, no other source: the current profile, region and all.
