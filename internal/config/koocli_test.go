@@ -66,7 +66,7 @@ func TestKooCLIProfiles(t *testing.T) {
 		t.Errorf("--profile lost to the environment: %s", creds.Source)
 	}
 	c.Profile = ""
-	if creds, _ = FindCredentials(c, withEnv, &warn); creds.AK != "AKENV" {
+	if creds, _ = FindCredentials(c, withEnv, &warn); creds.AK != "AKENV" || creds.Profile != "" {
 		t.Errorf("the environment lost to the current profile: %s", creds.Source)
 	}
 }
