@@ -109,15 +109,29 @@ func act(c config.Config, getenv func(string) string, stdout, stderr io.Writer) 
 func sendPlan(ctx context.Context, s actions.Sender, plan actions.Plan, log *actions.AuditLog, stdout, stderr io.Writer) error {
 	ctx, abort := context.WithCancel(ctx)
 	defer abort()
+	// A reader of stdout gone (a pipe's, killed by the same ctrl+c) must
+	// not kill wksrec mid-batch by SIGPIPE before the requests not sent are
+	// logged: with SIGPIPE caught, the write fails instead, and the batch
+	// stops before its next request, since nobody hears of it any more.
+	pipe := make(chan os.Signal, 1)
+	signal.Notify(pipe, syscall.SIGPIPE)
+	defer signal.Stop(pipe)
 	var mu sync.Mutex
 	var printErr error
-	b := actions.Start(ctx, s, plan, log, actions.Options{Throttle: actions.DefaultThrottle, OnChunk: func(ch actions.Chunk) {
+	var b *actions.Batch
+	started := make(chan struct{})
+	b = actions.Start(ctx, s, plan, log, actions.Options{Throttle: actions.DefaultThrottle, OnChunk: func(ch actions.Chunk) {
 		mu.Lock()
 		defer mu.Unlock()
-		if printErr == nil {
-			printErr = printChunk(stdout, plan.Action, plan.Digest(), ch)
+		if printErr != nil {
+			return
+		}
+		if printErr = printChunk(stdout, plan.Action, plan.Digest(), ch); printErr != nil {
+			<-started
+			b.Stop("standard output failed (" + printErr.Error() + ")")
 		}
 	}})
+	close(started)
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -141,14 +155,14 @@ wait:
 	mu.Lock()
 	err := printErr
 	mu.Unlock()
-	if err != nil {
-		return err
-	}
 	chunks := b.Chunks()
 	tally := actions.Count(chunks)
 	line := tally.Summary(plan.Action) + " (the audit log is " + log.Path() + ")"
 	if stoppedBy != 0 {
 		return signalled{stoppedBy, fmt.Errorf("stopped by %s: %s", signalName(stoppedBy), line)}
+	}
+	if err != nil {
+		return fmt.Errorf("writing the report: %w; stopped before the next request: %s", err, line)
 	}
 	if tally.Accepted < tally.Desktops {
 		return errors.New(line)
@@ -209,7 +223,7 @@ func printPlan(w io.Writer, p actions.Plan) error {
 		fmt.Fprintf(w, "warning: %s of them succeeded in this run\n", numfmt.Commas(n))
 	}
 	if len(p.Targets) > 0 {
-		fmt.Fprintf(w, "plan %s: send exactly this with --confirm %s (any change to the desktops matched refuses it)\n", p.Digest(), p.Digest())
+		fmt.Fprintf(w, "plan %s: send exactly this with --confirm %s\n", p.Digest(), p.Digest())
 	}
 	return nil
 }

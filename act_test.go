@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
 	"github.com/wksrec/wksrec/internal/h2hostile"
@@ -371,5 +375,43 @@ func TestWhereTheSessionActs(t *testing.T) {
 		if got := whereOf(tc.c, tc.cred); got != tc.want {
 			t.Errorf("%+v: %+v, want %+v", tc.c, got, tc.want)
 		}
+	}
+}
+
+// brokenPipe fails every write, as stdout does once its reader is gone.
+type brokenPipe struct{}
+
+func (brokenPipe) Write([]byte) (int, error) { return 0, syscall.EPIPE }
+
+type acceptAll struct{ calls int }
+
+func (a *acceptAll) DesktopAction(_ context.Context, ids []string, _ api.PowerAction) (api.ActionResult, error) {
+	a.calls++
+	return api.ActionResult{JobID: "j"}, nil
+}
+
+// When the report cannot be written (the reader of stdout is gone), the
+// batch stops before its next request, and the rest is logged as not sent.
+func TestActionStopsWhenNobodyHearsOfIt(t *testing.T) {
+	reboot, _ := api.PowerActionNamed("reboot")
+	var targets []actions.Target
+	for i := range 250 {
+		targets = append(targets, actions.Target{ID: fmt.Sprintf("d%03d", i), Status: "FAIL"})
+	}
+	path := filepath.Join(t.TempDir(), "wksrec", "actions.log")
+	log, err := actions.OpenAuditLog(path, "p", time.Now, env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	s := &acceptAll{}
+	var stderr bytes.Buffer
+	err = sendPlan(context.Background(), s, actions.NewPlan(reboot, targets), log, brokenPipe{}, &stderr)
+	if s.calls != 1 || err == nil || !strings.Contains(err.Error(), "150 not sent") {
+		t.Errorf("%d requests sent; error %v", s.calls, err)
+	}
+	b, _ := os.ReadFile(path)
+	if n := strings.Count(string(b), `"phase":"not-sent"`); n != 2 || !strings.Contains(string(b), "standard output failed") {
+		t.Errorf("%d not-sent lines: %s", n, b)
 	}
 }
