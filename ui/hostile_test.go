@@ -143,7 +143,8 @@ func assertSafeScreen(t *testing.T, what, screen string, width int) {
 // screen sanitised, on every screen and at every layout.
 func TestEveryFieldIsSanitisedOnEveryScreen(t *testing.T) {
 	validTimes := map[string]string{"StartTime": "2026-11-28 02:00:00", "EndTime": "2026-11-28 02:03:00",
-		"NextExecutionTime": "2026-11-29 02:00:00", "ExpireTime": "2027-01-01 00:00:00", "TimeZone": hostileZone}
+		"NextExecutionTime": "2026-11-29 02:00:00", "ExpireTime": "2027-01-01 00:00:00", "TimeZone": hostileZone,
+		"DesktopID": "desk-1"} // an id a request can carry: a batch is sent, and its poisoned answers drawn
 	for name, src := range map[string]hostileSource{
 		"every field hostile":        {},
 		"valid times, hostile zone":  {keep: validTimes},
@@ -152,7 +153,8 @@ func TestEveryFieldIsSanitisedOnEveryScreen(t *testing.T) {
 		for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 50}} {
 			what := func(screen string) string { return fmt.Sprintf("%s, %s at %dx%d", name, screen, size[0], size[1]) }
 			m := start(t, New(Config{Source: src, ProjectID: "proj" + hostile, PageSize: 100, RetryBackoff: time.Millisecond,
-				DesktopRest: time.Nanosecond, JobPoll: time.Nanosecond, AuditPath: filepath.Join(t.TempDir(), "actions.log")}), size[0], size[1])
+				DesktopRest: time.Nanosecond, JobPoll: time.Nanosecond, AuditPath: filepath.Join(t.TempDir(), "actions.log"),
+				Where: Where{Endpoint: "host" + hostile, Profile: "profile" + hostile}, ReadOnly: name == "hostile error from the API"}), size[0], size[1])
 			assertSafeScreen(t, what("tasks"), m.View(), size[0])
 			m = send(t, m, press("enter"))
 			assertSafeScreen(t, what("records"), m.View(), size[0])
@@ -162,9 +164,22 @@ func TestEveryFieldIsSanitisedOnEveryScreen(t *testing.T) {
 			m = send(t, m, press("k"))
 			m = send(t, m, press("enter"))
 			assertSafeScreen(t, what("details"), m.View(), size[0])
-			for _, k := range []string{"tab", "esc", "C", "x", "esc", "C", "C", ">", "O", "c", "c", "H", "a", "r", "1", "enter", "esc", "w", "enter", "?"} {
+			sawResults := false
+			// "#" types the number of desktops the menu holds: the batch is
+			// sent, and its refusals and jobs are drawn.
+			for _, k := range []string{"tab", "esc", "C", "x", "esc", "C", "C", ">", "O", "c", "c", "H", "a", "r", "#", "enter", "j", "tab", "esc", "esc", "w", "enter", "?"} {
+				if a, ok := m.top().(*actionView); ok && k == "#" {
+					m = typeText(t, m, commas(len(a.targets)))
+					continue
+				}
 				m = send(t, m, press(k))
 				assertSafeScreen(t, what("details after "+k), m.View(), size[0])
+				if a, ok := m.top().(*actionView); ok && a.stage == stageDone {
+					sawResults = true
+				}
+			}
+			if sawResults != (name == "valid times, hostile zone") { // the others have no id to act on, or are read-only
+				t.Errorf("%s: the results of a batch drawn: %v", what("details"), sawResults)
 			}
 		}
 	}
