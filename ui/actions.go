@@ -353,7 +353,7 @@ func (a *actionView) status() listStatus {
 // pane says where the results will be, until the first request is out.
 func (a *actionView) pane(st styles.Styles, width int, full bool) (string, string) {
 	if a.stage < stageSending {
-		return "", st.Placeholder.Render("the answers will show here as they come: each request, its job, and each desktop refused")
+		return "", st.Placeholder.Render("the answers show here as they come: each request, its job, each desktop refused")
 	}
 	return a.listView.pane(st, width, full)
 }
