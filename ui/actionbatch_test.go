@@ -206,7 +206,9 @@ func TestActionStoppedHalfway(t *testing.T) {
 	if !isErr || !strings.Contains(line, "100 of "+commas(n)+" desktops accepted · "+commas(n-100)+" not sent") || !strings.Contains(line, "stopped by you") {
 		t.Errorf("status line %q", line)
 	}
-	m = send(t, m, press("Y"))
+	if view := ansi.Strip(send(t, m, press("Y")).View()); !strings.Contains(view, "desktop ids not acted on") {
+		t.Errorf("Y says nothing:\n%s", view)
+	}
 	ids := actions.NotAppliedIDs(a.batch.Chunks())
 	if len(ids) != n-100 || string(copied) != strings.Join(ids, "\n") || ids[0] != a.plan.Targets[100].ID {
 		t.Errorf("Y copied %d bytes; want the %d desktops not sent", len(copied), n-100)
