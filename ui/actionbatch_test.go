@@ -237,3 +237,36 @@ func TestHeaderSaysWhereTheSessionActs(t *testing.T) {
 		}
 	}
 }
+
+// y before the audit log is open (the batch not started yet) stops the
+// batch as it starts: at most the request already out goes.
+func TestActionStoppedBeforeItStarts(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	src := newHeldActions(data)
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: task, RecordID: data.Records[task][0].ID, PageSize: 100,
+		AuditPath: filepath.Join(t.TempDir(), "actions.log"), JobPoll: time.Nanosecond}), 120, 40)
+	m = send(t, m, press("a"))
+	a := m.top().(*actionView)
+	m = send(t, m, press("r"))
+	m = typeText(t, m, commas(len(a.targets)))
+	next, open := m.Update(press("enter")) // the log's opening is held
+	m = next.(Model)
+	m = send(t, m, press("esc"))
+	m = send(t, m, press("y"))
+	if !a.stopEarly {
+		t.Fatal("y before the start was not kept")
+	}
+	opened := collect(open)
+	<-src.inFlight // the batch started at once: its first request is out
+	for _, msg := range opened {
+		next, _ := m.Update(msg)
+		m = next.(Model)
+	}
+	close(src.release)
+	<-a.batch.Done()
+	m = send(t, m, batchMsg{id: a.id})
+	if tally := actions.Count(a.batch.Chunks()); tally.Accepted != 100 || tally.NotSent != len(a.targets)-100 || a.batch.Halt() != "stopped by you" {
+		t.Errorf("tally %+v, halt %q", tally, a.batch.Halt())
+	}
+}

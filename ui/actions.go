@@ -78,6 +78,7 @@ type actionView struct {
 
 	batch     *actions.Batch
 	askStop   bool   // "stop sending? y" is asked
+	stopEarly bool   // y came before the batch started: it stops as it starts
 	logErr    error  // the audit log could not be opened: nothing was sent
 	logNotes  string // what opening the log made private
 	following bool   // jobs are followed (after the batch)
@@ -183,7 +184,7 @@ func (a *actionView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	case stageSending:
 		switch {
 		case key.Matches(msg, k.Back) || msg.Type == tea.KeyCtrlC:
-			if a.batch != nil && !a.batch.Stopping() {
+			if !a.stopEarly && (a.batch == nil || !a.batch.Stopping()) {
 				a.askStop = true
 			}
 			return nil, true
@@ -223,7 +224,11 @@ func (a *actionView) promptUpdate(h host, msg tea.Msg) tea.Cmd {
 		}
 		a.askStop = false
 		if k.String() == "y" || k.String() == "Y" {
-			a.batch.Stop("stopped by you")
+			if a.batch == nil {
+				a.stopEarly = true // the log is still opening: stop as it starts
+			} else {
+				a.batch.Stop("stopped by you")
+			}
 			h.setNote("stopping: nothing is sent after the request in flight")
 		} else {
 			h.setNote("not stopped: the requests go on")
@@ -302,6 +307,9 @@ func (a *actionView) handle(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		a.batch, a.logNotes = m.batch, strings.Join(m.notes, "; ")
+		if a.stopEarly {
+			a.batch.Stop("stopped by you")
+		}
 		return awaitBatch(a.id, a.batch), true
 	case batchMsg:
 		if m.id != a.id || a.batch == nil {
