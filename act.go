@@ -52,10 +52,10 @@ func (e signalled) Error() string { return e.err.Error() }
 // --change, frozen into a plan. --dry-run prints the plan; otherwise
 // --confirm must be its number of desktops or its digest before anything
 // is sent. Then the requests go out in chunks of 100, each in the audit
-// log and printed as soon as it is answered. SIGINT or SIGTERM stops
-// before the next request (a second one aborts the request in flight).
-// It exits 0 when every desktop was accepted, 1 otherwise, 130 or 143
-// when stopped by a signal.
+// log and printed as soon as it is answered. SIGINT, SIGTERM or SIGHUP
+// stops before the next request (a second one aborts the request in
+// flight). It exits 0 when every desktop was accepted and everything was
+// logged, 1 otherwise, 128 + the signal's number when stopped by one.
 func act(c config.Config, getenv func(string) string, stdout, stderr io.Writer) error {
 	action, _ := api.PowerActionNamed(c.Action) // checked in config
 	sess, err := connect(c, getenv, stderr)
@@ -132,8 +132,11 @@ func sendPlan(ctx context.Context, s actions.Sender, plan actions.Plan, log *act
 		}
 	}})
 	close(started)
+	// SIGHUP is a dropped SSH session: stop as for the others, so that
+	// the requests not sent are printed (where anyone still reads) and
+	// logged.
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	var stoppedBy syscall.Signal
 wait:
@@ -163,6 +166,11 @@ wait:
 	}
 	if err != nil {
 		return fmt.Errorf("writing the report: %w; stopped before the next request: %s", err, line)
+	}
+	if halt := b.Halt(); halt != "" {
+		// Even when every desktop was accepted: a record the audit log
+		// lacks is a failure to say.
+		return fmt.Errorf("%s: %s", halt, line)
 	}
 	if tally.Accepted < tally.Desktops {
 		return errors.New(line)

@@ -249,7 +249,7 @@ func TestActionOverHostileHTTP2IsSentOnce(t *testing.T) {
 	for _, tc := range []struct {
 		mode h2hostile.Mode
 		once bool // only the first POST is mistreated: the ones after it would be served
-	}{{h2hostile.ResetProtocol, true}, {h2hostile.ResetProtocol, false}, {h2hostile.GoAway, false}} {
+	}{{h2hostile.ResetProtocol, true}, {h2hostile.ResetProtocol, false}, {h2hostile.ResetRefused, false}, {h2hostile.GoAway, false}, {h2hostile.Drop, false}} {
 		mode := tc.mode
 		srv := fake.New(fake.Options{Seed: 2})
 		backend, stop, err := fake.Start(srv, "")
@@ -293,11 +293,11 @@ func TestActionOverHostileHTTP2IsSentOnce(t *testing.T) {
 	}
 }
 
-// SIGTERM (or SIGINT) during a batch stops before the next request: the
-// request in flight is answered and printed, every chunk not sent is
-// printed and logged, and the exit status is 143 (130).
+// SIGTERM (SIGINT, SIGHUP) during a batch stops before the next request:
+// the request in flight is answered and printed, every chunk not sent is
+// printed and logged, and the exit status is 143 (130, 129).
 func TestActionStopsOnASignal(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP} {
 		srv := fake.New(fake.Options{Seed: 2, Faults: []fake.Fault{{PathContains: "/desktops/action", Offset: -1, Delay: 300 * time.Millisecond}}})
 		url, stop, err := fake.Start(srv, "")
 		if err != nil {
@@ -413,5 +413,40 @@ func TestActionStopsWhenNobodyHearsOfIt(t *testing.T) {
 	b, _ := os.ReadFile(path)
 	if n := strings.Count(string(b), `"phase":"not-sent"`); n != 2 || !strings.Contains(string(b), "standard output failed") {
 		t.Errorf("%d not-sent lines: %s", n, b)
+	}
+}
+
+// closingSender closes the audit log while its last request is out: the
+// answer cannot be recorded.
+type closingSender struct {
+	log   *actions.AuditLog
+	calls int
+}
+
+func (c *closingSender) DesktopAction(_ context.Context, ids []string, _ api.PowerAction) (api.ActionResult, error) {
+	c.calls++
+	if c.calls == 2 {
+		c.log.Close()
+	}
+	return api.ActionResult{JobID: "j"}, nil
+}
+
+// Every desktop accepted, but the last answer could not be logged: that
+// is a failure to say (exit 1), not a success.
+func TestActionFailsWhenAnAnswerIsNotLogged(t *testing.T) {
+	reboot, _ := api.PowerActionNamed("reboot")
+	var targets []actions.Target
+	for i := range 150 {
+		targets = append(targets, actions.Target{ID: fmt.Sprintf("d%03d", i), Status: "FAIL"})
+	}
+	log, err := actions.OpenAuditLog(filepath.Join(t.TempDir(), "wksrec", "actions.log"), "p", time.Now, env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &closingSender{log: log}
+	var stdout, stderr bytes.Buffer
+	err = sendPlan(context.Background(), s, actions.NewPlan(reboot, targets), log, &stdout, &stderr)
+	if s.calls != 2 || err == nil || !strings.Contains(err.Error(), "the audit log could not be written") || !strings.Contains(err.Error(), "150 of 150 desktops accepted") {
+		t.Errorf("%d calls; error %v", s.calls, err)
 	}
 }

@@ -204,11 +204,17 @@ func (term *terminal) stop() {
 	_ = term.cmd.Wait()
 }
 
-// SIGTERM while power actions go out in the browser: the batch stops
+// SIGTERM or SIGHUP while power actions go out in the browser: the batch stops
 // before its next request (the one in flight aborted), the terminal is
 // restored, each chunk is accounted for on stderr and in the audit log,
-// and the exit status is 143.
+// and the exit status is 128 + the signal's number.
 func TestSignalMidBatchInTheBrowser(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(signalName(sig), func(t *testing.T) { signalMidBatch(t, sig) })
+	}
+}
+
+func signalMidBatch(t *testing.T, sig syscall.Signal) {
 	state := t.TempDir()
 	term, _ := startInTerminalWith(t, []string{"XDG_STATE_HOME=" + state}, "--demo", "--theme", "dark", "--demo-latency", "150ms")
 	term.waitFor(t, "Nightly reboot", 10*time.Second)
@@ -234,7 +240,7 @@ func TestSignalMidBatchInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	term.waitFor(t, "sent (try 1)", 10*time.Second)
-	if err := term.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := term.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
@@ -243,18 +249,18 @@ func TestSignalMidBatchInTheBrowser(t *testing.T) {
 	case <-exited:
 	case <-time.After(10 * time.Second):
 		term.stop()
-		t.Fatal("still running 10 s after SIGTERM")
+		t.Fatalf("still running 10 s after %s", signalName(sig))
 	}
-	if status := term.cmd.ProcessState.ExitCode(); status != 143 {
-		t.Errorf("exit status %d, want 143 (128 + SIGTERM)", status)
+	if status := term.cmd.ProcessState.ExitCode(); status != 128+int(sig) {
+		t.Errorf("exit status %d, want %d", status, 128+int(sig))
 	}
 	out := term.output()
 	tail := out[strings.LastIndex(out, "\x1b[?1049h"):]
 	if !strings.Contains(tail, "\x1b[?1049l") {
 		t.Error("the alternate screen was not left")
 	}
-	if !regexp.MustCompile(`SIGTERM: reboot: [0-9,]+ of [0-9,]+ desktops accepted.* not sent`).MatchString(tail) {
-		t.Errorf("no account of the batch after SIGTERM: %q", tail[max(len(tail)-600, 0):])
+	if !regexp.MustCompile(signalName(sig) + `: reboot: [0-9,]+ of [0-9,]+ desktops accepted.* not sent`).MatchString(tail) {
+		t.Errorf("no account of the batch after %s: %q", signalName(sig), tail[max(len(tail)-600, 0):])
 	}
 	b, err := os.ReadFile(state + "/wksrec/actions.log")
 	if err != nil {

@@ -176,20 +176,34 @@ func browse(c config.Config, getenv func(string) string, stdout, stderr io.Write
 		return signalled{sig, interrupted(sig, stopped, auditPath, stderr)}
 	default:
 	}
+	// q waits while requests go out; only a failure of the terminal ends
+	// the browser then. The batch stops and is accounted for all the same.
+	if left := running.Abort("the browser ended"); len(left) > 0 {
+		account(left, "the browser ended", auditPath, stderr)
+		return fmt.Errorf("the browser ended (%v) while power actions went out: they were stopped; see the audit log", err)
+	}
 	if err != nil {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	return nil
 }
 
+// account waits a bounded time for stopped batches to end (their request
+// in flight was aborted: its answer is quick) and writes a line for each;
+// false when one did not end in time.
+func account(stopped []*actions.Batch, why, auditPath string, stderr io.Writer) bool {
+	all := actions.Wait(stopped, 5*time.Second)
+	for _, b := range stopped {
+		fmt.Fprintf(stderr, "wksrec: %s: %s (the audit log is %s)\n", why,
+			sanitize.Line(actions.Count(b.Chunks()).Summary(b.Plan.Action)), auditPath)
+	}
+	return all
+}
+
 // interrupted accounts for the batches a signal stopped, a line each, and
 // says why the browser ended.
 func interrupted(sig syscall.Signal, stopped []*actions.Batch, auditPath string, stderr io.Writer) error {
-	all := actions.Wait(stopped, 5*time.Second) // the request in flight was aborted: its answer is quick
-	for _, b := range stopped {
-		fmt.Fprintf(stderr, "wksrec: %s: %s (the audit log is %s)\n", signalName(sig),
-			sanitize.Line(actions.Count(b.Chunks()).Summary(b.Plan.Action)), auditPath)
-	}
+	all := account(stopped, signalName(sig), auditPath, stderr)
 	what := map[syscall.Signal]string{syscall.SIGHUP: "the terminal hung up", syscall.SIGTERM: "terminated", syscall.SIGINT: "interrupted"}[sig]
 	switch {
 	case len(stopped) > 0 && !all:

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -265,8 +266,197 @@ func TestActionStoppedBeforeItStarts(t *testing.T) {
 	}
 	close(src.release)
 	<-a.batch.Done()
-	m = send(t, m, batchMsg{id: a.id})
+	if send(t, m, batchMsg{id: a.id}); a.stage != stageDone {
+		t.Errorf("stage %d after the batch", a.stage)
+	}
 	if tally := actions.Count(a.batch.Chunks()); tally.Accepted != 100 || tally.NotSent != len(a.targets)-100 || a.batch.Halt() != "stopped by you" {
 		t.Errorf("tally %+v, halt %q", tally, a.batch.Halt())
 	}
+}
+
+// holdBaseline compares the run with the one before and delivers every
+// page, holding the baseline back; it returns the baseline message.
+func holdBaseline(t *testing.T, m Model) (Model, tea.Msg) {
+	t.Helper()
+	m, held := sendHeld(t, m, press("c"))
+	var baseline tea.Msg
+	for _, msg := range held {
+		if _, ok := msg.(baselineMsg); ok {
+			baseline = msg
+			continue
+		}
+		m = send(t, m, msg)
+	}
+	if baseline == nil {
+		t.Fatal("no baseline read")
+	}
+	return m, baseline
+}
+
+// A waiting a whose rows settle while another screen or a prompt is on
+// top opens no menu there (it would take the keys typed for them) and
+// says so.
+func TestWaitingMenuOpensOnlyOverItsRows(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	runs := data.Records[task]
+	for _, then := range []string{"w", "/", ":"} { // the groups screen, the filter prompt, the command line
+		m := start(t, New(Config{Source: newHeldActions(data), ProjectID: "p", TaskID: task, RecordID: runs[1].ID, PageSize: 100,
+			AuditPath: filepath.Join(t.TempDir(), "actions.log")}), 120, 40)
+		m, baseline := holdBaseline(t, m)
+		m = send(t, m, press("/"))
+		m = typeText(t, m, "!change:new")
+		m = send(t, m, press("enter"))
+		m = send(t, m, press("a"))
+		m = send(t, m, press(then))
+		m = send(t, m, baseline)
+		if n := actionsOnStack(m); n != 0 {
+			t.Errorf("after %q: the menu opened over %T", then, m.stack[len(m.stack)-2])
+		}
+		if !strings.Contains(m.note, "did not open") {
+			t.Errorf("after %q: note %q", then, m.note)
+		}
+		// The x and digits typed for the prompt stay the prompt's.
+		m = typeText(t, m, "x12")
+		if actionsOnStack(m) != 0 {
+			t.Errorf("after %q: keys typed opened a menu", then)
+		}
+	}
+}
+
+// a pressed again while the pages load opens one menu, and Esc after a
+// finished batch goes back to the run, not to another menu.
+func TestOneMenuWhilePagesLoad(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	src := newHeldActions(data)
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: task, RecordID: data.Records[task][0].ID, PageSize: 100,
+		AuditPath: filepath.Join(t.TempDir(), "actions.log"), JobPoll: time.Nanosecond}), 120, 40)
+	var held []tea.Msg
+	for range 3 {
+		var more []tea.Msg
+		m, more = sendHeld(t, m, press("a")) // the pages it asks for are held
+		held = append(held, more...)
+	}
+	if actionsOnStack(m) != 0 || len(held) == 0 {
+		t.Fatalf("%d menus before the pages, %d held", actionsOnStack(m), len(held))
+	}
+	for _, msg := range held {
+		m = send(t, m, msg)
+	}
+	if n := actionsOnStack(m); n != 1 {
+		t.Fatalf("%d menus, want 1", n)
+	}
+	a := m.top().(*actionView)
+	m = send(t, m, press("h"))
+	m = typeText(t, m, commas(len(a.targets)))
+	next, cmd := m.Update(press("enter"))
+	m = next.(Model)
+	go func() {
+		for range (len(a.targets) + 99) / 100 {
+			<-src.inFlight
+			src.release <- struct{}{}
+		}
+	}()
+	for _, msg := range collect(cmd) {
+		m = send(t, m, msg)
+	}
+	if a.stage != stageDone {
+		t.Fatalf("stage %d", a.stage)
+	}
+	m = send(t, m, press("esc"))
+	if _, ok := m.top().(*detailsView); !ok || actionsOnStack(m) != 0 {
+		t.Errorf("esc after the batch: %T on top, %d menus", m.top(), actionsOnStack(m))
+	}
+}
+
+// The header never drops where the session acts: the place is shortened,
+// the read-only mark kept.
+func TestWhereIsShortenedNotDropped(t *testing.T) {
+	for _, tc := range []struct {
+		where Where
+		width int
+		want  string
+	}{
+		{Where{Region: "ap-southeast-1", Profile: "production-admin"}, 48, "read-only"},
+		{Where{Endpoint: "workspace.ap-southeast-1.example-private-cloud.internal.corp.com:8443", Profile: "prod"}, 80, "… · read-only"},
+		{Where{Region: "cn-north-4"}, 20, "read-only"},
+	} {
+		m := start(t, New(Config{Source: &stubSource{details: demoDetails()[:10]}, ProjectID: "p", TaskID: "t", RecordID: "r",
+			PageSize: 100, Where: tc.where, ReadOnly: true}), tc.width, 24)
+		first := strings.Split(ansi.Strip(m.View()), "\n")[0]
+		if !strings.HasSuffix(strings.TrimRight(first, " "), tc.want) || sanitizeWidth(first) > tc.width {
+			t.Errorf("width %d, %+v: header %q", tc.width, tc.where, first)
+		}
+	}
+}
+
+func sanitizeWidth(s string) int { return ansi.StringWidth(s) }
+
+// When the audit log cannot be opened nothing is sent, and Y copies every
+// desktop of the plan.
+func TestYAfterTheLogFailedCopiesThePlan(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	dir := t.TempDir()
+	if err := os.Symlink(filepath.Join(dir, "elsewhere"), filepath.Join(dir, "actions.log")); err != nil {
+		t.Fatal(err)
+	}
+	var copied []byte
+	src := newHeldActions(data)
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: task, RecordID: data.Records[task][0].ID, PageSize: 100,
+		AuditPath: filepath.Join(dir, "actions.log"), InTmux: true,
+		RunTmux: func(_ context.Context, stdin []byte, _ ...string) error { copied = stdin; return nil }}), 120, 40)
+	m = send(t, m, press("a"))
+	a := m.top().(*actionView)
+	m = send(t, m, press("r"))
+	m = typeText(t, m, commas(len(a.targets)))
+	m = send(t, m, press("enter"))
+	if line, isErr := a.statusLine(); !isErr || !strings.Contains(line, "symbolic link") || !strings.Contains(line, "nothing was sent") {
+		t.Errorf("status line %q", line)
+	}
+	send(t, m, press("Y"))
+	if string(copied) != strings.Join(a.plan.IDs(), "\n") {
+		t.Errorf("Y copied %d bytes, want the plan's %d desktops", len(copied), len(a.targets))
+	}
+	select {
+	case <-src.inFlight:
+		t.Error("a request went out without an audit log")
+	default:
+	}
+}
+
+// ctrl+c at "stop sending?" stops, as one presses it twice to mean it.
+func TestCtrlCTwiceStops(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	src := newHeldActions(data)
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: task, RecordID: data.Records[task][0].ID, PageSize: 100,
+		AuditPath: filepath.Join(t.TempDir(), "actions.log"), JobPoll: time.Nanosecond}), 120, 40)
+	m = send(t, m, press("a"))
+	a := m.top().(*actionView)
+	m = send(t, m, press("r"))
+	m = typeText(t, m, commas(len(a.targets)))
+	next, cmd := m.Update(press("enter"))
+	m = next.(Model)
+	opened := collect(cmd)
+	<-src.inFlight
+	for _, msg := range opened {
+		next, _ := m.Update(msg)
+		m = next.(Model)
+	}
+	for range 2 {
+		updated, cmd := m.Update(press("ctrl+c"))
+		m = updated.(Model)
+		for _, msg := range collect(cmd) {
+			if _, ok := msg.(tea.QuitMsg); ok {
+				t.Fatal("ctrl+c quit while sending")
+			}
+		}
+	}
+	if !a.batch.Stopping() {
+		t.Error("ctrl+c twice did not stop the batch")
+	}
+	close(src.release)
+	<-a.batch.Done()
 }

@@ -118,6 +118,12 @@ func (v *detailsView) openActions(h host) tea.Cmd {
 	v.actPending = true
 	return v.whenSettled(h, func(h host, v *detailsView) tea.Cmd {
 		v.actPending = false
+		if !h.showing(v) {
+			// Keys typed now are for another screen or a prompt: a menu
+			// opening under them would take them as its letters.
+			h.setNote("the action menu did not open: the run's rows were no longer on screen (a opens it again)")
+			return nil
+		}
 		if v.tr.usesChange() && !v.cmp.ready() {
 			h.setNote("no actions: the filter looks at the change, and the baseline run could not be read (c compares again)")
 			return nil
@@ -195,6 +201,9 @@ func (a *actionView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	case stageDone:
 		if key.Matches(msg, k.CopyAll) {
 			ids := actions.NotAppliedIDs(a.batchChunks())
+			if a.logErr != nil {
+				ids = a.plan.IDs() // nothing was sent
+			}
 			if len(ids) == 0 {
 				h.setNote("every request went out: no desktops left unsent")
 				return nil, true
@@ -223,7 +232,8 @@ func (a *actionView) promptUpdate(h host, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		a.askStop = false
-		if k.String() == "y" || k.String() == "Y" {
+		// y, or ctrl+c again (as one presses it twice to mean it).
+		if k.String() == "y" || k.String() == "Y" || k.Type == tea.KeyCtrlC {
 			if a.batch == nil {
 				a.stopEarly = true // the log is still opening: stop as it starts
 			} else {
@@ -256,7 +266,7 @@ func (a *actionView) promptUpdate(h host, msg tea.Msg) tea.Cmd {
 func (a *actionView) promptView(width int) (line, footer string) {
 	if a.askStop {
 		return "Stop sending? y: nothing more goes out (the request in flight ends first)",
-			"y stops · any other key goes on sending"
+			"y or ctrl+c stops · any other key goes on sending"
 	}
 	n := len(a.plan.Targets)
 	ask := fmt.Sprintf("Type %s to %s %s: ", commas(n), a.plan.Action.Label, plural(n, "desktop", "desktops"))
@@ -276,10 +286,13 @@ func (a *actionView) send() tea.Cmd {
 			return logOpenedMsg{id: id, err: fmt.Errorf("%w; nothing was sent", err)}
 		}
 		// Not tied to this screen: leaving it, or a : switch, must not
-		// cut a batch short. Only a signal to the program aborts it.
-		ctx, abort := context.WithCancel(context.Background())
-		b := actions.Start(ctx, src, plan, log, actions.Options{Throttle: actions.DefaultThrottle})
-		batches.Add(b, abort, func() { log.Close() })
+		// cut a batch short. Only a signal to the program aborts it, and
+		// once one has, nothing starts.
+		b, err := batches.Start(src, plan, log, actions.Options{Throttle: actions.DefaultThrottle}, func() { log.Close() })
+		if err != nil {
+			log.Close()
+			return logOpenedMsg{id: id, err: err}
+		}
 		return logOpenedMsg{id: id, batch: b, notes: log.Notes}
 	}
 }
@@ -414,7 +427,7 @@ func (a *actionView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
 	h := a.listView.helpKeys(k, canGoBack && a.stage != stageSending)
 	h.Menu = a.stage == stageMenu || a.stage == stageConfirm // r is reboot here, not refresh
 	h.Sending = a.stage == stageSending
-	h.NotApplied = a.stage == stageDone && len(actions.NotAppliedIDs(a.batchChunks())) > 0
+	h.NotApplied = a.stage == stageDone && (a.logErr != nil || len(actions.NotAppliedIDs(a.batchChunks())) > 0)
 	return h
 }
 

@@ -20,6 +20,9 @@ type host interface {
 	pop() tea.Cmd
 	replaceRoot(v view) tea.Cmd
 	exportDir() string
+	// showing reports v on top, with no prompt or command line open:
+	// where keys typed go to v.
+	showing(v view) bool
 }
 
 // keyed is a screen with keys of its own, asked before the common ones
@@ -74,6 +77,11 @@ type progressor interface {
 func (m *Model) keyMap() keymap.KeyMap              { return m.keys }
 func (m *Model) copyText(text, what string) tea.Cmd { return m.clip.copy(text, what) }
 func (m *Model) setNote(note string)                { m.note = note }
+
+func (m *Model) showing(v view) bool {
+	_, prompt := m.openPrompt()
+	return m.top() == v && !prompt && !m.cmd.open
+}
 
 func (m *Model) exportDir() string {
 	if m.cfg.ExportDir == "" {

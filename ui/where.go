@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/internal/sanitize"
 )
@@ -36,27 +37,37 @@ func (w Where) label() string {
 	return sanitize.Line(strings.Join(parts, " · "))
 }
 
-// whereView is the header's right end: where the session acts, and
-// whether it may.
-func (m Model) whereView() string {
-	label := m.st.Faint.Render(m.cfg.Where.label())
+// whereView is the header's right end in at most width cells: where the
+// session acts, and whether it may. Where room is short the place is
+// shortened; the read-only mark is never dropped.
+func (m Model) whereView(width int) string {
+	place := m.cfg.Where.label()
+	mark := ""
 	if m.cfg.ReadOnly {
-		if m.cfg.Where.label() != "" {
-			label += m.st.Faint.Render(" · ")
+		mark = "read-only"
+		if place != "" {
+			mark = " · read-only"
 		}
-		label += m.st.Warn.Render("read-only")
 	}
-	return label
+	if w := width - lipgloss.Width(mark); lipgloss.Width(place) > w {
+		place = ansi.Truncate(place, max(w, 0), "…")
+	}
+	if lipgloss.Width(mark) > width {
+		mark = ansi.Truncate(strings.TrimPrefix(mark, " · "), max(width, 0), "")
+	}
+	return m.st.Faint.Render(place) + m.st.Warn.Render(mark)
 }
 
 // titleLine is the breadcrumb on the left and where the session acts on
-// the right; the breadcrumb gives way first.
+// the right. The breadcrumb gives way first, down to "wksrec"; then
+// where the session acts is shortened.
 func (m Model) titleLine() string {
-	where := m.whereView()
+	const least = len("wksrec ") // the breadcrumb's least
+	where := m.whereView(max(m.width-least, 0))
 	w := lipgloss.Width(where)
-	if w == 0 || w+12 > m.width {
+	if w == 0 {
 		return fit(m.crumbs(m.width), m.width, false)
 	}
-	crumbs := fit(m.crumbs(m.width-w-1), m.width-w-1, false)
+	crumbs := fit(m.crumbs(m.width-w-1), max(m.width-w-1, 0), false)
 	return crumbs + strings.Repeat(" ", max(m.width-w-lipgloss.Width(crumbs), 1)) + where
 }

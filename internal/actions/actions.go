@@ -261,6 +261,13 @@ func (b *Batch) send(ctx, waitCtx context.Context, s Sender, log *AuditLog, o Op
 			}
 			return c, err // throttled before, not sent again: certainly not applied
 		}
+		if c.Tries == 0 && b.Stopping() {
+			// Stopped while the line was written: the POST is not sent.
+			c.Outcome, c.Why = NotSent, b.stopReason()
+			b.set(c)
+			_ = log.Write(Entry{Action: a.Name, Plan: b.Digest, Chunk: c.Index + 1, Phase: "not-sent", DesktopIDs: c.DesktopIDs, Why: c.Why})
+			return c, nil
+		}
 		c.Tries++
 		c.Outcome = InFlight
 		b.set(c)

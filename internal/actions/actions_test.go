@@ -527,3 +527,113 @@ func TestAuditPath(t *testing.T) {
 		t.Error("no home, no error")
 	}
 }
+
+// After Abort (a signal), Running starts nothing: no batch begins unseen
+// while the program ends. One started before is stopped and aborted.
+func TestRunningStartsNothingOnceAborted(t *testing.T) {
+	var r Running
+	l, _ := testLog(t)
+	s := &blockingSender{inFlight: make(chan []string, 1), release: make(chan struct{})}
+	b, err := r.Start(s, NewPlan(reboot, targets(250)), l, Options{Throttle: DefaultThrottle}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-s.inFlight
+	if !r.Sending() {
+		t.Fatal("a batch going out is not seen")
+	}
+	stopped := r.Abort("stopped by SIGTERM")
+	close(s.release)
+	if len(stopped) != 1 || !Wait(stopped, 5*time.Second) || b.Halt() != "stopped by SIGTERM" || len(s.calls) != 1 {
+		t.Errorf("%d stopped, halt %q, %d calls", len(stopped), b.Halt(), len(s.calls))
+	}
+	late := &stubSender{}
+	if _, err := r.Start(late, NewPlan(reboot, targets(3)), l, Options{Throttle: DefaultThrottle}, nil); err == nil || len(late.calls) != 0 {
+		t.Errorf("a start after Abort: %v, %d calls", err, len(late.calls))
+	}
+}
+
+// A Stop that lands while the "sending" line is written sends nothing:
+// the chunk is not sent, and logged so.
+func TestStopDuringTheSendingLineSendsNothing(t *testing.T) {
+	l, path := testLog(t)
+	var b *Batch
+	started := make(chan struct{})
+	l.w = writerFunc(func(p []byte) (int, error) {
+		if bytes.Contains(p, []byte(`"phase":"sending"`)) {
+			<-started
+			b.Stop("stopped by you")
+		}
+		return l.f.Write(p)
+	})
+	s := &stubSender{}
+	b = Start(context.Background(), s, NewPlan(reboot, targets(150)), l, Options{Throttle: DefaultThrottle})
+	close(started)
+	<-b.Done()
+	if len(s.calls) != 0 || b.Chunks()[0].Outcome != NotSent {
+		t.Errorf("%d calls, chunk %+v", len(s.calls), b.Chunks()[0])
+	}
+	lines := logLines(t, path)
+	if len(lines) != 3 || lines[1].Phase != "not-sent" || lines[2].Phase != "not-sent" {
+		t.Errorf("log %+v", lines)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// A count is taken without leading zeros or signs: 02537 is no count.
+func TestConfirmRefusesOddCounts(t *testing.T) {
+	p := NewPlan(reboot, targets(2537))
+	for _, a := range []string{"02537", "000,002,537", "+2537", "2537.0", "２５３７", "2 537"} {
+		if p.Confirms(a) || ValidConfirm(a) {
+			t.Errorf("%q taken", a)
+		}
+	}
+	if !NewPlan(reboot, nil).Confirms("0") {
+		t.Error("0 does not confirm an empty plan")
+	}
+}
+
+// The log's directory is not followed when it is a link (nothing it
+// points to is chmodded), and a log with a second name is refused.
+func TestAuditLogRefusesLinkedDirectoryAndHardLink(t *testing.T) {
+	env := func(string) string { return "" }
+	target := t.TempDir()
+	if err := os.Chmod(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "wksrec")
+	if err := os.Symlink(target, dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenAuditLog(filepath.Join(dir, "actions.log"), "p", time.Now, env); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("a linked directory: %v", err)
+	}
+	if st, _ := os.Stat(target); st.Mode().Perm() != 0o755 {
+		t.Errorf("the link's target was chmodded to %v", st.Mode().Perm())
+	}
+
+	dir = filepath.Join(t.TempDir(), "wksrec")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "profile")
+	if err := os.WriteFile(other, []byte("export PATH\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "actions.log")
+	if err := os.Link(other, path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenAuditLog(path, "p", time.Now, env); err == nil || !strings.Contains(err.Error(), "hard link") {
+		t.Errorf("a hard link: %v", err)
+	}
+	if b, _ := os.ReadFile(other); string(b) != "export PATH\n" {
+		t.Errorf("the other name's file was written: %q", b)
+	}
+	if st, _ := os.Stat(other); st.Mode().Perm() != 0o644 {
+		t.Errorf("the other name's file was chmodded to %v", st.Mode().Perm())
+	}
+}

@@ -15,18 +15,23 @@ import (
 // writable by its owner only, refusing what is not a regular file of the
 // user's own. The directory is opened first and the file within it by
 // descriptor, so what is checked is what is written to:
-//   - the directory must be the user's; one others can read or write is
-//     made private (0700) and said so. Another user's is refused.
+//   - the directory must be the user's own, and not a link (O_NOFOLLOW:
+//     nothing a link points to is chmodded); one others can read or write
+//     is made private (0700) and said so. Another user's is refused.
 //   - the file is opened with O_NOFOLLOW (a link is refused, never
 //     followed, and nothing it points to is chmodded) and O_NONBLOCK (a
 //     FIFO without a reader fails at once rather than hanging; one with a
-//     reader is then refused as not a regular file).
+//     reader is then refused as not a regular file); a file with another
+//     name (a hard link) is refused too.
 func openPrivate(path string, uid int) (*os.File, []string, error) {
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("creating the audit log's directory: %w", err)
 	}
-	dfd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	dfd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if errors.Is(err, unix.ELOOP) || errors.Is(err, unix.ENOTDIR) {
+		return nil, nil, fmt.Errorf("the audit log's directory %s is a symbolic link or not a directory: refused (it must be a directory of your own)", dir)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("the audit log's directory %s: %w", dir, err)
 	}
@@ -67,6 +72,11 @@ func openPrivate(path string, uid int) (*os.File, []string, error) {
 	case int(st.Uid) != uid:
 		f.Close()
 		return nil, nil, fmt.Errorf("the audit log %s belongs to another user (uid %d): refused", path, st.Uid)
+	case st.Nlink != 1:
+		// Another name for another file: records would go there, and
+		// its mode would be changed.
+		f.Close()
+		return nil, nil, fmt.Errorf("the audit log %s has %d names (a hard link): refused", path, st.Nlink)
 	case st.Mode&0o077 != 0:
 		if err := unix.Fchmod(fd, 0o600); err != nil {
 			f.Close()

@@ -131,7 +131,8 @@ func (p Plan) Summary() string {
 }
 
 var (
-	countForm  = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})*$|^[0-9]{1,12}$`)
+	// A count as typed or as shown, without leading zeros: 0, 2537, 2,537.
+	countForm  = regexp.MustCompile(`^(0|[1-9][0-9]{0,2}(,[0-9]{3})*|[1-9][0-9]{0,11})$`)
 	digestForm = regexp.MustCompile(`^[0-9a-f]{16}$`)
 )
 

@@ -2,6 +2,8 @@ package actions
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -9,21 +11,31 @@ import (
 // Running are the batches of a program still going out, so that a signal
 // (SIGTERM, SIGHUP) can stop them all before their next request, abort
 // the request in flight, and account for every chunk before the program
-// ends.
+// ends. A batch is started through it, under its lock, so that none can
+// begin unseen once Abort has run.
 type Running struct {
 	mu      sync.Mutex
 	batches map[*Batch]context.CancelFunc
+	closed  string // why Abort ran: no batch starts after it
 }
 
-// Add keeps b until it is done; abort cancels its request in flight, and
-// release (the log's Close) runs once it is done.
-func (r *Running) Add(b *Batch, abort context.CancelFunc, release func()) {
+// ErrEnding is Start refused: the program is ending.
+var ErrEnding = errors.New("the program is ending: nothing was sent")
+
+// Start starts p as Start does and keeps the batch until it is done;
+// release (the log's Close) runs then. After Abort it starts nothing.
+func (r *Running) Start(s Sender, p Plan, log *AuditLog, o Options, release func()) (*Batch, error) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed != "" {
+		return nil, fmt.Errorf("%w (%s)", ErrEnding, r.closed)
+	}
+	ctx, abort := context.WithCancel(context.Background())
+	b := Start(ctx, s, p, log, o)
 	if r.batches == nil {
 		r.batches = map[*Batch]context.CancelFunc{}
 	}
 	r.batches[b] = abort
-	r.mu.Unlock()
 	go func() {
 		<-b.Done()
 		abort()
@@ -34,6 +46,7 @@ func (r *Running) Add(b *Batch, abort context.CancelFunc, release func()) {
 		delete(r.batches, b)
 		r.mu.Unlock()
 	}()
+	return b, nil
 }
 
 // Sending reports a batch still going out.
@@ -50,6 +63,7 @@ func (r *Running) Sending() bool {
 func (r *Running) Abort(why string) []*Batch {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.closed = why
 	var out []*Batch
 	for b, abort := range r.batches {
 		b.Stop(why)
