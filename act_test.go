@@ -3,9 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,13 +15,28 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/internal/actions"
-	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
 	"github.com/wksrec/wksrec/internal/h2hostile"
 	"github.com/wksrec/wksrec/internal/numfmt"
-	"github.com/wksrec/wksrec/ui"
 )
+
+// chunkLine is a line --action prints for a request, as a script reads it.
+type chunkLine struct {
+	Action         string                `json:"action"`
+	Plan           string                `json:"plan"`
+	Chunk          int                   `json:"chunk"`
+	DesktopIDs     []string              `json:"desktop_ids"`
+	Sent           bool                  `json:"sent"`
+	JobID          string                `json:"job_id"`
+	Refused        []api.FailedOperation `json:"refused"`
+	Applied        string                `json:"applied"`
+	Error          string                `json:"error"`
+	NotSentBecause string                `json:"not_sent_because"`
+}
+
+func sigName(s syscall.Signal) string {
+	return map[syscall.Signal]string{syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP"}[s]
+}
 
 func actionPosts(srv *fake.Server) int {
 	n := 0
@@ -64,11 +77,11 @@ func TestActionConfirmsThenActs(t *testing.T) {
 		}
 		stderr.Reset()
 		status = run(append(args, "--confirm", strconv.Itoa(len(failed))), &stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t", "HOME", home))
-		var chunks []chunkReport
+		var chunks []chunkLine
 		sc := bufio.NewScanner(&stdout)
 		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {
-			var c chunkReport
+			var c chunkLine
 			if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
 				t.Fatalf("%q: %v", sc.Text(), err)
 			}
@@ -155,14 +168,14 @@ func TestActionIsOnTheRunsDesktops(t *testing.T) {
 
 // actionRun runs wksrec against srv with the action flags, as a user with
 // a token and a home of their own.
-func actionRun(t *testing.T, url, home string, args ...string) (status int, stdout, stderr string, chunks []chunkReport) {
+func actionRun(t *testing.T, url, home string, args ...string) (status int, stdout, stderr string, chunks []chunkLine) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	status = run(append([]string{"--endpoint", url, "--project-id", "p"}, args...), &out, &errOut, env("WKSREC_AUTH_TOKEN", "t", "HOME", home))
 	sc := bufio.NewScanner(bytes.NewReader(out.Bytes()))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		var c chunkReport
+		var c chunkLine
 		if json.Unmarshal(sc.Bytes(), &c) == nil && c.Action != "" {
 			chunks = append(chunks, c)
 		}
@@ -323,9 +336,9 @@ func TestActionStopsOnASignal(t *testing.T) {
 		}
 		sc := bufio.NewScanner(out)
 		sc.Buffer(nil, 1<<20)
-		var lines []chunkReport
+		var lines []chunkLine
 		for sc.Scan() {
-			var c chunkReport
+			var c chunkLine
 			if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
 				t.Fatalf("%q: %v", sc.Text(), err)
 			}
@@ -342,7 +355,7 @@ func TestActionStopsOnASignal(t *testing.T) {
 		for _, c := range lines {
 			if c.Sent {
 				sent++
-			} else if c.NotSentBecause == "stopped by "+signalName(sig) {
+			} else if c.NotSentBecause == "stopped by "+sigName(sig) {
 				notSent++
 			}
 		}
@@ -350,103 +363,12 @@ func TestActionStopsOnASignal(t *testing.T) {
 		if len(lines) != want || sent != actionPosts(srv) || sent < 1 || sent > 2 || sent+notSent != want {
 			t.Errorf("%s: %d lines (want %d), %d sent (%d posts), %d not sent", sig, len(lines), want, sent, actionPosts(srv), notSent)
 		}
-		if msg := errOut.String(); !strings.Contains(msg, "stopping after the request in flight") || !strings.Contains(msg, "stopped by "+signalName(sig)) {
+		if msg := errOut.String(); !strings.Contains(msg, "stopping after the request in flight") || !strings.Contains(msg, "stopped by "+sigName(sig)) {
 			t.Errorf("stderr %q", msg)
 		}
 		b, _ := os.ReadFile(filepath.Join(home, ".local", "state", "wksrec", "actions.log"))
 		if got := strings.Count(string(b), `"phase":"not-sent"`); got != notSent {
 			t.Errorf("%d not-sent lines in the audit log, want %d", got, notSent)
 		}
-	}
-}
-
-// The header names the region, or the endpoint's host when it is not the
-// region's, and the KooCLI profile whose keys are used.
-func TestWhereTheSessionActs(t *testing.T) {
-	for _, tc := range []struct {
-		c    config.Config
-		cred config.Credentials
-		want ui.Where
-	}{
-		{config.Config{Region: "cn-north-4", Endpoint: "https://workspace.cn-north-4.myhuaweicloud.com"}, config.Credentials{Profile: "prod"}, ui.Where{Region: "cn-north-4", Profile: "prod"}},
-		{config.Config{Region: "cn-north-4", Endpoint: "https://proxy.corp.example:8443/ws"}, config.Credentials{}, ui.Where{Endpoint: "proxy.corp.example:8443"}},
-		{config.Config{Endpoint: "http://127.0.0.1:9000"}, config.Credentials{}, ui.Where{Endpoint: "127.0.0.1:9000"}},
-	} {
-		if got := whereOf(tc.c, tc.cred); got != tc.want {
-			t.Errorf("%+v: %+v, want %+v", tc.c, got, tc.want)
-		}
-	}
-}
-
-// brokenPipe fails every write, as stdout does once its reader is gone.
-type brokenPipe struct{}
-
-func (brokenPipe) Write([]byte) (int, error) { return 0, syscall.EPIPE }
-
-type acceptAll struct{ calls int }
-
-func (a *acceptAll) DesktopAction(_ context.Context, ids []string, _ api.PowerAction) (api.ActionResult, error) {
-	a.calls++
-	return api.ActionResult{JobID: "j"}, nil
-}
-
-// When the report cannot be written (the reader of stdout is gone), the
-// batch stops before its next request, and the rest is logged as not sent.
-func TestActionStopsWhenNobodyHearsOfIt(t *testing.T) {
-	reboot, _ := api.PowerActionNamed("reboot")
-	var targets []actions.Target
-	for i := range 250 {
-		targets = append(targets, actions.Target{ID: fmt.Sprintf("d%03d", i), Status: "FAIL"})
-	}
-	path := filepath.Join(t.TempDir(), "wksrec", "actions.log")
-	log, err := actions.OpenAuditLog(path, "p", time.Now, env())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer log.Close()
-	s := &acceptAll{}
-	var stderr bytes.Buffer
-	err = sendPlan(context.Background(), s, actions.NewPlan(reboot, targets), log, brokenPipe{}, &stderr)
-	if s.calls != 1 || err == nil || !strings.Contains(err.Error(), "150 not sent") {
-		t.Errorf("%d requests sent; error %v", s.calls, err)
-	}
-	b, _ := os.ReadFile(path)
-	if n := strings.Count(string(b), `"phase":"not-sent"`); n != 2 || !strings.Contains(string(b), "standard output failed") {
-		t.Errorf("%d not-sent lines: %s", n, b)
-	}
-}
-
-// closingSender closes the audit log while its last request is out: the
-// answer cannot be recorded.
-type closingSender struct {
-	log   *actions.AuditLog
-	calls int
-}
-
-func (c *closingSender) DesktopAction(_ context.Context, ids []string, _ api.PowerAction) (api.ActionResult, error) {
-	c.calls++
-	if c.calls == 2 {
-		c.log.Close()
-	}
-	return api.ActionResult{JobID: "j"}, nil
-}
-
-// Every desktop accepted, but the last answer could not be logged: that
-// is a failure to say (exit 1), not a success.
-func TestActionFailsWhenAnAnswerIsNotLogged(t *testing.T) {
-	reboot, _ := api.PowerActionNamed("reboot")
-	var targets []actions.Target
-	for i := range 150 {
-		targets = append(targets, actions.Target{ID: fmt.Sprintf("d%03d", i), Status: "FAIL"})
-	}
-	log, err := actions.OpenAuditLog(filepath.Join(t.TempDir(), "wksrec", "actions.log"), "p", time.Now, env())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &closingSender{log: log}
-	var stdout, stderr bytes.Buffer
-	err = sendPlan(context.Background(), s, actions.NewPlan(reboot, targets), log, &stdout, &stderr)
-	if s.calls != 2 || err == nil || !strings.Contains(err.Error(), "the audit log could not be written") || !strings.Contains(err.Error(), "150 of 150 desktops accepted") {
-		t.Errorf("%d calls; error %v", s.calls, err)
 	}
 }

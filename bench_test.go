@@ -15,6 +15,7 @@ import (
 
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/session"
 	"github.com/wksrec/wksrec/ui"
 )
 
@@ -23,8 +24,8 @@ import (
 // and draw. (The terminal's own setup is not in it.)
 func BenchmarkDemoFirstFrame(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		sess, err := connect(config.Config{Demo: true, PageSize: 100, Concurrency: 4}, env(), io.Discard)
-		client, project, stop := sess.client, sess.projectID, sess.stop
+		sess, err := session.Connect(config.Config{Demo: true, PageSize: 100, Concurrency: 4}, session.Env{Getenv: env(), Warn: io.Discard})
+		client, project, stop := sess.Client, sess.ProjectID, sess.Stop
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -68,7 +69,7 @@ func run1(cmd tea.Cmd) []tea.Msg {
 // process), f pressed so that every page loads, then the resident set
 // read from /proc: now (VmRSS) and at its peak (VmHWM).
 func BenchmarkTUIRSS100k(b *testing.B) {
-	srv := fake.New(fake.Options{Seed: demoSeed, BigRecord: 100_000})
+	srv := fake.New(fake.Options{Seed: session.DemoSeed, BigRecord: 100_000})
 	url, stop, err := fake.Start(srv, "")
 	if err != nil {
 		b.Fatal(err)
@@ -122,7 +123,7 @@ func procKiB(b *testing.B, status []byte, name string) float64 {
 func BenchmarkOutputJSON(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
-			srv := fake.New(fake.Options{Seed: demoSeed, BigRecord: n})
+			srv := fake.New(fake.Options{Seed: session.DemoSeed, BigRecord: n})
 			url, stop, err := fake.Start(srv, "")
 			if err != nil {
 				b.Fatal(err)

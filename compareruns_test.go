@@ -8,6 +8,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/session"
 )
 
 type comparedRow struct {
@@ -131,7 +132,7 @@ func TestOutputChangeFilterAndErrors(t *testing.T) {
 	if status != 0 || len(changes) != 2 || changes["ONLY_IN_BASELINE"] == 0 || changes["ONLY_IN_CURRENT"] == 0 {
 		t.Errorf("--filter 'change:gone | change:added': status %d, %v", status, changes)
 	}
-	data := fake.NewDataset(demoSeed)
+	data := fake.NewDataset(session.DemoSeed)
 	task := data.Tasks[0].ID
 	runs := data.Records[task]
 	stdout.Reset()

@@ -2,13 +2,11 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
 )
 
@@ -28,64 +26,6 @@ func fakeIAM(t *testing.T, projects []api.Project) (string, *fake.Server) {
 	}
 	t.Cleanup(stop)
 	return url, srv
-}
-
-func TestDiscoverProjectThroughIAM(t *testing.T) {
-	url, srv := fakeIAM(t, []api.Project{{ID: "proj-north", Name: "cn-north-4"}, {ID: "proj-east", Name: "cn-east-3"}})
-	c := config.Config{Region: "cn-north-4", IAMEndpoint: url}
-	id, err := discoverProject(c, config.Credentials{AK: "AK1", SK: secretSK, SecurityToken: secretSTS}, api.DefaultHTTPClient())
-	if err != nil || id != "proj-north" {
-		t.Fatalf("got %q, %v", id, err)
-	}
-	reqs := srv.Requests()
-	if len(reqs) != 1 || reqs[0].Path != "/v3/projects" || !reqs[0].SecurityToken {
-		t.Errorf("requests %+v", reqs)
-	}
-}
-
-func TestDiscoverProjectErrors(t *testing.T) {
-	url, srv := fakeIAM(t, []api.Project{{ID: "a", Name: "cn-east-3"}, {ID: "b", Name: "cn-east-3"}, {ID: "../../v3/x\n", Name: "cn-south-1"}})
-	aksk := config.Credentials{AK: "AK1", SK: secretSK}
-	tests := []struct {
-		name    string
-		c       config.Config
-		creds   config.Credentials
-		want    string
-		usage   bool // exit 2: the user must change the command line
-		apiCode string
-	}{
-		{"no project of that name", config.Config{Region: "cn-north-4", IAMEndpoint: url}, aksk, "no project named cn-north-4", true, ""},
-		{"several projects", config.Config{Region: "cn-east-3", IAMEndpoint: url}, aksk, "2 projects named cn-east-3 (a, b): pass --project-id", true, ""},
-		{"no region to look up", config.Config{Endpoint: url}, aksk, "discovery needs --region", true, ""},
-		{"a project id that would change the path", config.Config{Region: "cn-south-1", IAMEndpoint: url}, aksk, `IAM names project "../../v3/x\n" for cn-south-1, an id that must not be "." or contain ".."`, true, ""},
-		{"a token cannot sign", config.Config{Region: "cn-north-4", IAMEndpoint: url}, config.Credentials{Token: secretToken, Source: "$WKSREC_AUTH_TOKEN"}, "discovery signs with AK/SK", true, ""},
-		{"wrong secret key", config.Config{Region: "cn-north-4", IAMEndpoint: url}, config.Credentials{AK: "AK1", SK: "wrong-" + secretSK}, "HTTP 401 APIG.0301", false, "APIG.0301"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			before := len(srv.Requests())
-			_, err := discoverProject(tc.c, tc.creds, api.DefaultHTTPClient())
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want %q", err, tc.want)
-			}
-			var ue config.Error
-			if errors.As(err, &ue) != tc.usage {
-				t.Errorf("usage error = %v, want %v", errors.As(err, &ue), tc.usage)
-			}
-			if tc.apiCode != "" {
-				var apiErr *api.APIError
-				if !errors.As(err, &apiErr) || apiErr.Code != tc.apiCode || apiErr.Hint() == "" {
-					t.Errorf("err %v: want API code %s with a hint", err, tc.apiCode)
-				}
-				if n := len(srv.Requests()) - before; n != 1 {
-					t.Errorf("%d requests: a refused signature must not be retried", n)
-				}
-			}
-			if strings.Contains(err.Error(), secretSK) || strings.Contains(err.Error(), secretToken) {
-				t.Errorf("error shows a secret: %v", err)
-			}
-		})
-	}
 }
 
 // Whatever goes wrong before the browser opens, no secret reaches stdout

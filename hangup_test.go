@@ -210,7 +210,7 @@ func (term *terminal) stop() {
 // and the exit status is 128 + the signal's number.
 func TestSignalMidBatchInTheBrowser(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
-		t.Run(signalName(sig), func(t *testing.T) { signalMidBatch(t, sig) })
+		t.Run(sigName(sig), func(t *testing.T) { signalMidBatch(t, sig) })
 	}
 }
 
@@ -249,7 +249,7 @@ func signalMidBatch(t *testing.T, sig syscall.Signal) {
 	case <-exited:
 	case <-time.After(10 * time.Second):
 		term.stop()
-		t.Fatalf("still running 10 s after %s", signalName(sig))
+		t.Fatalf("still running 10 s after %s", sigName(sig))
 	}
 	if status := term.cmd.ProcessState.ExitCode(); status != 128+int(sig) {
 		t.Errorf("exit status %d, want %d", status, 128+int(sig))
@@ -259,8 +259,8 @@ func signalMidBatch(t *testing.T, sig syscall.Signal) {
 	if !strings.Contains(tail, "\x1b[?1049l") {
 		t.Error("the alternate screen was not left")
 	}
-	if !regexp.MustCompile(signalName(sig) + `: reboot: [0-9,]+ of [0-9,]+ desktops accepted.* not sent`).MatchString(tail) {
-		t.Errorf("no account of the batch after %s: %q", signalName(sig), tail[max(len(tail)-600, 0):])
+	if !regexp.MustCompile(sigName(sig) + `: reboot: [0-9,]+ of [0-9,]+ desktops accepted.* not sent`).MatchString(tail) {
+		t.Errorf("no account of the batch after %s: %q", sigName(sig), tail[max(len(tail)-600, 0):])
 	}
 	b, err := os.ReadFile(state + "/wksrec/actions.log")
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/wksrec/wksrec/internal/config"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,6 +17,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/cli"
+	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/session"
 
 	"github.com/spf13/pflag"
 
@@ -179,8 +184,15 @@ var (
 	buildErr  error
 )
 
+// run is the command in-process, its retries shortened: no test waits
+// seconds for a retry.
+func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	retry := api.DefaultRetry
+	retry.Base = time.Millisecond
+	return runIn(cli.Env{Stdout: stdout, Stderr: stderr, Getenv: getenv, Version: versionString(), Retry: retry}, args)
+}
+
 func TestMain(m *testing.M) {
-	retryPolicy.Base = time.Millisecond // no test waits seconds for a retry
 	code := m.Run()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
@@ -276,7 +288,7 @@ func TestServeDemoInterruptedAtOnce(t *testing.T) {
 // --demo-rate-limit reaches the fake API that --demo and --serve-demo
 // start: past the burst, a call is refused as the gateway refuses it.
 func TestDemoRateLimitReachesTheFake(t *testing.T) {
-	srv := fake.New(demoOptions(config.Config{DemoRateLimit: 2}))
+	srv := fake.New(session.DemoOptions(config.Config{DemoRateLimit: 2}))
 	var codes []int
 	for range 3 {
 		req := httptest.NewRequest(http.MethodGet, "/v2/demo-project/scheduled-tasks?offset=0&limit=10", nil)

@@ -11,10 +11,11 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/session"
 )
 
 func showcase() []api.Detail {
-	d := fake.NewDataset(demoSeed)
+	d := fake.NewDataset(session.DemoSeed)
 	return d.Details[d.Records[d.Tasks[0].ID][0].ID]
 }
 
@@ -161,7 +162,7 @@ func TestNotATerminalSuggestsOutput(t *testing.T) {
 // --status FAILED prints what f shows; a --status value no row has gets a
 // note naming the statuses the run has.
 func TestOutputStatusFailedAndUnmatched(t *testing.T) {
-	data := fake.NewDataset(demoSeed)
+	data := fake.NewDataset(session.DemoSeed)
 	failed := 0
 	for _, d := range data.Details[data.Records[data.Tasks[0].ID][0].ID] {
 		if d.ExecStatus == "FAIL" {

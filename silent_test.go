@@ -7,6 +7,7 @@ import (
 
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/session"
 )
 
 const (
@@ -37,7 +38,7 @@ func (term *terminal) waitExit(t *testing.T, within time.Duration) {
 // browser never ask it anything, and so never wait for it. They used to
 // wait five seconds each, in Bubble Tea's package init.
 func TestCommandsNeverQueryTheTerminal(t *testing.T) {
-	demo := fake.New(demoOptions(config.Config{})).Data()
+	demo := fake.New(session.DemoOptions(config.Config{})).Data()
 	task := demo.Tasks[0].ID
 	for _, args := range [][]string{
 		{"--version"},

@@ -10,43 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/fake"
 )
-
-// --ca-file adds a root: a server signed by it is trusted, and without it
-// the same server is refused. Verification is never switched off.
-func TestCAFile(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	t.Cleanup(srv.Close)
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
-	caFile := writeFile(t, filepath.Join(t.TempDir(), "corp-ca.pem"), string(certPEM), 0o644)
-
-	plain, err := httpClient("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := plain.Get(srv.URL); err == nil || !strings.Contains(err.Error(), "certificate") {
-		t.Fatalf("without --ca-file: err = %v, want a certificate error", err)
-	}
-	withCA, err := httpClient(caFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := withCA.Get(srv.URL)
-	if err != nil {
-		t.Fatalf("with --ca-file: %v", err)
-	}
-	resp.Body.Close()
-
-	if _, err := httpClient(writeFile(t, filepath.Join(t.TempDir(), "empty.pem"), "no certs here", 0o644)); err == nil {
-		t.Error("a PEM file without certificates was accepted")
-	}
-}
 
 // HTTPS_PROXY is honoured: the binary reaches IAM through a CONNECT proxy
 // on loopback, which tunnels to the fake (served over TLS for the name

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/numfmt"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/session"
 )
 
 // chunkReport is what --action prints for each request as soon as it is
@@ -40,15 +41,7 @@ type chunkReport struct {
 	NotSentBecause string                `json:"not_sent_because,omitempty"`
 }
 
-// signalled is a run ended by a signal: main exits 128 + its number.
-type signalled struct {
-	sig syscall.Signal
-	err error
-}
-
-func (e signalled) Error() string { return e.err.Error() }
-
-// act is --action: the run's desktops that match --status, --filter and
+// Act is --action: the run's desktops that match --status, --filter and
 // --change, frozen into a plan. --dry-run prints the plan; otherwise
 // --confirm must be its number of desktops or its digest before anything
 // is sent. Then the requests go out in chunks of 100, each in the audit
@@ -56,28 +49,28 @@ func (e signalled) Error() string { return e.err.Error() }
 // stops before the next request (a second one aborts the request in
 // flight). It exits 0 when every desktop was accepted and everything was
 // logged, 1 otherwise, 128 + the signal's number when stopped by one.
-func act(c config.Config, getenv func(string) string, stdout, stderr io.Writer) error {
+func (e Env) Act(c config.Config) error {
 	action, _ := api.PowerActionNamed(c.Action) // checked in config
-	sess, err := connect(c, getenv, stderr)
+	sess, err := session.Connect(c, e.session())
 	if err != nil {
 		return err
 	}
-	defer sess.stop()
+	defer sess.Stop()
 	if c.Demo && c.TaskID == "" {
-		c = withDemoRecord(c)
+		c = session.DemoRecord(c)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	rows, err := matchingDesktops(ctx, c, sess.client)
+	rows, err := matchingDesktops(ctx, c, sess.Client, e.Retry)
 	if err != nil {
 		return err
 	}
 	plan := actions.NewPlan(action, rows)
 	if plan.Unusable > 0 {
-		fmt.Fprintf(stderr, "wksrec: note: %s no usable desktop id and cannot be acted on\n", numfmt.Plural(plan.Unusable, "matching row has", "matching rows have"))
+		fmt.Fprintf(e.Stderr, "wksrec: note: %s no usable desktop id and cannot be acted on\n", numfmt.Plural(plan.Unusable, "matching row has", "matching rows have"))
 	}
 	if c.DryRun {
-		return printPlan(stdout, plan)
+		return printPlan(e.Stdout, plan)
 	}
 	if !plan.Confirms(c.Confirm) {
 		if actions.IsDigest(c.Confirm) {
@@ -89,19 +82,19 @@ func act(c config.Config, getenv func(string) string, stdout, stderr io.Writer) 
 	if len(plan.Targets) == 0 {
 		return nil // nothing matches, and the user said so
 	}
-	path, err := actions.AuditPath(getenv)
+	path, err := actions.AuditPath(e.Getenv)
 	if err != nil {
 		return fmt.Errorf("%w; nothing was sent", err)
 	}
-	log, err := actions.OpenAuditLog(path, sess.projectID, time.Now, getenv)
+	log, err := actions.OpenAuditLog(path, sess.ProjectID, time.Now, e.Getenv)
 	if err != nil {
 		return fmt.Errorf("%w; nothing was sent", err)
 	}
 	defer log.Close()
 	for _, n := range log.Notes {
-		fmt.Fprintln(stderr, "wksrec: note: "+n)
+		fmt.Fprintln(e.Stderr, "wksrec: note: "+n)
 	}
-	return sendPlan(context.Background(), sess.client, plan, log, stdout, stderr)
+	return sendPlan(context.Background(), sess.Client, plan, log, e.Stdout, e.Stderr)
 }
 
 // sendPlan sends the plan, printing each request's line as it ends, and
@@ -162,7 +155,7 @@ wait:
 	tally := actions.Count(chunks)
 	line := tally.Summary(plan.Action) + " (the audit log is " + log.Path() + ")"
 	if stoppedBy != 0 {
-		return signalled{stoppedBy, fmt.Errorf("stopped by %s: %s", signalName(stoppedBy), line)}
+		return SignalError{stoppedBy, fmt.Errorf("stopped by %s: %s", signalName(stoppedBy), line)}
 	}
 	if err != nil {
 		return fmt.Errorf("writing the report: %w; stopped before the next request: %s", err, line)
@@ -238,15 +231,15 @@ func printPlan(w io.Writer, p actions.Plan) error {
 
 // matchingDesktops are the run's details that match --status, --filter
 // and --change (the rows of the run -o would print), as a plan's targets.
-func matchingDesktops(ctx context.Context, c config.Config, client *api.Client) ([]actions.Target, error) {
+func matchingDesktops(ctx context.Context, c config.Config, client *api.Client, retry api.RetryPolicy) ([]actions.Target, error) {
 	expr, _ := filter.Parse(c.Filter) // checked in config
 	statuses := filter.ParseStatuses(c.Statuses)
-	cmp, err := loadComparison(ctx, c, client)
+	cmp, err := loadComparison(ctx, c, client, retry)
 	if err != nil {
 		return nil, err
 	}
 	var rows []actions.Target
-	err = eachDetail(ctx, c, client, c.RecordID, func(d *api.Detail) {
+	err = eachDetail(ctx, c, client, retry, c.RecordID, func(d *api.Detail) {
 		row, keep := cmp.row(*d)
 		if keep && statuses.Match(d.ExecStatus) && expr.MatchChange(d, changeLabel(row.Change)) {
 			rows = append(rows, actions.Target{ID: d.DesktopID, Name: d.DesktopName, Status: d.ExecStatus})

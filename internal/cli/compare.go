@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -27,7 +27,7 @@ const maxRunPages = 100
 
 // loadComparison reads what c asks to compare the run with; nil when it
 // asks for nothing.
-func loadComparison(ctx context.Context, c config.Config, client *api.Client) (*comparison, error) {
+func loadComparison(ctx context.Context, c config.Config, client *api.Client, retry api.RetryPolicy) (*comparison, error) {
 	if c.CompareTo == "" && !c.HistoryOut {
 		return nil, nil
 	}
@@ -38,7 +38,7 @@ func loadComparison(ctx context.Context, c config.Config, client *api.Client) (*
 		var err error
 		runs, err = api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
 			return client.ListRecords(ctx, c.TaskID, offset, limit)
-		}, func(r api.Record) string { return r.ID }, api.FetchAllOptions{Limit: api.MaxRecordLimit, Concurrency: c.Concurrency, Retry: retryPolicy, MaxPages: maxRunPages})
+		}, func(r api.Record) string { return r.ID }, api.FetchAllOptions{Limit: api.MaxRecordLimit, Concurrency: c.Concurrency, Retry: retry, MaxPages: maxRunPages})
 		if err != nil {
 			return nil, fmt.Errorf("listing the task's runs: %w", err)
 		}
@@ -57,7 +57,7 @@ func loadComparison(ctx context.Context, c config.Config, client *api.Client) (*
 		}
 		keepRows := len(cmp.changes) == 0 || cmp.changes[compare.OnlyInBaseline]
 		cmp.base = compare.NewBaseline(keepRows)
-		if err := eachDetail(ctx, c, client, baseID, func(d *api.Detail) { cmp.base.Add(d) }); err != nil {
+		if err := eachDetail(ctx, c, client, retry, baseID, func(d *api.Detail) { cmp.base.Add(d) }); err != nil {
 			return nil, fmt.Errorf("fetching the baseline run %s: %w", sanitize.Line(baseID), err)
 		}
 	}
@@ -68,7 +68,7 @@ func loadComparison(ctx context.Context, c config.Config, client *api.Client) (*
 		}
 		cmp.hist = compare.NewHistory(c.History)
 		for i, run := range before {
-			if err := eachDetail(ctx, c, client, run.ID, func(d *api.Detail) { cmp.hist.Add(i+1, d) }); err != nil {
+			if err := eachDetail(ctx, c, client, retry, run.ID, func(d *api.Detail) { cmp.hist.Add(i+1, d) }); err != nil {
 				return nil, fmt.Errorf("fetching run %s for the history: %w", sanitize.Line(run.ID), err)
 			}
 		}
@@ -77,11 +77,11 @@ func loadComparison(ctx context.Context, c config.Config, client *api.Client) (*
 }
 
 // eachDetail streams every detail of run to f.
-func eachDetail(ctx context.Context, c config.Config, client *api.Client, run string, f func(*api.Detail)) error {
+func eachDetail(ctx context.Context, c config.Config, client *api.Client, retry api.RetryPolicy, run string, f func(*api.Detail)) error {
 	_, err := api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
 		return client.ListRecordDetails(ctx, c.TaskID, run, offset, limit)
 	}, func(d api.Detail) string { return d.ID },
-		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: retryPolicy},
+		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: retry},
 		func(d api.Detail) error { f(&d); return nil })
 	return err
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -15,34 +15,36 @@ import (
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/session"
 )
 
-// printDetails is the script mode (-o): page through every detail of the
+// PrintDetails is the script mode (-o): page through every detail of the
 // record, keep those matching --status and --filter, and print them as
 // they arrive. Memory stays one window of pages plus the ids seen, whatever
 // the run's size. Nothing is printed before the first row, so an error on
 // the first page leaves stdout empty; an error later leaves the output
 // incomplete (a JSON array without its closing bracket) and says so.
-func printDetails(c config.Config, getenv func(string) string, stdout, stderr io.Writer) (printed int, err error) {
+func (e Env) PrintDetails(c config.Config) (printed int, err error) {
+	stdout := e.Stdout
 	expr, _ := filter.Parse(c.Filter) // checked in parseConfig
 	statuses := filter.ParseStatuses(c.Statuses)
-	sess, err := connect(c, getenv, stderr)
+	sess, err := session.Connect(c, e.session())
 	if err != nil {
 		return 0, err
 	}
-	defer sess.stop()
+	defer sess.Stop()
 	if c.Demo && c.TaskID == "" {
-		c = withDemoRecord(c)
+		c = session.DemoRecord(c)
 	}
 	if c.RecordID == "" {
-		return printList(c, sess, stdout)
+		return printList(c, sess, e.Retry, stdout)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
-		return sess.client.ListRecordDetails(ctx, c.TaskID, c.RecordID, offset, limit)
+		return sess.Client.ListRecordDetails(ctx, c.TaskID, c.RecordID, offset, limit)
 	}
-	cmp, err := loadComparison(ctx, c, sess.client)
+	cmp, err := loadComparison(ctx, c, sess.Client, e.Retry)
 	if err != nil {
 		return 0, err
 	}
@@ -54,7 +56,7 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 	written := 0
 	seen := map[string]int{} // rows by status, to say what --status missed
 	stats, err := api.Stream(ctx, fetch, func(d api.Detail) string { return d.ID },
-		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: retryPolicy},
+		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: e.Retry},
 		func(d api.Detail) error {
 			seen[strings.ToUpper(d.ExecStatus)]++
 			row, keep := cmp.row(d)
@@ -64,8 +66,8 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 			written++
 			return out.WriteRow(row)
 		})
-	if sess.debug != nil {
-		fmt.Fprintf(sess.debug, "%s listing pages=%d rows_sent=%d rows_kept=%d duplicates_dropped=%d printed=%d throttled=%d window=%d\n",
+	if sess.Debug != nil {
+		fmt.Fprintf(sess.Debug, "%s listing pages=%d rows_sent=%d rows_kept=%d duplicates_dropped=%d printed=%d throttled=%d window=%d\n",
 			time.Now().UTC().Format(time.RFC3339Nano), stats.Pages, stats.Rows, stats.Emitted, stats.Duplicates, written, stats.Throttled, stats.Window)
 	}
 	if err != nil {
@@ -87,7 +89,7 @@ func printDetails(c config.Config, getenv func(string) string, stdout, stderr io
 		return written, err
 	}
 	if note := unmatchedStatuses(statuses, seen); note != "" {
-		fmt.Fprintln(stderr, "wksrec: note: "+sanitize.Line(note))
+		fmt.Fprintln(e.Stderr, "wksrec: note: "+sanitize.Line(note))
 	}
 	return written, buf.Flush()
 }
@@ -120,20 +122,17 @@ func unmatchedStatuses(statuses filter.Statuses, seen map[string]int) string {
 	return fmt.Sprintf("--status %s matched no row; the run's statuses: %s", strings.Join(missed, ","), strings.Join(had, ", "))
 }
 
-// retryPolicy is -o's retry rule; tests shorten its waits.
-var retryPolicy = api.DefaultRetry
-
 // printList is -o without --record-id: the project's tasks (scheduled,
 // then trigger tasks), or with --task-id the task's runs, every page,
 // kept by --status (a task's last status, a run's status) and --filter
 // (the fields the browser's / looks at on those lists).
-func printList(c config.Config, sess session, stdout io.Writer) (int, error) {
+func printList(c config.Config, sess session.Session, retry api.RetryPolicy, stdout io.Writer) (int, error) {
 	expr, _ := filter.Parse(c.Filter) // checked in config
 	statuses := filter.ParseStatuses(c.Statuses)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	buf := bufio.NewWriter(stdout)
-	opts := api.FetchAllOptions{Concurrency: c.Concurrency, Retry: retryPolicy}
+	opts := api.FetchAllOptions{Concurrency: c.Concurrency, Retry: retry}
 	written := 0
 	var out *export.Writer
 	var err error
@@ -144,7 +143,7 @@ func printList(c config.Config, sess session, stdout io.Writer) (int, error) {
 		opts.Limit = min(c.PageSize, api.MaxTaskLimit)
 		for _, kind := range []string{"", api.ScheduledTypeLifeCycle} {
 			_, err = api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Task], error) {
-				return sess.client.ListTasks(ctx, kind, offset, limit)
+				return sess.Client.ListTasks(ctx, kind, offset, limit)
 			}, func(t api.Task) string { return t.ID }, opts, func(t api.Task) error {
 				fields := map[filter.Field]string{filter.Name: t.TaskName, filter.ID: t.ID, filter.Status: t.LastStatus,
 					filter.Code: t.TaskType, filter.Reason: t.Description}
@@ -164,7 +163,7 @@ func printList(c config.Config, sess session, stdout io.Writer) (int, error) {
 		}
 		opts.Limit = min(c.PageSize, api.MaxRecordLimit)
 		_, err = api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
-			return sess.client.ListRecords(ctx, c.TaskID, offset, limit)
+			return sess.Client.ListRecords(ctx, c.TaskID, offset, limit)
 		}, func(r api.Record) string { return r.ID }, opts, func(r api.Record) error {
 			fields := map[filter.Field]string{filter.Status: r.Status, filter.Name: r.StartTime, filter.ID: r.ID}
 			if !statuses.Match(r.Status) || !expr.MatchFields(fields) {

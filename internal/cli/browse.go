@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
+	"github.com/muesli/termenv"
+
+	"github.com/wksrec/wksrec/internal/actions"
+	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/session"
+	"github.com/wksrec/wksrec/keymap"
+	"github.com/wksrec/wksrec/ui"
+)
+
+// Browse is the browser: the session, the terminal set up, the Bubble Tea
+// program, and what a signal ends.
+func (e Env) Browse(c config.Config) error {
+	getenv, stderr := e.Getenv, e.Stderr
+	if !isTerminal(e.Stdout) {
+		return config.Errorf("standard output is not a terminal: to print details for a script use -o json, -o csv or -o tsv")
+	}
+	sess, err := session.Connect(c, e.session())
+	if err != nil {
+		return err
+	}
+	defer sess.Stop()
+	switches := session.NewSwitcher(c, e.session()) // the : command line's sessions, released at the end
+	defer switches.StopAll()
+	client, projectID := sess.Client, sess.ProjectID
+	setUpColour(termenv.NewOutput(os.Stdout), c.Theme, getenv)
+	noColor := getenv("NO_COLOR") != ""
+	auditPath, _ := actions.AuditPath(getenv) // "" (no home): the browser offers no actions, and says why
+	keys := keymap.Default()
+	for action, ks := range c.Keys {
+		_ = keys.Rebind(action, ks) // checked with the config file
+	}
+	running := &actions.Running{}
+	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
+		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.Debug,
+		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse,
+		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns, Running: running, Where: ui.Where(sess.Where),
+		Reconnect: reconnect(switches), Regions: config.KnownRegions, Profiles: config.ProfileNames(getenv)})
+	// Bubble Tea's own signal handler turns SIGTERM into a quit that
+	// exits 0 and knows nothing of power actions going out; a dropped SSH
+	// session, or a closed tmux pane, sends SIGHUP, whose default ends the
+	// process at once (alternate screen, hidden cursor and no echo left
+	// behind). So wksrec handles SIGHUP, SIGTERM and SIGINT (which comes
+	// from kill: in raw mode ctrl+c is a key) itself: the batches going out
+	// stop before their next request and their request in flight is
+	// aborted, Kill restores the terminal without waiting for a last frame
+	// or for input that will never come, each batch is accounted for, and
+	// the exit status is 128 + the signal's number.
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler()}
+	if c.Mouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	p := tea.NewProgram(model, opts...)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	caught := make(chan syscall.Signal, 1)
+	var stopped []*actions.Batch
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			sig := s.(syscall.Signal)
+			stopped = running.Abort("stopped by " + signalName(sig)) // before Kill: no request slips out meanwhile
+			caught <- sig
+			p.Kill()
+		case <-done:
+		}
+	}()
+	_, err = p.Run()
+	close(done)
+	select {
+	case sig := <-caught:
+		return SignalError{sig, interrupted(sig, stopped, auditPath, stderr)}
+	default:
+	}
+	// q waits while requests go out; only a failure of the terminal ends
+	// the browser then. The batch stops and is accounted for all the same.
+	if left := running.Abort("the browser ended"); len(left) > 0 {
+		account(left, "the browser ended", auditPath, stderr)
+		return fmt.Errorf("the browser ended (%v) while power actions went out: they were stopped; see the audit log", err)
+	}
+	if err != nil {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return nil
+}
+
+// account waits a bounded time for stopped batches to end (their request
+// in flight was aborted: its answer is quick) and writes a line for each;
+// false when one did not end in time.
+func account(stopped []*actions.Batch, why, auditPath string, stderr io.Writer) bool {
+	all := actions.Wait(stopped, 5*time.Second)
+	for _, b := range stopped {
+		fmt.Fprintf(stderr, "wksrec: %s: %s (the audit log is %s)\n", why,
+			sanitize.Line(actions.Count(b.Chunks()).Summary(b.Plan.Action)), auditPath)
+	}
+	return all
+}
+
+// interrupted accounts for the batches a signal stopped, a line each, and
+// says why the browser ended.
+func interrupted(sig syscall.Signal, stopped []*actions.Batch, auditPath string, stderr io.Writer) error {
+	all := account(stopped, signalName(sig), auditPath, stderr)
+	what := map[syscall.Signal]string{syscall.SIGHUP: "the terminal hung up", syscall.SIGTERM: "terminated", syscall.SIGINT: "interrupted"}[sig]
+	switch {
+	case len(stopped) > 0 && !all:
+		return fmt.Errorf("%s (%s) while power actions went out: a request did not end within 5 s; it may have been applied (see the audit log)", what, signalName(sig))
+	case len(stopped) > 0:
+		return fmt.Errorf("%s (%s): the power actions going out were stopped; what was not sent is in the audit log", what, signalName(sig))
+	}
+	return fmt.Errorf("%s (%s)", what, signalName(sig))
+}
+
+// reconnect is the : command line's switch, as the browser takes it.
+func reconnect(s *session.Switcher) ui.Reconnect {
+	return func(ctx context.Context, what, value string) (ui.Session, error) {
+		sess, release, err := s.Switch(ctx, what, value)
+		if err != nil {
+			return ui.Session{}, err
+		}
+		return ui.Session{Source: sess.Client, ProjectID: sess.ProjectID, Where: ui.Where(sess.Where), Release: release}, nil
+	}
+}
+
+// isTerminal reports whether w is a terminal (a test's buffer is not).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}

@@ -1,0 +1,38 @@
+package session
+
+import (
+	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/fake"
+)
+
+// The demo: the fake API in this process (--demo, -o --demo) or on an
+// address (--serve-demo).
+
+// DemoSeed fixes the demo data, so the README's screen is what users see.
+const DemoSeed = 7
+
+// DemoOptions are the fake API's settings for --demo and --serve-demo.
+func DemoOptions(c config.Config) fake.Options {
+	opts := fake.Options{Seed: DemoSeed, Latency: c.DemoLatency, RateLimit: c.DemoRateLimit, DenyActions: c.DemoDenyActions}
+	if c.DemoFaults {
+		opts.Faults = fake.DemoFaults()
+	}
+	return opts
+}
+
+// withDemoDefaults names the demo project; without ids the demo opens on
+// the task list, as a real project does.
+func withDemoDefaults(c config.Config) config.Config {
+	if c.ProjectID == "" {
+		c.ProjectID = "demo-project"
+	}
+	return c
+}
+
+// DemoRecord points -o --demo at the showcase record unless ids were given.
+func DemoRecord(c config.Config) config.Config {
+	data := fake.NewDataset(DemoSeed)
+	c.TaskID = data.Tasks[0].ID
+	c.RecordID = data.Records[c.TaskID][0].ID
+	return c
+}
