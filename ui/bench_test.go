@@ -64,15 +64,35 @@ func sendB(m Model, msg tea.Msg) Model {
 func BenchmarkKeystroke(b *testing.B) {
 	for _, n := range []int{1_000, 100_000} {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
-			m := loadedModel(b, n)
-			keys := []tea.KeyMsg{press("j"), press("k")}
+			fresh := func() Model { return sendB(loadedModel(b, n), press("g")) } // loaded with G: back to the top
+			m := fresh()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				next, _ := m.Update(keys[i%2])
+				// PgDn onto rows never drawn: each key draws a screen of
+				// rows anew (j and k over the same rows would measure the
+				// cache of drawn rows). At the end, a fresh model.
+				if s := m.top().status(); s.cursor+2*s.pageHeight >= s.shown {
+					b.StopTimer()
+					m = fresh()
+					b.StartTimer()
+				}
+				next, _ := m.Update(press("pgdown"))
 				m = next.(Model)
 				_ = m.View()
 			}
 		})
+	}
+}
+
+// A keystroke that moves the cursor over rows drawn already (j, k).
+func BenchmarkKeystrokeDrawnRows(b *testing.B) {
+	m := loadedModel(b, 100_000)
+	keys := []tea.KeyMsg{press("j"), press("k")}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		next, _ := m.Update(keys[i%2])
+		m = next.(Model)
+		_ = m.View()
 	}
 }
 
