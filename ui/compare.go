@@ -14,6 +14,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -34,10 +35,9 @@ type comparison struct {
 	cancel context.CancelFunc
 	done   bool
 	err    error
-	// outcomes are the baseline's by desktop; rows its details, for the
-	// desktops gone. Both nil until every page is read.
+	// outcomes are the baseline's by desktop, with its rows for the
+	// desktops gone; nil until every page is read.
 	outcomes *compare.Baseline
-	rows     []detailRow
 }
 
 var comparisonIDs atomic.Int64
@@ -47,13 +47,8 @@ type baselineMsg struct {
 	id       int64
 	base     api.Record
 	outcomes *compare.Baseline
-	rows     []detailRow
 	err      error
 }
-
-// maxRunPages bounds the listing of a task's runs when looking for the run
-// before (10,000 runs).
-const maxRunPages = 100
 
 // errNoPreviousRun says the run compared is the task's oldest.
 var errNoPreviousRun = errors.New("the task's oldest run: none before it to compare with; m on the runs list marks a baseline")
@@ -67,13 +62,14 @@ func (b views) startComparison(taskID, runID string, mark *api.Record) (*compari
 	if mark != nil {
 		c.base, c.label = *mark, "vs "+toMinutes(b.tf.absolute(mark.StartTime, mark.TimeZone))
 	}
-	reader := b.runReader(taskID)
-	read, total, id := c.read, c.total, c.id
+	reader, read, total, id := b.reader, c.read, c.total, c.id
 	return c, func() tea.Msg {
 		base := mark
 		if base == nil {
-			before, err := reader.runsBefore(ctx, runID, 1)
+			before, err := reader.Before(ctx, taskID, runID, 1)
 			switch {
+			case errors.Is(err, runs.ErrNotListed):
+				return baselineMsg{id: id, err: errors.New("this run is not among the task's runs any more")}
 			case err != nil:
 				return baselineMsg{id: id, err: err}
 			case len(before) == 0:
@@ -81,17 +77,11 @@ func (b views) startComparison(taskID, runID string, mark *api.Record) (*compari
 			}
 			base = &before[0]
 		}
-		outcomes := compare.NewBaseline(false)
-		var rows []detailRow
-		err := reader.details(ctx, base.ID, func(n int) { total.Store(int64(n)) }, func(d *api.Detail) {
-			outcomes.Add(d)
-			rows = append(rows, newDetailRow(d))
-			read.Add(1)
-		})
+		outcomes, err := reader.Read(ctx, taskID, base.ID, true, func(n, of int) { read.Store(int64(n)); total.Store(int64(of)) })
 		if err != nil {
 			return baselineMsg{id: id, base: *base, err: fmt.Errorf("reading the baseline run: %w", err)}
 		}
-		return baselineMsg{id: id, base: *base, outcomes: outcomes, rows: rows}
+		return baselineMsg{id: id, base: *base, outcomes: outcomes}
 	}
 }
 
@@ -354,7 +344,7 @@ func (v *detailsView) takeBaseline(msg baselineMsg) {
 		c.base = msg.base
 		c.label = "vs " + toMinutes(v.tf.absolute(msg.base.StartTime, msg.base.TimeZone))
 	}
-	c.outcomes, c.rows = msg.outcomes, msg.rows
+	c.outcomes = msg.outcomes
 	v.order = shownOrder{} // every row's change is known now
 	v.rows = rowCache{}    // and the CHANGE cells change
 	if v.tr.active() {
@@ -402,12 +392,10 @@ func (v *detailsView) showGone(h host) tea.Cmd {
 	}
 	present := map[string]bool{}
 	v.list.Each(func(_ int, r *detailRow) { present[r.desktopID()] = true })
-	var gone []detailRow
-	for _, r := range v.cmp.rows {
-		if id := r.desktopID(); id == "" || !present[id] {
-			gone = append(gone, r)
-			present[id] = id != "" // each desktop once
-		}
+	rows, _ := v.cmp.outcomes.Gone(func(id string) bool { return present[id] })
+	gone := make([]detailRow, len(rows))
+	for i := range rows {
+		gone[i] = newDetailRow(&rows[i])
 	}
 	return h.push(newGoneView(v, gone))
 }

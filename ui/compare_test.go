@@ -220,3 +220,27 @@ func TestHistoryColumn(t *testing.T) {
 		t.Error("H again left the history on")
 	}
 }
+
+// c then H reads the baseline run once: the history takes it from the
+// comparison's reading (it once read the baseline twice).
+func TestCompareThenHistoryReadsTheBaselineOnce(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	runs := data.Records[task]
+	src := &dataSource{d: data}
+	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: task, RecordID: runs[0].ID, PageSize: 100}), 160, 40)
+	m = send(t, m, press("c"))
+	m = send(t, m, press("H"))
+	if v := dv(m); !v.cmp.ready() || !v.hist.ready() {
+		t.Fatalf("comparison ready %v, history ready %v", v.cmp.ready(), v.hist.ready())
+	}
+	asked := 0
+	for _, call := range src.called() {
+		if call == "details "+runs[1].ID {
+			asked++
+		}
+	}
+	if pages := (len(data.Details[runs[1].ID]) + 99) / 100; asked > pages+1 {
+		t.Errorf("the baseline's pages were asked for %d times; it has %d", asked, pages)
+	}
+}

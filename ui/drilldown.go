@@ -13,6 +13,7 @@ import (
 	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
@@ -57,6 +58,8 @@ type views struct {
 	project   string
 	jobPoll   time.Duration
 	running   *actions.Running // the batches going out, for a signal to stop
+	// reader reads runs whole for c and H, once each for the session.
+	reader *runs.Reader
 }
 
 // retry is the retry rule of every list and loader.

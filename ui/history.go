@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -11,6 +12,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -47,21 +49,17 @@ func (b views) startHistory(taskID, runID string, n int) (*history, tea.Cmd) {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &history{id: historyIDs.Add(1), runsRead: &atomic.Int64{}, runsTotal: &atomic.Int64{}, cancel: cancel}
 	h.runsTotal.Store(-1)
-	reader := b.runReader(taskID)
-	id, runsRead, runsTotal := h.id, h.runsRead, h.runsTotal
+	reader, id, runsRead, runsTotal := b.reader, h.id, h.runsRead, h.runsTotal
 	return h, func() tea.Msg {
-		before, err := reader.runsBefore(ctx, runID, n-1)
+		outcomes, before, err := reader.History(ctx, taskID, runID, n, func(read, total int) {
+			runsRead.Store(int64(read))
+			runsTotal.Store(int64(total))
+		})
+		if errors.Is(err, runs.ErrNotListed) {
+			err = errors.New("this run is not among the task's runs any more")
+		}
 		if err != nil {
 			return historyMsg{id: id, err: err}
-		}
-		runsTotal.Store(int64(len(before)))
-		outcomes := compare.NewHistory(n)
-		for i, run := range before {
-			err := reader.details(ctx, run.ID, nil, func(d *api.Detail) { outcomes.Add(i+1, d) })
-			if err != nil {
-				return historyMsg{id: id, err: fmt.Errorf("reading the run of %s: %w", sanitize.Line(run.StartTime), err)}
-			}
-			runsRead.Add(1)
 		}
 		return historyMsg{id: id, runs: before, outcomes: outcomes}
 	}

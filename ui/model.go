@@ -17,6 +17,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/defaults"
+	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
@@ -156,6 +157,8 @@ func New(cfg Config) Model {
 		history:    cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now),
 		readOnly: cfg.ReadOnly, auditPath: cfg.AuditPath, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll), running: cfg.Running}
 	b.acts, _ = cfg.Source.(ActionSource)
+	b.reader = runs.New(cfg.Source, runs.Options{PageSize: b.pageSize, Concurrency: b.concurrency, Retry: b.retry(),
+		Slot: func(ctx context.Context) (func(), error) { return acquireBackground(ctx, b.background, b.budget) }})
 	tasks := b.taskList(false)
 	stack := []view{tasks}
 	if cfg.TaskID != "" {

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/export"
+	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
@@ -22,56 +24,47 @@ type comparison struct {
 	present map[string]bool  // the run's desktops, to list those gone
 }
 
-// maxRunPages bounds the listing of a task's runs (10,000 runs).
-const maxRunPages = 100
-
 // loadComparison reads what c asks to compare the run with; nil when it
-// asks for nothing.
+// asks for nothing. The runs are read through internal/runs, as the
+// browser's c and H read them.
 func loadComparison(ctx context.Context, c config.Config, client *api.Client, retry api.RetryPolicy) (*comparison, error) {
 	if c.CompareTo == "" && !c.HistoryOut {
 		return nil, nil
 	}
 	cmp := &comparison{present: map[string]bool{}}
 	cmp.changes, _ = compare.ParseChanges(c.Changes) // checked in config
-	var runs []api.Record
-	if c.CompareTo == "previous" || c.HistoryOut {
-		var err error
-		runs, err = api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
-			return client.ListRecords(ctx, c.TaskID, offset, limit)
-		}, func(r api.Record) string { return r.ID }, api.FetchAllOptions{Limit: api.MaxRecordLimit, Concurrency: c.Concurrency, Retry: retry, MaxPages: maxRunPages})
-		if err != nil {
-			return nil, fmt.Errorf("listing the task's runs: %w", err)
+	reader := runs.New(client, runs.Options{PageSize: c.PageSize, Concurrency: c.Concurrency, Retry: retry})
+	notListed := func(err error) error {
+		if errors.Is(err, runs.ErrNotListed) {
+			return fmt.Errorf("run %s is not among the runs of task %s", sanitize.Line(c.RecordID), sanitize.Line(c.TaskID))
 		}
+		return err
 	}
 	if c.CompareTo != "" {
 		baseID := c.CompareTo
 		if baseID == "previous" {
-			before, found := compare.Before(runs, c.RecordID, 1)
+			before, err := reader.Before(ctx, c.TaskID, c.RecordID, 1)
 			switch {
-			case !found:
-				return nil, fmt.Errorf("run %s is not among the runs of task %s", sanitize.Line(c.RecordID), sanitize.Line(c.TaskID))
+			case err != nil:
+				return nil, notListed(err)
 			case len(before) == 0:
 				return nil, fmt.Errorf("run %s is the task's oldest run: there is no run before it to compare to", sanitize.Line(c.RecordID))
 			}
 			baseID = before[0].ID
 		}
 		keepRows := len(cmp.changes) == 0 || cmp.changes[compare.OnlyInBaseline]
-		cmp.base = compare.NewBaseline(keepRows)
-		if err := eachDetail(ctx, c, client, retry, baseID, func(d *api.Detail) { cmp.base.Add(d) }); err != nil {
+		base, err := reader.Read(ctx, c.TaskID, baseID, keepRows, nil)
+		if err != nil {
 			return nil, fmt.Errorf("fetching the baseline run %s: %w", sanitize.Line(baseID), err)
 		}
+		cmp.base = base
 	}
 	if c.HistoryOut {
-		before, found := compare.Before(runs, c.RecordID, c.History-1)
-		if !found {
-			return nil, fmt.Errorf("run %s is not among the runs of task %s", sanitize.Line(c.RecordID), sanitize.Line(c.TaskID))
+		hist, _, err := reader.History(ctx, c.TaskID, c.RecordID, c.History, nil)
+		if err != nil {
+			return nil, fmt.Errorf("the history: %w", notListed(err))
 		}
-		cmp.hist = compare.NewHistory(c.History)
-		for i, run := range before {
-			if err := eachDetail(ctx, c, client, retry, run.ID, func(d *api.Detail) { cmp.hist.Add(i+1, d) }); err != nil {
-				return nil, fmt.Errorf("fetching run %s for the history: %w", sanitize.Line(run.ID), err)
-			}
-		}
+		cmp.hist = hist
 	}
 	return cmp, nil
 }

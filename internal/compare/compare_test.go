@@ -136,3 +136,26 @@ func TestBefore(t *testing.T) {
 		t.Error("found a run that is not there")
 	}
 }
+
+// A run taken in whole (AddRun) is the history its details give one by
+// one (Add), a desktop listed twice included.
+func TestHistoryAddRunIsAddOfEachDetail(t *testing.T) {
+	details := []api.Detail{
+		{DesktopID: "a", ExecStatus: "SUCCESS"}, {DesktopID: "a", ExecStatus: "FAIL", ResultCode: "X"},
+		{DesktopID: "b", ExecStatus: "SKIP"}, {DesktopID: "", ExecStatus: "FAIL"}, {DesktopID: "c", ExecStatus: "FAIL"}, {DesktopID: "c", ExecStatus: "SUCCESS"},
+	}
+	one, whole := NewHistory(3), NewHistory(3)
+	base := NewBaseline(false)
+	for i := range details {
+		one.Add(2, &details[i])
+		base.Add(&details[i])
+	}
+	whole.AddRun(2, base)
+	for _, id := range []string{"a", "b", "c", "", "z"} {
+		got, gotOK := whole.Of(id)
+		want, wantOK := one.Of(id)
+		if got[2] != want[2] || gotOK[2] != wantOK[2] {
+			t.Errorf("%q: %v %v, want %v %v", id, got, gotOK, want, wantOK)
+		}
+	}
+}

@@ -42,6 +42,21 @@ func (h *History) Add(run int, d *api.Detail) {
 	outcomes[run] = o
 }
 
+// AddRun takes in a whole run, read as a baseline, as run run.
+func (h *History) AddRun(run int, b *Baseline) {
+	if run < 0 || run >= h.runs {
+		return
+	}
+	for id, o := range b.byDesktop {
+		outcomes := h.byDesktop[id]
+		if outcomes == nil {
+			outcomes = make([]unique.Handle[Outcome], h.runs)
+			h.byDesktop[id] = outcomes
+		}
+		outcomes[run] = o // Baseline kept the failed row of a desktop listed twice, as Add does
+	}
+}
+
 // Of is the desktop's outcome in each run, newest first; ok[i] is false
 // where it was absent from run i.
 func (h *History) Of(desktopID string) (outcomes []Outcome, ok []bool) {

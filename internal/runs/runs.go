@@ -1,0 +1,218 @@
+// Package runs reads a task's runs for comparing them: the list of a
+// task's runs, and runs read whole (a baseline, the runs of a history).
+// One Reader serves a session, the browser's c and H and -o's
+// --compare-to and --history alike: a run read whole is kept, and a run
+// being read is not read again by a second asker, who waits for the
+// first (c then H once read the baseline twice).
+package runs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
+)
+
+// Source is what runs are read from; *api.Client is one.
+type Source interface {
+	ListRecords(ctx context.Context, taskID string, offset, limit int) (api.Page[api.Record], error)
+	ListRecordDetails(ctx context.Context, taskID, recordID string, offset, limit int) (api.Page[api.Detail], error)
+}
+
+// MaxRunPages bounds the listing of a task's runs (10,000 runs).
+const MaxRunPages = 100
+
+// defaultKeep is how many runs read whole are kept: a baseline and a
+// history of the default five runs, with room to spare.
+const defaultKeep = 8
+
+// Options are a Reader's page size, concurrency and retry rule.
+type Options struct {
+	PageSize, Concurrency int
+	Retry                 api.RetryPolicy
+	// Slot, when set, is taken around each request: the browser's budget
+	// of requests in flight, shared with the lists on screen.
+	Slot func(ctx context.Context) (release func(), err error)
+	// Keep is how many runs read whole are kept (default 8).
+	Keep int
+}
+
+// ErrNotListed says a run is not among its task's runs (any more).
+var ErrNotListed = errors.New("the run is not among the task's runs any more")
+
+// Reader reads the runs of a session. It is safe for concurrent use.
+type Reader struct {
+	src  Source
+	opts Options
+
+	mu   sync.Mutex
+	read map[string]*reading // by task and run
+	kept []string            // the runs kept, oldest read first
+}
+
+// reading is a run read whole, or being read: done closes once base or
+// err is set.
+type reading struct {
+	done     chan struct{}
+	base     *compare.Baseline
+	err      error
+	withRows bool
+}
+
+// New is a Reader of src.
+func New(src Source, opts Options) *Reader {
+	if opts.PageSize < 1 || opts.PageSize > api.MaxDetailLimit {
+		opts.PageSize = api.MaxDetailLimit
+	}
+	if opts.Keep <= 0 {
+		opts.Keep = defaultKeep
+	}
+	return &Reader{src: src, opts: opts, read: map[string]*reading{}}
+}
+
+func (r *Reader) slot(ctx context.Context) (func(), error) {
+	if r.opts.Slot == nil {
+		return func() {}, nil
+	}
+	return r.opts.Slot(ctx)
+}
+
+// List is every run of the task, as the API lists them (at most
+// MaxRunPages pages).
+func (r *Reader) List(ctx context.Context, taskID string) ([]api.Record, error) {
+	runs, err := api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
+		release, err := r.slot(ctx)
+		if err != nil {
+			return api.Page[api.Record]{}, err
+		}
+		defer release()
+		return r.src.ListRecords(ctx, taskID, offset, limit)
+	}, func(rec api.Record) string { return rec.ID }, api.FetchAllOptions{Limit: api.MaxRecordLimit, Concurrency: r.opts.Concurrency,
+		Retry: r.opts.Retry, MaxPages: MaxRunPages})
+	if err != nil {
+		return nil, fmt.Errorf("listing the task's runs: %w", err)
+	}
+	return runs, nil
+}
+
+// Before is up to n runs of the task that started before run runID, the
+// nearest first (by start time: the listing's order is not trusted).
+func (r *Reader) Before(ctx context.Context, taskID, runID string, n int) ([]api.Record, error) {
+	runs, err := r.List(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
+	before, found := compare.Before(runs, runID, n)
+	if !found {
+		return nil, ErrNotListed
+	}
+	return before, nil
+}
+
+// Read is run runID of the task read whole: its outcomes by desktop, and
+// with withRows its rows too (for listing the desktops gone). A run read
+// already is not asked for again; one being read is waited for. progress,
+// when set, hears the rows read and the run's total_count as pages come
+// (not when the run is kept or another asker reads it).
+func (r *Reader) Read(ctx context.Context, taskID, runID string, withRows bool, progress func(read, total int)) (*compare.Baseline, error) {
+	key := taskID + "\x00" + runID
+	r.mu.Lock()
+	if rd, ok := r.read[key]; ok && (rd.withRows || !withRows) {
+		r.mu.Unlock()
+		select {
+		case <-rd.done:
+			if rd.err == nil {
+				return rd.base, nil
+			}
+			// Its asker's failure (a cancelled screen, a network error)
+			// is not this asker's: read again.
+			return r.Read(ctx, taskID, runID, withRows, progress)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	rd := &reading{done: make(chan struct{}), withRows: withRows}
+	r.read[key] = rd
+	r.mu.Unlock()
+
+	rd.base, rd.err = r.readWhole(ctx, taskID, runID, withRows, progress)
+	r.mu.Lock()
+	if rd.err != nil {
+		delete(r.read, key) // a failure is not kept: the next asker tries again
+	} else {
+		r.keep(key)
+	}
+	r.mu.Unlock()
+	close(rd.done)
+	return rd.base, rd.err
+}
+
+// keep notes key as read, and forgets the oldest run past Keep.
+func (r *Reader) keep(key string) {
+	r.kept = append(slices.DeleteFunc(r.kept, func(k string) bool { return k == key }), key)
+	for len(r.kept) > r.opts.Keep {
+		delete(r.read, r.kept[0])
+		r.kept = r.kept[1:]
+	}
+}
+
+func (r *Reader) readWhole(ctx context.Context, taskID, runID string, withRows bool, progress func(read, total int)) (*compare.Baseline, error) {
+	base := compare.NewBaseline(withRows)
+	read := 0
+	var total atomic.Int64 // the latest total_count, from the fetches' goroutines
+	total.Store(-1)
+	_, err := api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
+		release, err := r.slot(ctx)
+		if err != nil {
+			return api.Page[api.Detail]{}, err
+		}
+		defer release()
+		p, err := r.src.ListRecordDetails(ctx, taskID, runID, offset, limit)
+		if err == nil {
+			total.Store(int64(p.Total))
+		}
+		return p, err
+	}, func(d api.Detail) string { return d.ID }, api.FetchAllOptions{Limit: r.opts.PageSize, Concurrency: r.opts.Concurrency, Retry: r.opts.Retry},
+		func(d api.Detail) error {
+			base.Add(&d)
+			read++
+			if progress != nil {
+				progress(read, int(total.Load()))
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return base, nil
+}
+
+// History is the outcomes by desktop over run runID and the n-1 runs
+// before it (run 0, the run itself, is left to the caller), and the runs
+// before it read, the nearest first. progress hears the runs read.
+func (r *Reader) History(ctx context.Context, taskID, runID string, n int, progress func(read, total int)) (*compare.History, []api.Record, error) {
+	before, err := r.Before(ctx, taskID, runID, n-1)
+	if err != nil {
+		return nil, nil, err
+	}
+	h := compare.NewHistory(n)
+	for i, run := range before {
+		if progress != nil {
+			progress(i, len(before))
+		}
+		base, err := r.Read(ctx, taskID, run.ID, false, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading the run of %s: %w", run.StartTime, err)
+		}
+		h.AddRun(i+1, base)
+	}
+	if progress != nil {
+		progress(len(before), len(before))
+	}
+	return h, before, nil
+}

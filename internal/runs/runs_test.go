@@ -1,0 +1,173 @@
+package runs
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
+	"github.com/wksrec/wksrec/internal/fake"
+)
+
+// counting serves a dataset and counts the detail pages asked for, by
+// run; fail makes every details call fail; gate, when set, holds each
+// details call until it is closed.
+type counting struct {
+	d     *fake.Dataset
+	mu    sync.Mutex
+	pages map[string]int
+	fail  atomic.Bool
+	gate  chan struct{}
+}
+
+func newCounting(d *fake.Dataset) *counting { return &counting{d: d, pages: map[string]int{}} }
+
+func (c *counting) ListRecords(_ context.Context, taskID string, offset, limit int) (api.Page[api.Record], error) {
+	recs := c.d.Records[taskID]
+	end := min(offset+limit, len(recs))
+	return api.Page[api.Record]{Items: recs[min(offset, end):end], Total: len(recs)}, nil
+}
+
+func (c *counting) ListRecordDetails(ctx context.Context, _, runID string, offset, limit int) (api.Page[api.Detail], error) {
+	if c.gate != nil {
+		select {
+		case <-c.gate:
+		case <-ctx.Done():
+			return api.Page[api.Detail]{}, ctx.Err()
+		}
+	}
+	c.mu.Lock()
+	c.pages[runID]++
+	c.mu.Unlock()
+	if c.fail.Load() {
+		return api.Page[api.Detail]{}, &api.APIError{Status: 400, Code: "WKS.1"}
+	}
+	rows := c.d.Details[runID]
+	end := min(offset+limit, len(rows))
+	return api.Page[api.Detail]{Items: rows[min(offset, end):end], Total: len(rows)}, nil
+}
+
+func (c *counting) asked(run string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pages[run]
+}
+
+func setup(t *testing.T) (*counting, string, []api.Record) {
+	t.Helper()
+	d := fake.NewDataset(5)
+	task := d.Tasks[0].ID
+	return newCounting(d), task, d.Records[task]
+}
+
+// A baseline read for c is not read again for H: the history of the run
+// asks only for the runs not read yet, and its outcomes are those a read
+// detail by detail gives.
+func TestARunIsReadOnce(t *testing.T) {
+	src, task, recs := setup(t)
+	r := New(src, Options{PageSize: 100, Concurrency: 4})
+	ctx := context.Background()
+	before, err := r.Before(ctx, task, recs[0].ID, 1)
+	if err != nil || len(before) != 1 || before[0].ID != recs[1].ID {
+		t.Fatalf("before: %v %v", before, err)
+	}
+	base, err := r.Read(ctx, task, before[0].ID, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := src.asked(before[0].ID)
+	if pages == 0 {
+		t.Fatal("no pages read")
+	}
+	hist, runs, err := r.History(ctx, task, recs[0].ID, 3, nil)
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("history: %d runs, %v", len(runs), err)
+	}
+	if src.asked(before[0].ID) != pages {
+		t.Errorf("the baseline was read again for the history: %d pages, then %d", pages, src.asked(before[0].ID))
+	}
+	want := compare.NewHistory(3)
+	for i, run := range runs {
+		for _, d := range src.d.Details[run.ID] {
+			want.Add(i+1, &d)
+		}
+	}
+	for _, d := range src.d.Details[recs[1].ID] {
+		got, _ := hist.Of(d.DesktopID)
+		exp, _ := want.Of(d.DesktopID)
+		if got[1] != exp[1] || got[2] != exp[2] {
+			t.Fatalf("%s: %v, want %v", d.DesktopID, got, exp)
+		}
+		if o, _ := base.Outcome(d.DesktopID); o != got[1] {
+			t.Fatalf("%s: the baseline says %v, the history %v", d.DesktopID, o, got[1])
+		}
+	}
+}
+
+// Two askers of one run at once: one read, both answered.
+func TestTwoAskersShareOneRead(t *testing.T) {
+	src, task, recs := setup(t)
+	src.gate = make(chan struct{})
+	r := New(src, Options{PageSize: 100, Concurrency: 2})
+	var wg sync.WaitGroup
+	results := make([]*compare.Baseline, 2)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], _ = r.Read(context.Background(), task, recs[1].ID, false, nil)
+		}()
+	}
+	for { // both asking: one reads, one waits
+		r.mu.Lock()
+		_, started := r.read[task+"\x00"+recs[1].ID]
+		r.mu.Unlock()
+		if started {
+			break
+		}
+	}
+	close(src.gate)
+	wg.Wait()
+	pages := (len(src.d.Details[recs[1].ID]) + 99) / 100
+	if results[0] == nil || results[0] != results[1] || src.asked(recs[1].ID) > pages+1 {
+		t.Errorf("answers %p %p; %d pages asked for a run of %d", results[0], results[1], src.asked(recs[1].ID), pages)
+	}
+}
+
+// A failure is not kept: the next asker reads again. Rows asked for
+// after a read without them read the run again; the runs kept are
+// bounded.
+func TestWhatIsKept(t *testing.T) {
+	src, task, recs := setup(t)
+	r := New(src, Options{PageSize: 100, Keep: 1})
+	ctx := context.Background()
+	src.fail.Store(true)
+	if _, err := r.Read(ctx, task, recs[1].ID, false, nil); err == nil {
+		t.Fatal("no error")
+	}
+	src.fail.Store(false)
+	if _, err := r.Read(ctx, task, recs[1].ID, false, nil); err != nil {
+		t.Fatalf("a failure was kept: %v", err)
+	}
+	n := src.asked(recs[1].ID)
+	base, err := r.Read(ctx, task, recs[1].ID, true, nil)
+	if err != nil || src.asked(recs[1].ID) == n {
+		t.Fatalf("rows asked for after a read without: %v, %d pages then %d", err, n, src.asked(recs[1].ID))
+	}
+	if rows, _ := base.Gone(func(string) bool { return false }); len(rows) == 0 {
+		t.Error("no rows kept")
+	}
+	n = src.asked(recs[1].ID)
+	if _, err := r.Read(ctx, task, recs[2].ID, false, nil); err != nil { // Keep 1: the first is forgotten
+		t.Fatal(err)
+	}
+	if _, err := r.Read(ctx, task, recs[1].ID, false, nil); err != nil || src.asked(recs[1].ID) == n {
+		t.Errorf("kept past Keep: %d pages, then %d", n, src.asked(recs[1].ID))
+	}
+	if _, err := r.Before(ctx, task, "no-such-run", 1); !errors.Is(err, ErrNotListed) {
+		t.Errorf("a run not listed: %v", err)
+	}
+}
