@@ -124,7 +124,7 @@ func (v *detailsView) openActions(h host) tea.Cmd {
 			h.setNote("the action menu did not open: the run's rows were no longer on screen (a opens it again)")
 			return nil
 		}
-		if v.tr.usesChange() && !v.cmp.ready() {
+		if v.tr.UsesChange() && !v.cmp.Ready() {
 			h.setNote("no actions: the filter looks at the change, and the baseline run could not be read (c compares again)")
 			return nil
 		}
@@ -148,7 +148,7 @@ func newActionView(v *detailsView, plan actions.Plan) *actionView {
 	in.Prompt = ""
 	in.Cursor.SetMode(cursor.CursorStatic) // no blink: no redraws over a slow link
 	in.CharLimit = 20
-	what := v.tr.describe()
+	what := v.tr.Describe()
 	if what == "" {
 		what = "every row"
 	}

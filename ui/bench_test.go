@@ -11,6 +11,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 // manyDetails makes n details cycling through the demo record's rows,
@@ -102,8 +103,8 @@ func BenchmarkFilterRecompute(b *testing.B) {
 	v := dv(m)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		v.tr.failedOnly = i%2 == 0
-		v.tr.text = textFilter(b, "reason:quota")
+		v.tr.FailedOnly = i%2 == 0
+		v.tr.Text = textFilter(b, "reason:quota")
 		v.applyOrder()
 	}
 }
@@ -124,9 +125,9 @@ func BenchmarkHeap100kRecords(b *testing.B) {
 				FailReason: string([]byte(d.FailReason)), StartTime: string([]byte(d.StartTime)), EndTime: string([]byte(d.EndTime)),
 				TimeZone: string([]byte(d.TimeZone))}
 		}
-		var rows []detailRow
+		var rows []triage.Row
 		for p := 0; p*100 < len(copies); p++ { // a page at a time, as they arrive
-			rows = append(rows, detailRows(api.Page[api.Detail]{Items: copies[p*100 : (p+1)*100]}).Items...)
+			rows = append(rows, triage.Rows(api.Page[api.Detail]{Items: copies[p*100 : (p+1)*100]}).Items...)
 		}
 		l.SetItems(rows)
 		copies, rows = nil, nil
@@ -152,11 +153,11 @@ func textFilter(b *testing.B, s string) filter.Expr {
 func BenchmarkSortChange100k(b *testing.B) {
 	m := loadedModel(b, 100_000)
 	v := dv(m)
-	keys := []sortKey{sortStart, sortDuration, sortName, sortStatus}
+	keys := []triage.SortKey{triage.SortStart, triage.SortDuration, triage.SortName, triage.SortStatus}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		tr := v.tr
-		tr.sortBy = keys[i%len(keys)]
+		tr.SortBy = keys[i%len(keys)]
 		v.setTriage(tr)
 	}
 }
@@ -179,7 +180,7 @@ func BenchmarkLoadAll100kFilteredSorted(b *testing.B) {
 		for len(queue) > 0 {
 			msg := queue[0]
 			queue = queue[1:]
-			if _, ok := msg.(pageMsg[detailRow]); ok {
+			if _, ok := msg.(pageMsg[triage.Row]); ok {
 				pages++
 			}
 			t0 := time.Now()
@@ -200,12 +201,12 @@ func BenchmarkLoadAll100kFilteredSorted(b *testing.B) {
 // A keystroke (Update + View) right after the sort of 100,000 rows changed.
 func BenchmarkKeystrokeAfterSort100k(b *testing.B) {
 	m := loadedModel(b, 100_000)
-	keys := []sortKey{sortStart, sortDuration, sortName, sortStatus}
+	keys := []triage.SortKey{triage.SortStart, triage.SortDuration, triage.SortName, triage.SortStatus}
 	var key time.Duration
 	for i := 0; i < b.N; i++ {
 		v := dv(m)
 		tr := v.tr
-		tr.sortBy = keys[i%len(keys)]
+		tr.SortBy = keys[i%len(keys)]
 		v.setTriage(tr)
 		t0 := time.Now()
 		next, _ := m.Update(press("j"))

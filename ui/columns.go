@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 	"strings"
+
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 // The columns each screen shows, and in what order, as the config file
@@ -12,7 +14,7 @@ import (
 
 // ColumnNames are the titles of each screen's columns.
 func ColumnNames() map[string][]string {
-	tf := &timeFormat{}
+	tf := &triage.TimeFormat{}
 	return map[string][]string{
 		"tasks":   titlesOf(taskColumns(tf)),
 		"runs":    titlesOf(recordColumns(tf)),

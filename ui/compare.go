@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -60,7 +60,7 @@ func (b views) startComparison(taskID, runID string, mark *api.Record) (*compari
 	c := &comparison{id: comparisonIDs.Add(1), read: &atomic.Int64{}, total: &atomic.Int64{}, cancel: cancel}
 	c.total.Store(-1)
 	if mark != nil {
-		c.base, c.label = *mark, "vs "+toMinutes(b.tf.absolute(mark.StartTime, mark.TimeZone))
+		c.base, c.label = *mark, "vs "+toMinutes(b.tf.Absolute(mark.StartTime, mark.TimeZone))
 	}
 	reader, read, total, id := b.reader, c.read, c.total, c.id
 	return c, func() tea.Msg {
@@ -95,16 +95,16 @@ func (c *comparison) stop() {
 // loading reports a baseline still being read.
 func (c *comparison) loading() bool { return c != nil && !c.done }
 
-// ready reports a baseline read whole.
-func (c *comparison) ready() bool { return c != nil && c.done && c.outcomes != nil }
+// Ready reports a baseline read whole.
+func (c *comparison) Ready() bool { return c != nil && c.done && c.outcomes != nil }
 
-// change is how the row changed against the baseline (ok false while the
+// Change is how the row changed against the baseline (ok false while the
 // baseline is read, or when it could not be).
-func (c *comparison) change(r *detailRow) (compare.Change, bool) {
-	if !c.ready() {
+func (c *comparison) Change(r *triage.Row) (compare.Change, bool) {
+	if !c.Ready() {
 		return 0, false
 	}
-	return c.outcomes.Classify(r.desktopID(), r.status()), true
+	return c.outcomes.Classify(r.DesktopID(), r.Status()), true
 }
 
 // progress says how far the baseline's reading has got.
@@ -129,11 +129,6 @@ func toMinutes(t string) string {
 	return t
 }
 
-// changeRank orders changes for the CHANGE sort, most urgent first.
-var changeRank = [compare.NumChanges]int64{
-	compare.NewFailure: 0, compare.StillFailing: 1, compare.Recovered: 2, compare.OnlyInCurrent: 3, compare.Unchanged: 4, compare.OnlyInBaseline: 5,
-}
-
 // changeStyle colours a change where colour exists; the word says it all
 // without colour.
 func changeStyle(st styles.Styles, c compare.Change) lipgloss.Style {
@@ -147,10 +142,10 @@ func changeStyle(st styles.Styles, c compare.Change) lipgloss.Style {
 }
 
 // changeColumn is the CHANGE column of a comparison.
-func changeColumn(v *detailsView) column[detailRow] {
-	return column[detailRow]{title: "CHANGE", sortKey: sortChange, width: 13, priority: 1,
-		value: func(r detailRow) string {
-			if c, ok := v.cmp.change(&r); ok {
+func changeColumn(v *detailsView) column[triage.Row] {
+	return column[triage.Row]{title: "CHANGE", sortKey: triage.SortChange, width: 13, priority: 1,
+		value: func(r triage.Row) string {
+			if c, ok := v.cmp.Change(&r); ok {
 				return c.String()
 			}
 			if v.cmp.loading() {
@@ -158,56 +153,10 @@ func changeColumn(v *detailsView) column[detailRow] {
 			}
 			return "—" // the baseline could not be read: the status line says why
 		},
-		style: func(st styles.Styles, r detailRow) lipgloss.Style {
-			c, _ := v.cmp.change(&r)
+		style: func(st styles.Styles, r triage.Row) lipgloss.Style {
+			c, _ := v.cmp.Change(&r)
 			return changeStyle(st, c)
 		}, styleByText: true}
-}
-
-// changeTally counts the rows held by change, page by page as they come,
-// and the baseline's desktops none of them has (gone).
-type changeTally struct {
-	seen    pagesSeen
-	cmpID   int64
-	version int
-	counts  [compare.NumChanges]int
-	present map[string]bool // the desktops held
-	matched int             // of them, those the baseline has
-}
-
-func (t *changeTally) update(l *pagedList[detailRow], c *comparison) [compare.NumChanges]int {
-	if t.cmpID == c.id && t.version == l.Version() && t.present != nil {
-		return t.counts
-	}
-	if t.cmpID != c.id {
-		*t = changeTally{cmpID: c.id} // another baseline: count again
-	}
-	t.version = l.Version()
-	fresh, redo := t.seen.diff(l)
-	add := func(r *detailRow) {
-		ch, _ := c.change(r)
-		t.counts[ch]++
-		if id := r.desktopID(); !t.present[id] {
-			t.present[id] = true
-			if _, ok := c.outcomes.Outcome(id); ok {
-				t.matched++
-			}
-		}
-	}
-	if redo || t.present == nil {
-		t.counts, t.present, t.matched = [compare.NumChanges]int{}, map[string]bool{}, 0
-		l.Each(func(_ int, r *detailRow) { add(r) })
-	} else {
-		l.EachPage(func(p, _ int, rows []detailRow) {
-			if slices.Contains(fresh, p) {
-				for i := range rows {
-					add(&rows[i])
-				}
-			}
-		})
-	}
-	t.counts[compare.OnlyInBaseline] = c.outcomes.Len() - t.matched + c.outcomes.NoID() // as x lists them
-	return t.counts
 }
 
 // summary is the comparison in a line: against what, and the changes
@@ -223,7 +172,7 @@ func (v *detailsView) comparisonLine() string {
 	case c.loading():
 		return c.progress()
 	}
-	n := v.changes.update(v.list, c)
+	n := v.changes.Update(v.list.List, c.outcomes)
 	parts := []string{c.label}
 	// Most urgent first: a narrow terminal cuts the end.
 	for _, ch := range []compare.Change{compare.NewFailure, compare.StillFailing, compare.Recovered, compare.OnlyInBaseline, compare.OnlyInCurrent} {
@@ -259,7 +208,7 @@ func (v *detailsView) toggleCompare() tea.Cmd {
 	v.cmp = c
 	v.rebuildColumns()
 	tr := v.tr
-	tr.cmp = c
+	tr.Changes = c
 	v.list.SetLoadAll(true)
 	return tea.Batch(load, v.setTriage(tr), v.setSize(v.width, v.height))
 }
@@ -271,12 +220,12 @@ func (v *detailsView) dropComparison() {
 	v.cmp = nil
 	v.rebuildColumns()
 	tr := v.tr
-	tr.cmp, tr.change = nil, nil
-	if tr.sortBy == sortChange {
-		tr.sortBy = sortNone
+	tr.Changes, tr.Change = nil, nil
+	if tr.SortBy == triage.SortChange {
+		tr.SortBy = triage.SortNone
 	}
 	v.tr = tr
-	v.sorted, v.sortDesc = tr.sortBy, tr.desc
+	v.sorted, v.sortDesc = tr.SortBy, tr.Desc
 	v.rows = rowCache{}
 	v.applyOrder()
 }
@@ -297,7 +246,7 @@ func (v *detailsView) rebuildColumns() {
 	if i := indexTitle(titlesOf(cols), "STATUS"); i >= 0 {
 		at = i + 1
 	}
-	var extra []column[detailRow]
+	var extra []column[triage.Row]
 	if v.cmp != nil {
 		extra = append(extra, changeColumn(v))
 	}
@@ -342,12 +291,12 @@ func (v *detailsView) takeBaseline(msg baselineMsg) {
 	c.done, c.err = true, msg.err
 	if msg.base.ID != "" {
 		c.base = msg.base
-		c.label = "vs " + toMinutes(v.tf.absolute(msg.base.StartTime, msg.base.TimeZone))
+		c.label = "vs " + toMinutes(v.tf.Absolute(msg.base.StartTime, msg.base.TimeZone))
 	}
 	c.outcomes = msg.outcomes
-	v.order = shownOrder{} // every row's change is known now
-	v.rows = rowCache{}    // and the CHANGE cells change
-	if v.tr.active() {
+	v.order = triage.Order{} // every row's change is known now
+	v.rows = rowCache{}      // and the CHANGE cells change
+	if v.tr.Active() {
 		v.applyOrder()
 	}
 }
@@ -362,14 +311,14 @@ func (v *detailsView) cycleChange(h host) tea.Cmd {
 	order := []compare.Change{compare.NewFailure, compare.StillFailing, compare.Recovered, compare.OnlyInCurrent, compare.Unchanged}
 	tr := v.tr
 	switch {
-	case tr.change == nil:
-		tr.change = &order[0]
-	case *tr.change == order[len(order)-1]:
-		tr.change = nil
+	case tr.Change == nil:
+		tr.Change = &order[0]
+	case *tr.Change == order[len(order)-1]:
+		tr.Change = nil
 	default:
 		for i, c := range order {
-			if c == *tr.change {
-				tr.change = &order[i+1]
+			if c == *tr.Change {
+				tr.Change = &order[i+1]
 				break
 			}
 		}
@@ -383,7 +332,7 @@ func (v *detailsView) showGone(h host) tea.Cmd {
 	case v.cmp == nil:
 		h.setNote("c compares with the previous run first")
 		return nil
-	case !v.cmp.ready():
+	case !v.cmp.Ready():
 		h.setNote("the baseline is still being read")
 		return nil
 	case !v.list.AllLoaded():
@@ -391,27 +340,27 @@ func (v *detailsView) showGone(h host) tea.Cmd {
 		return v.list.ensure()
 	}
 	present := map[string]bool{}
-	v.list.Each(func(_ int, r *detailRow) { present[r.desktopID()] = true })
+	v.list.Each(func(_ int, r *triage.Row) { present[r.DesktopID()] = true })
 	rows, _ := v.cmp.outcomes.Gone(func(id string) bool { return present[id] })
-	gone := make([]detailRow, len(rows))
+	gone := make([]triage.Row, len(rows))
 	for i := range rows {
-		gone[i] = newDetailRow(&rows[i])
+		gone[i] = triage.NewRow(&rows[i])
 	}
 	return h.push(newGoneView(v, gone))
 }
 
 // newGoneView is the desktops of the baseline run that this run lacks,
 // with their rows in the baseline.
-func newGoneView(v *detailsView, gone []detailRow) view {
-	lv := &listView[detailRow]{
-		list:      newPagedList[detailRow](nil, detailID, paging.Options{PageSize: 100}),
+func newGoneView(v *detailsView, gone []triage.Row) view {
+	lv := &listView[triage.Row]{
+		list:      newPagedList[triage.Row](nil, detailID, paging.Options{PageSize: 100}),
 		cols:      detailColumns(v.tf),
 		tf:        v.tf,
 		noun:      "desktops gone",
 		empty:     "Every desktop of the baseline run is in this one.",
 		crumbText: "gone since " + strings.TrimPrefix(v.cmp.label, "vs "),
 		paneText:  detailPaneText(v.tf),
-		copyID:    func(r detailRow) (string, string) { return r.desktopID(), "desktop id " + shortID(r.desktopID()) },
+		copyID:    func(r triage.Row) (string, string) { return r.DesktopID(), "desktop id " + shortID(r.DesktopID()) },
 		started:   true,
 	}
 	lv.list.SetItems(gone)

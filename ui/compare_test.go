@@ -10,6 +10,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 // expectedChanges works out, from the fake's data alone, each desktop's
@@ -55,13 +56,13 @@ func TestCompareWithThePreviousRun(t *testing.T) {
 	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: task, RecordID: runs[1].ID, PageSize: 100}), 160, 40)
 	m = send(t, m, press("c"))
 	v := dv(m)
-	if !v.cmp.ready() || !dl(m).AllLoaded() {
-		t.Fatalf("after c: baseline ready %v, all loaded %v, err %v", v.cmp.ready(), dl(m).AllLoaded(), v.cmp.err)
+	if !v.cmp.Ready() || !dl(m).AllLoaded() {
+		t.Fatalf("after c: baseline ready %v, all loaded %v, err %v", v.cmp.Ready(), dl(m).AllLoaded(), v.cmp.err)
 	}
 	want, gone, counts := expectedChanges(data, runs[1].ID, runs[2].ID)
-	dl(m).Each(func(_ int, r *detailRow) {
-		if c, _ := v.cmp.change(r); c.String() != want[r.id()] {
-			t.Errorf("%s: %s, want %s", r.name(), c, want[r.id()])
+	dl(m).Each(func(_ int, r *triage.Row) {
+		if c, _ := v.cmp.Change(r); c.String() != want[r.ID()] {
+			t.Errorf("%s: %s, want %s", r.Name(), c, want[r.ID()])
 		}
 	})
 	line := ansi.Strip(m.View())
@@ -82,26 +83,26 @@ func TestCompareWithThePreviousRun(t *testing.T) {
 	}
 	for i := range dl(m).Count() {
 		r, _ := dl(m).Row(dl(m).PosOf(i))
-		if want[r.id()] != "new failure" {
-			t.Fatalf("C shows %s (%s)", r.name(), want[r.id()])
+		if want[r.ID()] != "new failure" {
+			t.Fatalf("C shows %s (%s)", r.Name(), want[r.ID()])
 		}
 	}
 
 	m = send(t, m, press("x")) // the desktops gone
-	g := m.top().(*listView[detailRow])
+	g := m.top().(*listView[triage.Row])
 	if g.list.Count() != len(gone) {
 		t.Errorf("x lists %d desktops, want %d", g.list.Count(), len(gone))
 	}
-	g.list.Each(func(_ int, r *detailRow) {
-		if !gone[r.desktopID()] || r.detail().RecordID != runs[2].ID {
-			t.Errorf("%s listed as gone (record %s)", r.name(), r.detail().RecordID)
+	g.list.Each(func(_ int, r *triage.Row) {
+		if !gone[r.DesktopID()] || r.Detail().RecordID != runs[2].ID {
+			t.Errorf("%s listed as gone (record %s)", r.Name(), r.Detail().RecordID)
 		}
 	})
 	m = send(t, m, press("esc"))
 
 	m = send(t, m, press("c")) // off
-	if v := dv(m); v.cmp != nil || v.tr.change != nil || dl(m).Count() != len(data.Details[runs[1].ID]) || strings.Contains(ansi.Strip(m.View()), "CHANGE") {
-		t.Errorf("c again: comparison %v, change filter %v, %d rows shown", v.cmp, v.tr.change, dl(m).Count())
+	if v := dv(m); v.cmp != nil || v.tr.Change != nil || dl(m).Count() != len(data.Details[runs[1].ID]) || strings.Contains(ansi.Strip(m.View()), "CHANGE") {
+		t.Errorf("c again: comparison %v, change filter %v, %d rows shown", v.cmp, v.tr.Change, dl(m).Count())
 	}
 }
 
@@ -133,13 +134,13 @@ func TestMarkedRunIsTheBaseline(t *testing.T) {
 	m = send(t, m, press("g"))
 	m = send(t, m, press("enter")) // runs[0], compared with runs[2]
 	v := dv(m)
-	if !v.cmp.ready() || v.cmp.base.ID != runs[2].ID {
-		t.Fatalf("opened with a mark: baseline %+v ready %v", v.cmp.base, v.cmp.ready())
+	if !v.cmp.Ready() || v.cmp.base.ID != runs[2].ID {
+		t.Fatalf("opened with a mark: baseline %+v ready %v", v.cmp.base, v.cmp.Ready())
 	}
 	want, _, _ := expectedChanges(data, runs[0].ID, runs[2].ID)
-	dl(m).Each(func(_ int, r *detailRow) {
-		if c, _ := v.cmp.change(r); c.String() != want[r.id()] {
-			t.Errorf("%s: %s, want %s", r.name(), c, want[r.id()])
+	dl(m).Each(func(_ int, r *triage.Row) {
+		if c, _ := v.cmp.Change(r); c.String() != want[r.ID()] {
+			t.Errorf("%s: %s, want %s", r.Name(), c, want[r.ID()])
 		}
 	})
 	m = send(t, m, press("esc"))
@@ -174,15 +175,15 @@ func TestHistoryColumn(t *testing.T) {
 	m = send(t, m, press("G")) // every row
 	m = send(t, m, press("H"))
 	v := dv(m)
-	if !v.hist.ready() || v.hist.covered() != n {
-		t.Fatalf("history ready %v, covering %d runs, err %v", v.hist.ready(), v.hist.covered(), v.hist.err)
+	if !v.hist.Ready() || v.hist.covered() != n {
+		t.Fatalf("history ready %v, covering %d runs, err %v", v.hist.Ready(), v.hist.covered(), v.hist.err)
 	}
 	most := 0
-	dl(m).Each(func(_ int, r *detailRow) {
+	dl(m).Each(func(_ int, r *triage.Row) {
 		var want strings.Builder
 		failed, in := 0, 0
 		for k := range n {
-			st, ok := statusIn[at+k][r.desktopID()]
+			st, ok := statusIn[at+k][r.DesktopID()]
 			want.WriteString(letter[st])
 			if ok {
 				in++
@@ -193,7 +194,7 @@ func TestHistoryColumn(t *testing.T) {
 		}
 		fmt.Fprintf(&want, " %d/%d", failed, in)
 		if got := v.hist.strip(r, nil); got != want.String() {
-			t.Errorf("%s: %q, want %q", r.name(), got, want.String())
+			t.Errorf("%s: %q, want %q", r.Name(), got, want.String())
 		}
 		most = max(most, failed)
 	})
@@ -203,8 +204,8 @@ func TestHistoryColumn(t *testing.T) {
 	for _, k := range []string{"o", "o", "o", "o", "o", "o"} { // status, desktop, start, duration, code, history
 		m = send(t, m, press(k))
 	}
-	if dv(m).tr.sortBy != sortHistory {
-		t.Fatalf("o stopped at %v", sortNames[dv(m).tr.sortBy])
+	if dv(m).tr.SortBy != triage.SortHistory {
+		t.Fatalf("o stopped at %v", triage.SortNames[dv(m).tr.SortBy])
 	}
 	top, _ := dl(m).Row(dl(m).PosOf(0))
 	if f, _ := dv(m).hist.failed(&top); f != most {
@@ -216,7 +217,7 @@ func TestHistoryColumn(t *testing.T) {
 		t.Errorf("no history column or pane:\n%s", view)
 	}
 	m = send(t, m, press("H"))
-	if v := dv(m); v.hist != nil || v.tr.sortBy == sortHistory || strings.Contains(ansi.Strip(m.View()), "HISTORY") {
+	if v := dv(m); v.hist != nil || v.tr.SortBy == triage.SortHistory || strings.Contains(ansi.Strip(m.View()), "HISTORY") {
 		t.Error("H again left the history on")
 	}
 }
@@ -231,8 +232,8 @@ func TestCompareThenHistoryReadsTheBaselineOnce(t *testing.T) {
 	m := start(t, New(Config{Source: src, ProjectID: "p", TaskID: task, RecordID: runs[0].ID, PageSize: 100}), 160, 40)
 	m = send(t, m, press("c"))
 	m = send(t, m, press("H"))
-	if v := dv(m); !v.cmp.ready() || !v.hist.ready() {
-		t.Fatalf("comparison ready %v, history ready %v", v.cmp.ready(), v.hist.ready())
+	if v := dv(m); !v.cmp.Ready() || !v.hist.Ready() {
+		t.Fatalf("comparison ready %v, history ready %v", v.cmp.Ready(), v.hist.Ready())
 	}
 	asked := 0
 	for _, call := range src.called() {

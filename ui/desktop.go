@@ -184,7 +184,7 @@ func (v *detailsView) rest() tea.Cmd {
 	r, ok := v.list.Selected()
 	id := ""
 	if ok {
-		id = r.desktopID()
+		id = r.DesktopID()
 	}
 	if id == v.restingOn {
 		return nil

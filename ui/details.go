@@ -10,32 +10,33 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/styles"
 )
 
 // detailColumns are the table columns of the details view, in display order.
-func detailColumns(tf *timeFormat) []column[detailRow] {
-	return []column[detailRow]{
-		{title: "DESKTOP", sortKey: sortName, width: 14, maxWidth: 24, priority: 0, value: func(r detailRow) string { return sanitize.Line(r.name()) }},
-		{title: "STATUS", sortKey: sortStatus, width: 7, priority: 0, value: func(r detailRow) string { return sanitize.Line(r.status()) },
-			style: func(st styles.Styles, r detailRow) lipgloss.Style { return st.Status(r.status()) }, styleByText: true},
-		{title: "CODE", sortKey: sortCode, width: 12, priority: 1, value: func(r detailRow) string { return orDash(sanitize.Line(r.code())) }},
-		{title: "STARTED", sortKey: sortStart, width: 19, priority: 2, value: func(r detailRow) string { d := r.detail(); return tf.show(d.StartTime, d.TimeZone) }},
-		{title: "TOOK", sortKey: sortDuration, width: 7, priority: 3, right: true, value: rowDuration},
-		{title: "DESKTOP ID", width: 36, priority: 5, value: func(r detailRow) string { return sanitize.Line(r.desktopID()) }},
-		{title: "FAIL REASON", width: 16, maxWidth: -1, priority: 4, value: func(r detailRow) string { return sanitize.Line(r.reason()) }},
+func detailColumns(tf *triage.TimeFormat) []column[triage.Row] {
+	return []column[triage.Row]{
+		{title: "DESKTOP", sortKey: triage.SortName, width: 14, maxWidth: 24, priority: 0, value: func(r triage.Row) string { return sanitize.Line(r.Name()) }},
+		{title: "STATUS", sortKey: triage.SortStatus, width: 7, priority: 0, value: func(r triage.Row) string { return sanitize.Line(r.Status()) },
+			style: func(st styles.Styles, r triage.Row) lipgloss.Style { return st.Status(r.Status()) }, styleByText: true},
+		{title: "CODE", sortKey: triage.SortCode, width: 12, priority: 1, value: func(r triage.Row) string { return orDash(sanitize.Line(r.Code())) }},
+		{title: "STARTED", sortKey: triage.SortStart, width: 19, priority: 2, value: func(r triage.Row) string { d := r.Detail(); return tf.Show(d.StartTime, d.TimeZone) }},
+		{title: "TOOK", sortKey: triage.SortDuration, width: 7, priority: 3, right: true, value: rowDuration},
+		{title: "DESKTOP ID", width: 36, priority: 5, value: func(r triage.Row) string { return sanitize.Line(r.DesktopID()) }},
+		{title: "FAIL REASON", width: 16, maxWidth: -1, priority: 4, value: func(r triage.Row) string { return sanitize.Line(r.Reason()) }},
 	}
 }
 
-func detailID(r detailRow) string { return r.id() }
+func detailID(r triage.Row) string { return r.ID() }
 
 // rowDuration is detailDuration from the packed row's duration, worked
 // out when it arrived.
-func rowDuration(r detailRow) string {
-	if !r.hasStart || r.dur < 0 {
+func rowDuration(r triage.Row) string {
+	if !r.HasStart || r.Dur < 0 {
 		return ""
 	}
-	return formatDuration(time.Duration(r.dur) * time.Second)
+	return formatDuration(time.Duration(r.Dur) * time.Second)
 }
 
 // detailDuration is end - start, or "" when either time is missing or does not parse.
@@ -68,9 +69,9 @@ func orDash(s string) string {
 }
 
 // detailPaneText is every field of one detail.
-func detailPaneText(tf *timeFormat) func(detailRow, styles.Styles, int) string {
-	return func(r detailRow, st styles.Styles, width int) string {
-		return detailFields(tf, r.detail(), st, width, func(string) bool { return false }, nil)
+func detailPaneText(tf *triage.TimeFormat) func(triage.Row, styles.Styles, int) string {
+	return func(r triage.Row, st styles.Styles, width int) string {
+		return detailFields(tf, r.Detail(), st, width, func(string) bool { return false }, nil)
 	}
 }
 
@@ -78,7 +79,7 @@ func detailPaneText(tf *timeFormat) func(detailRow, styles.Styles, int) string {
 // the table shows for the selected row (shown), and empty ones. The fail
 // reason comes right after the desktop: it is what the pane is opened
 // for, and at 80x24 the first lines are all it shows.
-func detailFields(tf *timeFormat, d api.Detail, st styles.Styles, width int, shown func(column string) bool, now []field) string {
+func detailFields(tf *triage.TimeFormat, d api.Detail, st styles.Styles, width int, shown func(column string) bool, now []field) string {
 	fields := []field{
 		{"Desktop", sanitize.Line(d.DesktopName)},
 		{"Fail reason", sanitize.Block(d.FailReason)},
@@ -90,8 +91,8 @@ func detailFields(tf *timeFormat, d api.Detail, st styles.Styles, width int, sho
 	}{
 		{"STATUS", field{"Status", st.Status(d.ExecStatus).Render(orDash(sanitize.Line(d.ExecStatus)))}},
 		{"CODE", field{"Result code", sanitize.Line(d.ResultCode)}},
-		{"STARTED", field{"Started", tf.showZoned(d.StartTime, d.TimeZone)}},
-		{"", field{"Ended", tf.showZoned(d.EndTime, d.TimeZone)}},
+		{"STARTED", field{"Started", tf.ShowZoned(d.StartTime, d.TimeZone)}},
+		{"", field{"Ended", tf.ShowZoned(d.EndTime, d.TimeZone)}},
 		{"TOOK", field{"Took", detailDuration(d)}},
 	} {
 		if f.column == "" || !shown(f.column) {
@@ -116,7 +117,7 @@ func (v *detailsView) pane(st styles.Styles, width int, full bool) (string, stri
 		return v.listView.pane(st, width, full)
 	}
 	shown := func(column string) bool {
-		if full || (column == "STARTED" && v.tf != nil && v.tf.relative) {
+		if full || (column == "STARTED" && v.tf != nil && v.tf.Relative) {
 			return false // zoomed, or the table shows "3h ago": the pane has the time
 		}
 		for i, c := range v.cols {
@@ -126,11 +127,11 @@ func (v *detailsView) pane(st styles.Styles, width int, full bool) (string, stri
 		}
 		return false
 	}
-	text := detailFields(v.tf, r.detail(), st, width, shown, v.views.desks.fields(r.desktopID(), st))
-	if c, ok := v.cmp.change(&r); ok {
+	text := detailFields(v.tf, r.Detail(), st, width, shown, v.views.desks.fields(r.DesktopID(), st))
+	if c, ok := v.cmp.Change(&r); ok {
 		text = labelled([]field{{"Change", v.changeText(c, &r, st)}}, st, width) + "\n" + text
 	}
-	if v.hist.ready() {
+	if v.hist.Ready() {
 		text += "\n" + v.hist.paneText(v, &r, st, width)
 	}
 	return v.list.ID(r), text
@@ -138,9 +139,9 @@ func (v *detailsView) pane(st styles.Styles, width int, full bool) (string, stri
 
 // changeText says how the row changed, and what the desktop did in the
 // baseline run.
-func (v *detailsView) changeText(c compare.Change, r *detailRow, st styles.Styles) string {
+func (v *detailsView) changeText(c compare.Change, r *triage.Row, st styles.Styles) string {
 	text := changeStyle(st, c).Render(c.String()) + " " + v.cmp.label
-	if was, ok := v.cmp.outcomes.Outcome(r.desktopID()); ok {
+	if was, ok := v.cmp.outcomes.Outcome(r.DesktopID()); ok {
 		text += ": " + orDash(sanitize.Line(was.Status))
 		if was.Code != "" {
 			text += " " + sanitize.Line(was.Code)

@@ -3,11 +3,12 @@ package ui
 import (
 	"context"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
@@ -15,6 +16,7 @@ import (
 	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -30,7 +32,7 @@ type Source interface {
 type views struct {
 	src         Source
 	pageSize    int
-	tf          *timeFormat // shared: T switches every table at once
+	tf          *triage.TimeFormat // shared: T switches every table at once
 	concurrency int
 	backoff     time.Duration
 	debug       io.Writer // --debug: rows counted once though sent twice
@@ -107,11 +109,8 @@ func (b views) taskList(triggers bool) *tasksView {
 		child: func(t api.Task) view {
 			return b.records(t.ID, sanitizeCrumb(t.TaskName, t.ID))
 		},
-		fields: func(t api.Task) map[filter.Field]string {
-			return map[filter.Field]string{filter.Name: t.TaskName, filter.ID: t.ID, filter.Status: t.LastStatus,
-				filter.Code: t.TaskType, filter.Reason: t.Description}
-		},
-		failed:  func(t api.Task) bool { return filter.IsFailed(t.LastStatus) },
+		fields:  triage.TaskFields,
+		failed:  triage.TaskFailed,
 		prompt:  newFilterPrompt(b.st),
 		noMatch: "/ edits the filter (esc there clears it).",
 	}
@@ -160,14 +159,12 @@ func (b views) records(taskID, crumb string) *recordsView {
 				v.reopen(inProgress(r.Status) || changed)
 				return v
 			}
-			v := b.details(taskID, r.ID, crumb, b.tf.absolute(r.StartTime, r.TimeZone), &r)
+			v := b.details(taskID, r.ID, crumb, b.tf.Absolute(r.StartTime, r.TimeZone), &r)
 			b.runs.keep(v)
 			return v
 		},
-		fields: func(r api.Record) map[filter.Field]string {
-			return map[filter.Field]string{filter.Status: r.Status, filter.Name: b.tf.absolute(r.StartTime, r.TimeZone), filter.ID: r.ID}
-		},
-		failed:  func(r api.Record) bool { return r.FailedNum > 0 },
+		fields:  func(r api.Record) map[filter.Field]string { return triage.RecordFields(r, b.tf) },
+		failed:  triage.RecordFailed,
 		prompt:  newFilterPrompt(b.st),
 		noMatch: "/ edits the filter (esc there clears it).",
 	}
@@ -180,16 +177,16 @@ func (b views) records(taskID, crumb string) *recordsView {
 // taskLabel and crumb (the run's start) name the run on screen.
 func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Record) *detailsView {
 	src := b.src
-	fetch := func(ctx context.Context, offset, limit int) (api.Page[detailRow], error) {
+	fetch := func(ctx context.Context, offset, limit int) (api.Page[triage.Row], error) {
 		p, err := src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
-		return detailRows(p), err // packed here, off the UI's goroutine
+		return triage.Rows(p), err // packed here, off the UI's goroutine
 	}
-	v := &detailsView{record: rec, recordID: recordID, taskID: taskID, views: b, taskLabel: taskLabel, runLabel: crumb, listView: &listView[detailRow]{
+	v := &detailsView{record: rec, recordID: recordID, taskID: taskID, views: b, taskLabel: taskLabel, runLabel: crumb, listView: &listView[triage.Row]{
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
 		cols:      chooseColumns(detailColumns(b.tf), b.columns["details"]),
 		tf:        b.tf,
 		noun:      "details",
-		isRunning: func(r detailRow) bool { return inProgress(r.status()) },
+		isRunning: func(r triage.Row) bool { return inProgress(r.Status()) },
 		empty:     "This record has no execution details.",
 		noMatch:   "/ edits the filter (esc there clears it); f and s turn theirs off.",
 		crumbText: crumb,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 // dataSource serves a fake dataset from memory and logs each call.
@@ -83,8 +84,8 @@ func TestDrillDownAndBack(t *testing.T) {
 	if len(m.stack) != 3 || !strings.Contains(view, rec.StartTime) || !strings.Contains(view, commas(len(src.d.Details[rec.ID]))+" details") {
 		t.Fatalf("enter on a record: stack %d, view\n%s", len(m.stack), view)
 	}
-	if r, ok := dl(m).Selected(); !ok || r.detail().RecordID != rec.ID {
-		t.Errorf("details of the wrong record: %+v", r.detail())
+	if r, ok := dl(m).Selected(); !ok || r.Detail().RecordID != rec.ID {
+		t.Errorf("details of the wrong record: %+v", r.Detail())
 	}
 	// Enter in the details focuses the pane; Esc leaves the pane, Esc again goes up.
 	m = send(t, m, press("enter"))
@@ -165,7 +166,7 @@ func TestTimesInRecordZoneOrLocal(t *testing.T) {
 	for _, tc := range []struct {
 		local bool
 		want  string
-	}{{false, "2026-11-28 02:00:05"}, {true, time.Date(2026, 11, 27, 18, 0, 5, 0, time.UTC).In(time.Local).Format(shownLayout)}} {
+	}{{false, "2026-11-28 02:00:05"}, {true, time.Date(2026, 11, 27, 18, 0, 5, 0, time.UTC).In(time.Local).Format(triage.ShownLayout)}} {
 		m := start(t, New(Config{Source: &stubSource{details: []api.Detail{det}}, ProjectID: "p", TaskID: "t", RecordID: "r",
 			PageSize: 100, LocalTime: tc.local}), 120, 30)
 		if view := ansi.Strip(m.View()); !strings.Contains(view, tc.want) || !strings.Contains(view, "2m00s") {

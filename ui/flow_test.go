@@ -34,8 +34,8 @@ func TestFlowAgainstFakeAPI(t *testing.T) {
 
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if d, ok := dl(final).Selected(); !ok || d.detail().ID != details[2536].ID {
-		t.Errorf("selected %q, want the last detail", d.detail().ID)
+	if d, ok := dl(final).Selected(); !ok || d.Detail().ID != details[2536].ID {
+		t.Errorf("selected %q, want the last detail", d.Detail().ID)
 	}
 
 	var offsets []string
@@ -76,12 +76,12 @@ func TestFlowTriage(t *testing.T) {
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	v := final.top().(*detailsView)
 	rows := shownRows(v)
-	if len(rows) == 0 || v.tr.group == nil {
-		t.Fatalf("%d rows, group %v", len(rows), v.tr.group)
+	if len(rows) == 0 || v.tr.Group == nil {
+		t.Fatalf("%d rows, group %v", len(rows), v.tr.Group)
 	}
 	want := 0
 	for _, d := range data.Details[rec] {
-		if d.ExecStatus == v.tr.group.status && d.ResultCode == v.tr.group.code && d.FailReason == v.tr.group.reason {
+		if d.ExecStatus == v.tr.Group.Status && d.ResultCode == v.tr.Group.Code && d.FailReason == v.tr.Group.Reason {
 			want++
 		}
 	}
@@ -89,7 +89,7 @@ func TestFlowTriage(t *testing.T) {
 		t.Errorf("%d rows shown, want the group's %d", len(rows), want)
 	}
 	for _, d := range rows {
-		if d.ResultCode != v.tr.group.code || d.FailReason != v.tr.group.reason {
+		if d.ResultCode != v.tr.Group.Code || d.FailReason != v.tr.Group.Reason {
 			t.Fatalf("row %+v is not in the group", d)
 		}
 	}

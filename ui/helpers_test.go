@@ -13,6 +13,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 func init() {
@@ -104,7 +105,7 @@ func newTestModel(src Source, pageSize int) Model {
 }
 
 // dl is the details list of a model whose top view is the details view.
-func dl(m Model) *pagedList[detailRow] {
+func dl(m Model) *pagedList[triage.Row] {
 	return m.top().(*detailsView).list
 }
 

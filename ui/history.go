@@ -14,6 +14,7 @@ import (
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -75,30 +76,30 @@ func (h *history) stop() {
 func (h *history) covered() int { return 1 + len(h.runs) }
 
 func (h *history) loading() bool { return h != nil && !h.done }
-func (h *history) ready() bool   { return h != nil && h.done && h.outcomes != nil }
+func (h *history) Ready() bool   { return h != nil && h.done && h.outcomes != nil }
 
 // of is the row's outcomes over the runs, newest first (this run's from
 // the row itself), and which runs it was in.
-func (h *history) of(r *detailRow) (outcomes []compare.Outcome, present []bool) {
-	outcomes, present = h.outcomes.Of(r.desktopID())
+func (h *history) of(r *triage.Row) (outcomes []compare.Outcome, present []bool) {
+	outcomes, present = h.outcomes.Of(r.DesktopID())
 	// Only the runs there are: a task with fewer runs than asked for has
 	// no "absent" for runs that never happened.
 	outcomes, present = outcomes[:h.covered()], present[:h.covered()]
-	if r.desktopID() == "" {
+	if r.DesktopID() == "" {
 		present = make([]bool, len(outcomes)) // no id: no history to join
 	}
-	outcomes[0], present[0] = compare.Outcome{Status: r.status(), Code: r.code(), Reason: r.reason()}, true
+	outcomes[0], present[0] = compare.Outcome{Status: r.Status(), Code: r.Code(), Reason: r.Reason()}, true
 	return outcomes, present
 }
 
 // failed counts the runs the row's desktop failed in, of those it was in.
 // It allocates nothing: a sort by history asks it of every row.
-func (h *history) failed(r *detailRow) (failed, runs int) {
-	if id := r.desktopID(); id != "" {
+func (h *history) failed(r *triage.Row) (failed, runs int) {
+	if id := r.DesktopID(); id != "" {
 		failed, runs = h.outcomes.Failed(id) // the runs before: this run is never added
 	}
 	runs++ // this run: the row itself
-	if filter.IsFailed(r.status()) {
+	if filter.IsFailed(r.Status()) {
 		failed++
 	}
 	return failed, runs
@@ -128,8 +129,8 @@ func statusLetter(o compare.Outcome, present bool) string {
 
 // strip is the row's history as letters, newest first, then how often it
 // failed: "FFSF· 3/4".
-func (h *history) strip(r *detailRow, st *styles.Styles) string {
-	if !h.ready() {
+func (h *history) strip(r *triage.Row, st *styles.Styles) string {
+	if !h.Ready() {
 		if h.loading() {
 			return "…"
 		}
@@ -150,13 +151,13 @@ func (h *history) strip(r *detailRow, st *styles.Styles) string {
 }
 
 // historyColumn is the HISTORY column: as wide as the runs it covers.
-func historyColumn(v *detailsView, runs int) column[detailRow] {
-	if v.hist.ready() {
+func historyColumn(v *detailsView, runs int) column[triage.Row] {
+	if v.hist.Ready() {
 		runs = v.hist.covered()
 	}
-	return column[detailRow]{title: "HISTORY", sortKey: sortHistory, width: max(runs+6, len("HISTORY")+2), priority: 1,
-		value: func(r detailRow) string { return v.hist.strip(&r, nil) },
-		rich:  func(st styles.Styles, r detailRow) string { return v.hist.strip(&r, &st) },
+	return column[triage.Row]{title: "HISTORY", sortKey: triage.SortHistory, width: max(runs+6, len("HISTORY")+2), priority: 1,
+		value: func(r triage.Row) string { return v.hist.strip(&r, nil) },
+		rich:  func(st styles.Styles, r triage.Row) string { return v.hist.strip(&r, &st) },
 	}
 }
 
@@ -170,7 +171,7 @@ func (h *history) progress() string {
 }
 
 // paneText lists the desktop's past runs: when, status, code, reason.
-func (h *history) paneText(v *detailsView, r *detailRow, st styles.Styles, width int) string {
+func (h *history) paneText(v *detailsView, r *triage.Row, st styles.Styles, width int) string {
 	outcomes, present := h.of(r)
 	failed, runs := h.failed(r)
 	lines := []field{{"History", fmt.Sprintf("failed %d of %d runs", failed, runs)}}
@@ -187,7 +188,7 @@ func (h *history) paneText(v *detailsView, r *detailRow, st styles.Styles, width
 				text += " " + sanitize.Line(o.Reason)
 			}
 		}
-		lines = append(lines, field{shortRunTime(v.tf.absolute(run.StartTime, run.TimeZone)), text})
+		lines = append(lines, field{shortRunTime(v.tf.Absolute(run.StartTime, run.TimeZone)), text})
 	}
 	return labelled(lines, st, width)
 }
@@ -219,12 +220,12 @@ func (v *detailsView) dropHistory() {
 	v.hist.stop()
 	v.hist = nil
 	v.rebuildColumns()
-	if v.tr.sortBy == sortHistory {
+	if v.tr.SortBy == triage.SortHistory {
 		tr := v.tr
-		tr.sortBy = sortNone
-		v.tr, v.sorted = tr, sortNone
+		tr.SortBy = triage.SortNone
+		v.tr, v.sorted = tr, triage.SortNone
 	}
-	v.tr.hist = nil
+	v.tr.History = nil
 	v.applyOrder()
 }
 
@@ -232,19 +233,16 @@ func (v *detailsView) dropHistory() {
 func (v *detailsView) takeHistory(msg historyMsg) {
 	v.hist.done, v.hist.err = true, msg.err
 	v.hist.runs, v.hist.outcomes = msg.runs, msg.outcomes
-	v.tr.hist = v.hist
-	v.order = shownOrder{} // the history sort knows every row now
-	v.rebuildColumns()     // as wide as the runs there are
-	if v.tr.active() {
+	v.tr.History = v.hist
+	v.order = triage.Order{} // the history sort knows every row now
+	v.rebuildColumns()       // as wide as the runs there are
+	if v.tr.Active() {
 		v.applyOrder()
 	}
 }
 
-// historyRank orders rows for the HISTORY sort: the most failures first.
-func historyRank(h *history, r *detailRow) int64 {
-	if !h.ready() {
-		return 1 << 20
-	}
+// Rank orders rows for the HISTORY sort: the most failures first.
+func (h *history) Rank(r *triage.Row) int64 {
 	failed, _ := h.failed(r)
 	return -int64(failed)
 }

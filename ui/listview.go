@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -82,9 +83,9 @@ type listView[T any] struct {
 	setText func(filter.Expr) tea.Cmd
 	lf      listFilter
 	// tf is the shared time format, whose epoch the drawn rows follow.
-	tf *timeFormat
+	tf *triage.TimeFormat
 	// sorted and sortDesc mark the sorted column's title (the details').
-	sorted   sortKey
+	sorted   triage.SortKey
 	sortDesc bool
 
 	prompt     textinput.Model // the / filter
@@ -213,7 +214,7 @@ func (v *listView[T]) table(st styles.Styles, spin string) string {
 		msg = st.Placeholder.Render(v.noMatchText())
 	default:
 		if v.tf != nil {
-			v.rows.timeEpoch = v.tf.cacheEpoch()
+			v.rows.timeEpoch = v.tf.CacheEpoch()
 		}
 		return renderTable(l, v.cols, v.widths, st, spin, v.width, v.height, &v.rows, v.sorted, v.sortDesc)
 	}

@@ -47,8 +47,8 @@ func TestPagesLongerThanAskedKeepEveryRow(t *testing.T) {
 		t.Fatalf("total %d, %d loaded; want all %d", l.Total(), l.LoadedRows(), len(src.details))
 	}
 	for pos, want := range src.details {
-		if got, ok := l.Row(pos); !ok || got.detail().ID != want.ID {
-			t.Fatalf("row %d is %q (loaded %v), want %q", pos, got.detail().ID, ok, want.ID)
+		if got, ok := l.Row(pos); !ok || got.Detail().ID != want.ID {
+			t.Fatalf("row %d is %q (loaded %v), want %q", pos, got.Detail().ID, ok, want.ID)
 		}
 	}
 	if got, want := shownKeys(m), failedIn(src.details); strings.Join(got, ",") != strings.Join(want, ",") {

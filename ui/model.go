@@ -19,6 +19,7 @@ import (
 	"github.com/wksrec/wksrec/internal/defaults"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -150,7 +151,7 @@ func New(cfg Config) Model {
 	if cfg.Keys != nil {
 		keys = *cfg.Keys
 	}
-	b := views{columns: cfg.Columns, src: cfg.Source, pageSize: cfg.PageSize, tf: &timeFormat{local: cfg.LocalTime},
+	b := views{columns: cfg.Columns, src: cfg.Source, pageSize: cfg.PageSize, tf: &triage.TimeFormat{Local: cfg.LocalTime},
 		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st, runs: &runCache{},
 		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{},
 		background: newRequestBudget(max(cmp.Or(cfg.Concurrency, defaults.Concurrency)/2, 1)),
@@ -360,9 +361,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 	case key.Matches(msg, k.Zoom):
 		return m.setZoom(!m.zoomed), false
 	case key.Matches(msg, k.RelativeTime):
-		m.views.tf.toggleRelative()
+		m.views.tf.ToggleRelative()
 		m.note = "times in the tables are absolute again"
-		if m.views.tf.relative {
+		if m.views.tf.Relative {
 			m.note = "times in the tables are relative to now (T: absolute)"
 		}
 		return nil, false

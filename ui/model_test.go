@@ -14,6 +14,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 func TestFirstScreenCostsOneRequest(t *testing.T) {
@@ -39,7 +40,7 @@ func TestJumpToEndFetchesOnlyTheLastPage(t *testing.T) {
 	if dl(m).Cursor() != 2536 {
 		t.Errorf("cursor %d, want 2536", dl(m).Cursor())
 	}
-	if d, ok := dl(m).Selected(); !ok || d.detail().ID != src.details[2536].ID {
+	if d, ok := dl(m).Selected(); !ok || d.Detail().ID != src.details[2536].ID {
 		t.Errorf("selected %+v, %v; want the last record", d, ok)
 	}
 	if !strings.Contains(ansi.Strip(m.View()), "row 2,537 of 2,537") {
@@ -127,16 +128,16 @@ func TestStaleResultDroppedAfterRefresh(t *testing.T) {
 		t.Fatalf("refresh produced %d messages", len(fresh))
 	}
 	// Make the stale answer distinguishable, then deliver it first.
-	stale := old[0].(pageMsg[detailRow])
-	stale.result.Items = []detailRow{newDetailRow(&api.Detail{ID: "stale"})}
+	stale := old[0].(pageMsg[triage.Row])
+	stale.result.Items = []triage.Row{triage.NewRow(&api.Detail{ID: "stale"})}
 	stale.result.Total = 1
 	m = send(t, m, stale)
 	if dl(m).Total() != -1 || dl(m).LoadedRows() != 0 {
 		t.Fatalf("stale answer was stored: total %d loaded %d", dl(m).Total(), dl(m).LoadedRows())
 	}
 	m = send(t, m, fresh[0])
-	if d, _ := dl(m).Row(0); d.detail().ID != src.details[0].ID || dl(m).Total() != len(src.details) {
-		t.Errorf("fresh answer not stored: row 0 %q total %d", d.detail().ID, dl(m).Total())
+	if d, _ := dl(m).Row(0); d.Detail().ID != src.details[0].ID || dl(m).Total() != len(src.details) {
+		t.Errorf("fresh answer not stored: row 0 %q total %d", d.Detail().ID, dl(m).Total())
 	}
 }
 
@@ -153,14 +154,14 @@ func TestRefreshKeepsRowsAndCursorRecord(t *testing.T) {
 	src.mu.Unlock()
 
 	m, held := sendHeld(t, m, press("r"))
-	if d, ok := dl(m).Selected(); !ok || d.detail().ID != want {
-		t.Errorf("during refresh the old row should stay shown, got %q %v", d.detail().ID, ok)
+	if d, ok := dl(m).Selected(); !ok || d.Detail().ID != want {
+		t.Errorf("during refresh the old row should stay shown, got %q %v", d.Detail().ID, ok)
 	}
 	for _, msg := range held {
 		m = send(t, m, msg)
 	}
-	if d, _ := dl(m).Selected(); d.detail().ID != want || dl(m).Cursor() != 7 {
-		t.Errorf("after refresh cursor %d on %q, want 7 on %q", dl(m).Cursor(), d.detail().ID, want)
+	if d, _ := dl(m).Selected(); d.Detail().ID != want || dl(m).Cursor() != 7 {
+		t.Errorf("after refresh cursor %d on %q, want 7 on %q", dl(m).Cursor(), d.Detail().ID, want)
 	}
 }
 
@@ -214,8 +215,8 @@ func TestShortPageShrinksTotal(t *testing.T) {
 	if dl(m).Total() != 250 || dl(m).Cursor() != 249 {
 		t.Fatalf("total %d cursor %d, want 250 and 249", dl(m).Total(), dl(m).Cursor())
 	}
-	if d, ok := dl(m).Selected(); !ok || d.detail().ID != src.details[249].ID {
-		t.Errorf("selected %q %v, want the last real row", d.detail().ID, ok)
+	if d, ok := dl(m).Selected(); !ok || d.Detail().ID != src.details[249].ID {
+		t.Errorf("selected %q %v, want the last real row", d.Detail().ID, ok)
 	}
 	// The first page, G's page (empty), then the pages up to the short one.
 	if got := src.requested(); !slices.Equal(got, []int{0, 2500, 100, 200}) {
@@ -401,16 +402,16 @@ func TestUnauthorizedIsShownNotRetried(t *testing.T) {
 // A request that gets no answer in its time is retried within the budget
 // (the network was slow); leaving the list (its context) is not.
 func TestTimedOutRequestIsRetried(t *testing.T) {
-	fetch := func(ctx context.Context, offset, limit int) (api.Page[detailRow], error) {
+	fetch := func(ctx context.Context, offset, limit int) (api.Page[triage.Row], error) {
 		<-ctx.Done()
-		return api.Page[detailRow]{}, ctx.Err()
+		return api.Page[triage.Row]{}, ctx.Err()
 	}
 	l := newPagedList(fetch, detailID, paging.Options{PageSize: 100, Timeout: 10 * time.Millisecond})
 	msgs := collect(l.start())
 	if len(msgs) != 1 {
 		t.Fatalf("start sent %d requests", len(msgs))
 	}
-	if cmd := l.handle(msgs[0].(pageMsg[detailRow])); cmd == nil || !api.Retryable(l.Err()) {
+	if cmd := l.handle(msgs[0].(pageMsg[triage.Row])); cmd == nil || !api.Retryable(l.Err()) {
 		t.Fatalf("after a timeout: next %v, error %v; want a retry waiting", cmd, l.Err())
 	}
 	if !strings.Contains(errorLine(l.Err()), "timed out") {
@@ -418,7 +419,7 @@ func TestTimedOutRequestIsRetried(t *testing.T) {
 	}
 	cmd := l.retry(retryPageMsg{list: l.id, gen: l.Gen(), page: 0})
 	l.close() // the user went back
-	if msg := cmd().(pageMsg[detailRow]); api.Retryable(msg.err) {
+	if msg := cmd().(pageMsg[triage.Row]); api.Retryable(msg.err) {
 		t.Errorf("a request cancelled with its list is retryable: %v", msg.err)
 	}
 }

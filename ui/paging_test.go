@@ -13,6 +13,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 // A running task's record grows: the page that was the short last one must
@@ -38,8 +39,8 @@ func TestTotalGrowsWhileRunning(t *testing.T) {
 		t.Fatalf("total %d after refresh, want 400", dl(m).Total())
 	}
 	m = send(t, m, press("G"))
-	if d, ok := dl(m).Row(399); !ok || d.detail().ID != src.details[399].ID {
-		t.Errorf("last row %q %v, want %q", d.detail().ID, ok, src.details[399].ID)
+	if d, ok := dl(m).Row(399); !ok || d.Detail().ID != src.details[399].ID {
+		t.Errorf("last row %q %v, want %q", d.Detail().ID, ok, src.details[399].ID)
 	}
 	assertNoBlankLoadedRows(t, dl(m))
 }
@@ -210,10 +211,10 @@ func randomWalk(t *testing.T, seed uint64, keys []string, all []api.Detail) {
 	}
 }
 
-func assertNoBlankLoadedRows(t *testing.T, l *pagedList[detailRow]) {
+func assertNoBlankLoadedRows(t *testing.T, l *pagedList[triage.Row]) {
 	t.Helper()
 	for pos := 0; pos < max(l.Total(), 0) && pos < 5000; pos++ {
-		if r, ok := l.Row(pos); ok && r.id() == "" {
+		if r, ok := l.Row(pos); ok && r.ID() == "" {
 			t.Fatalf("row %d is reported loaded but holds nothing (total %d)", pos, l.Total())
 		}
 	}

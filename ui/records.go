@@ -13,6 +13,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -124,12 +125,12 @@ func markColumn(marks map[string]api.Record, taskID string) column[api.Record] {
 	}}
 }
 
-func recordColumns(tf *timeFormat) []column[api.Record] {
+func recordColumns(tf *triage.TimeFormat) []column[api.Record] {
 	count := func(f func(api.Record) int) func(api.Record) string {
 		return func(r api.Record) string { return commas(f(r)) }
 	}
 	return []column[api.Record]{
-		{title: "STARTED", width: 19, priority: 0, value: func(r api.Record) string { return tf.show(r.StartTime, r.TimeZone) }},
+		{title: "STARTED", width: 19, priority: 0, value: func(r api.Record) string { return tf.Show(r.StartTime, r.TimeZone) }},
 		{title: "STATUS", width: 7, priority: 0, value: func(r api.Record) string { return sanitize.Line(r.Status) },
 			style: func(st styles.Styles, r api.Record) lipgloss.Style { return st.Status(r.Status) }},
 		{title: "SUCCESS", width: 7, priority: 1, right: true, value: count(func(r api.Record) int { return r.SuccessNum })},
@@ -161,10 +162,10 @@ func recordColumns(tf *timeFormat) []column[api.Record] {
 
 func recordID(r api.Record) string { return r.ID }
 
-func recordPaneText(tf *timeFormat) func(api.Record, styles.Styles, int) string {
+func recordPaneText(tf *triage.TimeFormat) func(api.Record, styles.Styles, int) string {
 	return func(r api.Record, st styles.Styles, width int) string {
 		return labelled([]field{
-			{"Started", orDash(tf.showZoned(r.StartTime, r.TimeZone))},
+			{"Started", orDash(tf.ShowZoned(r.StartTime, r.TimeZone))},
 			{"Status", st.Status(r.Status).Render(orDash(sanitize.Line(r.Status)))},
 			{"Succeeded", commas(r.SuccessNum)},
 			{"Failed", commas(r.FailedNum)},
@@ -172,7 +173,7 @@ func recordPaneText(tf *timeFormat) func(api.Record, styles.Styles, int) string 
 			{"Type", orDash(sanitize.Line(r.TaskType))},
 			{"Schedule", orDash(sanitize.Line(r.ScheduledType))},
 			{"Life cycle", orDash(sanitize.Line(r.LifeCycleType))},
-			{"Expires", orDash(tf.showZoned(r.ExpireTime, r.TimeZone))},
+			{"Expires", orDash(tf.ShowZoned(r.ExpireTime, r.TimeZone))},
 			{"Time zone", orDash(sanitize.Line(r.TimeZone))},
 			{"Objects", orDash(sanitize.Line(r.ExecuteObjectType))},
 			{"Parameters", orDash(sanitize.Block(r.ExtraParams))},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -27,7 +28,7 @@ func TestDrawnRowsFollowTheirPage(t *testing.T) {
 		return cache.row(l.Stamp(pos), 0, pos, []int{5}, func() string {
 			draws++
 			r, _ := l.Row(pos)
-			return r.name()
+			return r.Name()
 		})
 	}
 	draw(3)
@@ -141,4 +142,10 @@ func TestReboundKeys(t *testing.T) {
 	if view := ansi.Strip(m.View()); !strings.Contains(view, "n      down") && !strings.Contains(view, "n down") {
 		t.Errorf("the help does not show n:\n%s", view)
 	}
+}
+
+// deliver hands page of rows to l, as the fetch would.
+func deliver(l *pagedList[triage.Row], page, pageSize, total int, rows []api.Detail) {
+	items := triage.Rows(api.Page[api.Detail]{Items: rows[page*pageSize : min((page+1)*pageSize, len(rows))]}).Items
+	l.Handle(paging.Answer[triage.Row]{Gen: l.Gen(), Page: page, Result: api.Page[triage.Row]{Items: items, Total: total}})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -19,7 +20,7 @@ import (
 // notion of rows that are not loaded yet.
 type column[T any] struct {
 	title    string
-	sortKey  sortKey                               // what ordering by this column sorts on; sortNone: not sortable
+	sortKey  triage.SortKey                        // what ordering by this column sorts on; sortNone: not sortable
 	width    int                                   // minimum width in cells
 	maxWidth int                                   // grows up to this when there is room; 0 = fixed, -1 = unbounded
 	priority int                                   // lower stays longer as the terminal narrows
@@ -137,7 +138,7 @@ func titleLines(height int) int {
 
 // renderTable draws the column titles and the visible rows of l in width
 // cells and height lines (titles included).
-func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styles.Styles, spin string, width, height int, cache *rowCache, sorted sortKey, desc bool) string {
+func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styles.Styles, spin string, width, height int, cache *rowCache, sorted triage.SortKey, desc bool) string {
 	lines := make([]string, 0, height)
 	if titleLines(height) > 0 {
 		lines = append(lines, renderTitles(cols, widths, st, sorted, desc))
@@ -152,10 +153,10 @@ func renderTable[T any](l *pagedList[T], cols []column[T], widths []int, st styl
 }
 
 // renderTitles draws the column titles; the sorted column's carries ▲ or ▼.
-func renderTitles[T any](cols []column[T], widths []int, st styles.Styles, sorted sortKey, desc bool) string {
+func renderTitles[T any](cols []column[T], widths []int, st styles.Styles, sorted triage.SortKey, desc bool) string {
 	return strings.Repeat(" ", markerWidth) + joinCells(cols, widths, func(c column[T], w int) string {
 		title := c.title
-		if sorted != sortNone && c.sortKey == sorted {
+		if sorted != triage.SortNone && c.sortKey == sorted {
 			arrow := "▲"
 			if desc {
 				arrow = "▼"

@@ -8,134 +8,21 @@ import (
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/internal/compare"
-	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/styles"
 )
-
-// sortKey is what the details are ordered by.
-type sortKey int
-
-const (
-	sortNone sortKey = iota
-	sortStatus
-	sortName
-	sortStart
-	sortDuration
-	sortCode
-	sortChange  // against a baseline run, when comparing
-	sortHistory // failures over the runs, when the history is shown
-	numSortKeys
-)
-
-var sortNames = [...]string{"", "status", "desktop", "start", "duration", "code", "change", "history"}
-
-// groupKey identifies a failure group: rows with this status, result code
-// and fail reason.
-type groupKey struct{ status, code, reason string }
-
-// triage is what narrows and orders the details: failed-only, a status, a
-// text filter, a failure group, a sort. They combine.
-type triage struct {
-	failedOnly bool
-	status     string // "" for any
-	text       filter.Expr
-	group      *groupKey
-	sortBy     sortKey
-	desc       bool
-	// cmp classifies rows against a baseline run (nil when not
-	// comparing); change keeps one change only.
-	cmp    *comparison
-	change *compare.Change
-	hist   *history // the history, for its sort (nil when not shown)
-}
-
-func (t triage) filtering() bool {
-	return t.failedOnly || t.status != "" || !t.text.Empty() || t.group != nil || t.change != nil
-}
-
-func (t triage) active() bool { return t.filtering() || t.sortBy != sortNone }
-
-// usesChange reports a filter that looks at how rows changed against a
-// baseline: which rows it shows is not known before the baseline is read.
-func (t triage) usesChange() bool { return t.change != nil || t.text.UsesChange() }
-
-func (t triage) match(r *detailRow) bool {
-	s := r.sharedFields()
-	switch {
-	case t.failedOnly && !filter.IsFailed(s.status),
-		t.status != "" && !strings.EqualFold(s.status, t.status),
-		t.group != nil && (s.status != t.group.status || s.code != t.group.code || s.reason != t.group.reason):
-		return false
-	}
-	if t.change != nil {
-		if c, ok := t.cmp.change(r); !ok || c != *t.change {
-			return false
-		}
-	}
-	if t.text.Empty() {
-		return true
-	}
-	d, label := r.detail(), ""
-	if c, ok := t.cmp.change(r); ok {
-		label = c.String()
-	}
-	return t.text.MatchChange(&d, label)
-}
-
-// sameAs reports whether t shows the same rows in the same order as u.
-func (t triage) sameAs(u triage) bool {
-	return t.failedOnly == u.failedOnly && t.status == u.status && t.text.String() == u.text.String() &&
-		(t.group == nil) == (u.group == nil) && (t.group == nil || *t.group == *u.group) &&
-		t.sortBy == u.sortBy && t.desc == u.desc &&
-		t.cmp == u.cmp && t.cmp.ready() == u.cmp.ready() && t.hist == u.hist && t.hist.ready() == u.hist.ready() && (t.change == nil) == (u.change == nil) && (t.change == nil || *t.change == *u.change)
-}
-
-// describe is the active filter and sort in a few words.
-func (t triage) describe() string {
-	var parts []string
-	if t.failedOnly {
-		parts = append(parts, "failed only")
-	}
-	if t.status != "" {
-		parts = append(parts, "status "+sanitize.Line(t.status))
-	}
-	if t.group != nil {
-		parts = append(parts, "group "+orDash(sanitize.Line(t.group.code)))
-	}
-	if t.change != nil {
-		parts = append(parts, t.change.String())
-	}
-	if t.sortBy != sortNone {
-		arrow := "↑"
-		if t.desc {
-			arrow = "↓"
-		}
-		parts = append(parts, "sort "+sortNames[t.sortBy]+" "+arrow)
-	}
-	if !t.text.Empty() {
-		// Last, and shortened: a long filter must not push the sort off
-		// a narrow header line.
-		parts = append(parts, "/"+ansi.Truncate(sanitize.Line(t.text.String()), maxFilterShown, "…"))
-	}
-	return strings.Join(parts, " · ")
-}
-
-// maxFilterShown is how much of the / text the header line shows.
-const maxFilterShown = 24
 
 // detailsView is the details list with triage: filters, sort, counts, the
 // / prompt, and work waiting for every row.
 type detailsView struct {
-	*listView[detailRow]
-	tr     triage
+	*listView[triage.Row]
+	tr     triage.Criteria
 	record *api.Record // the record's own counts, when known
-	counts statusCounts
-	order  shownOrder // the rows tr shows, kept as pages arrive
+	counts triage.StatusCounts
+	order  triage.Order // the rows tr shows, kept as pages arrive
 	// taskLabel and runLabel name the run on screen (in export file names).
 	taskLabel, runLabel string
 	recordID            string // the run, for the cache of runs left
@@ -149,7 +36,7 @@ type detailsView struct {
 	taskID  string
 	views   views
 	cmp     *comparison
-	changes changeTally
+	changes triage.ChangeTally
 	hist    *history // the HISTORY column (H)
 	// restingOn is the desktop the cursor was last seen on (desktop.go).
 	restingOn string
@@ -158,7 +45,7 @@ type detailsView struct {
 	// opened from: Esc goes back there. beforeGroup is the triage to
 	// restore then.
 	fromGroups  *groupsView
-	beforeGroup triage
+	beforeGroup triage.Criteria
 }
 
 // newFilterPrompt is the / prompt of a details screen.
@@ -169,21 +56,6 @@ func newFilterPrompt(st styles.Styles) textinput.Model {
 	p.Cursor.SetMode(cursor.CursorStatic) // no blink: no redraws over a slow SSH link
 	p.Placeholder = `text, or name: id: code: reason: status: terms; | between alternatives; !negates; "quote spaces"`
 	return p
-}
-
-// fileLabel names the rows shown in an export file name.
-func (t triage) fileLabel() string {
-	switch {
-	case t.group != nil:
-		return "group-" + orDash(t.group.code)
-	case t.status != "":
-		return strings.ToLower(t.status)
-	case t.failedOnly && t.text.Empty():
-		return "failed"
-	case t.filtering():
-		return "filtered"
-	}
-	return "all"
 }
 
 func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {
@@ -204,13 +76,13 @@ func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {
 		if m.list != v.list.id {
 			return nil, false
 		}
-		if r, ok := v.list.Selected(); ok && r.desktopID() == m.id {
+		if r, ok := v.list.Selected(); ok && r.DesktopID() == m.id {
 			return v.views.desks.fetch(m.id), true
 		}
 		return nil, true // skimmed past
 	}
 	cmd, ok := v.listView.handle(msg)
-	if ok && v.tr.active() {
+	if ok && v.tr.Active() {
 		v.applyOrder()
 	}
 	return cmd, ok
@@ -218,7 +90,7 @@ func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {
 
 func (v *detailsView) refresh() tea.Cmd {
 	cmd := v.listView.refresh()
-	if v.tr.active() {
+	if v.tr.Active() {
 		v.applyOrder()
 	}
 	return cmd
@@ -227,11 +99,11 @@ func (v *detailsView) refresh() tea.Cmd {
 // setTriage changes the filter or sort: every page is then needed, since
 // the API cannot filter. The cursor stays on the same record if it still
 // matches.
-func (v *detailsView) setTriage(tr triage) tea.Cmd {
+func (v *detailsView) setTriage(tr triage.Criteria) tea.Cmd {
 	v.tr = tr
-	v.sorted, v.sortDesc = tr.sortBy, tr.desc // the sorted column's arrow
+	v.sorted, v.sortDesc = tr.SortBy, tr.Desc // the sorted column's arrow
 	l := v.list
-	if tr.active() {
+	if tr.Active() {
 		l.SetLoadAll(true)
 	}
 	v.applyOrder()
@@ -240,16 +112,16 @@ func (v *detailsView) setTriage(tr triage) tea.Cmd {
 
 // applyOrder brings the shown positions up to date with the rows held.
 func (v *detailsView) applyOrder() {
-	if !v.tr.active() {
+	if !v.tr.Active() {
 		v.list.SetOrder(nil)
-		v.order = shownOrder{} // nothing kept for a triage gone
+		v.order = triage.Order{} // nothing kept for a triage gone
 		return
 	}
-	v.order.update(v.list, v.tr)
+	v.order.Update(v.list.List, v.tr)
 }
 
 // statusCounts counts the loaded rows by status.
-func (v *detailsView) statusCounts() map[string]int { return v.counts.update(v.list) }
+func (v *detailsView) statusCounts() map[string]int { return v.counts.Update(v.list.List) }
 
 // summary is the line under the header: counts per status for the whole
 // record (the record's own numbers where it has them, so they are right
@@ -298,8 +170,8 @@ func (v *detailsView) summary(progress string) string {
 	if progress != "" {
 		line = progress + " │ " + line
 	}
-	if v.tr.active() {
-		line = fmt.Sprintf("%s of %s: %s │ %s", commas(l.Count()), commas(max(l.Total(), 0)), v.tr.describe(), line)
+	if v.tr.Active() {
+		line = fmt.Sprintf("%s of %s: %s │ %s", commas(l.Count()), commas(max(l.Total(), 0)), v.tr.Describe(), line)
 	}
 	return line
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/paging"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 func dv(m Model) *detailsView { return m.top().(*detailsView) }
@@ -97,7 +98,7 @@ func TestStatusCycleIncludesStatusesSeen(t *testing.T) {
 	var seen []string
 	for i := 0; i < 6; i++ {
 		m = send(t, m, press("s"))
-		seen = append(seen, dv(m).tr.status)
+		seen = append(seen, dv(m).tr.Status)
 	}
 	if got := strings.Join(seen, ","); got != "FAIL,SKIP,SUCCESS,RUNNING,," && got != "FAIL,SKIP,SUCCESS,RUNNING,,FAIL" {
 		t.Errorf("s cycles %s", got)
@@ -118,7 +119,7 @@ func TestCursorStaysOnRecordAcrossFilterAndSort(t *testing.T) {
 	src := &stubSource{details: demoDetails()}
 	m := start(t, newTestModel(src, 100), 100, 30)
 	for dl(m).State(dl(m).Cursor()) == paging.RowLoaded {
-		if d, _ := dl(m).Selected(); d.detail().ExecStatus == "FAIL" {
+		if d, _ := dl(m).Selected(); d.Detail().ExecStatus == "FAIL" {
 			break
 		}
 		m = send(t, m, press("j"))
@@ -126,8 +127,8 @@ func TestCursorStaysOnRecordAcrossFilterAndSort(t *testing.T) {
 	want, _ := dl(m).Selected()
 	for _, k := range []string{"f", "o", "o", "O"} {
 		m = send(t, m, press(k))
-		if got, _ := dl(m).Selected(); got.detail().ID != want.detail().ID {
-			t.Fatalf("after %s the cursor is on %s, want %s", k, got.detail().ID, want.detail().ID)
+		if got, _ := dl(m).Selected(); got.Detail().ID != want.Detail().ID {
+			t.Fatalf("after %s the cursor is on %s, want %s", k, got.Detail().ID, want.Detail().ID)
 		}
 	}
 }
@@ -175,11 +176,11 @@ func TestFailureGroups(t *testing.T) {
 		t.Fatal("w did not open the failure groups")
 	}
 	// Counts: every FAIL and SKIP row in exactly one group; largest first.
-	want := map[groupKey]int{}
+	want := map[triage.GroupKey]int{}
 	total := 0
 	for _, d := range src.details {
 		if d.ExecStatus == "FAIL" || d.ExecStatus == "SKIP" {
-			want[groupKey{d.ExecStatus, d.ResultCode, d.FailReason}]++
+			want[triage.GroupKey{Status: d.ExecStatus, Code: d.ResultCode, Reason: d.FailReason}]++
 			total++
 		}
 	}
@@ -187,16 +188,16 @@ func TestFailureGroups(t *testing.T) {
 	items := g.list
 	for i := 0; i < items.Count(); i++ {
 		gr, _ := items.Row(i)
-		if gr.count != want[gr.key] {
-			t.Errorf("group %v counts %d, want %d", gr.key, gr.count, want[gr.key])
+		if gr.Count != want[gr.Key] {
+			t.Errorf("group %v counts %d, want %d", gr.Key, gr.Count, want[gr.Key])
 		}
 		if i > 0 {
 			prev, _ := items.Row(i - 1)
-			if prev.count < gr.count {
+			if prev.Count < gr.Count {
 				t.Error("groups not largest first")
 			}
 		}
-		sum += gr.count
+		sum += gr.Count
 	}
 	if sum != total || items.Count() != len(want) {
 		t.Errorf("%d rows in %d groups, want %d in %d", sum, items.Count(), total, len(want))
@@ -209,11 +210,11 @@ func TestFailureGroups(t *testing.T) {
 		t.Fatal("enter on a group did not go back to the details")
 	}
 	rows := shownRows(dv(m))
-	if len(rows) != second.count {
-		t.Errorf("%d rows shown, want the group's %d", len(rows), second.count)
+	if len(rows) != second.Count {
+		t.Errorf("%d rows shown, want the group's %d", len(rows), second.Count)
 	}
 	for _, d := range rows {
-		if d.ResultCode != second.key.code || d.FailReason != second.key.reason {
+		if d.ResultCode != second.Key.Code || d.FailReason != second.Key.Reason {
 			t.Fatalf("row %+v is not in the group", d)
 		}
 	}
@@ -366,11 +367,11 @@ func TestLoadAllWithThrottling(t *testing.T) {
 		}
 	}
 	ids := map[string]bool{}
-	dl(m).Each(func(_ int, r *detailRow) {
-		if ids[r.id()] {
-			t.Fatalf("%s held twice", r.id())
+	dl(m).Each(func(_ int, r *triage.Row) {
+		if ids[r.ID()] {
+			t.Fatalf("%s held twice", r.ID())
 		}
-		ids[r.id()] = true
+		ids[r.ID()] = true
 	})
 	// The window halved at each 429 and grew back as answers came: how
 	// far depends on the clock (internal/paging tests the rule exactly).
@@ -409,8 +410,8 @@ func TestWatchRefreshesUntilNothingRuns(t *testing.T) {
 	if len(src.requested()) == before || tick == nil {
 		t.Fatalf("a tick while rows run should refresh and schedule the next (requests %d → %d)", before, len(src.requested()))
 	}
-	if got, _ := dl(m).Selected(); got.detail().ID != want.detail().ID || dl(m).Total() != 151 {
-		t.Errorf("after the refresh the cursor is on %s (total %d), want %s", got.detail().ID, dl(m).Total(), want.detail().ID)
+	if got, _ := dl(m).Selected(); got.Detail().ID != want.Detail().ID || dl(m).Total() != 151 {
+		t.Errorf("after the refresh the cursor is on %s (total %d), want %s", got.Detail().ID, dl(m).Total(), want.Detail().ID)
 	}
 	// Everything finishes: the next tick stops the watch without a request.
 	src.mu.Lock()
@@ -486,8 +487,8 @@ func TestFilterChangeWhilePagesLoad(t *testing.T) {
 		}
 	}
 	rows := shownRows(dv(m))
-	if len(rows) != want || dv(m).tr.failedOnly {
-		t.Fatalf("%d rows, want %d (failed-only %v)", len(rows), want, dv(m).tr.failedOnly)
+	if len(rows) != want || dv(m).tr.FailedOnly {
+		t.Fatalf("%d rows, want %d (failed-only %v)", len(rows), want, dv(m).tr.FailedOnly)
 	}
 }
 
@@ -562,8 +563,8 @@ func TestRefreshWithAFilterReloads(t *testing.T) {
 	if slices.Contains(shownIDs(m), first) {
 		t.Error("a desktop that recovered still shows under failed-only")
 	}
-	if got, _ := dl(m).Selected(); got.detail().ID != keep.detail().ID {
-		t.Errorf("cursor on %s after r, want %s", got.detail().ID, keep.detail().ID)
+	if got, _ := dl(m).Selected(); got.Detail().ID != keep.Detail().ID {
+		t.Errorf("cursor on %s after r, want %s", got.Detail().ID, keep.Detail().ID)
 	}
 }
 
@@ -624,7 +625,7 @@ func TestEscFromAGroupsRowsReturnsToTheGroups(t *testing.T) {
 	}
 	want, _ := groups.list.Selected()
 	m = send(t, m, press("enter"))
-	if dv(m).tr.group == nil || dv(m).tr.group.code != want.key.code {
+	if dv(m).tr.Group == nil || dv(m).tr.Group.Code != want.Key.Code {
 		t.Fatalf("enter on a group shows %+v", dv(m).tr)
 	}
 	m = send(t, m, press("esc"))
@@ -632,11 +633,11 @@ func TestEscFromAGroupsRowsReturnsToTheGroups(t *testing.T) {
 	if !ok {
 		t.Fatalf("esc from the group's rows went to %T, want the groups", m.top())
 	}
-	if got, _ := g.list.Selected(); got.key != want.key {
-		t.Errorf("cursor on %+v, want %+v", got.key, want.key)
+	if got, _ := g.list.Selected(); got.Key != want.Key {
+		t.Errorf("cursor on %+v, want %+v", got.Key, want.Key)
 	}
 	m = send(t, m, press("esc"))
-	if v, ok := m.top().(*detailsView); !ok || v.tr.group != nil || v.tr.status != "FAIL" {
+	if v, ok := m.top().(*detailsView); !ok || v.tr.Group != nil || v.tr.Status != "FAIL" {
 		t.Errorf("esc from the groups: %T with %+v, want the details as they were (status FAIL)", m.top(), dv(m).tr)
 	}
 }
@@ -725,8 +726,8 @@ func TestRunKeptAfterEsc(t *testing.T) {
 	if n := len(src.requested()) - before; n != 0 {
 		t.Errorf("%d requests to show a run left a moment ago", n)
 	}
-	if got, _ := dl(m).Selected(); got.detail().ID != want.detail().ID || !dv(m).tr.failedOnly || dv(m).tr.sortBy == sortNone {
-		t.Errorf("came back to %q with %+v; want %q, failed only and the sort", got.detail().ID, dv(m).tr, want.detail().ID)
+	if got, _ := dl(m).Selected(); got.Detail().ID != want.Detail().ID || !dv(m).tr.FailedOnly || dv(m).tr.SortBy == triage.SortNone {
+		t.Errorf("came back to %q with %+v; want %q, failed only and the sort", got.Detail().ID, dv(m).tr, want.Detail().ID)
 	}
 	// r always reloads.
 	m = send(t, m, press("r"))
@@ -771,21 +772,21 @@ func TestSortArrowAndNeighbouringColumns(t *testing.T) {
 	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 120, 30)
 	titles := func() string { return strings.Split(ansi.Strip(m.View()), "\n")[3] }
 	m = send(t, m, press(">")) // from no sort: the first sortable column
-	if dv(m).tr.sortBy != sortName || !strings.Contains(titles(), "DESKTOP ▲") {
-		t.Errorf("> from no sort: %v, titles %q", dv(m).tr.sortBy, titles())
+	if dv(m).tr.SortBy != triage.SortName || !strings.Contains(titles(), "DESKTOP ▲") {
+		t.Errorf("> from no sort: %v, titles %q", dv(m).tr.SortBy, titles())
 	}
 	m = send(t, m, press(">"))
 	m = send(t, m, press(">"))
-	if dv(m).tr.sortBy != sortCode || !strings.Contains(titles(), "CODE ▲") {
-		t.Errorf(">>: %v, titles %q", dv(m).tr.sortBy, titles())
+	if dv(m).tr.SortBy != triage.SortCode || !strings.Contains(titles(), "CODE ▲") {
+		t.Errorf(">>: %v, titles %q", dv(m).tr.SortBy, titles())
 	}
 	m = send(t, m, press("O"))
 	if !strings.Contains(titles(), "CODE ▼") {
 		t.Errorf("O: titles %q", titles())
 	}
 	m = send(t, m, press("<"))
-	if dv(m).tr.sortBy != sortStatus || !regexp.MustCompile(`STAT\S* ▼`).MatchString(titles()) || strings.Contains(titles(), "CODE ▼") {
-		t.Errorf("<: %v, titles %q", dv(m).tr.sortBy, titles())
+	if dv(m).tr.SortBy != triage.SortStatus || !regexp.MustCompile(`STAT\S* ▼`).MatchString(titles()) || strings.Contains(titles(), "CODE ▼") {
+		t.Errorf("<: %v, titles %q", dv(m).tr.SortBy, titles())
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/keymap"
 )
 
@@ -23,26 +24,26 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	k, tr := h.keyMap(), v.tr
 	switch {
 	case key.Matches(msg, k.FailedOnly):
-		tr.failedOnly = !tr.failedOnly
+		tr.FailedOnly = !tr.FailedOnly
 	case key.Matches(msg, k.Status):
-		tr.status = nextStatus(v.statuses(), tr.status)
+		tr.Status = nextStatus(v.statuses(), tr.Status)
 	case key.Matches(msg, k.Sort):
-		tr.sortBy = (tr.sortBy + 1) % numSortKeys
-		if tr.sortBy == sortChange && v.cmp == nil {
-			tr.sortBy = (tr.sortBy + 1) % numSortKeys // nothing to sort by
+		tr.SortBy = (tr.SortBy + 1) % triage.NumSortKeys
+		if tr.SortBy == triage.SortChange && v.cmp == nil {
+			tr.SortBy = (tr.SortBy + 1) % triage.NumSortKeys // nothing to sort by
 		}
-		if tr.sortBy == sortHistory && v.hist == nil {
-			tr.sortBy = (tr.sortBy + 1) % numSortKeys
+		if tr.SortBy == triage.SortHistory && v.hist == nil {
+			tr.SortBy = (tr.SortBy + 1) % triage.NumSortKeys
 		}
 	case key.Matches(msg, k.SortLeft), key.Matches(msg, k.SortRight):
-		tr.sortBy = v.nextSortColumn(tr.sortBy, key.Matches(msg, k.SortRight))
+		tr.SortBy = v.nextSortColumn(tr.SortBy, key.Matches(msg, k.SortRight))
 	case key.Matches(msg, k.Reverse):
-		tr.desc = !tr.desc
-		if tr.sortBy == sortNone {
-			tr.sortBy = sortStatus
+		tr.Desc = !tr.Desc
+		if tr.SortBy == triage.SortNone {
+			tr.SortBy = triage.SortStatus
 		}
 	case key.Matches(msg, k.Filter):
-		return v.openPrompt(tr.text.String()), true
+		return v.openPrompt(tr.Text.String()), true
 	case key.Matches(msg, k.Groups):
 		v.list.SetLoadAll(true) // groups need every row
 		return tea.Batch(v.list.ensure(), h.push(newGroupsView(v))), true
@@ -58,7 +59,7 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		if !ok {
 			return nil, true
 		}
-		return h.copyText(r.desktopID(), "desktop id "+shortID(r.desktopID())), true
+		return h.copyText(r.DesktopID(), "desktop id "+shortID(r.DesktopID())), true
 	case key.Matches(msg, k.CopyAll):
 		return v.whenSettled(h, copyShown), true
 	case key.Matches(msg, k.Export):
@@ -82,12 +83,12 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 // showGroup shows exactly one failure group's rows, coming from the groups
 // screen g (Esc goes back to it). The group replaces the other filters;
 // the sort stays.
-func (v *detailsView) showGroup(key groupKey, g *groupsView) tea.Cmd {
+func (v *detailsView) showGroup(key triage.GroupKey, g *groupsView) tea.Cmd {
 	if v.fromGroups == nil {
 		v.beforeGroup = v.tr
 	}
 	v.fromGroups = g
-	return v.setTriage(triage{group: &key, sortBy: v.tr.sortBy, desc: v.tr.desc})
+	return v.setTriage(triage.Criteria{Group: &key, SortBy: v.tr.SortBy, Desc: v.tr.Desc})
 }
 
 // whenSettled runs a now if what is shown is settled, else starts
@@ -100,7 +101,7 @@ func (v *detailsView) whenSettled(h host, a action) tea.Cmd {
 	}
 	v.list.SetLoadAll(true)
 	v.pending = append(v.pending, a)
-	if v.tr.usesChange() && v.cmp.loading() {
+	if v.tr.UsesChange() && v.cmp.loading() {
 		h.setNote("waiting for every page and for the baseline run (the filter looks at changes)…")
 	} else {
 		h.setNote("loading every page first…")
@@ -111,7 +112,7 @@ func (v *detailsView) whenSettled(h host, a action) tea.Cmd {
 // settled reports every row in, and the baseline read when the filter
 // needs it.
 func (v *detailsView) settled() bool {
-	return v.list.AllCurrent() && !(v.tr.usesChange() && v.cmp.loading())
+	return v.list.AllCurrent() && !(v.tr.UsesChange() && v.cmp.loading())
 }
 
 // afterPage runs what waited for what is shown to settle.
@@ -148,11 +149,11 @@ func shownRows(v *detailsView) []api.Detail {
 	seen := make(map[string]bool, l.Count())
 	for i := 0; i < l.Count(); i++ {
 		r, ok := l.Row(l.PosOf(i))
-		if !ok || (r.id() != "" && seen[r.id()]) {
+		if !ok || (r.ID() != "" && seen[r.ID()]) {
 			continue // rows without an id are each their own
 		}
-		seen[r.id()] = true
-		rows = append(rows, r.detail())
+		seen[r.ID()] = true
+		rows = append(rows, r.Detail())
 	}
 	return rows
 }
@@ -167,22 +168,22 @@ func copyShown(h host, v *detailsView) tea.Cmd {
 }
 
 func exportShown(h host, v *detailsView) tea.Cmd {
-	return exportCSV(h.exportDir(), exportName(v.taskLabel, v.runLabel, v.tr.fileLabel()), shownRows(v))
+	return exportCSV(h.exportDir(), exportName(v.taskLabel, v.runLabel, v.tr.FileLabel()), shownRows(v))
 }
 
 // setTextFilter is the details' / text: part of the triage.
 func (v *detailsView) setTextFilter(expr filter.Expr) tea.Cmd {
 	tr := v.tr
-	tr.text = expr
+	tr.Text = expr
 	return v.setTriage(tr)
 }
 
 // nextSortColumn is the sortable column left (or right) of the sorted one,
 // in the order the columns are drawn, as htop's < and > move the sort.
-func (v *detailsView) nextSortColumn(current sortKey, right bool) sortKey {
-	var keys []sortKey
+func (v *detailsView) nextSortColumn(current triage.SortKey, right bool) triage.SortKey {
+	var keys []triage.SortKey
 	for _, c := range v.cols {
-		if c.sortKey != sortNone {
+		if c.sortKey != triage.SortNone {
 			keys = append(keys, c.sortKey)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/session"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 // PrintDetails is the script mode (-o): page through every detail of the
@@ -145,9 +146,7 @@ func printList(c config.Config, sess session.Session, retry api.RetryPolicy, std
 			_, err = api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Task], error) {
 				return sess.Client.ListTasks(ctx, kind, offset, limit)
 			}, func(t api.Task) string { return t.ID }, opts, func(t api.Task) error {
-				fields := map[filter.Field]string{filter.Name: t.TaskName, filter.ID: t.ID, filter.Status: t.LastStatus,
-					filter.Code: t.TaskType, filter.Reason: t.Description}
-				if !statuses.Match(t.LastStatus) || !expr.MatchFields(fields) {
+				if !statuses.Match(t.LastStatus) || !expr.MatchFields(triage.TaskFields(t)) {
 					return nil
 				}
 				written++
@@ -162,11 +161,13 @@ func printList(c config.Config, sess session.Session, retry api.RetryPolicy, std
 			return 0, err
 		}
 		opts.Limit = min(c.PageSize, api.MaxRecordLimit)
+		tf := &triage.TimeFormat{Local: c.LocalTime}
 		_, err = api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
 			return sess.Client.ListRecords(ctx, c.TaskID, offset, limit)
 		}, func(r api.Record) string { return r.ID }, opts, func(r api.Record) error {
-			fields := map[filter.Field]string{filter.Status: r.Status, filter.Name: r.StartTime, filter.ID: r.ID}
-			if !statuses.Match(r.Status) || !expr.MatchFields(fields) {
+			// name: is the start time as the browser shows it: one filter,
+			// one answer in both.
+			if !statuses.Match(r.Status) || !expr.MatchFields(triage.RecordFields(r, tf)) {
 				return nil
 			}
 			written++

@@ -1,4 +1,4 @@
-package ui
+package triage
 
 import (
 	"fmt"
@@ -41,15 +41,15 @@ func randomDetails(r *rand.Rand, n int, tag string) []api.Detail {
 // referenceOrder is what a triage shows, worked out the slow, obvious way
 // from the rows Each yields: filter, then a stable sort whose comparison
 // parses the times every time.
-func referenceOrder(l *pagedList[detailRow], tr triage) []int {
+func referenceOrder(l *paging.List[Row], tr Criteria) []int {
 	type row struct {
 		pos int
 		d   api.Detail
 	}
 	var rows []row
-	l.Each(func(pos int, r *detailRow) {
-		if tr.match(r) {
-			rows = append(rows, row{pos, r.detail()})
+	l.Each(func(pos int, r *Row) {
+		if tr.Match(r) {
+			rows = append(rows, row{pos, r.Detail()})
 		}
 	})
 	dur := func(d api.Detail) int64 {
@@ -61,14 +61,14 @@ func referenceOrder(l *pagedList[detailRow], tr triage) []int {
 		return int64(e.Sub(s).Seconds())
 	}
 	compare := func(a, b api.Detail) int {
-		switch tr.sortBy {
-		case sortStatus:
+		switch tr.SortBy {
+		case SortStatus:
 			return strings.Compare(a.ExecStatus, b.ExecStatus)
-		case sortCode:
+		case SortCode:
 			return strings.Compare(a.ResultCode, b.ResultCode)
-		case sortName:
+		case SortName:
 			return strings.Compare(strings.ToLower(a.DesktopName), strings.ToLower(b.DesktopName))
-		case sortDuration:
+		case SortDuration:
 			da, db := dur(a), dur(b)
 			switch {
 			case da < db:
@@ -76,7 +76,7 @@ func referenceOrder(l *pagedList[detailRow], tr triage) []int {
 			case da > db:
 				return 1
 			}
-		case sortStart:
+		case SortStart:
 			sa, oka := api.ParseTime(a.StartTime, a.TimeZone)
 			sb, okb := api.ParseTime(b.StartTime, b.TimeZone)
 			switch {
@@ -93,7 +93,7 @@ func referenceOrder(l *pagedList[detailRow], tr triage) []int {
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		c := compare(rows[i].d, rows[j].d)
-		if tr.desc {
+		if tr.Desc {
 			c = -c
 		}
 		return c < 0
@@ -105,7 +105,7 @@ func referenceOrder(l *pagedList[detailRow], tr triage) []int {
 	return out
 }
 
-func shownPositions(l *pagedList[detailRow]) []int {
+func shownPositions(l *paging.List[Row]) []int {
 	out := make([]int, l.Count())
 	for i := range out {
 		out[i] = l.PosOf(i)
@@ -113,30 +113,30 @@ func shownPositions(l *pagedList[detailRow]) []int {
 	return out
 }
 
-func deliver(l *pagedList[detailRow], page, pageSize, total int, rows []api.Detail) {
-	items := detailRows(api.Page[api.Detail]{Items: rows[page*pageSize : min((page+1)*pageSize, len(rows))]}).Items
-	l.Handle(paging.Answer[detailRow]{Gen: l.Gen(), Page: page, Result: api.Page[detailRow]{Items: items, Total: total}})
+func deliver(l *paging.List[Row], page, pageSize, total int, rows []api.Detail) {
+	items := Rows(api.Page[api.Detail]{Items: rows[page*pageSize : min((page+1)*pageSize, len(rows))]}).Items
+	l.Handle(paging.Answer[Row]{Gen: l.Gen(), Page: page, Result: api.Page[Row]{Items: items, Total: total}})
 }
 
 // Pages arriving in any order, refreshed pages, a shrinking listing and a
 // record sent twice: the order kept page by page is always the order
 // worked out from scratch, and so are the counts.
 func TestOrderKeptAsPagesArriveIsTheOrderFromScratch(t *testing.T) {
-	triages := []triage{
-		{sortBy: sortStart},
-		{sortBy: sortStart, desc: true},
-		{failedOnly: true, sortBy: sortDuration},
-		{sortBy: sortName, desc: true},
-		{status: "success", sortBy: sortStatus},
-		{sortBy: sortCode},
-		{failedOnly: true},
-		{group: &groupKey{"FAIL", "WKS.1", "quota exceeded"}, sortBy: sortStart},
+	triages := []Criteria{
+		{SortBy: SortStart},
+		{SortBy: SortStart, Desc: true},
+		{FailedOnly: true, SortBy: SortDuration},
+		{SortBy: SortName, Desc: true},
+		{Status: "success", SortBy: SortStatus},
+		{SortBy: SortCode},
+		{FailedOnly: true},
+		{Group: &GroupKey{"FAIL", "WKS.1", "quota exceeded"}, SortBy: SortStart},
 	}
 	text, err := filter.Parse("reason:quota | name:lab")
 	if err != nil {
 		t.Fatal(err)
 	}
-	triages = append(triages, triage{text: text, sortBy: sortDuration, desc: true})
+	triages = append(triages, Criteria{Text: text, SortBy: SortDuration, Desc: true})
 	for seed := uint64(1); seed <= 40; seed++ {
 		r := rand.New(rand.NewPCG(seed, 7))
 		tr := triages[int(seed)%len(triages)]
@@ -144,18 +144,18 @@ func TestOrderKeptAsPagesArriveIsTheOrderFromScratch(t *testing.T) {
 		n := 30 + r.IntN(70)
 		rows := randomDetails(r, n, "a")
 		rows[n-1].ID = rows[1].ID // sent twice: the second copy arrives on a page of its own
-		l := newPagedList(nil, detailID, paging.Options{PageSize: pageSize})
-		var o shownOrder
-		var counts statusCounts
+		l := paging.New(func(r Row) string { return r.ID() }, paging.Options{PageSize: pageSize})
+		var o Order
+		var counts StatusCounts
 		check := func(step string) {
 			t.Helper()
-			o.update(l, tr)
+			o.Update(l, tr)
 			if got, want := shownPositions(l), referenceOrder(l, tr); !slices.Equal(got, want) {
 				t.Fatalf("seed %d, %s: order\n got %v\nwant %v", seed, step, got, want)
 			}
 			want := map[string]int{}
-			l.Each(func(_ int, r *detailRow) { want[strings.ToUpper(r.status())]++ })
-			if got := counts.update(l); !mapsEqual(got, want) {
+			l.Each(func(_ int, r *Row) { want[strings.ToUpper(r.Status())]++ })
+			if got := counts.Update(l); !mapsEqual(got, want) {
 				t.Fatalf("seed %d, %s: counts %v, want %v", seed, step, got, want)
 			}
 		}
@@ -178,7 +178,7 @@ func TestOrderKeptAsPagesArriveIsTheOrderFromScratch(t *testing.T) {
 		// The listing shrinks: an empty page ends it where a page began,
 		// and then a short page ends it sooner.
 		boundary := (n - 1) / pageSize * pageSize
-		l.Handle(paging.Answer[detailRow]{Gen: l.Gen(), Page: boundary / pageSize, Result: api.Page[detailRow]{Total: boundary - pageSize}})
+		l.Handle(paging.Answer[Row]{Gen: l.Gen(), Page: boundary / pageSize, Result: api.Page[Row]{Total: boundary - pageSize}})
 		check("ended at a page boundary")
 		short := (n / pageSize / 2) * pageSize
 		deliver(l, short/pageSize, pageSize, short+3, rows[:short+3])
@@ -246,21 +246,21 @@ func TestGroupsKeptAsPagesArriveAreTheGroupsFromScratch(t *testing.T) {
 			rows[i].DesktopName = fmt.Sprintf("desk-%d", i)
 		}
 		rows[n-1].ID = rows[2].ID
-		l := newPagedList(nil, detailID, paging.Options{PageSize: pageSize})
-		var tally groupTally
+		l := paging.New(func(r Row) string { return r.ID() }, paging.Options{PageSize: pageSize})
+		var tally GroupTally
 		check := func(step string) {
 			t.Helper()
 			type want struct {
 				count int
 				names []string
 			}
-			wants := map[groupKey]*want{}
-			l.Each(func(_ int, r *detailRow) {
-				d := r.detail()
+			wants := map[GroupKey]*want{}
+			l.Each(func(_ int, r *Row) {
+				d := r.Detail()
 				if st := strings.ToUpper(d.ExecStatus); st != "FAIL" && st != "FAILED" && st != "SKIP" {
 					return
 				}
-				k := groupKey{d.ExecStatus, d.ResultCode, d.FailReason}
+				k := GroupKey{d.ExecStatus, d.ResultCode, d.FailReason}
 				if wants[k] == nil {
 					wants[k] = &want{}
 				}
@@ -269,16 +269,16 @@ func TestGroupsKeptAsPagesArriveAreTheGroupsFromScratch(t *testing.T) {
 					wants[k].names = append(wants[k].names, d.DesktopName)
 				}
 			})
-			got := tally.update(l)
+			got := tally.Update(l)
 			if len(got) != len(wants) {
 				t.Fatalf("seed %d, %s: %d groups, want %d", seed, step, len(got), len(wants))
 			}
 			for i, g := range got {
-				w := wants[g.key]
-				if w == nil || g.count != w.count || !slices.Equal(g.desktops, w.names) {
+				w := wants[g.Key]
+				if w == nil || g.Count != w.count || !slices.Equal(g.Desktops, w.names) {
 					t.Fatalf("seed %d, %s: group %+v, want %+v", seed, step, g, w)
 				}
-				if i > 0 && got[i-1].count < g.count {
+				if i > 0 && got[i-1].Count < g.Count {
 					t.Fatalf("seed %d, %s: groups not largest first", seed, step)
 				}
 			}

@@ -1,4 +1,4 @@
-package ui
+package triage
 
 import (
 	"math/rand/v2"
@@ -22,16 +22,16 @@ func TestDetailRowGivesBackTheDetail(t *testing.T) {
 	}
 	cases = append(cases, randomDetails(rand.New(rand.NewPCG(1, 2)), 50, "r")...)
 	for i, d := range cases {
-		r := newDetailRow(&d)
-		if got := r.detail(); got != d {
+		r := NewRow(&d)
+		if got := r.Detail(); got != d {
 			t.Errorf("case %d: got back %+v, want %+v", i, got, d)
 		}
-		if want := strings.ToLower(d.DesktopName); r.foldedName() != want {
-			t.Errorf("case %d: folded name %q, want %q", i, r.foldedName(), want)
+		if want := strings.ToLower(d.DesktopName); r.FoldedName() != want {
+			t.Errorf("case %d: folded name %q, want %q", i, r.FoldedName(), want)
 		}
 	}
-	var zero detailRow
-	if zero.detail() != (api.Detail{}) || zero.status() != "" {
+	var zero Row
+	if zero.Detail() != (api.Detail{}) || zero.Status() != "" {
 		t.Error("the zero row (a row not loaded) is not empty")
 	}
 }
@@ -49,15 +49,15 @@ func TestDetailRowSortKeys(t *testing.T) {
 		{"garbage", "2026-11-28 02:00:00", "Asia/Shanghai", false, -1},
 		{"0001-01-01 00:00:00", "9999-12-31 23:59:59", "", true, 1<<31 - 1}, // clamped, not wrapped
 	} {
-		r := newDetailRow(&api.Detail{StartTime: tc.start, EndTime: tc.end, TimeZone: tc.zone})
-		if r.hasStart != tc.hasStart || r.dur != tc.dur {
-			t.Errorf("%q → %q: hasStart %v dur %d, want %v %d", tc.start, tc.end, r.hasStart, r.dur, tc.hasStart, tc.dur)
+		r := NewRow(&api.Detail{StartTime: tc.start, EndTime: tc.end, TimeZone: tc.zone})
+		if r.HasStart != tc.hasStart || r.Dur != tc.dur {
+			t.Errorf("%q → %q: hasStart %v dur %d, want %v %d", tc.start, tc.end, r.HasStart, r.Dur, tc.hasStart, tc.dur)
 		}
 	}
-	a := newDetailRow(&api.Detail{StartTime: "2026-11-28 02:00:00", TimeZone: "Asia/Shanghai"})
-	b := newDetailRow(&api.Detail{StartTime: "2026-11-28 02:00:00", TimeZone: "GMT+09:00"})
-	if a.start <= b.start {
-		t.Errorf("the same wall time an hour further east is earlier: %d vs %d", a.start, b.start)
+	a := NewRow(&api.Detail{StartTime: "2026-11-28 02:00:00", TimeZone: "Asia/Shanghai"})
+	b := NewRow(&api.Detail{StartTime: "2026-11-28 02:00:00", TimeZone: "GMT+09:00"})
+	if a.Start <= b.Start {
+		t.Errorf("the same wall time an hour further east is earlier: %d vs %d", a.Start, b.Start)
 	}
 }
 
@@ -67,17 +67,17 @@ func TestDetailRowsShareRepeatedFields(t *testing.T) {
 	reason := func() string { return string([]byte("The desktop did not respond")) }
 	da := api.Detail{ID: "a", FailReason: reason(), ExecStatus: "FAIL"}
 	db := api.Detail{ID: "b", FailReason: reason(), ExecStatus: "FAIL"}
-	a, b := newDetailRow(&da), newDetailRow(&db)
-	if unsafe.StringData(a.reason()) != unsafe.StringData(b.reason()) {
+	a, b := NewRow(&da), NewRow(&db)
+	if unsafe.StringData(a.Reason()) != unsafe.StringData(b.Reason()) {
 		t.Error("equal reasons are held twice")
 	}
-	if unsafe.StringData(a.reason()) == unsafe.StringData(da.FailReason) {
+	if unsafe.StringData(a.Reason()) == unsafe.StringData(da.FailReason) {
 		t.Error("the row keeps the decoded page's string")
 	}
-	if a.reason() != "The desktop did not respond" || a.id() != "a" || b.id() != "b" {
-		t.Errorf("packing changed the values: %q %q %q", a.reason(), a.id(), b.id())
+	if a.Reason() != "The desktop did not respond" || a.ID() != "a" || b.ID() != "b" {
+		t.Errorf("packing changed the values: %q %q %q", a.Reason(), a.ID(), b.ID())
 	}
-	if size := unsafe.Sizeof(detailRow{}); size > 64 {
+	if size := unsafe.Sizeof(Row{}); size > 64 {
 		t.Errorf("a row's header is %d bytes, meant to be 64", size)
 	}
 }

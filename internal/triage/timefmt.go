@@ -1,4 +1,8 @@
-package ui
+// Package triage holds what the browser and the scripts both decide about
+// rows, without Bubble Tea: how times are shown, what / and --filter look
+// at on each list, the packed rows of a run's details, their filters,
+// sorts and counts.
+package triage
 
 import (
 	"fmt"
@@ -8,64 +12,65 @@ import (
 	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
-// timeFormat shows API times in the row's own time zone (time_zone), or in
+// TimeFormat shows API times in the row's own time zone (time_zone), or in
 // the local zone with --local-time; in tables, relative to now ("3h ago")
 // when T says so. A time that does not parse is shown as it came,
 // sanitised. One timeFormat is shared by every table, so T switches them
 // all; epoch changes with it, so drawn rows are drawn again.
-type timeFormat struct {
-	local    bool
-	relative bool
+type TimeFormat struct {
+	Local    bool
+	Relative bool
 	epoch    int
-	now      func() time.Time // tests set it
+	Now      func() time.Time // time.Now when nil; tests set it
 }
 
-const shownLayout = "2006-01-02 15:04:05"
+const ShownLayout = "2006-01-02 15:04:05"
 
-// toggleRelative switches tables between relative and absolute times.
-func (f *timeFormat) toggleRelative() {
-	f.relative = !f.relative
+// ToggleRelative switches tables between relative and absolute times.
+func (f *TimeFormat) ToggleRelative() {
+	f.Relative = !f.Relative
 	f.epoch++
 }
 
-func (f *timeFormat) show(value, zone string) string {
-	if t, ok := api.ParseTime(value, zone); ok && f.relative {
+// Show is a time as tables show it.
+func (f *TimeFormat) Show(value, zone string) string {
+	if t, ok := api.ParseTime(value, zone); ok && f.Relative {
 		return relativeTime(t, f.clock())
 	}
-	return f.absolute(value, zone)
+	return f.Absolute(value, zone)
 }
 
-// absolute is show without T: for names, files and filters, which must not
+// Absolute is Show without T: for names, files and filters, which must not
 // change with the clock.
-func (f *timeFormat) absolute(value, zone string) string {
+func (f *TimeFormat) Absolute(value, zone string) string {
 	t, ok := api.ParseTime(value, zone)
 	if !ok {
 		return sanitize.Line(value)
 	}
-	return sanitize.Line(f.in(t, zone).Format(shownLayout)) // derived from API text: sanitised like it
+	return sanitize.Line(f.in(t, zone).Format(ShownLayout)) // derived from API text: sanitised like it
 }
 
-// cacheEpoch keys drawn rows: it changes with T, and every minute while
+// CacheEpoch keys drawn rows: it changes with T, and every minute while
 // times are relative, so "5m ago" does not stay 5m.
-func (f *timeFormat) cacheEpoch() int {
-	if !f.relative {
+func (f *TimeFormat) CacheEpoch() int {
+	if !f.Relative {
 		return f.epoch
 	}
 	return f.epoch*1_000_003 + int(f.clock().Unix()/60)
 }
 
-// showZoned adds the zone's abbreviation or offset, for the detail pane
+// ShowZoned adds the zone's abbreviation or offset, for the detail pane
 // (always absolute: the pane is where the exact time is read).
-func (f *timeFormat) showZoned(value, zone string) string {
+func (f *TimeFormat) ShowZoned(value, zone string) string {
 	t, ok := api.ParseTime(value, zone)
 	if !ok {
 		return sanitize.Line(value)
 	}
-	return sanitize.Line(f.in(t, zone).Format(shownLayout + " MST")) // the zone's name came from somewhere
+	return sanitize.Line(f.in(t, zone).Format(ShownLayout + " MST")) // the zone's name came from somewhere
 }
 
-func (f *timeFormat) in(t time.Time, zone string) time.Time {
-	if f.local {
+func (f *TimeFormat) in(t time.Time, zone string) time.Time {
+	if f.Local {
 		return t.In(time.Local)
 	}
 	if loc, ok := api.Location(zone); ok {
@@ -74,9 +79,9 @@ func (f *timeFormat) in(t time.Time, zone string) time.Time {
 	return t
 }
 
-func (f *timeFormat) clock() time.Time {
-	if f.now != nil {
-		return f.now()
+func (f *TimeFormat) clock() time.Time {
+	if f.Now != nil {
+		return f.Now()
 	}
 	return time.Now()
 }

@@ -1,10 +1,12 @@
-package ui
+package triage
 
 import (
 	"cmp"
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/wksrec/wksrec/internal/paging"
 )
 
 // What the details screen derives from the rows held (the order a triage
@@ -14,19 +16,19 @@ import (
 // load-all cost pages × n log n on the UI's goroutine. Anything else (a
 // page sent again, rows gone, a record held twice) recomputes from scratch.
 
-// pagesSeen follows which pages of a list a derived value has taken in.
-type pagesSeen struct {
+// PagesSeen follows which pages of a list a derived value has taken in.
+type PagesSeen struct {
 	stamps map[int]int // page -> stamp of the rows taken in
 }
 
-// diff returns the pages held that are new since the last call, or redo
+// Diff returns the pages held that are new since the last call, or redo
 // when something else changed and the value must be recomputed from
 // every row. Either way the pages held now count as taken in.
-func (s *pagesSeen) diff(l *pagedList[detailRow]) (fresh []int, redo bool) {
+func (s *PagesSeen) Diff(l *paging.List[Row]) (fresh []int, redo bool) {
 	redo = s.stamps == nil || l.Dupes() // Dupes: Each's one-copy rule applies
 	matched := 0
 	var freshStamps []int
-	l.EachPage(func(p, stamp int, _ []detailRow) {
+	l.EachPage(func(p, stamp int, _ []Row) {
 		if old, ok := s.stamps[p]; !ok {
 			fresh, freshStamps = append(fresh, p), append(freshStamps, stamp)
 		} else if old == stamp {
@@ -38,7 +40,7 @@ func (s *pagesSeen) diff(l *pagedList[detailRow]) (fresh []int, redo bool) {
 	}
 	if redo {
 		s.stamps = map[int]int{}
-		l.EachPage(func(p, stamp int, _ []detailRow) { s.stamps[p] = stamp })
+		l.EachPage(func(p, stamp int, _ []Row) { s.stamps[p] = stamp })
 		return nil, true
 	}
 	for i, p := range fresh {
@@ -56,31 +58,34 @@ type orderEntry struct {
 	pos int
 }
 
-func entryOf(tr triage, r *detailRow, pos int) orderEntry {
+func entryOf(t Criteria, r *Row, pos int) orderEntry {
 	e := orderEntry{pos: pos}
-	switch tr.sortBy {
-	case sortHistory:
-		e.key = historyRank(tr.hist, r)
-	case sortChange:
-		e.key = int64(len(changeRank)) // unknown while the baseline is read
-		if c, ok := tr.cmp.change(r); ok {
-			e.key = changeRank[c]
+	switch t.SortBy {
+	case SortHistory:
+		e.key = 1 << 20 // unknown while the history is read
+		if t.History != nil && t.History.Ready() {
+			e.key = t.History.Rank(r)
 		}
-	case sortStatus:
-		e.str = r.status()
-	case sortCode:
-		e.str = r.code()
-	case sortName:
-		e.str = r.foldedName()
-	case sortStart:
-		if r.hasStart {
-			e.key = r.start
+	case SortChange:
+		e.key = int64(len(ChangeRank)) // unknown while the baseline is read
+		if c, ok := t.change(r); ok {
+			e.key = ChangeRank[c]
+		}
+	case SortStatus:
+		e.str = r.Status()
+	case SortCode:
+		e.str = r.Code()
+	case SortName:
+		e.str = r.FoldedName()
+	case SortStart:
+		if r.HasStart {
+			e.key = r.Start
 		} else {
 			// After every time that parses, by the raw text.
-			e.key, e.str = math.MaxInt64, r.field(3)
+			e.key, e.str = math.MaxInt64, r.Field(3)
 		}
-	case sortDuration:
-		e.key = int64(r.dur)
+	case SortDuration:
+		e.key = int64(r.Dur)
 	}
 	return e
 }
@@ -99,10 +104,10 @@ func compareEntries(a, b orderEntry, desc bool) int {
 	return c
 }
 
-// shownOrder is the rows a triage shows, in its order.
-type shownOrder struct {
-	tr      triage
-	seen    pagesSeen
+// Order is the rows a triage shows, in its order.
+type Order struct {
+	tr      Criteria
+	seen    PagesSeen
 	entries []orderEntry
 	// bufs are two position slices used in turn: the list holds one while
 	// the other is written, so an update allocates nothing once grown.
@@ -110,33 +115,33 @@ type shownOrder struct {
 	next int
 }
 
-// update brings the order up to date with the rows of l under tr and
+// Update brings the order up to date with the rows of l under tr and
 // gives it to the list.
-func (o *shownOrder) update(l *pagedList[detailRow], tr triage) {
-	fresh, redo := o.seen.diff(l)
-	if !tr.sameAs(o.tr) {
+func (o *Order) Update(l *paging.List[Row], tr Criteria) {
+	fresh, redo := o.seen.Diff(l)
+	if !tr.SameAs(o.tr) {
 		o.tr, redo = tr, true
 	}
-	desc := tr.desc
+	desc := tr.Desc
 	sortEntries := func(es []orderEntry) {
 		slices.SortFunc(es, func(a, b orderEntry) int { return compareEntries(a, b, desc) })
 	}
 	if redo {
 		o.entries = o.entries[:0]
-		l.Each(func(pos int, r *detailRow) {
-			if tr.match(r) {
+		l.Each(func(pos int, r *Row) {
+			if tr.Match(r) {
 				o.entries = append(o.entries, entryOf(tr, r, pos))
 			}
 		})
 		sortEntries(o.entries)
 	} else {
 		var add []orderEntry
-		l.EachPage(func(p, _ int, rows []detailRow) {
+		l.EachPage(func(p, _ int, rows []Row) {
 			if !slices.Contains(fresh, p) {
 				return
 			}
 			for i := range rows {
-				if tr.match(&rows[i]) {
+				if tr.Match(&rows[i]) {
 					add = append(add, entryOf(tr, &rows[i], p*l.PageSize()+i))
 				}
 			}
@@ -176,26 +181,26 @@ func mergeInto(es, add []orderEntry, desc bool) []orderEntry {
 	return es
 }
 
-// statusCounts counts the rows held by status, page by page as they come.
-type statusCounts struct {
-	seen     pagesSeen
+// StatusCounts counts the rows held by status, page by page as they come.
+type StatusCounts struct {
+	seen     PagesSeen
 	version  int
 	byStatus map[string]int
 }
 
-func (c *statusCounts) update(l *pagedList[detailRow]) map[string]int {
+func (c *StatusCounts) Update(l *paging.List[Row]) map[string]int {
 	if c.byStatus != nil && c.version == l.Version() {
 		return c.byStatus
 	}
 	c.version = l.Version()
-	fresh, redo := c.seen.diff(l)
-	count := func(r *detailRow) { c.byStatus[strings.ToUpper(r.status())]++ }
+	fresh, redo := c.seen.Diff(l)
+	count := func(r *Row) { c.byStatus[strings.ToUpper(r.Status())]++ }
 	if redo {
 		c.byStatus = map[string]int{}
-		l.Each(func(_ int, r *detailRow) { count(r) })
+		l.Each(func(_ int, r *Row) { count(r) })
 		return c.byStatus
 	}
-	l.EachPage(func(p, _ int, rows []detailRow) {
+	l.EachPage(func(p, _ int, rows []Row) {
 		if slices.Contains(fresh, p) {
 			for i := range rows {
 				count(&rows[i])
