@@ -82,15 +82,6 @@ var KnownRegions = []string{
 // never felt.
 const MaxDemoRateLimit = 1000
 
-// Error is a bad flag, value or missing setting: what the user must
-// change (main exits 2).
-type Error struct{ Msg string }
-
-func (e Error) Error() string { return e.Msg }
-
-// Errorf is an Error.
-func Errorf(format string, args ...any) error { return Error{fmt.Sprintf(format, args...)} }
-
 // NewFlagSet defines every flag, writing into c.
 func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("wksrec", pflag.ContinueOnError)
@@ -148,7 +139,7 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 			c.ShowHelp = true
 			return c, fs, nil
 		}
-		return c, fs, Error{err.Error()}
+		return c, fs, Wrap(err)
 	}
 	if c.ShowHelp || c.ShowVersion {
 		return c, fs, nil
@@ -196,7 +187,7 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 		return c, fs, Errorf("--status and --filter go with -o; in the browser use f, s and /")
 	}
 	if _, err := filter.Parse(c.Filter); err != nil {
-		return c, fs, Errorf("--filter: %v", err)
+		return c, fs, Errorf("--filter: %w", err)
 	}
 	if err := checkComparison(&c, fs); err != nil {
 		return c, fs, err
@@ -230,7 +221,7 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 			continue
 		}
 		if err := api.ValidID(id); err != nil {
-			return c, fs, Errorf("%s %q %v", flag, id, err)
+			return c, fs, Errorf("%s %q %w", flag, id, err)
 		}
 	}
 	if c.Region != "" && !regionName.MatchString(c.Region) {
@@ -269,7 +260,7 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 			continue
 		}
 		if _, err := api.ParseEndpoint(u); err != nil {
-			return c, fs, Errorf("%s: %v", flag, err)
+			return c, fs, Errorf("%s: %w", flag, err)
 		}
 	}
 	return c, fs, nil
@@ -354,7 +345,7 @@ func checkComparison(c *Config, fs *pflag.FlagSet) error {
 		return Errorf("--change needs --compare-to: a change is against a baseline run")
 	}
 	if _, err := compare.ParseChanges(c.Changes); err != nil {
-		return Errorf("--change: %v", err)
+		return Errorf("--change: %w", err)
 	}
 	if expr, _ := filter.Parse(c.Filter); expr.UsesChange() && c.CompareTo == "" {
 		return Errorf("--filter looks at change: give --compare-to too")
@@ -363,7 +354,7 @@ func checkComparison(c *Config, fs *pflag.FlagSet) error {
 		return nil
 	}
 	if err := api.ValidID(c.CompareTo); err != nil {
-		return Errorf("--compare-to %q %v", c.CompareTo, err)
+		return Errorf("--compare-to %q %w", c.CompareTo, err)
 	}
 	if c.CompareTo == c.RecordID {
 		return Errorf("--compare-to names the run itself; give another run of the task, or previous")
@@ -421,7 +412,7 @@ func Switch(c Config, what, value string, getenv func(string) string) (Config, e
 		c.Region, c.Endpoint = value, "https://workspace."+value+".myhuaweicloud.com"
 	case "project":
 		if err := api.ValidID(value); err != nil {
-			return c, Errorf("project %q %v", value, err)
+			return c, Errorf("project %q %w", value, err)
 		}
 		c.ProjectID = value
 	case "profile":

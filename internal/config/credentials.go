@@ -180,7 +180,7 @@ func readPrivateFile(path, what string, warn io.Writer) ([]byte, error) {
 	}
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, Errorf("cannot read %s: %v", name, UnwrapPathError(err))
+		return nil, Errorf("cannot read %s: %w", name, UnwrapPathError(err))
 	}
 	if info.Mode().IsRegular() && info.Mode().Perm()&0o077 != 0 { // a device or pipe has no mode to fix
 		fmt.Fprintf(warn, "wksrec: warning: %s is accessible by others (mode %04o); run: chmod 600 %s\n",
@@ -188,14 +188,14 @@ func readPrivateFile(path, what string, warn io.Writer) ([]byte, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, Errorf("cannot read %s: %v", name, UnwrapPathError(err))
+		return nil, Errorf("cannot read %s: %w", name, UnwrapPathError(err))
 	}
 	defer f.Close()
 	// Bounded: /dev/zero or a log file named by mistake must not be read
 	// to the end. A token or Credentials file is a few KiB.
 	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
 	if err != nil {
-		return nil, Errorf("cannot read %s: %v", name, UnwrapPathError(err))
+		return nil, Errorf("cannot read %s: %w", name, UnwrapPathError(err))
 	}
 	if len(b) > maxSecretFile {
 		return nil, Errorf("%s is larger than %d KiB: is it the right file?", name, maxSecretFile>>10)

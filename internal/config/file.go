@@ -95,7 +95,7 @@ func loadFile(c *Config, fs *pflag.FlagSet, path string, named bool, getenv func
 	case err != nil && !named && errors.Is(err, os.ErrNotExist):
 		return nil // no file: the defaults
 	case err != nil:
-		return Errorf("cannot read the config file %s: %v", path, UnwrapPathError(err))
+		return Errorf("cannot read the config file %s: %w", path, UnwrapPathError(err))
 	case len(b) > maxSecretFile:
 		return Errorf("the config file %s is larger than %d KiB: is it the right file?", path, maxSecretFile>>10)
 	}
@@ -153,7 +153,7 @@ func loadFile(c *Config, fs *pflag.FlagSet, path string, named bool, getenv func
 			continue
 		}
 		if err := fs.Set(kf.flag, v); err != nil {
-			return Errorf("%s: %v", at(kf.key), err)
+			return Errorf("%s: %w", at(kf.key), err)
 		}
 		c.Sources[kf.flag] = path
 	}
@@ -168,7 +168,7 @@ func loadFile(c *Config, fs *pflag.FlagSet, path string, named bool, getenv func
 	k := keymap.Default()
 	for action, keys := range f.Keys {
 		if err := k.Rebind(action, keys); err != nil {
-			return Errorf("%s:%d: [keys] %v", path, lineOf(text, action), err)
+			return Errorf("%s:%d: [keys] %w", path, lineOf(text, action), err)
 		}
 	}
 	c.Columns, c.Keys = f.Columns, f.Keys
@@ -208,13 +208,13 @@ func checkFileValues(f fileSettings, at func(string) string) error {
 	for key, u := range map[string]*string{"endpoint": f.Endpoint, "iam_endpoint": f.IAMEndpoint} {
 		if u != nil && *u != "" {
 			if _, err := api.ParseEndpoint(*u); err != nil {
-				return Errorf("%s: %v", at(key), err)
+				return Errorf("%s: %w", at(key), err)
 			}
 		}
 	}
 	if f.ProjectID != nil && *f.ProjectID != "" {
 		if err := api.ValidID(*f.ProjectID); err != nil {
-			return Errorf("%s %q %v", at("project_id"), *f.ProjectID, err)
+			return Errorf("%s %q %w", at("project_id"), *f.ProjectID, err)
 		}
 	}
 	return nil
@@ -243,7 +243,7 @@ func fileError(path string, err error) error {
 		}
 		return Errorf("%s:%d: %s", path, row, msg)
 	}
-	return Errorf("%s: %v", path, err)
+	return Errorf("%s: %w", path, err)
 }
 
 // goStructField is how the TOML decoder names the Go field a value did

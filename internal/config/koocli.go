@@ -49,7 +49,7 @@ func readKooProfile(path, name string, warn io.Writer) (kooProfile, error) {
 	}
 	var f kooFile
 	if err := json.Unmarshal(b, &f); err != nil {
-		return kooProfile{}, Errorf("the KooCLI profiles %s are not valid JSON: %v", path, err)
+		return kooProfile{}, Errorf("the KooCLI profiles %s are not valid JSON: %w", path, err)
 	}
 	if strings.EqualFold(f.AuthEncrypt, "true") {
 		return kooProfile{}, Errorf("the KooCLI profiles in %s are encrypted, which only hcloud can read: run hcloud configure set --cli-auth-encrypt=false, or give wksrec credentials another way", path)
