@@ -9,7 +9,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -287,11 +286,7 @@ func otherCredentials(c Config, getenv func(string) string) bool {
 		getenv("HUAWEICLOUD_SDK_AK") != "" || getenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE") != "" {
 		return true
 	}
-	home := getenv("HOME")
-	if home == "" {
-		home, _ = os.UserHomeDir()
-	}
-	_, err := os.Stat(filepath.Join(home, ".huaweicloud", "credentials"))
+	_, err := os.Stat(sdkCredentialsPath(getenv))
 	return err == nil
 }
 

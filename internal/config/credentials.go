@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/wksrec/wksrec/api"
@@ -71,11 +70,7 @@ func FindCredentials(c Config, getenv func(string) string, warn io.Writer) (Cred
 	}
 	path, named := getenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE"), "$HUAWEICLOUD_SDK_CREDENTIALS_FILE"
 	if path == "" {
-		home := getenv("HOME")
-		if home == "" {
-			home, _ = os.UserHomeDir()
-		}
-		path, named = filepath.Join(home, ".huaweicloud", "credentials"), ""
+		path, named = sdkCredentialsPath(getenv), ""
 	}
 	if _, err := os.Stat(path); err == nil || named != "" {
 		return readCredentialsFile(path, named, warn)
@@ -87,8 +82,18 @@ func FindCredentials(c Config, getenv func(string) string, warn io.Writer) (Cred
 		return p.credentials(koo, c.Region), err
 	}
 	return Credentials{}, Errorf("no credentials: tried --token-file, --credentials-file, --profile, $WKSREC_AUTH_TOKEN, "+
-		"$HUAWEICLOUD_SDK_AK/_SK, %s and the KooCLI current profile in %s (or try --demo)", path, koo)
+		"$HUAWEICLOUD_SDK_AK/_SK, %s and the KooCLI current profile in %s (or try --demo)",
+		shownPath(path, sdkCredentialsHome), shownPath(koo, kooCLIHome))
 }
+
+// sdkCredentialsPath is the SDKs' credentials file in the home directory;
+// "" when $HOME is not set (then there is none).
+func sdkCredentialsPath(getenv func(string) string) string {
+	return homePath(getenv, ".huaweicloud", "credentials")
+}
+
+// sdkCredentialsHome is sdkCredentialsPath under any home, for messages.
+const sdkCredentialsHome = "~/.huaweicloud/credentials"
 
 // readSecretFile reads a one-line secret, warning when others can read it.
 func readSecretFile(path, what string, warn io.Writer) (string, error) {

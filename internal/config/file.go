@@ -57,7 +57,7 @@ type fileSettings struct {
 }
 
 // ConfigPath is the config file to read, and whether the user named it
-// (then it must exist).
+// (then it must exist); "" when there is none to look for (no $HOME).
 func ConfigPath(flagValue string, getenv func(string) string) (path string, named bool) {
 	switch {
 	case flagValue != "":
@@ -65,16 +65,14 @@ func ConfigPath(flagValue string, getenv func(string) string) (path string, name
 	case getenv("WKSREC_CONFIG") != "":
 		return getenv("WKSREC_CONFIG"), true
 	}
-	dir := getenv("XDG_CONFIG_HOME")
-	if !filepath.IsAbs(dir) {
-		home := getenv("HOME")
-		if home == "" {
-			home, _ = os.UserHomeDir()
-		}
-		dir = filepath.Join(home, ".config")
+	if dir := getenv("XDG_CONFIG_HOME"); filepath.IsAbs(dir) {
+		return filepath.Join(dir, "wksrec", "config.toml"), false
 	}
-	return filepath.Join(dir, "wksrec", "config.toml"), false
+	return homePath(getenv, ".config", "wksrec", "config.toml"), false
 }
+
+// configFileHome is ConfigPath's default under any home, for messages.
+const configFileHome = "~/.config/wksrec/config.toml"
 
 // fileFlags maps the file's keys to the flags they stand for.
 var fileFlags = []struct{ key, flag string }{
@@ -275,7 +273,7 @@ func lineOf(text, key string) int {
 // set them, each with where it came from: a file to start from, and an
 // answer to "why does it do that".
 func PrintSettings(w io.Writer, c Config, fs *pflag.FlagSet, getenv func(string) string) error {
-	fmt.Fprintf(w, "# wksrec settings in force; the config file is %s\n", c.ConfigFile)
+	fmt.Fprintf(w, "# wksrec settings in force; the config file is %s\n", shownPath(c.ConfigFile, configFileHome))
 	for _, kf := range fileFlags {
 		f := fs.Lookup(kf.flag)
 		value := f.Value.String()
