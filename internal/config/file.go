@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -117,12 +118,19 @@ func loadFile(c *Config, fs *pflag.FlagSet, path string, named bool, getenv func
 }
 
 // readConfigFile is the text of the config file; not found when there is
-// no file at a path the user did not name.
+// no file at a path the user did not name. Only so much is read: a
+// device or a log named by mistake must not be read to its end.
 func readConfigFile(path string, named bool) (text string, found bool, err error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	switch {
 	case err != nil && !named && errors.Is(err, os.ErrNotExist):
 		return "", false, nil
+	case err != nil:
+		return "", false, Errorf("cannot read the config file %s: %w", path, UnwrapPathError(err))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	switch {
 	case err != nil:
 		return "", false, Errorf("cannot read the config file %s: %w", path, UnwrapPathError(err))
 	case len(b) > maxSecretFile:

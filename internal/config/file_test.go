@@ -143,3 +143,15 @@ func TestConfigFileYieldsToTheCommandLineAndEnvironment(t *testing.T) {
 		t.Errorf("a profile's project went with another region: %+v %v", creds, err)
 	}
 }
+
+// A config file is read only so far: /dev/zero named by mistake is
+// refused, not read until memory runs out.
+func TestConfigFileReadIsBounded(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, _, err := Parse([]string{"--demo", "--config", "/dev/zero"}, env())
+	if err == nil || !strings.Contains(err.Error(), "the config file /dev/zero is larger than 256 KiB") {
+		t.Errorf("err = %v", err)
+	}
+}
