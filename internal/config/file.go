@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -242,12 +243,44 @@ func checkColumns(columns map[string][]string, at func(string) string) error {
 // take.
 func checkKeys(keys map[string][]string, path, text string) error {
 	k := keymap.Default()
-	for action, ks := range keys {
-		if err := k.Rebind(action, ks); err != nil {
-			return Errorf("%s:%d: [keys] %w", path, lineOf(text, action), err)
-		}
+	if action, err := rebindAll(&k, keys); err != nil {
+		return Errorf("%s:%d: [keys] %w", path, lineOf(text, action), err)
 	}
 	return nil
+}
+
+// RebindKeys rebinds k's actions to keys, as the config file's [keys]
+// sets them, by the rule Parse checked them with: what Parse accepted
+// applies whole to keymap.Default(), whatever the map's order (a loop
+// over the map may refuse an action that takes a key another gives up).
+func RebindKeys(k *keymap.KeyMap, keys map[string][]string) error {
+	_, err := rebindAll(k, keys)
+	return err
+}
+
+// rebindAll rebinds each action to its keys. An action may take a key
+// another one gives up in the same table, whichever comes first: each
+// pass rebinds the actions it can (by name, so the outcome never depends
+// on map order) until all are done or a pass does none; then the first
+// action left, and why, is the answer.
+func rebindAll(k *keymap.KeyMap, keys map[string][]string) (failed string, err error) {
+	left := slices.Sorted(maps.Keys(keys))
+	for len(left) > 0 {
+		var (
+			still    []string
+			firstErr error
+		)
+		for _, action := range left {
+			if err := k.Rebind(action, keys[action]); err != nil {
+				still, firstErr = append(still, action), cmp.Or(firstErr, err)
+			}
+		}
+		if len(still) == len(left) {
+			return still[0], firstErr
+		}
+		left = still
+	}
+	return "", nil
 }
 
 // checkFileValues checks the values whose flags would name the flag, not

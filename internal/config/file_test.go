@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wksrec/wksrec/keymap"
 )
 
 func configHome(t *testing.T, body string) (home, path string) {
@@ -141,6 +143,33 @@ func TestConfigFileYieldsToTheCommandLineAndEnvironment(t *testing.T) {
 	c, _, _ = Parse([]string{"--profile", "work", "--region", "cn-south-1"}, env("HOME", home))
 	if creds, err := FindCredentials(c, env("HOME", home), &warn); err != nil || creds.AK != "AKWORK" || creds.ProjectID != "" {
 		t.Errorf("a profile's project went with another region: %+v %v", creds, err)
+	}
+}
+
+// An action may take a key that another action in [keys] gives up,
+// whichever comes first in the file (before, the map's order decided,
+// so the same file was accepted or refused at random); a key two
+// actions want is refused, naming the same action every time.
+func TestConfigFileRebindsInAnyOrder(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"[keys]\nquit = [\"f10\"]\ndown = [\"q\"]\n", ""},
+		{"[keys]\ndown = [\"q\"]\nquit = [\"f10\"]\n", ""},
+		{"[keys]\nup = [\"f9\"]\ndown = [\"f9\"]\n", `config.toml:2: [keys] up: "f9" is down's already`},
+		{"[keys]\ndown = [\"q\"]\nup = [\"q\"]\n", `config.toml:2: [keys] down: "q" is quit's already`},
+	} {
+		for range 20 {
+			home, _ := configHome(t, tc.body)
+			c, _, err := Parse([]string{"--demo"}, env("HOME", home))
+			if tc.want == "" && err != nil {
+				t.Fatalf("%q: %v", tc.body, err)
+			}
+			if tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("%q: %v, want %q", tc.body, err, tc.want)
+			}
+			if err == nil && RebindKeys(new(keymap.Default()), c.Keys) != nil {
+				t.Fatalf("%q: RebindKeys refuses what Parse took", tc.body)
+			}
+		}
 	}
 }
 
