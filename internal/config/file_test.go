@@ -184,3 +184,37 @@ func TestConfigFileReadIsBounded(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// --print-config claims what Parse uses, no more: the current KooCLI
+// profile's region only when its keys are the ones used and nothing
+// else says where; the environment's project not in the demo.
+func TestPrintConfigClaimsOnlyWhatIsUsed(t *testing.T) {
+	home := kooHome(t, kooConfig, 0o600)
+	profileRegion := `region = "cn-north-4"  # the KooCLI profile in ` + filepath.Join(home, ".hcloud", "config.json")
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  []string
+		want string
+	}{
+		{"the current profile's keys and region", nil, nil, profileRegion},
+		{"keys from the environment", nil, []string{"HUAWEICLOUD_SDK_AK", "AK", "HUAWEICLOUD_SDK_SK", "SK"}, `# region = ""  # default`},
+		{"an endpoint says where", []string{"--endpoint", "https://workspace.cn-east-3.myhuaweicloud.com"}, nil, `# region = ""  # default`},
+		{"a named profile", []string{"--profile", "lab"}, []string{"HUAWEICLOUD_SDK_AK", "AK"}, `region = "ap-southeast-1"  # the KooCLI profile`},
+		{"the environment's project", nil, []string{"HUAWEICLOUD_SDK_PROJECT_ID", "p1"}, `project_id = "p1"  # $HUAWEICLOUD_SDK_PROJECT_ID`},
+		{"no project from the environment in the demo", []string{"--demo"}, []string{"HUAWEICLOUD_SDK_PROJECT_ID", "p1"}, `# project_id = ""  # none`},
+		{"no region in the demo", []string{"--demo"}, nil, `# region = ""  # default`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			getenv := env(append([]string{"HOME", home}, tc.env...)...)
+			c, fs, err := Parse(append([]string{"--print-config"}, tc.args...), getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := PrintSettings(&out, c, fs, getenv); err != nil || !strings.Contains(out.String(), tc.want) {
+				t.Errorf("%v; want %q in:\n%s", err, tc.want, out.String())
+			}
+		})
+	}
+}

@@ -13,11 +13,13 @@ import (
 
 // PrintSettings writes the settings in force as the config file would
 // set them, each with where it came from: a file to start from, and an
-// answer to "why does it do that".
-func PrintSettings(w io.Writer, c Config, fs *pflag.FlagSet, getenv func(string) string) error {
+// answer to "why does it do that". c and fs are Parse's; where each
+// setting came from is in c.Sources, so the environment is not asked
+// again (the last parameter is kept for callers).
+func PrintSettings(w io.Writer, c Config, fs *pflag.FlagSet, _ func(string) string) error {
 	fmt.Fprintf(w, "# wksrec settings in force; the config file is %s\n", shownPath(c.ConfigFile, configFileHome))
 	for _, kf := range fileFlags {
-		value, source := settingInForce(kf.flag, c, fs, getenv)
+		value, source := settingInForce(kf.flag, c, fs)
 		if _, err := io.WriteString(w, settingLine(kf.key, value, source)); err != nil {
 			return err
 		}
@@ -47,42 +49,22 @@ func settingLine(key, value, source string) string {
 }
 
 // settingInForce is a flag's value as the config file writes it (a
-// string quoted), and where it came from.
-func settingInForce(flag string, c Config, fs *pflag.FlagSet, getenv func(string) string) (value, source string) {
+// string quoted), and where it came from: Parse's layers say, so a
+// setting they did not use (the environment's project in the demo, the
+// current KooCLI profile's region beside other keys) is not claimed.
+func settingInForce(flag string, c Config, fs *pflag.FlagSet) (value, source string) {
 	f := fs.Lookup(flag)
 	value, source = f.Value.String(), c.Sources[flag]
 	if f.Value.Type() == "string" {
 		value = strconv.Quote(value)
 	}
-	if source == "" {
-		source = "default"
-	}
-	switch flag {
-	case "endpoint":
-		if c.Endpoint != "" && c.Sources["endpoint"] == "" {
-			value, source = strconv.Quote(c.Endpoint), "from the region"
-		}
-	case "project-id", "iam-endpoint":
-		value, source = environmentInForce(flag, value, source, getenv)
-	case "region":
-		if value != `""` {
-			break
-		}
-		if r := profileRegion(c.Profile, getenv); r != "" {
-			value, source = strconv.Quote(r), "the KooCLI profile in "+KooCLIPath(getenv)
-		}
-	}
-	return value, source
-}
-
-// environmentInForce is the environment's value for a flag that nothing
-// else set; a project that none sets is found when connecting.
-func environmentInForce(flag, value, source string, getenv func(string) string) (string, string) {
-	if variable := environmentVariables[flag]; source == "default" && getenv(variable) != "" {
-		value, source = strconv.Quote(getenv(variable)), "$"+variable
-	}
-	if flag == "project-id" && value == `""` {
-		source = "none: from the credentials file, a KooCLI profile or IAM when connecting"
+	switch {
+	case flag == "endpoint" && c.Endpoint != "" && source == "":
+		return strconv.Quote(c.Endpoint), "from the region"
+	case flag == "project-id" && value == `""`:
+		return value, "none: from the credentials file, a KooCLI profile or IAM when connecting"
+	case source == "":
+		return value, "default"
 	}
 	return value, source
 }
