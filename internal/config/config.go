@@ -8,21 +8,14 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
-	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
-	"github.com/wksrec/wksrec/internal/actions"
-	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/defaults"
-	"github.com/wksrec/wksrec/internal/export"
-	"github.com/wksrec/wksrec/internal/filter"
 )
 
 // Config is everything the command line and environment decided.
@@ -82,15 +75,6 @@ var KnownRegions = []string{
 // never felt.
 const MaxDemoRateLimit = 1000
 
-// Error is a bad flag, value or missing setting: what the user must
-// change (main exits 2).
-type Error struct{ Msg string }
-
-func (e Error) Error() string { return e.Msg }
-
-// Errorf is an Error.
-func Errorf(format string, args ...any) error { return Error{fmt.Sprintf(format, args...)} }
-
 // NewFlagSet defines every flag, writing into c.
 func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("wksrec", pflag.ContinueOnError)
@@ -137,239 +121,50 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	return fs
 }
 
-// Parse reads args and the environment. Its errors are Errors.
+// Parse reads args, the config file and the environment into a Config
+// in four steps: parse the flags; layer the config file and the
+// environment under them; validate; resolve what the settings imply.
+// Its errors are Errors.
 func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, error) {
 	var c Config
-	fs := NewFlagSet(&c)
+	fs, err := parseFlags(&c, args)
+	if err != nil || c.ShowHelp || c.ShowVersion {
+		return c, fs, err
+	}
+	if err := layer(&c, fs, getenv); err != nil {
+		return c, fs, err
+	}
+	if c.PrintConfig {
+		return c, fs, nil // what is in force, even when it is not enough to start
+	}
+	if err := validate(c, fs, getenv); err != nil {
+		return c, fs, err
+	}
+	resolve(&c)
+	return c, fs, nil
+}
+
+// parseFlags parses args into c, and notes the flags given as their
+// settings' source. -h is a request for help, not an error.
+func parseFlags(c *Config, args []string) (*pflag.FlagSet, error) {
+	fs := NewFlagSet(c)
 	fs.SetOutput(discard{})
 	fs.Usage = func() {}
 	if err := fs.Parse(joinWatchValue(args)); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			c.ShowHelp = true
-			return c, fs, nil
+			return fs, nil
 		}
-		return c, fs, Error{err.Error()}
-	}
-	if c.ShowHelp || c.ShowVersion {
-		return c, fs, nil
+		return fs, Wrap(err)
 	}
 	c.Sources = map[string]string{}
 	fs.Visit(func(f *pflag.Flag) { c.Sources[f.Name] = "flag" })
-	path, named := ConfigPath(c.ConfigFile, getenv)
-	if err := loadFile(&c, fs, path, named, getenv); err != nil {
-		return c, fs, err
-	}
-	if c.ConfigFile == "" {
-		c.ConfigFile = path
-	}
-	if c.PrintConfig {
-		return c, fs, nil // what is in force, even when it is not enough to start
-	}
-	if c.ShowHelp || c.ShowVersion {
-		return c, fs, nil
-	}
-	if fs.NArg() > 0 {
-		return c, fs, Errorf("unexpected argument %q: every setting is a flag", fs.Arg(0))
-	}
-	if c.PageSize < 1 || c.PageSize > api.MaxDetailLimit {
-		return c, fs, Errorf("--page-size must be from 1 to %d, not %d", api.MaxDetailLimit, c.PageSize)
-	}
-	if c.Watch != 0 && (c.Watch < defaults.MinWatch || c.Watch > defaults.MaxWatch) {
-		return c, fs, Errorf("--watch must be from %s to %s, not %s", defaults.MinWatch, shortDuration(defaults.MaxWatch), c.Watch)
-	}
-	if c.Theme != "auto" && c.Theme != "light" && c.Theme != "dark" {
-		return c, fs, Errorf("--theme %q: use auto, light or dark", c.Theme)
-	}
-	if c.Concurrency < 1 || c.Concurrency > defaults.MaxConcurrency {
-		return c, fs, Errorf("--concurrency must be from 1 to %d, not %d", defaults.MaxConcurrency, c.Concurrency)
-	}
-	if c.Output != "" && !slices.Contains(export.Formats, c.Output) {
-		return c, fs, Errorf("-o %q: use json, csv or tsv", c.Output)
-	}
-	if err := checkAction(&c); err != nil {
-		return c, fs, err
-	}
-	if c.ExitCode && c.Output == "" {
-		return c, fs, Errorf("--exit-code goes with -o: it says whether rows were printed")
-	}
-	if (c.Statuses != "" || c.Filter != "") && c.Output == "" && c.Action == "" {
-		return c, fs, Errorf("--status and --filter go with -o; in the browser use f, s and /")
-	}
-	if _, err := filter.Parse(c.Filter); err != nil {
-		return c, fs, Errorf("--filter: %v", err)
-	}
-	if err := checkComparison(&c, fs); err != nil {
-		return c, fs, err
-	}
-	if c.DemoLatency < 0 || c.DemoLatency > time.Minute {
-		return c, fs, Errorf("--demo-latency must be from 0 to 1m, not %s", c.DemoLatency)
-	}
-	if c.DemoRateLimit < 0 || c.DemoRateLimit > MaxDemoRateLimit {
-		return c, fs, Errorf("--demo-rate-limit must be from 1 to %d requests a second (0 is no limit), not %d", MaxDemoRateLimit, c.DemoRateLimit)
-	}
-	if c.ServeDemo != "" || c.Demo {
-		if c.ServeDemo != "" && c.Demo {
-			return c, fs, Errorf("--demo and --serve-demo do not go together: --demo browses, --serve-demo only serves")
-		}
-		return c, fs, nil
-	}
-	if c.ProjectID == "" {
-		c.ProjectID = getenv("HUAWEICLOUD_SDK_PROJECT_ID")
-		if c.ProjectID != "" {
-			c.Sources["project-id"] = "$HUAWEICLOUD_SDK_PROJECT_ID"
-		}
-	}
-	if c.IAMEndpoint == "" {
-		c.IAMEndpoint = getenv("HUAWEICLOUD_SDK_IAM_ENDPOINT")
-		if c.IAMEndpoint != "" {
-			c.Sources["iam-endpoint"] = "$HUAWEICLOUD_SDK_IAM_ENDPOINT"
-		}
-	}
-	for flag, id := range map[string]string{"--project-id (or $HUAWEICLOUD_SDK_PROJECT_ID)": c.ProjectID, "--task-id": c.TaskID, "--record-id": c.RecordID} {
-		if id == "" {
-			continue
-		}
-		if err := api.ValidID(id); err != nil {
-			return c, fs, Errorf("%s %q %v", flag, id, err)
-		}
-	}
-	if c.Region != "" && !regionName.MatchString(c.Region) {
-		return c, fs, Errorf("--region %q is not a region name like cn-north-4", c.Region)
-	}
-	if c.Endpoint == "" && c.Region == "" && (c.Profile != "" || !otherCredentials(c, getenv)) {
-		// The region of the profile whose keys are used: a named one, or
-		// the current one when it is the credentials' source.
-		c.Region = profileRegion(c.Profile, getenv)
-		if c.Region != "" {
-			c.Sources["region"] = "the KooCLI profile in " + KooCLIPath(getenv)
-		}
-	}
-	if c.Profile != "" {
-		if _, err := readKooProfile(KooCLIPath(getenv), c.Profile, io.Discard); err != nil {
-			return c, fs, err
-		}
-	}
-	switch {
-	case c.Endpoint == "" && c.Region == "":
-		return c, fs, Errorf("missing --region (one of %s) or --endpoint (or try --demo)", strings.Join(KnownRegions, ", "))
-	case c.Endpoint == "":
-		c.Endpoint = "https://workspace." + c.Region + ".myhuaweicloud.com"
-	}
-	if c.RecordID != "" && c.TaskID == "" {
-		return c, fs, Errorf("--record-id needs --task-id: a record belongs to a task")
-	}
-	if c.Action != "" && c.RecordID == "" {
-		return c, fs, Errorf("--action acts on one run's desktops: give --task-id and --record-id")
-	}
-	if c.RecordID == "" && (c.CompareTo != "" || c.HistoryOut) {
-		return c, fs, Errorf("--compare-to and --history compare one run's details with the runs before: give --task-id and --record-id")
-	}
-	for flag, u := range map[string]string{"--endpoint": c.Endpoint, "--iam-endpoint": c.IAMEndpoint} {
-		if u == "" {
-			continue
-		}
-		if _, err := api.ParseEndpoint(u); err != nil {
-			return c, fs, Errorf("%s: %v", flag, err)
-		}
-	}
-	return c, fs, nil
+	return fs, nil
 }
 
-// profileRegion is the region of the KooCLI profile (the current one when
-// name is ""), when there is such a profile; "" otherwise.
-func profileRegion(name string, getenv func(string) string) string {
-	path := KooCLIPath(getenv)
-	if _, err := os.Stat(path); err != nil {
-		return ""
-	}
-	p, err := readKooProfile(path, name, io.Discard)
-	if err != nil || !regionName.MatchString(p.Region) {
-		return ""
-	}
-	return p.Region
-}
-
-// otherCredentials reports a credential source set before KooCLI's
-// current profile: then that profile's region is not this account's.
-func otherCredentials(c Config, getenv func(string) string) bool {
-	if c.TokenFile != "" || c.CredentialsFile != "" || getenv("WKSREC_AUTH_TOKEN") != "" ||
-		getenv("HUAWEICLOUD_SDK_AK") != "" || getenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE") != "" {
-		return true
-	}
-	home := getenv("HOME")
-	if home == "" {
-		home, _ = os.UserHomeDir()
-	}
-	_, err := os.Stat(filepath.Join(home, ".huaweicloud", "credentials"))
-	return err == nil
-}
-
-// checkAction checks --action, --confirm, --dry-run and --read-only.
-func checkAction(c *Config) error {
-	if c.Action == "" {
-		switch {
-		case c.Confirm != "":
-			return Errorf("--confirm goes with --action")
-		case c.DryRun:
-			return Errorf("--dry-run goes with --action")
-		}
-		return nil
-	}
-	if c.ReadOnly {
-		return Errorf("--action is refused in --read-only mode: nothing was sent")
-	}
-	if _, ok := api.PowerActionNamed(c.Action); !ok {
-		var names []string
-		for _, a := range api.PowerActions {
-			names = append(names, a.Name)
-		}
-		return Errorf("--action %q: use %s", c.Action, strings.Join(names, ", "))
-	}
-	if c.Output != "" {
-		return Errorf("--action does not go with -o: print the desktops first with -o, then act on them with --action")
-	}
-	switch {
-	case c.DryRun && c.Confirm != "":
-		return Errorf("--dry-run sends nothing, --confirm sends: give one of them")
-	case c.DryRun:
-		return nil
-	case c.Confirm == "":
-		return Errorf("--action needs --confirm N (the number of desktops it acts on) or --confirm DIGEST (from --dry-run, which prints the plan first)")
-	case !actions.ValidConfirm(c.Confirm):
-		return Errorf("--confirm %q is neither a number of desktops (2537 or 2,537) nor a plan's digest (16 hex digits from --dry-run); nothing was sent", c.Confirm)
-	}
-	return nil
-}
-
-// checkComparison checks --compare-to, --change and --history.
-func checkComparison(c *Config, fs *pflag.FlagSet) error {
-	if c.History < 1 || c.History > defaults.MaxHistory {
-		return Errorf("--history must be from 1 to %d, not %d", defaults.MaxHistory, c.History)
-	}
-	c.HistoryOut = c.Sources["history"] == "flag" && c.Output != "" // not a history from the file
-	if c.CompareTo != "" && c.Output == "" && c.Action == "" {
-		return Errorf("--compare-to and --change go with -o; in the browser press c in a run's details")
-	}
-	if c.Changes != "" && c.CompareTo == "" {
-		return Errorf("--change needs --compare-to: a change is against a baseline run")
-	}
-	if _, err := compare.ParseChanges(c.Changes); err != nil {
-		return Errorf("--change: %v", err)
-	}
-	if expr, _ := filter.Parse(c.Filter); expr.UsesChange() && c.CompareTo == "" {
-		return Errorf("--filter looks at change: give --compare-to too")
-	}
-	if c.CompareTo == "" || c.CompareTo == "previous" {
-		return nil
-	}
-	if err := api.ValidID(c.CompareTo); err != nil {
-		return Errorf("--compare-to %q %v", c.CompareTo, err)
-	}
-	if c.CompareTo == c.RecordID {
-		return Errorf("--compare-to names the run itself; give another run of the task, or previous")
-	}
-	return nil
-}
+// isDemo reports the fake API standing in for an account: then no
+// region, project or credentials are needed, and none is looked up.
+func (c Config) isDemo() bool { return c.Demo || c.ServeDemo != "" }
 
 var regionName = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
 
@@ -418,10 +213,10 @@ func Switch(c Config, what, value string, getenv func(string) string) (Config, e
 			// A project and an IAM endpoint belong to one region.
 			c.ProjectID, c.IAMEndpoint = "", ""
 		}
-		c.Region, c.Endpoint = value, "https://workspace."+value+".myhuaweicloud.com"
+		c.Region, c.Endpoint = value, workspaceEndpoint(value)
 	case "project":
 		if err := api.ValidID(value); err != nil {
-			return c, Errorf("project %q %v", value, err)
+			return c, Errorf("project %q %w", value, err)
 		}
 		c.ProjectID = value
 	case "profile":
@@ -437,7 +232,7 @@ func Switch(c Config, what, value string, getenv func(string) string) (Config, e
 		}
 		c.Sources["profile"] = "flag"
 		if regionName.MatchString(p.Region) && p.Region != c.Region {
-			c.Region, c.Endpoint, c.IAMEndpoint = p.Region, "https://workspace."+p.Region+".myhuaweicloud.com", ""
+			c.Region, c.Endpoint, c.IAMEndpoint = p.Region, workspaceEndpoint(p.Region), ""
 		}
 	default:
 		return c, Errorf("cannot switch %s", what)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/wksrec/wksrec/api"
@@ -71,11 +70,7 @@ func FindCredentials(c Config, getenv func(string) string, warn io.Writer) (Cred
 	}
 	path, named := getenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE"), "$HUAWEICLOUD_SDK_CREDENTIALS_FILE"
 	if path == "" {
-		home := getenv("HOME")
-		if home == "" {
-			home, _ = os.UserHomeDir()
-		}
-		path, named = filepath.Join(home, ".huaweicloud", "credentials"), ""
+		path, named = sdkCredentialsPath(getenv), ""
 	}
 	if _, err := os.Stat(path); err == nil || named != "" {
 		return readCredentialsFile(path, named, warn)
@@ -87,8 +82,18 @@ func FindCredentials(c Config, getenv func(string) string, warn io.Writer) (Cred
 		return p.credentials(koo, c.Region), err
 	}
 	return Credentials{}, Errorf("no credentials: tried --token-file, --credentials-file, --profile, $WKSREC_AUTH_TOKEN, "+
-		"$HUAWEICLOUD_SDK_AK/_SK, %s and the KooCLI current profile in %s (or try --demo)", path, koo)
+		"$HUAWEICLOUD_SDK_AK/_SK, %s and the KooCLI current profile in %s (or try --demo)",
+		shownPath(path, sdkCredentialsHome), shownPath(koo, kooCLIHome))
 }
+
+// sdkCredentialsPath is the SDKs' credentials file in the home directory;
+// "" when $HOME is not set (then there is none).
+func sdkCredentialsPath(getenv func(string) string) string {
+	return homePath(getenv, ".huaweicloud", "credentials")
+}
+
+// sdkCredentialsHome is sdkCredentialsPath under any home, for messages.
+const sdkCredentialsHome = "~/.huaweicloud/credentials"
 
 // readSecretFile reads a one-line secret, warning when others can read it.
 func readSecretFile(path, what string, warn io.Writer) (string, error) {
@@ -180,7 +185,7 @@ func readPrivateFile(path, what string, warn io.Writer) ([]byte, error) {
 	}
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, Errorf("cannot read %s: %v", name, UnwrapPathError(err))
+		return nil, Errorf("cannot read %s: %w", name, UnwrapPathError(err))
 	}
 	if info.Mode().IsRegular() && info.Mode().Perm()&0o077 != 0 { // a device or pipe has no mode to fix
 		fmt.Fprintf(warn, "wksrec: warning: %s is accessible by others (mode %04o); run: chmod 600 %s\n",
@@ -188,14 +193,14 @@ func readPrivateFile(path, what string, warn io.Writer) ([]byte, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, Errorf("cannot read %s: %v", name, UnwrapPathError(err))
+		return nil, Errorf("cannot read %s: %w", name, UnwrapPathError(err))
 	}
 	defer f.Close()
 	// Bounded: /dev/zero or a log file named by mistake must not be read
 	// to the end. A token or Credentials file is a few KiB.
 	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
 	if err != nil {
-		return nil, Errorf("cannot read %s: %v", name, UnwrapPathError(err))
+		return nil, Errorf("cannot read %s: %w", name, UnwrapPathError(err))
 	}
 	if len(b) > maxSecretFile {
 		return nil, Errorf("%s is larger than %d KiB: is it the right file?", name, maxSecretFile>>10)

@@ -1,10 +1,11 @@
 package config
 
 import (
-	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -57,7 +58,7 @@ type fileSettings struct {
 }
 
 // ConfigPath is the config file to read, and whether the user named it
-// (then it must exist).
+// (then it must exist); "" when there is none to look for (no $HOME).
 func ConfigPath(flagValue string, getenv func(string) string) (path string, named bool) {
 	switch {
 	case flagValue != "":
@@ -65,16 +66,14 @@ func ConfigPath(flagValue string, getenv func(string) string) (path string, name
 	case getenv("WKSREC_CONFIG") != "":
 		return getenv("WKSREC_CONFIG"), true
 	}
-	dir := getenv("XDG_CONFIG_HOME")
-	if !filepath.IsAbs(dir) {
-		home := getenv("HOME")
-		if home == "" {
-			home, _ = os.UserHomeDir()
-		}
-		dir = filepath.Join(home, ".config")
+	if dir := getenv("XDG_CONFIG_HOME"); filepath.IsAbs(dir) {
+		return filepath.Join(dir, "wksrec", "config.toml"), false
 	}
-	return filepath.Join(dir, "wksrec", "config.toml"), false
+	return homePath(getenv, ".config", "wksrec", "config.toml"), false
 }
+
+// configFileHome is ConfigPath's default under any home, for messages.
+const configFileHome = "~/.config/wksrec/config.toml"
 
 // fileFlags maps the file's keys to the flags they stand for.
 var fileFlags = []struct{ key, flag string }{
@@ -86,90 +85,28 @@ var fileFlags = []struct{ key, flag string }{
 // Screens are the screens whose columns the file may choose.
 var Screens = []string{"tasks", "runs", "details"}
 
-// loadFile reads the file at path into the flags not given on the command
-// line (nor, for project_id and iam_endpoint, in the environment), and
-// says where each setting came from in sources.
+// loadFile reads the file at path into the flags that neither the
+// command line nor the environment set, and says where each setting
+// came from in c.Sources. No file at the default path is no error: the
+// defaults hold.
 func loadFile(c *Config, fs *pflag.FlagSet, path string, named bool, getenv func(string) string) error {
-	b, err := os.ReadFile(path)
-	switch {
-	case err != nil && !named && errors.Is(err, os.ErrNotExist):
-		return nil // no file: the defaults
-	case err != nil:
-		return Errorf("cannot read the config file %s: %v", path, UnwrapPathError(err))
-	case len(b) > maxSecretFile:
-		return Errorf("the config file %s is larger than %d KiB: is it the right file?", path, maxSecretFile>>10)
-	}
-	var f fileSettings
-	dec := toml.NewDecoder(bytes.NewReader(b)).DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return fileError(path, err)
-	}
-	text := string(b)
-	at := func(key string) string { return fmt.Sprintf("%s:%d: %s", path, lineOf(text, key), key) }
-	for key, v := range map[string]*string{"ak": f.AK, "sk": f.SK, "token": f.Token, "security_token": f.SecurityToken,
-		"access_key": f.AccessKey, "secret_key": f.SecretKey, "password": f.Password} {
-		if v != nil {
-			return Errorf("%s is a secret, and this file is often shared or committed: keep it in ~/.huaweicloud/credentials (mode 600), a KooCLI profile or $HUAWEICLOUD_SDK_AK/_SK", at(key))
-		}
-	}
-	values := map[string]string{}
-	str := func(key string, v *string) {
-		if v != nil {
-			values[key] = *v
-		}
-	}
-	num := func(key string, v *int) {
-		if v != nil {
-			values[key] = strconv.Itoa(*v)
-		}
-	}
-	flag := func(key string, v *bool) {
-		if v != nil {
-			values[key] = strconv.FormatBool(*v)
-		}
-	}
-	str("region", f.Region)
-	str("endpoint", f.Endpoint)
-	str("project_id", f.ProjectID)
-	str("iam_endpoint", f.IAMEndpoint)
-	str("ca_file", f.CAFile)
-	str("profile", f.Profile)
-	num("page_size", f.PageSize)
-	num("concurrency", f.Concurrency)
-	str("theme", f.Theme)
-	flag("local_time", f.LocalTime)
-	flag("mouse", f.Mouse)
-	flag("read_only", f.ReadOnly)
-	num("history", f.History)
-	if err := checkFileValues(f, at); err != nil {
+	text, found, err := readConfigFile(path, named)
+	if err != nil || !found {
 		return err
 	}
-	envFor := map[string]string{"project_id": "HUAWEICLOUD_SDK_PROJECT_ID", "iam_endpoint": "HUAWEICLOUD_SDK_IAM_ENDPOINT"}
-	where := fs.Changed("region") || fs.Changed("endpoint") // either on the command line says where, alone
-	for _, kf := range fileFlags {
-		v, ok := values[kf.key]
-		if !ok || fs.Changed(kf.flag) || (envFor[kf.key] != "" && getenv(envFor[kf.key]) != "") ||
-			(where && (kf.key == "region" || kf.key == "endpoint")) {
-			continue
-		}
-		if err := fs.Set(kf.flag, v); err != nil {
-			return Errorf("%s: %v", at(kf.key), err)
-		}
-		c.Sources[kf.flag] = path
+	var f fileSettings
+	if err := toml.NewDecoder(strings.NewReader(text)).DisallowUnknownFields().Decode(&f); err != nil {
+		return fileError(path, err)
 	}
-	for screen, cols := range f.Columns {
-		if !slices.Contains(Screens, screen) {
-			return Errorf("%s: no screen %q; the screens are %s", at(screen), screen, strings.Join(Screens, ", "))
-		}
-		if len(cols) == 0 {
-			return Errorf("%s: a screen needs at least one column", at(screen))
-		}
-	}
-	k := keymap.Default()
-	for action, keys := range f.Keys {
-		if err := k.Rebind(action, keys); err != nil {
-			return Errorf("%s:%d: [keys] %v", path, lineOf(text, action), err)
-		}
+	at := func(key string) string { return fmt.Sprintf("%s:%d: %s", path, lineOf(text, key), key) }
+	if err := firstError(
+		func() error { return refuseSecrets(f, at) },
+		func() error { return checkFileValues(f, at) },
+		func() error { return setFileValues(c, fs, f.values(), path, at, getenv) },
+		func() error { return checkColumns(f.Columns, at) },
+		func() error { return checkKeys(f.Keys, path, text) },
+	); err != nil {
+		return err
 	}
 	c.Columns, c.Keys = f.Columns, f.Keys
 	if len(f.Keys) > 0 {
@@ -181,41 +118,225 @@ func loadFile(c *Config, fs *pflag.FlagSet, path string, named bool, getenv func
 	return nil
 }
 
+// readConfigFile is the text of the config file; not found when there is
+// no file at a path the user did not name. Only so much is read: a
+// device or a log named by mistake must not be read to its end.
+func readConfigFile(path string, named bool) (text string, found bool, err error) {
+	f, err := os.Open(path)
+	switch {
+	case err != nil && !named && errors.Is(err, os.ErrNotExist):
+		return "", false, nil
+	case err != nil:
+		return "", false, Errorf("cannot read the config file %s: %w", path, UnwrapPathError(err))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	switch {
+	case err != nil:
+		return "", false, Errorf("cannot read the config file %s: %w", path, UnwrapPathError(err))
+	case len(b) > maxSecretFile:
+		return "", false, Errorf("the config file %s is larger than %d KiB: is it the right file?", path, maxSecretFile>>10)
+	}
+	return string(b), true, nil
+}
+
+// refuseSecrets refuses a secret in the file, saying where it belongs.
+func refuseSecrets(f fileSettings, at func(string) string) error {
+	for _, s := range []struct {
+		key   string
+		value *string
+	}{
+		{"ak", f.AK}, {"sk", f.SK}, {"token", f.Token}, {"security_token", f.SecurityToken},
+		{"access_key", f.AccessKey}, {"secret_key", f.SecretKey}, {"password", f.Password},
+	} {
+		if s.value != nil {
+			return Errorf("%s is a secret, and this file is often shared or committed: keep it in ~/.huaweicloud/credentials (mode 600), a KooCLI profile or $HUAWEICLOUD_SDK_AK/_SK", at(s.key))
+		}
+	}
+	return nil
+}
+
+// values are the settings the file sets, written as flag values: key ->
+// value.
+func (f fileSettings) values() map[string]string {
+	values := map[string]string{}
+	for key, v := range map[string]any{
+		"region": f.Region, "endpoint": f.Endpoint, "project_id": f.ProjectID, "iam_endpoint": f.IAMEndpoint,
+		"ca_file": f.CAFile, "profile": f.Profile, "page_size": f.PageSize, "concurrency": f.Concurrency,
+		"theme": f.Theme, "local_time": f.LocalTime, "mouse": f.Mouse, "read_only": f.ReadOnly, "history": f.History,
+	} {
+		if value, ok := flagValue(v); ok {
+			values[key] = value
+		}
+	}
+	return values
+}
+
+// flagValue is a file's value (*string, *int or *bool) as a flag's
+// value; false when the file does not set it.
+func flagValue(v any) (string, bool) {
+	switch v := v.(type) {
+	case *string:
+		if v != nil {
+			return *v, true
+		}
+	case *int:
+		if v != nil {
+			return strconv.Itoa(*v), true
+		}
+	case *bool:
+		if v != nil {
+			return strconv.FormatBool(*v), true
+		}
+	}
+	return "", false
+}
+
+// setFileValues sets the file's values on the flags, but for those the
+// file yields to the command line or the environment.
+func setFileValues(c *Config, fs *pflag.FlagSet, values map[string]string, path string, at func(string) string, getenv func(string) string) error {
+	for _, kf := range fileFlags {
+		v, ok := values[kf.key]
+		if !ok || fileYields(kf.flag, c.Sources, getenv) {
+			continue
+		}
+		if err := fs.Set(kf.flag, v); err != nil {
+			return Errorf("%s: %w", at(kf.key), err)
+		}
+		c.Sources[kf.flag] = path
+	}
+	return nil
+}
+
+// fileYields reports a setting the command line or the environment sets,
+// which wins over the file. Either of --region and --endpoint on the
+// command line says where alone: the file's other one would mix two
+// places. (sources, not fs.Changed: setting the file's region must not
+// make its endpoint yield.)
+func fileYields(flag string, sources map[string]string, getenv func(string) string) bool {
+	onCommandLine := func(flag string) bool { return sources[flag] == "flag" }
+	variable, fromEnvironment := environmentVariables[flag]
+	switch {
+	case onCommandLine(flag), fromEnvironment && getenv(variable) != "":
+		return true
+	case flag == "region" || flag == "endpoint":
+		return onCommandLine("region") || onCommandLine("endpoint")
+	}
+	return false
+}
+
+// checkColumns checks [columns] names screens, each with a column, in
+// the screens' order (the first bad one is named).
+func checkColumns(columns map[string][]string, at func(string) string) error {
+	for _, screen := range slices.Sorted(maps.Keys(columns)) {
+		if !slices.Contains(Screens, screen) {
+			return Errorf("%s: no screen %q; the screens are %s", at(screen), screen, strings.Join(Screens, ", "))
+		}
+		if len(columns[screen]) == 0 {
+			return Errorf("%s: a screen needs at least one column", at(screen))
+		}
+	}
+	return nil
+}
+
+// checkKeys checks [keys] rebinds the keymap's actions to keys it can
+// take.
+func checkKeys(keys map[string][]string, path, text string) error {
+	k := keymap.Default()
+	if action, err := rebindAll(&k, keys); err != nil {
+		return Errorf("%s:%d: [keys] %w", path, lineOf(text, action), err)
+	}
+	return nil
+}
+
+// RebindKeys rebinds k's actions to keys, as the config file's [keys]
+// sets them, by the rule Parse checked them with: what Parse accepted
+// applies whole to keymap.Default(), whatever the map's order (a loop
+// over the map may refuse an action that takes a key another gives up).
+func RebindKeys(k *keymap.KeyMap, keys map[string][]string) error {
+	_, err := rebindAll(k, keys)
+	return err
+}
+
+// rebindAll rebinds each action to its keys. An action may take a key
+// another one gives up in the same table, whichever comes first: each
+// pass rebinds the actions it can (by name, so the outcome never depends
+// on map order) until all are done or a pass does none; then the first
+// action left, and why, is the answer.
+func rebindAll(k *keymap.KeyMap, keys map[string][]string) (failed string, err error) {
+	left := slices.Sorted(maps.Keys(keys))
+	for len(left) > 0 {
+		var (
+			still    []string
+			firstErr error
+		)
+		for _, action := range left {
+			if err := k.Rebind(action, keys[action]); err != nil {
+				still, firstErr = append(still, action), cmp.Or(firstErr, err)
+			}
+		}
+		if len(still) == len(left) {
+			return still[0], firstErr
+		}
+		left = still
+	}
+	return "", nil
+}
+
 // checkFileValues checks the values whose flags would name the flag, not
 // the file, in their errors.
 func checkFileValues(f fileSettings, at func(string) string) error {
-	inRange := func(key string, v *int, lo, hi int) error {
-		if v != nil && (*v < lo || *v > hi) {
-			return Errorf("%s must be from %d to %d, not %d", at(key), lo, hi, *v)
-		}
+	return firstError(
+		func() error { return checkFileRange(at, "page_size", f.PageSize, 1, 100) },
+		func() error { return checkFileRange(at, "concurrency", f.Concurrency, 1, 16) },
+		func() error { return checkFileRange(at, "history", f.History, 1, 30) },
+		func() error { return checkFileTheme(at, f.Theme) },
+		func() error { return checkFileRegion(at, f.Region) },
+		func() error { return checkFileEndpoint(at, "endpoint", f.Endpoint) },
+		func() error { return checkFileEndpoint(at, "iam_endpoint", f.IAMEndpoint) },
+		func() error { return checkFileProject(at, f.ProjectID) },
+	)
+}
+
+func checkFileRange(at func(string) string, key string, v *int, lo, hi int) error {
+	if v != nil && (*v < lo || *v > hi) {
+		return Errorf("%s must be from %d to %d, not %d", at(key), lo, hi, *v)
+	}
+	return nil
+}
+
+func checkFileTheme(at func(string) string, theme *string) error {
+	if theme != nil && *theme != "auto" && *theme != "light" && *theme != "dark" {
+		return Errorf("%s is %q: use auto, light or dark", at("theme"), *theme)
+	}
+	return nil
+}
+
+func checkFileRegion(at func(string) string, region *string) error {
+	if region != nil && !regionName.MatchString(*region) {
+		return Errorf("%s %q is not a region name like cn-north-4", at("region"), *region)
+	}
+	return nil
+}
+
+// checkFileEndpoint checks an endpoint the file sets; an empty one sets
+// none.
+func checkFileEndpoint(at func(string) string, key string, u *string) error {
+	if u == nil || *u == "" {
 		return nil
 	}
-	for _, err := range []error{
-		inRange("page_size", f.PageSize, 1, 100),
-		inRange("concurrency", f.Concurrency, 1, 16),
-		inRange("history", f.History, 1, 30),
-	} {
-		if err != nil {
-			return err
-		}
+	if _, err := api.ParseEndpoint(*u); err != nil {
+		return Errorf("%s: %w", at(key), err)
 	}
-	if f.Theme != nil && *f.Theme != "auto" && *f.Theme != "light" && *f.Theme != "dark" {
-		return Errorf("%s is %q: use auto, light or dark", at("theme"), *f.Theme)
+	return nil
+}
+
+func checkFileProject(at func(string) string, id *string) error {
+	if id == nil || *id == "" {
+		return nil
 	}
-	if f.Region != nil && !regionName.MatchString(*f.Region) {
-		return Errorf("%s %q is not a region name like cn-north-4", at("region"), *f.Region)
-	}
-	for key, u := range map[string]*string{"endpoint": f.Endpoint, "iam_endpoint": f.IAMEndpoint} {
-		if u != nil && *u != "" {
-			if _, err := api.ParseEndpoint(*u); err != nil {
-				return Errorf("%s: %v", at(key), err)
-			}
-		}
-	}
-	if f.ProjectID != nil && *f.ProjectID != "" {
-		if err := api.ValidID(*f.ProjectID); err != nil {
-			return Errorf("%s %q %v", at("project_id"), *f.ProjectID, err)
-		}
+	if err := api.ValidID(*id); err != nil {
+		return Errorf("%s %q %w", at("project_id"), *id, err)
 	}
 	return nil
 }
@@ -243,7 +364,7 @@ func fileError(path string, err error) error {
 		}
 		return Errorf("%s:%d: %s", path, row, msg)
 	}
-	return Errorf("%s: %v", path, err)
+	return Errorf("%s: %w", path, err)
 }
 
 // goStructField is how the TOML decoder names the Go field a value did
@@ -269,66 +390,4 @@ func lineOf(text, key string) int {
 		}
 	}
 	return 0
-}
-
-// PrintSettings writes the settings in force as the config file would
-// set them, each with where it came from: a file to start from, and an
-// answer to "why does it do that".
-func PrintSettings(w io.Writer, c Config, fs *pflag.FlagSet, getenv func(string) string) error {
-	fmt.Fprintf(w, "# wksrec settings in force; the config file is %s\n", c.ConfigFile)
-	for _, kf := range fileFlags {
-		f := fs.Lookup(kf.flag)
-		value := f.Value.String()
-		switch f.Value.Type() {
-		case "string":
-			value = strconv.Quote(value)
-		}
-		source := c.Sources[kf.flag]
-		if source == "" {
-			source = "default"
-		}
-		if kf.flag == "endpoint" && c.Endpoint != "" && c.Sources["endpoint"] == "" {
-			value, source = strconv.Quote(c.Endpoint), "from the region"
-		}
-		for flag, env := range map[string]string{"project-id": "HUAWEICLOUD_SDK_PROJECT_ID", "iam-endpoint": "HUAWEICLOUD_SDK_IAM_ENDPOINT"} {
-			if kf.flag == flag && source == "default" && getenv(env) != "" {
-				value, source = strconv.Quote(getenv(env)), "$"+env
-			}
-		}
-		if kf.flag == "project-id" && value == `""` {
-			source = "none: from the credentials file, a KooCLI profile or IAM when connecting"
-		}
-		if kf.flag == "region" && value == `""` {
-			if r := profileRegion(c.Profile, getenv); r != "" {
-				value, source = strconv.Quote(r), "the KooCLI profile in "+KooCLIPath(getenv)
-			}
-		}
-		line := fmt.Sprintf("%s = %s  # %s\n", kf.key, value, source)
-		if value == `""` {
-			line = "# " + line // unset: kept as a comment, so the output reads back as a file
-		}
-		if _, err := io.WriteString(w, line); err != nil {
-			return err
-		}
-	}
-	for _, screen := range Screens {
-		if cols, ok := c.Columns[screen]; ok {
-			fmt.Fprintf(w, "columns.%s = [%s]  # %s\n", screen, quoteAll(cols), c.Sources["columns"])
-		}
-	}
-	k := keymap.Default()
-	for _, action := range k.Actions() {
-		if keys, ok := c.Keys[action]; ok {
-			fmt.Fprintf(w, "keys.%s = [%s]  # %s\n", action, quoteAll(keys), c.Sources["keys"])
-		}
-	}
-	return nil
-}
-
-func quoteAll(xs []string) string {
-	q := make([]string, len(xs))
-	for i, x := range xs {
-		q[i] = strconv.Quote(x)
-	}
-	return strings.Join(q, ", ")
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wksrec/wksrec/keymap"
 )
 
 func configHome(t *testing.T, body string) (home, path string) {
@@ -141,5 +143,78 @@ func TestConfigFileYieldsToTheCommandLineAndEnvironment(t *testing.T) {
 	c, _, _ = Parse([]string{"--profile", "work", "--region", "cn-south-1"}, env("HOME", home))
 	if creds, err := FindCredentials(c, env("HOME", home), &warn); err != nil || creds.AK != "AKWORK" || creds.ProjectID != "" {
 		t.Errorf("a profile's project went with another region: %+v %v", creds, err)
+	}
+}
+
+// An action may take a key that another action in [keys] gives up,
+// whichever comes first in the file (before, the map's order decided,
+// so the same file was accepted or refused at random); a key two
+// actions want is refused, naming the same action every time.
+func TestConfigFileRebindsInAnyOrder(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"[keys]\nquit = [\"f10\"]\ndown = [\"q\"]\n", ""},
+		{"[keys]\ndown = [\"q\"]\nquit = [\"f10\"]\n", ""},
+		{"[keys]\nup = [\"f9\"]\ndown = [\"f9\"]\n", `config.toml:2: [keys] up: "f9" is down's already`},
+		{"[keys]\ndown = [\"q\"]\nup = [\"q\"]\n", `config.toml:2: [keys] down: "q" is quit's already`},
+	} {
+		for range 20 {
+			home, _ := configHome(t, tc.body)
+			c, _, err := Parse([]string{"--demo"}, env("HOME", home))
+			if tc.want == "" && err != nil {
+				t.Fatalf("%q: %v", tc.body, err)
+			}
+			if tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("%q: %v, want %q", tc.body, err, tc.want)
+			}
+			if err == nil && RebindKeys(new(keymap.Default()), c.Keys) != nil {
+				t.Fatalf("%q: RebindKeys refuses what Parse took", tc.body)
+			}
+		}
+	}
+}
+
+// A config file is read only so far: /dev/zero named by mistake is
+// refused, not read until memory runs out.
+func TestConfigFileReadIsBounded(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, _, err := Parse([]string{"--demo", "--config", "/dev/zero"}, env())
+	if err == nil || !strings.Contains(err.Error(), "the config file /dev/zero is larger than 256 KiB") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// --print-config claims what Parse uses, no more: the current KooCLI
+// profile's region only when its keys are the ones used and nothing
+// else says where; the environment's project not in the demo.
+func TestPrintConfigClaimsOnlyWhatIsUsed(t *testing.T) {
+	home := kooHome(t, kooConfig, 0o600)
+	profileRegion := `region = "cn-north-4"  # the KooCLI profile in ` + filepath.Join(home, ".hcloud", "config.json")
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  []string
+		want string
+	}{
+		{"the current profile's keys and region", nil, nil, profileRegion},
+		{"keys from the environment", nil, []string{"HUAWEICLOUD_SDK_AK", "AK", "HUAWEICLOUD_SDK_SK", "SK"}, `# region = ""  # default`},
+		{"an endpoint says where", []string{"--endpoint", "https://workspace.cn-east-3.myhuaweicloud.com"}, nil, `# region = ""  # default`},
+		{"a named profile", []string{"--profile", "lab"}, []string{"HUAWEICLOUD_SDK_AK", "AK"}, `region = "ap-southeast-1"  # the KooCLI profile`},
+		{"the environment's project", nil, []string{"HUAWEICLOUD_SDK_PROJECT_ID", "p1"}, `project_id = "p1"  # $HUAWEICLOUD_SDK_PROJECT_ID`},
+		{"no project from the environment in the demo", []string{"--demo"}, []string{"HUAWEICLOUD_SDK_PROJECT_ID", "p1"}, `# project_id = ""  # none`},
+		{"no region in the demo", []string{"--demo"}, nil, `# region = ""  # default`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			getenv := env(append([]string{"HOME", home}, tc.env...)...)
+			c, fs, err := Parse(append([]string{"--print-config"}, tc.args...), getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := PrintSettings(&out, c, fs, getenv); err != nil || !strings.Contains(out.String(), tc.want) {
+				t.Errorf("%v; want %q in:\n%s", err, tc.want, out.String())
+			}
+		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -30,26 +29,29 @@ type kooProfile struct {
 	ProjectID       string `json:"projectId"`
 }
 
-// KooCLIPath is where KooCLI keeps its profiles.
+// KooCLIPath is where KooCLI keeps its profiles; "" when $HOME is not
+// set (then there are none).
 func KooCLIPath(getenv func(string) string) string {
-	home := getenv("HOME")
-	if home == "" {
-		home, _ = os.UserHomeDir()
-	}
-	return filepath.Join(home, ".hcloud", "config.json")
+	return homePath(getenv, ".hcloud", "config.json")
 }
+
+// kooCLIHome is KooCLIPath under any home, for messages.
+const kooCLIHome = "~/.hcloud/config.json"
 
 // readKooProfile reads profile name ("" for the current one) from path.
 // Keys it cannot use are refused with what to do: an encrypted file, a
 // profile whose mode is not AKSK, one without keys.
 func readKooProfile(path, name string, warn io.Writer) (kooProfile, error) {
+	if path == "" {
+		return kooProfile{}, Errorf("cannot read the KooCLI profiles %s", shownPath(path, kooCLIHome))
+	}
 	b, err := readPrivateFile(path, "the KooCLI profiles", warn)
 	if err != nil {
 		return kooProfile{}, err
 	}
 	var f kooFile
 	if err := json.Unmarshal(b, &f); err != nil {
-		return kooProfile{}, Errorf("the KooCLI profiles %s are not valid JSON: %v", path, err)
+		return kooProfile{}, Errorf("the KooCLI profiles %s are not valid JSON: %w", path, err)
 	}
 	if strings.EqualFold(f.AuthEncrypt, "true") {
 		return kooProfile{}, Errorf("the KooCLI profiles in %s are encrypted, which only hcloud can read: run hcloud configure set --cli-auth-encrypt=false, or give wksrec credentials another way", path)

@@ -1,0 +1,53 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// The first error found is the one said, in a fixed order: the settings
+// every mode shares, then (outside the demo) the account's ids, region,
+// profile, what says where, the run and the endpoints.
+func TestValidateOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  []string
+		want string // "" is no error
+	}{
+		{"settings before the account", []string{"--page-size", "0", "--region", "Mars"}, nil, "--page-size must be"},
+		{"the demo needs no account", []string{"--demo", "--region", "Mars", "--record-id", "r"}, []string{"HUAWEICLOUD_SDK_PROJECT_ID", "a/b"}, ""},
+		{"the project's id first", []string{"--region", "cn-north-4", "--task-id", "t", "--record-id", ".."}, []string{"HUAWEICLOUD_SDK_PROJECT_ID", "a/b"}, `--project-id (or $HUAWEICLOUD_SDK_PROJECT_ID) "a/b"`},
+		{"then the task's", []string{"--region", "cn-north-4", "--task-id", "a/b", "--record-id", ".."}, nil, `--task-id "a/b"`},
+		{"ids before the region", []string{"--region", "Mars", "--task-id", "a/b"}, nil, `--task-id "a/b"`},
+		{"the profile before what says where", []string{"--profile", "nope"}, nil, "cannot read the KooCLI profiles"},
+		{"where before the run", []string{"--record-id", "r"}, nil, "missing --region"},
+		{"the run before the endpoints", []string{"--endpoint", "http://x.example", "--record-id", "r"}, nil, "--record-id needs --task-id"},
+		{"--endpoint before --iam-endpoint", []string{"--endpoint", "http://x.example", "--iam-endpoint", "http://y.example"}, nil, `--endpoint: endpoint "http://x.example"`},
+		{"the environment's IAM endpoint is checked", []string{"--region", "cn-north-4"}, []string{"HUAWEICLOUD_SDK_IAM_ENDPOINT", "iam.example"}, `--iam-endpoint: endpoint "iam.example"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := Parse(tc.args, env(append([]string{"HOME", t.TempDir()}, tc.env...)...))
+			if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// resolve makes the endpoint of a region; the demo has its own.
+func TestResolveEndpoint(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--region", "cn-north-4"}, "https://workspace.cn-north-4.myhuaweicloud.com"},
+		{[]string{"--region", "cn-north-4", "--endpoint", "https://127.0.0.1:8443"}, "https://127.0.0.1:8443"},
+		{[]string{"--region", "cn-north-4", "--demo"}, ""},
+	} {
+		c, _, err := Parse(tc.args, env("HOME", t.TempDir()))
+		if err != nil || c.Endpoint != tc.want {
+			t.Errorf("%q: endpoint %q, %v; want %q", tc.args, c.Endpoint, err, tc.want)
+		}
+	}
+}
