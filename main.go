@@ -16,7 +16,6 @@ import (
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/quietinit"
 	"github.com/wksrec/wksrec/internal/sanitize"
-	"github.com/wksrec/wksrec/ui"
 )
 
 // version is set at release time with -ldflags "-X main.version=…".
@@ -57,10 +56,7 @@ func runIn(env cli.Env, args []string) (status int) {
 		fmt.Fprintln(stdout, "wksrec", versionString())
 		return 0
 	case c.PrintConfig:
-		return fail(stderr, config.PrintSettings(stdout, c, fs, getenv))
-	}
-	if err := ui.CheckColumns(c.Columns); err != nil {
-		return fail(stderr, config.Errorf("%s: %v", c.ConfigFile, err))
+		return fail(stderr, config.PrintSettings(stdout, c, fs))
 	}
 	switch {
 	case c.ServeDemo != "":

@@ -243,7 +243,7 @@ func (v *detailsView) status() listStatus {
 func (v *detailsView) rebuildColumns() {
 	cols := chooseColumns(detailColumns(v.tf), v.views.columns["details"])
 	at := min(2, len(cols))
-	if i := indexTitle(titlesOf(cols), "STATUS"); i >= 0 {
+	if i := triage.IndexTitle(titlesOf(cols), "STATUS"); i >= 0 {
 		at = i + 1
 	}
 	var extra []column[triage.Row]

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,13 +107,20 @@ func TestFitASCIIShortcut(t *testing.T) {
 // The config file's columns: the ones named, in their order; unknown names
 // are refused; a comparison's column still comes after the status.
 func TestChosenColumns(t *testing.T) {
-	if err := CheckColumns(map[string][]string{"details": {"desktop", "Fail Reason"}, "runs": {"status"}}); err != nil {
+	// The titles the config file is checked against are the screens' own.
+	tf := &triage.TimeFormat{}
+	for screen, titles := range map[string][]string{"tasks": titlesOf(taskColumns(tf)), "runs": titlesOf(recordColumns(tf)), "details": titlesOf(detailColumns(tf))} {
+		if !slices.Equal(titles, triage.ColumnTitles[screen]) {
+			t.Errorf("%s: the screen has %q, the config file is checked against %q", screen, titles, triage.ColumnTitles[screen])
+		}
+	}
+	if err := triage.CheckColumns("details", []string{"desktop", "Fail Reason"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := CheckColumns(map[string][]string{"details": {"colour"}}); err == nil || !strings.Contains(err.Error(), `no column "colour"`) {
+	if err := triage.CheckColumns("details", []string{"colour"}); err == nil || !strings.Contains(err.Error(), `no column "colour"`) {
 		t.Errorf("an unknown column: %v", err)
 	}
-	if err := CheckColumns(map[string][]string{"tasks": {"TASK", "task"}}); err == nil || !strings.Contains(err.Error(), "TASK is named twice") {
+	if err := triage.CheckColumns("tasks", []string{"TASK", "task"}); err == nil || !strings.Contains(err.Error(), "TASK is named twice") {
 		t.Errorf("a column twice: %v", err)
 	}
 	m := start(t, New(Config{Source: &stubSource{details: demoDetails()}, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100,

@@ -40,8 +40,8 @@ func (e Env) Browse(c config.Config) error {
 	noColor := getenv("NO_COLOR") != ""
 	auditPath, _ := actions.AuditPath(getenv) // "" (no home): the browser offers no actions, and says why
 	keys := keymap.Default()
-	for action, ks := range c.Keys {
-		_ = keys.Rebind(action, ks) // checked with the config file
+	if err := config.RebindKeys(&keys, c.Keys); err != nil {
+		return config.Wrap(err) // Parse accepted them by the same rule: not to be ignored if it did not
 	}
 	running := &actions.Running{}
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,

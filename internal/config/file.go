@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/keymap"
 )
 
@@ -234,6 +235,9 @@ func checkColumns(columns map[string][]string, at func(string) string) error {
 		}
 		if len(columns[screen]) == 0 {
 			return Errorf("%s: a screen needs at least one column", at(screen))
+		}
+		if err := triage.CheckColumns(screen, columns[screen]); err != nil {
+			return Errorf("%s: %w", at(screen), err)
 		}
 	}
 	return nil

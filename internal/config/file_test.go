@@ -55,7 +55,7 @@ down = ["j", "n"]
 		t.Errorf("columns %v keys %v", c.Columns, c.Keys)
 	}
 	var out bytes.Buffer
-	if err := PrintSettings(&out, c, fs, env("HOME", home, "HUAWEICLOUD_SDK_PROJECT_ID", "from-env")); err != nil {
+	if err := PrintSettings(&out, c, fs); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
@@ -212,7 +212,7 @@ func TestPrintConfigClaimsOnlyWhatIsUsed(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			if err := PrintSettings(&out, c, fs, getenv); err != nil || !strings.Contains(out.String(), tc.want) {
+			if err := PrintSettings(&out, c, fs); err != nil || !strings.Contains(out.String(), tc.want) {
 				t.Errorf("%v; want %q in:\n%s", err, tc.want, out.String())
 			}
 		})

@@ -26,7 +26,7 @@ func TestNoHomeMeansNoHomeFiles(t *testing.T) {
 		t.Errorf("a config file was read: theme %q from %q, %v", c.Theme, c.ConfigFile, err)
 	}
 	var out bytes.Buffer
-	if err := PrintSettings(&out, c, fs, noHome); err != nil || !strings.Contains(out.String(), "the config file is ~/.config/wksrec/config.toml ($HOME is not set)") {
+	if err := PrintSettings(&out, c, fs); err != nil || !strings.Contains(out.String(), "the config file is ~/.config/wksrec/config.toml ($HOME is not set)") {
 		t.Errorf("--print-config: %v\n%s", err, out.String())
 	}
 	_, err = FindCredentials(c, noHome, io.Discard)

@@ -16,7 +16,7 @@ import (
 // answer to "why does it do that". c and fs are Parse's; where each
 // setting came from is in c.Sources, so the environment is not asked
 // again (the last parameter is kept for callers).
-func PrintSettings(w io.Writer, c Config, fs *pflag.FlagSet, _ func(string) string) error {
+func PrintSettings(w io.Writer, c Config, fs *pflag.FlagSet) error {
 	fmt.Fprintf(w, "# wksrec settings in force; the config file is %s\n", shownPath(c.ConfigFile, configFileHome))
 	for _, kf := range fileFlags {
 		value, source := settingInForce(kf.flag, c, fs)

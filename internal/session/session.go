@@ -97,14 +97,14 @@ func Connect(c config.Config, env Env) (s Session, err error) {
 			}
 		}
 		if auth, err = creds.Authenticator(s.ProjectID); err != nil {
-			return s, config.Error{Msg: err.Error()}
+			return s, config.Wrap(err)
 		}
 		s.Where = whereOf(c, creds)
 	}
 	s.Client, err = api.New(api.Config{Endpoint: c.Endpoint, ProjectID: s.ProjectID, Auth: auth, HTTPClient: hc,
 		UserAgent: env.UserAgent})
 	if err != nil {
-		return s, config.Error{Msg: err.Error()}
+		return s, config.Wrap(err)
 	}
 	return s, nil
 }
@@ -198,7 +198,7 @@ func discoverProject(c config.Config, creds config.Credentials, hc *http.Client,
 	}
 	auth, err := creds.Authenticator("")
 	if err != nil {
-		return "", config.Error{Msg: err.Error()}
+		return "", config.Wrap(err)
 	}
 	iam := c.IAMEndpoint
 	if iam == "" {
@@ -213,7 +213,7 @@ func discoverProject(c config.Config, creds config.Credentials, hc *http.Client,
 		return "", config.Errorf("%v: pass --project-id", err) // the user must choose
 	}
 	if err != nil && !errors.As(err, &apiErr) && !errors.As(err, new(*api.TransportError)) && !errors.Is(err, context.DeadlineExceeded) {
-		return "", config.Error{Msg: err.Error()}
+		return "", config.Wrap(err)
 	}
 	if err == nil {
 		if bad := api.ValidID(id); bad != nil {
