@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -11,7 +12,6 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
@@ -182,27 +182,23 @@ func (m *Model) candidates(verb string) []string {
 		out = m.cfg.Regions
 	case "profile":
 		out = m.cfg.Profiles
-	case "task":
-		if t, ok := m.stack[0].(*tasksView); ok {
-			t.list.Each(func(_ int, task *api.Task) {
-				out = append(out, strings.TrimSpace(sanitize.Line(task.TaskName)), task.ID)
-			})
-		}
-	case "run":
-		if r := m.runsOnStack(); r != nil {
-			r.list.Each(func(_ int, rec *api.Record) { out = append(out, rec.ID) })
+	default:
+		if j, _ := m.jumperFor(verb); j != nil {
+			out = j.names()
 		}
 	}
 	return out
 }
 
-func (m *Model) runsOnStack() *recordsView {
+// jumperFor is the screen on the stack, nearest the top, whose rows verb
+// names, and where it is on the stack.
+func (m *Model) jumperFor(verb string) (jumper, int) {
 	for i := len(m.stack) - 1; i >= 0; i-- {
-		if r, ok := m.stack[i].(*recordsView); ok {
-			return r
+		if j, ok := m.stack[i].(jumper); ok && j.jumpVerb() == verb {
+			return j, i
 		}
 	}
-	return nil
+	return nil, -1
 }
 
 // runCommand runs one command line.
@@ -217,11 +213,8 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		m.note = ":" + verb + " needs a value (tab completes)"
 		return nil
 	}
-	switch verb {
-	case "task":
-		return m.gotoTask(arg)
-	case "run":
-		return m.gotoRun(arg)
+	if verb == "task" || verb == "run" {
+		return m.jump(verb, arg)
 	}
 	if m.cfg.Reconnect == nil {
 		m.note = "this session cannot switch " + verb
@@ -239,68 +232,27 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	}
 }
 
-// gotoTask opens a loaded task's runs: by id, by name (any case), or by
-// the one name that starts so.
-func (m *Model) gotoTask(arg string) tea.Cmd {
-	tasks, ok := m.stack[0].(*tasksView)
-	if !ok {
-		return nil
-	}
-	var exact, prefixed []api.Task
-	tasks.list.Each(func(_ int, t *api.Task) {
-		name := strings.TrimSpace(sanitize.Line(t.TaskName)) // as completion offers it
-		switch {
-		case t.ID == arg || strings.EqualFold(name, arg):
-			exact = append(exact, *t)
-		case strings.HasPrefix(strings.ToLower(name), strings.ToLower(arg)):
-			prefixed = append(prefixed, *t)
-		}
-	})
-	found := exact
-	if len(found) == 0 {
-		found = prefixed
-	}
-	switch {
-	case len(found) == 0:
-		m.note = fmt.Sprintf("no task %q among the %s loaded", sanitize.Line(arg), plural(tasks.list.LoadedRows(), "task", "tasks"))
-		return nil
-	case len(found) > 1:
-		m.note = fmt.Sprintf("%d tasks start with %q: say more", len(found), sanitize.Line(arg))
-		return nil
-	}
-	t := found[0]
-	for len(m.stack) > 1 {
-		m.pop()
-	}
-	tasks.list.Keep(t.ID)
-	if i := tasks.list.DisplayIndex(positionOf(tasks.list, t.ID)); i >= 0 {
-		tasks.moveTo(i)
-	}
-	return m.push(m.views.records(t.ID, sanitizeCrumb(t.TaskName, t.ID)))
-}
+// jumpHints say where a verb's rows are, when no screen on the stack has
+// them.
+var jumpHints = map[string]string{"run": ":run needs a task: open one first (:task NAME)"}
 
-// gotoRun opens a run of the task on screen, by id.
-func (m *Model) gotoRun(arg string) tea.Cmd {
-	runs := m.runsOnStack()
-	if runs == nil {
-		m.note = ":run needs a task: open one first (:task NAME)"
+// jump opens the row verb names on the nearest screen that lists such
+// rows, as Enter would there: the screens above it close.
+func (m *Model) jump(verb, arg string) tea.Cmd {
+	j, at := m.jumperFor(verb)
+	if j == nil {
+		m.note = cmp.Or(jumpHints[verb], ":"+verb+" has no list of them open")
 		return nil
 	}
-	var run *api.Record
-	runs.list.Each(func(_ int, r *api.Record) {
-		if r.ID == arg && run == nil {
-			rr := *r
-			run = &rr
-		}
-	})
-	if run == nil {
-		m.note = fmt.Sprintf("no run %q among the %s loaded", sanitize.Line(arg), plural(runs.list.LoadedRows(), "run", "runs"))
+	child, note := j.jump(arg)
+	if child == nil {
+		m.note = note
 		return nil
 	}
-	for m.top() != view(runs) {
+	for len(m.stack) > at+1 {
 		m.pop()
 	}
-	return m.push(runs.child(*run))
+	return m.push(child)
 }
 
 func positionOf[T any](l *pagedList[T], id string) int {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 
 	"io"
 	"strings"
@@ -124,6 +125,47 @@ func (v *tasksView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		return v.listView.key(h, msg)
 	}
 	return h.replaceRoot(v.views.taskList(!v.triggers)), true
+}
+
+// :task opens a loaded task's runs: by id, by name (any case), or by the
+// one name that starts so.
+func (v *tasksView) jumpVerb() string { return "task" }
+
+func (v *tasksView) names() []string {
+	var out []string
+	v.list.Each(func(_ int, task *api.Task) {
+		out = append(out, strings.TrimSpace(sanitize.Line(task.TaskName)), task.ID)
+	})
+	return out
+}
+
+func (v *tasksView) jump(arg string) (view, string) {
+	var exact, prefixed []api.Task
+	v.list.Each(func(_ int, t *api.Task) {
+		name := strings.TrimSpace(sanitize.Line(t.TaskName)) // as completion offers it
+		switch {
+		case t.ID == arg || strings.EqualFold(name, arg):
+			exact = append(exact, *t)
+		case strings.HasPrefix(strings.ToLower(name), strings.ToLower(arg)):
+			prefixed = append(prefixed, *t)
+		}
+	})
+	found := exact
+	if len(found) == 0 {
+		found = prefixed
+	}
+	switch {
+	case len(found) == 0:
+		return nil, fmt.Sprintf("no task %q among the %s loaded", sanitize.Line(arg), plural(v.list.LoadedRows(), "task", "tasks"))
+	case len(found) > 1:
+		return nil, fmt.Sprintf("%d tasks start with %q: say more", len(found), sanitize.Line(arg))
+	}
+	t := found[0]
+	v.list.Keep(t.ID)
+	if i := v.list.DisplayIndex(positionOf(v.list, t.ID)); i >= 0 {
+		v.moveTo(i)
+	}
+	return v.child(t), ""
 }
 
 func (v *tasksView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {

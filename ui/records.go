@@ -26,6 +26,29 @@ type recordsView struct {
 	marks  map[string]api.Record // shared by every screen: by task id
 }
 
+// :run opens a run of the task by id.
+func (v *recordsView) jumpVerb() string { return "run" }
+
+func (v *recordsView) names() []string {
+	var out []string
+	v.list.Each(func(_ int, rec *api.Record) { out = append(out, rec.ID) })
+	return out
+}
+
+func (v *recordsView) jump(arg string) (view, string) {
+	var run *api.Record
+	v.list.Each(func(_ int, r *api.Record) {
+		if r.ID == arg && run == nil {
+			rr := *r
+			run = &rr
+		}
+	})
+	if run == nil {
+		return nil, fmt.Sprintf("no run %q among the %s loaded", sanitize.Line(arg), plural(v.list.LoadedRows(), "run", "runs"))
+	}
+	return v.child(*run), ""
+}
+
 func (v *recordsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	if !key.Matches(msg, h.keyMap().Mark) {
 		return v.listView.key(h, msg)

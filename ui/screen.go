@@ -61,6 +61,17 @@ type sender interface {
 	sending() bool
 }
 
+// jumper is a screen whose rows the command line names (:task on the
+// task list, :run on a task's runs).
+type jumper interface {
+	jumpVerb() string
+	// names are what the verb completes to, from the rows loaded.
+	names() []string
+	// jump selects the row arg names and returns the screen it opens, or
+	// nil and a note saying why not.
+	jump(arg string) (child view, note string)
+}
+
 // copier is a screen whose selected row has an id worth copying (the ids
 // -o needs: a task's, a run's; a failure group's desktops').
 type copier interface {
