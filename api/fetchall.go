@@ -128,7 +128,7 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 		stats.Rows += len(items)
 		fresh := 0 // rows handed on that were not sent before
 		for i, it := range items {
-			if seen.Note(id(it), received+i, nil) {
+			if _, dup := seen.Note(id(it), received+i, nil); dup {
 				stats.Duplicates++
 				continue
 			}

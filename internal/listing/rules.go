@@ -146,15 +146,15 @@ func Same[T any](rows, before []T) bool {
 type Index map[string]int
 
 // Note records that the row with id came at pos, and reports whether it
-// is a record held already at another position: one where it was seen
-// before and that, as held says, still holds it (nil: every position
+// is a record held already at another position, prev: one where it was
+// seen before and that, as held says, still holds it (nil: every position
 // seen still does, as in a reading that replaces nothing). Rows without
 // an id are each a row of their own: never a duplicate, never recorded.
-func (x Index) Note(id string, pos int, held func(prev int, id string) bool) (dup bool) {
+func (x Index) Note(id string, pos int, held func(prev int, id string) bool) (prev int, dup bool) {
 	if id == "" {
-		return false
+		return 0, false
 	}
 	prev, seen := x[id]
 	x[id] = pos
-	return seen && prev != pos && (held == nil || held(prev, id))
+	return prev, seen && prev != pos && (held == nil || held(prev, id))
 }

@@ -186,7 +186,7 @@ func TestIndex(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			x := Index{}
 			for i, id := range tc.ids {
-				if dup := x.Note(id, tc.pos[i], tc.held); dup != tc.dups[i] {
+				if _, dup := x.Note(id, tc.pos[i], tc.held); dup != tc.dups[i] {
 					t.Errorf("row %d (%q at %d): duplicate %v", i, id, tc.pos[i], dup)
 				}
 			}

@@ -1,9 +1,7 @@
 package paging
 
-import "github.com/wksrec/wksrec/api"
-
-// The length of a listing: total_count is a hint, short and empty pages
-// are facts.
+// The length of a listing, as listing.Rules decide it (total_count is a
+// hint, short and empty pages are facts), in pages.
 
 func (l *List[T]) numPages() int {
 	if l.total < 0 {
@@ -39,7 +37,7 @@ func (l *List[T]) requestBeyond(reqs []Request) []Request {
 // end on a page boundary: the page after them may hold more, and every row
 // is not known to be held until it has answered (or failed).
 func (l *List[T]) probing() bool {
-	if !l.probeEnd || l.total%l.pageSize != 0 {
+	if !l.rules.Probing() || l.total%l.pageSize != 0 {
 		return false
 	}
 	pg, ok := l.pages[l.total/l.pageSize]
@@ -55,38 +53,6 @@ func (l *List[T]) seekKept(reqs []Request, p int) []Request {
 		return reqs
 	}
 	return l.request(reqs, p+1)
-}
-
-// nextTotal decides the listing's length after n items arrived at offset
-// with the server's total_count reported. total_count changes while a task
-// runs and cannot be trusted alone: a short page ends the listing, and
-// within one generation a later page's stale total cannot undo that.
-func (l *List[T]) nextTotal(offset, n, reported int) int {
-	reported = clamp(reported, 0, api.MaxTotal) // the client clamps too; a source need not be the client
-	switch {
-	case n == 0 && offset > 0 && reported < offset:
-		// Past the end: the listing shrank, and total_count says to where.
-		l.end = reported
-	case n == 0 && offset > 0:
-		// total_count claims rows that are not there. Walking back a page
-		// at a time could take forever (a bogus total of 2^50), so end at
-		// the furthest row held and probe onwards from there on demand.
-		l.end, l.probeEnd = min(l.furthestRow(), offset), true
-	case n < l.pageSize:
-		l.end = offset + n
-	case l.probeEnd:
-		// total_count proved false in this generation: only rows count.
-		return max(l.total, offset+n)
-	default:
-		total := max(reported, offset+n)
-		if l.end >= 0 && offset+n <= l.end {
-			total = min(total, l.end)
-		} else {
-			l.end = -1 // rows beyond the old end: the listing grew
-		}
-		return total
-	}
-	return l.end
 }
 
 // furthestRow is the end of the furthest rows held, of any generation.

@@ -7,20 +7,24 @@
 // alone and is tested with tables, not through a message pump.
 //
 // What it decides: which pages a viewport needs (and the next one in the
-// direction of travel), how long the listing is (total_count is a hint,
-// short and empty pages are facts), which answers are stale (generations),
-// when a failed page is asked for again (api.RetryPolicy), and how many
-// requests may be out at once (api.Window: fewer when the gateway
+// direction of travel), which answers are stale (generations), and where
+// each page's request stands. The rules it shares with api.Stream it
+// follows, not repeats: how long the listing is and where it ends
+// (listing.Rules: total_count is a hint, short and empty pages are facts,
+// repeating pages end it), which rows are the same record
+// (listing.Index), when a failed page is asked for again and how long a
+// refusal for rate holds the others off (api.RetryPolicy.After), and how
+// many requests may be out at once (api.Window: fewer when the gateway
 // throttles, more again while it does not).
 package paging
 
 import (
-	"errors"
 	"io"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/defaults"
+	"github.com/wksrec/wksrec/internal/listing"
 )
 
 // DefaultConcurrency bounds the requests one list has out at once, unless
@@ -109,13 +113,14 @@ type List[T any] struct {
 	holding  int // pages waiting out a hold-off, each keeping the request slot it will use
 
 	total int // -1 until the first page arrives
-	end   int // where a short page ended the listing in this generation; -1 if none yet
-	// probeEnd is set when the server contradicted itself (an empty page
-	// before its own total_count): the end is then where the rows ran out,
-	// and the page after it is asked for when the cursor gets there.
-	probeEnd bool
-	pages    map[int]*page[T]
-	index    map[string]int // id -> position, for keeping the cursor on a record
+	// rules say how long the listing is and where it ends, from the
+	// answers of this generation: when the server contradicted itself (an
+	// empty page before its own total_count) they are Probing, the end is
+	// where the rows ran out, and the page after it is asked for when the
+	// cursor gets there.
+	rules listing.Rules
+	pages map[int]*page[T]
+	index listing.Index // id -> position: records sent twice, and keeping the cursor on a record
 
 	// order is the display order when a filter or sort is on: display
 	// index -> position. nil shows every position in order. cursor and top
@@ -138,12 +143,7 @@ type List[T any] struct {
 	dir                 int    // last direction of travel: +1 down, -1 up; prefetch looks that way
 	keepID              string // the record to put the cursor on when it arrives
 	lastErr             error  // the most recent page error, for the status line
-
-	// repeats counts full pages in a row that brought nothing new, from
-	// repeatFrom; past repeatLimit the listing ends at repeatFrom for the
-	// rest of the generation (repeatErr says why).
-	repeats, repeatFrom int
-	repeatErr           error
+	repeatErr           error  // why the rules ended the listing early (repeating pages), for this generation
 }
 
 // New returns an empty list; Start asks for its first page.
@@ -162,9 +162,9 @@ func New[T any](idOf func(T) string, opts Options) *List[T] {
 		debug:    opts.Debug,
 		name:     opts.Name,
 		total:    -1,
-		end:      -1,
+		rules:    listing.New(opts.PageSize),
 		pages:    map[int]*page[T]{},
-		index:    map[string]int{},
+		index:    listing.Index{},
 		dir:      1,
 	}
 	l.concurrency = l.win.Limit()
@@ -265,7 +265,7 @@ func (l *List[T]) Ensure() []Request {
 	} else if cp > 0 && l.cursor-margin < cp*l.pageSize {
 		reqs = l.request(reqs, cp-1)
 	}
-	if l.probeEnd && l.total%l.pageSize == 0 && l.cursor+margin >= l.total {
+	if l.rules.Probing() && l.total%l.pageSize == 0 && l.cursor+margin >= l.total {
 		reqs = l.requestBeyond(reqs)
 	}
 	return reqs
@@ -279,27 +279,16 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 	}
 	l.inFlight = max(l.inFlight-1, 0)
 	pg := l.page(a.Page)
-	if a.Err == nil {
-		l.win.Succeeded(pg.ticket)
-		l.concurrency = l.win.Limit()
-	}
+	// A good answer may widen the window; a refusal for rate halves it and
+	// holds every request off while this page waits.
+	wait, again := l.retry.After(a.Err, pg.retries, pg.firstTry, l.now())
+	l.win.Answered(pg.ticket, a.Err, l.now(), wait)
+	l.concurrency = l.win.Limit()
 	if l.repeatErr != nil && a.Page*l.pageSize >= l.total {
 		return l.Ensure() // past where the repeats ended the listing
 	}
 	pg.loading = false
 	if a.Err != nil {
-		wait, again := l.retry.Next(a.Err, pg.retries, pg.firstTry, l.now())
-		var apiErr *api.APIError
-		if errors.As(a.Err, &apiErr) && apiErr.Throttled() {
-			// Halve the window and hold every request off while this page
-			// waits (a page given up on still holds the others off for the
-			// gateway's Retry-After).
-			if !again {
-				wait = apiErr.RetryAfter
-			}
-			l.win.Throttled(pg.ticket, l.now(), wait)
-			l.concurrency = l.win.Limit()
-		}
 		if again {
 			// Throttled, a 5xx, a garbled answer or no answer: wait and ask
 			// again.
@@ -318,7 +307,7 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 	offset, all := a.Page*l.pageSize, a.Result.Items
 	own := all[:min(len(all), l.pageSize)]
 	repeated := l.store(a.Page, own)
-	l.setTotal(l.nextTotal(offset, len(all), a.Result.Total))
+	l.setTotal(l.rules.Length(l.total, offset, len(all), a.Result.Total, l.furthestRow))
 	if l.noteRepeats(a.Page, len(all), repeated) {
 		return l.Ensure()
 	}
@@ -366,7 +355,7 @@ func (l *List[T]) Due(gen, p int) []Request {
 		l.holding--
 	}
 	pg.loading = false
-	if l.probeEnd && p == l.total/l.pageSize {
+	if l.rules.Probing() && p == l.total/l.pageSize {
 		return l.requestBeyond(nil) // the page past a lying total's end: outside the pages request knows
 	}
 	return l.request(nil, p)
@@ -378,8 +367,8 @@ func (l *List[T]) Due(gen, p int) []Request {
 // cursor stays on the same record if it moved.
 func (l *List[T]) Refresh() []Request {
 	l.gen++
-	l.inFlight, l.waiting, l.holding, l.end, l.probeEnd, l.lastErr = 0, 0, 0, -1, false, nil
-	l.repeats, l.repeatErr = 0, nil
+	l.inFlight, l.waiting, l.holding, l.lastErr, l.repeatErr = 0, 0, 0, nil, nil
+	l.rules.Reset()
 	for _, pg := range l.pages {
 		pg.loading, pg.waiting, pg.held, pg.err, pg.retries = false, false, false, nil, 0 // a new generation: a fresh retry budget
 	}
