@@ -20,17 +20,15 @@ func (l *List[T]) span(p int) int {
 }
 
 // requestBeyond asks once for the page after the end, in case rows exist
-// there that a contradictory total_count hid.
+// there that a contradictory total_count hid: past the range request
+// keeps to, unless it was asked for already, failed or answered in this
+// generation.
 func (l *List[T]) requestBeyond(reqs []Request) []Request {
 	p := l.total / l.pageSize
-	if pg, ok := l.pages[p]; ok && (pg.loading || pg.err != nil || pg.loadedGen == l.gen) {
+	if pg, ok := l.pages[p]; ok && (pg.state != idle || pg.loadedGen == l.gen) {
 		return reqs
 	}
-	saved := l.total
-	l.total = (p + 1) * l.pageSize // let request() see page p as in range
-	reqs = l.request(reqs, p)
-	l.total = saved
-	return reqs
+	return l.ask(reqs, p)
 }
 
 // probing reports a listing whose total_count proved false and whose rows
@@ -41,7 +39,7 @@ func (l *List[T]) probing() bool {
 		return false
 	}
 	pg, ok := l.pages[l.total/l.pageSize]
-	return !ok || (pg.loadedGen != l.gen && pg.err == nil)
+	return !ok || (pg.loadedGen != l.gen && pg.state != failed)
 }
 
 // seekKept asks for the page after p while the kept record has not turned up.
@@ -70,11 +68,18 @@ func (l *List[T]) setTotal(total int) {
 	l.total = total
 	last := l.numPages()
 	for p, pg := range l.pages {
-		if p >= last {
-			delete(l.pages, p)
-		} else if n := l.span(p); len(pg.rows) > n {
-			clear(pg.rows[n:]) // drop references to rows that are gone
-			pg.rows = pg.rows[:n]
+		switch {
+		case p >= last && pg.state.pending():
+			// Past the end now, but its request is out or due: the page
+			// stays, without rows, so that its request is accounted for
+			// when it comes back.
+			clear(pg.rows)
+			pg.rows, pg.loadedGen, pg.stamp = pg.rows[:0], -1, l.version
+		case p >= last:
+			l.dropPage(p)
+		case len(pg.rows) > l.span(p):
+			clear(pg.rows[l.span(p):]) // drop references to rows that are gone
+			pg.rows = pg.rows[:l.span(p)]
 			pg.stamp = l.version
 		}
 	}

@@ -70,15 +70,13 @@ type Options struct {
 
 // page is what the list holds of one page of rows.
 type page[T any] struct {
-	loading   bool      // a request of the current generation is out (or waits to be retried)
-	waiting   bool      // it waits to be retried (a delay, nothing out)
+	state     pageState // where its request of the current generation stands (change it with setState)
+	err       error     // why it failed, in state failed
 	loadedGen int       // generation whose rows are held; -1 when none
-	err       error     // the current generation's request failed; cleared by refresh
 	rows      []T       // may be fewer than the page's span when the total grew since
 	retries   int       // automatic retries used in this generation
 	stamp     int       // the list's version when rows last changed (see EachPage)
 	firstTry  time.Time // when this generation first asked for the page
-	held      bool      // waiting, not for a retry, but for a hold-off to end (it keeps a request slot)
 	ticket    api.Ticket
 }
 
@@ -107,10 +105,8 @@ type List[T any] struct {
 	debug    io.Writer
 	name     string
 
-	gen      int
-	inFlight int
-	waiting  int // pages waiting out a back-off or a hold-off
-	holding  int // pages waiting out a hold-off, each keeping the request slot it will use
+	gen   int
+	count [numStates]int // pages in each state but idle; only setState changes it
 
 	total int // -1 until the first page arrives
 	// rules say how long the listing is and where it ends, from the
@@ -192,32 +188,38 @@ func (l *List[T]) page(p int) *page[T] {
 	return pg
 }
 
-// request adds the request for page p to reqs, unless p is loading, failed
-// (only a refresh retries it), already current and complete, out of range,
-// or too many requests are out. While a throttled answer holds requests
-// off, the request is delayed to when the hold-off ends.
+// request adds the request for page p to reqs, unless p is out of range,
+// asked for already (out, or due after a delay), failed (only a refresh
+// retries it), already current and complete, or every request slot is
+// taken.
 func (l *List[T]) request(reqs []Request, p int) []Request {
-	if p < 0 || p >= l.numPages() || l.inFlight+l.holding >= l.concurrency {
+	if p < 0 || p >= l.numPages() {
+		return reqs
+	}
+	if pg, ok := l.pages[p]; ok && (pg.state != idle || pg.loadedGen == l.gen && (l.total < 0 || len(pg.rows) >= l.span(p))) {
+		return reqs
+	}
+	return l.ask(reqs, p)
+}
+
+// ask adds the request for page p to reqs, wherever p lies, unless every
+// request slot is taken. While a throttled answer holds requests off, the
+// request is delayed to when the hold-off ends.
+func (l *List[T]) ask(reqs []Request, p int) []Request {
+	if l.slotsTaken() >= l.concurrency {
 		return reqs
 	}
 	pg := l.page(p)
-	complete := pg.loadedGen == l.gen && (l.total < 0 || len(pg.rows) >= l.span(p))
-	if pg.loading || pg.err != nil || complete {
-		return reqs
-	}
-	pg.loading = true
 	if hold := l.win.Wait(l.now()); hold > 0 {
 		// The gateway throttled a request and nothing goes before it may
 		// be asked again (see api.Window). The page keeps its request slot
 		// while it waits, so the pages held off are the window's worth
 		// that go when the hold-off ends, not every page the list wants.
-		pg.waiting, pg.held = true, true
-		l.waiting++
-		l.holding++
+		l.setState(pg, heldOff)
 		return append(reqs, Request{Gen: l.gen, Page: p, Offset: p * l.pageSize, Limit: l.pageSize, Delay: hold})
 	}
-	l.inFlight++
-	pg.ticket = l.win.Send(l.inFlight, l.now())
+	l.setState(pg, sent)
+	pg.ticket = l.win.Send(l.count[sent], l.now())
 	timeout := l.timeout
 	if pg.retries == 0 {
 		pg.firstTry = l.now()
@@ -240,7 +242,7 @@ func (l *List[T]) Ensure() []Request {
 		// Pages load roughly in order, so looking a few pages past the
 		// furthest row held is enough, and a bogus total is never scanned.
 		last := min(l.numPages(), l.furthestRow()/l.pageSize+l.concurrency+1)
-		for p := 0; p < last && l.inFlight+l.holding < l.concurrency; p++ {
+		for p := 0; p < last && l.slotsTaken() < l.concurrency; p++ {
 			reqs = l.request(reqs, p)
 		}
 	}
@@ -277,8 +279,8 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 	if a.Gen != l.gen {
 		return nil
 	}
-	l.inFlight = max(l.inFlight-1, 0)
 	pg := l.page(a.Page)
+	l.setState(pg, idle) // what it waited for has come
 	// A good answer may widen the window; a refusal for rate halves it and
 	// holds every request off while this page waits.
 	wait, again := l.retry.After(a.Err, pg.retries, pg.firstTry, l.now())
@@ -287,17 +289,17 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 	if l.repeatErr != nil && a.Page*l.pageSize >= l.total {
 		return l.Ensure() // past where the repeats ended the listing
 	}
-	pg.loading = false
 	if a.Err != nil {
+		l.lastErr = a.Err
 		if again {
 			// Throttled, a 5xx, a garbled answer or no answer: wait and ask
 			// again.
-			pg.loading, pg.waiting, l.lastErr = true, true, a.Err
-			l.waiting++
+			l.setState(pg, backingOff)
 			pg.retries++
 			return append(l.Ensure(), Request{Gen: l.gen, Page: a.Page, Offset: a.Page * l.pageSize, Limit: l.pageSize, Delay: wait})
 		}
-		pg.err, l.lastErr = a.Err, a.Err
+		l.setState(pg, failed)
+		pg.err = a.Err
 		return l.Ensure() // the freed request slot may serve another page
 	}
 	// Rows beyond the limit asked for are the positions after the page:
@@ -343,18 +345,10 @@ const keepSearchPages = 20
 // nothing when the listing has moved on (a refresh) since.
 func (l *List[T]) Due(gen, p int) []Request {
 	pg, ok := l.pages[p]
-	if gen != l.gen || !ok || !pg.loading {
+	if gen != l.gen || !ok || (pg.state != backingOff && pg.state != heldOff) {
 		return nil
 	}
-	if pg.waiting {
-		pg.waiting = false
-		l.waiting--
-	}
-	if pg.held {
-		pg.held = false
-		l.holding--
-	}
-	pg.loading = false
+	l.setState(pg, idle)
 	if l.rules.Probing() && p == l.total/l.pageSize {
 		return l.requestBeyond(nil) // the page past a lying total's end: outside the pages request knows
 	}
@@ -367,10 +361,11 @@ func (l *List[T]) Due(gen, p int) []Request {
 // cursor stays on the same record if it moved.
 func (l *List[T]) Refresh() []Request {
 	l.gen++
-	l.inFlight, l.waiting, l.holding, l.lastErr, l.repeatErr = 0, 0, 0, nil, nil
+	l.lastErr, l.repeatErr = nil, nil
 	l.rules.Reset()
 	for _, pg := range l.pages {
-		pg.loading, pg.waiting, pg.held, pg.err, pg.retries = false, false, false, nil, 0 // a new generation: a fresh retry budget
+		l.setState(pg, idle) // what is out is of the old generation, its answers dropped
+		pg.retries = 0       // a new generation: a fresh retry budget
 	}
 	if it, ok := l.Selected(); ok {
 		l.keepID = l.idOf(it)

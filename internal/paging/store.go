@@ -26,7 +26,10 @@ const repeatLimit = listing.RepeatLimit
 // It returns how many rows were held already at another position.
 func (l *List[T]) store(p int, rows []T) (repeated int) {
 	pg := l.page(p)
-	pg.err, pg.loadedGen = nil, l.gen
+	if pg.state == failed {
+		l.setState(pg, idle) // rows came for it after all (beyond the limit of the page before)
+	}
+	pg.loadedGen = l.gen
 	pg.rows = append(pg.rows[:0], rows...)
 	l.version++
 	pg.stamp = l.version
