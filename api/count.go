@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"math"
 	"strconv"
+
+	"github.com/wksrec/wksrec/internal/listing"
 )
 
-// MaxTotal is the largest total_count wksrec believes. No project holds a
-// billion desktops or runs; a larger claim (2^63−1, 1e300) is clamped here so
-// that no caller's arithmetic on it can overflow, and callers still never
-// allocate or loop by it.
-const MaxTotal = 1_000_000_000
+// MaxTotal is the largest total_count wksrec believes (listing.MaxTotal).
+// No project holds a billion desktops or runs; a larger claim (2^63−1,
+// 1e300) is clamped here so that no caller's arithmetic on it can
+// overflow, and callers still never allocate or loop by it.
+const MaxTotal = listing.MaxTotal
 
 // count is total_count as the wire has it: any JSON number (an integer too
 // large for int64, a float, an exponent), a quoted number, or null. It

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/wksrec/wksrec/internal/listing"
 )
 
 // FetchAllOptions tune Stream and FetchAll.
@@ -35,25 +36,21 @@ type FetchStats struct {
 	Throttled  int // answers refused for rate (429, APIG.0308), retried or not
 }
 
-// errRepeating ends a listing whose pages stopped bringing anything new.
-var errRepeating = errors.New("the API kept sending rows it had sent already")
-
-// repeatLimit is how many full pages in a row may bring nothing new before
-// the listing is judged to be going round in circles.
-const repeatLimit = 3
-
 // Stream pages through a listing and hands every item to emit, in page
 // order, as pages arrive. Memory is one window of pages (Concurrency) plus
-// the set of ids seen, whatever the listing's size or total_count.
+// the index of ids seen, whatever the listing's size or total_count.
 //
-// total_count is only a hint of how far to ask ahead: a short or empty page
-// ends the listing, and a listing that is still growing at its claimed end
-// is followed on. Rows beyond the limit a page was asked for are kept (and
-// de-duplicated against the next page); rows without an id are all kept;
-// a row whose id was handed on already is dropped and counted. Each page is
-// retried under opts.Retry. The requests in flight follow a Window: the
-// load runs at the pace the gateway allows instead of hammering it, and
-// picks up again once the gateway allows more.
+// The listing's rules are listing.Rules', as the browser's: total_count is
+// only a hint of how far to ask ahead, a short or empty page ends the
+// listing, and a listing that is still growing at its claimed end is
+// followed on; full pages that keep bringing nothing new end it with an
+// error wrapping listing.ErrRepeating. Rows beyond the limit a page was
+// asked for are kept (and de-duplicated against the next page); rows
+// without an id are all kept; a row whose id was handed on already
+// (listing.Index) is dropped and counted. Each page is retried under
+// opts.Retry. The requests in flight follow a Window: the load runs at the
+// pace the gateway allows instead of hammering it, and picks up again once
+// the gateway allows more.
 func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, limit int) (Page[T], error),
 	id func(T) string, opts FetchAllOptions, emit func(T) error) (stats FetchStats, err error) {
 	if opts.Limit < 1 {
@@ -78,14 +75,14 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 		err  error
 	}
 	var (
-		pending []chan result              // futures of the pages in flight, in page order
-		next    int                        // the next page to ask for
-		total   = -1                       // the latest total_count: how far to ask ahead
-		ahead   = max(opts.Concurrency, 1) // pages in progress at most: the memory held
-		seen    = map[string]struct{}{}
-		stale   int // full pages in a row that brought nothing new
-		done    bool
-		prev    []T // the page before, to spot a repeat of rows without ids
+		pending  []chan result              // futures of the pages in flight, in page order
+		next     int                        // the next page to ask for
+		rules    = listing.New(opts.Limit)  // how long the listing is, where it ends
+		total    = -1                       // its length as far as known: how far to ask ahead
+		furthest int                        // the end of the furthest rows received
+		ahead    = max(opts.Concurrency, 1) // pages in progress at most: the memory held
+		seen     = listing.Index{}
+		prev     []T // the page before, to spot a repeat of rows without ids
 	)
 	launch := func(p int) {
 		ch := make(chan result, 1)
@@ -98,7 +95,7 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 			ch <- result{page, err}
 		}()
 	}
-	for !done {
+	for !rules.Ended() {
 		// Ask ahead while the claimed total says there is more; when only
 		// the page at the frontier is left, ask for it even past the
 		// total (the listing may have grown, or total_count may be wrong).
@@ -123,18 +120,17 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 			drain(pending)
 			return stats, res.err
 		}
+		offset, items := stats.Pages*opts.Limit, res.page.Items // pages arrive in order
 		stats.Pages++
-		total = res.page.Total
-		items := res.page.Items
+		total = rules.Length(total, offset, len(items), res.page.Total, func() int { return furthest })
+		furthest = max(furthest, offset+len(items))
+		received := stats.Rows // each row's place in the reading: rows beyond a page's limit overlap the next page's
 		stats.Rows += len(items)
 		fresh := 0 // rows handed on that were not sent before
-		for _, it := range items {
-			if k := id(it); k != "" {
-				if _, dup := seen[k]; dup {
-					stats.Duplicates++
-					continue
-				}
-				seen[k] = struct{}{}
+		for i, it := range items {
+			if _, dup := seen.Note(id(it), received+i, nil); dup {
+				stats.Duplicates++
+				continue
 			}
 			fresh++
 			stats.Emitted++
@@ -144,19 +140,12 @@ func Stream[T any](ctx context.Context, fetch func(ctx context.Context, offset, 
 				return stats, err
 			}
 		}
-		repeat := len(items) > 0 && reflect.DeepEqual(items, prev)
+		same := listing.Same(items, prev)
 		prev = items
-		switch {
-		case len(items) < opts.Limit:
-			done = true // a short or empty page ends the listing
-		case fresh == 0 || repeat:
-			if stale++; stale == repeatLimit {
-				cancel()
-				drain(pending)
-				return stats, fmt.Errorf("%w (%d full pages with nothing new); stopped after %d rows", errRepeating, repeatLimit, stats.Emitted)
-			}
-		default:
-			stale = 0
+		if _, ended := rules.Repeat(offset, len(items), fresh, same); ended {
+			cancel()
+			drain(pending)
+			return stats, fmt.Errorf("%w (%d full pages with nothing new); stopped after %d rows", listing.ErrRepeating, listing.RepeatLimit, stats.Emitted)
 		}
 	}
 	cancel()
@@ -239,13 +228,8 @@ func (g *gate) release(t Ticket, err error, wait time.Duration) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.inFlight--
-	var apiErr *APIError
-	switch {
-	case err == nil:
-		g.win.Succeeded(t)
-	case errors.As(err, &apiErr) && apiErr.Throttled():
+	if g.win.Answered(t, err, g.now(), wait) {
 		g.throttled++
-		g.win.Throttled(t, g.now(), wait)
 	}
 	g.wake()
 }

@@ -52,6 +52,22 @@ func (p RetryPolicy) Next(err error, retries int, started, now time.Time) (wait 
 	return wait, true
 }
 
+// After is Next with what a refusal for rate means for the rest of the
+// listing, the one rule Stream and the browser's paged lists follow: wait
+// is also how long the refused page holds every other request of its
+// listing off (give it to Window.Answered), and a page given up on still
+// holds them off for the gateway's Retry-After.
+func (p RetryPolicy) After(err error, retries int, started, now time.Time) (wait time.Duration, again bool) {
+	if wait, again = p.Next(err, retries, started, now); again {
+		return wait, true
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Throttled() {
+		return apiErr.RetryAfter, false
+	}
+	return 0, false
+}
+
 // Deadline is when every try of a request first sent at started must have
 // ended.
 func (p RetryPolicy) Deadline(started time.Time) time.Time { return started.Add(p.Budget) }
@@ -119,13 +135,7 @@ func retry[R any](ctx context.Context, p RetryPolicy, now func() time.Time, g *g
 			g.release(ticket, err, 0) // cut short by the budget: says nothing of the gateway
 			return res, fmt.Errorf("%w; gave up after %d tries in %s", lastErr, attempt+1, p.Budget)
 		}
-		wait, again := p.Next(err, attempt, started, now())
-		if !again {
-			var apiErr *APIError
-			if errors.As(err, &apiErr) {
-				wait = apiErr.RetryAfter // a throttled page given up on still holds the others off
-			}
-		}
+		wait, again := p.After(err, attempt, started, now())
 		g.release(ticket, err, wait)
 		if !again {
 			return res, err

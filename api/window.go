@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"time"
 
 	"github.com/wksrec/wksrec/internal/defaults"
@@ -125,4 +126,22 @@ func (w *Window) Throttled(t Ticket, now time.Time, wait time.Duration) {
 	w.epoch++
 	w.limit = max(w.Limit()/2, 1)
 	w.grow, w.acked = w.limit, 0
+}
+
+// Answered notes at now how the request of t was answered, the one place
+// where an answer changes the window: a good answer (err nil) may widen
+// it; a refusal for rate (429, APIG.0308) halves it and holds every
+// request off for hold, as long as the refused page waits (see
+// RetryPolicy.After); other errors say nothing of it. It reports whether
+// err was a refusal for rate.
+func (w *Window) Answered(t Ticket, err error, now time.Time, hold time.Duration) (throttled bool) {
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		w.Succeeded(t)
+	case errors.As(err, &apiErr) && apiErr.Throttled():
+		w.Throttled(t, now, hold)
+		return true
+	}
+	return false
 }

@@ -116,3 +116,58 @@ func TestWindow(t *testing.T) {
 		})
 	}
 }
+
+// What one answer means for the listing's other requests, as Stream and
+// the browser's lists both apply it: RetryPolicy.After decides the retry
+// and the hold-off, Window.Answered notes the answer.
+func TestAnswerHoldsTheOthersOff(t *testing.T) {
+	t0 := time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)
+	policy := RetryPolicy{Base: 2 * time.Second, ThrottleBase: 250 * time.Millisecond, MaxRetries: 4, Budget: time.Minute}
+	throttled := &APIError{Status: 429, Code: "APIG.0308"}
+	for _, tc := range []struct {
+		name         string
+		err          error
+		retries      int
+		again        bool
+		waitLo       time.Duration // the retry's wait, lo..lo+50%
+		throttled    bool
+		limit        int           // the window's limit after it (from 4)
+		hold         time.Duration // how long nothing may go
+		holdUpToWait bool          // the hold-off is the retry's wait
+	}{
+		{name: "a good answer", limit: 5},
+		{name: "a refusal for rate halves the window and holds everything off while the page waits",
+			err: throttled, again: true, waitLo: 250 * time.Millisecond, throttled: true, limit: 2, holdUpToWait: true},
+		{name: "with a Retry-After", err: &APIError{Status: 429, RetryAfter: 3 * time.Second},
+			again: true, waitLo: 3 * time.Second, throttled: true, limit: 2, hold: 3 * time.Second},
+		{name: "a page given up on still holds the others off for the Retry-After",
+			err: &APIError{Status: 429, RetryAfter: 5 * time.Second}, retries: 4, throttled: true, limit: 2, hold: 5 * time.Second},
+		{name: "given up on without a Retry-After: halved, nothing held off", err: throttled, retries: 4, throttled: true, limit: 2},
+		{name: "a 503 says nothing of the window", err: &APIError{Status: 503}, again: true, waitLo: 2 * time.Second, limit: 4},
+		{name: "a 401 is not retried", err: &APIError{Status: 401}, limit: 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := NewWindow(8)
+			tickets := []Ticket{w.Send(1, t0), w.Send(2, t0), w.Send(3, t0), w.Send(4, t0)} // the last with the window in use
+			wait, again := policy.After(tc.err, tc.retries, t0, t0)
+			if again != tc.again || again && (wait < tc.waitLo || wait > tc.waitLo*3/2) {
+				t.Errorf("retry %v after %v; want %v after %v", again, wait, tc.again, tc.waitLo)
+			}
+			if got := w.Answered(tickets[3], tc.err, t0, wait); got != tc.throttled {
+				t.Errorf("throttled %v", got)
+			}
+			hold := w.Wait(t0)
+			switch {
+			case tc.holdUpToWait:
+				if hold != wait || hold == 0 {
+					t.Errorf("held off %v; want the page's wait %v", hold, wait)
+				}
+			case hold != tc.hold:
+				t.Errorf("held off %v; want %v", hold, tc.hold)
+			}
+			if w.Limit() != tc.limit {
+				t.Errorf("limit %d; want %d", w.Limit(), tc.limit)
+			}
+		})
+	}
+}

@@ -1,9 +1,7 @@
 package paging
 
-import "github.com/wksrec/wksrec/api"
-
-// The length of a listing: total_count is a hint, short and empty pages
-// are facts.
+// The length of a listing, as listing.Rules decide it (total_count is a
+// hint, short and empty pages are facts), in pages.
 
 func (l *List[T]) numPages() int {
 	if l.total < 0 {
@@ -22,28 +20,26 @@ func (l *List[T]) span(p int) int {
 }
 
 // requestBeyond asks once for the page after the end, in case rows exist
-// there that a contradictory total_count hid.
+// there that a contradictory total_count hid: past the range request
+// keeps to, unless it was asked for already, failed or answered in this
+// generation.
 func (l *List[T]) requestBeyond(reqs []Request) []Request {
 	p := l.total / l.pageSize
-	if pg, ok := l.pages[p]; ok && (pg.loading || pg.err != nil || pg.loadedGen == l.gen) {
+	if pg, ok := l.pages[p]; ok && (pg.state != idle || pg.loadedGen == l.gen) {
 		return reqs
 	}
-	saved := l.total
-	l.total = (p + 1) * l.pageSize // let request() see page p as in range
-	reqs = l.request(reqs, p)
-	l.total = saved
-	return reqs
+	return l.ask(reqs, p)
 }
 
 // probing reports a listing whose total_count proved false and whose rows
 // end on a page boundary: the page after them may hold more, and every row
 // is not known to be held until it has answered (or failed).
 func (l *List[T]) probing() bool {
-	if !l.probeEnd || l.total%l.pageSize != 0 {
+	if !l.rules.Probing() || l.total%l.pageSize != 0 {
 		return false
 	}
 	pg, ok := l.pages[l.total/l.pageSize]
-	return !ok || (pg.loadedGen != l.gen && pg.err == nil)
+	return !ok || (pg.loadedGen != l.gen && pg.state != failed)
 }
 
 // seekKept asks for the page after p while the kept record has not turned up.
@@ -55,38 +51,6 @@ func (l *List[T]) seekKept(reqs []Request, p int) []Request {
 		return reqs
 	}
 	return l.request(reqs, p+1)
-}
-
-// nextTotal decides the listing's length after n items arrived at offset
-// with the server's total_count reported. total_count changes while a task
-// runs and cannot be trusted alone: a short page ends the listing, and
-// within one generation a later page's stale total cannot undo that.
-func (l *List[T]) nextTotal(offset, n, reported int) int {
-	reported = clamp(reported, 0, api.MaxTotal) // the client clamps too; a source need not be the client
-	switch {
-	case n == 0 && offset > 0 && reported < offset:
-		// Past the end: the listing shrank, and total_count says to where.
-		l.end = reported
-	case n == 0 && offset > 0:
-		// total_count claims rows that are not there. Walking back a page
-		// at a time could take forever (a bogus total of 2^50), so end at
-		// the furthest row held and probe onwards from there on demand.
-		l.end, l.probeEnd = min(l.furthestRow(), offset), true
-	case n < l.pageSize:
-		l.end = offset + n
-	case l.probeEnd:
-		// total_count proved false in this generation: only rows count.
-		return max(l.total, offset+n)
-	default:
-		total := max(reported, offset+n)
-		if l.end >= 0 && offset+n <= l.end {
-			total = min(total, l.end)
-		} else {
-			l.end = -1 // rows beyond the old end: the listing grew
-		}
-		return total
-	}
-	return l.end
 }
 
 // furthestRow is the end of the furthest rows held, of any generation.
@@ -104,11 +68,18 @@ func (l *List[T]) setTotal(total int) {
 	l.total = total
 	last := l.numPages()
 	for p, pg := range l.pages {
-		if p >= last {
-			delete(l.pages, p)
-		} else if n := l.span(p); len(pg.rows) > n {
-			clear(pg.rows[n:]) // drop references to rows that are gone
-			pg.rows = pg.rows[:n]
+		switch {
+		case p >= last && pg.state.pending():
+			// Past the end now, but its request is out or due: the page
+			// stays, without rows, so that its request is accounted for
+			// when it comes back.
+			clear(pg.rows)
+			pg.rows, pg.loadedGen, pg.stamp = pg.rows[:0], -1, l.version
+		case p >= last:
+			l.dropPage(p)
+		case len(pg.rows) > l.span(p):
+			clear(pg.rows[l.span(p):]) // drop references to rows that are gone
+			pg.rows = pg.rows[:l.span(p)]
 			pg.stamp = l.version
 		}
 	}

@@ -7,20 +7,24 @@
 // alone and is tested with tables, not through a message pump.
 //
 // What it decides: which pages a viewport needs (and the next one in the
-// direction of travel), how long the listing is (total_count is a hint,
-// short and empty pages are facts), which answers are stale (generations),
-// when a failed page is asked for again (api.RetryPolicy), and how many
-// requests may be out at once (api.Window: fewer when the gateway
+// direction of travel), which answers are stale (generations), and where
+// each page's request stands. The rules it shares with api.Stream it
+// follows, not repeats: how long the listing is and where it ends
+// (listing.Rules: total_count is a hint, short and empty pages are facts,
+// repeating pages end it), which rows are the same record
+// (listing.Index), when a failed page is asked for again and how long a
+// refusal for rate holds the others off (api.RetryPolicy.After), and how
+// many requests may be out at once (api.Window: fewer when the gateway
 // throttles, more again while it does not).
 package paging
 
 import (
-	"errors"
 	"io"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/defaults"
+	"github.com/wksrec/wksrec/internal/listing"
 )
 
 // DefaultConcurrency bounds the requests one list has out at once, unless
@@ -66,15 +70,13 @@ type Options struct {
 
 // page is what the list holds of one page of rows.
 type page[T any] struct {
-	loading   bool      // a request of the current generation is out (or waits to be retried)
-	waiting   bool      // it waits to be retried (a delay, nothing out)
+	state     pageState // where its request of the current generation stands (change it with setState)
+	err       error     // why it failed, in state failed
 	loadedGen int       // generation whose rows are held; -1 when none
-	err       error     // the current generation's request failed; cleared by refresh
 	rows      []T       // may be fewer than the page's span when the total grew since
 	retries   int       // automatic retries used in this generation
 	stamp     int       // the list's version when rows last changed (see EachPage)
 	firstTry  time.Time // when this generation first asked for the page
-	held      bool      // waiting, not for a retry, but for a hold-off to end (it keeps a request slot)
 	ticket    api.Ticket
 }
 
@@ -103,19 +105,18 @@ type List[T any] struct {
 	debug    io.Writer
 	name     string
 
-	gen      int
-	inFlight int
-	waiting  int // pages waiting out a back-off or a hold-off
-	holding  int // pages waiting out a hold-off, each keeping the request slot it will use
+	gen   int
+	count [numStates]int // pages in each state but idle; only setState changes it
 
 	total int // -1 until the first page arrives
-	end   int // where a short page ended the listing in this generation; -1 if none yet
-	// probeEnd is set when the server contradicted itself (an empty page
-	// before its own total_count): the end is then where the rows ran out,
-	// and the page after it is asked for when the cursor gets there.
-	probeEnd bool
-	pages    map[int]*page[T]
-	index    map[string]int // id -> position, for keeping the cursor on a record
+	// rules say how long the listing is and where it ends, from the
+	// answers of this generation: when the server contradicted itself (an
+	// empty page before its own total_count) they are Probing, the end is
+	// where the rows ran out, and the page after it is asked for when the
+	// cursor gets there.
+	rules listing.Rules
+	pages map[int]*page[T]
+	index listing.Index // id -> position: records sent twice, and keeping the cursor on a record
 
 	// order is the display order when a filter or sort is on: display
 	// index -> position. nil shows every position in order. cursor and top
@@ -138,12 +139,7 @@ type List[T any] struct {
 	dir                 int    // last direction of travel: +1 down, -1 up; prefetch looks that way
 	keepID              string // the record to put the cursor on when it arrives
 	lastErr             error  // the most recent page error, for the status line
-
-	// repeats counts full pages in a row that brought nothing new, from
-	// repeatFrom; past repeatLimit the listing ends at repeatFrom for the
-	// rest of the generation (repeatErr says why).
-	repeats, repeatFrom int
-	repeatErr           error
+	repeatErr           error  // why the rules ended the listing early (repeating pages), for this generation
 }
 
 // New returns an empty list; Start asks for its first page.
@@ -162,9 +158,9 @@ func New[T any](idOf func(T) string, opts Options) *List[T] {
 		debug:    opts.Debug,
 		name:     opts.Name,
 		total:    -1,
-		end:      -1,
+		rules:    listing.New(opts.PageSize),
 		pages:    map[int]*page[T]{},
-		index:    map[string]int{},
+		index:    listing.Index{},
 		dir:      1,
 	}
 	l.concurrency = l.win.Limit()
@@ -192,32 +188,38 @@ func (l *List[T]) page(p int) *page[T] {
 	return pg
 }
 
-// request adds the request for page p to reqs, unless p is loading, failed
-// (only a refresh retries it), already current and complete, out of range,
-// or too many requests are out. While a throttled answer holds requests
-// off, the request is delayed to when the hold-off ends.
+// request adds the request for page p to reqs, unless p is out of range,
+// asked for already (out, or due after a delay), failed (only a refresh
+// retries it), already current and complete, or every request slot is
+// taken.
 func (l *List[T]) request(reqs []Request, p int) []Request {
-	if p < 0 || p >= l.numPages() || l.inFlight+l.holding >= l.concurrency {
+	if p < 0 || p >= l.numPages() {
+		return reqs
+	}
+	if pg, ok := l.pages[p]; ok && (pg.state != idle || pg.loadedGen == l.gen && (l.total < 0 || len(pg.rows) >= l.span(p))) {
+		return reqs
+	}
+	return l.ask(reqs, p)
+}
+
+// ask adds the request for page p to reqs, wherever p lies, unless every
+// request slot is taken. While a throttled answer holds requests off, the
+// request is delayed to when the hold-off ends.
+func (l *List[T]) ask(reqs []Request, p int) []Request {
+	if l.slotsTaken() >= l.concurrency {
 		return reqs
 	}
 	pg := l.page(p)
-	complete := pg.loadedGen == l.gen && (l.total < 0 || len(pg.rows) >= l.span(p))
-	if pg.loading || pg.err != nil || complete {
-		return reqs
-	}
-	pg.loading = true
 	if hold := l.win.Wait(l.now()); hold > 0 {
 		// The gateway throttled a request and nothing goes before it may
 		// be asked again (see api.Window). The page keeps its request slot
 		// while it waits, so the pages held off are the window's worth
 		// that go when the hold-off ends, not every page the list wants.
-		pg.waiting, pg.held = true, true
-		l.waiting++
-		l.holding++
+		l.setState(pg, heldOff)
 		return append(reqs, Request{Gen: l.gen, Page: p, Offset: p * l.pageSize, Limit: l.pageSize, Delay: hold})
 	}
-	l.inFlight++
-	pg.ticket = l.win.Send(l.inFlight, l.now())
+	l.setState(pg, sent)
+	pg.ticket = l.win.Send(l.count[sent], l.now())
 	timeout := l.timeout
 	if pg.retries == 0 {
 		pg.firstTry = l.now()
@@ -240,7 +242,7 @@ func (l *List[T]) Ensure() []Request {
 		// Pages load roughly in order, so looking a few pages past the
 		// furthest row held is enough, and a bogus total is never scanned.
 		last := min(l.numPages(), l.furthestRow()/l.pageSize+l.concurrency+1)
-		for p := 0; p < last && l.inFlight+l.holding < l.concurrency; p++ {
+		for p := 0; p < last && l.slotsTaken() < l.concurrency; p++ {
 			reqs = l.request(reqs, p)
 		}
 	}
@@ -265,7 +267,7 @@ func (l *List[T]) Ensure() []Request {
 	} else if cp > 0 && l.cursor-margin < cp*l.pageSize {
 		reqs = l.request(reqs, cp-1)
 	}
-	if l.probeEnd && l.total%l.pageSize == 0 && l.cursor+margin >= l.total {
+	if l.rules.Probing() && l.total%l.pageSize == 0 && l.cursor+margin >= l.total {
 		reqs = l.requestBeyond(reqs)
 	}
 	return reqs
@@ -277,38 +279,27 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 	if a.Gen != l.gen {
 		return nil
 	}
-	l.inFlight = max(l.inFlight-1, 0)
 	pg := l.page(a.Page)
-	if a.Err == nil {
-		l.win.Succeeded(pg.ticket)
-		l.concurrency = l.win.Limit()
-	}
+	l.setState(pg, idle) // what it waited for has come
+	// A good answer may widen the window; a refusal for rate halves it and
+	// holds every request off while this page waits.
+	wait, again := l.retry.After(a.Err, pg.retries, pg.firstTry, l.now())
+	l.win.Answered(pg.ticket, a.Err, l.now(), wait)
+	l.concurrency = l.win.Limit()
 	if l.repeatErr != nil && a.Page*l.pageSize >= l.total {
 		return l.Ensure() // past where the repeats ended the listing
 	}
-	pg.loading = false
 	if a.Err != nil {
-		wait, again := l.retry.Next(a.Err, pg.retries, pg.firstTry, l.now())
-		var apiErr *api.APIError
-		if errors.As(a.Err, &apiErr) && apiErr.Throttled() {
-			// Halve the window and hold every request off while this page
-			// waits (a page given up on still holds the others off for the
-			// gateway's Retry-After).
-			if !again {
-				wait = apiErr.RetryAfter
-			}
-			l.win.Throttled(pg.ticket, l.now(), wait)
-			l.concurrency = l.win.Limit()
-		}
+		l.lastErr = a.Err
 		if again {
 			// Throttled, a 5xx, a garbled answer or no answer: wait and ask
 			// again.
-			pg.loading, pg.waiting, l.lastErr = true, true, a.Err
-			l.waiting++
+			l.setState(pg, backingOff)
 			pg.retries++
 			return append(l.Ensure(), Request{Gen: l.gen, Page: a.Page, Offset: a.Page * l.pageSize, Limit: l.pageSize, Delay: wait})
 		}
-		pg.err, l.lastErr = a.Err, a.Err
+		l.setState(pg, failed)
+		pg.err = a.Err
 		return l.Ensure() // the freed request slot may serve another page
 	}
 	// Rows beyond the limit asked for are the positions after the page:
@@ -318,7 +309,7 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 	offset, all := a.Page*l.pageSize, a.Result.Items
 	own := all[:min(len(all), l.pageSize)]
 	repeated := l.store(a.Page, own)
-	l.setTotal(l.nextTotal(offset, len(all), a.Result.Total))
+	l.setTotal(l.rules.Length(l.total, offset, len(all), a.Result.Total, l.furthestRow))
 	if l.noteRepeats(a.Page, len(all), repeated) {
 		return l.Ensure()
 	}
@@ -354,19 +345,11 @@ const keepSearchPages = 20
 // nothing when the listing has moved on (a refresh) since.
 func (l *List[T]) Due(gen, p int) []Request {
 	pg, ok := l.pages[p]
-	if gen != l.gen || !ok || !pg.loading {
+	if gen != l.gen || !ok || (pg.state != backingOff && pg.state != heldOff) {
 		return nil
 	}
-	if pg.waiting {
-		pg.waiting = false
-		l.waiting--
-	}
-	if pg.held {
-		pg.held = false
-		l.holding--
-	}
-	pg.loading = false
-	if l.probeEnd && p == l.total/l.pageSize {
+	l.setState(pg, idle)
+	if l.rules.Probing() && p == l.total/l.pageSize {
 		return l.requestBeyond(nil) // the page past a lying total's end: outside the pages request knows
 	}
 	return l.request(nil, p)
@@ -378,10 +361,11 @@ func (l *List[T]) Due(gen, p int) []Request {
 // cursor stays on the same record if it moved.
 func (l *List[T]) Refresh() []Request {
 	l.gen++
-	l.inFlight, l.waiting, l.holding, l.end, l.probeEnd, l.lastErr = 0, 0, 0, -1, false, nil
-	l.repeats, l.repeatErr = 0, nil
+	l.lastErr, l.repeatErr = nil, nil
+	l.rules.Reset()
 	for _, pg := range l.pages {
-		pg.loading, pg.waiting, pg.held, pg.err, pg.retries = false, false, false, nil, 0 // a new generation: a fresh retry budget
+		l.setState(pg, idle) // what is out is of the old generation, its answers dropped
+		pg.retries = 0       // a new generation: a fresh retry budget
 	}
 	if it, ok := l.Selected(); ok {
 		l.keepID = l.idOf(it)

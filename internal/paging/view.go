@@ -146,7 +146,9 @@ func (l *List[T]) SetItems(items []T) {
 	if it, ok := l.Selected(); ok && l.cursor > 0 { // at the top, stay at the top
 		keep = l.idOf(it)
 	}
-	clear(l.pages)
+	for p := range l.pages {
+		l.dropPage(p)
+	}
 	clear(l.index)
 	for p := 0; p*l.pageSize < len(items); p++ {
 		rows := items[p*l.pageSize : min((p+1)*l.pageSize, len(items))]
@@ -175,9 +177,9 @@ func (l *List[T]) State(pos int) RowState {
 		return RowPending
 	case pg.loadedGen >= 0 && pos%l.pageSize < len(pg.rows):
 		return RowLoaded // possibly from an older generation, until the new one lands
-	case pg.err != nil:
+	case pg.state == failed:
 		return RowFailed
-	case pg.loading:
+	case pg.state.pending():
 		return RowLoading
 	}
 	return RowPending
@@ -213,20 +215,13 @@ func (l *List[T]) Selected() (T, bool) { return l.Row(l.PosOf(l.cursor)) }
 func (l *List[T]) ID(it T) string { return l.idOf(it) }
 
 // Loading reports requests out, or pages waiting to be retried.
-func (l *List[T]) Loading() bool { return l.inFlight > 0 || l.Waiting() }
+func (l *List[T]) Loading() bool { return l.count[sent] > 0 || l.Waiting() }
 
 // Waiting reports a page waiting out a back-off before it is asked again.
-func (l *List[T]) Waiting() bool { return l.waiting > 0 }
+func (l *List[T]) Waiting() bool { return l.count[backingOff]+l.count[heldOff] > 0 }
 
 // AnyFailed reports a page that failed for good (until a refresh).
-func (l *List[T]) AnyFailed() bool {
-	for _, pg := range l.pages {
-		if pg.err != nil {
-			return true
-		}
-	}
-	return false
-}
+func (l *List[T]) AnyFailed() bool { return l.count[failed] > 0 }
 
 // Err is the most recent page error, until every page is fine again, or
 // why the listing was cut short.
