@@ -17,7 +17,6 @@ import (
 	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/internal/sanitize"
-	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -423,12 +422,26 @@ func (a *actionView) menuText(st styles.Styles) string {
 	return b.String()
 }
 
-func (a *actionView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
-	h := a.listView.helpKeys(k, canGoBack && a.stage != stageSending)
-	h.Menu = a.stage == stageMenu || a.stage == stageConfirm // r is reboot here, not refresh
-	h.Sending = a.stage == stageSending
-	h.NotApplied = a.stage == stageDone && (a.logErr != nil || len(actions.NotAppliedIDs(a.batchChunks())) > 0)
-	return h
+// helpKeys: in the menu its letters are the keys (r is reboot here, not
+// refresh), and only leaving, help and quitting are listed; while the
+// requests go out, Esc stops them; on the results, Y copies what was not
+// acted on.
+func (a *actionView) helpKeys(c helpContext) keyHelp {
+	k := c.k
+	switch a.stage {
+	case stageSending:
+		stop := relabel(k.Back, "stop sending")
+		return keyHelp{short: []key.Binding{stop, k.Help}, full: [][]key.Binding{{stop, k.Help}}}
+	case stageMenu, stageConfirm:
+		h := c.list(a.listKeys(k))
+		h.short = []key.Binding{c.back(), k.Help, k.Quit}
+		return h
+	}
+	lk := a.listKeys(k)
+	if a.logErr != nil || len(actions.NotAppliedIDs(a.batchChunks())) > 0 {
+		lk.first = append(lk.first, relabel(k.CopyAll, "copy ids not acted on"))
+	}
+	return c.list(lk)
 }
 
 func (a *actionView) batchChunks() []actions.Chunk {

@@ -18,7 +18,6 @@ import (
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/triage"
-	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -168,10 +167,15 @@ func (v *tasksView) jump(arg string) (view, string) {
 	return v.child(t), ""
 }
 
-func (v *tasksView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
-	h := v.listView.helpKeys(k, canGoBack)
-	h.TaskList, h.OnTriggers = true, v.triggers
-	return h
+// helpKeys: t says where it goes from here.
+func (v *tasksView) helpKeys(c helpContext) keyHelp {
+	lk := v.listKeys(c.k)
+	t := c.k.Triggers
+	if v.triggers {
+		t = relabel(t, "scheduled tasks")
+	}
+	lk.nav = append(lk.nav, t)
+	return c.list(lk)
 }
 
 func (b views) records(taskID, crumb string) *recordsView {

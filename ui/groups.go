@@ -11,7 +11,6 @@ import (
 	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/triage"
-	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -125,10 +124,8 @@ func (v *groupsView) afterPage(host) tea.Cmd {
 // loadProgress is the details' load-all bar: the groups fill as it runs.
 func (v *groupsView) loadProgress() string { return v.details.loadProgress() }
 
-func (v *groupsView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
-	h := k.HelpFor(true, canGoBack, false)
-	h.Filter = true
-	return h
+func (v *groupsView) helpKeys(c helpContext) keyHelp {
+	return c.list(listKeys{canOpen: true, lists: []key.Binding{c.k.Filter}})
 }
 
 // refresh reloads the run the groups count (r, watch mode); the groups

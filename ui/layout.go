@@ -9,8 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/wksrec/wksrec/keymap"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // focusPane gives the keys to the pane; where the screen is too small to
@@ -120,9 +119,11 @@ func (m *Model) layout() tea.Cmd {
 	return m.top().setSize(colsW, m.tableH)
 }
 
-func (m *Model) helpKeys() keymap.Help {
-	h := m.top().helpKeys(m.keys, len(m.stack) > 1)
-	h.Mouse = m.cfg.Mouse
+// helpKeys is the help of the screen on top, its columns fitted to the
+// terminal's width.
+func (m *Model) helpKeys() keyHelp {
+	h := m.top().helpKeys(helpContext{k: m.keys, canGoBack: len(m.stack) > 1, mouse: m.cfg.Mouse})
+	h.full = fitColumns(h.full, m.width, ansi.StringWidth(m.help.FullSeparator))
 	return h
 }
 

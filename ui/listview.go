@@ -37,8 +37,8 @@ type view interface {
 	// rowAt is the display index of the row drawn on line y of the table
 	// (0 is its first line), or -1 for a title line or no row.
 	rowAt(y int) int
-	// helpKeys is the footer's keys for this screen.
-	helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help
+	// helpKeys is this screen's help (help.go): the footer and the full help.
+	helpKeys(c helpContext) keyHelp
 	leaf() bool
 	running() bool // any loaded row still RUNNING or WAITING (watch mode)
 	crumb() string // this level in the breadcrumb ("" for the root)
@@ -172,10 +172,18 @@ func (v *listView[T]) rowAt(y int) int {
 	return -1
 }
 
-func (v *listView[T]) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
-	h := k.HelpFor(!v.leaf(), canGoBack, false)
-	h.Filter, h.Failed = v.setText != nil, v.failed != nil
-	return h
+func (v *listView[T]) helpKeys(c helpContext) keyHelp { return c.list(v.listKeys(c.k)) }
+
+// listKeys are the list's keys for its help: f and / where it has them.
+func (v *listView[T]) listKeys(k keymap.KeyMap) listKeys {
+	lk := listKeys{canOpen: !v.leaf()}
+	if v.failed != nil {
+		lk.lists = append(lk.lists, k.FailedOnly)
+	}
+	if v.setText != nil {
+		lk.lists = append(lk.lists, k.Filter)
+	}
+	return lk
 }
 
 // setSize lays out the columns for width; the table has height lines, one

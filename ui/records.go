@@ -14,7 +14,6 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/triage"
-	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -68,10 +67,11 @@ func (v *recordsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	return nil, true
 }
 
-func (v *recordsView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
-	h := v.listView.helpKeys(k, canGoBack)
-	h.Runs = true
-	return h
+// helpKeys: m marks a baseline.
+func (v *recordsView) helpKeys(c helpContext) keyHelp {
+	lk := v.listKeys(c.k)
+	lk.extra = append(lk.extra, c.k.Mark)
+	return c.list(lk)
 }
 
 // failedShare is the share of a run's desktops that failed; ok is false

@@ -9,7 +9,6 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/triage"
-	"github.com/wksrec/wksrec/keymap"
 )
 
 // action is work that needs every row of the details: it runs once the
@@ -137,8 +136,8 @@ func (v *detailsView) loadProgress() string {
 	return ""
 }
 
-func (v *detailsView) helpKeys(k keymap.KeyMap, canGoBack bool) keymap.Help {
-	return k.HelpFor(false, canGoBack, true)
+func (v *detailsView) helpKeys(c helpContext) keyHelp {
+	return c.list(listKeys{triage: true})
 }
 
 // shownRows are the details the table shows (all of them without a
