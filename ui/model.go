@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -323,103 +322,6 @@ func (m *Model) afterPage() tea.Cmd {
 		}
 	}
 	return tea.Batch(cmds...)
-}
-
-func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
-	k := m.keys
-	if m.cmd.open {
-		return m.cmdlineKey(msg), false
-	}
-	if p, ok := m.top().(prompter); ok && p.prompting() {
-		return p.promptUpdate(m, msg), msg.Type == tea.KeyCtrlC && !m.sendingActions()
-	}
-	if key.Matches(msg, k.Command) && m.sendingActions() {
-		m.note = "power actions are being sent: the command line waits for their answers"
-		return nil, false
-	}
-	if key.Matches(msg, k.Command) {
-		return m.openCmdline(), false
-	}
-	if md, ok := m.top().(modal); ok && md.modal() && (msg.Type != tea.KeyCtrlC || m.sendingActions()) {
-		if cmd, handled := md.key(m, msg); handled {
-			return cmd, false // its letters before the common keys (r is reboot there)
-		}
-	}
-	switch {
-	case key.Matches(msg, k.Quit) && m.sendingActions():
-		m.note = "power actions are going out: wait for their answers before quitting (esc on their screen stops them)"
-		return nil, false
-	case key.Matches(msg, k.Quit):
-		return nil, true
-	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
-		return m.layout(), false
-	case key.Matches(msg, k.Refresh):
-		return m.top().refresh(), false
-	case key.Matches(msg, k.Watch):
-		return m.toggleWatch(), false
-	case key.Matches(msg, k.Zoom):
-		return m.setZoom(!m.zoomed), false
-	case key.Matches(msg, k.RelativeTime):
-		m.views.tf.ToggleRelative()
-		m.note = "times in the tables are absolute again"
-		if m.views.tf.Relative {
-			m.note = "times in the tables are relative to now (T: absolute)"
-		}
-		return nil, false
-	case key.Matches(msg, k.Grow), key.Matches(msg, k.Shrink):
-		step := 1
-		if key.Matches(msg, k.Shrink) {
-			step = -1
-		}
-		m.paneGrow = clamp(m.paneGrow+step, -8, 8)
-		return m.layout(), false
-	case m.zoomed && key.Matches(msg, k.Back):
-		return m.setZoom(false), false
-	}
-	if m.focus == focusPane && m.paneKey(msg) {
-		return nil, false
-	}
-	// Any other key acts on the screen, as without the pane (y, f, /, w…);
-	// Enter on a focused pane does nothing more.
-	if m.focus == focusPane && key.Matches(msg, k.Open) {
-		return nil, false
-	}
-	v := m.top()
-	if kv, ok := v.(keyed); ok {
-		if cmd, handled := kv.key(m, msg); handled {
-			return cmd, false
-		}
-	}
-	page := max(v.status().pageHeight-1, 1)
-	switch {
-	case key.Matches(msg, k.Copy):
-		if c, ok := v.(copier); ok {
-			if text, what, ok := c.copySelected(); ok {
-				return m.copyText(text, what), false
-			}
-		}
-		return nil, false
-	case key.Matches(msg, k.Up):
-		return v.moveBy(-1), false
-	case key.Matches(msg, k.Down):
-		return v.moveBy(1), false
-	case key.Matches(msg, k.PageUp):
-		return v.moveBy(-page), false
-	case key.Matches(msg, k.PageDown):
-		return v.moveBy(page), false
-	case key.Matches(msg, k.Top):
-		return v.moveTo(0), false
-	case key.Matches(msg, k.Bottom):
-		return v.moveTo(v.status().total - 1), false
-	case key.Matches(msg, k.Open) && !v.leaf():
-		return m.push(v.open()), false
-	case key.Matches(msg, k.Open), key.Matches(msg, k.Focus):
-		return m.focusPane(), false
-	case key.Matches(msg, k.Back):
-		return m.pop(), false
-	}
-	return nil, false
 }
 
 // push opens a child view (nil while the selected row is not loaded).
