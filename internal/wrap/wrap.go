@@ -1,4 +1,6 @@
-package ui
+// Package wrap breaks text into lines of a display width, for the
+// terminal: the detail pane's long fail reasons, CJK included.
+package wrap
 
 import (
 	"strings"
@@ -6,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// wrapText breaks s into lines of at most width cells: at spaces between
+// Text breaks s into lines of at most width cells: at spaces between
 // words, after hyphens, and between any two wide (CJK) characters, which
 // need no space to break, so a Chinese or Japanese fail reason fills its
 // lines instead of leaving half of one empty. A word longer than a line is
@@ -16,7 +18,7 @@ import (
 // Spaces that begin a line of s are kept (indentation); those at a break
 // are dropped. Text with escape sequences (a styled value) is left to
 // ansi.Wrap. Newlines in s are kept. Time is linear in len(s).
-func wrapText(s string, width int) string {
+func Text(s string, width int) string {
 	if strings.Contains(s, "\x1b") {
 		return ansi.Wrap(s, max(width, 1), "")
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/triage"
+	"github.com/wksrec/wksrec/internal/wrap"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -178,7 +179,7 @@ func labelled(fields []field, st styles.Styles, width int) string {
 		}
 		b.WriteString(st.Label.Render(fit(f.label, labelWidth, false)))
 		b.WriteByte(' ')
-		wrapped := wrapText(f.value, valueWidth)
+		wrapped := wrap.Text(f.value, valueWidth)
 		b.WriteString(strings.ReplaceAll(wrapped, "\n", "\n"+indent))
 	}
 	return b.String()

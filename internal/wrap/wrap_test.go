@@ -1,4 +1,4 @@
-package ui
+package wrap
 
 import (
 	"strings"
@@ -21,9 +21,9 @@ func TestWrapText(t *testing.T) {
 		{"line one\nline two", 20, "line one\nline two"},
 		{"中文中文。", 8, "中文中\n文。"}, // 。 goes down with 文: no line starts with it
 	} {
-		got := wrapText(tc.in, tc.width)
+		got := Text(tc.in, tc.width)
 		if got != tc.want {
-			t.Errorf("wrapText(%q, %d) =\n%s\nwant\n%s", tc.in, tc.width, got, tc.want)
+			t.Errorf("Text(%q, %d) =\n%s\nwant\n%s", tc.in, tc.width, got, tc.want)
 		}
 		for _, l := range strings.Split(got, "\n") {
 			if ansi.StringWidth(l) > tc.width {
@@ -51,12 +51,12 @@ func TestWrapTextOddInput(t *testing.T) {
 		{"abcdefgh。", 8, "abcdefg\nh。"},
 		{"文中。", 4, "文\n中。"},
 	} {
-		if got := wrapText(tc.in, tc.width); got != tc.want {
-			t.Errorf("wrapText(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
+		if got := Text(tc.in, tc.width); got != tc.want {
+			t.Errorf("Text(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
 		}
 	}
 	long := strings.Repeat("x", 200_000)
-	got := wrapText(long, 50)
+	got := Text(long, 50)
 	lines := strings.Split(got, "\n")
 	if len(lines) != 4000 || strings.Join(lines, "") != long {
 		t.Errorf("200 KB without a break: %d lines, text kept %v", len(lines), strings.Join(lines, "") == long)
