@@ -311,64 +311,71 @@ func TestActionOverHostileHTTP2IsSentOnce(t *testing.T) {
 // printed and logged, and the exit status is 143 (130, 129).
 func TestActionStopsOnASignal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP} {
-		srv := fake.New(fake.Options{Seed: 2, Faults: []fake.Fault{{PathContains: "/desktops/action", Offset: -1, Delay: 300 * time.Millisecond}}})
-		url, stop, err := fake.Start(srv, "")
-		if err != nil {
-			t.Fatal(err)
+		t.Run(sigName(sig), func(t *testing.T) {
+			t.Parallel() // a binary and a fake of its own
+			stopsOnASignal(t, sig)
+		})
+	}
+}
+
+func stopsOnASignal(t *testing.T, sig syscall.Signal) {
+	srv := fake.New(fake.Options{Seed: 2, Faults: []fake.Fault{{PathContains: "/desktops/action", Offset: -1, Delay: 300 * time.Millisecond}}})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	d := srv.Data()
+	task := d.Tasks[0].ID
+	rec := d.Records[task][0].ID
+	n := len(d.Details[rec])
+	home := t.TempDir()
+	cmd := exec.Command(buildBinary(t), "--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", rec,
+		"--action", "reboot", "--confirm", strconv.Itoa(n))
+	cmd.Env = []string{"HOME=" + home, "WKSREC_AUTH_TOKEN=t"}
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	sc.Buffer(nil, 1<<20)
+	var lines []chunkLine
+	for sc.Scan() {
+		var c chunkLine
+		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+			t.Fatalf("%q: %v", sc.Text(), err)
 		}
-		t.Cleanup(stop)
-		d := srv.Data()
-		task := d.Tasks[0].ID
-		rec := d.Records[task][0].ID
-		n := len(d.Details[rec])
-		home := t.TempDir()
-		cmd := exec.Command(buildBinary(t), "--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", rec,
-			"--action", "reboot", "--confirm", strconv.Itoa(n))
-		cmd.Env = []string{"HOME=" + home, "WKSREC_AUTH_TOKEN=t"}
-		var errOut bytes.Buffer
-		cmd.Stderr = &errOut
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
+		if len(lines) == 0 {
+			cmd.Process.Signal(sig) // the first answer is in, the second request is out
 		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+		lines = append(lines, c)
+	}
+	err = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 128+int(sig) {
+		t.Fatalf("%s: exit %d (%v), want %d; stderr %q", sig, code, err, 128+int(sig), errOut.String())
+	}
+	sent, notSent := 0, 0
+	for _, c := range lines {
+		if c.Sent {
+			sent++
+		} else if c.NotSentBecause == "stopped by "+sigName(sig) {
+			notSent++
 		}
-		sc := bufio.NewScanner(out)
-		sc.Buffer(nil, 1<<20)
-		var lines []chunkLine
-		for sc.Scan() {
-			var c chunkLine
-			if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-				t.Fatalf("%q: %v", sc.Text(), err)
-			}
-			if len(lines) == 0 {
-				cmd.Process.Signal(sig) // the first answer is in, the second request is out
-			}
-			lines = append(lines, c)
-		}
-		err = cmd.Wait()
-		if code := cmd.ProcessState.ExitCode(); code != 128+int(sig) {
-			t.Fatalf("%s: exit %d (%v), want %d; stderr %q", sig, code, err, 128+int(sig), errOut.String())
-		}
-		sent, notSent := 0, 0
-		for _, c := range lines {
-			if c.Sent {
-				sent++
-			} else if c.NotSentBecause == "stopped by "+sigName(sig) {
-				notSent++
-			}
-		}
-		want := (n + 99) / 100
-		if len(lines) != want || sent != actionPosts(srv) || sent < 1 || sent > 2 || sent+notSent != want {
-			t.Errorf("%s: %d lines (want %d), %d sent (%d posts), %d not sent", sig, len(lines), want, sent, actionPosts(srv), notSent)
-		}
-		if msg := errOut.String(); !strings.Contains(msg, "stopping after the request in flight") || !strings.Contains(msg, "stopped by "+sigName(sig)) {
-			t.Errorf("stderr %q", msg)
-		}
-		b, _ := os.ReadFile(filepath.Join(home, ".local", "state", "wksrec", "actions.log"))
-		if got := strings.Count(string(b), `"phase":"not-sent"`); got != notSent {
-			t.Errorf("%d not-sent lines in the audit log, want %d", got, notSent)
-		}
+	}
+	want := (n + 99) / 100
+	if len(lines) != want || sent != actionPosts(srv) || sent < 1 || sent > 2 || sent+notSent != want {
+		t.Errorf("%s: %d lines (want %d), %d sent (%d posts), %d not sent", sig, len(lines), want, sent, actionPosts(srv), notSent)
+	}
+	if msg := errOut.String(); !strings.Contains(msg, "stopping after the request in flight") || !strings.Contains(msg, "stopped by "+sigName(sig)) {
+		t.Errorf("stderr %q", msg)
+	}
+	b, _ := os.ReadFile(filepath.Join(home, ".local", "state", "wksrec", "actions.log"))
+	if got := strings.Count(string(b), `"phase":"not-sent"`); got != notSent {
+		t.Errorf("%d not-sent lines in the audit log, want %d", got, notSent)
 	}
 }

@@ -210,7 +210,10 @@ func (term *terminal) stop() {
 // and the exit status is 128 + the signal's number.
 func TestSignalMidBatchInTheBrowser(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
-		t.Run(sigName(sig), func(t *testing.T) { signalMidBatch(t, sig) })
+		t.Run(sigName(sig), func(t *testing.T) {
+			t.Parallel() // a binary and a fake of its own
+			signalMidBatch(t, sig)
+		})
 	}
 }
 

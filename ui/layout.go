@@ -123,7 +123,9 @@ func (m *Model) layout() tea.Cmd {
 // terminal's width.
 func (m *Model) helpKeys() keyHelp {
 	h := m.top().helpKeys(helpContext{k: m.keys, canGoBack: len(m.stack) > 1, mouse: m.cfg.Mouse})
-	h.full = fitColumns(h.full, m.width, ansi.StringWidth(m.help.FullSeparator))
+	if m.help.ShowAll { // the footer line needs no columns
+		h.full = fitColumns(h.full, m.width, ansi.StringWidth(m.help.FullSeparator))
+	}
 	return h
 }
 
