@@ -244,15 +244,17 @@ func (m *Model) jump(verb, arg string) tea.Cmd {
 		m.note = cmp.Or(jumpHints[verb], ":"+verb+" has no list of them open")
 		return nil
 	}
-	child, note := j.jump(arg)
-	if child == nil {
-		m.note = note
+	open, note := j.jump(arg)
+	if open == nil {
+		m.note = note // nothing closed for a name mistyped
 		return nil
 	}
+	// The screens above close first: the child may be one of them, kept
+	// (a run's details), which closing would cut off from its requests.
 	for len(m.stack) > at+1 {
 		m.pop()
 	}
-	return m.push(child)
+	return m.push(open())
 }
 
 func positionOf[T any](l *pagedList[T], id string) int {

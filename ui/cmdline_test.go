@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/fake"
 )
 
@@ -117,4 +118,44 @@ func TestCommandLineCompletesByRunes(t *testing.T) {
 	if got := m.cmd.input.Value(); got != "task 研发-重启-" {
 		t.Errorf("completed to %q", got)
 	}
+}
+
+// :run naming the run on screen opens it live: closing the screens above once cut the kept run off from its
+// requests, and every page after failed "context canceled". A name
+// mistyped closes nothing.
+func TestJumpToTheRunOnScreenKeepsItLoading(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	run := data.Records[task][1]
+	m := start(t, New(Config{Source: ctxSource{&dataSource{d: data}}, ProjectID: "p", TaskID: task, PageSize: 100}), 120, 30)
+	m = send(t, m, press("j"))
+	m = send(t, m, press("enter"))
+	if l := dl(m); l.AllLoaded() || l.LoadedRows() == 0 {
+		t.Fatalf("the run should be partly loaded: %d rows", l.LoadedRows())
+	}
+	depth := len(m.stack)
+	m = command(t, m, "run no-such-run")
+	if len(m.stack) != depth {
+		t.Fatalf("a mistyped run closed screens: %d, was %d", len(m.stack), depth)
+	}
+	m = command(t, m, "run "+run.ID)
+	v, ok := m.top().(*detailsView)
+	if !ok || v.recordID != run.ID {
+		t.Fatalf("after :run: %T", m.top())
+	}
+	m = send(t, m, press("G"))
+	n := len(data.Details[run.ID])
+	if _, ok := v.list.Row(n - 1); !ok || v.status().err != nil {
+		t.Errorf("after G: the last row loaded %v, error %v", ok, v.status().err)
+	}
+}
+
+// ctxSource answers as the real client does once its context is done.
+type ctxSource struct{ *dataSource }
+
+func (s ctxSource) ListRecordDetails(ctx context.Context, taskID, recordID string, offset, limit int) (api.Page[api.Detail], error) {
+	if err := ctx.Err(); err != nil {
+		return api.Page[api.Detail]{}, err
+	}
+	return s.dataSource.ListRecordDetails(ctx, taskID, recordID, offset, limit)
 }

@@ -138,7 +138,7 @@ func (v *tasksView) names() []string {
 	return out
 }
 
-func (v *tasksView) jump(arg string) (view, string) {
+func (v *tasksView) jump(arg string) (func() view, string) {
 	var exact, prefixed []api.Task
 	v.list.Each(func(_ int, t *api.Task) {
 		name := strings.TrimSpace(sanitize.Line(t.TaskName)) // as completion offers it
@@ -160,11 +160,13 @@ func (v *tasksView) jump(arg string) (view, string) {
 		return nil, fmt.Sprintf("%d tasks start with %q: say more", len(found), sanitize.Line(arg))
 	}
 	t := found[0]
-	v.list.Keep(t.ID)
-	if i := v.list.DisplayIndex(positionOf(v.list, t.ID)); i >= 0 {
-		v.moveTo(i)
-	}
-	return v.child(t), ""
+	return func() view {
+		v.list.Keep(t.ID)
+		if i := v.list.DisplayIndex(positionOf(v.list, t.ID)); i >= 0 {
+			v.moveTo(i)
+		}
+		return v.child(t)
+	}, ""
 }
 
 // helpKeys: t says where it goes from here.

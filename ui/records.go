@@ -34,7 +34,7 @@ func (v *recordsView) names() []string {
 	return out
 }
 
-func (v *recordsView) jump(arg string) (view, string) {
+func (v *recordsView) jump(arg string) (func() view, string) {
 	var run *api.Record
 	v.list.Each(func(_ int, r *api.Record) {
 		if r.ID == arg && run == nil {
@@ -45,7 +45,7 @@ func (v *recordsView) jump(arg string) (view, string) {
 	if run == nil {
 		return nil, fmt.Sprintf("no run %q among the %s loaded", sanitize.Line(arg), plural(v.list.LoadedRows(), "run", "runs"))
 	}
-	return v.child(*run), ""
+	return func() view { return v.child(*run) }, ""
 }
 
 func (v *recordsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {

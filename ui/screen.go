@@ -67,9 +67,11 @@ type jumper interface {
 	jumpVerb() string
 	// names are what the verb completes to, from the rows loaded.
 	names() []string
-	// jump selects the row arg names and returns the screen it opens, or
-	// nil and a note saying why not.
-	jump(arg string) (child view, note string)
+	// jump finds the row arg names and returns what opens it (the
+	// screen's cursor moves onto the row and its child screen is made),
+	// to be called once the screens above this one are closed; or nil and
+	// a note saying why not.
+	jump(arg string) (open func() view, note string)
 }
 
 // copier is a screen whose selected row has an id worth copying (the ids
