@@ -95,52 +95,6 @@ type logOpenedMsg struct {
 	err   error
 }
 
-// openActions is a: the action menu for exactly the desktops shown, once
-// what is shown is settled. a again while one waits or is open does
-// nothing.
-func (v *detailsView) openActions(h host) tea.Cmd {
-	b := v.views
-	switch {
-	case b.readOnly:
-		h.setNote("a read-only session (--read-only): no actions on desktops")
-		return nil
-	case b.acts == nil:
-		h.setNote("this source cannot act on desktops")
-		return nil
-	case b.auditPath == "":
-		h.setNote("no actions: there is nowhere to keep the audit log ($XDG_STATE_HOME and $HOME are unset)")
-		return nil
-	case v.actPending:
-		h.setNote("the action menu opens once every row is in: it is on its way")
-		return nil
-	}
-	v.actPending = true
-	return v.whenSettled(h, func(h host, v *detailsView) tea.Cmd {
-		v.actPending = false
-		if !h.showing(v) {
-			// Keys typed now are for another screen or a prompt: a menu
-			// opening under them would take them as its letters.
-			h.setNote("the action menu did not open: the run's rows were no longer on screen (a opens it again)")
-			return nil
-		}
-		if v.tr.UsesChange() && !v.cmp.Ready() {
-			h.setNote("no actions: the filter looks at the change, and the baseline run could not be read (c compares again)")
-			return nil
-		}
-		var rows []actions.Target
-		for _, d := range shownRows(v) {
-			rows = append(rows, actions.Target{ID: d.DesktopID, Name: d.DesktopName, Status: d.ExecStatus})
-		}
-		plan := actions.NewPlan(api.PowerAction{}, rows)
-		if len(plan.Targets) == 0 {
-			h.setNote("no desktops shown that can be acted on")
-			return nil
-		}
-		h.setNote("")
-		return h.push(newActionView(v, plan))
-	})
-}
-
 func newActionView(v *detailsView, plan actions.Plan) *actionView {
 	b := v.views
 	in := textinput.New()

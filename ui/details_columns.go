@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
@@ -11,7 +10,6 @@ import (
 	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/triage"
-	"github.com/wksrec/wksrec/internal/wrap"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -60,13 +58,6 @@ func formatDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", s/60, s%60)
 	}
 	return fmt.Sprintf("%dh%02dm", s/3600, s/60%60)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }
 
 // detailPaneText is every field of one detail.
@@ -149,38 +140,4 @@ func (v *detailsView) changeText(c compare.Change, r *triage.Row, st styles.Styl
 		}
 	}
 	return text
-}
-
-// field is one labelled line of a detail pane; value is sanitised already.
-type field struct{ label, value string }
-
-// nonEmpty drops the fields with nothing to say.
-func nonEmpty(fields []field) []field {
-	kept := fields[:0]
-	for _, f := range fields {
-		if strings.TrimSpace(f.value) != "" {
-			kept = append(kept, f)
-		}
-	}
-	return kept
-}
-
-const labelWidth = 12
-
-// labelled lays out label/value pairs; values wrap at word boundaries (or
-// hard where a word is longer than the line, as IDs are on narrow panes).
-func labelled(fields []field, st styles.Styles, width int) string {
-	valueWidth := max(width-labelWidth-1, 8)
-	indent := strings.Repeat(" ", labelWidth+1)
-	var b strings.Builder
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(st.Label.Render(fit(f.label, labelWidth, false)))
-		b.WriteByte(' ')
-		wrapped := wrap.Text(f.value, valueWidth)
-		b.WriteString(strings.ReplaceAll(wrapped, "\n", "\n"+indent))
-	}
-	return b.String()
 }

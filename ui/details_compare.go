@@ -77,7 +77,7 @@ func (b views) startComparison(taskID, runID string, mark *api.Record) (*compari
 			}
 			base = &before[0]
 		}
-		outcomes, err := reader.Read(ctx, taskID, base.ID, true, func(n, of int) { read.Store(int64(n)); total.Store(int64(of)) })
+		outcomes, err := reader.Read(ctx, taskID, *base, true, func(n, of int) { read.Store(int64(n)); total.Store(int64(of)) })
 		if err != nil {
 			return baselineMsg{id: id, base: *base, err: fmt.Errorf("reading the baseline run: %w", err)}
 		}

@@ -2,10 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/viewport"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/wksrec/wksrec/internal/wrap"
 	"github.com/wksrec/wksrec/styles"
 )
 
@@ -123,4 +125,47 @@ func paneHeightBelow(h int) int {
 		return 0 // too small to show both: the table wins
 	}
 	return clamp(h*2/5, 5, 14)
+}
+
+// The pane's lines, shared by every screen's pane text.
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// field is one labelled line of a detail pane; value is sanitised already.
+type field struct{ label, value string }
+
+// nonEmpty drops the fields with nothing to say.
+func nonEmpty(fields []field) []field {
+	kept := fields[:0]
+	for _, f := range fields {
+		if strings.TrimSpace(f.value) != "" {
+			kept = append(kept, f)
+		}
+	}
+	return kept
+}
+
+const labelWidth = 12
+
+// labelled lays out label/value pairs; values wrap at word boundaries (or
+// hard where a word is longer than the line, as IDs are on narrow panes).
+func labelled(fields []field, st styles.Styles, width int) string {
+	valueWidth := max(width-labelWidth-1, 8)
+	indent := strings.Repeat(" ", labelWidth+1)
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(st.Label.Render(fit(f.label, labelWidth, false)))
+		b.WriteByte(' ')
+		wrapped := wrap.Text(f.value, valueWidth)
+		b.WriteString(strings.ReplaceAll(wrapped, "\n", "\n"+indent))
+	}
+	return b.String()
 }

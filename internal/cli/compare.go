@@ -41,8 +41,8 @@ func loadComparison(ctx context.Context, c config.Config, client *api.Client, re
 		return err
 	}
 	if c.CompareTo != "" {
-		baseID := c.CompareTo
-		if baseID == "previous" {
+		baseRun := api.Record{ID: c.CompareTo}
+		if c.CompareTo == "previous" {
 			before, err := reader.Before(ctx, c.TaskID, c.RecordID, 1)
 			switch {
 			case err != nil:
@@ -50,12 +50,12 @@ func loadComparison(ctx context.Context, c config.Config, client *api.Client, re
 			case len(before) == 0:
 				return nil, fmt.Errorf("run %s is the task's oldest run: there is no run before it to compare to", sanitize.Line(c.RecordID))
 			}
-			baseID = before[0].ID
+			baseRun = before[0]
 		}
 		keepRows := len(cmp.changes) == 0 || cmp.changes[compare.OnlyInBaseline]
-		base, err := reader.Read(ctx, c.TaskID, baseID, keepRows, nil)
+		base, err := reader.Read(ctx, c.TaskID, baseRun, keepRows, nil)
 		if err != nil {
-			return nil, fmt.Errorf("fetching the baseline run %s: %w", sanitize.Line(baseID), err)
+			return nil, fmt.Errorf("fetching the baseline run %s: %w", sanitize.Line(baseRun.ID), err)
 		}
 		cmp.base = base
 	}

@@ -111,6 +111,14 @@ func (b *Baseline) Add(d *api.Detail) {
 	}
 }
 
+// Size is what the baseline holds: its desktops and the rows it keeps.
+func (b *Baseline) Size() int {
+	if b == nil {
+		return 0
+	}
+	return len(b.byDesktop) + len(b.rows)
+}
+
 // Len is how many desktops the baseline has.
 func (b *Baseline) Len() int { return len(b.byDesktop) }
 

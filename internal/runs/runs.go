@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -28,8 +29,13 @@ type Source interface {
 const MaxRunPages = 100
 
 // defaultKeep is how many runs read whole are kept: a baseline and a
-// history of the default five runs, with room to spare.
-const defaultKeep = 8
+// history of the default five runs, with room to spare; defaultKeepSize
+// bounds what they hold (desktops and rows kept), so that a few runs of
+// 100,000 desktops are not all kept after their screens close.
+const (
+	defaultKeep     = 8
+	defaultKeepSize = 250_000
+)
 
 // Options are a Reader's page size, concurrency and retry rule.
 type Options struct {
@@ -38,8 +44,10 @@ type Options struct {
 	// Slot, when set, is taken around each request: the browser's budget
 	// of requests in flight, shared with the lists on screen.
 	Slot func(ctx context.Context) (release func(), err error)
-	// Keep is how many runs read whole are kept (default 8).
-	Keep int
+	// Keep is how many runs read whole are kept (default 8), KeepSize
+	// how many desktops and rows they may hold in all (default 250,000;
+	// the run read last is kept whatever its size).
+	Keep, KeepSize int
 }
 
 // ErrNotListed says a run is not among its task's runs (any more).
@@ -71,6 +79,9 @@ func New(src Source, opts Options) *Reader {
 	}
 	if opts.Keep <= 0 {
 		opts.Keep = defaultKeep
+	}
+	if opts.KeepSize <= 0 {
+		opts.KeepSize = defaultKeepSize
 	}
 	return &Reader{src: src, opts: opts, read: map[string]*reading{}}
 }
@@ -114,13 +125,14 @@ func (r *Reader) Before(ctx context.Context, taskID, runID string, n int) ([]api
 	return before, nil
 }
 
-// Read is run runID of the task read whole: its outcomes by desktop, and
-// with withRows its rows too (for listing the desktops gone). A run read
-// already is not asked for again; one being read is waited for. progress,
-// when set, hears the rows read and the run's total_count as pages come
-// (not when the run is kept or another asker reads it).
-func (r *Reader) Read(ctx context.Context, taskID, runID string, withRows bool, progress func(read, total int)) (*compare.Baseline, error) {
-	key := taskID + "\x00" + runID
+// Read is run of the task read whole: its outcomes by desktop, and with
+// withRows its rows too (for listing the desktops gone). A run read
+// already is not asked for again, unless it was still in progress then
+// (such a run is never kept: it grows); one being read is waited for.
+// progress, when set, hears the rows read and the run's total_count as
+// pages come (not when the run is kept or another asker reads it).
+func (r *Reader) Read(ctx context.Context, taskID string, run api.Record, withRows bool, progress func(read, total int)) (*compare.Baseline, error) {
+	key := taskID + "\x00" + run.ID
 	r.mu.Lock()
 	if rd, ok := r.read[key]; ok && (rd.withRows || !withRows) {
 		r.mu.Unlock()
@@ -131,7 +143,7 @@ func (r *Reader) Read(ctx context.Context, taskID, runID string, withRows bool, 
 			}
 			// Its asker's failure (a cancelled screen, a network error)
 			// is not this asker's: read again.
-			return r.Read(ctx, taskID, runID, withRows, progress)
+			return r.Read(ctx, taskID, run, withRows, progress)
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
@@ -140,11 +152,14 @@ func (r *Reader) Read(ctx context.Context, taskID, runID string, withRows bool, 
 	r.read[key] = rd
 	r.mu.Unlock()
 
-	rd.base, rd.err = r.readWhole(ctx, taskID, runID, withRows, progress)
+	rd.base, rd.err = r.readWhole(ctx, taskID, run.ID, withRows, progress)
 	r.mu.Lock()
-	if rd.err != nil {
-		delete(r.read, key) // a failure is not kept: the next asker tries again
-	} else {
+	switch {
+	case r.read[key] != rd:
+		// Replaced meanwhile (a reading with rows): that one stands.
+	case rd.err != nil || inProgress(run.Status):
+		delete(r.read, key) // a failure, or a run still growing: the next asker reads again
+	default:
 		r.keep(key)
 	}
 	r.mu.Unlock()
@@ -152,10 +167,21 @@ func (r *Reader) Read(ctx context.Context, taskID, runID string, withRows bool, 
 	return rd.base, rd.err
 }
 
-// keep notes key as read, and forgets the oldest run past Keep.
+// inProgress reports a run still going: its details are not final.
+func inProgress(status string) bool {
+	return strings.EqualFold(status, "RUNNING") || strings.EqualFold(status, "WAITING")
+}
+
+// keep notes key as read, and forgets the runs read longest ago past Keep
+// runs or KeepSize desktops and rows (the one just read stays).
 func (r *Reader) keep(key string) {
 	r.kept = append(slices.DeleteFunc(r.kept, func(k string) bool { return k == key }), key)
-	for len(r.kept) > r.opts.Keep {
+	size := 0
+	for _, k := range r.kept {
+		size += r.read[k].base.Size()
+	}
+	for len(r.kept) > 1 && (len(r.kept) > r.opts.Keep || size > r.opts.KeepSize) {
+		size -= r.read[r.kept[0]].base.Size()
 		delete(r.read, r.kept[0])
 		r.kept = r.kept[1:]
 	}
@@ -205,7 +231,10 @@ func (r *Reader) History(ctx context.Context, taskID, runID string, n int, progr
 		if progress != nil {
 			progress(i, len(before))
 		}
-		base, err := r.Read(ctx, taskID, run.ID, false, nil)
+		// The run just before with its rows: it is the baseline c
+		// compares with unless another is marked, and H then c must not
+		// read it twice.
+		base, err := r.Read(ctx, taskID, run, i == 0, nil)
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading the run of %s: %w", run.StartTime, err)
 		}

@@ -74,7 +74,7 @@ func TestARunIsReadOnce(t *testing.T) {
 	if err != nil || len(before) != 1 || before[0].ID != recs[1].ID {
 		t.Fatalf("before: %v %v", before, err)
 	}
-	base, err := r.Read(ctx, task, before[0].ID, true, nil)
+	base, err := r.Read(ctx, task, before[0], true, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestTwoAskersShareOneRead(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], _ = r.Read(context.Background(), task, recs[1].ID, false, nil)
+			results[i], _ = r.Read(context.Background(), task, recs[1], false, nil)
 		}()
 	}
 	for { // both asking: one reads, one waits
@@ -145,15 +145,15 @@ func TestWhatIsKept(t *testing.T) {
 	r := New(src, Options{PageSize: 100, Keep: 1})
 	ctx := context.Background()
 	src.fail.Store(true)
-	if _, err := r.Read(ctx, task, recs[1].ID, false, nil); err == nil {
+	if _, err := r.Read(ctx, task, recs[1], false, nil); err == nil {
 		t.Fatal("no error")
 	}
 	src.fail.Store(false)
-	if _, err := r.Read(ctx, task, recs[1].ID, false, nil); err != nil {
+	if _, err := r.Read(ctx, task, recs[1], false, nil); err != nil {
 		t.Fatalf("a failure was kept: %v", err)
 	}
 	n := src.asked(recs[1].ID)
-	base, err := r.Read(ctx, task, recs[1].ID, true, nil)
+	base, err := r.Read(ctx, task, recs[1], true, nil)
 	if err != nil || src.asked(recs[1].ID) == n {
 		t.Fatalf("rows asked for after a read without: %v, %d pages then %d", err, n, src.asked(recs[1].ID))
 	}
@@ -161,13 +161,118 @@ func TestWhatIsKept(t *testing.T) {
 		t.Error("no rows kept")
 	}
 	n = src.asked(recs[1].ID)
-	if _, err := r.Read(ctx, task, recs[2].ID, false, nil); err != nil { // Keep 1: the first is forgotten
+	if _, err := r.Read(ctx, task, recs[2], false, nil); err != nil { // Keep 1: the first is forgotten
 		t.Fatal(err)
 	}
-	if _, err := r.Read(ctx, task, recs[1].ID, false, nil); err != nil || src.asked(recs[1].ID) == n {
+	if _, err := r.Read(ctx, task, recs[1], false, nil); err != nil || src.asked(recs[1].ID) == n {
 		t.Errorf("kept past Keep: %d pages, then %d", n, src.asked(recs[1].ID))
 	}
 	if _, err := r.Before(ctx, task, "no-such-run", 1); !errors.Is(err, ErrNotListed) {
 		t.Errorf("a run not listed: %v", err)
+	}
+}
+
+// H then c reads the baseline once too: the history reads the run just
+// before with its rows, which c's comparison needs.
+func TestHistoryThenCompareReadsTheBaselineOnce(t *testing.T) {
+	src, task, recs := setup(t)
+	r := New(src, Options{PageSize: 100})
+	ctx := context.Background()
+	if _, _, err := r.History(ctx, task, recs[0].ID, 3, nil); err != nil {
+		t.Fatal(err)
+	}
+	pages := src.asked(recs[1].ID)
+	base, err := r.Read(ctx, task, recs[1], true, nil)
+	if err != nil || src.asked(recs[1].ID) != pages {
+		t.Fatalf("%v; the baseline's pages: %d, then %d", err, pages, src.asked(recs[1].ID))
+	}
+	if rows, _ := base.Gone(func(string) bool { return false }); len(rows) == 0 {
+		t.Error("the history's reading kept no rows")
+	}
+}
+
+// A run still in progress is not kept: it grows, and the next asker reads
+// it again.
+func TestARunInProgressIsNotKept(t *testing.T) {
+	src, task, recs := setup(t)
+	r := New(src, Options{PageSize: 100})
+	ctx := context.Background()
+	running := recs[1]
+	running.Status = "RUNNING"
+	full := src.d.Details[running.ID]
+	src.d.Details[running.ID] = full[:10]
+	first, err := r.Read(ctx, task, running, false, nil)
+	if err != nil || first.Len() != 10 {
+		t.Fatalf("%v, %d desktops", err, first.Len())
+	}
+	src.d.Details[running.ID] = full
+	second, err := r.Read(ctx, task, running, false, nil)
+	if err != nil || second.Len() <= 10 {
+		t.Errorf("a run in progress was kept: %v, %d desktops", err, second.Len())
+	}
+}
+
+// What is kept is bounded by the desktops and rows it holds: a run past
+// KeepSize pushes the older ones out, and is kept itself.
+func TestWhatIsKeptIsBoundedBySize(t *testing.T) {
+	src, task, recs := setup(t)
+	n := len(src.d.Details[recs[1].ID])
+	r := New(src, Options{PageSize: 100, KeepSize: n + n/2})
+	ctx := context.Background()
+	for _, run := range []api.Record{recs[1], recs[2]} {
+		if _, err := r.Read(ctx, task, run, false, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := src.asked(recs[1].ID)
+	if _, err := r.Read(ctx, task, recs[2], false, nil); err != nil { // still kept
+		t.Fatal(err)
+	}
+	if _, err := r.Read(ctx, task, recs[1], false, nil); err != nil || src.asked(recs[1].ID) == before {
+		t.Errorf("kept past KeepSize: %v, %d pages then %d", err, before, src.asked(recs[1].ID))
+	}
+}
+
+// An asker whose reading fails (its screen closed) does not take away a
+// reading another asker has under way.
+func TestAFailedAskerLeavesTheOthersReading(t *testing.T) {
+	src, task, recs := setup(t)
+	src.gate = make(chan struct{})
+	r := New(src, Options{PageSize: 100, Concurrency: 1})
+	key := task + "\x00" + recs[1].ID
+	ctx, cancel := context.WithCancel(context.Background())
+	withoutRows := make(chan error, 1)
+	go func() { _, err := r.Read(ctx, task, recs[1], false, nil); withoutRows <- err }()
+	waitFor := func(cond func(*reading) bool) {
+		for {
+			r.mu.Lock()
+			rd := r.read[key]
+			r.mu.Unlock()
+			if rd != nil && cond(rd) {
+				return
+			}
+		}
+	}
+	waitFor(func(rd *reading) bool { return !rd.withRows })
+	withRows := make(chan *compare.Baseline, 1)
+	go func() { b, _ := r.Read(context.Background(), task, recs[1], true, nil); withRows <- b }()
+	waitFor(func(rd *reading) bool { return rd.withRows })
+	cancel()
+	if err := <-withoutRows; err == nil {
+		t.Fatal("the cancelled asker did not fail")
+	}
+	r.mu.Lock()
+	rd := r.read[key]
+	r.mu.Unlock()
+	if rd == nil || !rd.withRows {
+		t.Fatal("the reading under way was dropped by the failed asker")
+	}
+	close(src.gate)
+	if b := <-withRows; b == nil {
+		t.Fatal("no answer")
+	}
+	pages := src.asked(recs[1].ID)
+	if _, err := r.Read(context.Background(), task, recs[1], true, nil); err != nil || src.asked(recs[1].ID) != pages {
+		t.Errorf("the reading with rows was not kept: %v, %d pages then %d", err, pages, src.asked(recs[1].ID))
 	}
 }
