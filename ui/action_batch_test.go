@@ -53,6 +53,7 @@ func actionsOnStack(m Model) int {
 // !change:new, all rows match before it is). a pressed again while it
 // waits opens no second menu, and Esc from the menu goes back to the run.
 func TestActionWaitsForTheBaselineItsFilterNeeds(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	data := fake.NewDataset(5)
 	task := data.Tasks[0].ID
 	runs := data.Records[task]
@@ -106,6 +107,7 @@ func TestActionWaitsForTheBaselineItsFilterNeeds(t *testing.T) {
 // The menu says what would be hit: the count by status, the users logged
 // in where known, a warning when desktops that succeeded are among them.
 func TestActionMenuSaysWhatWouldBeHit(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	c, srv := loopbackClient(t, fake.Options{Seed: 4})
 	d := srv.Data()
 	task := d.Tasks[0].ID
@@ -145,6 +147,7 @@ func TestActionMenuSaysWhatWouldBeHit(t *testing.T) {
 // before the next request, the one in flight answered; the screen then
 // lists the requests answered, and those not sent, which Y copies.
 func TestActionStoppedHalfway(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	data := fake.NewDataset(5)
 	task := data.Tasks[0].ID
 	run := data.Records[task][0].ID
@@ -242,6 +245,7 @@ func TestHeaderSaysWhereTheSessionActs(t *testing.T) {
 // y before the audit log is open (the batch not started yet) stops the
 // batch as it starts: at most the request already out goes.
 func TestActionStoppedBeforeItStarts(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	data := fake.NewDataset(5)
 	task := data.Tasks[0].ID
 	src := newHeldActions(data)
@@ -297,6 +301,7 @@ func holdBaseline(t *testing.T, m Model) (Model, tea.Msg) {
 // top opens no menu there (it would take the keys typed for them) and
 // says so.
 func TestWaitingMenuOpensOnlyOverItsRows(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	data := fake.NewDataset(5)
 	task := data.Tasks[0].ID
 	runs := data.Records[task]
@@ -327,6 +332,7 @@ func TestWaitingMenuOpensOnlyOverItsRows(t *testing.T) {
 // a pressed again while the pages load opens one menu, and Esc after a
 // finished batch goes back to the run, not to another menu.
 func TestOneMenuWhilePagesLoad(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	data := fake.NewDataset(5)
 	task := data.Tasks[0].ID
 	src := newHeldActions(data)
@@ -396,6 +402,7 @@ func sanitizeWidth(s string) int { return ansi.StringWidth(s) }
 // When the audit log cannot be opened nothing is sent, and Y copies every
 // desktop of the plan.
 func TestYAfterTheLogFailedCopiesThePlan(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	data := fake.NewDataset(5)
 	task := data.Tasks[0].ID
 	dir := t.TempDir()
@@ -428,6 +435,7 @@ func TestYAfterTheLogFailedCopiesThePlan(t *testing.T) {
 
 // ctrl+c at "stop sending?" stops, as one presses it twice to mean it.
 func TestCtrlCTwiceStops(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	data := fake.NewDataset(5)
 	task := data.Tasks[0].ID
 	src := newHeldActions(data)

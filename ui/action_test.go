@@ -68,6 +68,7 @@ func actionModel(t *testing.T, readOnly bool, deny ...bool) (Model, *fake.Server
 // requests go in chunks of 100, the refusals are listed, the jobs are
 // followed to their end, and each request is in the audit log.
 func TestActionOnTheDesktopsShown(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	m, srv, log, n := actionModel(t, false)
 	m = send(t, m, press("a"))
 	if view := ansi.Strip(m.View()); !strings.Contains(view, "Act on the "+commas(n)+" desktops shown (failed only)") {
@@ -119,6 +120,7 @@ func TestActionOnTheDesktopsShown(t *testing.T) {
 
 // A read-only session offers no action and sends nothing.
 func TestReadOnlyHasNoActions(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	m, srv, _, _ := actionModel(t, true)
 	m = send(t, m, press("a"))
 	if view := ansi.Strip(m.View()); !strings.Contains(view, "a read-only session (--read-only): no actions on desktops") {
@@ -133,6 +135,7 @@ func TestReadOnlyHasNoActions(t *testing.T) {
 // Without the permission, the first request's 403 says what is missing,
 // and the requests after it are not sent.
 func TestActionDenied(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	m, srv, _, n := actionModel(t, false, true)
 	m = send(t, m, press("a"))
 	m = send(t, m, press("s"))

@@ -124,6 +124,7 @@ func TestCommandLineCompletesByRunes(t *testing.T) {
 // requests, and every page after failed "context canceled". A name
 // mistyped closes nothing.
 func TestJumpToTheRunOnScreenKeepsItLoading(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	data := fake.NewDataset(5)
 	task := data.Tasks[0].ID
 	run := data.Records[task][1]

@@ -225,6 +225,7 @@ func TestHistoryColumn(t *testing.T) {
 // c then H reads the baseline run once: the history takes it from the
 // comparison's reading (it once read the baseline twice).
 func TestCompareThenHistoryReadsTheBaselineOnce(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	data := fake.NewDataset(5)
 	task := data.Tasks[0].ID
 	runs := data.Records[task]

@@ -27,6 +27,7 @@ func shown(h keyHelp) map[string]bool {
 // What Enter and Esc do, and which keys there are, depend on the screen;
 // the footer names only keys the full help documents too.
 func TestHelpDependsOnTheScreen(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	k := keymap.Default()
 	data := fake.NewDataset(5)
 	task := data.Tasks[0].ID
@@ -62,6 +63,7 @@ func TestHelpDependsOnTheScreen(t *testing.T) {
 // made the details' full help at 80 columns lose its whole triage column:
 // every key is still there, in taller columns.
 func TestFullHelpKeepsEveryKeyWhenRebound(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	data := fake.NewDataset(5)
 	task := data.Tasks[0].ID
 	for _, rebind := range [][2]string{{"act", "ctrl+a"}, {"compare", "ctrl+k"}, {"history", "alt+h"}} {

@@ -142,6 +142,7 @@ func assertSafeScreen(t *testing.T, what, screen string, width int) {
 // formatted times, errors, ids given on the command line), reaches the
 // screen sanitised, on every screen and at every layout.
 func TestEveryFieldIsSanitisedOnEveryScreen(t *testing.T) {
+	t.Parallel() // a model and sources of its own
 	validTimes := map[string]string{"StartTime": "2026-11-28 02:00:00", "EndTime": "2026-11-28 02:03:00",
 		"NextExecutionTime": "2026-11-29 02:00:00", "ExpireTime": "2027-01-01 00:00:00", "TimeZone": hostileZone,
 		"DesktopID": "desk-1"} // an id a request can carry: a batch is sent, and its poisoned answers drawn
