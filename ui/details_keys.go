@@ -194,6 +194,8 @@ func (v *detailsView) nextSortColumn(current triage.SortKey, right bool) triage.
 		}
 	}
 	switch {
+	case len(keys) == 0:
+		return current // the columns chosen ([columns]) have no sortable one: o still sorts
 	case i < 0 && right:
 		return keys[0]
 	case i < 0:

@@ -1,15 +1,25 @@
 package ui
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+
+	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/triage"
+	"github.com/wksrec/wksrec/keymap"
 )
 
 // Terminal sizes from 1x1 to 300x100 draw without panic and no line wider
@@ -125,5 +135,66 @@ func TestNoColorKeepsTheSelectionVisible(t *testing.T) {
 	}
 	if !reverse {
 		t.Error("the selected row is not in reverse video")
+	}
+}
+
+// Every key, on every screen, over random choices of columns ([columns])
+// and random sizes: nothing panics and the screen fits. > once indexed an
+// empty list when the details' chosen columns had none to sort by.
+func TestEveryKeyOverRandomColumns(t *testing.T) {
+	var keys []string
+	k := keymap.Default()
+	v := reflect.ValueOf(k)
+	for i := 0; i < v.NumField(); i++ {
+		for _, name := range v.Field(i).Interface().(key.Binding).Keys() {
+			// Not quit; nor W, whose ticks the synchronous harness would
+			// wait out in real time.
+			if name != "q" && name != "ctrl+c" && name != "shift+drag" && name != "W" {
+				keys = append(keys, name)
+			}
+		}
+	}
+	keys = append(keys, "r", "R", "s", "x", "h", "1", "enter", "esc", "esc") // the action menu's letters, a count
+	data := fake.NewDataset(5)
+	for seed := uint64(0); seed < 24; seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel()
+			rng := rand.New(rand.NewPCG(seed, 7))
+			columns := map[string][]string{}
+			for screen, titles := range triage.ColumnTitles {
+				if rng.IntN(3) == 0 {
+					continue // every column
+				}
+				perm := rng.Perm(len(titles))
+				for _, i := range perm[:1+rng.IntN(len(titles))] {
+					columns[screen] = append(columns[screen], titles[i])
+				}
+			}
+			if seed%4 == 0 { // the details with no column to sort by, as the attack chose
+				columns["details"] = []string{"desktop id", "fail reason"}
+			}
+			w, h := 1+rng.IntN(200), 1+rng.IntN(60)
+			m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", PageSize: 100, Columns: columns,
+				AuditPath: filepath.Join(t.TempDir(), "actions.log"), DesktopRest: time.Nanosecond, JobPoll: time.Nanosecond}), w, h)
+			m = send(t, m, press("enter"))
+			m = send(t, m, press("enter"))
+			for step := 0; step < 80; step++ {
+				var msg tea.Msg = press(keys[rng.IntN(len(keys))])
+				if rng.IntN(10) == 0 {
+					w, h = 1+rng.IntN(200), 1+rng.IntN(60)
+					msg = tea.WindowSizeMsg{Width: w, Height: h}
+				}
+				m = send(t, m, msg)
+				lines := strings.Split(m.View(), "\n")
+				if len(lines) > h {
+					t.Fatalf("columns %v, step %d (%v): %d lines at height %d", columns, step, msg, len(lines), h)
+				}
+				for _, line := range lines {
+					if ansi.StringWidth(line) > w {
+						t.Fatalf("columns %v, step %d (%v): a line of %d cells at width %d", columns, step, msg, ansi.StringWidth(line), w)
+					}
+				}
+			}
+		})
 	}
 }
