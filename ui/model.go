@@ -90,6 +90,10 @@ const (
 	MinWatch     = defaults.MinWatch
 )
 
+// fallbackWidth and fallbackHeight are the size of a terminal that says
+// it has none.
+const fallbackWidth, fallbackHeight = 80, 24
+
 // Wide terminals show the detail pane beside the table. From 120 columns
 // the table beside the pane still has room for every column that says
 // what happened (desktop, status, code, start, duration); below that the
@@ -222,7 +226,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height, m.ready = msg.Width, msg.Height, true
+		// A terminal that knows no size (0x0: some containers, script)
+		// gets the classic 80x24 until a real size arrives.
+		m.width, m.height, m.ready = cmp.Or(max(msg.Width, 0), fallbackWidth), cmp.Or(max(msg.Height, 0), fallbackHeight), true
 		cmd = m.layout()
 	case tea.KeyMsg:
 		var cmds []tea.Cmd

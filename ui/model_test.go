@@ -423,3 +423,22 @@ func TestTimedOutRequestIsRetried(t *testing.T) {
 		t.Errorf("a request cancelled with its list is retryable: %v", msg.err)
 	}
 }
+
+// A terminal that says it is 0x0 gets 80x24 until a real size arrives:
+// the browser once drew nothing there.
+func TestATerminalWithoutASize(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()[:50]}, 100), 0, 0)
+	lines := strings.Split(ansi.Strip(m.View()), "\n")
+	if len(lines) != 24 || !strings.Contains(lines[0], "wksrec") {
+		t.Fatalf("at 0x0: %d lines:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	for _, l := range lines {
+		if ansi.StringWidth(l) > 80 {
+			t.Fatalf("a line of %d cells", ansi.StringWidth(l))
+		}
+	}
+	m = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	if n := len(strings.Split(m.View(), "\n")); n != 30 {
+		t.Errorf("a real size then: %d lines", n)
+	}
+}
