@@ -92,7 +92,7 @@ func New(cfg Config) (*Client, error) {
 // loopback host (the fake server, a local tunnel): anywhere else it would
 // send credentials in clear text.
 func ParseEndpoint(raw string) (*url.URL, error) {
-	shown := withoutUserInfo(raw) // a password in the URL must not reach an error message
+	shown := WithoutUserInfo(raw) // a password in the URL must not reach an error message
 	u, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("endpoint %q is not an http(s) URL like https://workspace.cn-north-4.myhuaweicloud.com", shown)
@@ -109,21 +109,25 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// withoutUserInfo is raw with any "user:password@" removed, whether or not
-// raw parses as a URL and however its scheme is mistyped ("http:/u:p@h",
-// "https:///u:p@h"): in every '/'-separated piece, what comes before an '@'
-// is cut. (An endpoint has no '@' anywhere else.)
-func withoutUserInfo(raw string) string {
-	if !strings.Contains(raw, "@") {
+// WithoutUserInfo is raw with any "user:password@" removed, whether or not
+// raw parses as a URL, however its scheme is mistyped ("http:/u:p@h",
+// "https:///u:p@h") and whatever the password holds ("S3cr/et"): all
+// before the last '@' is cut but an http or https scheme and its
+// slashes. (An endpoint has no '@' anywhere else; a redirect's Location
+// with one in its path loses a little of its text, never a secret.)
+func WithoutUserInfo(raw string) string {
+	at := strings.LastIndex(raw, "@")
+	if at < 0 {
 		return raw
 	}
-	pieces := strings.Split(raw, "/")
-	for i, p := range pieces {
-		if at := strings.LastIndex(p, "@"); at >= 0 {
-			pieces[i] = "…" + p[at:]
+	keep := 0
+	if i := strings.Index(raw[:at], ":"); i > 0 && (strings.EqualFold(raw[:i], "http") || strings.EqualFold(raw[:i], "https")) {
+		keep = i + 1
+		for keep < at && raw[keep] == '/' {
+			keep++
 		}
 	}
-	return strings.Join(pieces, "/")
+	return raw[:keep] + "…" + raw[at:]
 }
 
 func isLoopback(host string) bool {
@@ -295,7 +299,7 @@ func (c *conn) do(ctx context.Context, method string, segments []string, query u
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 == 3 {
-		return &RedirectError{Status: resp.StatusCode, Location: withoutUserInfo(resp.Header.Get("Location"))}
+		return &RedirectError{Status: resp.StatusCode, Location: WithoutUserInfo(resp.Header.Get("Location"))}
 	}
 
 	limit := int64(maxBodyBytes)

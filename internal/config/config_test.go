@@ -215,3 +215,17 @@ func TestDemoRateLimit(t *testing.T) {
 		}
 	}
 }
+
+// --print-config writes no part of a password given in an endpoint.
+func TestPrintConfigHidesUserInfo(t *testing.T) {
+	c, fs, _ := Parse([]string{"--endpoint", "https://alice:hun/ter2@evil.example.com", "--iam-endpoint", "https://bob:pw@iam.example.com", "--print-config"}, func(string) string { return "" })
+	var out bytes.Buffer
+	if err := PrintSettings(&out, c, fs); err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"alice", "hun", "ter2", "bob", "pw@"} {
+		if strings.Contains(out.String(), secret) {
+			t.Errorf("--print-config shows %q:\n%s", secret, out.String())
+		}
+	}
+}

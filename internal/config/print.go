@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/keymap"
 )
 
@@ -55,6 +56,9 @@ func settingLine(key, value, source string) string {
 func settingInForce(flag string, c Config, fs *pflag.FlagSet) (value, source string) {
 	f := fs.Lookup(flag)
 	value, source = f.Value.String(), c.Sources[flag]
+	if flag == "endpoint" || flag == "iam-endpoint" {
+		value = api.WithoutUserInfo(value) // never a password, even the user's own, on a screen or in a file
+	}
 	if f.Value.Type() == "string" {
 		value = strconv.Quote(value)
 	}
