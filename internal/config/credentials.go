@@ -191,25 +191,10 @@ func readPrivateFile(path, what string, warn io.Writer) ([]byte, error) {
 		fmt.Fprintf(warn, "wksrec: warning: %s is accessible by others (mode %04o); run: chmod 600 %s\n",
 			path, info.Mode().Perm(), path)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, Errorf("cannot read %s: %w", name, UnwrapPathError(err))
-	}
-	defer f.Close()
-	// Bounded: /dev/zero or a log file named by mistake must not be read
-	// to the end. A token or Credentials file is a few KiB.
-	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
-	if err != nil {
-		return nil, Errorf("cannot read %s: %w", name, UnwrapPathError(err))
-	}
-	if len(b) > maxSecretFile {
-		return nil, Errorf("%s is larger than %d KiB: is it the right file?", name, maxSecretFile>>10)
-	}
-	return b, nil
+	// A token or Credentials file is a few KiB; /dev/zero or a log named
+	// by mistake must not be read to its end.
+	return ReadStartFile(path, what, MaxStartFile)
 }
-
-// maxSecretFile bounds what is read of a token or Credentials file.
-const maxSecretFile = 256 << 10
 
 // UnwrapPathError drops *os.PathError's operation and path, which the
 // messages say already.

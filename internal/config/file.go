@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -123,22 +122,16 @@ func loadFile(c *Config, fs *pflag.FlagSet, path string, named bool, getenv func
 // no file at a path the user did not name. Only so much is read: a
 // device or a log named by mistake must not be read to its end.
 func readConfigFile(path string, named bool) (text string, found bool, err error) {
-	f, err := os.Open(path)
+	b, err := ReadStartFile(path, "the config file", MaxStartFile)
 	switch {
 	case err != nil && !named && errors.Is(err, os.ErrNotExist):
 		return "", false, nil
 	case err != nil:
-		return "", false, Errorf("cannot read the config file %s: %w", path, UnwrapPathError(err))
+		return "", false, err
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
-	switch {
-	case err != nil:
-		return "", false, Errorf("cannot read the config file %s: %w", path, UnwrapPathError(err))
-	case len(b) > maxSecretFile:
-		return "", false, Errorf("the config file %s is larger than %d KiB: is it the right file?", path, maxSecretFile>>10)
-	}
-	return string(b), true, nil
+	// An editor on Windows may begin the file with a byte-order mark,
+	// which TOML does not allow: it says nothing, and is dropped.
+	return strings.TrimPrefix(string(b), "\ufeff"), true, nil
 }
 
 // refuseSecrets refuses a secret in the file, saying where it belongs.

@@ -3,7 +3,6 @@ package config
 import (
 	"encoding/json"
 	"io"
-	"os"
 	"slices"
 	"strings"
 )
@@ -93,8 +92,8 @@ func (p kooProfile) credentials(path, region string) Credentials {
 // ProfileNames are the KooCLI profiles' names (nothing else of them), for
 // completion; none when there is no readable file.
 func ProfileNames(getenv func(string) string) []string {
-	b, err := os.ReadFile(KooCLIPath(getenv))
-	if err != nil || len(b) > maxSecretFile {
+	b, err := ReadStartFile(KooCLIPath(getenv), "", MaxStartFile)
+	if err != nil {
 		return nil
 	}
 	var f kooFile

@@ -229,9 +229,9 @@ func HTTPClient(caFile string) (*http.Client, error) {
 	if caFile == "" {
 		return api.DefaultHTTPClient(), nil
 	}
-	pem, err := os.ReadFile(caFile)
+	pem, err := config.ReadStartFile(caFile, "--ca-file", config.MaxCABundle)
 	if err != nil {
-		return nil, config.Errorf("cannot read --ca-file: %v", config.UnwrapPathError(err))
+		return nil, err
 	}
 	roots, err := x509.SystemCertPool()
 	if err != nil || roots == nil {
