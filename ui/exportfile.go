@@ -1,9 +1,9 @@
 package ui
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -23,46 +23,59 @@ func exportName(task, run, rows string) string {
 }
 
 // exportCSV returns a Cmd writing rows to a new CSV file name.csv in dir,
-// for spreadsheets
-// (name-2.csv and so on when that exists: nothing is overwritten), and
-// saying where.
+// for spreadsheets (name-2.csv and so on when that exists: nothing is
+// overwritten), and saying where.
 func exportCSV(dir, name string, rows []api.Detail) tea.Cmd {
 	return func() tea.Msg {
-		var buf bytes.Buffer
-		// A UTF-8 byte order mark: without it spreadsheets read the file
-		// in the local code page and CJK names come out garbled. (-o csv,
-		// for programs, has none.)
-		buf.WriteString("\ufeff")
-		if err := export.Write(&buf, "csv", rows); err != nil {
-			return noteMsg("export failed: " + err.Error())
-		}
-		var (
-			f    *os.File
-			path string
-			err  error
-		)
-		for n := 1; n <= 100; n++ {
-			path = filepath.Join(dir, name+".csv")
-			if n > 1 {
-				path = filepath.Join(dir, fmt.Sprintf("%s-%d.csv", name, n))
+		path, err := writeNewFile(dir, name, ".csv", func(w io.Writer) error {
+			// A UTF-8 byte order mark: without it spreadsheets read the
+			// file in the local code page and CJK names come out garbled.
+			// (-o csv, for programs, has none.)
+			if _, err := io.WriteString(w, "\ufeff"); err != nil {
+				return err
 			}
-			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-			if !errors.Is(err, fs.ErrExist) {
-				break
-			}
-		}
+			return export.Write(w, "csv", rows)
+		})
 		if err != nil {
-			return noteMsg("export failed: " + err.Error())
-		}
-		_, werr := f.Write(buf.Bytes())
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return noteMsg("export failed: " + werr.Error())
+			return noteMsg("export failed, nothing written: " + err.Error())
 		}
 		return noteMsg(fmt.Sprintf("exported %s to %s", plural(len(rows), "row", "rows"), path))
 	}
+}
+
+// writeNewFile writes a new file name+ext in dir (name-2+ext and so on
+// when that exists) whole or not at all: write fills a temporary file in
+// dir, which takes the name only once written and closed. A failure (a
+// full disk) leaves no file, not a truncated one.
+func writeNewFile(dir, name, ext string, write func(io.Writer) error) (string, error) {
+	tmp, err := os.CreateTemp(dir, "."+name+"-*"+ext+".part")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name()) // once linked to its name, or failed: not left behind
+	werr := write(tmp)
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return "", werr
+	}
+	for n := 1; n <= 100; n++ {
+		path := filepath.Join(dir, name+ext)
+		if n > 1 {
+			path = filepath.Join(dir, fmt.Sprintf("%s-%d%s", name, n, ext))
+		}
+		// A hard link takes the name only if it is free: nothing is
+		// overwritten, even by an export running alongside.
+		err := os.Link(tmp.Name(), path)
+		if err == nil {
+			return path, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("%s%s and 99 more names like it exist already", name, ext)
 }
 
 // fileSafe makes s a piece of a file name: ASCII letters and digits, runs
