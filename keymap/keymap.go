@@ -5,8 +5,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/mattn/go-runewidth"
+
+	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
 // KeyMap is every binding of the browser.
@@ -118,8 +124,8 @@ func (k *KeyMap) Rebind(action string, keys []string) error {
 		return fmt.Errorf("%s needs at least one key", action)
 	}
 	for _, key := range keys {
-		if key == "" || strings.ContainsAny(key, " \t") {
-			return fmt.Errorf("%s: %q is not a key name", action, key)
+		if !KeyName(key) {
+			return fmt.Errorf("%s: %q is not a key Bubble Tea can deliver (keys are named as \"j\", \"G\", \"ctrl+d\", \"pgdown\", \"f5\", \"alt+x\")", action, sanitize.Line(key))
 		}
 		for other, ob := range k.bindings() {
 			if other != action && slices.Contains(ob.Keys(), key) {
@@ -131,7 +137,7 @@ func (k *KeyMap) Rebind(action string, keys []string) error {
 		keys = append(slices.Clone(keys), "ctrl+c") // always a way out
 	}
 	b.SetKeys(keys...)
-	b.SetHelp(strings.Join(keys, "/"), b.Help().Desc)
+	b.SetHelp(sanitize.Line(strings.Join(keys, "/")), b.Help().Desc)
 	// Pairs the help shows as one ("+/-"): grow and shrink, the sort's
 	// left and right.
 	switch action {
@@ -141,4 +147,35 @@ func (k *KeyMap) Rebind(action string, keys []string) error {
 		k.SortLeft.SetHelp(k.SortLeft.Keys()[0]+"/"+k.SortRight.Keys()[0], "move sort")
 	}
 	return nil
+}
+
+// keyNames are the names Bubble Tea gives the keys that are not text:
+// "enter", "ctrl+d", "pgdown", "f5"… (asked of Bubble Tea itself, so that
+// they are its names, not a copy of them).
+var keyNames = func() map[string]bool {
+	names := map[string]bool{}
+	for t := tea.KeyType(-128); t <= 127; t++ {
+		if t == tea.KeyRunes {
+			continue
+		}
+		if name := (tea.Key{Type: t}).String(); name != "" {
+			names[name] = true
+		}
+	}
+	return names
+}()
+
+// KeyName reports whether name is a key Bubble Tea can deliver, so that
+// a binding to it can ever match: a named key, or one printable
+// character, either with "alt+" before it. Anything else, a control or
+// escape sequence above all, is no key (and must not reach the help,
+// where it would drive the terminal).
+func KeyName(name string) bool {
+	name = strings.TrimPrefix(name, "alt+")
+	if keyNames[name] && name != " " {
+		return true
+	}
+	r, size := utf8.DecodeRuneInString(name)
+	return size == len(name) && r != utf8.RuneError && unicode.IsGraphic(r) && !unicode.IsSpace(r) &&
+		!unicode.Is(unicode.Cf, r) && runewidth.RuneWidth(r) > 0
 }

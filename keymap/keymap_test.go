@@ -32,3 +32,22 @@ func TestRebindRefusesConflicts(t *testing.T) {
 		t.Errorf("quit without ctrl+c: %v %v", err, k.Quit.Keys())
 	}
 }
+
+// Only keys Bubble Tea can deliver are taken: an escape sequence would
+// drive the terminal from the help, and "ctrl-c" never matches.
+func TestRebindTakesOnlyKeyNames(t *testing.T) {
+	for _, name := range []string{"\x1b]0;PWN\x07", "ctrl-c", "", " ", "j k", "\u202e", "ab", "\x07", "alt+", "shift+drag"} {
+		k := Default()
+		if err := k.Rebind("down", []string{name}); err == nil {
+			t.Errorf("%q taken", name)
+		} else if strings.ContainsAny(err.Error(), "\x1b\x07\u202e") {
+			t.Errorf("the refusal of %q carries it raw: %q", name, err)
+		}
+	}
+	for _, name := range []string{"ctrl+a", "f5", "alt+x", "Z", "研", "ctrl+pgdown", "insert", "ctrl+shift+up", "!", "alt+enter"} {
+		k := Default()
+		if err := k.Rebind("copy", []string{name}); err != nil {
+			t.Errorf("%q refused: %v", name, err)
+		}
+	}
+}

@@ -229,3 +229,17 @@ func TestPrintConfigHidesUserInfo(t *testing.T) {
 		}
 	}
 }
+
+// A [keys] name that is no key is refused with the file, line and key.
+func TestKeysNamesAreKeys(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte("[keys]\ndown = [\"\\u001b]0;PWN\\u0007\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Parse([]string{"--demo", "--config", path}, env())
+	var ce Error
+	if err == nil || !errors.As(err, &ce) || !strings.Contains(err.Error(), path+":2:") || !strings.Contains(err.Error(), "not a key") || strings.Contains(err.Error(), "\x1b") {
+		t.Errorf("err = %q", err)
+	}
+}
