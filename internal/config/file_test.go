@@ -153,6 +153,7 @@ func TestConfigFileYieldsToTheCommandLineAndEnvironment(t *testing.T) {
 func TestConfigFileRebindsInAnyOrder(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
 		{"[keys]\nquit = [\"f10\"]\ndown = [\"q\"]\n", ""},
+		{"[keys]\nquit = [\"Q\"]\ncompare = [\"q\"]\n", ""}, // the attack's file: exit 2 in 9 runs of 40
 		{"[keys]\ndown = [\"q\"]\nquit = [\"f10\"]\n", ""},
 		{"[keys]\nup = [\"f9\"]\ndown = [\"f9\"]\n", `config.toml:2: [keys] up: "f9" is down's already`},
 		{"[keys]\ndown = [\"q\"]\nup = [\"q\"]\n", `config.toml:2: [keys] down: "q" is quit's already`},
