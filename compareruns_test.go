@@ -8,6 +8,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/numfmt"
 	"github.com/wksrec/wksrec/internal/session"
 )
 
@@ -156,5 +157,81 @@ func TestOutputChangeFilterAndErrors(t *testing.T) {
 		if status := run(tc.args, &stdout, &stderr, env()); status != 2 || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("%v: status %d, stderr %q; want 2 and %q", tc.args, status, stderr.String(), tc.want)
 		}
+	}
+}
+
+// A baseline read short (a page cut by a gateway) is no baseline to
+// guess from: -o exits 1 naming the run and the rows missing, and prints
+// nothing. (It once labelled 101 rows new desktops, some still failing,
+// and exited 0.)
+func TestOutputRefusesAnIncompleteBaseline(t *testing.T) {
+	d := fake.NewDataset(3)
+	task := d.Tasks[0].ID
+	cur, base := d.Records[task][0], d.Records[task][1]
+	srv := fake.New(fake.Options{Seed: 3, Quirks: fake.Quirks{ShortPage: fake.ShortPage{RecordID: base.ID, Offset: 100}}})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	var stdout, stderr bytes.Buffer
+	status := run([]string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", cur.ID, "-o", "json", "--compare-to", "previous"},
+		&stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t"))
+	missing := len(d.Details[base.ID]) - 199
+	if status != 1 || stdout.Len() != 0 || !strings.Contains(stderr.String(), "the baseline run "+base.ID+" is incomplete: "+numfmt.Commas(missing)+" of its rows did not come") {
+		t.Errorf("status %d, %d bytes printed, stderr %q", status, stdout.Len(), stderr.String())
+	}
+}
+
+// A desktop listed twice in the run (FAIL and SUCCESS) gets one label,
+// as failed: both rows still failing against a baseline where it failed.
+func TestOutputGivesADesktopListedTwiceOneLabel(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 3})
+	data := srv.Data()
+	task := data.Tasks[0].ID
+	cur, base := data.Records[task][0].ID, data.Records[task][1].ID
+	failedBefore := map[string]bool{}
+	for _, d := range data.Details[base] {
+		if d.ExecStatus == "FAIL" {
+			failedBefore[d.DesktopID] = true
+		}
+	}
+	var twice string
+	for i, d := range data.Details[cur] {
+		if d.ExecStatus == "SUCCESS" && failedBefore[d.DesktopID] {
+			dup := d
+			dup.ID, dup.ExecStatus, dup.ResultCode = d.ID+"-again", "FAIL", "WKS.00010131"
+			rows := append(append([]api.Detail{}, data.Details[cur][:i+1]...), dup)
+			data.Details[cur] = append(rows, data.Details[cur][i+1:]...)
+			twice = d.DesktopID
+			break
+		}
+	}
+	if twice == "" {
+		t.Fatal("no desktop to list twice")
+	}
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	var stdout, stderr bytes.Buffer
+	status := run([]string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", cur, "-o", "json", "--compare-to", "previous"},
+		&stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t"))
+	var rows []struct {
+		DesktopID string `json:"desktop_id"`
+		Change    string `json:"change"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &rows); status != 0 || err != nil {
+		t.Fatalf("status %d, %v: %s", status, err, stderr.String())
+	}
+	var labels []string
+	for _, r := range rows {
+		if r.DesktopID == twice {
+			labels = append(labels, r.Change)
+		}
+	}
+	if len(labels) != 2 || labels[0] != "STILL_FAILING" || labels[1] != "STILL_FAILING" {
+		t.Errorf("the desktop listed twice: %v", labels)
 	}
 }

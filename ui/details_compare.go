@@ -38,6 +38,10 @@ type comparison struct {
 	// outcomes are the baseline's by desktop, with its rows for the
 	// desktops gone; nil until every page is read.
 	outcomes *compare.Baseline
+	// list and failures are the run's rows and which of its desktops
+	// failed in any row: a desktop listed twice gets one change.
+	list     *paging.List[triage.Row]
+	failures *triage.Failures
 }
 
 var comparisonIDs atomic.Int64
@@ -104,7 +108,26 @@ func (c *comparison) Change(r *triage.Row) (compare.Change, bool) {
 	if !c.Ready() {
 		return 0, false
 	}
-	return c.outcomes.Classify(r.DesktopID(), r.Status()), true
+	c.failures.Update(c.list)
+	return triage.Classify(c.outcomes, c.failures, r)
+}
+
+// Version changes when a row's change may have changed without its page
+// changing: a desktop found failed in a later row.
+func (c *comparison) Version() int {
+	if !c.Ready() {
+		return 0
+	}
+	c.failures.Update(c.list)
+	return c.failures.Flips()
+}
+
+// incomplete is how many rows the baseline said it has that did not come.
+func (c *comparison) incomplete() int {
+	if !c.Ready() {
+		return 0
+	}
+	return c.outcomes.Missing()
 }
 
 // progress says how far the baseline's reading has got.
@@ -148,8 +171,11 @@ func changeColumn(v *detailsView) column[triage.Row] {
 			if c, ok := v.cmp.Change(&r); ok {
 				return c.String()
 			}
-			if v.cmp.loading() {
+			switch {
+			case v.cmp.loading():
 				return "…"
+			case v.cmp.incomplete() > 0:
+				return "?" // the baseline was read short: this desktop may be in the part missing
 			}
 			return "—" // the baseline could not be read: the status line says why
 		},
@@ -172,8 +198,12 @@ func (v *detailsView) comparisonLine() string {
 	case c.loading():
 		return c.progress()
 	}
-	n := v.changes.Update(v.list.List, c.outcomes)
+	n := v.changes.Update(v.list.List, c.outcomes, c.failures)
 	parts := []string{c.label}
+	if m := c.incomplete(); m > 0 {
+		// Said first: every count after it is of what could be told.
+		parts = append(parts, fmt.Sprintf("⚠ baseline incomplete: %s rows did not come, %s unknown (?)", commas(m), commas(v.changes.Unknown())))
+	}
 	// Most urgent first: a narrow terminal cuts the end.
 	for _, ch := range []compare.Change{compare.NewFailure, compare.StillFailing, compare.Recovered, compare.OnlyInBaseline, compare.OnlyInCurrent} {
 		if n[ch] == 0 && ch != compare.NewFailure {
@@ -205,6 +235,7 @@ func (v *detailsView) toggleCompare() tea.Cmd {
 		mark = &m
 	}
 	c, load := v.views.startComparison(v.taskID, v.recordID, mark)
+	c.list, c.failures = v.list.List, &v.failures
 	v.cmp = c
 	v.rebuildColumns()
 	tr := v.tr
@@ -276,13 +307,16 @@ func (v *detailsView) statusLine() (line string, isErr bool) {
 		}
 		return line, true
 	}
-	if line := v.comparisonLine(); line != "" {
-		return line, false
+	var parts []string
+	for _, part := range []string{v.comparisonLine(), v.hist.shortLine()} {
+		if part != "" {
+			parts = append(parts, part)
+		}
 	}
-	if v.hist.loading() {
+	if len(parts) == 0 && v.hist.loading() {
 		return v.hist.progress(), false
 	}
-	return "", false
+	return strings.Join(parts, " · "), false
 }
 
 // takeBaseline stores a baseline read whole (or why it was not).

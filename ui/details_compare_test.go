@@ -246,3 +246,40 @@ func TestCompareThenHistoryReadsTheBaselineOnce(t *testing.T) {
 		t.Errorf("the baseline's pages were asked for %d times; it has %d", asked, pages)
 	}
 }
+
+// A baseline read short is said so on the status line, and the CHANGE of
+// a desktop it lacks is "?", not "new desktop": it may be in the part
+// missing.
+func TestAnIncompleteBaselineIsSaid(t *testing.T) {
+	t.Parallel() // a fake of its own
+	d := fake.NewDataset(4)
+	task := d.Tasks[0].ID
+	cur, base := d.Records[task][0], d.Records[task][1]
+	c, _ := loopbackClient(t, fake.Options{Seed: 4, Quirks: fake.Quirks{ShortPage: fake.ShortPage{RecordID: base.ID, Offset: 0}}})
+	m := start(t, New(Config{Source: c, ProjectID: "p", TaskID: task, RecordID: cur.ID, PageSize: 100}), 200, 40)
+	m = send(t, m, press("c"))
+	v := dv(m)
+	if line, _ := v.statusLine(); !strings.Contains(line, "⚠ baseline incomplete: "+commas(len(d.Details[base.ID])-99)+" rows did not come") {
+		t.Fatalf("status line %q", line)
+	}
+	read := map[string]bool{}
+	for _, x := range d.Details[base.ID][:99] {
+		read[x.DesktopID] = true
+	}
+	col := changeColumn(v)
+	unknown := 0
+	v.list.Each(func(_ int, r *triage.Row) {
+		got := col.value(*r)
+		switch {
+		case !read[r.DesktopID()] && got != "?":
+			t.Fatalf("%s, not in the part read: %q", r.DesktopID(), got)
+		case read[r.DesktopID()] && got == "?":
+			t.Fatalf("%s, in the part read: ?", r.DesktopID())
+		case got == "?":
+			unknown++
+		}
+	})
+	if unknown == 0 || v.changes.Unknown() != unknown {
+		t.Errorf("%d unknown, the tally says %d", unknown, v.changes.Unknown())
+	}
+}

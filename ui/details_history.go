@@ -33,6 +33,7 @@ type history struct {
 	cancel    context.CancelFunc
 	done      bool
 	err       error
+	short     []runs.Incomplete // runs read short: their absences may be wrong
 }
 
 var historyIDs atomic.Int64
@@ -42,6 +43,7 @@ type historyMsg struct {
 	id       int64
 	runs     []api.Record
 	outcomes *compare.History
+	short    []runs.Incomplete
 	err      error
 }
 
@@ -52,7 +54,7 @@ func (b views) startHistory(taskID, runID string, n int) (*history, tea.Cmd) {
 	h.runsTotal.Store(-1)
 	reader, id, runsRead, runsTotal := b.reader, h.id, h.runsRead, h.runsTotal
 	return h, func() tea.Msg {
-		outcomes, before, err := reader.History(ctx, taskID, runID, n, func(read, total int) {
+		outcomes, before, short, err := reader.History(ctx, taskID, runID, n, func(read, total int) {
 			runsRead.Store(int64(read))
 			runsTotal.Store(int64(total))
 		})
@@ -62,7 +64,7 @@ func (b views) startHistory(taskID, runID string, n int) (*history, tea.Cmd) {
 		if err != nil {
 			return historyMsg{id: id, err: err}
 		}
-		return historyMsg{id: id, runs: before, outcomes: outcomes}
+		return historyMsg{id: id, runs: before, outcomes: outcomes, short: short}
 	}
 }
 
@@ -232,13 +234,27 @@ func (v *detailsView) dropHistory() {
 // takeHistory stores the history read whole (or why it was not).
 func (v *detailsView) takeHistory(msg historyMsg) {
 	v.hist.done, v.hist.err = true, msg.err
-	v.hist.runs, v.hist.outcomes = msg.runs, msg.outcomes
+	v.hist.runs, v.hist.outcomes, v.hist.short = msg.runs, msg.outcomes, msg.short
 	v.tr.History = v.hist
 	v.order = triage.Order{} // the history sort knows every row now
 	v.rebuildColumns()       // as wide as the runs there are
 	if v.tr.Active() {
 		v.applyOrder()
 	}
+}
+
+// shortLine says which runs of the history were read short: a desktop
+// shown absent from one of them (·) may be in the part missing.
+func (h *history) shortLine() string {
+	if h == nil || len(h.short) == 0 {
+		return ""
+	}
+	s := h.short[0]
+	line := fmt.Sprintf("⚠ history incomplete: the run of %s lacks %s rows", toMinutes(shortRunTime(s.Run.StartTime)), commas(s.Missing))
+	if len(h.short) > 1 {
+		line += fmt.Sprintf(" (and %s more)", plural(len(h.short)-1, "run", "runs"))
+	}
+	return sanitize.Line(line)
 }
 
 // Rank orders rows for the HISTORY sort: the most failures first.

@@ -33,11 +33,12 @@ type detailsView struct {
 
 	// Across runs: the task, what makes a comparison, the comparison
 	// with a baseline run (c) and its counts.
-	taskID  string
-	views   views
-	cmp     *comparison
-	changes triage.ChangeTally
-	hist    *history // the HISTORY column (H)
+	taskID   string
+	views    views
+	cmp      *comparison
+	changes  triage.ChangeTally
+	failures triage.Failures // which desktops failed in any of their rows, for the comparison
+	hist     *history        // the HISTORY column (H)
 	// restingOn is the desktop the cursor was last seen on (desktop.go).
 	restingOn string
 

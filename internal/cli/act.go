@@ -239,12 +239,18 @@ func matchingDesktops(ctx context.Context, c config.Config, client *api.Client, 
 		return nil, err
 	}
 	var rows []actions.Target
-	err = eachDetail(ctx, c, client, retry, c.RecordID, func(d *api.Detail) {
+	var details []api.Detail // the run whole: a desktop listed twice gets one label
+	err = eachDetail(ctx, c, client, retry, c.RecordID, func(d *api.Detail) { details = append(details, *d) })
+	if err == nil && cmp.wholeRun() {
+		cmp.noteRun(details)
+	}
+	for i := range details {
+		d := &details[i]
 		row, keep := cmp.row(*d)
 		if keep && statuses.Match(d.ExecStatus) && expr.MatchChange(d, changeLabel(row.Change)) {
 			rows = append(rows, actions.Target{ID: d.DesktopID, Name: d.DesktopName, Status: d.ExecStatus})
 		}
-	})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("fetching the details: %w; nothing was sent", err)
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/export"
+	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/numfmt"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 )
@@ -22,6 +24,24 @@ type comparison struct {
 	changes map[compare.Change]bool
 	hist    *compare.History // nil without --history
 	present map[string]bool  // the run's desktops, to list those gone
+	// failed are the run's desktops with a failed row: a desktop listed
+	// twice gets one label, as failed if either row failed (noteRun).
+	failed map[string]bool
+}
+
+// wholeRun reports a comparison that must see the run's rows before it
+// labels one: a desktop listed twice (FAIL, then SUCCESS) must get one
+// label, not STILL_FAILING and RECOVERED.
+func (cmp *comparison) wholeRun() bool { return cmp != nil && cmp.base != nil }
+
+// noteRun takes in the run's rows, before they are labelled.
+func (cmp *comparison) noteRun(rows []api.Detail) {
+	cmp.failed = map[string]bool{}
+	for _, d := range rows {
+		if filter.IsFailed(d.ExecStatus) {
+			cmp.failed[d.DesktopID] = true
+		}
+	}
 }
 
 // loadComparison reads what c asks to compare the run with; nil when it
@@ -57,12 +77,18 @@ func loadComparison(ctx context.Context, c config.Config, client *api.Client, re
 		if err != nil {
 			return nil, fmt.Errorf("fetching the baseline run %s: %w", sanitize.Line(baseRun.ID), err)
 		}
+		if m := base.Missing(); m > 0 {
+			return nil, fmt.Errorf("the baseline run %s is incomplete: %s of its rows did not come from the API; comparing would guess which desktops are new or gone; try again", sanitize.Line(baseRun.ID), numfmt.Commas(m))
+		}
 		cmp.base = base
 	}
 	if c.HistoryOut {
-		hist, _, err := reader.History(ctx, c.TaskID, c.RecordID, c.History, nil)
+		hist, _, short, err := reader.History(ctx, c.TaskID, c.RecordID, c.History, nil)
 		if err != nil {
 			return nil, fmt.Errorf("the history: %w", notListed(err))
+		}
+		if len(short) > 0 {
+			return nil, fmt.Errorf("the history: run %s is incomplete: %s of its rows did not come from the API; try again", sanitize.Line(short[0].Run.ID), numfmt.Commas(short[0].Missing))
 		}
 		cmp.hist = hist
 	}
@@ -96,7 +122,11 @@ func (cmp *comparison) row(d api.Detail) (row export.Row, keep bool) {
 	}
 	cmp.present[d.DesktopID] = true
 	if cmp.base != nil {
-		change := cmp.base.Classify(d.DesktopID, d.ExecStatus)
+		status := d.ExecStatus
+		if cmp.failed[d.DesktopID] && d.DesktopID != "" {
+			status = "FAIL" // the desktop failed in another of its rows
+		}
+		change := cmp.base.Classify(d.DesktopID, status)
 		row.Change = change.Wire()
 		if len(cmp.changes) > 0 && !cmp.changes[change] {
 			return row, false

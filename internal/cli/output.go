@@ -56,17 +56,33 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 	}
 	written := 0
 	seen := map[string]int{} // rows by status, to say what --status missed
+	printRow := func(d api.Detail) error {
+		seen[strings.ToUpper(d.ExecStatus)]++
+		row, keep := cmp.row(d)
+		if !keep || !statuses.Match(d.ExecStatus) || !expr.MatchChange(&d, changeLabel(row.Change)) {
+			return nil
+		}
+		written++
+		return out.WriteRow(row)
+	}
+	// Compared with a baseline, the run is read whole before a row is
+	// labelled (a desktop listed twice gets one label): memory is then the
+	// run's rows. Otherwise each row is printed as it arrives.
+	var whole []api.Detail
+	emit := printRow
+	if cmp.wholeRun() {
+		emit = func(d api.Detail) error { whole = append(whole, d); return nil }
+	}
 	stats, err := api.Stream(ctx, fetch, func(d api.Detail) string { return d.ID },
-		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: e.Retry},
-		func(d api.Detail) error {
-			seen[strings.ToUpper(d.ExecStatus)]++
-			row, keep := cmp.row(d)
-			if !keep || !statuses.Match(d.ExecStatus) || !expr.MatchChange(&d, changeLabel(row.Change)) {
-				return nil
+		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: e.Retry}, emit)
+	if err == nil && cmp.wholeRun() {
+		cmp.noteRun(whole)
+		for _, d := range whole {
+			if err = printRow(d); err != nil {
+				break
 			}
-			written++
-			return out.WriteRow(row)
-		})
+		}
+	}
 	if sess.Debug != nil {
 		fmt.Fprintf(sess.Debug, "%s listing pages=%d rows_sent=%d rows_kept=%d duplicates_dropped=%d printed=%d throttled=%d window=%d\n",
 			time.Now().UTC().Format(time.RFC3339Nano), stats.Pages, stats.Rows, stats.Emitted, stats.Duplicates, written, stats.Throttled, stats.Window)

@@ -82,6 +82,8 @@ type Baseline struct {
 	byDesktop map[string]unique.Handle[Outcome]
 	noID      int          // rows without a desktop id: gone, as far as anyone can tell
 	rows      []api.Detail // kept only when asked for, to list the desktops gone
+	added     int          // rows taken in
+	expected  int          // rows the run says it has (0: not said)
 }
 
 // NewBaseline returns an empty baseline; Add takes its details one by one.
@@ -97,6 +99,7 @@ func NewBaseline(keepRows bool) *Baseline {
 // Add takes in one detail of the baseline run. A desktop listed twice
 // counts as failed if either row failed.
 func (b *Baseline) Add(d *api.Detail) {
+	b.added++
 	o := unique.Make(Outcome{d.ExecStatus, d.ResultCode, d.FailReason})
 	if prev, ok := b.byDesktop[d.DesktopID]; ok && prev.Value().Failed() {
 		o = prev
@@ -109,6 +112,21 @@ func (b *Baseline) Add(d *api.Detail) {
 	if b.rows != nil {
 		b.rows = append(b.rows, *d)
 	}
+}
+
+// Expect says how many rows the run has, as its record counts them
+// (success_num + failed_num + skip_num) or its listing's total_count,
+// whichever is more.
+func (b *Baseline) Expect(rows int) { b.expected = max(b.expected, rows) }
+
+// Missing is how many rows the run said it has that were not taken in:
+// above 0, the baseline is incomplete, and a desktop it lacks may be in
+// the part missing. Nothing may be said of it as "new" or "gone".
+func (b *Baseline) Missing() int {
+	if b == nil {
+		return 0
+	}
+	return max(b.expected-b.added, 0)
 }
 
 // Size is what the baseline holds: its desktops and the rows it keeps.

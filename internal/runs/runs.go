@@ -152,13 +152,15 @@ func (r *Reader) Read(ctx context.Context, taskID string, run api.Record, withRo
 	r.read[key] = rd
 	r.mu.Unlock()
 
-	rd.base, rd.err = r.readWhole(ctx, taskID, run.ID, withRows, progress)
+	rd.base, rd.err = r.readWhole(ctx, taskID, run, withRows, progress)
 	r.mu.Lock()
 	switch {
 	case r.read[key] != rd:
 		// Replaced meanwhile (a reading with rows): that one stands.
-	case rd.err != nil || inProgress(run.Status):
-		delete(r.read, key) // a failure, or a run still growing: the next asker reads again
+	case rd.err != nil || inProgress(run.Status) || rd.base.Missing() > 0:
+		// A failure, a run still growing, or one read short (a page cut
+		// by a gateway): the next asker reads again.
+		delete(r.read, key)
 	default:
 		r.keep(key)
 	}
@@ -187,7 +189,11 @@ func (r *Reader) keep(key string) {
 	}
 }
 
-func (r *Reader) readWhole(ctx context.Context, taskID, runID string, withRows bool, progress func(read, total int)) (*compare.Baseline, error) {
+// readWhole reads every page of run. What its record counts and its
+// listing's total_count say it has is noted: a run read short is
+// incomplete (Baseline.Missing).
+func (r *Reader) readWhole(ctx context.Context, taskID string, run api.Record, withRows bool, progress func(read, total int)) (*compare.Baseline, error) {
+	runID := run.ID
 	base := compare.NewBaseline(withRows)
 	read := 0
 	var total atomic.Int64 // the latest total_count, from the fetches' goroutines
@@ -215,18 +221,29 @@ func (r *Reader) readWhole(ctx context.Context, taskID, runID string, withRows b
 	if err != nil {
 		return nil, err
 	}
+	base.Expect(run.SuccessNum + run.FailedNum + run.SkipNum)
+	base.Expect(int(total.Load()))
 	return base, nil
 }
 
+// Incomplete is a run read short: Missing rows of those it says it has
+// did not come.
+type Incomplete struct {
+	Run     api.Record
+	Missing int
+}
+
 // History is the outcomes by desktop over run runID and the n-1 runs
-// before it (run 0, the run itself, is left to the caller), and the runs
-// before it read, the nearest first. progress hears the runs read.
-func (r *Reader) History(ctx context.Context, taskID, runID string, n int, progress func(read, total int)) (*compare.History, []api.Record, error) {
+// before it (run 0, the run itself, is left to the caller), the runs
+// before it read, the nearest first, and those of them read short.
+// progress hears the runs read.
+func (r *Reader) History(ctx context.Context, taskID, runID string, n int, progress func(read, total int)) (*compare.History, []api.Record, []Incomplete, error) {
 	before, err := r.Before(ctx, taskID, runID, n-1)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	h := compare.NewHistory(n)
+	var short []Incomplete
 	for i, run := range before {
 		if progress != nil {
 			progress(i, len(before))
@@ -236,12 +253,15 @@ func (r *Reader) History(ctx context.Context, taskID, runID string, n int, progr
 		// read it twice.
 		base, err := r.Read(ctx, taskID, run, i == 0, nil)
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading the run of %s: %w", run.StartTime, err)
+			return nil, nil, nil, fmt.Errorf("reading the run of %s: %w", run.StartTime, err)
+		}
+		if m := base.Missing(); m > 0 {
+			short = append(short, Incomplete{Run: run, Missing: m})
 		}
 		h.AddRun(i+1, base)
 	}
 	if progress != nil {
 		progress(len(before), len(before))
 	}
-	return h, before, nil
+	return h, before, short, nil
 }

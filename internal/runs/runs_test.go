@@ -82,7 +82,7 @@ func TestARunIsReadOnce(t *testing.T) {
 	if pages == 0 {
 		t.Fatal("no pages read")
 	}
-	hist, runs, err := r.History(ctx, task, recs[0].ID, 3, nil)
+	hist, runs, _, err := r.History(ctx, task, recs[0].ID, 3, nil)
 	if err != nil || len(runs) != 2 {
 		t.Fatalf("history: %d runs, %v", len(runs), err)
 	}
@@ -178,7 +178,7 @@ func TestHistoryThenCompareReadsTheBaselineOnce(t *testing.T) {
 	src, task, recs := setup(t)
 	r := New(src, Options{PageSize: 100})
 	ctx := context.Background()
-	if _, _, err := r.History(ctx, task, recs[0].ID, 3, nil); err != nil {
+	if _, _, _, err := r.History(ctx, task, recs[0].ID, 3, nil); err != nil {
 		t.Fatal(err)
 	}
 	pages := src.asked(recs[1].ID)
@@ -274,5 +274,39 @@ func TestAFailedAskerLeavesTheOthersReading(t *testing.T) {
 	pages := src.asked(recs[1].ID)
 	if _, err := r.Read(context.Background(), task, recs[1], true, nil); err != nil || src.asked(recs[1].ID) != pages {
 		t.Errorf("the reading with rows was not kept: %v, %d pages then %d", err, pages, src.asked(recs[1].ID))
+	}
+}
+
+// A run read short (a page cut by a gateway: the listing ends early) is
+// incomplete by its counts and its total_count, and not kept.
+func TestARunReadShortIsIncomplete(t *testing.T) {
+	d := fake.NewDataset(5)
+	task := d.Tasks[0].ID
+	base := d.Records[task][1]
+	srv := fake.New(fake.Options{Seed: 5, Quirks: fake.Quirks{ShortPage: fake.ShortPage{RecordID: base.ID, Offset: 200}}})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	auth, _ := api.NewTokenAuth("t")
+	c, err := api.New(api.Config{Endpoint: url, ProjectID: "p", Auth: auth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(c, Options{PageSize: 100})
+	got, err := r.Read(context.Background(), task, base, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(srv.Data().Details[base.ID])
+	if got.Missing() != n-299 {
+		t.Errorf("missing %d of %d rows, want %d (the listing ended at the page cut short)", got.Missing(), n, n-299)
+	}
+	r.mu.Lock()
+	_, kept := r.read[task+"\x00"+base.ID]
+	r.mu.Unlock()
+	if kept {
+		t.Error("a run read short was kept")
 	}
 }

@@ -37,6 +37,9 @@ type GroupKey struct{ Status, Code, Reason string }
 type Changes interface {
 	Ready() bool
 	Change(r *Row) (compare.Change, bool)
+	// Version changes when a row's change may have changed without its
+	// page changing (a desktop found failed in a later row).
+	Version() int
 }
 
 // History ranks rows by their failures over the runs before: the
@@ -73,6 +76,10 @@ func (t Criteria) Active() bool { return t.Filtering() || t.SortBy != SortNone }
 // UsesChange reports a filter that looks at how rows changed against a
 // baseline: which rows it shows is not known before the baseline is read.
 func (t Criteria) UsesChange() bool { return t.Change != nil || t.Text.UsesChange() }
+
+// UsesChangeOrSort reports criteria whose rows or order depend on the
+// rows' changes.
+func (t Criteria) UsesChangeOrSort() bool { return t.UsesChange() || t.SortBy == SortChange }
 
 // change is r's change, when runs are compared and the baseline is read.
 func (t Criteria) change(r *Row) (compare.Change, bool) {

@@ -16,7 +16,8 @@ type baselineChanges struct {
 	notReady bool
 }
 
-func (c baselineChanges) Ready() bool { return !c.notReady }
+func (c baselineChanges) Ready() bool  { return !c.notReady }
+func (c baselineChanges) Version() int { return 0 }
 func (c baselineChanges) Change(r *Row) (compare.Change, bool) {
 	if c.notReady {
 		return 0, false
@@ -152,12 +153,12 @@ func TestChangeTally(t *testing.T) {
 	l := paging.New(func(r Row) string { return r.ID() }, paging.Options{PageSize: 2})
 	var tally ChangeTally
 	deliver(l, 0, 2, len(run), run)
-	if got := tally.Update(l, base); got[compare.NewFailure] != 1 || got[compare.StillFailing] != 1 || got[compare.OnlyInBaseline] != 3 {
+	if got := tally.Update(l, base, nil); got[compare.NewFailure] != 1 || got[compare.StillFailing] != 1 || got[compare.OnlyInBaseline] != 3 {
 		t.Errorf("after the first page: %v", got)
 	}
 	deliver(l, 1, 2, len(run), run)
 	deliver(l, 2, 2, len(run), run)
-	got := tally.Update(l, base)
+	got := tally.Update(l, base, nil)
 	want := [compare.NumChanges]int{compare.NewFailure: 1, compare.StillFailing: 1, compare.Recovered: 1, compare.Unchanged: 1, compare.OnlyInCurrent: 1, compare.OnlyInBaseline: 1}
 	if got != want {
 		t.Errorf("every page: %v, want %v", got, want)
@@ -185,5 +186,77 @@ func TestCheckColumns(t *testing.T) {
 	task := api.Task{ID: "t1", TaskName: "Nightly", LastStatus: "FAIL", TaskType: "REBOOT", Description: "reboots"}
 	if f := TaskFields(task); !text(t, "name:night code:reboot reason:reboots status:FAIL id:t1").MatchFields(f) {
 		t.Errorf("task fields %v", f)
+	}
+}
+
+// failuresChanges is Changes as the browser's comparison gives them: the
+// run's desktops taken whole.
+type failuresChanges struct {
+	base *compare.Baseline
+	l    *paging.List[Row]
+	f    *Failures
+}
+
+func (c failuresChanges) Ready() bool { return true }
+func (c failuresChanges) Change(r *Row) (compare.Change, bool) {
+	c.f.Update(c.l)
+	return Classify(c.base, c.f, r)
+}
+func (c failuresChanges) Version() int { c.f.Update(c.l); return c.f.Flips() }
+
+// A desktop listed twice in a run (SUCCESS on one page, FAIL on a later
+// one) is one desktop with one change: still failing, both rows, however
+// the pages come; the tally and an order kept page by page follow.
+func TestADesktopListedTwiceHasOneChange(t *testing.T) {
+	base := compare.NewBaseline(false)
+	base.Add(&api.Detail{DesktopID: "d1", ExecStatus: "FAIL"})
+	base.Add(&api.Detail{DesktopID: "d2", ExecStatus: "SUCCESS"})
+	run := []api.Detail{
+		{ID: "1", DesktopID: "d1", ExecStatus: "SUCCESS"}, {ID: "2", DesktopID: "d2", ExecStatus: "SUCCESS"},
+		{ID: "3", DesktopID: "d1", ExecStatus: "FAIL"}, {ID: "4", DesktopID: "d2", ExecStatus: "SUCCESS"},
+	}
+	l := paging.New(func(r Row) string { return r.ID() }, paging.Options{PageSize: 2})
+	f := &Failures{}
+	changes := failuresChanges{base: base, l: l, f: f}
+	recovered := Criteria{Changes: changes, Change: change(compare.Recovered)}
+	var tally ChangeTally
+	var order Order
+	deliver(l, 0, 2, len(run), run)
+	order.Update(l, recovered)
+	if got := shownPositions(l); !equalInts(got, []int{0}) || tally.Update(l, base, f)[compare.Recovered] != 1 {
+		t.Fatalf("the first page alone: d1 recovered, shown %v", got)
+	}
+	deliver(l, 1, 2, len(run), run)
+	order.Update(l, recovered)
+	if got := shownPositions(l); len(got) != 0 {
+		t.Errorf("d1 failed in a later row, still shown as recovered: %v", got)
+	}
+	counts := tally.Update(l, base, f)
+	if counts[compare.StillFailing] != 2 || counts[compare.Recovered] != 0 || counts[compare.Unchanged] != 2 {
+		t.Errorf("tally %v", counts)
+	}
+	for i := range run {
+		r := NewRow(&run[i])
+		if c, _ := changes.Change(&r); r.DesktopID() == "d1" && c != compare.StillFailing {
+			t.Errorf("row %s of d1: %s", r.ID(), c)
+		}
+	}
+}
+
+// A baseline read short tells no row "new desktop": the desktop may be in
+// the part missing; what it has is told as usual.
+func TestAnIncompleteBaselineSaysOnlyWhatItKnows(t *testing.T) {
+	base := compare.NewBaseline(false)
+	base.Add(&api.Detail{DesktopID: "d1", ExecStatus: "FAIL"})
+	base.Expect(3)
+	if base.Missing() != 2 {
+		t.Fatalf("missing %d", base.Missing())
+	}
+	known, unknown := NewRow(&api.Detail{ID: "1", DesktopID: "d1", ExecStatus: "FAIL"}), NewRow(&api.Detail{ID: "2", DesktopID: "d9", ExecStatus: "FAIL"})
+	if c, ok := Classify(base, nil, &known); !ok || c != compare.StillFailing {
+		t.Errorf("a desktop it has: %s %v", c, ok)
+	}
+	if _, ok := Classify(base, nil, &unknown); ok {
+		t.Error("a desktop it lacks is told new")
 	}
 }

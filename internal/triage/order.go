@@ -113,6 +113,8 @@ type Order struct {
 	// the other is written, so an update allocates nothing once grown.
 	bufs [2][]int
 	next int
+	// changes is tr.Changes' Version when the order was made.
+	changes int
 }
 
 // Update brings the order up to date with the rows of l under tr and
@@ -121,6 +123,11 @@ func (o *Order) Update(l *paging.List[Row], tr Criteria) {
 	fresh, redo := o.seen.Diff(l)
 	if !tr.SameAs(o.tr) {
 		o.tr, redo = tr, true
+	}
+	if tr.Changes != nil && tr.UsesChangeOrSort() {
+		if v := tr.Changes.Version(); v != o.changes {
+			o.changes, redo = v, true // a row held may have another change now
+		}
 	}
 	desc := tr.Desc
 	sortEntries := func(es []orderEntry) {
