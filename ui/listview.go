@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -53,6 +54,11 @@ type listStatus struct {
 	err                          error  // the latest page error
 	pageHeight                   int    // rows on screen, for PgUp/PgDn
 	filter                       string // the list's own filter, in a few words
+	// waiting says err is routine and a page waits to be asked again
+	// (try nextTry, due then); none failed for good.
+	waiting bool
+	nextTry int
+	due     time.Time
 }
 
 // listView is a view over rows of type T.
@@ -201,11 +207,15 @@ func (v *listView[T]) setSize(width, height int) tea.Cmd {
 
 func (v *listView[T]) status() listStatus {
 	l := v.list
-	return listStatus{
+	s := listStatus{
 		noun: v.noun, total: l.Total(), shown: l.Count(), loaded: l.LoadedRows(), cursor: l.Cursor(),
 		loading: l.Loading(), firstPageFail: l.Total() < 0 && l.AnyFailed(),
 		err: l.Err(), pageHeight: l.Height(), filter: v.lf.describe(),
 	}
+	if !l.AnyFailed() {
+		s.nextTry, s.due, s.waiting = l.NextTry()
+	}
+	return s
 }
 
 func (v *listView[T]) table(st styles.Styles, spin string) string {

@@ -442,3 +442,26 @@ func TestATerminalWithoutASize(t *testing.T) {
 		t.Errorf("a real size then: %d lines", n)
 	}
 }
+
+// A throttled page is waiting, not failure: the status line says what
+// happened and when the page is asked again, with no ✗ and no "r to
+// retry"; a page that failed for good is failure.
+func TestWaitingIsNotFailure(t *testing.T) {
+	throttled := &api.APIError{Status: 429, Code: "APIG.0308", Message: "over ratelimit"}
+	src := &stubSource{details: demoDetails()[:50], errs: map[int]error{0: throttled}}
+	m := New(Config{Source: src, ProjectID: "p", TaskID: "t", RecordID: "r", PageSize: 100, RetryBackoff: time.Millisecond})
+	m = send(t, m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	for _, msg := range collect(m.Init()) {
+		next, _ := m.Update(msg) // the first page's answer: throttled; its retry's wait is not run
+		m = next.(Model)
+	}
+	lines := strings.Split(ansi.Strip(m.View()), "\n")
+	status := lines[len(lines)-2]
+	if !strings.Contains(status, "↻ HTTP 429 APIG.0308") || !strings.Contains(status, "asked again") || strings.Contains(status, "✗") || strings.Contains(status, "r to retry") {
+		t.Errorf("while the page waits: %q", status)
+	}
+	m = send(t, m, retryPageMsg{list: dl(m).id, gen: dl(m).Gen(), page: 0}) // the wait is over
+	if view := ansi.Strip(m.View()); strings.Contains(view, "↻") || strings.Contains(view, "✗") || dl(m).LoadedRows() != 50 {
+		t.Errorf("after the retry: %d rows\n%s", dl(m).LoadedRows(), view)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -207,9 +208,12 @@ func (m Model) statusView() string {
 	case m.note != "":
 		return m.st.Note.Render(fit(sanitize.Line(m.note), m.width, false))
 	}
-	err := m.top().status().err
-	if err != nil {
-		return m.st.Error.Render(fit(errorLine(err), m.width, false))
+	s := m.top().status()
+	if s.err != nil && s.waiting {
+		return m.st.Note.Render(fit(waitingLine(s, m.clock()), m.width, false))
+	}
+	if s.err != nil {
+		return m.st.Error.Render(fit(errorLine(s.err), m.width, false))
 	}
 	if sl, ok := m.top().(statusLiner); ok {
 		if line, isErr := sl.statusLine(); isErr {
@@ -240,6 +244,32 @@ func describeError(err error) (what, hint string) {
 		what = err.Error()
 	}
 	return sanitize.Line(what), sanitize.Line(hint)
+}
+
+// waitingLine says a routine retry is under way: what happened, and when
+// the page is asked again. Throttling or a gateway's 503 is waiting, not
+// failure: no ✗, no "r to retry".
+func waitingLine(s listStatus, now time.Time) string {
+	what, _ := describeError(s.err)
+	in := max(s.due.Sub(now), 0).Round(time.Second)
+	line := "↻ " + what + " – asked again "
+	if in <= 0 {
+		line += "now"
+	} else {
+		line += "in " + in.String()
+	}
+	if s.nextTry >= 2 {
+		line += fmt.Sprintf(" (try %d)", s.nextTry)
+	}
+	return line
+}
+
+// clock is the time the screen is drawn at.
+func (m Model) clock() time.Time {
+	if m.cfg.Now != nil {
+		return m.cfg.Now()
+	}
+	return time.Now()
 }
 
 // errorLine is the error in one line a person can act on.

@@ -3,7 +3,9 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -162,5 +164,18 @@ func TestScreensGolden(t *testing.T) {
 				golden.RequireEqual(t, []byte(m.View()))
 			})
 		}
+	}
+}
+
+// The waiting line counts down to the next try.
+func TestWaitingLine(t *testing.T) {
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	s := listStatus{err: &api.TransportError{Host: "h", Err: syscall.ECONNREFUSED}, waiting: true, nextTry: 3, due: now.Add(8 * time.Second)}
+	if got := waitingLine(s, now); !strings.HasPrefix(got, "↻ cannot reach h") || !strings.HasSuffix(got, "asked again in 8s (try 3)") {
+		t.Errorf("%q", got)
+	}
+	s.nextTry, s.due = 1, now.Add(-time.Second)
+	if got := waitingLine(s, now); !strings.HasSuffix(got, "asked again now") {
+		t.Errorf("%q", got)
 	}
 }

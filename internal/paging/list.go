@@ -77,6 +77,7 @@ type page[T any] struct {
 	retries   int       // automatic retries used in this generation
 	stamp     int       // the list's version when rows last changed (see EachPage)
 	firstTry  time.Time // when this generation first asked for the page
+	due       time.Time // when a page backing off or held off is asked again
 	ticket    api.Ticket
 }
 
@@ -216,6 +217,7 @@ func (l *List[T]) ask(reqs []Request, p int) []Request {
 		// while it waits, so the pages held off are the window's worth
 		// that go when the hold-off ends, not every page the list wants.
 		l.setState(pg, heldOff)
+		pg.due = l.now().Add(hold)
 		return append(reqs, Request{Gen: l.gen, Page: p, Offset: p * l.pageSize, Limit: l.pageSize, Delay: hold})
 	}
 	l.setState(pg, sent)
@@ -296,6 +298,7 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 			// again.
 			l.setState(pg, backingOff)
 			pg.retries++
+			pg.due = l.now().Add(wait)
 			return append(l.Ensure(), Request{Gen: l.gen, Page: a.Page, Offset: a.Page * l.pageSize, Limit: l.pageSize, Delay: wait})
 		}
 		l.setState(pg, failed)

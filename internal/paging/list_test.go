@@ -223,6 +223,9 @@ func TestRetriesWithinTheBudget(t *testing.T) {
 	if len(next) != 1 || next[0].Delay != 50*time.Second {
 		t.Fatalf("after a 429 with Retry-After 50 s: %+v", next)
 	}
+	if try, due, ok := l.NextTry(); !ok || try != 2 || !due.Equal(clock.Add(50*time.Second)) || l.AnyFailed() {
+		t.Errorf("waiting: try %d due %v (%v), failed %v; want try 2 in 50 s", try, due, ok, l.AnyFailed())
+	}
 	if l.Concurrency() != DefaultConcurrency/2 {
 		t.Errorf("concurrency %d after throttling, want it halved", l.Concurrency())
 	}
@@ -236,6 +239,9 @@ func TestRetriesWithinTheBudget(t *testing.T) {
 	}
 	if !errors.Is(l.ErrAt(0), slow) {
 		t.Errorf("the last error is not shown: %v", l.ErrAt(0))
+	}
+	if _, _, ok := l.NextTry(); ok || !l.AnyFailed() {
+		t.Error("given up, yet said to be waiting")
 	}
 	if l.Due(retry[0].Gen, 0) != nil {
 		t.Error("a failed page was asked for again without a refresh")

@@ -1,6 +1,9 @@
 package paging
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // What a List shows: rows by display index (all positions, or a filtered
 // and sorted order), the cursor and scroll, and row states.
@@ -219,6 +222,22 @@ func (l *List[T]) Loading() bool { return l.count[sent] > 0 || l.Waiting() }
 
 // Waiting reports a page waiting out a back-off before it is asked again.
 func (l *List[T]) Waiting() bool { return l.count[backingOff]+l.count[heldOff] > 0 }
+
+// NextTry is the soonest of the pages waiting to be asked again: when
+// (due) and which try it will be (2 for the first retry); ok is false
+// when none waits. A retry that is routine (a throttled page, a gateway's
+// 503) is waiting, not failure: the screen says so with these.
+func (l *List[T]) NextTry() (try int, due time.Time, ok bool) {
+	if !l.Waiting() {
+		return 0, time.Time{}, false
+	}
+	for _, pg := range l.pages {
+		if (pg.state == backingOff || pg.state == heldOff) && (!ok || pg.due.Before(due)) {
+			try, due, ok = pg.retries+1, pg.due, true
+		}
+	}
+	return try, due, ok
+}
 
 // AnyFailed reports a page that failed for good (until a refresh).
 func (l *List[T]) AnyFailed() bool { return l.count[failed] > 0 }
