@@ -155,6 +155,10 @@ func sendHeld(t *testing.T, m Model, msg tea.Msg) (Model, []tea.Msg) {
 // start runs Init and sizes the window, delivering every answer.
 func start(t *testing.T, m Model, w, h int) Model {
 	t.Helper()
+	if m.cfg.ExportDir == "" {
+		// A key pressed at random may be e: its file goes where the test can drop it, not into the source tree.
+		m.cfg.ExportDir = t.TempDir()
+	}
 	for _, msg := range collect(m.Init()) {
 		m = send(t, m, msg)
 	}
