@@ -218,9 +218,11 @@ func TestShortPageShrinksTotal(t *testing.T) {
 	if d, ok := dl(m).Selected(); !ok || d.Detail().ID != src.details[249].ID {
 		t.Errorf("selected %q %v, want the last real row", d.Detail().ID, ok)
 	}
-	// The first page, G's page (empty), then the pages up to the short one.
-	if got := src.requested(); !slices.Equal(got, []int{0, 2500, 100, 200}) {
-		t.Errorf("requests %v to find the end, want [0 2500 100 200]", got)
+	// The first page, G's page (empty), then the search for the end:
+	// doubling past the rows held (100 full, 300 empty), then halving
+	// (200, short: the end).
+	if got := src.requested(); !slices.Equal(got, []int{0, 2500, 100, 300, 200}) {
+		t.Errorf("requests %v to find the end, want [0 2500 100 300 200]", got)
 	}
 }
 

@@ -136,6 +136,10 @@ type List[T any] struct {
 	dupes   bool // some record is held at two positions (see Each)
 	held    struct{ version, gen, rows, current, furthest int }
 
+	// seek is the search for the real end after total_count proved false,
+	// started by a move to the last row (G): see seek.go.
+	seek endSeek
+
 	cursor, top, height int
 	dir                 int    // last direction of travel: +1 down, -1 up; prefetch looks that way
 	keepID              string // the record to put the cursor on when it arrives
@@ -269,6 +273,9 @@ func (l *List[T]) Ensure() []Request {
 	} else if cp > 0 && l.cursor-margin < cp*l.pageSize {
 		reqs = l.request(reqs, cp-1)
 	}
+	if l.seek.on {
+		return l.askProbe(reqs)
+	}
 	if l.rules.Probing() && l.total%l.pageSize == 0 && l.cursor+margin >= l.total {
 		reqs = l.requestBeyond(reqs)
 	}
@@ -293,6 +300,9 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 	}
 	if a.Err != nil {
 		l.lastErr = a.Err
+		if !again {
+			l.seek.stop(a.Page) // its probe failed: G again starts afresh
+		}
 		if again {
 			// Throttled, a 5xx, a garbled answer or no answer: wait and ask
 			// again.
@@ -336,6 +346,11 @@ func (l *List[T]) Handle(a Answer[T]) []Request {
 	if l.lastErr != nil && !l.AnyFailed() && !l.Waiting() {
 		l.lastErr = nil // kept while a page waits to be retried: the user sees why
 	}
+	if l.seek.answered(a.Page, len(all), l.pageSize) {
+		l.land() // the real end is found: the cursor goes there, as G asked
+	} else {
+		l.seekEnd() // the answer may have shown total_count to lie
+	}
 	return l.seekKept(l.Ensure(), a.Page)
 }
 
@@ -366,6 +381,7 @@ func (l *List[T]) Refresh() []Request {
 	l.gen++
 	l.lastErr, l.repeatErr = nil, nil
 	l.rules.Reset()
+	l.seek = endSeek{}
 	for _, pg := range l.pages {
 		l.setState(pg, idle) // what is out is of the old generation, its answers dropped
 		pg.retries = 0       // a new generation: a fresh retry budget

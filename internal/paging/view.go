@@ -326,6 +326,8 @@ func (l *List[T]) MoveTo(i int) []Request {
 	}
 	l.cursor, l.keepID = i, ""
 	l.scrollToCursor()
+	l.seek = endSeek{want: i == l.Count()-1 && l.order == nil} // G: the end is wanted
+	l.seekEnd()
 	return l.Ensure()
 }
 
