@@ -98,12 +98,15 @@ func loadFile(c *Config, fs *pflag.FlagSet, path string, named bool, getenv func
 	if err := toml.NewDecoder(strings.NewReader(text)).DisallowUnknownFields().Decode(&f); err != nil {
 		return fileError(path, err)
 	}
-	at := func(key string) string { return fmt.Sprintf("%s:%d: %s", path, lineOf(text, key), key) }
+	at := func(key string) string { return fmt.Sprintf("%s:%d: %s", path, lineOf(text, "", key), key) }
+	atColumns := func(screen string) string {
+		return fmt.Sprintf("%s:%d: [columns] %s", path, lineOf(text, "columns", screen), screen)
+	}
 	if err := firstError(
 		func() error { return refuseSecrets(f, at) },
 		func() error { return checkFileValues(f, at) },
 		func() error { return setFileValues(c, fs, f.values(), path, at, getenv) },
-		func() error { return checkColumns(f.Columns, at) },
+		func() error { return checkColumns(f.Columns, atColumns) },
 		func() error { return checkKeys(f.Keys, path, text) },
 	); err != nil {
 		return err
@@ -241,7 +244,7 @@ func checkColumns(columns map[string][]string, at func(string) string) error {
 func checkKeys(keys map[string][]string, path, text string) error {
 	k := keymap.Default()
 	if action, err := rebindAll(&k, keys); err != nil {
-		return Errorf("%s:%d: [keys] %w", path, lineOf(text, action), err)
+		return Errorf("%s:%d: [keys] %w", path, lineOf(text, "keys", action), err)
 	}
 	return nil
 }
@@ -376,15 +379,50 @@ func fileKeys() string {
 	return strings.Join(keys, ", ")
 }
 
-// lineOf is the line where key is set in a TOML text (its first
-// assignment, or its table), 0 when not found.
-func lineOf(text, key string) int {
-	// Any case (SK), and dotted (keys.down = …) as --print-config writes.
-	re := regexp.MustCompile(`(?i)^\s*(\[\s*)?([a-z_]+\.)?("?)` + regexp.QuoteMeta(key) + `("?)\s*(=|\])`)
+// lineOf is the line where key of section ("" for the top level) is
+// set in a TOML text: its first assignment, or its table; 0 when not
+// found. Any case (SK), quoted or not, and dotted (keys.down = …, as
+// --print-config writes) or under its table: a [columns] screen is
+// never found on a [keys] line of the same name.
+func lineOf(text, section, key string) int {
+	want := strings.ToLower(key)
+	if section != "" {
+		want = section + "." + want
+	}
+	table := ""
 	for i, line := range strings.Split(text, "\n") {
-		if re.MatchString(line) {
+		name, header := tomlName(line)
+		if name == "" {
+			continue
+		}
+		full := name
+		if !header && table != "" {
+			full = table + "." + name
+		}
+		if full == want {
 			return i + 1
+		}
+		if header {
+			table = name
 		}
 	}
 	return 0
+}
+
+// tomlLine is a table header ([name]) or the start of an assignment
+// (name =), dotted names allowed, each part bare or double-quoted.
+var tomlLine = regexp.MustCompile(`^\s*(\[\s*)?((?:"[^"]*"|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|[A-Za-z0-9_-]+))*)\s*(\]|=)`)
+
+// tomlName is the name a line sets (lower case, its parts unquoted) and
+// whether it is a table header; "" for any other line.
+func tomlName(line string) (name string, header bool) {
+	m := tomlLine.FindStringSubmatch(line)
+	if m == nil || (m[1] != "") != (m[3] == "]") {
+		return "", false
+	}
+	parts := strings.Split(m[2], ".")
+	for i, p := range parts {
+		parts[i] = strings.ToLower(strings.Trim(strings.TrimSpace(p), `"`))
+	}
+	return strings.Join(parts, "."), m[1] != ""
 }

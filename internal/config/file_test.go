@@ -101,7 +101,12 @@ func TestConfigFileErrors(t *testing.T) {
 		{"region = \"cn-east-3\"\nsk = \"secret-value\"\n", "config.toml:2: sk is a secret"},
 		{"[keys]\nexplode = [\"x\"]\n", `config.toml:2: [keys] no action "explode"`},
 		{"[keys]\ndown = []\n", "down needs at least one key"},
-		{"[columns]\nscreens = [\"x\"]\n", `no screen "screens"`},
+		{"[columns]\nscreens = [\"x\"]\n", `config.toml:2: [columns] screens: no screen "screens"`},
+		{"region = \"cn-east-3\"\n\n[columns]\ntasks = [\"name\"]\ndetails = [\n  \"desktop\",\n  \"bogus\",\n]\n", `config.toml:5: [columns] details: no column "bogus"`},
+		// history is a setting and an action: the action's line, not the setting's
+		{"history = 10\n\n[keys]\nhistory = [\"j\"]\n", `config.toml:4: [keys] history: "j" is down's already`},
+		{"columns.details = [\"zz\"]\n", `config.toml:1: [columns] details: no column "zz"`},
+		{"[keys]\ndown = [\"j\"]\n[columns]\n\"details\" = []\n", `config.toml:4: [columns] details: a screen needs at least one column`},
 		{"region = \n", "config.toml:1"},
 		{"region = \"cn-east-3\"\nSK = \"secret-value\"\n", "config.toml:2: sk is a secret"},
 		{"keys.down = [\"q\"]\n", "config.toml:1: [keys] down: \"q\" is quit's already"},
