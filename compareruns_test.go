@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -180,6 +181,36 @@ func TestOutputRefusesAnIncompleteBaseline(t *testing.T) {
 	missing := len(d.Details[base.ID]) - 199
 	if status != 1 || stdout.Len() != 0 || !strings.Contains(stderr.String(), "the baseline run "+base.ID+" is incomplete: "+numfmt.Commas(missing)+" of its rows did not come") {
 		t.Errorf("status %d, %d bytes printed, stderr %q", status, stdout.Len(), stderr.String())
+	}
+}
+
+// A baseline whose total_count claims more rows than it lists is
+// incomplete too; one that claims fewer is read whole and compared.
+func TestOutputJudgesABaselineByItsRowsNotItsTotal(t *testing.T) {
+	d := fake.NewDataset(3)
+	task := d.Tasks[0].ID
+	cur, base := d.Records[task][0], d.Records[task][1]
+	n := len(d.Details[base.ID])
+	output := func(quirks fake.Quirks) (int, string, string) {
+		srv := fake.New(fake.Options{Seed: 3, Quirks: quirks})
+		url, stop, err := fake.Start(srv, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stop()
+		var stdout, stderr bytes.Buffer
+		status := run([]string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", cur.ID, "-o", "csv", "--compare-to", "previous"},
+			&stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t"))
+		return status, stdout.String(), stderr.String()
+	}
+	_, truth, _ := output(fake.Quirks{})
+	status, out, errs := output(fake.Quirks{RunTotal: map[string]string{base.ID: fmt.Sprint(n + 40)}})
+	if status != 1 || out != "" || !strings.Contains(errs, "the baseline run "+base.ID+" is incomplete: 40 of its rows did not come") {
+		t.Errorf("a total 40 above the rows: status %d, %d bytes printed, stderr %q", status, len(out), errs)
+	}
+	status, out, errs = output(fake.Quirks{RunTotal: map[string]string{base.ID: "7"}})
+	if status != 0 || out != truth {
+		t.Errorf("a total of 7 over %d rows: status %d, stderr %q, the output same as an honest total's: %v", n, status, errs, out == truth)
 	}
 }
 

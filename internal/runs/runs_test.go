@@ -3,6 +3,7 @@ package runs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/listing"
 )
 
 // counting serves a dataset and counts the detail pages asked for, by
@@ -309,4 +311,58 @@ func TestARunReadShortIsIncomplete(t *testing.T) {
 	if kept {
 		t.Error("a run read short was kept")
 	}
+}
+
+// A baseline whose total_count lies: too low, it is still read whole
+// (the listing goes on past it) and complete; too high, it is incomplete
+// by the rows it claims, and not kept.
+func TestABaselineWithALyingTotal(t *testing.T) {
+	d := fake.NewDataset(6)
+	task := d.Tasks[0].ID
+	base := d.Records[task][1]
+	n := len(d.Details[base.ID])
+	for _, tc := range []struct {
+		total   string
+		missing int
+	}{
+		{"50", 0},
+		{"0", 0},
+		{fmt.Sprint(n + 250), 250},
+		{"1000000000000", listing.MaxTotal - n}, // believed up to MaxTotal
+	} {
+		srv := fake.New(fake.Options{Seed: 6, Quirks: fake.Quirks{RunTotal: map[string]string{base.ID: tc.total}}})
+		url, stop, err := fake.Start(srv, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		auth, _ := api.NewTokenAuth("t")
+		c, err := api.New(api.Config{Endpoint: url, ProjectID: "p", Auth: auth})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := New(c, Options{PageSize: 100})
+		got, err := r.Read(context.Background(), task, base, false, nil)
+		stop()
+		if err != nil {
+			t.Fatalf("total %s: %v", tc.total, err)
+		}
+		if got.Len() != distinctDesktops(d.Details[base.ID]) || got.Missing() != tc.missing {
+			t.Errorf("total %s over %d rows: %d desktops, %d missing; want %d, %d",
+				tc.total, n, got.Len(), got.Missing(), distinctDesktops(d.Details[base.ID]), tc.missing)
+		}
+		r.mu.Lock()
+		_, kept := r.read[task+"\x00"+base.ID]
+		r.mu.Unlock()
+		if kept != (tc.missing == 0) {
+			t.Errorf("total %s: kept %v", tc.total, kept)
+		}
+	}
+}
+
+func distinctDesktops(rows []api.Detail) int {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[r.DesktopID] = true
+	}
+	return len(seen)
 }
