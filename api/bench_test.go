@@ -120,7 +120,17 @@ func BenchmarkStreamAtRateLimit(b *testing.B) {
 		b.Run(fmt.Sprintf("concurrency=%d", concurrency), func(b *testing.B) {
 			var r rateRun
 			for i := 0; i < b.N; i++ {
-				c, srv := setup(b, fake.Options{Seed: 5, Latency: 30 * time.Millisecond, BigRecord: pages * 100, RateLimit: rate})
+				srv := fake.New(fake.Options{Seed: 5, Latency: 30 * time.Millisecond, BigRecord: pages * 100, RateLimit: rate})
+				url, stop, err := fake.Start(srv, "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				auth, _ := api.NewTokenAuth(testToken)
+				// The client's budget allows what --concurrency does, as a session's.
+				c, err := api.New(api.Config{Endpoint: url, ProjectID: "proj-1", Auth: auth, Concurrency: concurrency})
+				if err != nil {
+					b.Fatal(err)
+				}
 				task, rec := bigRecord(srv.Data())
 				fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
 					return c.ListRecordDetails(ctx, task, rec, offset, limit)
@@ -133,6 +143,7 @@ func BenchmarkStreamAtRateLimit(b *testing.B) {
 				if err != nil || n != pages*100 {
 					b.Fatalf("%d rows, %v", n, err)
 				}
+				stop()
 				served, refused := srv.Calls()
 				r.add(elapsed, served, refused)
 				b.Logf("%.2f s, %d served, %d refused, window %d at the end", elapsed.Seconds(), served, refused, stats.Window)

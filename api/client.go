@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -18,6 +19,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/wksrec/wksrec/internal/defaults"
 )
 
 // Size caps for response bodies: a page of 100 details is a few tens of KiB,
@@ -37,6 +40,9 @@ type Config struct {
 	// and honours HTTPS_PROXY / NO_PROXY.
 	HTTPClient *http.Client
 	UserAgent  string
+	// Concurrency is the most requests the client has out at once, all
+	// its callers together (0: the default); see Budget.
+	Concurrency int
 }
 
 // Client calls the Workspace scheduled-task APIs. It is safe for concurrent use.
@@ -52,6 +58,8 @@ type conn struct {
 	auth      Authenticator
 	http      *http.Client
 	userAgent string
+	// budget paces every request to this endpoint with these credentials.
+	budget *Budget
 }
 
 func newConn(cfg Config) (conn, error) {
@@ -70,7 +78,8 @@ func newConn(cfg Config) (conn, error) {
 	if ua == "" {
 		ua = "wksrec"
 	}
-	return conn{base: base, auth: cfg.Auth, http: hc, userAgent: ua}, nil
+	budget := NewBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency))
+	return conn{base: base, auth: cfg.Auth, http: hc, userAgent: ua, budget: budget}, nil
 }
 
 // New checks cfg and returns a Client.
@@ -250,10 +259,22 @@ func (c *conn) get(ctx context.Context, segments []string, query url.Values, out
 	return c.do(ctx, http.MethodGet, segments, query, nil, out)
 }
 
-// do sends one request (a JSON body when body is not nil) and decodes a
-// 2xx JSON body into out. It never retries: callers decide, and a POST
-// that may have been applied must not be sent twice.
+// do sends one request (a JSON body when body is not nil) in its turn of
+// the budget, and decodes a 2xx JSON body into out. It never retries:
+// callers decide, and a POST that may have been applied must not be sent
+// twice.
 func (c *conn) do(ctx context.Context, method string, segments []string, query url.Values, body []byte, out any) error {
+	t, err := c.budget.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	err = c.send(ctx, method, segments, query, body, out)
+	c.budget.release(t, err)
+	return err
+}
+
+// send is do's one request, signed once its turn has come.
+func (c *conn) send(ctx context.Context, method string, segments []string, query url.Values, body []byte, out any) error {
 	u := *c.base
 	escaped := make([]string, len(segments))
 	for i, s := range segments {

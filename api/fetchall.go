@@ -166,6 +166,12 @@ type gate struct {
 	waiting   []int         // pages in line for room: started, or waiting for a retry's room
 	changed   chan struct{} // closed, and replaced, when room may have come
 	throttled int
+	// interval spaces the tries (zero: none), next is when the next may
+	// go, credit how many may go first unspaced: a Budget's pace (see
+	// Budget.pace); a Stream's own gate has none.
+	interval time.Duration
+	next     time.Time
+	credit   int // tries that may go unspaced: what the gateway refilled during a hold
 }
 
 func newGate(most int, now func() time.Time) *gate {
@@ -191,10 +197,16 @@ func (g *gate) acquire(ctx context.Context, p int) (Ticket, error) {
 		g.wake() // the next page waiting may be the lowest now
 	}()
 	for {
-		hold := g.win.Wait(g.now())
-		if hold == 0 && g.inFlight < g.win.Limit() && slices.Min(g.waiting) == p {
+		now := g.now()
+		hold := g.win.Wait(now)
+		if g.credit == 0 {
+			hold = max(hold, g.next.Sub(now))
+		}
+		if hold <= 0 && g.inFlight < g.win.Limit() && slices.Min(g.waiting) == p {
 			g.inFlight++
-			return g.win.Send(g.inFlight, g.now()), nil
+			g.credit = max(g.credit-1, 0)
+			g.next = now.Add(g.interval)
+			return g.win.Send(g.inFlight, now), nil
 		}
 		changed := g.changed
 		g.mu.Unlock()

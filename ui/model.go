@@ -161,7 +161,7 @@ func New(cfg Config) Model {
 		history:    cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now),
 		readOnly: cfg.ReadOnly, auditPath: cfg.AuditPath, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll), running: cfg.Running}
 	b.acts, _ = cfg.Source.(ActionSource)
-	b.reader = runs.New(cfg.Source, runs.Options{PageSize: b.pageSize, Concurrency: b.concurrency, Retry: b.retry(),
+	b.reader = runs.New(cfg.Source, runs.Options{PageSize: b.pageSize, Concurrency: b.concurrency, Retry: b.retry(), Background: true,
 		Slot: func(ctx context.Context) (func(), error) { return acquireBackground(ctx, b.background, b.budget) }})
 	tasks := b.taskList(false)
 	stack := []view{tasks}

@@ -115,7 +115,9 @@ func (l *pagedList[T]) handle(m pageMsg[T]) tea.Cmd {
 
 // requestBudget bounds the requests the browser has in flight, whichever
 // list or loader sends them: a load-all, a baseline and a history read
-// together stay within --concurrency. nil is no bound.
+// together stay within --concurrency. nil is no bound. The pace they go
+// at, learnt from the gateway, is the api.Client's (api.Budget), which
+// every request of the session shares, whoever sends it.
 type requestBudget chan struct{}
 
 func newRequestBudget(n int) requestBudget { return make(requestBudget, max(n, 1)) }

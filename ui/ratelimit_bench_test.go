@@ -38,7 +38,7 @@ func BenchmarkLoadAllAtRateLimit(b *testing.B) {
 					b.Fatal(err)
 				}
 				auth, _ := api.NewTokenAuth("bench-token")
-				c, err := api.New(api.Config{Endpoint: url, ProjectID: "proj-1", Auth: auth})
+				c, err := api.New(api.Config{Endpoint: url, ProjectID: "proj-1", Auth: auth, Concurrency: concurrency})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -44,6 +44,10 @@ type Options struct {
 	// Slot, when set, is taken around each request: the browser's budget
 	// of requests in flight, shared with the lists on screen.
 	Slot func(ctx context.Context) (release func(), err error)
+	// Background marks the reader's requests as a loader's off screen
+	// (api.Background): in the client's rate budget, the lists on screen
+	// go first.
+	Background bool
 	// Keep is how many runs read whole are kept (default 8), KeepSize
 	// how many desktops and rows they may hold in all (default 250,000;
 	// the run read last is kept whatever its size).
@@ -93,6 +97,14 @@ func (r *Reader) slot(ctx context.Context) (func(), error) {
 	return r.opts.Slot(ctx)
 }
 
+// mark marks a request's ctx as the background's when the reader is.
+func (r *Reader) mark(ctx context.Context) context.Context {
+	if r.opts.Background {
+		return api.Background(ctx)
+	}
+	return ctx
+}
+
 // List is every run of the task, as the API lists them (at most
 // MaxRunPages pages).
 func (r *Reader) List(ctx context.Context, taskID string) ([]api.Record, error) {
@@ -102,7 +114,7 @@ func (r *Reader) List(ctx context.Context, taskID string) ([]api.Record, error) 
 			return api.Page[api.Record]{}, err
 		}
 		defer release()
-		return r.src.ListRecords(ctx, taskID, offset, limit)
+		return r.src.ListRecords(r.mark(ctx), taskID, offset, limit)
 	}, func(rec api.Record) string { return rec.ID }, api.FetchAllOptions{Limit: api.MaxRecordLimit, Concurrency: r.opts.Concurrency,
 		Retry: r.opts.Retry, MaxPages: MaxRunPages})
 	if err != nil {
@@ -204,7 +216,7 @@ func (r *Reader) readWhole(ctx context.Context, taskID string, run api.Record, w
 			return api.Page[api.Detail]{}, err
 		}
 		defer release()
-		p, err := r.src.ListRecordDetails(ctx, taskID, runID, offset, limit)
+		p, err := r.src.ListRecordDetails(r.mark(ctx), taskID, runID, offset, limit)
 		if err == nil {
 			total.Store(int64(p.Total))
 		}

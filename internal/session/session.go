@@ -101,7 +101,7 @@ func Connect(c config.Config, env Env) (s Session, err error) {
 		}
 		s.Where = whereOf(c, creds)
 	}
-	s.Client, err = api.New(api.Config{Endpoint: c.Endpoint, ProjectID: s.ProjectID, Auth: auth, HTTPClient: hc,
+	s.Client, err = api.New(api.Config{Endpoint: c.Endpoint, ProjectID: s.ProjectID, Auth: auth, HTTPClient: hc, Concurrency: c.Concurrency,
 		UserAgent: env.UserAgent})
 	if err != nil {
 		return s, config.Wrap(err)
