@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/fake"
 	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/internal/triage"
 )
@@ -233,4 +235,29 @@ func gotoEnd(t *testing.T, m Model) Model {
 	}
 	t.Fatal("G never reached the end")
 	return m
+}
+
+// G on a run whose total_count lies (10^12 over 2,537 rows) lands on the
+// real last row in one press, through the shipped path and a real
+// client, in O(log n) requests: it took a G a page, 26 of them.
+func TestGFindsTheRealEndInTheBrowser(t *testing.T) {
+	t.Parallel() // a fake of its own
+	c, srv := loopbackClient(t, fake.Options{Seed: 2, Quirks: fake.Quirks{TotalCount: "1000000000000"}})
+	task := srv.Data().Tasks[0].ID
+	rec := srv.Data().Records[task][0].ID
+	n := len(srv.Data().Details[rec])
+	m := start(t, New(Config{Source: c, ProjectID: "p", TaskID: task, RecordID: rec, PageSize: 100}), 120, 30)
+	before := len(srv.Requests())
+	m = send(t, m, press("G"))
+	var details []string
+	for _, r := range srv.Requests()[before:] {
+		if strings.HasSuffix(r.Path, "/"+rec) {
+			details = append(details, r.Offset)
+		}
+	}
+	l := dl(m)
+	if l.Total() != n || l.Cursor() != n-1 || len(details) > 2*bits.Len(uint(n/100))+4 {
+		t.Errorf("one G over %d rows: total %d, cursor %d, %d requests: %v", n, l.Total(), l.Cursor(), len(details), details)
+	}
+	t.Logf("one G over %d rows claiming 10^12: %d detail requests %v", n, len(details), details)
 }
