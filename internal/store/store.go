@@ -1,0 +1,351 @@
+// Package store keeps finished runs on disk, so that a run is fetched
+// from the API once: reopening it, comparing with it or reading it into a
+// history costs no detail request afterwards.
+//
+// Plain files, one gzip-compressed file per run, chosen over an embedded
+// database (bbolt, SQLite): the one query is "this run, whole", which a
+// file answers without an index, and several wksrec processes (a pane
+// each, in tmux) must use the store at once, which bbolt's file lock
+// forbids (a second process blocks) and SQLite allows only with a
+// dependency of some megabytes. A file is written to a temporary name and
+// renamed, so a reader sees a whole file or none; the README has the
+// measurements.
+//
+// A file is the magic line, the gzip-compressed JSON of the run (its key,
+// its record, its rows as the API sent them: sanitising stays at display
+// and output), and the SHA-256 of everything before it. A file that is
+// cut, garbled, of another version or of another run is ignored, never
+// trusted, and replaced by the next save.
+package store
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wksrec/wksrec/api"
+)
+
+// magic starts every file; its version changes with the format. A file
+// starting with magicName but another version is another wksrec's.
+const (
+	magicName = "wksrec-run "
+	magic     = magicName + "v1\n"
+)
+
+// DefaultMax is the store's default bound: 1 GiB.
+const DefaultMax int64 = 1 << 30
+
+// maxFile bounds a file read (and the JSON inflated from it): a run of
+// 100,000 rows with long fail reasons is some tens of MiB.
+const maxFile = 512 << 20
+
+// Key names a run: where it was read (endpoint and project) and which it is.
+type Key struct{ Endpoint, Project, Task, Run string }
+
+// name is the key's file name: a digest, so no id can make a path.
+func (k Key) name() string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{k.Endpoint, k.Project, k.Task, k.Run}, "\x00")))
+	return hex.EncodeToString(sum[:16]) + ".run"
+}
+
+// Run is a run as stored: its record and every row.
+type Run struct {
+	Record  api.Record   `json:"record"`
+	Details []api.Detail `json:"details"`
+}
+
+// file is what a file holds, its key with the run.
+type file struct {
+	Key Key `json:"key"`
+	Run
+}
+
+// Finished reports whether a run may be stored: it is over (not RUNNING
+// or WAITING) and the rows read agree with its record's counts. A run
+// whose rows fall short of or exceed what its record says is never
+// stored: reading it again may find what was missing.
+func Finished(rec api.Record, rows int) bool {
+	status := strings.ToUpper(rec.Status)
+	if status == "RUNNING" || status == "WAITING" || status == "" {
+		return false
+	}
+	return rows == rec.SuccessNum+rec.FailedNum+rec.SkipNum
+}
+
+// Store is a directory of runs. It is safe for concurrent use, and for
+// use by several processes at once.
+type Store struct {
+	dir string
+	max int64
+
+	mu  sync.Mutex
+	off error // why saving stopped (a full disk): reading goes on
+}
+
+// Dir is the store's default directory: $XDG_CACHE_HOME/wksrec, else
+// ~/.cache/wksrec.
+func Dir(getenv func(string) string) (string, error) {
+	if d := getenv("XDG_CACHE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "wksrec"), nil
+	}
+	home := getenv("HOME")
+	if home == "" {
+		return "", errors.New("no HOME to keep runs under")
+	}
+	return filepath.Join(home, ".cache", "wksrec"), nil
+}
+
+// Open opens (making it when missing) the store at dir, bounded to max
+// bytes (DefaultMax when 0 or less). A dir that is a link, or is not the
+// user's, is refused: its runs would be someone else's to read or plant.
+// One that others may enter is made private.
+func Open(dir string, max int64) (*Store, error) {
+	if max <= 0 {
+		max = DefaultMax
+	}
+	runs := filepath.Join(dir, "runs")
+	for _, d := range []string{dir, runs} {
+		if err := private(d, os.Getuid()); err != nil {
+			return nil, err
+		}
+	}
+	return &Store{dir: runs, max: max}, nil
+}
+
+// private makes d, or checks it is a directory of user uid's own, not a
+// link, and only theirs.
+func private(d string, uid int) error {
+	fi, err := os.Lstat(d)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("the run store %s: %w", d, err)
+		}
+		fi, err = os.Lstat(d)
+	}
+	switch {
+	case err != nil:
+		return fmt.Errorf("the run store %s: %w", d, err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("the run store %s is a link: not followed (remove it, or use --no-cache)", d)
+	case !fi.IsDir():
+		return fmt.Errorf("the run store %s is not a directory", d)
+	}
+	if u, ok := owner(fi); ok && u != uid {
+		return fmt.Errorf("the run store %s is another user's: not used (use --no-cache, or set XDG_CACHE_HOME)", d)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(d, 0o700); err != nil {
+			return fmt.Errorf("the run store %s: others may read it, and it cannot be made private: %w", d, err)
+		}
+	}
+	return nil
+}
+
+// Load returns the run stored under k, if a sound one is. A file that is
+// cut, garbled, another version's or another run's is no run (and the
+// next save replaces it). A run read is touched: eviction takes the runs
+// read longest ago.
+func (s *Store) Load(k Key) (Run, bool) {
+	if s == nil {
+		return Run{}, false
+	}
+	path := filepath.Join(s.dir, k.name())
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return Run{}, false
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxFile {
+		return Run{}, false
+	}
+	raw, err := io.ReadAll(io.LimitReader(f, maxFile+1))
+	if err != nil {
+		return Run{}, false
+	}
+	got, err := decode(raw)
+	if err != nil || got.Key != k {
+		return Run{}, false
+	}
+	now := time.Now()
+	_ = os.Chtimes(path, now, now) // read now: the last to be evicted
+	return got.Run, true
+}
+
+// errDamaged is a file that is not a sound run file.
+var errDamaged = errors.New("not a sound run file")
+
+// decode checks a file's magic and checksum and reads its run.
+func decode(raw []byte) (file, error) {
+	if len(raw) < len(magic)+sha256.Size || !bytes.HasPrefix(raw, []byte(magic)) {
+		return file{}, errDamaged // another version's, or garbled
+	}
+	body, sum := raw[:len(raw)-sha256.Size], raw[len(raw)-sha256.Size:]
+	if want := sha256.Sum256(body); !bytes.Equal(want[:], sum) {
+		return file{}, errDamaged
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body[len(magic):]))
+	if err != nil {
+		return file{}, errDamaged
+	}
+	var got file
+	dec := json.NewDecoder(io.LimitReader(zr, maxFile))
+	if err := dec.Decode(&got); err != nil {
+		return file{}, errDamaged
+	}
+	return got, nil
+}
+
+// encode is a run's file.
+func encode(k Key, r Run) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(magic)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err := json.NewEncoder(zw).Encode(file{Key: k, Run: r}); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	return append(buf.Bytes(), sum[:]...), nil
+}
+
+// ErrNotFinished refuses a run still going, or whose rows disagree with
+// its record.
+var ErrNotFinished = errors.New("the run is not finished, or its rows disagree with its record: not stored")
+
+// Save stores a finished run under k, replacing what was there, then
+// evicts the runs read longest ago past the bound. A full disk (or any
+// write failure) stops saving for the Store's life, not the program: the
+// error says so once; later saves return it without trying.
+func (s *Store) Save(k Key, r Run) error {
+	if s == nil {
+		return nil
+	}
+	if !Finished(r.Record, len(r.Details)) {
+		return ErrNotFinished
+	}
+	s.mu.Lock()
+	off := s.off
+	s.mu.Unlock()
+	if off != nil {
+		return off
+	}
+	data, err := encode(k, r)
+	if err != nil {
+		return err
+	}
+	if err := s.write(k.name(), data); err != nil {
+		err = fmt.Errorf("the run store: %w; runs are no longer saved this session", err)
+		s.mu.Lock()
+		s.off = err
+		s.mu.Unlock()
+		return err
+	}
+	s.evict(k.name())
+	return nil
+}
+
+// write puts data under name: a temporary file, synced and renamed, so a
+// reader (another process too) sees the whole file or none.
+func (s *Store) write(name string, data []byte) error {
+	tmp, err := os.CreateTemp(s.dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // renamed, or failed: not left behind
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(s.dir, name))
+}
+
+// evict removes the runs read longest ago (by modification time, which a
+// read touches) until the store is within its bound; keep, just saved,
+// stays whatever its size.
+func (s *Store) evict(keep string) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return
+	}
+	type held struct {
+		name string
+		size int64
+		at   time.Time
+	}
+	var files []held
+	var total int64
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".run") || !e.Type().IsRegular() {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue
+		}
+		files = append(files, held{e.Name(), fi.Size(), fi.ModTime()})
+		total += fi.Size()
+	}
+	slices.SortFunc(files, func(a, b held) int { return a.at.Compare(b.at) })
+	for _, f := range files {
+		if total <= s.max {
+			return
+		}
+		if f.name == keep {
+			continue
+		}
+		if os.Remove(filepath.Join(s.dir, f.name)) == nil {
+			total -= f.size
+		}
+	}
+}
+
+// Scope is the store for one endpoint and project: what a session needs.
+type Scope struct {
+	s                 *Store
+	endpoint, project string
+}
+
+// For is s's scope for a session's endpoint and project; nil when s is.
+func (s *Store) For(endpoint, project string) *Scope {
+	if s == nil {
+		return nil
+	}
+	return &Scope{s: s, endpoint: endpoint, project: project}
+}
+
+// Load is the stored run of task, if any.
+func (sc *Scope) Load(task, run string) (Run, bool) {
+	if sc == nil {
+		return Run{}, false
+	}
+	return sc.s.Load(Key{sc.endpoint, sc.project, task, run})
+}
+
+// Save stores a finished run of task (see Store.Save).
+func (sc *Scope) Save(task string, r Run) error {
+	if sc == nil {
+		return nil
+	}
+	return sc.s.Save(Key{sc.endpoint, sc.project, task, r.Record.ID}, r)
+}
