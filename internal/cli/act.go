@@ -234,7 +234,8 @@ func printPlan(w io.Writer, p actions.Plan) error {
 func matchingDesktops(ctx context.Context, c config.Config, client *api.Client, retry api.RetryPolicy) ([]actions.Target, error) {
 	expr, _ := filter.Parse(c.Filter) // checked in config
 	statuses := filter.ParseStatuses(c.Statuses)
-	cmp, err := loadComparison(ctx, c, client, retry)
+	// An action's plan is of what the API says now: no run from the store.
+	cmp, err := loadComparison(ctx, c, session.Session{Client: client}, retry)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/wksrec/wksrec/internal/numfmt"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/session"
 )
 
 // comparison is what -o adds to a run's details when --compare-to or
@@ -47,13 +48,13 @@ func (cmp *comparison) noteRun(rows []api.Detail) {
 // loadComparison reads what c asks to compare the run with; nil when it
 // asks for nothing. The runs are read through internal/runs, as the
 // browser's c and H read them.
-func loadComparison(ctx context.Context, c config.Config, client *api.Client, retry api.RetryPolicy) (*comparison, error) {
+func loadComparison(ctx context.Context, c config.Config, sess session.Session, retry api.RetryPolicy) (*comparison, error) {
 	if c.CompareTo == "" && !c.HistoryOut {
 		return nil, nil
 	}
 	cmp := &comparison{present: map[string]bool{}}
 	cmp.changes, _ = compare.ParseChanges(c.Changes) // checked in config
-	reader := runs.New(client, runs.Options{PageSize: c.PageSize, Concurrency: c.Concurrency, Retry: retry})
+	reader := runs.New(sess.Client, runs.Options{PageSize: c.PageSize, Concurrency: c.Concurrency, Retry: retry, Store: sess.Store})
 	notListed := func(err error) error {
 		if errors.Is(err, runs.ErrNotListed) {
 			return fmt.Errorf("run %s is not among the runs of task %s", sanitize.Line(c.RecordID), sanitize.Line(c.TaskID))

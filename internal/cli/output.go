@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -14,8 +15,10 @@ import (
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/session"
+	"github.com/wksrec/wksrec/internal/store"
 	"github.com/wksrec/wksrec/internal/triage"
 )
 
@@ -45,7 +48,7 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
 		return sess.Client.ListRecordDetails(ctx, c.TaskID, c.RecordID, offset, limit)
 	}
-	cmp, err := loadComparison(ctx, c, sess.Client, e.Retry)
+	cmp, err := loadComparison(ctx, c, sess, e.Retry)
 	if err != nil {
 		return 0, err
 	}
@@ -73,8 +76,7 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 	if cmp.wholeRun() {
 		emit = func(d api.Detail) error { whole = append(whole, d); return nil }
 	}
-	stats, err := api.Stream(ctx, fetch, func(d api.Detail) string { return d.ID },
-		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: e.Retry}, emit)
+	stats, err := runDetails(ctx, c, sess, e, fetch, emit)
 	if err == nil && cmp.wholeRun() {
 		cmp.noteRun(whole)
 		for _, d := range whole {
@@ -109,6 +111,41 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 		fmt.Fprintln(e.Stderr, "wksrec: note: "+sanitize.Line(note))
 	}
 	return written, buf.Flush()
+}
+
+// runDetails hands every detail of the run to emit: from the store when
+// it holds the run (no detail request), else from the API, storing the
+// run as it streams when its record says it is finished (kept only if
+// the rows agree with the record's counts).
+func runDetails(ctx context.Context, c config.Config, sess session.Session, e Env,
+	fetch func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error), emit func(api.Detail) error) (api.FetchStats, error) {
+	if stored, ok := sess.Store.Load(c.TaskID, c.RecordID); ok {
+		for _, d := range stored.Details {
+			if err := emit(d); err != nil {
+				return api.FetchStats{}, err
+			}
+		}
+		n := len(stored.Details)
+		return api.FetchStats{Rows: n, Emitted: n}, nil
+	}
+	var keep *store.Writer
+	if sess.Store != nil {
+		reader := runs.New(sess.Client, runs.Options{PageSize: c.PageSize, Concurrency: c.Concurrency, Retry: e.Retry})
+		if rec, err := reader.Find(ctx, c.TaskID, c.RecordID); err == nil {
+			keep = sess.Store.Writer(c.TaskID, rec) // nil unless finished
+		}
+	}
+	stats, err := api.Stream(ctx, fetch, func(d api.Detail) string { return d.ID },
+		api.FetchAllOptions{Limit: c.PageSize, Concurrency: c.Concurrency, Retry: e.Retry},
+		func(d api.Detail) error { keep.Add(&d); return emit(d) })
+	if err != nil {
+		keep.Abort()
+		return stats, err
+	}
+	if err := keep.Commit(); err != nil && !errors.Is(err, store.ErrNotFinished) {
+		fmt.Fprintln(e.Stderr, "wksrec: note: "+sanitize.Line(err.Error()))
+	}
+	return stats, nil
 }
 
 // unmatchedStatuses names the --status values no row had, and the

@@ -46,19 +46,23 @@ type Config struct {
 	// The config file: the one --config named, the columns of each
 	// screen and the keys it sets, and where each setting came from
 	// (flag name -> "flag", "$VAR" or the file's path).
-	ConfigFile            string
-	Columns               map[string][]string
-	Keys                  map[string][]string
-	Sources               map[string]string
-	PrintConfig           bool
-	Watch                 time.Duration
-	Theme, DebugFile      string
-	Demo                  bool
-	ServeDemo             string
-	DemoLatency           time.Duration
-	DemoRateLimit         int
-	DemoDenyActions       bool
-	DemoFaults            bool
+	ConfigFile       string
+	Columns          map[string][]string
+	Keys             map[string][]string
+	Sources          map[string]string
+	PrintConfig      bool
+	Watch            time.Duration
+	Theme, DebugFile string
+	Demo             bool
+	ServeDemo        string
+	DemoLatency      time.Duration
+	DemoRateLimit    int
+	DemoDenyActions  bool
+	DemoFaults       bool
+	// CacheMax bounds the store of finished runs (a size: 1GiB);
+	// NoCache keeps no store at all.
+	CacheMax              string
+	NoCache               bool
 	ShowVersion, ShowHelp bool
 	Mouse                 bool
 }
@@ -114,6 +118,8 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.IntVar(&c.DemoRateLimit, "demo-rate-limit", 0, fmt.Sprintf("make the fake API throttle as the gateway does, at `N` requests a second (burst N, 1 to %d), to see wksrec adapt", MaxDemoRateLimit))
 	fs.BoolVar(&c.DemoDenyActions, "demo-deny-actions", false, "make the fake API refuse power actions with 403, as for credentials that may read but not act")
 	fs.BoolVar(&c.DemoFaults, "demo-faults", false, "make the demo's largest run throttled, failing and slow in places, to see the retries")
+	fs.StringVar(&c.CacheMax, "cache-max", "1GiB", "keep finished runs read up to `SIZE` on disk ($XDG_CACHE_HOME/wksrec), the runs read longest ago evicted first")
+	fs.BoolVar(&c.NoCache, "no-cache", false, "keep no runs on disk: every run is read from the API, and nothing is written")
 	fs.StringVar(&c.ConfigFile, "config", "", "read settings from `PATH` (default $WKSREC_CONFIG, else $XDG_CONFIG_HOME/wksrec/config.toml or ~/.config/wksrec/config.toml)")
 	fs.BoolVar(&c.PrintConfig, "print-config", false, "print the settings in force and where each came from, and exit")
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")

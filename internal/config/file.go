@@ -42,6 +42,7 @@ type fileSettings struct {
 	Mouse       *bool   `toml:"mouse"`
 	ReadOnly    *bool   `toml:"read_only"`
 	History     *int    `toml:"history"`
+	CacheMax    *string `toml:"cache_max"`
 	// Columns are the columns of each screen (tasks, runs, details), in
 	// their order; Keys rebind the keys.
 	Columns map[string][]string `toml:"columns"`
@@ -80,6 +81,7 @@ var fileFlags = []struct{ key, flag string }{
 	{"region", "region"}, {"endpoint", "endpoint"}, {"project_id", "project-id"}, {"iam_endpoint", "iam-endpoint"},
 	{"ca_file", "ca-file"}, {"profile", "profile"}, {"page_size", "page-size"}, {"concurrency", "concurrency"},
 	{"theme", "theme"}, {"local_time", "local-time"}, {"mouse", "mouse"}, {"read_only", "read-only"}, {"history", "history"},
+	{"cache_max", "cache-max"},
 }
 
 // Screens are the screens whose columns the file may choose.
@@ -161,6 +163,7 @@ func (f fileSettings) values() map[string]string {
 		"region": f.Region, "endpoint": f.Endpoint, "project_id": f.ProjectID, "iam_endpoint": f.IAMEndpoint,
 		"ca_file": f.CAFile, "profile": f.Profile, "page_size": f.PageSize, "concurrency": f.Concurrency,
 		"theme": f.Theme, "local_time": f.LocalTime, "mouse": f.Mouse, "read_only": f.ReadOnly, "history": f.History,
+		"cache_max": f.CacheMax,
 	} {
 		if value, ok := flagValue(v); ok {
 			values[key] = value
@@ -295,7 +298,18 @@ func checkFileValues(f fileSettings, at func(string) string) error {
 		func() error { return checkFileEndpoint(at, "endpoint", f.Endpoint) },
 		func() error { return checkFileEndpoint(at, "iam_endpoint", f.IAMEndpoint) },
 		func() error { return checkFileProject(at, f.ProjectID) },
+		func() error { return checkFileSize(at, "cache_max", f.CacheMax) },
 	)
+}
+
+func checkFileSize(at func(string) string, key string, v *string) error {
+	if v == nil {
+		return nil
+	}
+	if n, err := ParseSize(*v); err != nil || n < minCacheMax {
+		return Errorf("%s must be a size of at least 1MiB like 1GiB or 500MiB, not %q", at(key), *v)
+	}
+	return nil
 }
 
 func checkFileRange(at func(string) string, key string, v *int, lo, hi int) error {

@@ -25,7 +25,7 @@ func validate(c Config, fs *pflag.FlagSet, getenv func(string) string) error {
 		func() error { return checkNoArguments(fs) },
 		c.checkPageSize, c.checkWatch, c.checkTheme, c.checkConcurrency, c.checkOutput,
 		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkOutputFilters, c.checkFilter,
-		c.checkHistory, c.checkComparison, c.checkBaseline,
+		c.checkHistory, c.checkComparison, c.checkBaseline, c.checkCacheMax,
 		c.checkDemoLatency, c.checkDemoRateLimit, c.checkDemoModes,
 	); err != nil || c.isDemo() {
 		return err

@@ -51,3 +51,35 @@ func TestResolveEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// --cache-max and cache_max take a size with a unit, at least 1MiB.
+func TestCacheMax(t *testing.T) {
+	for s, want := range map[string]int64{"1GiB": 1 << 30, "500MiB": 500 << 20, "2G": 2 << 30, "750mb": 750e6, "1048576": 1 << 20, " 3 GiB ": 3 << 30} {
+		if got, err := ParseSize(s); err != nil || got != want {
+			t.Errorf("%q: %d, %v; want %d", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"", "GiB", "-1GiB", "1.5GiB", "1PiB", "lots", "99999999999999999999"} {
+		if n, err := ParseSize(s); err == nil {
+			t.Errorf("%q: %d, no error", s, n)
+		}
+	}
+	home := t.TempDir()
+	for _, args := range [][]string{{"--cache-max", "100KiB"}, {"--cache-max", "big"}} {
+		if _, _, err := Parse(append([]string{"--demo"}, args...), env("HOME", home)); err == nil || !strings.Contains(err.Error(), "--cache-max") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	c, _, err := Parse([]string{"--demo", "--cache-max", "2GiB"}, env("HOME", home))
+	if err != nil || c.CacheBytes() != 2<<30 {
+		t.Errorf("--cache-max 2GiB: %d, %v", c.CacheBytes(), err)
+	}
+	fileHome, _ := configHome(t, "cache_max = \"1KiB\"\n")
+	if _, _, err := Parse([]string{"--demo"}, env("HOME", fileHome)); err == nil || !strings.Contains(err.Error(), "config.toml:1: cache_max must be a size") {
+		t.Errorf("cache_max 1KiB in the file: %v", err)
+	}
+	fileHome, _ = configHome(t, "cache_max = \"300MiB\"\n")
+	if c, _, err := Parse([]string{"--demo"}, env("HOME", fileHome)); err != nil || c.CacheBytes() != 300<<20 {
+		t.Errorf("cache_max 300MiB in the file: %d, %v", c.CacheBytes(), err)
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
+	"github.com/wksrec/wksrec/internal/store"
 )
 
 // Source is what runs are read from; *api.Client is one.
@@ -44,6 +45,9 @@ type Options struct {
 	// Slot, when set, is taken around each request: the browser's budget
 	// of requests in flight, shared with the lists on screen.
 	Slot func(ctx context.Context) (release func(), err error)
+	// Store, when set, holds finished runs: a run stored is read from it
+	// (no request), and a finished run read whole is stored.
+	Store *store.Scope
 	// Background marks the reader's requests as a loader's off screen
 	// (api.Background): in the client's rate budget, the lists on screen
 	// go first.
@@ -65,6 +69,8 @@ type Reader struct {
 	mu   sync.Mutex
 	read map[string]*reading // by task and run
 	kept []string            // the runs kept, oldest read first
+	// lastStoreErr is why the last run could not be stored.
+	lastStoreErr error
 }
 
 // reading is a run read whole, or being read: done closes once base or
@@ -137,6 +143,20 @@ func (r *Reader) Before(ctx context.Context, taskID, runID string, n int) ([]api
 	return before, nil
 }
 
+// Find is the task's run runID as the API lists it.
+func (r *Reader) Find(ctx context.Context, taskID, runID string) (api.Record, error) {
+	runs, err := r.List(ctx, taskID)
+	if err != nil {
+		return api.Record{}, err
+	}
+	for _, run := range runs {
+		if run.ID == runID {
+			return run, nil
+		}
+	}
+	return api.Record{}, ErrNotListed
+}
+
 // Read is run of the task read whole: its outcomes by desktop, and with
 // withRows its rows too (for listing the desktops gone). A run read
 // already is not asked for again, unless it was still in progress then
@@ -205,8 +225,12 @@ func (r *Reader) keep(key string) {
 // listing's total_count say it has is noted: a run read short is
 // incomplete (Baseline.Missing).
 func (r *Reader) readWhole(ctx context.Context, taskID string, run api.Record, withRows bool, progress func(read, total int)) (*compare.Baseline, error) {
+	if stored, ok := r.opts.Store.Load(taskID, run.ID); ok {
+		return storedBaseline(stored, withRows, progress), nil
+	}
 	runID := run.ID
 	base := compare.NewBaseline(withRows)
+	keep := r.opts.Store.Writer(taskID, run) // nil unless the run is finished
 	read := 0
 	var total atomic.Int64 // the latest total_count, from the fetches' goroutines
 	total.Store(-1)
@@ -224,6 +248,7 @@ func (r *Reader) readWhole(ctx context.Context, taskID string, run api.Record, w
 	}, func(d api.Detail) string { return d.ID }, api.FetchAllOptions{Limit: r.opts.PageSize, Concurrency: r.opts.Concurrency, Retry: r.opts.Retry},
 		func(d api.Detail) error {
 			base.Add(&d)
+			keep.Add(&d)
 			read++
 			if progress != nil {
 				progress(read, int(total.Load()))
@@ -231,11 +256,50 @@ func (r *Reader) readWhole(ctx context.Context, taskID string, run api.Record, w
 			return nil
 		})
 	if err != nil {
+		keep.Abort()
 		return nil, err
 	}
 	base.Expect(run.SuccessNum + run.FailedNum + run.SkipNum)
 	base.Expect(int(total.Load()))
+	if base.Missing() > 0 {
+		keep.Abort() // read short: never stored
+	} else {
+		r.storeErr(keep.Commit())
+	}
 	return base, nil
+}
+
+// storeErr notes a failure to store a run (a full disk) for StoreErr;
+// a run whose rows disagree with its record is no failure.
+func (r *Reader) storeErr(err error) {
+	if err != nil && !errors.Is(err, store.ErrNotFinished) {
+		r.mu.Lock()
+		r.lastStoreErr = err
+		r.mu.Unlock()
+	}
+}
+
+// StoreErr is why the last run read could not be stored, if it could not
+// (saving has stopped: the program goes on reading from the API).
+func (r *Reader) StoreErr() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastStoreErr
+}
+
+// storedBaseline is a run from the store as a baseline: every row, and
+// nothing missing (a run is stored only when its rows agree with its
+// record).
+func storedBaseline(stored store.Run, withRows bool, progress func(read, total int)) *compare.Baseline {
+	base := compare.NewBaseline(withRows)
+	for i := range stored.Details {
+		base.Add(&stored.Details[i])
+	}
+	base.Expect(len(stored.Details))
+	if progress != nil {
+		progress(len(stored.Details), len(stored.Details))
+	}
+	return base
 }
 
 // Incomplete is a run read short: Missing rows of those it says it has

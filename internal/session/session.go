@@ -18,6 +18,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/store"
 )
 
 // Env is what sessions are made in: the environment, where warnings go
@@ -37,6 +38,9 @@ type Session struct {
 	Where     Where
 	Debug     io.Writer
 	Stop      func()
+	// Store holds the session's finished runs (nil with --no-cache, or
+	// when the store cannot be used: a warning said why).
+	Store *store.Scope
 }
 
 // Where says what a session reads and acts on: where a power action
@@ -106,7 +110,34 @@ func Connect(c config.Config, env Env) (s Session, err error) {
 	if err != nil {
 		return s, config.Wrap(err)
 	}
+	where := api.WithoutUserInfo(c.Endpoint)
+	if c.Demo {
+		where = "demo" // the fake's port changes; its runs do not
+	}
+	s.Store = openStore(c, env).For(where, s.ProjectID)
 	return s, nil
+}
+
+// openStore opens the store of finished runs; nil with --no-cache, with
+// no home to keep it under, or when it cannot be used (a link, another
+// user's directory): a one-line warning says so, and runs are read from
+// the API as without it.
+func openStore(c config.Config, env Env) *store.Store {
+	if c.NoCache {
+		return nil
+	}
+	dir, err := store.Dir(env.Getenv)
+	if err != nil {
+		return nil
+	}
+	st, err := store.Open(dir, c.CacheBytes())
+	if err != nil {
+		if env.Warn != nil {
+			fmt.Fprintf(env.Warn, "wksrec: note: %v; runs are read from the API only\n", err)
+		}
+		return nil
+	}
+	return st
 }
 
 // whereOf names where a session acts: its region, or the endpoint's host

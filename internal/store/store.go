@@ -19,6 +19,7 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -26,6 +27,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -117,6 +119,11 @@ func Open(dir string, max int64) (*Store, error) {
 		max = DefaultMax
 	}
 	runs := filepath.Join(dir, "runs")
+	// The cache home (~/.cache) may not exist yet: it is the user's, made
+	// private as XDG asks; wksrec's own directories are checked below.
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return nil, fmt.Errorf("the run store %s: %w", dir, err)
+	}
 	for _, d := range []string{dir, runs} {
 		if err := private(d, os.Getuid()); err != nil {
 			return nil, err
@@ -208,29 +215,80 @@ func decode(raw []byte) (file, error) {
 	return got, nil
 }
 
-// encode is a run's file.
+// encode is a run's file, as a Writer writes it.
 func encode(k Key, r Run) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.WriteString(magic)
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	if err := json.NewEncoder(zw).Encode(file{Key: k, Run: r}); err != nil {
-		return nil, err
+	w := newEncoder(&buf, k, r.Record)
+	for i := range r.Details {
+		w.add(&r.Details[i])
 	}
-	if err := zw.Close(); err != nil {
-		return nil, err
+	err := w.close()
+	return buf.Bytes(), err
+}
+
+// encoder writes a run file as its rows come: the magic line, then the
+// JSON of the file gzip-compressed, then the SHA-256 of all before.
+type encoder struct {
+	out  io.Writer
+	h    hash.Hash
+	zw   *gzip.Writer
+	rows int
+	err  error
+}
+
+func newEncoder(out io.Writer, k Key, rec api.Record) *encoder {
+	e := &encoder{out: out, h: sha256.New()}
+	both := io.MultiWriter(out, e.h)
+	_, e.err = io.WriteString(both, magic)
+	e.zw, _ = gzip.NewWriterLevel(both, gzip.BestSpeed)
+	key, _ := json.Marshal(k)
+	record, err := json.Marshal(rec)
+	e.write(`{"key":`, string(key), `,"record":`, string(record), `,"details":[`)
+	if err != nil {
+		e.err = err
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	return append(buf.Bytes(), sum[:]...), nil
+	return e
+}
+
+func (e *encoder) write(parts ...string) {
+	for _, p := range parts {
+		if e.err == nil {
+			_, e.err = io.WriteString(e.zw, p)
+		}
+	}
+}
+
+// add writes one row.
+func (e *encoder) add(d *api.Detail) {
+	row, err := json.Marshal(d)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	if e.rows > 0 {
+		e.write(",")
+	}
+	e.write(string(row))
+	e.rows++
+}
+
+// close ends the JSON and the compression and writes the checksum.
+func (e *encoder) close() error {
+	e.write("]}\n")
+	if err := e.zw.Close(); e.err == nil {
+		e.err = err
+	}
+	if e.err == nil {
+		_, e.err = e.out.Write(e.h.Sum(nil))
+	}
+	return e.err
 }
 
 // ErrNotFinished refuses a run still going, or whose rows disagree with
 // its record.
 var ErrNotFinished = errors.New("the run is not finished, or its rows disagree with its record: not stored")
 
-// Save stores a finished run under k, replacing what was there, then
-// evicts the runs read longest ago past the bound. A full disk (or any
-// write failure) stops saving for the Store's life, not the program: the
-// error says so once; later saves return it without trying.
+// Save stores a finished run under k, replacing what was there (see
+// Writer).
 func (s *Store) Save(k Key, r Run) error {
 	if s == nil {
 		return nil
@@ -238,46 +296,114 @@ func (s *Store) Save(k Key, r Run) error {
 	if !Finished(r.Record, len(r.Details)) {
 		return ErrNotFinished
 	}
-	s.mu.Lock()
-	off := s.off
-	s.mu.Unlock()
-	if off != nil {
-		return off
+	if err := s.stopped(); err != nil {
+		return err
 	}
-	data, err := encode(k, r)
+	w := s.Writer(k, r.Record)
+	for i := range r.Details {
+		w.Add(&r.Details[i])
+	}
+	return w.Commit()
+}
+
+// Writer stores a run as its rows arrive, so that -o streaming a run of
+// 100,000 rows need not hold them: a temporary file, compressed as it
+// goes, renamed to the run's name only at Commit, once the rows agree with
+// the record. A nil Writer (no store, a run not finished, saving
+// stopped) takes rows and stores nothing.
+type Writer struct {
+	s    *Store
+	key  Key
+	rec  api.Record
+	tmp  *os.File
+	buf  *bufio.Writer
+	enc  *encoder
+	fail error
+}
+
+// Writer starts storing the run of rec under k; nil when nothing will be
+// stored (no store, a run still going, saving stopped).
+func (s *Store) Writer(k Key, rec api.Record) *Writer {
+	if s == nil || !Finished(rec, rec.SuccessNum+rec.FailedNum+rec.SkipNum) || s.stopped() != nil {
+		return nil
+	}
+	w := &Writer{s: s, key: k, rec: rec}
+	w.tmp, w.fail = os.CreateTemp(s.dir, ".tmp-*")
+	if w.fail == nil {
+		w.buf = bufio.NewWriterSize(w.tmp, 64<<10)
+		w.enc = newEncoder(w.buf, k, rec)
+	}
+	return w
+}
+
+// Add takes the next row.
+func (w *Writer) Add(d *api.Detail) {
+	if w != nil && w.fail == nil {
+		w.enc.add(d)
+	}
+}
+
+// Commit stores the run if its rows agree with its record (else
+// ErrNotFinished, and nothing is stored), then evicts past the bound. A
+// failed write (a full disk) stops saving for the Store's life: the error
+// says so, once; later Writers are nil.
+func (w *Writer) Commit() error {
+	if w == nil {
+		return nil
+	}
+	if w.tmp != nil {
+		defer os.Remove(w.tmp.Name()) // renamed, or failed: not left behind
+	}
+	if w.fail == nil && !Finished(w.rec, w.enc.rows) {
+		w.Abort()
+		return ErrNotFinished
+	}
+	err := w.fail
+	if err == nil {
+		err = w.enc.close()
+	}
+	if err == nil {
+		err = w.buf.Flush()
+	}
+	if err == nil {
+		err = w.tmp.Sync()
+	}
+	if cerr := w.tmp.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(w.tmp.Name(), filepath.Join(w.s.dir, w.key.name()))
+	}
 	if err != nil {
-		return err
+		return w.s.stop(err)
 	}
-	if err := s.write(k.name(), data); err != nil {
-		err = fmt.Errorf("the run store: %w; runs are no longer saved this session", err)
-		s.mu.Lock()
-		s.off = err
-		s.mu.Unlock()
-		return err
-	}
-	s.evict(k.name())
+	w.s.evict(w.key.name())
 	return nil
 }
 
-// write puts data under name: a temporary file, synced and renamed, so a
-// reader (another process too) sees the whole file or none.
-func (s *Store) write(name string, data []byte) error {
-	tmp, err := os.CreateTemp(s.dir, ".tmp-*")
-	if err != nil {
-		return err
+// Abort drops what was written.
+func (w *Writer) Abort() {
+	if w != nil && w.tmp != nil {
+		w.tmp.Close()
+		os.Remove(w.tmp.Name())
 	}
-	defer os.Remove(tmp.Name()) // renamed, or failed: not left behind
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
+}
+
+// stopped is why saving stopped, nil while it goes on.
+func (s *Store) stopped() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.off
+}
+
+// stop stops saving after err, and returns the error that says so.
+func (s *Store) stop(err error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.off == nil {
+		s.off = fmt.Errorf("the run store: %w; runs are no longer saved this session", err)
 	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(s.dir, name))
+	return s.off
 }
 
 // evict removes the runs read longest ago (by modification time, which a
@@ -348,4 +474,12 @@ func (sc *Scope) Save(task string, r Run) error {
 		return nil
 	}
 	return sc.s.Save(Key{sc.endpoint, sc.project, task, r.Record.ID}, r)
+}
+
+// Writer stores a run of task as its rows arrive (see Store.Writer).
+func (sc *Scope) Writer(task string, rec api.Record) *Writer {
+	if sc == nil {
+		return nil
+	}
+	return sc.s.Writer(Key{sc.endpoint, sc.project, task, rec.ID}, rec)
 }

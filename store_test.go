@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wksrec/wksrec/internal/fake"
+)
+
+// A finished run is fetched once: -o of it again, or a comparison with
+// it, costs no detail request and prints the same; a run in progress is
+// always fetched; --no-cache neither reads nor writes the store.
+func TestFinishedRunsAreFetchedOnce(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 3})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	data := srv.Data()
+	task := data.Tasks[0].ID
+	running, finished := data.Records[task][0].ID, data.Records[task][1].ID
+	home := t.TempDir()
+	detailsOf := func(run string) int {
+		n := 0
+		for _, r := range srv.Requests() {
+			if strings.HasSuffix(r.Path, "/records/"+run) {
+				n++
+			}
+		}
+		return n
+	}
+	output := func(extra ...string) (string, int, int) {
+		t.Helper()
+		beforeRunning, beforeFinished := detailsOf(running), detailsOf(finished)
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"--endpoint", url, "--project-id", "p", "--task-id", task, "-o", "csv"}, extra...)
+		if status := run(args, &stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t", "HOME", home)); status != 0 {
+			t.Fatalf("%v: status %d: %s", extra, status, stderr.String())
+		}
+		return stdout.String(), detailsOf(running) - beforeRunning, detailsOf(finished) - beforeFinished
+	}
+	pages := (len(data.Details[finished]) + 99) / 100
+
+	cold, _, asked := output("--record-id", finished)
+	if asked < pages {
+		t.Fatalf("cold: %d detail requests for %d pages", asked, pages)
+	}
+	warm, _, asked := output("--record-id", finished)
+	if asked != 0 || warm != cold {
+		t.Errorf("warm: %d detail requests, the same output: %v", asked, warm == cold)
+	}
+	// The run in progress compared with the finished one: the baseline
+	// from the store, the run itself from the API, every time.
+	for range 2 {
+		_, askedRunning, askedFinished := output("--record-id", running, "--compare-to", "previous")
+		if askedFinished != 0 || askedRunning < pages {
+			t.Errorf("compared: %d requests of the baseline (stored), %d of the run in progress", askedFinished, askedRunning)
+		}
+	}
+	stored, _ := filepath.Glob(filepath.Join(home, ".cache", "wksrec", "runs", "*.run"))
+	if len(stored) != 1 {
+		t.Errorf("%d runs stored; want the finished one", len(stored))
+	}
+
+	home = t.TempDir()
+	if _, _, asked := output("--record-id", finished, "--no-cache"); asked < pages {
+		t.Errorf("--no-cache: %d detail requests", asked)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".cache")); !os.IsNotExist(err) {
+		t.Errorf("--no-cache made the store: %v", err)
+	}
+}
