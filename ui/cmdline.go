@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/store"
 )
 
 // The command line (:), as in k9s: switch region, project or profile
@@ -33,6 +34,7 @@ type Session struct {
 	ProjectID string
 	Where     Where
 	Release   func()
+	Store     *store.Scope
 }
 
 // reconnectTimeout bounds a reconnection (project discovery included).
@@ -293,6 +295,7 @@ func (m Model) takeReconnect(msg reconnectMsg) (Model, tea.Cmd) {
 	}
 	cfg := m.cfg
 	cfg.Source, cfg.ProjectID, cfg.Where, cfg.TaskID, cfg.RecordID = msg.sess.Source, msg.sess.ProjectID, msg.sess.Where, "", ""
+	cfg.Store = msg.sess.Store
 	next := New(cfg)
 	next.cmd = m.cmd // the command history goes on
 	if m.release != nil {

@@ -266,6 +266,7 @@ func (v *detailsView) dropComparison() {
 func (v *detailsView) status() listStatus {
 	s := v.listView.status()
 	s.loading = s.loading || v.cmp.loading() || v.hist.loading()
+	s.stored = v.stored
 	return s
 }
 

@@ -54,6 +54,12 @@ func (v *detailsView) start() tea.Cmd {
 	if m, ok := v.views.marks[v.taskID]; ok && !v.started && v.cmp == nil && m.ID != v.recordID {
 		compare = v.toggleCompare() // a run opened with a baseline marked compares with it
 	}
+	if !v.started {
+		if load := v.fromStore(); load != nil {
+			v.listView.started = true // its rows come from the store, or its first page after
+			return tea.Batch(compare, load)
+		}
+	}
 	return tea.Batch(compare, v.listView.start())
 }
 

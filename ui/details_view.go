@@ -21,8 +21,12 @@ type detailsView struct {
 	*listView[triage.Row]
 	tr     triage.Criteria
 	record *api.Record // the record's own counts, when known
-	counts triage.StatusCounts
-	order  triage.Order // the rows tr shows, kept as pages arrive
+	// stored says the rows came from the store; savedGen is the list's
+	// generation last stored (-1: none), so a run is stored once a load.
+	stored   bool
+	savedGen int
+	counts   triage.StatusCounts
+	order    triage.Order // the rows tr shows, kept as pages arrive
 	// taskLabel and runLabel name the run on screen (in export file names).
 	taskLabel, runLabel string
 	recordID            string // the run, for the cache of runs left
@@ -73,6 +77,19 @@ func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		v.takeHistory(m)
 		return nil, true
+	case storedMsg:
+		if m.list != v.list.id {
+			return nil, false
+		}
+		return v.takeStored(m), true
+	case savedMsg:
+		if m.list != v.list.id {
+			return nil, false
+		}
+		if m.err != nil {
+			return func() tea.Msg { return noteMsg("⚠ " + sanitize.Line(m.err.Error())) }, true
+		}
+		return nil, true
 	case restMsg:
 		if m.list != v.list.id {
 			return nil, false
@@ -86,10 +103,14 @@ func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {
 	if ok && v.tr.Active() {
 		v.applyOrder()
 	}
+	if ok {
+		cmd = tea.Batch(cmd, v.saveIfWhole())
+	}
 	return cmd, ok
 }
 
 func (v *detailsView) refresh() tea.Cmd {
+	v.stored = false // the API's copy from now on
 	cmd := v.listView.refresh()
 	if v.tr.Active() {
 		v.applyOrder()

@@ -17,6 +17,7 @@ import (
 	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/store"
 	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -62,6 +63,8 @@ type views struct {
 	running   *actions.Running // the batches going out, for a signal to stop
 	// reader reads runs whole for c and H, once each for the session.
 	reader *runs.Reader
+	// store holds finished runs: a run stored opens from it whole.
+	store *store.Scope
 }
 
 // retry is the retry rule of every list and loader.
@@ -229,7 +232,7 @@ func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Recor
 		p, err := src.ListRecordDetails(ctx, taskID, recordID, offset, limit)
 		return triage.Rows(p), err // packed here, off the UI's goroutine
 	}
-	v := &detailsView{record: rec, recordID: recordID, taskID: taskID, views: b, taskLabel: taskLabel, runLabel: crumb, listView: &listView[triage.Row]{
+	v := &detailsView{record: rec, recordID: recordID, taskID: taskID, views: b, taskLabel: taskLabel, runLabel: crumb, savedGen: -1, listView: &listView[triage.Row]{
 		list:      list(b, fetch, detailID, min(b.pageSize, api.MaxDetailLimit)),
 		cols:      chooseColumns(detailColumns(b.tf), b.columns["details"]),
 		tf:        b.tf,

@@ -59,6 +59,8 @@ type listStatus struct {
 	waiting bool
 	nextTry int
 	due     time.Time
+	// stored says the rows came from the store, not the API.
+	stored bool
 }
 
 // listView is a view over rows of type T.

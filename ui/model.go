@@ -18,6 +18,7 @@ import (
 	"github.com/wksrec/wksrec/internal/defaults"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/store"
 	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/keymap"
 	"github.com/wksrec/wksrec/styles"
@@ -26,7 +27,9 @@ import (
 // Config says what to browse. Without TaskID the browser opens on the
 // project's tasks; without RecordID on the task's records.
 type Config struct {
-	Source                      Source
+	Source Source
+	// Store holds finished runs (nil: none; see internal/store).
+	Store                       *store.Scope
 	ProjectID, TaskID, RecordID string
 	PageSize                    int  // 1..100; the tasks call caps it at 50
 	LocalTime                   bool // show times in the local zone, not the record's
@@ -161,7 +164,8 @@ func New(cfg Config) Model {
 		history:    cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now),
 		readOnly: cfg.ReadOnly, auditPath: cfg.AuditPath, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll), running: cfg.Running}
 	b.acts, _ = cfg.Source.(ActionSource)
-	b.reader = runs.New(cfg.Source, runs.Options{PageSize: b.pageSize, Concurrency: b.concurrency, Retry: b.retry(), Background: true,
+	b.store = cfg.Store
+	b.reader = runs.New(cfg.Source, runs.Options{PageSize: b.pageSize, Concurrency: b.concurrency, Retry: b.retry(), Background: true, Store: cfg.Store,
 		Slot: func(ctx context.Context) (func(), error) { return acquireBackground(ctx, b.background, b.budget) }})
 	tasks := b.taskList(false)
 	stack := []view{tasks}

@@ -63,6 +63,9 @@ func (m Model) headerView() string {
 		counts = m.spin.View() + " loading the first page of " + s.noun + "…"
 	default:
 		counts = fmt.Sprintf("%s %s · %s loaded", commas(s.total), s.noun, commas(s.loaded))
+		if s.stored {
+			counts += " from the store"
+		}
 		if s.total > 0 {
 			counts += fmt.Sprintf(" · row %s of %s", commas(min(s.cursor+1, s.shown)), commas(s.shown))
 		}

@@ -47,7 +47,7 @@ func (e Env) Browse(c config.Config) error {
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.Debug,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse,
-		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns, Running: running, Where: ui.Where(sess.Where),
+		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns, Running: running, Where: ui.Where(sess.Where), Store: sess.Store,
 		Reconnect: reconnect(switches), Regions: config.KnownRegions, Profiles: config.ProfileNames(getenv)})
 	// Bubble Tea's own signal handler turns SIGTERM into a quit that
 	// exits 0 and knows nothing of power actions going out; a dropped SSH
@@ -132,7 +132,7 @@ func reconnect(s *session.Switcher) ui.Reconnect {
 		if err != nil {
 			return ui.Session{}, err
 		}
-		return ui.Session{Source: sess.Client, ProjectID: sess.ProjectID, Where: ui.Where(sess.Where), Release: release}, nil
+		return ui.Session{Source: sess.Client, ProjectID: sess.ProjectID, Where: ui.Where(sess.Where), Release: release, Store: sess.Store}, nil
 	}
 }
 

@@ -553,3 +553,26 @@ func TestGFindsTheRealEnd(t *testing.T) {
 		}
 	}
 }
+
+// A listing preloaded whole (a run from the store) is all loaded at once,
+// asks for nothing, and a refresh asks the API again.
+func TestPreload(t *testing.T) {
+	for _, n := range []int{0, 1, 99, 100, 2537, 2500} {
+		l := New(rowID, Options{PageSize: 100, Concurrency: 4})
+		l.SetHeight(20)
+		if reqs := l.Preload(rows(n)); len(reqs) != 0 {
+			t.Errorf("%d rows: preloaded, then asked for %v", n, reqs)
+		}
+		if !l.AllLoaded() || !l.AllCurrent() || l.Total() != n || l.LoadedRows() != n {
+			t.Errorf("%d rows: all loaded %v, current %v, total %d, loaded %d", n, l.AllLoaded(), l.AllCurrent(), l.Total(), l.LoadedRows())
+		}
+		if n > 0 {
+			if r, ok := l.Row(n - 1); !ok || rowID(r) != rowID(rows(n)[n-1]) {
+				t.Errorf("%d rows: the last row is not held", n)
+			}
+		}
+		if reqs := l.Refresh(); n > 0 && len(reqs) == 0 {
+			t.Errorf("%d rows: a refresh asked for nothing", n)
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/store"
+)
+
+// A finished run loaded whole from the API is stored; opened again (a new
+// session), it comes from the store with no detail request, every row at
+// once, the triage keys working on it; r asks the API again. A run in
+// progress is never stored.
+func TestAFinishedRunOpensFromTheStore(t *testing.T) {
+	t.Parallel() // a fake of its own
+	c, srv := loopbackClient(t, fake.Options{Seed: 3})
+	d := srv.Data()
+	task := d.Tasks[0].ID
+	running, finished := d.Records[task][0], d.Records[task][1]
+	st, err := store.Open(filepath.Join(t.TempDir(), "wksrec"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := st.For("https://loopback", "p")
+	asked := func(run string) int {
+		n := 0
+		for _, r := range srv.Requests() {
+			if strings.HasSuffix(r.Path, "/records/"+run) {
+				n++
+			}
+		}
+		return n
+	}
+	open := func(run string) Model {
+		return start(t, New(Config{Source: c, ProjectID: "p", TaskID: task, RecordID: run, PageSize: 100, Store: sc}), 120, 30)
+	}
+
+	m := send(t, open(finished.ID), press("f")) // every row is needed: loaded whole, then stored
+	if _, ok := sc.Load(task, finished.ID); !ok {
+		t.Fatal("a finished run loaded whole was not stored")
+	}
+	if dv(m).stored {
+		t.Error("the first opening says it came from the store")
+	}
+	before := asked(finished.ID)
+	m = open(finished.ID)
+	l, n := dl(m), len(d.Details[finished.ID])
+	if asked(finished.ID) != before || !dv(m).stored || !l.AllLoaded() || l.LoadedRows() != n {
+		t.Fatalf("reopened: %d detail requests, from the store %v, all loaded %v, %d of %d rows",
+			asked(finished.ID)-before, dv(m).stored, l.AllLoaded(), l.LoadedRows(), n)
+	}
+	failed := 0
+	for _, x := range d.Details[finished.ID] {
+		if x.ExecStatus == "FAIL" {
+			failed++
+		}
+	}
+	m = send(t, m, press("f"))
+	if dl(m).Count() != failed || asked(finished.ID) != before {
+		t.Errorf("f on the stored run: %d rows shown of %d failed, %d detail requests", dl(m).Count(), failed, asked(finished.ID)-before)
+	}
+	if !strings.Contains(m.View(), "loaded from the store") {
+		t.Error("the header does not say the rows came from the store")
+	}
+	m = send(t, m, press("r"))
+	if asked(finished.ID) == before || strings.Contains(m.View(), "from the store") {
+		t.Error("r did not ask the API again, or still says the rows are from the store")
+	}
+
+	send(t, open(running.ID), press("f"))
+	if _, ok := sc.Load(task, running.ID); ok {
+		t.Error("a run in progress was stored")
+	}
+}
