@@ -13,9 +13,11 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
 	"github.com/wksrec/wksrec/internal/session"
+	"github.com/wksrec/wksrec/internal/store"
 	"github.com/wksrec/wksrec/ui"
 )
 
@@ -151,4 +153,76 @@ type countingWriter struct{ lines int }
 func (w *countingWriter) Write(p []byte) (int, error) {
 	w.lines += strings.Count(string(p), "\n")
 	return len(p), nil
+}
+
+// Reopening a finished run of 100,000 rows kept in the store: from the
+// model's start to the first frame with every row (the store's file read,
+// checked, inflated and packed, the list preloaded, the frame drawn),
+// with no detail request. The target is under 300 ms.
+func BenchmarkReopenStoredRun100k(b *testing.B) {
+	const n = 100_000
+	srv := fake.New(fake.Options{Seed: 7, BigRecord: n})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stop()
+	data := srv.Data()
+	task := data.Tasks[0].ID
+	rec := data.Records[task][0]
+	run := store.Run{Record: rec, Details: append([]api.Detail(nil), data.Details[rec.ID]...)}
+	run.Record.Status, run.Record.SuccessNum, run.Record.FailedNum, run.Record.SkipNum = "FAIL", 0, 0, 0
+	for i := range run.Details { // the run as it ended: none still running
+		switch d := &run.Details[i]; d.ExecStatus {
+		case "FAIL":
+			run.Record.FailedNum++
+		case "SKIP":
+			run.Record.SkipNum++
+		default:
+			d.ExecStatus = "SUCCESS"
+			run.Record.SuccessNum++
+		}
+	}
+	st, err := store.Open(filepath.Join(b.TempDir(), "wksrec"), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc := st.For("bench", "p")
+	if err := sc.Save(task, run); err != nil {
+		b.Fatal(err)
+	}
+	auth, _ := api.NewTokenAuth("t")
+	client, err := api.New(api.Config{Endpoint: url, ProjectID: "p", Auth: auth})
+	if err != nil {
+		b.Fatal(err)
+	}
+	asked := func() int {
+		k := 0
+		for _, r := range srv.Requests() {
+			if strings.HasSuffix(r.Path, "/records/"+rec.ID) {
+				k++
+			}
+		}
+		return k
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// DesktopRest: the desktop-state request waits for the cursor to rest
+		// (a real timer, which this loop would sleep through): not at once.
+		var m tea.Model = ui.New(ui.Config{Source: client, ProjectID: "p", TaskID: task, RecordID: rec.ID, PageSize: 100, Store: sc,
+			DesktopRest: time.Nanosecond})
+		queue := append([]tea.Msg{tea.WindowSizeMsg{Width: 120, Height: 40}}, run1(m.Init())...)
+		for len(queue) > 0 {
+			var cmd tea.Cmd
+			m, cmd = m.Update(queue[0])
+			queue = append(queue[1:], run1(cmd)...)
+		}
+		if view := m.View(); !strings.Contains(view, "100,000 details · 100,000 loaded from the store") {
+			b.Fatalf("first frame:\n%s", view)
+		}
+	}
+	b.StopTimer()
+	if k := asked(); k != 0 {
+		b.Fatalf("%d detail requests: %v", k, srv.Requests())
+	}
 }

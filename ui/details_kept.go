@@ -57,6 +57,7 @@ func (v *detailsView) start() tea.Cmd {
 	if !v.started {
 		if load := v.fromStore(); load != nil {
 			v.listView.started = true // its rows come from the store, or its first page after
+			v.list.Hold(true)         // nothing asked of the API meanwhile
 			return tea.Batch(compare, load)
 		}
 	}

@@ -56,6 +56,7 @@ func (v *detailsView) fromStore() tea.Cmd {
 // takeStored shows the run from the store, every row at once, or asks
 // the API for its first page when the store had none.
 func (v *detailsView) takeStored(m storedMsg) tea.Cmd {
+	v.list.Hold(false)
 	if !m.ok || v.list.Gen() != 0 {
 		// Not stored, or r was pressed meanwhile: the API's copy it is.
 		return v.list.start()

@@ -136,6 +136,10 @@ type List[T any] struct {
 	dupes   bool // some record is held at two positions (see Each)
 	held    struct{ version, gen, rows, current, furthest int }
 
+	// holding asks for nothing while the rows may come from elsewhere (a
+	// run from the store, being read): see Hold.
+	holding bool
+
 	// seek is the search for the real end after total_count proved false,
 	// started by a move to the last row (G): see seek.go.
 	seek endSeek
@@ -211,7 +215,7 @@ func (l *List[T]) request(reqs []Request, p int) []Request {
 // request slot is taken. While a throttled answer holds requests off, the
 // request is delayed to when the hold-off ends.
 func (l *List[T]) ask(reqs []Request, p int) []Request {
-	if l.slotsTaken() >= l.concurrency {
+	if l.slotsTaken() >= l.concurrency || l.holding {
 		return reqs
 	}
 	pg := l.page(p)

@@ -18,6 +18,11 @@ func (l *List[T]) Preload(all []T) []Request {
 	return l.Ensure()
 }
 
+// Hold stops (on) or lets (off) the list ask for pages: while a listing
+// may come whole from elsewhere (Preload), a resize or a move must not
+// send the requests it would make needless. Start or Preload after.
+func (l *List[T]) Hold(on bool) { l.holding = on }
+
 // keepOnPreload puts the cursor on the record it was to land on, now
 // that every row is held.
 func (l *List[T]) keepOnPreload() {

@@ -2,7 +2,7 @@
 // from the API once: reopening it, comparing with it or reading it into a
 // history costs no detail request afterwards.
 //
-// Plain files, one gzip-compressed file per run, chosen over an embedded
+// Plain files, one file per run, chosen over an embedded
 // database (bbolt, SQLite): the one query is "this run, whole", which a
 // file answers without an index, and several wksrec processes (a pane
 // each, in tmux) must use the store at once, which bbolt's file lock
@@ -11,9 +11,10 @@
 // renamed, so a reader sees a whole file or none; the README has the
 // measurements.
 //
-// A file is the magic line, the gzip-compressed JSON of the run (its key,
-// its record, its rows as the API sent them: sanitising stays at display
-// and output), and the SHA-256 of everything before it. A file that is
+// A file is the magic line, a line of JSON with its key and record, its
+// rows as the API sent them (sanitising stays at display and output),
+// compact (rows.go: each value repeated across the run written once), and
+// the SHA-256 of everything before it. A file that is
 // cut, garbled, of another version or of another run is ignored, never
 // trusted, and replaced by the next save.
 package store
@@ -21,7 +22,6 @@ package store
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -203,16 +203,24 @@ func decode(raw []byte) (file, error) {
 	if want := sha256.Sum256(body); !bytes.Equal(want[:], sum) {
 		return file{}, errDamaged
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(body[len(magic):]))
-	if err != nil {
-		return file{}, errDamaged
-	}
+	text := string(body[len(magic):]) // one copy: the rows' values are slices of it
+	nl := strings.IndexByte(text, '\n')
 	var got file
-	dec := json.NewDecoder(io.LimitReader(zr, maxFile))
-	if err := dec.Decode(&got); err != nil {
+	if nl < 0 || json.Unmarshal([]byte(text[:nl]), &got) != nil {
 		return file{}, errDamaged
 	}
-	return got, nil
+	got.Details = make([]api.Detail, 0, min(got.Record.SuccessNum+got.Record.FailedNum+got.Record.SkipNum, len(text)/11))
+	rows := &rowReader{s: text, at: nl + 1}
+	for {
+		d, err := rows.read()
+		if err == io.EOF {
+			return got, nil
+		}
+		if err != nil {
+			return file{}, errDamaged
+		}
+		got.Details = append(got.Details, d)
+	}
 }
 
 // encode is a run's file, as a Writer writes it.
@@ -226,12 +234,14 @@ func encode(k Key, r Run) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// encoder writes a run file as its rows come: the magic line, then the
-// JSON of the file gzip-compressed, then the SHA-256 of all before.
+// encoder writes a run file as its rows come: the magic line, a line of
+// JSON (the key and the record), the rows (see rows.go), then the SHA-256
+// of all before.
 type encoder struct {
 	out  io.Writer
 	h    hash.Hash
-	zw   *gzip.Writer
+	bw   *bufio.Writer
+	rw   *rowWriter
 	rows int
 	err  error
 }
@@ -240,42 +250,30 @@ func newEncoder(out io.Writer, k Key, rec api.Record) *encoder {
 	e := &encoder{out: out, h: sha256.New()}
 	both := io.MultiWriter(out, e.h)
 	_, e.err = io.WriteString(both, magic)
-	e.zw, _ = gzip.NewWriterLevel(both, gzip.BestSpeed)
-	key, _ := json.Marshal(k)
-	record, err := json.Marshal(rec)
-	e.write(`{"key":`, string(key), `,"record":`, string(record), `,"details":[`)
-	if err != nil {
+	e.bw = bufio.NewWriterSize(both, 64<<10)
+	e.rw = newRowWriter(e.bw)
+	head, err := json.Marshal(file{Key: k, Run: Run{Record: rec}})
+	if e.err == nil {
 		e.err = err
+	}
+	if e.err == nil {
+		_, e.err = e.bw.Write(append(head, '\n'))
 	}
 	return e
 }
 
-func (e *encoder) write(parts ...string) {
-	for _, p := range parts {
-		if e.err == nil {
-			_, e.err = io.WriteString(e.zw, p)
-		}
-	}
-}
-
 // add writes one row.
 func (e *encoder) add(d *api.Detail) {
-	row, err := json.Marshal(d)
-	if err != nil && e.err == nil {
-		e.err = err
+	if e.err == nil {
+		e.err = e.rw.write(d)
+		e.rows++
 	}
-	if e.rows > 0 {
-		e.write(",")
-	}
-	e.write(string(row))
-	e.rows++
 }
 
-// close ends the JSON and the compression and writes the checksum.
+// close ends the compression and writes the checksum.
 func (e *encoder) close() error {
-	e.write("]}\n")
-	if err := e.zw.Close(); e.err == nil {
-		e.err = err
+	if e.err == nil {
+		e.err = e.bw.Flush()
 	}
 	if e.err == nil {
 		_, e.err = e.out.Write(e.h.Sum(nil))
