@@ -226,3 +226,63 @@ func BenchmarkReopenStoredRun100k(b *testing.B) {
 		b.Fatalf("%d detail requests: %v", k, srv.Requests())
 	}
 }
+
+// -o of a finished run of 2,537 desktops compared with the run before
+// (--compare-to previous), and with a history of 30 runs (--history 30:
+// the task's 6 runs), at a gateway allowing 10 requests a second (30 ms a
+// page), cold (an empty store) and warm (the store filled by the cold
+// run): requests (detail requests among them) and seconds. Warm costs
+// no detail request: only the runs list, to find the runs.
+func BenchmarkOutputFromStore(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"compare-to=previous", []string{"--compare-to", "previous"}},
+		{"history=30", []string{"--history", "30"}},
+	} {
+		for _, warm := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/warm=%v", tc.name, warm), func(b *testing.B) {
+				var secs float64
+				var calls, details int
+				for i := 0; i < b.N; i++ {
+					srv := fake.New(fake.Options{Seed: 3, Latency: 30 * time.Millisecond, RateLimit: 10})
+					url, stop, err := fake.Start(srv, "")
+					if err != nil {
+						b.Fatal(err)
+					}
+					task := srv.Data().Tasks[0].ID
+					args := append([]string{"--endpoint", url, "--project-id", "p", "--task-id", task,
+						"--record-id", srv.Data().Records[task][1].ID, "-o", "csv"}, tc.args...)
+					home := b.TempDir()
+					environ := env("WKSREC_AUTH_TOKEN", "t", "HOME", home)
+					if warm && run(args, io.Discard, io.Discard, environ) != 0 {
+						b.Fatal("the cold run failed")
+					}
+					before := len(srv.Requests())
+					served, refused := srv.Calls()
+					start := time.Now()
+					if status := run(args, io.Discard, io.Discard, environ); status != 0 {
+						b.Fatalf("status %d", status)
+					}
+					secs += time.Since(start).Seconds()
+					s, r := srv.Calls()
+					calls += s - served + r - refused
+					for _, req := range srv.Requests()[before:] {
+						if strings.Contains(req.Path, "/records/") {
+							details++
+						}
+					}
+					stop()
+				}
+				b.ReportMetric(0, "ns/op")
+				b.ReportMetric(secs/float64(b.N), "s")
+				b.ReportMetric(float64(calls)/float64(b.N), "requests")
+				b.ReportMetric(float64(details)/float64(b.N), "detail-requests")
+				if warm && details > 0 {
+					b.Errorf("warm: %d detail requests", details/b.N)
+				}
+			})
+		}
+	}
+}
