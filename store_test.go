@@ -63,7 +63,24 @@ func TestFinishedRunsAreFetchedOnce(t *testing.T) {
 	}
 	stored, _ := filepath.Glob(filepath.Join(home, ".cache", "wksrec", "runs", "*.run"))
 	if len(stored) != 1 {
-		t.Errorf("%d runs stored; want the finished one", len(stored))
+		t.Fatalf("%d runs stored; want the finished one", len(stored))
+	}
+	// A stored copy garbled is not trusted: said in one line, read from
+	// the API, stored again.
+	raw, _ := os.ReadFile(stored[0])
+	raw[len(raw)/2] ^= 0x20
+	if err := os.WriteFile(stored[0], raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	before := detailsOf(finished)
+	args := []string{"--endpoint", url, "--project-id", "p", "--task-id", task, "-o", "csv", "--record-id", finished}
+	if status := run(args, &stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t", "HOME", home)); status != 0 || stdout.String() != cold ||
+		strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "the stored copy of this run is damaged") || detailsOf(finished) == before {
+		t.Errorf("a garbled copy: status %d, the same output %v, stderr %q, %d detail requests", status, stdout.String() == cold, stderr.String(), detailsOf(finished)-before)
+	}
+	if _, _, asked := output("--record-id", finished); asked != 0 {
+		t.Errorf("not stored again: %d detail requests", asked)
 	}
 
 	home = t.TempDir()

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/store"
 	"github.com/wksrec/wksrec/internal/triage"
 )
@@ -22,6 +23,7 @@ type storedMsg struct {
 	list int
 	rows []triage.Row
 	ok   bool
+	why  error // a stored copy not used, and why
 }
 
 // savedMsg says how storing a run went.
@@ -44,9 +46,12 @@ func (v *detailsView) fromStore() tea.Cmd {
 	}
 	list, task, run := v.list.id, v.taskID, v.recordID
 	return func() tea.Msg {
-		stored, ok := sc.Load(task, run)
-		if !ok {
-			return storedMsg{list: list}
+		stored, err := sc.Read(task, run)
+		if err != nil {
+			if errors.Is(err, store.ErrNotStored) {
+				err = nil
+			}
+			return storedMsg{list: list, why: err}
 		}
 		rows := triage.Rows(api.Page[api.Detail]{Items: stored.Details, Total: len(stored.Details)}).Items
 		return storedMsg{list: list, rows: rows, ok: true}
@@ -59,6 +64,10 @@ func (v *detailsView) takeStored(m storedMsg) tea.Cmd {
 	v.list.Hold(false)
 	if !m.ok || v.list.Gen() != 0 {
 		// Not stored, or r was pressed meanwhile: the API's copy it is.
+		if m.why != nil {
+			why := "⚠ " + sanitize.Line(m.why.Error())
+			return tea.Batch(v.list.start(), func() tea.Msg { return noteMsg(why) })
+		}
 		return v.list.start()
 	}
 	v.stored, v.savedGen = true, v.list.Gen()

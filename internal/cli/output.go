@@ -119,7 +119,11 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 // the rows agree with the record's counts).
 func runDetails(ctx context.Context, c config.Config, sess session.Session, e Env,
 	fetch func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error), emit func(api.Detail) error) (api.FetchStats, error) {
-	if stored, ok := sess.Store.Load(c.TaskID, c.RecordID); ok {
+	stored, err := sess.Store.Read(c.TaskID, c.RecordID)
+	if err != nil && !errors.Is(err, store.ErrNotStored) {
+		fmt.Fprintln(e.Stderr, "wksrec: note: "+sanitize.Line(err.Error()))
+	}
+	if err == nil {
 		for _, d := range stored.Details {
 			if err := emit(d); err != nil {
 				return api.FetchStats{}, err

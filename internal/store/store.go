@@ -161,34 +161,57 @@ func private(d string, uid int) error {
 	return nil
 }
 
-// Load returns the run stored under k, if a sound one is. A file that is
-// cut, garbled, another version's or another run's is no run (and the
-// next save replaces it). A run read is touched: eviction takes the runs
-// read longest ago.
+// Load returns the run stored under k, if a sound one is (see Read).
 func (s *Store) Load(k Key) (Run, bool) {
+	r, err := s.Read(k)
+	return r, err == nil
+}
+
+// ErrNotStored is a run the store does not hold.
+var ErrNotStored = errors.New("not stored")
+
+// Read returns the run stored under k: ErrNotStored when there is none,
+// and an error saying why for a file that is no sound run (cut, garbled,
+// another version's, another run's, a link), which is never trusted and
+// which the next save replaces. A run read is touched: eviction takes the
+// runs read longest ago.
+func (s *Store) Read(k Key) (Run, error) {
 	if s == nil {
-		return Run{}, false
+		return Run{}, ErrNotStored
 	}
 	path := filepath.Join(s.dir, k.name())
 	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Run{}, ErrNotStored
+	}
 	if err != nil {
-		return Run{}, false
+		return Run{}, unsound("cannot be opened (a link?)")
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxFile {
-		return Run{}, false
+		return Run{}, unsound("is not a regular file of a sound size")
 	}
 	raw, err := io.ReadAll(io.LimitReader(f, maxFile+1))
 	if err != nil {
-		return Run{}, false
+		return Run{}, unsound("cannot be read")
 	}
 	got, err := decode(raw)
-	if err != nil || got.Key != k {
-		return Run{}, false
+	switch {
+	case err != nil && bytes.HasPrefix(raw, []byte(magicName)) && !bytes.HasPrefix(raw, []byte(magic)):
+		return Run{}, unsound("is another version of wksrec's")
+	case err != nil:
+		return Run{}, unsound("is damaged")
+	case got.Key != k:
+		return Run{}, unsound("holds another run")
 	}
 	now := time.Now()
 	_ = os.Chtimes(path, now, now) // read now: the last to be evicted
-	return got.Run, true
+	return got.Run, nil
+}
+
+// unsound is a stored copy not used, and why.
+func unsound(why string) error {
+	return fmt.Errorf("the stored copy of this run %s: not used; the run is read from the API", why)
 }
 
 // errDamaged is a file that is not a sound run file.
@@ -460,10 +483,16 @@ func (s *Store) For(endpoint, project string) *Scope {
 
 // Load is the stored run of task, if any.
 func (sc *Scope) Load(task, run string) (Run, bool) {
+	r, err := sc.Read(task, run)
+	return r, err == nil
+}
+
+// Read is the stored run of task, or why not (see Store.Read).
+func (sc *Scope) Read(task, run string) (Run, error) {
 	if sc == nil {
-		return Run{}, false
+		return Run{}, ErrNotStored
 	}
-	return sc.s.Load(Key{sc.endpoint, sc.project, task, run})
+	return sc.s.Read(Key{sc.endpoint, sc.project, task, run})
 }
 
 // Save stores a finished run of task (see Store.Save).

@@ -104,6 +104,8 @@ func TestDamagedFilesAreIgnored(t *testing.T) {
 	flipped := append([]byte(nil), good...)
 	flipped[len(good)/2] ^= 0x40
 	newer := append([]byte(magicName+"v2\n"), good[len(magic):]...)
+	want := map[string]string{"cut": "is damaged", "garbled": "is damaged", "newer": "another version", "another run": "holds another run",
+		"empty": "is damaged", "text": "is damaged"}
 	for name, data := range map[string][]byte{
 		"cut":         good[:len(good)-10],
 		"garbled":     flipped,
@@ -115,8 +117,8 @@ func TestDamagedFilesAreIgnored(t *testing.T) {
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := s.Load(key); ok {
-			t.Errorf("%s: a run loaded", name)
+		if _, err := s.Read(key); err == nil || err == ErrNotStored || !strings.Contains(err.Error(), want[name]) {
+			t.Errorf("%s: %v; want an error saying it %s", name, err, want[name])
 		}
 		if err := s.Save(key, run("r1", 40)); err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -130,8 +132,12 @@ func TestDamagedFilesAreIgnored(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "runs", other.name()), path); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := s.Load(key); ok {
-		t.Error("a link was followed")
+	if _, err := s.Read(key); err == nil || !strings.Contains(err.Error(), "a link") {
+		t.Errorf("a link: %v", err)
+	}
+	_ = os.Remove(path)
+	if _, err := s.Read(key); err != ErrNotStored {
+		t.Errorf("no file: %v", err)
 	}
 }
 
