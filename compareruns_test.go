@@ -150,7 +150,7 @@ func TestOutputChangeFilterAndErrors(t *testing.T) {
 		{[]string{"--demo", "-o", "json", "--change", "NEW_FAILURE"}, "--change needs --compare-to"},
 		{[]string{"--demo", "--compare-to", "previous"}, "--compare-to and --change go with -o"},
 		{[]string{"--demo", "-o", "json", "--compare-to", "previous", "--change", "WORSE"}, "--change: unknown change WORSE; the changes are UNCHANGED, NEW_FAILURE"},
-		{[]string{"--demo", "-o", "json", "--history", "31"}, "--history must be from 1 to 30, not 31"},
+		{[]string{"--demo", "-o", "json", "--history", "91"}, "--history must be from 1 to 90, not 91"},
 		{[]string{"--demo", "-o", "json", "--compare-to", "../x"}, "--compare-to \"../x\""},
 		{[]string{"--demo", "-o", "json", "--filter", "change:new"}, "--filter looks at change: give --compare-to too"},
 	} {

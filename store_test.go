@@ -61,7 +61,7 @@ func TestFinishedRunsAreFetchedOnce(t *testing.T) {
 			t.Errorf("compared: %d requests of the baseline (stored), %d of the run in progress", askedFinished, askedRunning)
 		}
 	}
-	stored, _ := filepath.Glob(filepath.Join(home, ".cache", "wksrec", "runs", "*.run"))
+	stored, _ := filepath.Glob(filepath.Join(home, ".cache", "wksrec", "runs", "*", "*.run"))
 	if len(stored) != 1 {
 		t.Fatalf("%d runs stored; want the finished one", len(stored))
 	}
@@ -89,5 +89,38 @@ func TestFinishedRunsAreFetchedOnce(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, ".cache")); !os.IsNotExist(err) {
 		t.Errorf("--no-cache made the store: %v", err)
+	}
+}
+
+// A history reaches past what the API lists: a run the API no longer
+// lists but the store holds is still in --history, as it was.
+func TestHistoryReachesPastTheAPI(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 3})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	data := srv.Data()
+	task := data.Tasks[0].ID
+	args := []string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", data.Records[task][1].ID, "-o", "json", "--history", "90"}
+	home := t.TempDir()
+	out := func() string {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		if status := run(args, &stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t", "HOME", home)); status != 0 {
+			t.Fatalf("status %d: %s", status, stderr.String())
+		}
+		return stdout.String()
+	}
+	withAll := out()
+	records := data.Records[task]
+	data.Records[task] = records[:len(records)-1] // the API forgets the oldest run
+	if got := out(); got != withAll {
+		t.Error("the history lost the run the API no longer lists")
+	}
+	home = t.TempDir() // no store: the oldest run is gone from the history
+	if got := out(); got == withAll {
+		t.Error("without the store the history still has the run the API forgot: the test shows nothing")
 	}
 }

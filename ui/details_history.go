@@ -190,6 +190,9 @@ func (h *history) paneText(v *detailsView, r *triage.Row, st styles.Styles, widt
 				text += " " + sanitize.Line(o.Reason)
 			}
 		}
+		if v.views.reader.StoredOnly(v.taskID, run.ID) {
+			text += st.Faint.Render(" · stored") // the API lists it no more
+		}
 		lines = append(lines, field{shortRunTime(v.tf.Absolute(run.StartTime, run.TimeZone)), text})
 	}
 	return labelled(lines, st, width)

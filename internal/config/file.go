@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/defaults"
 	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/keymap"
 )
@@ -292,7 +293,7 @@ func checkFileValues(f fileSettings, at func(string) string) error {
 	return firstError(
 		func() error { return checkFileRange(at, "page_size", f.PageSize, 1, 100) },
 		func() error { return checkFileRange(at, "concurrency", f.Concurrency, 1, 16) },
-		func() error { return checkFileRange(at, "history", f.History, 1, 30) },
+		func() error { return checkFileRange(at, "history", f.History, 1, defaults.MaxHistory) },
 		func() error { return checkFileTheme(at, f.Theme) },
 		func() error { return checkFileRegion(at, f.Region) },
 		func() error { return checkFileEndpoint(at, "endpoint", f.Endpoint) },

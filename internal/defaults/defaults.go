@@ -19,5 +19,5 @@ const (
 	// History is how many runs a desktop's history covers (this one
 	// included), MaxHistory the most --history allows.
 	History    = 5
-	MaxHistory = 30
+	MaxHistory = 90 // runs the store holds reach past what the API lists
 )

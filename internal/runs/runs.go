@@ -71,6 +71,9 @@ type Reader struct {
 	kept []string            // the runs kept, oldest read first
 	// lastStoreErr is why the last run could not be stored.
 	lastStoreErr error
+	// storedOnly are the runs (task and id) the store holds and the API
+	// no longer lists.
+	storedOnly map[string]bool
 }
 
 // reading is a run read whole, or being read: done closes once base or
@@ -93,7 +96,7 @@ func New(src Source, opts Options) *Reader {
 	if opts.KeepSize <= 0 {
 		opts.KeepSize = defaultKeepSize
 	}
-	return &Reader{src: src, opts: opts, read: map[string]*reading{}}
+	return &Reader{src: src, opts: opts, read: map[string]*reading{}, storedOnly: map[string]bool{}}
 }
 
 func (r *Reader) slot(ctx context.Context) (func(), error) {
@@ -126,7 +129,29 @@ func (r *Reader) List(ctx context.Context, taskID string) ([]api.Record, error) 
 	if err != nil {
 		return nil, fmt.Errorf("listing the task's runs: %w", err)
 	}
+	// The runs the store holds that the API lists no more: a history
+	// reaches past what the API keeps.
+	listed := map[string]bool{}
+	for _, run := range runs {
+		listed[run.ID] = true
+	}
+	for _, run := range r.opts.Store.Runs(taskID) {
+		if !listed[run.ID] {
+			runs = append(runs, run)
+			r.mu.Lock()
+			r.storedOnly[taskID+"\x00"+run.ID] = true
+			r.mu.Unlock()
+		}
+	}
 	return runs, nil
+}
+
+// StoredOnly reports a run of the task that the store holds and the API
+// listed no more when last asked.
+func (r *Reader) StoredOnly(taskID, runID string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.storedOnly[taskID+"\x00"+runID]
 }
 
 // Before is up to n runs of the task that started before run runID, the

@@ -57,10 +57,18 @@ const maxFile = 512 << 20
 // Key names a run: where it was read (endpoint and project) and which it is.
 type Key struct{ Endpoint, Project, Task, Run string }
 
-// name is the key's file name: a digest, so no id can make a path.
+// name is the key's file, under its task's directory: digests, so no id
+// can make a path, and a task's runs can be listed (Runs).
 func (k Key) name() string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{k.Endpoint, k.Project, k.Task, k.Run}, "\x00")))
-	return hex.EncodeToString(sum[:16]) + ".run"
+	return filepath.Join(k.taskDir(), digest(k.Endpoint, k.Project, k.Task, k.Run)+".run")
+}
+
+// taskDir is the directory of the key's task.
+func (k Key) taskDir() string { return digest(k.Endpoint, k.Project, k.Task) }
+
+func digest(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:16])
 }
 
 // Run is a run as stored: its record and every row.
@@ -393,6 +401,9 @@ func (w *Writer) Commit() error {
 		err = cerr
 	}
 	if err == nil {
+		err = private(filepath.Join(w.s.dir, w.key.taskDir()), os.Getuid())
+	}
+	if err == nil {
 		err = os.Rename(w.tmp.Name(), filepath.Join(w.s.dir, w.key.name()))
 	}
 	if err != nil {
@@ -431,10 +442,6 @@ func (s *Store) stop(err error) error {
 // read touches) until the store is within its bound; keep, just saved,
 // stays whatever its size.
 func (s *Store) evict(keep string) {
-	entries, err := os.ReadDir(s.dir)
-	if err != nil {
-		return
-	}
 	type held struct {
 		name string
 		size int64
@@ -442,16 +449,26 @@ func (s *Store) evict(keep string) {
 	}
 	var files []held
 	var total int64
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".run") || !e.Type().IsRegular() {
+	tasks, err := os.ReadDir(s.dir)
+	if err != nil {
+		return
+	}
+	for _, task := range tasks {
+		if !task.IsDir() {
 			continue
 		}
-		fi, err := e.Info()
-		if err != nil {
-			continue
+		entries, _ := os.ReadDir(filepath.Join(s.dir, task.Name()))
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), ".run") || !e.Type().IsRegular() {
+				continue
+			}
+			fi, err := e.Info()
+			if err != nil {
+				continue
+			}
+			files = append(files, held{filepath.Join(task.Name(), e.Name()), fi.Size(), fi.ModTime()})
+			total += fi.Size()
 		}
-		files = append(files, held{e.Name(), fi.Size(), fi.ModTime()})
-		total += fi.Size()
 	}
 	slices.SortFunc(files, func(a, b held) int { return a.at.Compare(b.at) })
 	for _, f := range files {
@@ -465,6 +482,58 @@ func (s *Store) evict(keep string) {
 			total -= f.size
 		}
 	}
+}
+
+// maxHead bounds the start of a file read to list it: the magic line and
+// the key and record, some hundreds of bytes.
+const maxHead = 64 << 10
+
+// Runs are the records of the task's runs held, newest first by the
+// order the caller gives them (unsorted here): read from each file's
+// head, so cheap; a file whose head is not sound, or names another task,
+// is left out (reading it whole checks it all).
+func (s *Store) Runs(endpoint, project, task string) []api.Record {
+	if s == nil {
+		return nil
+	}
+	k := Key{Endpoint: endpoint, Project: project, Task: task}
+	dir := filepath.Join(s.dir, k.taskDir())
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []api.Record
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".run") || !e.Type().IsRegular() {
+			continue
+		}
+		if head, ok := readHead(filepath.Join(dir, e.Name())); ok && head.Key.Endpoint == endpoint && head.Key.Project == project &&
+			head.Key.Task == task && head.Key.Run == head.Record.ID {
+			out = append(out, head.Record)
+		}
+	}
+	return out
+}
+
+// readHead reads a file's key and record.
+func readHead(path string) (file, bool) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return file{}, false
+	}
+	defer f.Close()
+	buf := make([]byte, maxHead)
+	n, _ := io.ReadFull(f, buf)
+	buf = buf[:n]
+	if !bytes.HasPrefix(buf, []byte(magic)) {
+		return file{}, false
+	}
+	line, _, found := bytes.Cut(buf[len(magic):], []byte("\n"))
+	var head file
+	if !found || json.Unmarshal(line, &head) != nil {
+		return file{}, false
+	}
+	return head, true
 }
 
 // Scope is the store for one endpoint and project: what a session needs.
@@ -485,6 +554,14 @@ func (s *Store) For(endpoint, project string) *Scope {
 func (sc *Scope) Load(task, run string) (Run, bool) {
 	r, err := sc.Read(task, run)
 	return r, err == nil
+}
+
+// Runs are the records of the task's runs held (see Store.Runs).
+func (sc *Scope) Runs(task string) []api.Record {
+	if sc == nil {
+		return nil
+	}
+	return sc.s.Runs(sc.endpoint, sc.project, task)
 }
 
 // Read is the stored run of task, or why not (see Store.Read).

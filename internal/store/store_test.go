@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -264,4 +265,27 @@ func TestSeveralStoresAtOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// A task's runs held are listed from the files' heads; another task's,
+// another project's and a damaged head are not.
+func TestRuns(t *testing.T) {
+	s, dir := open(t, 0)
+	for _, k := range []Key{key, {key.Endpoint, key.Project, key.Task, "r2"}, {key.Endpoint, key.Project, "u", "r3"}, {key.Endpoint, "q", key.Task, "r4"}} {
+		if err := s.Save(k, run(k.Run, 20)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []string
+	for _, r := range s.Runs(key.Endpoint, key.Project, key.Task) {
+		ids = append(ids, r.ID)
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, []string{"r1", "r2"}) {
+		t.Errorf("the task's runs: %v", ids)
+	}
+	_ = os.WriteFile(filepath.Join(dir, "runs", key.name()), []byte(magic+"{not json\n"), 0o600)
+	if got := s.Runs(key.Endpoint, key.Project, key.Task); len(got) != 1 || got[0].ID != "r2" {
+		t.Errorf("with r1's head damaged: %v", got)
+	}
 }
