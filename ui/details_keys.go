@@ -72,6 +72,8 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		return v.showGone(h), true
 	case key.Matches(msg, k.History):
 		return v.toggleHistory(), true
+	case key.Matches(msg, k.Trend):
+		return h.push(newTrend(v.views, v.taskID)), true
 	case key.Matches(msg, k.Act):
 		return v.openActions(h), true
 	default:

@@ -220,7 +220,7 @@ func (b views) records(taskID, crumb string) *recordsView {
 		noMatch: "/ edits the filter (esc there clears it).",
 	}
 	lv.setText = lv.filterText
-	return &recordsView{listView: lv, taskID: taskID, marks: b.marks}
+	return &recordsView{listView: lv, taskID: taskID, marks: b.marks, views: b}
 }
 
 // details is the leaf: one record's details, with triage. rec, when known,

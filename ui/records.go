@@ -23,6 +23,7 @@ type recordsView struct {
 	*listView[api.Record]
 	taskID string
 	marks  map[string]api.Record // shared by every screen: by task id
+	views  views                 // for the trend screen (R)
 }
 
 // :run opens a run of the task by id.
@@ -49,6 +50,9 @@ func (v *recordsView) jump(arg string) (func() view, string) {
 }
 
 func (v *recordsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
+	if key.Matches(msg, h.keyMap().Trend) {
+		return h.push(newTrend(v.views, v.taskID)), true
+	}
 	if !key.Matches(msg, h.keyMap().Mark) {
 		return v.listView.key(h, msg)
 	}
@@ -70,7 +74,7 @@ func (v *recordsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 // helpKeys: m marks a baseline.
 func (v *recordsView) helpKeys(c helpContext) keyHelp {
 	lk := v.listKeys(c.k)
-	lk.extra = append(lk.extra, c.k.Mark)
+	lk.extra = append(lk.extra, c.k.Mark, c.k.Trend)
 	return c.list(lk)
 }
 
@@ -119,6 +123,20 @@ func (v *recordsView) summary(progress string) string {
 	if len(shares) == 0 {
 		return progress
 	}
+	spark, top := sparkline(shares)
+	line := fmt.Sprintf("failed share, last %d runs: %s (highest %.0f%%, newest %.0f%%)", len(shares), spark, top*100, shares[0]*100)
+	if progress != "" {
+		line = progress + " │ " + line
+	}
+	return line
+}
+
+// sparkline draws shares (newest first) oldest to newest, scaled to the
+// highest, which it returns.
+func sparkline(shares []float64) (string, float64) {
+	if len(shares) == 0 {
+		return "", 0
+	}
 	top := slices.Max(shares)
 	spark := make([]rune, len(shares))
 	for i, f := range shares {
@@ -128,11 +146,7 @@ func (v *recordsView) summary(progress string) string {
 		}
 		spark[len(shares)-1-i] = sparkLevels[level] // newest last, on the right
 	}
-	line := fmt.Sprintf("failed share, last %d runs: %s (highest %.0f%%, newest %.0f%%)", len(shares), string(spark), top*100, shares[0]*100)
-	if progress != "" {
-		line = progress + " │ " + line
-	}
-	return line
+	return string(spark), top
 }
 
 // sparkRuns is how many runs the sparkline covers.

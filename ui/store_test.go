@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/fake"
 	"github.com/wksrec/wksrec/internal/store"
+	"github.com/wksrec/wksrec/internal/trend"
 )
 
 // A finished run loaded whole from the API is stored; opened again (a new
@@ -72,5 +75,58 @@ func TestAFinishedRunOpensFromTheStore(t *testing.T) {
 	send(t, open(running.ID), press("f"))
 	if _, ok := sc.Load(task, running.ID); ok {
 		t.Error("a run in progress was stored")
+	}
+}
+
+// R opens the task's trend: every run's failed share and the desktops
+// that failed most often across the runs stored, most failed first, with
+// no detail request; Esc goes back.
+func TestTrendScreen(t *testing.T) {
+	t.Parallel() // a fake of its own
+	c, srv := loopbackClient(t, fake.Options{Seed: 3})
+	d := srv.Data()
+	task := d.Tasks[0].ID
+	recs := d.Records[task]
+	st, err := store.Open(filepath.Join(t.TempDir(), "wksrec"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := st.For("https://loopback", "p")
+	for _, r := range recs[1:3] { // two finished runs stored
+		if err := sc.Save(task, store.Run{Record: r, Details: d.Details[r.ID]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := start(t, New(Config{Source: c, ProjectID: "p", TaskID: task, RecordID: recs[1].ID, PageSize: 100, Store: sc}), 120, 30)
+	before := len(srv.Requests())
+	m = send(t, m, press("R"))
+	v, ok := m.top().(*trendView)
+	if !ok {
+		t.Fatalf("R opened %T", m.top())
+	}
+	for _, r := range srv.Requests()[before:] {
+		if strings.Contains(r.Path, "/records/") {
+			t.Fatalf("the trend asked for details: %s", r.Path)
+		}
+	}
+	want := trend.Build(recs, func(r api.Record) ([]api.Detail, bool) {
+		if r.ID == recs[1].ID || r.ID == recs[2].ID {
+			return d.Details[r.ID], true
+		}
+		return nil, false
+	})
+	if v.list.Total() != len(want.Desktops) || len(want.Desktops) == 0 {
+		t.Fatalf("%d desktops shown, want %d", v.list.Total(), len(want.Desktops))
+	}
+	if first, _ := v.list.Row(0); first != want.Desktops[0] {
+		t.Errorf("first %+v, want %+v", first, want.Desktops[0])
+	}
+	view := m.View()
+	if !strings.Contains(view, fmt.Sprintf("%d runs: failed share", len(recs))) || !strings.Contains(view, "desktops from the 2 stored") {
+		t.Errorf("the summary:\n%s", view)
+	}
+	m = send(t, m, press("esc"))
+	if _, ok := m.top().(*detailsView); !ok {
+		t.Errorf("esc went to %T", m.top())
 	}
 }
