@@ -42,7 +42,7 @@ func trendColumns(tf interface {
 	return []column[trend.Desktop]{
 		{title: "FAILED", width: 7, priority: 0, right: true, value: func(d trend.Desktop) string { return fmt.Sprintf("%d/%d", d.Failed, d.In) }},
 		{title: "DESKTOP", width: 18, priority: 0, value: func(d trend.Desktop) string { return orDash(sanitize.Line(d.Name)) }},
-		{title: "LAST FAILED", width: 16, priority: 2, value: func(d trend.Desktop) string { return sanitize.Line(d.LastRun) }},
+		{title: "LAST FAILED", width: 16, priority: 2, value: func(d trend.Desktop) string { return toMinutes(sanitize.Line(d.LastRun)) }},
 		{title: "CODE", width: 12, priority: 1, value: func(d trend.Desktop) string { return orDash(sanitize.Line(d.LastCode)) }},
 		{title: "FAIL REASON", width: 20, maxWidth: -1, priority: 1, value: func(d trend.Desktop) string { return orDash(sanitize.Line(d.LastReason)) }},
 	}
