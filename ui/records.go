@@ -13,6 +13,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/trend"
 	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -24,6 +25,38 @@ type recordsView struct {
 	taskID string
 	marks  map[string]api.Record // shared by every screen: by task id
 	views  views                 // for the trend screen (R)
+	// stored are the task's runs the store holds (read at start): those
+	// the API lists no more extend the sparkline, marked.
+	stored     []api.Record
+	storedRead bool
+}
+
+// storedRunsMsg is the task's runs the store holds.
+type storedRunsMsg struct {
+	task string
+	runs []api.Record
+}
+
+// start asks for the first page, and reads the runs the store holds.
+func (v *recordsView) start() tea.Cmd {
+	cmd := v.listView.start()
+	if v.storedRead || v.views.store == nil {
+		return cmd
+	}
+	v.storedRead = true
+	sc, task := v.views.store, v.taskID
+	return tea.Batch(cmd, func() tea.Msg { return storedRunsMsg{task: task, runs: sc.Runs(task)} })
+}
+
+func (v *recordsView) handle(msg tea.Msg) (tea.Cmd, bool) {
+	if m, ok := msg.(storedRunsMsg); ok {
+		if m.task != v.taskID {
+			return nil, false
+		}
+		v.stored = trend.Build(m.runs, func(api.Record) ([]api.Detail, bool) { return nil, false }).Runs // newest first
+		return nil, true
+	}
+	return v.listView.handle(msg)
 }
 
 // :run opens a run of the task by id.
@@ -120,11 +153,28 @@ func (v *recordsView) summary(progress string) string {
 			shares = append(shares, frac)
 		}
 	}
+	// Once every run the API lists is in, the runs only the store still
+	// holds (older than the API keeps) follow, marked.
+	fromStore := 0
+	if v.list.AllLoaded() && len(shares) < sparkRuns {
+		listed := map[string]bool{}
+		v.list.Each(func(_ int, r *api.Record) { listed[r.ID] = true })
+		for _, r := range v.stored {
+			if frac, ok := failedShare(r); ok && !listed[r.ID] && len(shares) < sparkRuns {
+				shares = append(shares, frac)
+				fromStore++
+			}
+		}
+	}
 	if len(shares) == 0 {
 		return progress
 	}
 	spark, top := sparkline(shares)
 	line := fmt.Sprintf("failed share, last %d runs: %s (highest %.0f%%, newest %.0f%%)", len(shares), spark, top*100, shares[0]*100)
+	if fromStore > 0 {
+		line = fmt.Sprintf("failed share, last %d runs (the oldest %d from the store): %s (highest %.0f%%, newest %.0f%%)",
+			len(shares), fromStore, spark, top*100, shares[0]*100)
+	}
 	if progress != "" {
 		line = progress + " │ " + line
 	}

@@ -130,3 +130,28 @@ func TestTrendScreen(t *testing.T) {
 		t.Errorf("esc went to %T", m.top())
 	}
 }
+
+// The runs list's sparkline goes on past what the API lists with the runs
+// the store still holds, marked so.
+func TestRunsSparklineReachesPastTheAPI(t *testing.T) {
+	t.Parallel() // a fake of its own
+	c, srv := loopbackClient(t, fake.Options{Seed: 3})
+	d := srv.Data()
+	task := d.Tasks[0].ID
+	recs := d.Records[task]
+	st, err := store.Open(filepath.Join(t.TempDir(), "wksrec"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := st.For("https://loopback", "p")
+	oldest := recs[len(recs)-1]
+	if err := sc.Save(task, store.Run{Record: oldest, Details: d.Details[oldest.ID]}); err != nil {
+		t.Fatal(err)
+	}
+	d.Records[task] = recs[:len(recs)-1] // the API forgets it
+	m := start(t, New(Config{Source: c, ProjectID: "p", TaskID: task, PageSize: 100, Store: sc}), 160, 30)
+	want := fmt.Sprintf("failed share, last %d runs (the oldest 1 from the store)", len(recs))
+	if !strings.Contains(m.View(), want) {
+		t.Errorf("want %q in\n%s", want, m.View())
+	}
+}
