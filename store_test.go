@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wksrec/wksrec/internal/fake"
@@ -122,5 +124,53 @@ func TestHistoryReachesPastTheAPI(t *testing.T) {
 	home = t.TempDir() // no store: the oldest run is gone from the history
 	if got := out(); got == withAll {
 		t.Error("without the store the history still has the run the API forgot: the test shows nothing")
+	}
+}
+
+// Several wksrec processes at once (panes of one tmux) share the store:
+// each prints the run whole, whichever stored it, and the store holds one
+// sound copy.
+func TestSeveralProcessesShareTheStore(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 3})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	data := srv.Data()
+	task := data.Tasks[0].ID
+	run := data.Records[task][1].ID
+	home := t.TempDir()
+	bin := buildBinary(t)
+	const n = 4
+	outs := make([][]byte, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(bin, "--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", run, "-o", "csv")
+			cmd.Env = []string{"HOME=" + home, "WKSREC_AUTH_TOKEN=t"}
+			outs[i], errs[i] = cmd.Output()
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || !bytes.Equal(outs[i], outs[0]) || bytes.Count(outs[i], []byte("\n")) < len(data.Details[run]) {
+			t.Errorf("process %d: %v, %d bytes, the same as the first: %v", i, errs[i], len(outs[i]), bytes.Equal(outs[i], outs[0]))
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(home, ".cache", "wksrec", "runs", "*", "*"))
+	if len(files) != 1 || !strings.HasSuffix(files[0], ".run") {
+		t.Errorf("in the store: %v", files)
+	}
+	before := len(srv.Requests())
+	cmd := exec.Command(bin, "--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", run, "-o", "csv")
+	cmd.Env = []string{"HOME=" + home, "WKSREC_AUTH_TOKEN=t"}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if out, err := cmd.Output(); err != nil || !bytes.Equal(out, outs[0]) || stderr.Len() != 0 || len(srv.Requests()) != before {
+		t.Errorf("read back: %v, the same %v, stderr %q, %d requests", err, bytes.Equal(out, outs[0]), stderr.String(), len(srv.Requests())-before)
 	}
 }
