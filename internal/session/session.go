@@ -18,6 +18,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/store"
 )
 
@@ -133,7 +134,7 @@ func openStore(c config.Config, env Env) *store.Store {
 	st, err := store.Open(dir, c.CacheBytes())
 	if err != nil {
 		if env.Warn != nil {
-			fmt.Fprintf(env.Warn, "wksrec: note: %v; runs are read from the API only\n", err)
+			fmt.Fprintf(env.Warn, "wksrec: note: %s; runs are read from the API only\n", sanitize.Line(err.Error()))
 		}
 		return nil
 	}

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"encoding/pem"
 	"errors"
 	"net/http"
@@ -148,4 +149,31 @@ func writeFile(t *testing.T, path, content string, mode os.FileMode) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// A store directory that is a link is not followed: a one-line note, and
+// the session goes on without a store.
+func TestALinkedStoreIsRefused(t *testing.T) {
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, ".cache"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	other := t.TempDir()
+	if err := os.Symlink(other, filepath.Join(home, ".cache", "wksrec")); err != nil {
+		t.Fatal(err)
+	}
+	var warn bytes.Buffer
+	s, err := Connect(config.Config{Demo: true, PageSize: 100, Concurrency: 4}, Env{Getenv: func(k string) string {
+		return map[string]string{"HOME": home}[k]
+	}, Warn: &warn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	if s.Store != nil || strings.Count(warn.String(), "\n") != 1 || !strings.Contains(warn.String(), "is a link: not followed") {
+		t.Errorf("store %v, warning %q", s.Store != nil, warn.String())
+	}
+	if entries, _ := os.ReadDir(other); len(entries) != 0 {
+		t.Errorf("wrote into the link's target: %v", entries)
+	}
 }
