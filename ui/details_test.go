@@ -83,9 +83,20 @@ func TestFailedOnlyLoadsEverythingAndCombines(t *testing.T) {
 	if !strings.Contains(view, "failed only · /reason:quota") || !strings.Contains(view, commas(len(shownIDs(m)))+" of 2,537") {
 		t.Errorf("header does not show the filters and matched/total:\n%s", view)
 	}
-	// Esc in the prompt clears the text filter; f again clears failed-only.
+	// Esc in the prompt cancels an edit and keeps the filter on (less,
+	// vim); emptied and applied, the text filter is off; f again clears
+	// failed-only.
+	both := len(shownIDs(m))
+	cursor := dl(m).Cursor()
 	m = send(t, m, press("/"))
+	m = typeText(t, m, " xyz")
 	m = send(t, m, press("esc"))
+	if len(shownIDs(m)) != both || dl(m).Cursor() != cursor || !strings.Contains(ansi.Strip(m.View()), "/reason:quota") {
+		t.Errorf("esc changed the filter: %d shown (was %d), cursor %d (was %d)", len(shownIDs(m)), both, dl(m).Cursor(), cursor)
+	}
+	m = send(t, m, press("/"))
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	m = send(t, m, press("enter"))
 	m = send(t, m, press("f"))
 	if dl(m).Ordered() || dl(m).Count() != len(src.details) {
 		t.Errorf("filters not cleared: %d shown", dl(m).Count())

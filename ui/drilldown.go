@@ -115,7 +115,7 @@ func (b views) taskList(triggers bool) *tasksView {
 		fields:  triage.TaskFields,
 		failed:  triage.TaskFailed,
 		prompt:  newFilterPrompt(b.st),
-		noMatch: "/ edits the filter (esc there clears it).",
+		noMatch: "/ edits the filter (empty it there to clear it).",
 	}
 	lv.setText = lv.filterText
 	return &tasksView{triggers: triggers, views: b, listView: lv}
@@ -217,7 +217,7 @@ func (b views) records(taskID, crumb string) *recordsView {
 		fields:  func(r api.Record) map[filter.Field]string { return triage.RecordFields(r, b.tf) },
 		failed:  triage.RecordFailed,
 		prompt:  newFilterPrompt(b.st),
-		noMatch: "/ edits the filter (esc there clears it).",
+		noMatch: "/ edits the filter (empty it there to clear it).",
 	}
 	lv.setText = lv.filterText
 	return &recordsView{listView: lv, taskID: taskID, marks: b.marks, views: b}
@@ -239,7 +239,7 @@ func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Recor
 		noun:      "details",
 		isRunning: func(r triage.Row) bool { return inProgress(r.Status()) },
 		empty:     "This record has no execution details.",
-		noMatch:   "/ edits the filter (esc there clears it); f and s turn theirs off.",
+		noMatch:   "/ edits the filter (empty it there to clear it); f and s turn theirs off.",
 		crumbText: crumb,
 		paneText:  detailPaneText(b.tf),
 	}}

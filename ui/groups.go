@@ -70,7 +70,7 @@ func newGroupsView(details *detailsView) *groupsView {
 	v.prompt = details.prompt // the same prompt's look, a prompt of its own
 	v.prompt.SetValue("")
 	v.setText = v.filterText
-	v.noMatch = "/ edits the filter (esc there clears it)."
+	v.noMatch = "/ edits the filter (empty it there to clear it)."
 	v.sync()
 	return v
 }

@@ -219,8 +219,9 @@ func TestEveryListFilters(t *testing.T) {
 		t.Errorf("tasks /reboot and f: %s", got)
 	}
 	m = send(t, m, press("/"))
-	m = send(t, m, press("esc")) // clears the text
-	m = send(t, m, press("f"))   // and f again: every task
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	m = send(t, m, press("enter")) // an empty filter: the text is off
+	m = send(t, m, press("f"))     // and f again: every task
 	if got := strings.Join(shown(), ","); got != "t1,t2,t3" {
 		t.Errorf("tasks, filters off: %s", got)
 	}
@@ -237,7 +238,8 @@ func TestEveryListFilters(t *testing.T) {
 		t.Errorf("runs /status:running: %s", got)
 	}
 	m = send(t, m, press("/"))
-	m = send(t, m, press("esc"))
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	m = send(t, m, press("enter"))
 	m = send(t, m, press("enter")) // r1's details
 	m = send(t, m, press("w"))
 	m = send(t, m, press("/"))

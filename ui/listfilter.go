@@ -92,8 +92,9 @@ func (v *listView[T]) openPrompt(text string) tea.Cmd {
 	return v.prompt.Focus()
 }
 
-// promptUpdate edits the / filter: Enter applies it, Esc clears it. Other
-// messages (a paste, a blink) go to the text input.
+// promptUpdate edits the / filter: Enter applies it (an empty one clears
+// the filter), Esc cancels the edit and keeps the filter that was on, as
+// less and vim do. Other messages (a paste, a blink) go to the text input.
 func (v *listView[T]) promptUpdate(_ host, msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch k.Type {
@@ -107,7 +108,7 @@ func (v *listView[T]) promptUpdate(_ host, msg tea.Msg) tea.Cmd {
 			return v.setText(expr)
 		case tea.KeyEsc, tea.KeyCtrlC:
 			v.closePrompt()
-			return v.setText(filter.Expr{})
+			return nil
 		}
 		v.promptErr = ""
 	}
@@ -118,7 +119,7 @@ func (v *listView[T]) promptUpdate(_ host, msg tea.Msg) tea.Cmd {
 
 func (v *listView[T]) promptView(width int) (line, footer string) {
 	v.prompt.Width = max(width-3, 1)
-	footer = "enter applies the filter · esc clears it"
+	footer = "enter applies (empty: no filter) · esc cancels"
 	if v.promptErr != "" {
 		footer = "✗ " + v.promptErr
 	}

@@ -85,7 +85,7 @@ func newTrend(b views, taskID string) *trendView {
 		paneText:  trendPaneText,
 		started:   true,
 		copyID:    func(d trend.Desktop) (string, string) { return d.ID, "desktop id " + shortID(sanitize.Line(d.ID)) },
-		noMatch:   "/ edits the filter (esc there clears it).",
+		noMatch:   "/ edits the filter (empty it there to clear it).",
 	}}
 	v.fields = func(d trend.Desktop) map[filter.Field]string {
 		return map[filter.Field]string{filter.Name: d.Name, filter.ID: d.ID, filter.Code: d.LastCode, filter.Reason: d.LastReason}
