@@ -324,3 +324,20 @@ func TestReviewFixesReading(t *testing.T) {
 		t.Error("the full help overflows a 12-line terminal")
 	}
 }
+
+// Tab, z, z, Esc: the zoom ends where it began (the pane focused), and
+// Esc then leaves the pane, not the run.
+func TestUnzoomKeepsThePaneFocused(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 120, 40)
+	for _, k := range []string{"tab", "z", "z", "esc"} {
+		m = send(t, m, press(k))
+	}
+	if _, ok := m.top().(*detailsView); !ok || m.focus != focusTable || m.zoomed {
+		t.Errorf("tab z z esc: on %T, focus %v, zoomed %v", m.top(), m.focus, m.zoomed)
+	}
+	m = send(t, m, press("z"))
+	m = send(t, m, press("esc")) // from the table: the zoom ends on the table
+	if _, ok := m.top().(*detailsView); !ok || m.focus != focusTable || m.zoomed {
+		t.Errorf("z esc: on %T, focus %v, zoomed %v", m.top(), m.focus, m.zoomed)
+	}
+}

@@ -26,8 +26,11 @@ func (m *Model) focusPane() tea.Cmd {
 // setZoom gives the pane the whole body (scrollable; z or Esc returns),
 // or gives the table back.
 func (m *Model) setZoom(on bool) tea.Cmd {
+	if on && !m.zoomed {
+		m.unzoomTo = m.focus
+	}
 	m.zoomed = on
-	if on {
+	if on || m.unzoomTo == focusPane {
 		m.focus = focusPane
 		m.pane.Focus()
 	} else {

@@ -122,11 +122,14 @@ type Model struct {
 	spin     spinner.Model
 	spinning bool
 
-	stack  []view // the drill-down; the last one is on screen
-	views  views  // builds the views
-	pane   detailPane
-	focus  focusArea
-	zoomed bool // the pane has the whole body
+	stack []view // the drill-down; the last one is on screen
+	views views  // builds the views
+	pane  detailPane
+	focus focusArea
+	// unzoomTo is where focus goes back to when the zoom ends: the pane
+	// when it had focus before (Tab, z, z, Esc leaves the pane, not the run).
+	unzoomTo focusArea
+	zoomed   bool // the pane has the whole body
 	// paneGrow is how many steps + and - have grown the pane (negative:
 	// shrunk), kept for the session: 4 columns beside, 2 lines below.
 	paneGrow int
