@@ -52,9 +52,9 @@ func Default() KeyMap {
 		PageDown:     key.NewBinding(key.WithKeys("pgdown", "ctrl+f", "ctrl+d"), key.WithHelp("pgdn", "page down")),
 		Top:          key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
 		Bottom:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
-		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Open:         key.NewBinding(key.WithKeys("enter", "l", "right"), key.WithHelp("enter", "open")), // l/→ too, as in ranger and lazygit (the footer keeps to 80 columns)
 		Focus:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details")),
-		Back:         key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
+		Back:         key.NewBinding(key.WithKeys("esc", "shift+tab", "h", "left"), key.WithHelp("esc", "back")), // h/← too
 		Zoom:         key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom details")),
 		Grow:         key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "pane size")),
 		Shrink:       key.NewBinding(key.WithKeys("-", "_")),

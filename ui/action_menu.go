@@ -127,10 +127,7 @@ func (a *actionView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := h.keyMap()
 	switch a.stage {
 	case stageMenu:
-		if key.Matches(msg, k.Back) {
-			h.setNote("no action: nothing was sent")
-			return h.pop(), true
-		}
+		// The menu's letters first: h is hibernate here, not back.
 		for _, ak := range actionKeys {
 			if msg.String() == ak.key {
 				a.plan.Action, _ = api.PowerActionNamed(ak.name)
@@ -138,6 +135,10 @@ func (a *actionView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 				a.input.SetValue("")
 				return a.input.Focus(), true
 			}
+		}
+		if key.Matches(msg, k.Back) {
+			h.setNote("no action: nothing was sent")
+			return h.pop(), true
 		}
 		return nil, false // the common keys: q, ?, help
 	case stageSending:

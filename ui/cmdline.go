@@ -203,12 +203,21 @@ func (m *Model) jumperFor(verb string) (jumper, int) {
 	return nil, -1
 }
 
+// quitCommand reports :q or :quit (vim's, k9s's), which quit as q does.
+func quitCommand(line string) bool {
+	switch strings.TrimSpace(line) {
+	case "q", "quit", "q!":
+		return true
+	}
+	return false
+}
+
 // runCommand runs one command line.
 func (m *Model) runCommand(line string) tea.Cmd {
 	verb, arg, _ := strings.Cut(line, " ")
 	arg = strings.TrimSpace(arg)
 	if !slices.Contains(cmdVerbs, verb) {
-		m.note = "unknown command :" + sanitize.Line(verb) + "; the commands are " + strings.Join(cmdVerbs, ", ")
+		m.note = "unknown command :" + sanitize.Line(verb) + "; the commands are " + strings.Join(cmdVerbs, ", ") + ", q"
 		return nil
 	}
 	if arg == "" {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
@@ -159,4 +160,23 @@ func (s ctxSource) ListRecordDetails(ctx context.Context, taskID, recordID strin
 		return api.Page[api.Detail]{}, err
 	}
 	return s.dataSource.ListRecordDetails(ctx, taskID, recordID, offset, limit)
+}
+
+// :q and :quit quit, as q does (vim, k9s).
+func TestColonQQuits(t *testing.T) {
+	for _, line := range []string{"q", "quit", " q "} {
+		m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 80, 24)
+		m = send(t, m, press(":"))
+		m = typeText(t, m, line)
+		_, cmd := m.Update(press("enter"))
+		quit := false
+		for _, msg := range collect(cmd) {
+			if _, ok := msg.(tea.QuitMsg); ok {
+				quit = true
+			}
+		}
+		if !quit {
+			t.Errorf(":%s did not quit", line)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/fake"
 	"github.com/wksrec/wksrec/internal/triage"
 )
 
@@ -339,5 +340,26 @@ func TestUnzoomKeepsThePaneFocused(t *testing.T) {
 	m = send(t, m, press("esc")) // from the table: the zoom ends on the table
 	if _, ok := m.top().(*detailsView); !ok || m.focus != focusTable || m.zoomed {
 		t.Errorf("z esc: on %T, focus %v, zoomed %v", m.top(), m.focus, m.zoomed)
+	}
+}
+
+// l and → open, h and ← go back (ranger, lazygit); in the action menu h
+// is still hibernate.
+func TestHAndLMoveThroughTheLevels(t *testing.T) {
+	data := fake.NewDataset(5)
+	for _, keys := range [][2]string{{"l", "h"}, {"right", "left"}} {
+		m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", PageSize: 100}), 120, 40)
+		m = send(t, m, press(keys[0]))
+		if _, ok := m.top().(*recordsView); !ok {
+			t.Fatalf("%s on the tasks opened %T", keys[0], m.top())
+		}
+		m = send(t, m, press(keys[0]))
+		if _, ok := m.top().(*detailsView); !ok {
+			t.Fatalf("%s on the runs opened %T", keys[0], m.top())
+		}
+		m = send(t, m, press(keys[1]))
+		if _, ok := m.top().(*recordsView); !ok {
+			t.Errorf("%s in the details went to %T", keys[1], m.top())
+		}
 	}
 }

@@ -39,6 +39,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) (cmd tea.Cmd, quit bool) {
 func (m *Model) promptKey(msg tea.KeyMsg) (cmd tea.Cmd, quit, handled bool) {
 	k := m.keys
 	if m.cmd.open {
+		if msg.Type == tea.KeyEnter && quitCommand(m.cmd.input.Value()) {
+			m.cmd.open = false
+			m.cmd.input.Blur()
+			return nil, !m.sendingActions(), true
+		}
 		return m.cmdlineKey(msg), false, true
 	}
 	if p, ok := m.top().(prompter); ok && p.prompting() {
