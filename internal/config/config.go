@@ -161,7 +161,7 @@ func parseFlags(c *Config, args []string) (*pflag.FlagSet, error) {
 			c.ShowHelp = true
 			return fs, nil
 		}
-		return fs, Wrap(err)
+		return fs, Wrap(suggestFlag(fs, err))
 	}
 	c.Sources = map[string]string{}
 	fs.Visit(func(f *pflag.Flag) { c.Sources[f.Name] = "flag" })

@@ -83,3 +83,19 @@ func TestCacheMax(t *testing.T) {
 		t.Errorf("cache_max 300MiB in the file: %d, %v", c.CacheBytes(), err)
 	}
 }
+
+// An unknown flag names the nearest one, when one is near.
+func TestUnknownFlagSuggestsTheNearest(t *testing.T) {
+	for arg, want := range map[string]string{
+		"--regoin":       "unknown flag: --regoin; did you mean --region?",
+		"--task":         "unknown flag: --task; did you mean --task-id?",
+		"--recordid":     "did you mean --record-id?",
+		"--no-cahce":     "did you mean --no-cache?",
+		"--zzzzzzzzzzzz": "unknown flag: --zzzzzzzzzzzz (wksrec --help lists the flags)",
+	} {
+		_, _, err := Parse([]string{arg}, env())
+		if _, ok := err.(Error); !ok || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want a config error with %q", arg, err, want)
+		}
+	}
+}
