@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/cli"
@@ -153,7 +154,7 @@ func TestBinaryExitStatus(t *testing.T) {
 		status int
 		stderr string
 	}{
-		{[]string{"--bogus"}, 2, "wksrec: unknown flag: --bogus\n"},
+		{[]string{"--bogus"}, 2, "wksrec: unknown flag: --bogus (wksrec --help lists the flags)\n"},
 		{[]string{"--page-size", "500", "--demo"}, 2, "wksrec: --page-size must be from 1 to 100, not 500\n"},
 		{[]string{"--region", "cn-north-4", "--record-id", "r"}, 2, "wksrec: --record-id needs --task-id: a record belongs to a task\n"},
 		{[]string{"--version"}, 0, ""},
@@ -302,5 +303,40 @@ func TestDemoRateLimitReachesTheFake(t *testing.T) {
 	}
 	if fmt.Sprint(codes) != "[200 200 429]" {
 		t.Errorf("statuses %v, want two served and the third refused", codes)
+	}
+}
+
+// --help lists every flag once, in its section, and no line is wider than
+// 80 columns.
+func TestHelpGroupsEveryFlag(t *testing.T) {
+	var c config.Config
+	fs := config.NewFlagSet(&c)
+	seen := map[string]int{}
+	for _, g := range flagGroups {
+		for _, name := range g.flags {
+			seen[name]++
+			if fs.Lookup(name) == nil {
+				t.Errorf("section %q names no flag --%s", g.title, name)
+			}
+		}
+	}
+	fs.VisitAll(func(f *pflag.Flag) {
+		if seen[f.Name] != 1 {
+			t.Errorf("--%s is in %d sections", f.Name, seen[f.Name])
+		}
+	})
+	var stdout, stderr bytes.Buffer
+	if status := run([]string{"--help"}, &stdout, &stderr, env()); status != 0 {
+		t.Fatalf("--help: status %d", status)
+	}
+	for i, line := range strings.Split(stdout.String(), "\n") {
+		if w := utf8.RuneCountInString(line); w > 80 {
+			t.Errorf("line %d is %d columns: %q", i+1, w, line)
+		}
+	}
+	for _, want := range []string{"Connect:", "Scripts (-o):", "Act on desktops:", "Demo (", "the KooCLI (hcloud) profile"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("--help lacks %q", want)
+		}
 	}
 }

@@ -21,10 +21,40 @@ func versionString() string {
 	return "dev"
 }
 
-// flagUsages is pflag's table without the "[=true|false]" it prints after
-// every bool flag (blanked, not removed, so the columns stay aligned).
+// flagGroups are --help's sections, each its flags in order: what a
+// user looks for (connecting, browsing, scripts, actions, settings) before
+// the demo's. Every flag is in one (TestHelpGroupsEveryFlag).
+var flagGroups = []struct {
+	title string
+	flags []string
+}{
+	{"Connect", []string{"region", "endpoint", "project-id", "profile", "token-file", "credentials-file", "iam-endpoint", "ca-file"}},
+	{"Open", []string{"task-id", "record-id"}},
+	{"Browse", []string{"watch", "local-time", "theme", "mouse", "history", "read-only"}},
+	{"Scripts (-o)", []string{"output", "status", "filter", "compare-to", "change", "exit-code"}},
+	{"Act on desktops", []string{"action", "confirm", "dry-run"}},
+	{"Loading and the store", []string{"page-size", "concurrency", "cache-max", "no-cache", "debug"}},
+	{"Settings", []string{"config", "print-config", "version", "help"}},
+	{"Demo (a fake API on loopback: no account needed)", []string{"demo", "serve-demo", "demo-latency", "demo-rate-limit", "demo-deny-actions", "demo-faults"}},
+}
+
+// flagUsages is pflag's table, section by section, each line within 80
+// columns, without the "[=true|false]" it prints after every bool flag
+// (blanked, not removed, so the columns stay aligned).
 func flagUsages(fs *pflag.FlagSet) string {
-	return strings.ReplaceAll(fs.FlagUsagesWrapped(80), "[=true|false]", "             ")
+	var b strings.Builder
+	for _, g := range flagGroups {
+		part := pflag.NewFlagSet(g.title, pflag.ContinueOnError)
+		part.SortFlags = false
+		for _, name := range g.flags {
+			if f := fs.Lookup(name); f != nil {
+				part.AddFlag(f)
+			}
+		}
+		b.WriteString("\n" + g.title + ":\n")
+		b.WriteString(strings.ReplaceAll(part.FlagUsagesWrapped(80), "[=true|false]", "             "))
+	}
+	return b.String()
 }
 
 // wrapWords breaks s into lines of at most width bytes at spaces only
@@ -47,34 +77,33 @@ func wrapWords(s string, width int) string {
 }
 
 func usage(fs *pflag.FlagSet) string {
-	return `wksrec – browse Huawei Cloud Workspace scheduled tasks, their runs, and each run's
-per-desktop results.
+	return `wksrec – browse Huawei Cloud Workspace scheduled tasks, their runs and
+each run's per-desktop results.
 
 Usage:
-  wksrec --region cn-north-4                        the project's tasks › records › details
+  wksrec --region cn-north-4          the project's tasks › runs › details
   wksrec --region cn-north-4 --task-id ID --record-id ID
-  wksrec --demo                                     a built-in fake API: no account needed
-
-Flags:
+  wksrec --demo                       a built-in fake API: no account needed
 ` + flagUsages(fs) + `
 ` + wrapWords("Regions known: "+strings.Join(config.KnownRegions, ", ")+". Others are accepted too; --endpoint always wins.", 80) + `
 
 Credentials, first found wins (secrets are never taken as flag values):
-  1. --token-file PATH, then --credentials-file PATH
-  2. $WKSREC_AUTH_TOKEN                   an IAM token, sent as X-Auth-Token
-  3. $HUAWEICLOUD_SDK_AK, $HUAWEICLOUD_SDK_SK (+ $HUAWEICLOUD_SDK_SECURITY_TOKEN)
-  4. $HUAWEICLOUD_SDK_CREDENTIALS_FILE or ~/.huaweicloud/credentials ([basic] ak, sk,
-     project_id, security_token)
-  AK/SK requests are signed (SDK-HMAC-SHA256). Without a project id, wksrec asks IAM
-  for the project named after --region.
+  1. --token-file PATH, then --credentials-file PATH, then --profile NAME
+  2. $WKSREC_AUTH_TOKEN: an IAM token, sent as X-Auth-Token
+  3. $HUAWEICLOUD_SDK_AK, $HUAWEICLOUD_SDK_SK (+ _SECURITY_TOKEN)
+  4. $HUAWEICLOUD_SDK_CREDENTIALS_FILE or ~/.huaweicloud/credentials
+     ([basic] ak, sk, project_id, security_token)
+  5. the KooCLI (hcloud) profile in use in ~/.hcloud/config.json
+  AK/SK requests are signed (SDK-HMAC-SHA256). Without a project id, wksrec
+  asks IAM for the project named after --region.
 
 Environment:
-  HUAWEICLOUD_SDK_PROJECT_ID, HUAWEICLOUD_SDK_IAM_ENDPOINT   defaults for the flags
-  HTTPS_PROXY, NO_PROXY                                      proxy settings
-  NO_COLOR                                                   disable colour
+  HUAWEICLOUD_SDK_PROJECT_ID, HUAWEICLOUD_SDK_IAM_ENDPOINT  flag defaults
+  HTTPS_PROXY, NO_PROXY                                     proxy settings
+  NO_COLOR                                                  no colour
 
-Keys: j/k or arrows move, PgUp/PgDn page, g/G first/last, enter opens (in details:
-the detail pane), tab the detail pane, esc goes back, r retries or refreshes,
-? shows every key, q quits.
+Keys: j/k or arrows move, PgUp/PgDn page, g/G first/last, enter or l opens
+(in details: the detail pane), tab the detail pane, esc or h goes back,
+r retries or refreshes, : commands (:q quits), ? shows every key, q quits.
 `
 }
