@@ -177,16 +177,21 @@ func (v *detailsView) summary(progress string) string {
 	for _, st := range others {
 		loaded = append(loaded, fmt.Sprintf("%s %s", sanitize.Line(st), commas(counts[st])))
 	}
+	// Two sources, said apart until every row is in: the run's own
+	// counts, and what the rows loaded so far say.
 	line := strings.Join(totals, " · ")
 	if len(loaded) > 0 {
 		part := strings.Join(loaded, " · ")
-		if !complete && l.Total() > 0 {
-			part += fmt.Sprintf(" (of %s loaded)", commas(l.LoadedRows()))
+		switch {
+		case !complete && l.Total() > 0 && line != "":
+			line = "run: " + line + " │ of the " + commas(l.LoadedRows()) + " loaded: " + part
+		case !complete && l.Total() > 0:
+			line = "of the " + commas(l.LoadedRows()) + " loaded: " + part
+		case line != "":
+			line += " · " + part
+		default:
+			line = part
 		}
-		if line != "" {
-			line += " · "
-		}
-		line += part
 	}
 	// Most important first: a narrow terminal cuts the end.
 	if progress != "" {
