@@ -206,7 +206,7 @@ func TestActionStoppedHalfway(t *testing.T) {
 	if len(states) != (n+99)/100 || states[0] != "SUCCESS · 100 desktops" || states[1] != "not sent: stopped by you" {
 		t.Errorf("rows %q", states)
 	}
-	line, isErr := a.statusLine()
+	line, isErr := a.statusLine(200)
 	if !isErr || !strings.Contains(line, "100 of "+commas(n)+" desktops accepted · "+commas(n-100)+" not sent") || !strings.Contains(line, "stopped by you") {
 		t.Errorf("status line %q", line)
 	}
@@ -419,7 +419,7 @@ func TestYAfterTheLogFailedCopiesThePlan(t *testing.T) {
 	m = send(t, m, press("r"))
 	m = typeText(t, m, commas(len(a.targets)))
 	m = send(t, m, press("enter"))
-	if line, isErr := a.statusLine(); !isErr || !strings.Contains(line, "symbolic link") || !strings.Contains(line, "nothing was sent") {
+	if line, isErr := a.statusLine(200); !isErr || !strings.Contains(line, "symbolic link") || !strings.Contains(line, "nothing was sent") {
 		t.Errorf("status line %q", line)
 	}
 	send(t, m, press("Y"))

@@ -62,7 +62,7 @@ func TestActionOutcomesAreSaidRight(t *testing.T) {
 	if len(states) != 2 || !strings.HasPrefix(states[0], "unknown, it may have been applied: HTTP 502") || !strings.HasPrefix(states[1], "not sent: a request before it failed") {
 		t.Errorf("rows %q", states)
 	}
-	if line, _ := a.statusLine(); !strings.Contains(line, "it may have been applied: check before sending it again") {
+	if line, _ := a.statusLine(200); !strings.Contains(line, "it may have been applied: check before sending it again") {
 		t.Errorf("status line %q", line)
 	}
 
@@ -71,7 +71,7 @@ func TestActionOutcomesAreSaidRight(t *testing.T) {
 	blocked := filepath.Join(t.TempDir(), "file")
 	writeFile(t, blocked)
 	m = actOnAll(t, &stubActions{}, filepath.Join(blocked, "actions.log"))
-	if line, _ := m.top().(*actionView).statusLine(); !strings.Contains(line, "nothing was sent") || strings.Contains(line, "may have been applied") {
+	if line, _ := m.top().(*actionView).statusLine(200); !strings.Contains(line, "nothing was sent") || strings.Contains(line, "may have been applied") {
 		t.Errorf("no log: %q", line)
 	}
 

@@ -253,7 +253,7 @@ func (a *actionView) jobsFollowed() int {
 }
 
 // statusLine sums the action up: as it goes, and once it is over.
-func (a *actionView) statusLine() (string, bool) {
+func (a *actionView) statusLine(int) (string, bool) {
 	switch {
 	case a.stage < stageSending:
 		return "", false

@@ -109,7 +109,7 @@ func TestActionOnTheDesktopsShown(t *testing.T) {
 	if accepted := actions.Count(a.batch.Chunks()).Accepted; jobs != posts(srv) || done != jobs || refused == 0 || accepted != n-refused {
 		t.Errorf("%d jobs (%d done), %d refused, %d accepted of %d", jobs, done, refused, accepted, n)
 	}
-	if line, _ := a.statusLine(); !strings.Contains(line, "reboot: "+commas(n-refused)+" of "+commas(n)+" desktops accepted") {
+	if line, _ := a.statusLine(200); !strings.Contains(line, "reboot: "+commas(n-refused)+" of "+commas(n)+" desktops accepted") {
 		t.Errorf("status line %q", line)
 	}
 	b, err := os.ReadFile(log)
@@ -141,7 +141,7 @@ func TestActionDenied(t *testing.T) {
 	m = send(t, m, press("s"))
 	m = typeText(t, m, strconv.Itoa(n))
 	m = send(t, m, press("enter"))
-	line, isErr := m.top().(*actionView).statusLine()
+	line, isErr := m.top().(*actionView).statusLine(200)
 	if posts(srv) != 1 || !isErr || !strings.Contains(line, "HTTP 403 WKS.00000403") || !strings.Contains(line, "needs an IAM permission to operate Workspace desktops") ||
 		!strings.Contains(line, "the requests after it were not sent") {
 		t.Errorf("%d requests; status line %q", posts(srv), line)

@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
@@ -188,7 +189,10 @@ func changeColumn(v *detailsView) column[triage.Row] {
 // summary is the comparison in a line: against what, and the changes
 // that matter ("vs 2026-11-27 02:00 · 369 new failures · 141 still failing
 // · 380 recovered · 3 gone").
-func (v *detailsView) comparisonLine() string {
+//
+// short is the form for a narrow terminal, every count kept: "vs 11-27
+// 02:00: 369 new · 141 still · 380 recovered · 3 gone · 16 added".
+func (v *detailsView) comparisonLine(short bool) string {
 	c := v.cmp
 	switch {
 	case c == nil:
@@ -200,11 +204,20 @@ func (v *detailsView) comparisonLine() string {
 	}
 	n := v.changes.Update(v.list.List, c.outcomes, c.failures)
 	parts := []string{c.label}
+	if short {
+		parts = []string{"vs " + shortRunTime(strings.TrimPrefix(c.label, "vs ")) + ":"}
+	}
 	if m := c.incomplete(); m > 0 {
 		// Said first: every count after it is of what could be told.
-		parts = append(parts, fmt.Sprintf("⚠ baseline incomplete: %s rows did not come, %s unknown (?)", commas(m), commas(v.changes.Unknown())))
+		warn := fmt.Sprintf("⚠ baseline incomplete: %s rows did not come, %s unknown (?)", commas(m), commas(v.changes.Unknown()))
+		if short {
+			warn = fmt.Sprintf("⚠ baseline short %s, ? %s", commas(m), commas(v.changes.Unknown()))
+		}
+		parts = append(parts, warn)
 	}
-	// Most urgent first: a narrow terminal cuts the end.
+	// Most urgent first.
+	shortWords := map[compare.Change]string{compare.NewFailure: "new", compare.StillFailing: "still",
+		compare.Recovered: "recovered", compare.OnlyInBaseline: "gone", compare.OnlyInCurrent: "added"}
 	for _, ch := range []compare.Change{compare.NewFailure, compare.StillFailing, compare.Recovered, compare.OnlyInBaseline, compare.OnlyInCurrent} {
 		if n[ch] == 0 && ch != compare.NewFailure {
 			continue
@@ -213,9 +226,15 @@ func (v *detailsView) comparisonLine() string {
 		if n[ch] != 1 && (ch == compare.NewFailure || ch == compare.OnlyInCurrent) {
 			word += "s"
 		}
+		if short {
+			word = shortWords[ch]
+		}
 		parts = append(parts, fmt.Sprintf("%s %s", commas(n[ch]), word))
 	}
 	line := strings.Join(parts, " · ")
+	if short {
+		line = parts[0] + " " + strings.Join(parts[1:], " · ")
+	}
 	if !v.list.AllLoaded() {
 		line += fmt.Sprintf(" (of %s loaded)", commas(v.list.LoadedRows()))
 	}
@@ -292,7 +311,7 @@ func (v *detailsView) rebuildColumns() {
 
 // statusLine is the comparison's line (or its error) for the line above
 // the footer.
-func (v *detailsView) statusLine() (line string, isErr bool) {
+func (v *detailsView) statusLine(width int) (line string, isErr bool) {
 	if v.hist != nil && v.hist.err != nil {
 		what, hint := describeError(v.hist.err)
 		return "✗ history: " + what + " – " + orDash(hint) + " · H twice to try again", true
@@ -308,16 +327,28 @@ func (v *detailsView) statusLine() (line string, isErr bool) {
 		}
 		return line, true
 	}
-	var parts []string
-	for _, part := range []string{v.comparisonLine(), v.hist.shortLine()} {
-		if part != "" {
-			parts = append(parts, part)
+	// The whole line where it fits; else the comparison's short form
+	// (every count kept, the words shortened), the history's after it
+	// only if that fits too: the HISTORY column shows it anyway.
+	for _, short := range []bool{false, true} {
+		var parts []string
+		for _, part := range []string{v.comparisonLine(short), v.hist.shortLine()} {
+			if part != "" {
+				parts = append(parts, part)
+			}
+		}
+		if len(parts) == 0 && v.hist.loading() {
+			return v.hist.progress(), false
+		}
+		line = strings.Join(parts, " · ")
+		if ansi.StringWidth(line) <= width {
+			return line, false
 		}
 	}
-	if len(parts) == 0 && v.hist.loading() {
-		return v.hist.progress(), false
+	if c := v.comparisonLine(true); c != "" {
+		return c, false
 	}
-	return strings.Join(parts, " · "), false
+	return line, false
 }
 
 // takeBaseline stores a baseline read whole (or why it was not).

@@ -259,7 +259,7 @@ func TestAnIncompleteBaselineIsSaid(t *testing.T) {
 	m := start(t, New(Config{Source: c, ProjectID: "p", TaskID: task, RecordID: cur.ID, PageSize: 100}), 200, 40)
 	m = send(t, m, press("c"))
 	v := dv(m)
-	if line, _ := v.statusLine(); !strings.Contains(line, "⚠ baseline incomplete: "+commas(len(d.Details[base.ID])-99)+" rows did not come") {
+	if line, _ := v.statusLine(200); !strings.Contains(line, "⚠ baseline incomplete: "+commas(len(d.Details[base.ID])-99)+" rows did not come") {
 		t.Fatalf("status line %q", line)
 	}
 	read := map[string]bool{}
@@ -281,5 +281,36 @@ func TestAnIncompleteBaselineIsSaid(t *testing.T) {
 	})
 	if unknown == 0 || v.changes.Unknown() != unknown {
 		t.Errorf("%d unknown, the tally says %d", unknown, v.changes.Unknown())
+	}
+}
+
+// At 80 columns the comparison's line keeps every count (its short form),
+// rather than losing the gone and new desktops to a cut; wide, it is
+// whole.
+func TestComparisonLineFitsEightyColumns(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	for _, width := range []int{80, 200} {
+		m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", TaskID: task, RecordID: data.Records[task][0].ID, PageSize: 100}), width, 24)
+		m = send(t, m, press("c"))
+		v := dv(m)
+		n := v.changes.Update(v.list.List, v.cmp.outcomes, v.cmp.failures)
+		line, _ := v.statusLine(width)
+		if ansi.StringWidth(line) > width {
+			t.Errorf("%d columns: the line is %d wide: %q", width, ansi.StringWidth(line), line)
+		}
+		want := []string{commas(n[compare.NewFailure]) + " new", commas(n[compare.StillFailing]) + " still", commas(n[compare.Recovered]) + " recovered",
+			commas(n[compare.OnlyInBaseline]) + " gone"}
+		if n[compare.OnlyInCurrent] > 0 {
+			want = append(want, commas(n[compare.OnlyInCurrent])+map[bool]string{true: " added", false: " new desktop"}[width == 80])
+		}
+		for _, w := range want {
+			if !strings.Contains(line, w) {
+				t.Errorf("%d columns: %q lacks %q", width, line, w)
+			}
+		}
+		if bottom := ansi.Strip(m.View()); !strings.Contains(bottom, line) {
+			t.Errorf("%d columns: the screen does not show the line whole:\n%s", width, bottom)
+		}
 	}
 }

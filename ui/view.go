@@ -219,7 +219,7 @@ func (m Model) statusView() string {
 		return m.st.Error.Render(fit(errorLine(s.err), m.width, false))
 	}
 	if sl, ok := m.top().(statusLiner); ok {
-		if line, isErr := sl.statusLine(); isErr {
+		if line, isErr := sl.statusLine(m.width); isErr {
 			return m.st.Error.Render(fit(sanitize.Line(line), m.width, false))
 		} else if line != "" {
 			return fit(line, m.width, false)
@@ -231,7 +231,9 @@ func (m Model) statusView() string {
 // statusLiner is a screen with a line of its own to show when there is no
 // note or error (a comparison of runs).
 type statusLiner interface {
-	statusLine() (line string, isErr bool)
+	// statusLine is the line for a terminal width columns wide: a
+	// shorter form where the whole would be cut.
+	statusLine(width int) (line string, isErr bool)
 }
 
 // describeError splits err into what failed (with the API's status, code
