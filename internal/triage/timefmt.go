@@ -86,26 +86,38 @@ func (f *TimeFormat) clock() time.Time {
 	return time.Now()
 }
 
-// relativeTime is t from now in its largest unit: "3h ago", "in 20m",
-// "just now".
+// relativeTime is t from now: two units where the second still says
+// something ("3h 20m ago", "1d 3h ago", "in 20m"), one past that ("12d
+// ago", "3mo ago"), "just now" within the minute.
 func relativeTime(t, now time.Time) string {
 	d := now.Sub(t)
 	suffix, prefix := " ago", ""
 	if d < 0 {
 		d, suffix, prefix = -d, "", "in "
 	}
+	two := func(a int, ua string, b int, ub string) string {
+		if b == 0 {
+			return fmt.Sprintf("%d%s", a, ua)
+		}
+		return fmt.Sprintf("%d%s %d%s", a, ua, b, ub)
+	}
+	const day = 24 * time.Hour
 	var s string
 	switch {
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:
 		s = fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 48*time.Hour:
+	case d < 10*time.Hour:
+		s = two(int(d/time.Hour), "h", int(d%time.Hour/time.Minute), "m")
+	case d < day:
 		s = fmt.Sprintf("%dh", int(d/time.Hour))
-	case d < 60*24*time.Hour:
-		s = fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+	case d < 10*day:
+		s = two(int(d/day), "d", int(d%day/time.Hour), "h")
+	case d < 60*day:
+		s = fmt.Sprintf("%dd", int(d/day))
 	default:
-		s = fmt.Sprintf("%dmo", int(d/(30*24*time.Hour)))
+		s = fmt.Sprintf("%dmo", int(d/(30*day)))
 	}
 	return prefix + s + suffix
 }
