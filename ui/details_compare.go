@@ -28,14 +28,16 @@ import (
 
 // comparison is one comparison of the details screen with a baseline.
 type comparison struct {
-	id     int64
-	base   api.Record // the baseline run, once known
-	label  string     // the baseline as the screen names it ("vs 2026-11-27 02:00")
-	read   *atomic.Int64
-	total  *atomic.Int64 // the baseline's total_count; -1 until known
-	cancel context.CancelFunc
-	done   bool
-	err    error
+	id   int64
+	base api.Record // the baseline run, once known
+	// against is the run marked it compares with, "" for the run before.
+	against string
+	label   string // the baseline as the screen names it ("vs 2026-11-27 02:00")
+	read    *atomic.Int64
+	total   *atomic.Int64 // the baseline's total_count; -1 until known
+	cancel  context.CancelFunc
+	done    bool
+	err     error
 	// outcomes are the baseline's by desktop, with its rows for the
 	// desktops gone; nil until every page is read.
 	outcomes *compare.Baseline
@@ -66,6 +68,7 @@ func (b views) startComparison(taskID, runID string, mark *api.Record) (*compari
 	c.total.Store(-1)
 	if mark != nil {
 		c.base, c.label = *mark, "vs "+toMinutes(b.tf.Absolute(mark.StartTime, mark.TimeZone))
+		c.against = mark.ID
 	}
 	reader, read, total, id := b.reader, c.read, c.total, c.id
 	return c, func() tea.Msg {
@@ -260,6 +263,30 @@ func (v *detailsView) toggleCompare() tea.Cmd {
 	tr := v.tr
 	tr.Changes = c
 	v.list.SetLoadAll(true)
+	return tea.Batch(load, v.setTriage(tr), v.setSize(v.width, v.height))
+}
+
+// rebaseComparison compares with the run marked now (m on the runs list),
+// or the run before when none is, if the comparison on is against
+// another: the filters and sort stay (a change: filter included).
+func (v *detailsView) rebaseComparison() tea.Cmd {
+	if v.cmp == nil {
+		return nil
+	}
+	var mark *api.Record
+	if m, ok := v.views.marks[v.taskID]; ok && m.ID != v.recordID {
+		mark = &m
+	}
+	if (mark == nil && v.cmp.against == "") || (mark != nil && mark.ID == v.cmp.against) {
+		return nil
+	}
+	v.cmp.stop()
+	c, load := v.views.startComparison(v.taskID, v.recordID, mark)
+	c.list, c.failures = v.list.List, &v.failures
+	v.cmp = c
+	v.rebuildColumns()
+	tr := v.tr
+	tr.Changes = c
 	return tea.Batch(load, v.setTriage(tr), v.setSize(v.width, v.height))
 }
 

@@ -314,3 +314,29 @@ func TestComparisonLineFitsEightyColumns(t *testing.T) {
 		}
 	}
 }
+
+// A baseline marked on the runs list applies at once to a run kept open
+// with a comparison on, and its change filter stays.
+func TestMarkAppliesToTheRunOpen(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	recs := data.Records[task]
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", TaskID: task, PageSize: 100}), 120, 30)
+	m = send(t, m, press("enter")) // the newest run, opened from the runs list: kept when left
+	m = send(t, m, press("c"))
+	m = send(t, m, press("C")) // new failures only
+	if dv(m).cmp.base.ID != recs[1].ID || dv(m).tr.Change == nil {
+		t.Fatalf("compared with %s, change filter %v", dv(m).cmp.base.ID, dv(m).tr.Change)
+	}
+	m = send(t, m, press("esc"))
+	m = send(t, m, press("j"))
+	m = send(t, m, press("j"))
+	m = send(t, m, press("m")) // the run two before is the baseline now
+	m = send(t, m, press("k"))
+	m = send(t, m, press("k"))
+	m = send(t, m, press("enter"))
+	v := dv(m)
+	if v.recordID != recs[0].ID || v.cmp == nil || v.cmp.base.ID != recs[2].ID || v.tr.Change == nil || !v.cmp.Ready() {
+		t.Errorf("back on the run: %s, compared with %v, change filter %v", v.recordID, v.cmp != nil && v.cmp.base.ID == recs[2].ID, v.tr.Change != nil)
+	}
+}

@@ -46,9 +46,17 @@ func (v *detailsView) reopen(running bool) {
 // start shows the screen: the first time, its first page; again after
 // Esc, nothing (its rows are held), or a refresh in place while it runs.
 func (v *detailsView) start() tea.Cmd {
-	if v.started && v.refreshOnStart {
-		v.refreshOnStart = false
-		return v.refresh()
+	if v.started {
+		// Back on a kept run: a baseline marked (or unmarked) meanwhile
+		// applies at once, the filters kept.
+		rebase := v.rebaseComparison()
+		if v.refreshOnStart {
+			v.refreshOnStart = false
+			return tea.Batch(rebase, v.refresh())
+		}
+		if rebase != nil {
+			return rebase
+		}
 	}
 	var compare tea.Cmd
 	if m, ok := v.views.marks[v.taskID]; ok && !v.started && v.cmp == nil && m.ID != v.recordID {
