@@ -325,8 +325,8 @@ func (v *detailsView) rebuildColumns() {
 		at = i + 1
 	}
 	var extra []column[triage.Row]
-	if v.cmp != nil {
-		extra = append(extra, changeColumn(v))
+	if v.cmp != nil && v.cmp.err == nil {
+		extra = append(extra, changeColumn(v)) // a comparison that failed has no column of "—": its error says why
 	}
 	if v.hist != nil {
 		extra = append(extra, historyColumn(v, v.views.history))
@@ -387,6 +387,9 @@ func (v *detailsView) takeBaseline(msg baselineMsg) {
 		c.label = "vs " + toMinutes(v.tf.Absolute(msg.base.StartTime, msg.base.TimeZone))
 	}
 	c.outcomes = msg.outcomes
+	if c.err != nil {
+		v.rebuildColumns()
+	}
 	v.order = triage.Order{} // every row's change is known now
 	v.rows = rowCache{}      // and the CHANGE cells change
 	if v.tr.Active() {

@@ -340,3 +340,17 @@ func TestMarkAppliesToTheRunOpen(t *testing.T) {
 		t.Errorf("back on the run: %s, compared with %v, change filter %v", v.recordID, v.cmp != nil && v.cmp.base.ID == recs[2].ID, v.tr.Change != nil)
 	}
 }
+
+// c on the task's oldest run fails with its reason on the status line,
+// and leaves no CHANGE column of dashes.
+func TestAFailedComparisonHasNoColumn(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	recs := data.Records[task]
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", TaskID: task, RecordID: recs[len(recs)-1].ID, PageSize: 100}), 120, 30)
+	m = send(t, m, press("c"))
+	view := ansi.Strip(m.View())
+	if strings.Contains(view, "CHANGE") || !strings.Contains(view, "oldest run") {
+		t.Errorf("c on the oldest run:\n%s", view)
+	}
+}
