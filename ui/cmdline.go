@@ -51,6 +51,12 @@ type cmdline struct {
 	at      int    // position in history while going through it
 	hint    string // what Tab found, or why the line cannot run
 	seq     int    // the latest switch: an older one's answer is dropped
+	// cycle are the completions Tab goes through once the common part is
+	// in (as a shell's menu-complete); cycleAt the one shown, cycleLine
+	// the line it made (another key, or an edit, ends the cycle).
+	cycle     []string
+	cycleAt   int
+	cycleLine string
 }
 
 func newCmdline() *cmdline {
@@ -115,16 +121,24 @@ func (m *Model) cmdlineKey(msg tea.KeyMsg) tea.Cmd {
 		m.complete()
 		return nil
 	}
+	c.cycle = nil
 	var cmd tea.Cmd
 	c.input, cmd = c.input.Update(msg)
 	c.hint = ""
 	return cmd
 }
 
-// complete completes the word under the cursor (the line's end).
+// complete completes the word under the cursor (the line's end): the
+// part the candidates share, then, Tab after Tab, each candidate in turn.
 func (m *Model) complete() {
 	c := m.cmd
 	line := c.input.Value()
+	if len(c.cycle) > 0 && line == c.cycleLine {
+		c.cycleAt = (c.cycleAt + 1) % len(c.cycle)
+		m.showCycle()
+		return
+	}
+	c.cycle = nil
 	verb, arg, hasArg := strings.Cut(strings.TrimLeft(line, " "), " ")
 	var candidates []string
 	prefix := verb
@@ -166,6 +180,16 @@ func (m *Model) complete() {
 		}
 		if len(completed) > len(line) {
 			c.input.SetValue(completed)
+		} else {
+			// Nothing more in common: Tab goes through the candidates.
+			c.cycle, c.cycleAt = matches, 0
+			if hasArg {
+				for i := range c.cycle {
+					c.cycle[i] = verb + " " + c.cycle[i]
+				}
+			}
+			m.showCycle()
+			return
 		}
 		shown := matches[:min(len(matches), 6)]
 		c.hint = "tab: " + strings.Join(shown, " · ")
@@ -174,6 +198,16 @@ func (m *Model) complete() {
 		}
 	}
 	c.input.CursorEnd()
+}
+
+// showCycle puts the candidate Tab is on into the line, and says where
+// it is among them.
+func (m *Model) showCycle() {
+	c := m.cmd
+	c.input.SetValue(c.cycle[c.cycleAt])
+	c.input.CursorEnd()
+	c.cycleLine = c.input.Value()
+	c.hint = fmt.Sprintf("tab: %d of %d", c.cycleAt+1, len(c.cycle))
 }
 
 // candidates are what the verb's argument may be, from what is loaded.

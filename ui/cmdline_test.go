@@ -180,3 +180,24 @@ func TestColonQQuits(t *testing.T) {
 		}
 	}
 }
+
+// Tab completes the part the candidates share; once that is in, Tab after
+// Tab goes through them, and another key ends the cycle.
+func TestTabCyclesThroughCompletions(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 80, 24)
+	m = send(t, m, press(":"))
+	m = typeText(t, m, "r")
+	var seen []string
+	for range 3 {
+		m = send(t, m, press("tab"))
+		seen = append(seen, m.cmd.input.Value())
+	}
+	if strings.Join(seen, ",") != "region,run,region" {
+		t.Errorf("tab, tab, tab: %v", seen)
+	}
+	m = typeText(t, m, "x")
+	m = send(t, m, press("tab"))
+	if got := m.cmd.input.Value(); got != "regionx" || !strings.Contains(m.cmd.hint, "nothing to complete") {
+		t.Errorf("after an edit: %q, hint %q", got, m.cmd.hint)
+	}
+}
