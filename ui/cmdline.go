@@ -299,7 +299,9 @@ func (m *Model) jump(verb, arg string) tea.Cmd {
 	for len(m.stack) > at+1 {
 		m.pop()
 	}
-	return m.push(open())
+	cmd := m.push(open())
+	m.note = note // a found run's note: which of several it is
+	return cmd
 }
 
 func positionOf[T any](l *pagedList[T], id string) int {

@@ -201,3 +201,26 @@ func TestTabCyclesThroughCompletions(t *testing.T) {
 		t.Errorf("after an edit: %q, hint %q", got, m.cmd.hint)
 	}
 }
+
+// :run takes a run's start as the table shows it (a date, or more of the
+// time) within the task shown, as well as its id.
+func TestRunByDate(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	recs := data.Records[task]
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", TaskID: task, PageSize: 100}), 120, 30)
+	want := recs[1]
+	date := want.StartTime[:len("2006-01-02")]
+	m = send(t, m, press(":"))
+	m = typeText(t, m, "run "+date)
+	m = send(t, m, press("enter"))
+	if v, ok := m.top().(*detailsView); !ok || v.recordID != want.ID {
+		t.Fatalf(":run %s opened %T", date, m.top())
+	}
+	m = send(t, m, press(":"))
+	m = typeText(t, m, "run 1999-01-01")
+	m = send(t, m, press("enter"))
+	if !strings.Contains(m.note, `no run "1999-01-01"`) {
+		t.Errorf(":run of a day without runs: %q", m.note)
+	}
+}

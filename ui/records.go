@@ -68,18 +68,36 @@ func (v *recordsView) names() []string {
 	return out
 }
 
+// jump opens a run by id, or by when it started as the table shows it
+// (a date, "2026-11-28", or more of the time, "2026-11-28 02:00"): the
+// newest of the runs that started then.
 func (v *recordsView) jump(arg string) (func() view, string) {
 	var run *api.Record
+	byTime := 0
 	v.list.Each(func(_ int, r *api.Record) {
 		if r.ID == arg && run == nil {
 			rr := *r
 			run = &rr
 		}
 	})
-	if run == nil {
-		return nil, fmt.Sprintf("no run %q among the %s loaded", sanitize.Line(arg), plural(v.list.LoadedRows(), "run", "runs"))
+	if run == nil && len(arg) >= len("2006-01-02") {
+		v.list.Each(func(_ int, r *api.Record) {
+			if strings.HasPrefix(v.tf.Absolute(r.StartTime, r.TimeZone), arg) {
+				if byTime++; byTime == 1 { // the list is newest first
+					rr := *r
+					run = &rr
+				}
+			}
+		})
 	}
-	return func() view { return v.child(*run) }, ""
+	if run == nil {
+		return nil, fmt.Sprintf("no run %q among the %s loaded (a run id, or its start: 2026-11-28)", sanitize.Line(arg), plural(v.list.LoadedRows(), "run", "runs"))
+	}
+	note := ""
+	if byTime > 1 {
+		note = fmt.Sprintf("%d runs started %s: the newest opened", byTime, sanitize.Line(arg))
+	}
+	return func() view { return v.child(*run) }, note
 }
 
 func (v *recordsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
