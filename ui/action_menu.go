@@ -113,6 +113,7 @@ func newActionView(v *detailsView, plan actions.Plan) *actionView {
 			crumbText: "act on " + plural(len(plan.Targets), "desktop", "desktops"),
 			paneText:  actionPaneText,
 			started:   true,
+			copyID:    actionRowIDs,
 		},
 		id: actionSeq.Add(1), src: b.acts, targets: plan.Targets, plan: plan, what: what, input: in,
 		project: b.project, logPath: b.auditPath, poll: b.jobPoll, desks: b.desks, batches: b.running,
@@ -155,11 +156,25 @@ func (a *actionView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	case stageDone:
 		if key.Matches(msg, k.CopyAll) {
 			ids := actions.NotAppliedIDs(a.batchChunks())
+			// and the desktops the API refused one by one in a request it
+			// took: not acted on either, to send again once mended
+			seen := map[string]bool{}
+			for _, id := range ids {
+				seen[id] = true
+			}
+			for _, c := range a.batchChunks() {
+				for _, f := range c.Refused {
+					if !seen[f.DesktopID] && f.DesktopID != "" {
+						seen[f.DesktopID] = true
+						ids = append(ids, f.DesktopID)
+					}
+				}
+			}
 			if a.logErr != nil {
 				ids = a.plan.IDs() // nothing was sent
 			}
 			if len(ids) == 0 {
-				h.setNote("every request went out: no desktops left unsent")
+				h.setNote("every desktop was acted on: none refused or left unsent")
 				return nil, true
 			}
 			return h.copyText(strings.Join(ids, "\n"), plural(len(ids), "desktop id not acted on", "desktop ids not acted on")), true

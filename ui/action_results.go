@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -35,6 +36,19 @@ type actionRow struct {
 }
 
 func actionRowID(r actionRow) string { return r.key }
+
+// actionRowIDs are what y copies of a row: a refused desktop's id, or the
+// ids a request named, one a line (so that Y on the refusals is a list to
+// act on again).
+func actionRowIDs(r actionRow) (string, string) {
+	if r.refused != nil {
+		return r.refused.DesktopID, "desktop id " + shortID(sanitize.Line(r.refused.DesktopID))
+	}
+	if len(r.chunk.DesktopIDs) == 0 {
+		return "", ""
+	}
+	return strings.Join(r.chunk.DesktopIDs, "\n"), plural(len(r.chunk.DesktopIDs), "desktop id", "desktop ids") + " of the request"
+}
 
 // jobTickMsg asks about a job again; jobMsg is its answer.
 type jobTickMsg struct {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -59,7 +60,7 @@ func actionModel(t *testing.T, readOnly bool, deny ...bool) (Model, *fake.Server
 	}
 	log := filepath.Join(t.TempDir(), "state", "actions.log")
 	m := start(t, New(Config{Source: c, ProjectID: "p", TaskID: task, RecordID: run, PageSize: 100, ReadOnly: readOnly,
-		AuditPath: log, JobPoll: time.Nanosecond, DesktopRest: time.Nanosecond}), 120, 40)
+		AuditPath: log, JobPoll: time.Nanosecond, DesktopRest: time.Nanosecond, Clipboard: io.Discard}), 120, 40)
 	m = send(t, m, press("f"))
 	return m, srv, log, len(failed)
 }
@@ -111,6 +112,12 @@ func TestActionOnTheDesktopsShown(t *testing.T) {
 	}
 	if line, _ := a.statusLine(200); !strings.Contains(line, "reboot: "+commas(n-refused)+" of "+commas(n)+" desktops accepted") {
 		t.Errorf("status line %q", line)
+	}
+	// The results are no dead end: Y copies the ids not acted on, the
+	// refused ones among them, to act on them again.
+	m = send(t, m, press("Y"))
+	if want := commas(refused) + " desktop ids not acted on"; !strings.Contains(m.note, want) {
+		t.Errorf("Y on the results: %q, want %q", m.note, want)
 	}
 	b, err := os.ReadFile(log)
 	if err != nil || strings.Count(string(b), "\n") != 2*posts(srv) {

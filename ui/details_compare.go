@@ -458,7 +458,11 @@ func newGoneView(v *detailsView, gone []triage.Row) view {
 		paneText:  detailPaneText(v.tf),
 		copyID:    func(r triage.Row) (string, string) { return r.DesktopID(), "desktop id " + shortID(r.DesktopID()) },
 		started:   true,
+		fields:    triage.RowFields,
+		prompt:    newFilterPrompt(v.views.st),
+		noMatch:   "/ edits the filter (empty it there to clear it).",
 	}
+	lv.setText = lv.filterText
 	lv.list.SetItems(gone)
 	return lv
 }

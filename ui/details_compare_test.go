@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
@@ -352,5 +354,36 @@ func TestAFailedComparisonHasNoColumn(t *testing.T) {
 	view := ansi.Strip(m.View())
 	if strings.Contains(view, "CHANGE") || !strings.Contains(view, "oldest run") {
 		t.Errorf("c on the oldest run:\n%s", view)
+	}
+}
+
+// The gone list filters (/) and copies every id shown (Y), as the other
+// lists do.
+func TestGoneListFiltersAndCopies(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	var clip bytes.Buffer
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", TaskID: task, RecordID: data.Records[task][0].ID, PageSize: 100, Clipboard: &clip}), 120, 30)
+	m = send(t, m, press("c"))
+	m = send(t, m, press("f")) // every row: x needs them
+	m = send(t, m, press("f"))
+	m = send(t, m, press("x"))
+	lv, ok := m.top().(*listView[triage.Row])
+	if !ok || lv.list.Total() < 2 {
+		t.Fatalf("x opened %T", m.top())
+	}
+	first, _ := lv.list.Row(0)
+	m = send(t, m, press("/"))
+	m = typeText(t, m, "id:"+first.DesktopID())
+	m = send(t, m, press("enter"))
+	if lv.list.Count() != 1 {
+		t.Errorf("/id:%s on the gone list: %d shown", first.DesktopID(), lv.list.Count())
+	}
+	m = send(t, m, press("/"))
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	m = send(t, m, press("enter"))
+	m = send(t, m, press("Y"))
+	if want := commas(lv.list.Total()) + " desktop ids"; !strings.Contains(m.note, want) || clip.Len() == 0 {
+		t.Errorf("Y: note %q, want %q; %d bytes to the terminal", m.note, want, clip.Len())
 	}
 }

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -41,8 +44,36 @@ func (v *listView[T]) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.FailedOnly) && v.failed != nil:
 		v.lf.failedOnly = !v.lf.failedOnly
 		return v.applyListFilter(), true
+	case key.Matches(msg, k.CopyAll) && v.copyID != nil:
+		return v.copyShownIDs(h), true
 	}
 	return nil, false
+}
+
+// copyShownIDs copies the id of every row shown (the filter's), one a
+// line: Y on any list with ids (the gone desktops, the trend's, the
+// failure groups' rows go through their own).
+func (v *listView[T]) copyShownIDs(h host) tea.Cmd {
+	var ids []string
+	what := ""
+	for i := range v.list.Count() {
+		if it, ok := v.list.Row(v.list.PosOf(i)); ok {
+			text, w := v.copyID(it)
+			if text != "" {
+				ids, what = append(ids, text), w
+			}
+		}
+	}
+	if len(ids) == 0 {
+		h.setNote("no id to copy")
+		return nil
+	}
+	if n := len(ids); n > 1 {
+		// "desktop id 1a2b…" names one: the kind, counted.
+		kind, _, _ := strings.Cut(what, " id")
+		what = fmt.Sprintf("%s %s ids", commas(n), kind)
+	}
+	return h.copyText(strings.Join(ids, "\n"), what)
 }
 
 // filterText applies / text to a list's own filter (the setText of lists

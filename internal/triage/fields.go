@@ -28,3 +28,12 @@ func TaskFailed(t api.Task) bool { return filter.IsFailed(t.LastStatus) }
 
 // RecordFailed is what f keeps of a task's runs: those with failed desktops.
 func RecordFailed(r api.Record) bool { return r.FailedNum > 0 }
+
+// RowFields are a detail's fields as the / filter names them (the lists
+// of details that are not a run's own rows: the desktops gone), the same
+// fields filter.Expr.Match looks at.
+func RowFields(r Row) map[filter.Field]string {
+	d := r.Detail()
+	return map[filter.Field]string{filter.Name: d.DesktopName, filter.ID: d.DesktopID, filter.Code: d.ResultCode,
+		filter.Reason: d.FailReason, filter.Status: d.ExecStatus}
+}
