@@ -3,6 +3,8 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -385,5 +387,33 @@ func TestGoneListFiltersAndCopies(t *testing.T) {
 	m = send(t, m, press("Y"))
 	if want := commas(lv.list.Total()) + " desktop ids"; !strings.Contains(m.note, want) || clip.Len() == 0 {
 		t.Errorf("Y: note %q, want %q; %d bytes to the terminal", m.note, want, clip.Len())
+	}
+}
+
+// e in a "FAIL · new failure" view writes the columns shown, CHANGE and
+// HISTORY among them, to a file named after the view.
+func TestExportKeepsTheView(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	dir := t.TempDir()
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", TaskID: task, RecordID: data.Records[task][0].ID, PageSize: 100,
+		ExportDir: dir}), 200, 30)
+	for _, k := range []string{"c", "H", "s", "C", "e"} {
+		m = send(t, m, press(k))
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if len(files) != 1 || !strings.HasSuffix(files[0], "-fail-new-failure.csv") {
+		t.Fatalf("exported %v", files)
+	}
+	b, _ := os.ReadFile(files[0])
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if !strings.Contains(lines[0], "change") || !strings.Contains(lines[0], "history") || len(lines)-1 != dl(m).Count() {
+		t.Errorf("header %q, %d rows for %d shown", lines[0], len(lines)-1, dl(m).Count())
+	}
+	for _, l := range lines[1:] {
+		if !strings.Contains(l, "NEW_FAILURE") {
+			t.Errorf("a row not a new failure: %q", l)
+			break
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
+	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/triage"
 )
@@ -169,8 +170,32 @@ func copyShown(h host, v *detailsView) tea.Cmd {
 	return h.copyText(strings.Join(ids, "\n"), plural(len(ids), "desktop id", "desktop ids"))
 }
 
+// exportShown writes the rows shown with the columns shown: CHANGE and
+// HISTORY too when they are on (and known), as -o writes them.
 func exportShown(h host, v *detailsView) tea.Cmd {
-	return exportCSV(h.exportDir(), exportName(v.taskLabel, v.runLabel, v.tr.FileLabel()), shownRows(v))
+	var extra export.Extra
+	rows := shownRows(v)
+	out := make([]export.Row, len(rows))
+	for i := range rows {
+		out[i] = export.Row{Detail: rows[i]}
+	}
+	if v.cmp.Ready() && v.cmp.err == nil {
+		extra.Change = true
+		for i := range out {
+			r := triage.NewRow(&out[i].Detail)
+			if ch, ok := v.cmp.Change(&r); ok {
+				out[i].Change = ch.Wire()
+			}
+		}
+	}
+	if v.hist.Ready() {
+		extra.History = true
+		for i := range out {
+			out[i].History = v.hist.outcomes.Statuses(out[i].DesktopID)
+			out[i].History[0] = out[i].ExecStatus // this run: the row itself
+		}
+	}
+	return exportCSV(h.exportDir(), exportName(v.taskLabel, v.runLabel, v.tr.FileLabel()), out, extra)
 }
 
 // setTextFilter is the details' / text: part of the triage.

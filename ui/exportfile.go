@@ -11,7 +11,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/sanitize"
 )
@@ -25,7 +24,7 @@ func exportName(task, run, rows string) string {
 // exportCSV returns a Cmd writing rows to a new CSV file name.csv in dir,
 // for spreadsheets (name-2.csv and so on when that exists: nothing is
 // overwritten), and saying where.
-func exportCSV(dir, name string, rows []api.Detail) tea.Cmd {
+func exportCSV(dir, name string, rows []export.Row, extra export.Extra) tea.Cmd {
 	return func() tea.Msg {
 		path, err := writeNewFile(dir, name, ".csv", func(w io.Writer) error {
 			// A UTF-8 byte order mark: without it spreadsheets read the
@@ -34,7 +33,16 @@ func exportCSV(dir, name string, rows []api.Detail) tea.Cmd {
 			if _, err := io.WriteString(w, "\ufeff"); err != nil {
 				return err
 			}
-			return export.Write(w, "csv", rows)
+			x, err := export.NewWriterWith(w, "csv", extra)
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				if err := x.WriteRow(r); err != nil {
+					return err
+				}
+			}
+			return x.Close()
 		})
 		if err != nil {
 			return noteMsg("export failed, nothing written: " + err.Error())

@@ -157,8 +157,19 @@ func (t Criteria) Describe() string {
 // maxFilterShown is how much of the / text the header line shows.
 const maxFilterShown = 24
 
-// FileLabel names the rows shown in an export file name.
+// FileLabel names the rows shown in an export file name, the change
+// kept after them ("fail-new-failure").
 func (t Criteria) FileLabel() string {
+	rows := t
+	rows.Change = nil
+	label := rows.rowsLabel()
+	if t.Change != nil {
+		label = strings.TrimPrefix(label+"-"+strings.ReplaceAll(t.Change.String(), " ", "-"), "all-")
+	}
+	return label
+}
+
+func (t Criteria) rowsLabel() string {
 	switch {
 	case t.Group != nil:
 		return "group-" + orDash(t.Group.Code)

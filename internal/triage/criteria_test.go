@@ -77,11 +77,11 @@ func TestCriteria(t *testing.T) {
 		{"failed only", Criteria{FailedOnly: true}, "12", true, false, "failed only", "failed"},
 		{"a status", Criteria{Status: "skip"}, "5", true, false, "status skip", "skip"},
 		{"a group", Criteria{Group: &GroupKey{Status: "FAIL", Code: "WKS.2", Reason: "agent"}}, "2", true, false, "group WKS.2", "group-WKS.2"},
-		{"a change", Criteria{Changes: changes, Change: change(compare.Recovered)}, "3", true, true, "recovered", "filtered"},
+		{"a change", Criteria{Changes: changes, Change: change(compare.Recovered)}, "3", true, true, "recovered", "recovered"},
 		{"text on the change", Criteria{Changes: changes, Text: text(t, "!change:new")}, "2345", true, true, "/!change:new", "filtered"},
 		{"text and failed", Criteria{FailedOnly: true, Text: text(t, "reason:quota")}, "1", true, false, "failed only · /reason:quota", "filtered"},
 		{"a sort only", Criteria{SortBy: SortName, Desc: true}, "12345", true, false, "sort desktop ↓", "all"},
-		{"a change before the baseline", Criteria{Changes: baselineChanges{base: base, notReady: true}, Change: change(compare.NewFailure)}, "", true, true, "new failure", "filtered"},
+		{"a change before the baseline", Criteria{Changes: baselineChanges{base: base, notReady: true}, Change: change(compare.NewFailure)}, "", true, true, "new failure", "new-failure"},
 		{"text, changes never compared", Criteria{Text: text(t, "change:new")}, "", true, true, "/change:new", "filtered"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
