@@ -154,3 +154,36 @@ func TestActionDenied(t *testing.T) {
 		t.Errorf("%d requests; status line %q", posts(srv), line)
 	}
 }
+
+// After acting, back on the run, the state of the desktop under the
+// cursor (acted on, so forgotten) is asked for again at once, not only
+// once the cursor moves away and back.
+func TestStateAskedAgainAfterActing(t *testing.T) {
+	t.Parallel() // a model and sources of its own
+	m, srv, _, n := actionModel(t, false)
+	r, _ := dl(m).Selected()
+	asked := func() int {
+		k := 0
+		for _, req := range srv.Requests() {
+			if strings.HasSuffix(req.Path, "/desktops/"+r.DesktopID()) {
+				k++
+			}
+		}
+		return k
+	}
+	before := asked()
+	if before == 0 {
+		t.Fatal("the desktop's state was never asked for")
+	}
+	m = send(t, m, press("a"))
+	m = send(t, m, press("r"))
+	m = typeText(t, m, strconv.Itoa(n))
+	m = send(t, m, press("enter"))
+	m = send(t, m, press("esc"))
+	if _, ok := m.top().(*detailsView); !ok {
+		t.Fatalf("esc went to %T", m.top())
+	}
+	if asked() <= before {
+		t.Errorf("the state of the desktop acted on was not asked for again (%d asks)", asked())
+	}
+}

@@ -47,8 +47,13 @@ func (v *detailsView) reopen(running bool) {
 // Esc, nothing (its rows are held), or a refresh in place while it runs.
 func (v *detailsView) start() tea.Cmd {
 	if v.started {
-		// Back on a kept run: a baseline marked (or unmarked) meanwhile
-		// applies at once, the filters kept.
+		// Back on a kept run, or from a screen above it (an action's
+		// results): the cursor's desktop is asked about again if its state
+		// was forgotten meanwhile (acted on), not only once the cursor
+		// moves away and back.
+		v.restingOn = ""
+		// A baseline marked (or unmarked) meanwhile applies at once, the
+		// filters kept.
 		rebase := v.rebaseComparison()
 		if v.refreshOnStart {
 			v.refreshOnStart = false
