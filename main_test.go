@@ -194,6 +194,10 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 }
 
 func TestMain(m *testing.M) {
+	// The demo is dated from its clock: fixed, so the tests' data is the
+	// demo's whatever the hour (the binary's subprocesses date it from now).
+	demoNow := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	session.DemoClock = func() time.Time { return demoNow }
 	code := m.Run()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))

@@ -15,7 +15,7 @@ import (
 )
 
 func showcase() []api.Detail {
-	d := fake.NewDataset(session.DemoSeed)
+	d := fake.NewDatasetAt(session.DemoSeed, fake.BigRecordDetails, session.DemoClock())
 	return d.Details[d.Records[d.Tasks[0].ID][0].ID]
 }
 

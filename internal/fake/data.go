@@ -90,10 +90,45 @@ type desktop struct {
 // NewDatasetSized is NewDataset with a showcase record of big details
 // (benchmarks load larger runs). The older runs of its task keep at most
 // BigRecordDetails of its desktops, so a benchmark's fake stays small.
-func NewDatasetSized(seed uint64, big int) *Dataset {
+func NewDatasetSized(seed uint64, big int) *Dataset { return NewDatasetAt(seed, big, time.Time{}) }
+
+// fixedBase is when the newest runs start in a dataset not dated from
+// now: the tests' and the goldens' fixed times.
+var fixedBase = time.Date(2026, 11, 28, 2, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+// nextAfter is t, or t a day later as often as it takes to be after now
+// (zero: t itself).
+func nextAfter(t, now time.Time) time.Time {
+	for !now.IsZero() && !t.After(now) {
+		t = t.Add(24 * time.Hour)
+	}
+	return t
+}
+
+// LastNight is when the demo's newest runs start, dated from now: 02:00
+// (Beijing time) of today once every task's run of today (02:00 to 09:00)
+// has started, else of yesterday; the night's runs are last night's.
+func LastNight(now time.Time) time.Time {
+	cst := time.FixedZone("CST", 8*3600)
+	n := now.In(cst)
+	base := time.Date(n.Year(), n.Month(), n.Day(), 2, 0, 0, 0, cst)
+	if n.Before(base.Add(8 * time.Hour)) {
+		base = base.AddDate(0, 0, -1)
+	}
+	return base
+}
+
+// NewDatasetAt is NewDatasetSized dated from now (the demo's; the zero
+// time keeps the fixed dates): the newest runs last night, every task's
+// next run still to come. Only the times change: the ids, statuses and
+// reasons are the seed's.
+func NewDatasetAt(seed uint64, big int, now time.Time) *Dataset {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	d := &Dataset{Records: map[string][]api.Record{}, Details: map[string][]api.Detail{}}
-	base := time.Date(2026, 11, 28, 2, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	base := fixedBase
+	if !now.IsZero() {
+		base = LastNight(now)
+	}
 
 	for ti, tt := range taskTemplates {
 		t := api.Task{
@@ -101,7 +136,7 @@ func NewDatasetSized(seed uint64, big int) *Dataset {
 			TaskName:          tt.name,
 			TaskType:          tt.taskType,
 			ScheduledType:     tt.schedType,
-			NextExecutionTime: base.Add(24 * time.Hour).Add(time.Duration(ti) * time.Hour).Format(wireTime),
+			NextExecutionTime: nextAfter(base.Add(24*time.Hour).Add(time.Duration(ti)*time.Hour), now).Format(wireTime),
 			Enable:            ti != 6,
 			Description:       tt.desc,
 			Priority:          1 + ti%3,

@@ -46,6 +46,9 @@ type Options struct {
 	// burst of RateLimit, over Now. A refused call gets 429 APIG.0308 and a
 	// Retry-After in whole seconds.
 	RateLimit int
+	// DatedFrom dates the data from this instant (the demo's: last
+	// night's run was last night); zero keeps the fixed dates.
+	DatedFrom time.Time
 }
 
 // Quirks are ways a listing can lie or misbehave; each applies to every
@@ -113,7 +116,7 @@ func New(opts Options) *Server {
 	if big <= 0 {
 		big = BigRecordDetails
 	}
-	s := &Server{data: NewDatasetSized(opts.Seed, big), latency: opts.Latency, mux: http.NewServeMux(),
+	s := &Server{data: NewDatasetAt(opts.Seed, big, opts.DatedFrom), latency: opts.Latency, mux: http.NewServeMux(),
 		keys: opts.Keys, projects: opts.Projects, now: opts.Now, quirks: opts.Quirks}
 	if s.now == nil {
 		s.now = time.Now

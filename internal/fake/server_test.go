@@ -354,3 +354,30 @@ func TestRetryAfterFindsAToken(t *testing.T) {
 		}
 	}
 }
+
+// The demo is dated from now: its newest runs started last night (before
+// now, within a day and a half), every task's next run is to come, and
+// only the times differ from the fixed data.
+func TestDemoDatedFromNow(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	fixed := NewDataset(7)
+	for _, now := range []time.Time{time.Date(2027, 3, 1, 1, 0, 0, 0, cst), time.Date(2027, 3, 1, 9, 59, 0, 0, cst), time.Date(2027, 3, 1, 23, 0, 0, 0, cst)} {
+		d := NewDatasetAt(7, BigRecordDetails, now)
+		for i, task := range d.Tasks {
+			if task.ID != fixed.Tasks[i].ID || len(d.Records[task.ID]) != len(fixed.Records[task.ID]) {
+				t.Fatalf("%s: task %d differs from the fixed data beyond its times", now, i)
+			}
+			if task.NextExecutionTime != "" {
+				next, ok := api.ParseTime(task.NextExecutionTime, task.TimeZone)
+				if !ok || !next.After(now) {
+					t.Errorf("%s: %s's next run %s is not to come", now, task.TaskName, task.NextExecutionTime)
+				}
+			}
+			newest := d.Records[task.ID][0]
+			start, ok := api.ParseTime(newest.StartTime, newest.TimeZone)
+			if !ok || start.After(now) || now.Sub(start) > 36*time.Hour {
+				t.Errorf("%s: %s's newest run started %s", now, task.TaskName, newest.StartTime)
+			}
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package session
 
 import (
+	"time"
+
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/fake"
 )
@@ -11,9 +13,14 @@ import (
 // DemoSeed fixes the demo data, so the README's screen is what users see.
 const DemoSeed = 7
 
+// DemoClock dates the demo (last night's run was last night); tests fix
+// it, so that the data they compare with is the demo's to the second.
+var DemoClock = time.Now
+
 // DemoOptions are the fake API's settings for --demo and --serve-demo.
 func DemoOptions(c config.Config) fake.Options {
-	opts := fake.Options{Seed: DemoSeed, Latency: c.DemoLatency, RateLimit: c.DemoRateLimit, DenyActions: c.DemoDenyActions}
+	opts := fake.Options{Seed: DemoSeed, Latency: c.DemoLatency, RateLimit: c.DemoRateLimit, DenyActions: c.DemoDenyActions,
+		DatedFrom: DemoClock()}
 	if c.DemoFaults {
 		opts.Faults = fake.DemoFaults()
 	}

@@ -113,7 +113,9 @@ func Connect(c config.Config, env Env) (s Session, err error) {
 	}
 	where := api.WithoutUserInfo(c.Endpoint)
 	if c.Demo {
-		where = "demo" // the fake's port changes; its runs do not
+		// The fake's port changes; its runs are the same all day (dated
+		// from last night, so a day's demo is not another day's).
+		where = "demo:" + fake.LastNight(DemoClock()).Format("2006-01-02")
 	}
 	s.Store = openStore(c, env).For(where, s.ProjectID)
 	return s, nil
