@@ -363,3 +363,29 @@ func TestHAndLMoveThroughTheLevels(t *testing.T) {
 		}
 	}
 }
+
+// ! shows a status line cut at the terminal's width whole, wrapped, in
+// the footer's place; ! or esc goes back, and on a line that fits it
+// says so.
+func TestBangShowsTheLineWhole(t *testing.T) {
+	long := &api.APIError{Status: 403, Code: "WKS.00000403", Message: "The user has no permission for this operation on the desktop pool.", RequestID: "5f1c0e7a9b"}
+	m := start(t, newTestModel(&stubSource{details: demoDetails(), errs: map[int]error{2500: long}}, 100), 80, 24)
+	m = send(t, m, press("G"))
+	if !strings.Contains(ansi.Strip(m.View()), "(!)") {
+		t.Fatalf("the cut line does not say ! shows it:\n%s", ansi.Strip(m.View()))
+	}
+	m = send(t, m, press("!"))
+	view := ansi.Strip(m.View())
+	if !strings.Contains(strings.Join(strings.Fields(view), " "), "on the desktop pool.") || !strings.Contains(view, "! or esc: back") {
+		t.Errorf("! did not show the error whole:\n%s", view)
+	}
+	m = send(t, m, press("esc"))
+	if _, ok := m.top().(*detailsView); !ok || m.whole != "" {
+		t.Errorf("esc after !: on %T, whole %q", m.top(), m.whole)
+	}
+	m = start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 80, 24)
+	m = send(t, m, press("!"))
+	if m.whole != "" || !strings.Contains(m.note, "nothing is cut") {
+		t.Errorf("! on a whole line: whole %q, note %q", m.whole, m.note)
+	}
+}

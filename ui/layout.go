@@ -78,6 +78,9 @@ func (m *Model) layout() tea.Cmd {
 	}
 	m.help.Width = m.width
 	footerH := lineCount(m.help.View(m.helpKeys()))
+	if m.whole != "" {
+		footerH = lineCount(m.wholeView())
+	}
 	if m.help.ShowAll && m.headerHeight()+1+footerH+2 > m.height {
 		// The full help would push the list off the screen and lose its
 		// own last lines: the footer line it is.

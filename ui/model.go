@@ -126,6 +126,9 @@ type Model struct {
 	views views  // builds the views
 	pane  detailPane
 	focus focusArea
+	// whole is the status line shown whole, wrapped, in the footer's
+	// place (! on a line cut at the terminal's width); "" when not.
+	whole string
 	// unzoomTo is where focus goes back to when the zoom ends: the pane
 	// when it had focus before (Tab, z, z, Esc leaves the pane, not the run).
 	unzoomTo focusArea

@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // A key goes, in order, to: the command line or a prompt when one is
@@ -68,7 +69,20 @@ func (m *Model) promptKey(msg tea.KeyMsg) (cmd tea.Cmd, quit, handled bool) {
 // watch, zoom, relative times, the pane's size.
 func (m *Model) commonKey(msg tea.KeyMsg) (cmd tea.Cmd, quit, handled bool) {
 	k := m.keys
+	if m.whole != "" && (msg.String() == "!" || key.Matches(msg, k.Back)) {
+		m.whole = ""
+		return m.layout(), false, true
+	}
 	switch {
+	case msg.String() == "!":
+		// The status line whole: an error's hint, a comparison's counts.
+		text, _ := m.statusText()
+		if ansi.StringWidth(text) <= m.width {
+			m.note = "nothing is cut: the line above is whole"
+			return nil, false, true
+		}
+		m.whole = text
+		return m.layout(), false, true
 	case key.Matches(msg, k.Quit) && m.sendingActions():
 		m.note = "power actions are going out: wait for their answers before quitting (esc on their screen stops them)"
 		return nil, false, true

@@ -13,6 +13,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/numfmt"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/wrap"
 )
 
 // View draws the screen. It only reads state: nothing here fetches or blocks.
@@ -178,6 +179,9 @@ func (m Model) bodyView() string {
 // footerView is the key help, or while a prompt is open what Enter and Esc
 // do there (or why its text does not parse).
 func (m Model) footerView() string {
+	if m.whole != "" {
+		return m.wholeView()
+	}
 	if m.cmd.open {
 		_, footer := m.cmdlinePrompt()
 		return m.st.Faint.Render(fit(sanitize.Line(footer), m.width, false))
@@ -207,25 +211,45 @@ func (m Model) statusView() string {
 		line, _ := p.promptView(m.width)
 		return line
 	}
-	switch {
-	case m.note != "":
-		return m.st.Note.Render(fit(sanitize.Line(m.note), m.width, false))
+	text, style := m.statusText()
+	if text == "" {
+		return ""
+	}
+	if ansi.StringWidth(text) > m.width && m.width > 12 {
+		// Cut: ! shows it whole (an error's hint is at its end).
+		return style.Render(fit(text, m.width-4, false) + " (!)")
+	}
+	return style.Render(fit(text, m.width, false))
+}
+
+// statusText is the status line's text, sanitised, and its style: a note,
+// a page waiting or failed, the screen's own line (a comparison).
+func (m Model) statusText() (string, lipgloss.Style) {
+	if m.note != "" {
+		return sanitize.Line(m.note), m.st.Note
 	}
 	s := m.top().status()
 	if s.err != nil && s.waiting {
-		return m.st.Note.Render(fit(waitingLine(s, m.clock()), m.width, false))
+		return waitingLine(s, m.clock()), m.st.Note
 	}
 	if s.err != nil {
-		return m.st.Error.Render(fit(errorLine(s.err), m.width, false))
+		return errorLine(s.err), m.st.Error
 	}
 	if sl, ok := m.top().(statusLiner); ok {
 		if line, isErr := sl.statusLine(m.width); isErr {
-			return m.st.Error.Render(fit(sanitize.Line(line), m.width, false))
+			return sanitize.Line(line), m.st.Error
 		} else if line != "" {
-			return fit(line, m.width, false)
+			return line, lipgloss.NewStyle()
 		}
 	}
-	return ""
+	return "", lipgloss.NewStyle()
+}
+
+// wholeView is the status line whole, wrapped, where the footer was (!).
+func (m Model) wholeView() string {
+	lines := strings.Split(wrap.Text(m.whole, max(m.width, 10)), "\n")
+	lines = append(lines, m.st.Faint.Render(fit("! or esc: back", m.width, false)))
+	return strings.Join(lines, "\n")
 }
 
 // statusLiner is a screen with a line of its own to show when there is no

@@ -33,6 +33,9 @@ func TestViewGolden(t *testing.T) {
 		{name: "80x24_page_error", w: 80, h: 24, keys: []string{"G"},
 			errs: map[int]error{2500: &api.APIError{Status: 403, Code: "WKS.00000403", Message: "The user has no permission for this operation on the desktop pool.", RequestID: "5f1c0e7a9b"}}},
 		{name: "100x30_full_help", w: 100, h: 30, keys: []string{"?"}},
+		// The error line cut at 80 columns, read whole with !.
+		{name: "80x24_page_error_whole", w: 80, h: 24, keys: []string{"G", "!"},
+			errs: map[int]error{2500: &api.APIError{Status: 403, Code: "WKS.00000403", Message: "The user has no permission for this operation on the desktop pool.", RequestID: "5f1c0e7a9b"}}},
 		{name: "80x24_record_not_found", w: 80, h: 24,
 			errs: map[int]error{0: &api.APIError{Status: 404, Code: "WKS.00010405", Message: "The task execution record does not exist.", RequestID: "fake-01"}}},
 	}
