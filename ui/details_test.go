@@ -529,8 +529,10 @@ func TestWatchFromTheCommandLine(t *testing.T) {
 	if len(msgs) == 0 {
 		t.Fatal("the first tick neither refreshed nor scheduled the next")
 	}
+	// At 100 columns the header is too narrow for the words: the short
+	// form keeps both times.
 	if !strings.Contains(m.watch.when(), "watching every 3s · refreshed 09:30:00 · next 09:30:03") ||
-		!strings.Contains(ansi.Strip(m.View()), "watching every 3s · refreshed 09:30:00") {
+		!strings.Contains(ansi.Strip(m.View()), "watch 3s · 09:30:00 → 09:30:03") {
 		t.Errorf("the header does not say when the watch refreshed and will next:\n%s", ansi.Strip(m.View()))
 	}
 	for _, msg := range msgs {

@@ -54,6 +54,35 @@ func padLines(s string, width int) string {
 	return strings.Join(lines, "\n")
 }
 
+// countsLine is the header's second line: the list's size, what is
+// loaded, the position, the filter, loading, watch mode; short, for a
+// narrow terminal, says "all loaded" once all is and shortens watch
+// mode's words, not its times.
+func (m Model) countsLine(s listStatus, short bool) string {
+	counts := fmt.Sprintf("%s %s · %s loaded", commas(s.total), s.noun, commas(s.loaded))
+	if short && s.loaded == s.total {
+		counts = fmt.Sprintf("%s %s", commas(s.total), s.noun)
+	}
+	if s.stored {
+		counts += " from the store"
+	}
+	if s.total > 0 {
+		counts += fmt.Sprintf(" · row %s of %s", commas(min(s.cursor+1, s.shown)), commas(s.shown))
+	}
+	if s.filter != "" {
+		counts += " · " + sanitize.Line(s.filter)
+	}
+	if s.loading {
+		counts += " · " + m.spin.View() + " loading"
+	}
+	if m.watch.on && short {
+		counts += " · " + m.watch.whenShort()
+	} else if m.watch.on {
+		counts += " · " + m.watch.when()
+	}
+	return counts
+}
+
 func (m Model) headerView() string {
 	s := m.top().status()
 	var counts string
@@ -63,21 +92,9 @@ func (m Model) headerView() string {
 	case s.total < 0:
 		counts = m.spin.View() + " loading the first page of " + s.noun + "…"
 	default:
-		counts = fmt.Sprintf("%s %s · %s loaded", commas(s.total), s.noun, commas(s.loaded))
-		if s.stored {
-			counts += " from the store"
-		}
-		if s.total > 0 {
-			counts += fmt.Sprintf(" · row %s of %s", commas(min(s.cursor+1, s.shown)), commas(s.shown))
-		}
-		if s.filter != "" {
-			counts += " · " + sanitize.Line(s.filter)
-		}
-		if s.loading {
-			counts += " · " + m.spin.View() + " loading"
-		}
-		if m.watch.on {
-			counts += " · " + m.watch.when()
+		counts = m.countsLine(s, false)
+		if ansi.StringWidth(counts) > m.width {
+			counts = m.countsLine(s, true) // the times of watch mode kept, words shortened
 		}
 	}
 	header := m.titleLine() + "\n" + fit(counts, m.width, false)

@@ -32,6 +32,19 @@ func (w *watchState) when() string {
 	return s
 }
 
+// whenShort is when() for a narrow header, the times kept: "watch 10s ·
+// 09:30:00 → 09:30:10".
+func (w *watchState) whenShort() string {
+	s := "watch " + w.interval.String()
+	if !w.last.IsZero() {
+		s += " · " + w.last.Format("15:04:05")
+	}
+	if !w.next.IsZero() {
+		s += " → " + w.next.Format("15:04:05")
+	}
+	return s
+}
+
 func (w *watchState) clock() time.Time {
 	if w.now != nil {
 		return w.now()
