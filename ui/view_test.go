@@ -154,6 +154,11 @@ func TestScreensGolden(t *testing.T) {
 		{"details_failed_sorted", []string{"enter", "enter", "f", ">", ">", ">"}},
 		{"groups", []string{"enter", "enter", "w"}},
 		{"pane_zoomed", []string{"enter", "enter", "/", "c", "o", "d", "e", ":", "8", "8", "enter", "z"}},
+		// Issue 23's: the comparison's line whole (short at 80 columns),
+		// the gone desktops, the trend screen (no run stored: its line).
+		{"details_compared", []string{"enter", "enter", "c", "C"}},
+		{"gone", []string{"enter", "enter", "c", "f", "f", "x"}},
+		{"trend", []string{"enter", "R"}},
 	}
 	data := demoDataset() // read only: one for every screen
 	for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 48}} {
