@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"encoding/base64"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -387,5 +388,43 @@ func TestBangShowsTheLineWhole(t *testing.T) {
 	m = send(t, m, press("!"))
 	if m.whole != "" || !strings.Contains(m.note, "nothing is cut") {
 		t.Errorf("! on a whole line: whole %q, note %q", m.whole, m.note)
+	}
+}
+
+// o sorts the task list by its columns in turn (name first), O reverses,
+// the sorted column's title carries ▲ or ▼, and past the last column the
+// list is in the API's order again; a filter stays on.
+func TestTaskListSorts(t *testing.T) {
+	data := fake.NewDataset(5)
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", PageSize: 100}), 120, 40)
+	names := func() []string {
+		var out []string
+		l := m.top().(*tasksView).list
+		for i := range l.Count() {
+			if it, ok := l.Row(l.PosOf(i)); ok {
+				out = append(out, strings.ToLower(it.TaskName))
+			}
+		}
+		return out
+	}
+	api := names()
+	m = send(t, m, press("o"))
+	if got := names(); !slices.IsSorted(got) || len(got) != len(api) || !strings.Contains(ansi.Strip(m.View()), "TASK ▲") {
+		t.Errorf("o: %v", got)
+	}
+	m = send(t, m, press("O"))
+	if got := names(); !slices.IsSortedFunc(got, func(a, b string) int { return strings.Compare(b, a) }) || !strings.Contains(ansi.Strip(m.View()), "TASK ▼") {
+		t.Errorf("O: %v", got)
+	}
+	for range 6 { // TYPE, SCHEDULE, LAST, NEXT RUN, ON, then none
+		m = send(t, m, press("o"))
+	}
+	if got := names(); !slices.Equal(got, api) {
+		t.Errorf("past the last column: %v, want the API's order %v", got, api)
+	}
+	m = send(t, m, press("f")) // the tasks whose last run failed
+	m = send(t, m, press("o"))
+	if got := names(); !slices.IsSorted(got) || len(got) >= len(api) {
+		t.Errorf("f then o: %v", got)
 	}
 }

@@ -2,12 +2,14 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 // Every list filters: / over the fields a row has, and f for its failures
@@ -46,6 +48,15 @@ func (v *listView[T]) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		return v.applyListFilter(), true
 	case key.Matches(msg, k.CopyAll) && v.copyID != nil:
 		return v.copyShownIDs(h), true
+	case key.Matches(msg, k.Sort) && v.sortable():
+		v.colSort, v.colDesc = v.nextSortable(v.colSort-1)+1, false // a new column: ascending
+		return v.applySort(), true
+	case key.Matches(msg, k.Reverse) && v.sortable():
+		if v.colSort == 0 {
+			v.colSort = v.nextSortable(-1) + 1
+		}
+		v.colDesc = !v.colDesc
+		return v.applySort(), true
 	}
 	return nil, false
 }
@@ -87,7 +98,7 @@ func (v *listView[T]) filterText(expr filter.Expr) tea.Cmd {
 // cannot filter), or every row when the filter is off.
 func (v *listView[T]) applyListFilter() tea.Cmd {
 	l := v.list
-	if !v.lf.active() {
+	if !v.lf.active() && v.colSort == 0 {
 		l.SetOrder(nil)
 		l.SetLoadAll(false) // refreshes ask for the visible pages again, not all
 		return nil
@@ -109,7 +120,58 @@ func (v *listView[T]) orderByListFilter() {
 		}
 		order = append(order, pos)
 	})
+	if c := v.colSort - 1; c >= 0 && c < len(v.cols) && v.cols[c].sortValue != nil {
+		by := v.cols[c].sortValue
+		keys := make(map[int]string, len(order))
+		for _, pos := range order {
+			if it, ok := v.list.Row(pos); ok {
+				keys[pos] = by(it)
+			}
+		}
+		slices.SortStableFunc(order, func(a, b int) int {
+			c := strings.Compare(keys[a], keys[b])
+			if v.colDesc {
+				c = -c
+			}
+			return c
+		})
+	}
 	v.list.SetOrder(order)
+}
+
+// sortable reports a list whose own columns o sorts (the task list).
+func (v *listView[T]) sortable() bool { return v.nextSortable(-1) >= 0 }
+
+// nextSortable is the sortable column after i, -1 past the last (no
+// sort: the API's order).
+func (v *listView[T]) nextSortable(i int) int {
+	for j := i + 1; j < len(v.cols); j++ {
+		if v.cols[j].sortValue != nil {
+			return j
+		}
+	}
+	return -1
+}
+
+// listSortBase marks a list's own sorted column in its title (▲▼) as the
+// details' sort keys do theirs: a key past theirs, by column.
+const listSortBase triage.SortKey = 1000
+
+// applySort orders the list by its sorted column (every page is needed),
+// or as the API lists it when none is, the filter kept.
+func (v *listView[T]) applySort() tea.Cmd {
+	v.sorted, v.sortDesc = triage.SortNone, v.colDesc
+	for i := range v.cols {
+		if v.cols[i].sortKey >= listSortBase {
+			v.cols[i].sortKey = triage.SortNone
+		}
+	}
+	if c := v.colSort - 1; c >= 0 {
+		v.sorted = listSortBase + triage.SortKey(c)
+		v.cols[c].sortKey = v.sorted
+	}
+	v.rows = rowCache{}
+	return v.applyListFilter()
 }
 
 // The / prompt, on every screen that filters.

@@ -95,6 +95,11 @@ type listView[T any] struct {
 	// sorted and sortDesc mark the sorted column's title (the details').
 	sorted   triage.SortKey
 	sortDesc bool
+	// colSort is the column o sorts a list of its own by, from 1 (0:
+	// none, the API's order; columns with a sortValue), colDesc its
+	// direction (O).
+	colSort int
+	colDesc bool
 
 	prompt     textinput.Model // the / filter
 	promptOpen bool
@@ -190,6 +195,9 @@ func (v *listView[T]) listKeys(k keymap.KeyMap) listKeys {
 	}
 	if v.setText != nil {
 		lk.lists = append(lk.lists, k.Filter)
+	}
+	if v.sortable() {
+		lk.extra = append(lk.extra, k.Sort, k.Reverse) // the full help's: the footer keeps ? and q at 80 columns
 	}
 	return lk
 }

@@ -20,13 +20,16 @@ import (
 // notion of rows that are not loaded yet.
 type column[T any] struct {
 	title    string
-	sortKey  triage.SortKey                        // what ordering by this column sorts on; sortNone: not sortable
-	width    int                                   // minimum width in cells
-	maxWidth int                                   // grows up to this when there is room; 0 = fixed, -1 = unbounded
-	priority int                                   // lower stays longer as the terminal narrows
-	right    bool                                  // right-aligned (numbers, durations)
-	value    func(T) string                        // sanitised cell text
-	style    func(styles.Styles, T) lipgloss.Style // optional per-cell style
+	sortKey  triage.SortKey // what ordering by this column sorts on; sortNone: not sortable
+	width    int            // minimum width in cells
+	maxWidth int            // grows up to this when there is room; 0 = fixed, -1 = unbounded
+	priority int            // lower stays longer as the terminal narrows
+	right    bool           // right-aligned (numbers, durations)
+	value    func(T) string // sanitised cell text
+	// sortValue, on a list's own column (the task list's), is what o
+	// sorts the column by: the raw value, a time in sortable form.
+	sortValue func(T) string
+	style     func(styles.Styles, T) lipgloss.Style // optional per-cell style
 	// styleByText says the style follows from the cell's text alone (a
 	// status), so a drawn cell can be kept by its text: lipgloss's Render
 	// was a quarter of drawing a row.
