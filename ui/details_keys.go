@@ -170,6 +170,22 @@ func copyShown(h host, v *detailsView) tea.Cmd {
 	return h.copyText(strings.Join(ids, "\n"), plural(len(ids), "desktop id", "desktop ids"))
 }
 
+// sortByTitleAt sorts the details by the column whose title is at x (a
+// click), the other way when they are sorted by it already.
+func (v *detailsView) sortByTitleAt(x int) tea.Cmd {
+	c := columnAt(v.widths, x)
+	if c < 0 || v.cols[c].sortKey == triage.SortNone {
+		return nil
+	}
+	tr := v.tr
+	if tr.SortBy == v.cols[c].sortKey {
+		tr.Desc = !tr.Desc
+	} else {
+		tr.SortBy, tr.Desc = v.cols[c].sortKey, false
+	}
+	return v.setTriage(tr)
+}
+
 // exportShown writes the rows shown with the columns shown: CHANGE and
 // HISTORY too when they are on (and known), as -o writes them.
 func exportShown(h host, v *detailsView) tea.Cmd {

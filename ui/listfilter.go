@@ -139,6 +139,21 @@ func (v *listView[T]) orderByListFilter() {
 	v.list.SetOrder(order)
 }
 
+// sortByTitleAt sorts a list of its own by the column whose title is at
+// x, the other way when it is sorted by it already.
+func (v *listView[T]) sortByTitleAt(x int) tea.Cmd {
+	c := columnAt(v.widths, x)
+	if c < 0 || v.cols[c].sortValue == nil {
+		return nil
+	}
+	if v.colSort == c+1 {
+		v.colDesc = !v.colDesc
+	} else {
+		v.colSort, v.colDesc = c+1, false
+	}
+	return v.applySort()
+}
+
 // sortable reports a list whose own columns o sorts (the task list).
 func (v *listView[T]) sortable() bool { return v.nextSortable(-1) >= 0 }
 

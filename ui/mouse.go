@@ -34,12 +34,20 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 			m.focus = focusTable
 			m.pane.Blur()
 		}
-		if i := m.top().rowAt(msg.Y - m.headerHeight()); i >= 0 {
+		y := msg.Y - m.headerHeight()
+		if ts, ok := m.top().(titleSorter); ok && y == 0 && titleLines(m.tableH) == 1 {
+			return ts.sortByTitleAt(msg.X) // a click on a column's title sorts by it
+		}
+		if i := m.top().rowAt(y); i >= 0 {
 			return m.top().moveTo(i)
 		}
 	}
 	return nil
 }
+
+// titleSorter is a screen whose columns a click on their title sorts by
+// (again: the other way).
+type titleSorter interface{ sortByTitleAt(x int) tea.Cmd }
 
 // openPromptKey reports an open prompt, which the mouse leaves alone.
 func (m *Model) openPromptKey() bool {

@@ -6,6 +6,9 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 func wheel(x, y int, up bool) tea.MouseMsg {
@@ -98,3 +101,37 @@ func TestHelpMentionsTheMouse(t *testing.T) {
 }
 
 func containsPlain(view, s string) bool { return strings.Contains(ansi.Strip(view), s) }
+
+// A click on a column's title sorts by it (again: the other way): the
+// task list's own columns, and the details' triage sort.
+func TestClickOnATitleSorts(t *testing.T) {
+	data := fake.NewDataset(5)
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", PageSize: 100, Mouse: true}), 120, 40)
+	tv := m.top().(*tasksView)
+	click := func(x int) {
+		m = send(t, m, tea.MouseMsg{X: x, Y: m.headerHeight(), Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
+	}
+	typeX := markerWidth + tv.widths[0] + 2 // inside TYPE, the second column
+	click(typeX)
+	if tv.colSort != 2 || tv.colDesc || !strings.Contains(ansi.Strip(m.View()), "TYPE ▲") {
+		t.Errorf("a click on TYPE: sorted by column %d, desc %v", tv.colSort, tv.colDesc)
+	}
+	click(typeX)
+	if tv.colSort != 2 || !tv.colDesc {
+		t.Errorf("a second click: column %d, desc %v", tv.colSort, tv.colDesc)
+	}
+	m = send(t, m, press("enter"))
+	m = send(t, m, press("enter"))
+	v := dv(m)
+	statusX := -1
+	for x := 0; x < 120; x++ {
+		if c := columnAt(v.widths, x); c >= 0 && v.cols[c].title == "STATUS" {
+			statusX = x
+			break
+		}
+	}
+	click(statusX)
+	if v.tr.SortBy != triage.SortStatus {
+		t.Errorf("a click on the details' STATUS: sort %v", v.tr.SortBy)
+	}
+}

@@ -174,6 +174,22 @@ func renderTitles[T any](cols []column[T], widths []int, st styles.Styles, sorte
 }
 
 // joinCells draws the shown columns (width > 0) with cell, one space apart.
+// columnAt is the index of the column drawn at cell x of a table's line
+// (as joinCells lays them out, after the marker), -1 for none.
+func columnAt(widths []int, x int) int {
+	at := markerWidth
+	for i, w := range widths {
+		if w == 0 {
+			continue
+		}
+		if x >= at && x < at+w {
+			return i
+		}
+		at += w + 1
+	}
+	return -1
+}
+
 func joinCells[T any](cols []column[T], widths []int, cell func(c column[T], width int) string) string {
 	var b strings.Builder
 	first := true
