@@ -13,6 +13,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
+	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/paging"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
@@ -463,6 +464,13 @@ func newGoneView(v *detailsView, gone []triage.Row) view {
 		noMatch:   "/ edits the filter (empty it there to clear it).",
 	}
 	lv.setText = lv.filterText
+	lv.export = func(h host, shown []triage.Row) tea.Cmd {
+		rows := make([]export.Row, len(shown))
+		for i := range shown {
+			rows[i] = export.Row{Detail: shown[i].Detail(), Change: compare.OnlyInBaseline.Wire()}
+		}
+		return exportCSV(h.exportDir(), exportName(v.taskLabel, v.runLabel, "gone"), rows, export.Extra{Change: true})
+	}
 	lv.list.SetItems(gone)
 	return lv
 }

@@ -388,6 +388,15 @@ func TestGoneListFiltersAndCopies(t *testing.T) {
 	if want := commas(lv.list.Total()) + " desktop ids"; !strings.Contains(m.note, want) || clip.Len() == 0 {
 		t.Errorf("Y: note %q, want %q; %d bytes to the terminal", m.note, want, clip.Len())
 	}
+	m = send(t, m, press("e"))
+	files, _ := filepath.Glob(filepath.Join(m.cfg.ExportDir, "*-gone.csv"))
+	if len(files) != 1 {
+		t.Fatalf("e on the gone list wrote %v (%s)", files, m.note)
+	}
+	b, _ := os.ReadFile(files[0])
+	if n := strings.Count(string(b), "ONLY_IN_BASELINE"); n != lv.list.Total() {
+		t.Errorf("the export has %d gone rows of %d", n, lv.list.Total())
+	}
 }
 
 // e in a "FAIL · new failure" view writes the columns shown, CHANGE and

@@ -48,6 +48,14 @@ func (v *listView[T]) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		return v.applyListFilter(), true
 	case key.Matches(msg, k.CopyAll) && v.copyID != nil:
 		return v.copyShownIDs(h), true
+	case key.Matches(msg, k.Export) && v.export != nil:
+		var shown []T
+		for i := range v.list.Count() {
+			if it, ok := v.list.Row(v.list.PosOf(i)); ok {
+				shown = append(shown, it)
+			}
+		}
+		return v.export(h, shown), true
 	case key.Matches(msg, k.Sort) && v.sortable():
 		v.colSort, v.colDesc = v.nextSortable(v.colSort-1)+1, false // a new column: ascending
 		return v.applySort(), true

@@ -100,6 +100,9 @@ type listView[T any] struct {
 	// direction (O).
 	colSort int
 	colDesc bool
+	// export, when set, writes the rows shown (e): lists of details
+	// that are not a run's own (the desktops gone).
+	export func(h host, shown []T) tea.Cmd
 
 	prompt     textinput.Model // the / filter
 	promptOpen bool
@@ -198,6 +201,12 @@ func (v *listView[T]) listKeys(k keymap.KeyMap) listKeys {
 	}
 	if v.sortable() {
 		lk.extra = append(lk.extra, k.Sort, k.Reverse) // the full help's: the footer keeps ? and q at 80 columns
+	}
+	if v.copyID != nil {
+		lk.extra = append(lk.extra, k.CopyAll)
+	}
+	if v.export != nil {
+		lk.extra = append(lk.extra, k.Export)
 	}
 	return lk
 }
