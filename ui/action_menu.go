@@ -114,11 +114,15 @@ func newActionView(v *detailsView, plan actions.Plan) *actionView {
 			paneText:  actionPaneText,
 			started:   true,
 			copyID:    actionRowIDs,
+			fields:    actionRowFields,
+			noMatch:   "/ edits the filter (empty it there to clear it).",
 		},
 		id: actionSeq.Add(1), src: b.acts, targets: plan.Targets, plan: plan, what: what, input: in,
 		project: b.project, logPath: b.auditPath, poll: b.jobPoll, desks: b.desks, batches: b.running,
 	}
 	a.loggedIn, a.stateKnown = b.desks.logins(plan.IDs())
+	a.prompt = newFilterPrompt(b.st)
+	a.setText = a.filterText
 	return a
 }
 
@@ -183,7 +187,12 @@ func (a *actionView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	return a.listView.key(h, msg)
 }
 
-func (a *actionView) prompting() bool { return a.stage == stageConfirm || a.askStop }
+func (a *actionView) prompting() bool {
+	return a.stage == stageConfirm || a.askStop || a.filtering()
+}
+
+// filtering reports the results' / prompt open (once the batch is done).
+func (a *actionView) filtering() bool { return a.stage == stageDone && a.listView.prompting() }
 
 // modal: the menu's letters, and the keys that stop a batch, come before
 // the common keys.
@@ -195,6 +204,9 @@ func (a *actionView) sending() bool { return a.stage == stageSending }
 // promptUpdate is the confirmation (the number typed out sends, anything
 // else cancels), or the question whether to stop sending.
 func (a *actionView) promptUpdate(h host, msg tea.Msg) tea.Cmd {
+	if a.filtering() {
+		return a.listView.promptUpdate(h, msg)
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if a.askStop {
 		if !ok {
@@ -233,6 +245,9 @@ func (a *actionView) promptUpdate(h host, msg tea.Msg) tea.Cmd {
 }
 
 func (a *actionView) promptView(width int) (line, footer string) {
+	if a.filtering() {
+		return a.listView.promptView(width)
+	}
 	if a.askStop {
 		return "Stop sending? y: nothing more goes out (the request in flight ends first)",
 			"y or ctrl+c stops · any other key goes on sending"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
+	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/styles"
 )
@@ -36,6 +37,18 @@ type actionRow struct {
 }
 
 func actionRowID(r actionRow) string { return r.key }
+
+// actionRowFields are what / looks at: a refusal's desktop, code and
+// message (status: refused); a request's desktops, its outcome.
+func actionRowFields(r actionRow) map[filter.Field]string {
+	if r.refused != nil {
+		return map[filter.Field]string{filter.ID: r.refused.DesktopID, filter.Name: r.refused.DesktopName,
+			filter.Code: r.refused.ErrorCode, filter.Reason: r.refused.ErrorMsg, filter.Status: "REFUSED"}
+	}
+	status := map[actions.Outcome]string{actions.Pending: "PENDING", actions.InFlight: "IN_FLIGHT", actions.Answered: "ANSWERED",
+		actions.Failed: "FAILED", actions.NotSent: "NOT_SENT"}[r.chunk.Outcome]
+	return map[filter.Field]string{filter.ID: strings.Join(r.chunk.DesktopIDs, " "), filter.Status: status}
+}
 
 // actionRowIDs are what y copies of a row: a refused desktop's id, or the
 // ids a request named, one a line (so that Y on the refusals is a list to

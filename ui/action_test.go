@@ -119,6 +119,17 @@ func TestActionOnTheDesktopsShown(t *testing.T) {
 	if want := commas(refused) + " desktop ids not acted on"; !strings.Contains(m.note, want) {
 		t.Errorf("Y on the results: %q, want %q", m.note, want)
 	}
+	// / keeps the refusals, y then copies one's id.
+	m = send(t, m, press("/"))
+	m = typeText(t, m, "status:refused")
+	m = send(t, m, press("enter"))
+	if got := a.list.Count(); got != refused {
+		t.Errorf("/status:refused on the results: %d rows, want %d", got, refused)
+	}
+	m = send(t, m, press("y"))
+	if !strings.Contains(m.note, "desktop id") {
+		t.Errorf("y on a refusal: %q", m.note)
+	}
 	b, err := os.ReadFile(log)
 	if err != nil || strings.Count(string(b), "\n") != 2*posts(srv) {
 		t.Errorf("audit log: %v, %d lines", err, strings.Count(string(b), "\n"))
