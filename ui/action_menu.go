@@ -123,6 +123,9 @@ func newActionView(v *detailsView, plan actions.Plan) *actionView {
 	a.loggedIn, a.stateKnown = b.desks.logins(plan.IDs())
 	a.prompt = newFilterPrompt(b.st)
 	a.setText = a.filterText
+	a.export = func(h host, shown []actionRow) tea.Cmd {
+		return exportItems(h.exportDir(), "wksrec-"+fileSafe(a.plan.Action.Name, "action")+"-results", actionColumnsCSV, actionItems(shown))
+	}
 	return a
 }
 

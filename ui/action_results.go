@@ -38,6 +38,31 @@ type actionRow struct {
 
 func actionRowID(r actionRow) string { return r.key }
 
+// actionColumnsCSV are e's columns for the results: a line a desktop.
+var actionColumnsCSV = []string{"request", "desktop_id", "desktop_name", "outcome", "job_id", "error_code", "error"}
+
+// actionItems are the results shown as e writes them: a request's
+// desktops, a line each, with its outcome and job; a refusal with its code
+// and message.
+func actionItems(rows []actionRow) [][]string {
+	var out [][]string
+	for _, r := range rows {
+		if r.refused != nil {
+			out = append(out, []string{"", r.refused.DesktopID, r.refused.DesktopName, "REFUSED", "", r.refused.ErrorCode, r.refused.ErrorMsg})
+			continue
+		}
+		outcome := actionRowFields(r)[filter.Status]
+		errText := ""
+		if r.chunk.Err != nil {
+			errText = r.chunk.Err.Error()
+		}
+		for _, id := range r.chunk.DesktopIDs {
+			out = append(out, []string{fmt.Sprint(r.chunk.Index + 1), id, "", outcome, r.chunk.JobID, "", errText})
+		}
+	}
+	return out
+}
+
 // actionRowFields are what / looks at: a refusal's desktop, code and
 // message (status: refused); a request's desktops, its outcome.
 func actionRowFields(r actionRow) map[filter.Field]string {

@@ -130,6 +130,14 @@ func TestActionOnTheDesktopsShown(t *testing.T) {
 	if !strings.Contains(m.note, "desktop id") {
 		t.Errorf("y on a refusal: %q", m.note)
 	}
+	m = send(t, m, press("e")) // the refusals shown, a line each
+	files, _ := filepath.Glob(filepath.Join(m.cfg.ExportDir, "wksrec-reboot-results*.csv"))
+	if len(files) != 1 {
+		t.Fatalf("e on the results wrote %v (%q)", files, m.note)
+	}
+	if b, _ := os.ReadFile(files[0]); strings.Count(string(b), "REFUSED") != refused {
+		t.Errorf("the results' export has %d refusals of %d", strings.Count(string(b), "REFUSED"), refused)
+	}
 	b, err := os.ReadFile(log)
 	if err != nil || strings.Count(string(b), "\n") != 2*posts(srv) {
 		t.Errorf("audit log: %v, %d lines", err, strings.Count(string(b), "\n"))

@@ -51,6 +51,33 @@ func exportCSV(dir, name string, rows []export.Row, extra export.Extra) tea.Cmd 
 	}
 }
 
+// exportItems returns a Cmd writing rows other than details (an action's
+// results) to a new CSV file name.csv in dir, as exportCSV does: columns
+// the header, each item's cells made safe by the export package.
+func exportItems(dir, name string, columns []string, items [][]string) tea.Cmd {
+	return func() tea.Msg {
+		path, err := writeNewFile(dir, name, ".csv", func(w io.Writer) error {
+			if _, err := io.WriteString(w, "\ufeff"); err != nil {
+				return err
+			}
+			x, err := export.NewListWriter(w, "csv", columns)
+			if err != nil {
+				return err
+			}
+			for _, cells := range items {
+				if err := x.WriteItem(nil, cells); err != nil {
+					return err
+				}
+			}
+			return x.Close()
+		})
+		if err != nil {
+			return noteMsg("export failed, nothing written: " + err.Error())
+		}
+		return noteMsg(fmt.Sprintf("exported %s to %s", plural(len(items), "row", "rows"), path))
+	}
+}
+
 // writeNewFile writes a new file name+ext in dir (name-2+ext and so on
 // when that exists) whole or not at all: write fills a temporary file in
 // dir, which takes the name only once written and closed. A failure (a
