@@ -169,7 +169,8 @@ func (v *listView[T]) sortable() bool { return v.nextSortable(-1) >= 0 }
 // sort: the API's order).
 func (v *listView[T]) nextSortable(i int) int {
 	for j := i + 1; j < len(v.cols); j++ {
-		if v.cols[j].sortValue != nil {
+		shown := j >= len(v.widths) || v.widths[j] > 0 // a column the width hides is not sorted by unseen
+		if v.cols[j].sortValue != nil && shown {
 			return j
 		}
 	}
