@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -186,5 +189,48 @@ func TestWaitingLine(t *testing.T) {
 	s.nextTry, s.due = 1, now.Add(-time.Second)
 	if got := waitingLine(s, now); !strings.HasSuffix(got, "asked again now") {
 		t.Errorf("%q", got)
+	}
+}
+
+// actingSource is the demo's data with power actions that always answer
+// alike: a job per request, done at once, and the first desktop of each
+// request refused.
+type actingSource struct{ dataSource }
+
+func (s *actingSource) DesktopAction(_ context.Context, ids []string, _ api.PowerAction) (api.ActionResult, error) {
+	return api.ActionResult{JobID: "job-" + ids[0][:8], Refused: []api.FailedOperation{{DesktopID: ids[0], ErrorCode: "WKS.00010052",
+		ErrorMsg: "The desktop is being operated on by another task; try again when it is done."}}}, nil
+}
+
+func (s *actingSource) GetJob(_ context.Context, id string) (api.Job, error) {
+	return api.Job{ID: id, Status: "SUCCESS"}, nil
+}
+
+// The action results (issue 23 gave them y, Y, / and e) at the three
+// sizes: the requests and refusals of a reboot of the failed desktops.
+func TestActionResultsGolden(t *testing.T) {
+	data := demoDataset()
+	task := data.Tasks[0].ID
+	n := 0
+	for _, d := range data.Details[data.Records[task][0].ID] {
+		if d.ExecStatus == "FAIL" {
+			n++
+		}
+	}
+	for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 48}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			src := &actingSource{dataSource{d: data}}
+			m := start(t, New(Config{Source: src, ProjectID: "demo-project", TaskID: task, RecordID: data.Records[task][0].ID, PageSize: 100,
+				AuditPath: filepath.Join(t.TempDir(), "actions.log"), JobPoll: time.Nanosecond}), size[0], size[1])
+			for _, k := range []string{"f", "a", "r"} {
+				m = send(t, m, press(k))
+			}
+			m = typeText(t, m, strconv.Itoa(n))
+			m = send(t, m, press("enter"))
+			if a, ok := m.top().(*actionView); !ok || a.stage != stageDone {
+				t.Fatalf("not done: %T", m.top())
+			}
+			golden.RequireEqual(t, []byte(m.View()))
+		})
 	}
 }
