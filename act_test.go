@@ -379,3 +379,21 @@ func stopsOnASignal(t *testing.T, sig syscall.Signal) {
 		t.Errorf("%d not-sent lines in the audit log, want %d", got, notSent)
 	}
 }
+
+// A --status typo with --action exits 2 and sends nothing: FIAL matches
+// no row, but is no status either.
+func TestActionRefusesAStatusTypo(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 2})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	d := srv.Data()
+	task := d.Tasks[0].ID
+	status, _, errOut, _ := actionRun(t, url, t.TempDir(), "--task-id", task, "--record-id", d.Records[task][0].ID,
+		"--action", "reboot", "--status", "FIAL", "--confirm", "0")
+	if status != 2 || actionPosts(srv) != 0 || !strings.Contains(errOut, "--status FIAL: no such status") {
+		t.Errorf("status %d, %d posts, stderr %q", status, actionPosts(srv), errOut)
+	}
+}

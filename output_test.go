@@ -178,10 +178,21 @@ func TestOutputStatusFailedAndUnmatched(t *testing.T) {
 	}
 	stdout.Reset()
 	stderr.Reset()
-	if status := run([]string{"--demo", "-o", "tsv", "--status", "FAIL,ERROR"}, &stdout, &stderr, env()); status != 0 {
+	// A status the API uses that this run lacks: a note, exit 0.
+	if status := run([]string{"--demo", "-o", "tsv", "--status", "FAIL,WAITING"}, &stdout, &stderr, env()); status != 0 {
 		t.Fatalf("status %d: %s", status, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), fmt.Sprintf("--status ERROR matched no row; the run's statuses: FAIL (%d), RUNNING (", failed)) {
+	if !strings.Contains(stderr.String(), fmt.Sprintf("--status WAITING matched no row; the run's statuses: FAIL (%d), RUNNING (", failed)) {
 		t.Errorf("stderr %q", stderr.String())
+	}
+	// A typo, neither the API's nor the run's: exit 2 naming both, not
+	// "no rows" (a check that passes silently).
+	for _, typo := range []string{"FIAL", "fail,ERROR"} {
+		stdout.Reset()
+		stderr.Reset()
+		status := run([]string{"--demo", "-o", "tsv", "--status", typo}, &stdout, &stderr, env())
+		if status != 2 || !strings.Contains(stderr.String(), "no such status; the API's are SUCCESS, FAIL, FAILED, SKIP, RUNNING, WAITING, and this run's rows had FAIL (") {
+			t.Errorf("--status %s: status %d, stderr %q", typo, status, stderr.String())
+		}
 	}
 }

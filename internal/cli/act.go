@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"text/tabwriter"
@@ -244,6 +245,16 @@ func matchingDesktops(ctx context.Context, c config.Config, client *api.Client, 
 	err = eachDetail(ctx, c, client, retry, c.RecordID, func(d *api.Detail) { details = append(details, *d) })
 	if err == nil && cmp.wholeRun() {
 		cmp.noteRun(details)
+	}
+	if err == nil {
+		seen := map[string]int{}
+		for i := range details {
+			seen[strings.ToUpper(details[i].ExecStatus)]++
+		}
+		if typos := statuses.Unknown(seen); len(typos) > 0 {
+			return nil, config.Errorf("--status %s: no such status; the API's are %s, and this run's rows had %s; nothing was sent",
+				sanitize.Line(strings.Join(typos, ",")), strings.Join(filter.KnownStatuses, ", "), sanitize.Line(hadStatuses(seen)))
+		}
 	}
 	for i := range details {
 		d := &details[i]

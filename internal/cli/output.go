@@ -107,10 +107,17 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 	if err := out.Close(); err != nil {
 		return written, err
 	}
+	if err := buf.Flush(); err != nil {
+		return written, err
+	}
+	if typos := statuses.Unknown(seen); len(typos) > 0 {
+		return written, config.Errorf("--status %s: no such status; the API's are %s, and this run's rows had %s",
+			sanitize.Line(strings.Join(typos, ",")), strings.Join(filter.KnownStatuses, ", "), sanitize.Line(hadStatuses(seen)))
+	}
 	if note := unmatchedStatuses(statuses, seen); note != "" {
 		fmt.Fprintln(e.Stderr, "wksrec: note: "+sanitize.Line(note))
 	}
-	return written, buf.Flush()
+	return written, nil
 }
 
 // runDetails hands every detail of the run to emit: from the store when
@@ -150,6 +157,19 @@ func runDetails(ctx context.Context, c config.Config, sess session.Session, e En
 		fmt.Fprintln(e.Stderr, "wksrec: note: "+sanitize.Line(err.Error()))
 	}
 	return stats, nil
+}
+
+// hadStatuses names the statuses the rows had, with their counts.
+func hadStatuses(seen map[string]int) string {
+	var had []string
+	for status, n := range seen {
+		had = append(had, fmt.Sprintf("%s (%d)", status, n))
+	}
+	sort.Strings(had)
+	if len(had) == 0 {
+		return "none"
+	}
+	return strings.Join(had, ", ")
 }
 
 // unmatchedStatuses names the --status values no row had, and the

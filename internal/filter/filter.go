@@ -15,6 +15,7 @@ package filter
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -316,6 +317,32 @@ func ParseStatuses(s string) Statuses {
 		}
 	}
 	return set
+}
+
+// KnownStatuses are the exec statuses the API is known to use (its
+// documentation lists only SUCCESS; see API.md): any other is kept, as
+// the API's strings are open, but only if the data has it.
+var KnownStatuses = []string{"SUCCESS", "FAIL", "FAILED", "SKIP", "RUNNING", "WAITING"}
+
+// Unknown are the values of the set that are neither a known status nor
+// one the rows had (seen, upper-case): typos, such as FIAL, which must not
+// pass as "no rows".
+func (s Statuses) Unknown(seen map[string]int) []string {
+	var out []string
+	for want := range s {
+		if slices.Contains(KnownStatuses, want) {
+			continue
+		}
+		hit := false
+		for status := range seen {
+			hit = hit || strings.EqualFold(status, want)
+		}
+		if !hit {
+			out = append(out, want)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Match reports whether status is in the set (any status when it is empty).
