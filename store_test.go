@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -172,5 +173,40 @@ func TestSeveralProcessesShareTheStore(t *testing.T) {
 	cmd.Stderr = &stderr
 	if out, err := cmd.Output(); err != nil || !bytes.Equal(out, outs[0]) || stderr.Len() != 0 || len(srv.Requests()) != before {
 		t.Errorf("read back: %v, the same %v, stderr %q, %d requests", err, bytes.Equal(out, outs[0]), stderr.String(), len(srv.Requests())-before)
+	}
+}
+
+// --record-id latest is the task's newest run, latest-finished its newest
+// not RUNNING or WAITING: for scripts that cannot know tonight's id.
+func TestRecordIDLatest(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 3})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	data := srv.Data()
+	task := data.Tasks[0].ID
+	recs := data.Records[task] // the newest first; the newest is RUNNING
+	out := func(record string) string {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		args := []string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", record, "-o", "csv", "--no-cache"}
+		if status := run(args, &stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t")); status != 0 {
+			t.Fatalf("--record-id %s: status %d: %s", record, status, stderr.String())
+		}
+		return stdout.String()
+	}
+	if recs[0].Status != "RUNNING" || recs[1].Status == "RUNNING" {
+		t.Fatalf("the data changed: %s, %s", recs[0].Status, recs[1].Status)
+	}
+	if out("latest") != out(recs[0].ID) || out("latest-finished") != out(recs[1].ID) {
+		t.Error("latest or latest-finished printed another run")
+	}
+	var stderr bytes.Buffer
+	status := run([]string{"--endpoint", url, "--project-id", "p", "--task-id", "nope", "--record-id", "latest", "-o", "csv"}, io.Discard, &stderr,
+		env("WKSREC_AUTH_TOKEN", "t"))
+	if status != 1 || !strings.Contains(stderr.String(), "finding the run latest") {
+		t.Errorf("an unknown task: status %d, stderr %q", status, stderr.String())
 	}
 }

@@ -60,6 +60,9 @@ func (e Env) Act(c config.Config) error {
 	if c.Demo && c.TaskID == "" {
 		c = session.DemoRecord(c)
 	}
+	if c, err = resolveRun(c, sess.Client, e.Retry); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	rows, err := matchingDesktops(ctx, c, sess.Client, e.Retry)

@@ -40,6 +40,9 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 	if c.Demo && c.TaskID == "" {
 		c = session.DemoRecord(c)
 	}
+	if c, err = resolveRun(c, sess.Client, e.Retry); err != nil {
+		return 0, err
+	}
 	if c.RecordID == "" {
 		return printList(c, sess, e.Retry, stdout)
 	}

@@ -3,6 +3,7 @@ package compare
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"unique"
 
 	"github.com/wksrec/wksrec/api"
@@ -98,8 +99,7 @@ func (h *History) Failed(desktopID string) (failed, present int) {
 // their start time (an unparseable one sorts as the oldest), not by the
 // listing's order, which the API does not promise.
 func Before(runs []api.Record, id string, n int) (before []api.Record, found bool) {
-	sorted := slices.Clone(runs)
-	slices.SortStableFunc(sorted, func(a, b api.Record) int { return -compareStart(a, b) })
+	sorted := NewestFirst(runs)
 	for i, r := range sorted {
 		if r.ID == id {
 			rest := sorted[i+1:]
@@ -107,6 +107,25 @@ func Before(runs []api.Record, id string, n int) (before []api.Record, found boo
 		}
 	}
 	return nil, false
+}
+
+// NewestFirst is runs by start time, the newest first (a time that does
+// not parse last): the one order of runs, the listing's is not trusted.
+func NewestFirst(runs []api.Record) []api.Record {
+	sorted := slices.Clone(runs)
+	slices.SortStableFunc(sorted, func(a, b api.Record) int { return -compareStart(a, b) })
+	return sorted
+}
+
+// Newest is the newest run, or with finished the newest not RUNNING or
+// WAITING (--record-id latest, latest-finished).
+func Newest(runs []api.Record, finished bool) (api.Record, bool) {
+	for _, r := range NewestFirst(runs) {
+		if !finished || !(strings.EqualFold(r.Status, "RUNNING") || strings.EqualFold(r.Status, "WAITING")) {
+			return r, true
+		}
+	}
+	return api.Record{}, false
 }
 
 func compareStart(a, b api.Record) int {

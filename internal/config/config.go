@@ -87,7 +87,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.StringVar(&c.Endpoint, "endpoint", "", "Workspace API base `URL`; wins over --region")
 	fs.StringVar(&c.ProjectID, "project-id", "", "project `ID` (default $HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, or asked of IAM)")
 	fs.StringVar(&c.TaskID, "task-id", "", "open this scheduled task's records (`ID`); without it, start at the task list")
-	fs.StringVar(&c.RecordID, "record-id", "", "open this execution record's details (`ID`; needs --task-id)")
+	fs.StringVar(&c.RecordID, "record-id", "", "open this execution record's details (`ID`, or latest, or latest-finished; needs --task-id)")
 	fs.StringVar(&c.TokenFile, "token-file", "", "read an IAM token from `PATH`")
 	fs.StringVar(&c.CredentialsFile, "credentials-file", "", "read AK/SK from this SDK credentials `PATH` (INI, [basic] ak, sk)")
 	fs.StringVar(&c.Profile, "profile", "", "use the KooCLI (hcloud) profile `NAME` from ~/.hcloud/config.json: its AK/SK, region and project")

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/filter"
 )
 
@@ -38,18 +39,7 @@ type Trend struct {
 // (failed if any failed). Only desktops that failed at least once are
 // listed.
 func Build(runs []api.Record, rowsOf func(api.Record) ([]api.Detail, bool)) Trend {
-	t := Trend{Runs: slices.Clone(runs)}
-	slices.SortStableFunc(t.Runs, func(a, b api.Record) int {
-		ta, oka := api.ParseTime(a.StartTime, a.TimeZone)
-		tb, okb := api.ParseTime(b.StartTime, b.TimeZone)
-		switch {
-		case oka && okb:
-			return tb.Compare(ta)
-		case oka != okb:
-			return map[bool]int{true: -1, false: 1}[oka] // a time known first
-		}
-		return strings.Compare(b.StartTime, a.StartTime)
-	})
+	t := Trend{Runs: compare.NewestFirst(runs)}
 	byID := map[string]*Desktop{}
 	// Oldest first, so that the last failure seen is the latest.
 	for i := len(t.Runs) - 1; i >= 0; i-- {
