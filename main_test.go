@@ -156,7 +156,7 @@ func TestBinaryExitStatus(t *testing.T) {
 	}{
 		{[]string{"--bogus"}, 2, "wksrec: unknown flag: --bogus (wksrec --help lists the flags)\n"},
 		{[]string{"--page-size", "500", "--demo"}, 2, "wksrec: --page-size must be from 1 to 100, not 500\n"},
-		{[]string{"--region", "cn-north-4", "--record-id", "r"}, 2, "wksrec: --record-id needs --task-id: a record belongs to a task\n"},
+		{[]string{"--region", "cn-north-4", "--record-id", "r"}, 2, "wksrec: --record-id needs --task-id (or --task NAME): a record belongs to a task\n"},
 		{[]string{"--version"}, 0, ""},
 		{[]string{"--help"}, 0, ""},
 	}

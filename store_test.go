@@ -210,3 +210,40 @@ func TestRecordIDLatest(t *testing.T) {
 		t.Errorf("an unknown task: status %d, stderr %q", status, stderr.String())
 	}
 }
+
+// --task NAME finds the task by its name: exact, else a unique prefix in
+// any case; none or several exits 2 naming the candidates.
+func TestTaskByName(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 3})
+	url, stop, err := fake.Start(srv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	data := srv.Data()
+	task := data.Tasks[0]
+	run1 := func(args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		status := run(append([]string{"--endpoint", url, "--project-id", "p", "-o", "csv", "--no-cache"}, args...), &stdout, &stderr,
+			env("WKSREC_AUTH_TOKEN", "t"))
+		return status, stdout.String(), stderr.String()
+	}
+	_, byID, _ := run1("--task-id", task.ID, "--record-id", "latest-finished")
+	for _, name := range []string{task.TaskName, strings.ToUpper(task.TaskName[:9])} {
+		status, out, errOut := run1("--task", name, "--record-id", "latest-finished")
+		if status != 0 || out != byID {
+			t.Errorf("--task %q: status %d, the same output %v, stderr %q", name, status, out == byID, errOut)
+		}
+	}
+	for name, want := range map[string]string{"zzz": "no task of that name", "": ""} {
+		if name == "" {
+			continue
+		}
+		if status, _, errOut := run1("--task", name); status != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("--task %q: status %d, stderr %q", name, status, errOut)
+		}
+	}
+	if status, _, errOut := run1("--task", "x", "--task-id", task.ID); status != 2 || !strings.Contains(errOut, "give one") {
+		t.Errorf("--task and --task-id: status %d, stderr %q", status, errOut)
+	}
+}

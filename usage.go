@@ -29,7 +29,7 @@ var flagGroups = []struct {
 	flags []string
 }{
 	{"Connect", []string{"region", "endpoint", "project-id", "profile", "token-file", "credentials-file", "iam-endpoint", "ca-file"}},
-	{"Open", []string{"task-id", "record-id"}},
+	{"Open", []string{"task-id", "task", "record-id"}},
 	{"Browse", []string{"watch", "local-time", "theme", "mouse", "history", "read-only"}},
 	{"Scripts (-o)", []string{"output", "status", "filter", "compare-to", "change", "exit-code"}},
 	{"Act on desktops", []string{"action", "confirm", "dry-run"}},

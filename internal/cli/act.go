@@ -57,6 +57,9 @@ func (e Env) Act(c config.Config) error {
 		return err
 	}
 	defer sess.Stop()
+	if c, err = resolveTask(c, sess.Client, e.Retry); err != nil {
+		return err
+	}
 	if c.Demo && c.TaskID == "" {
 		c = session.DemoRecord(c)
 	}

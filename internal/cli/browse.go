@@ -35,6 +35,9 @@ func (e Env) Browse(c config.Config) error {
 	defer sess.Stop()
 	switches := session.NewSwitcher(c, e.session()) // the : command line's sessions, released at the end
 	defer switches.StopAll()
+	if c, err = resolveTask(c, sess.Client, e.Retry); err != nil {
+		return err
+	}
 	if c, err = resolveRun(c, sess.Client, e.Retry); err != nil {
 		return err
 	}

@@ -37,6 +37,9 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 		return 0, err
 	}
 	defer sess.Stop()
+	if c, err = resolveTask(c, sess.Client, e.Retry); err != nil {
+		return 0, err
+	}
 	if c.Demo && c.TaskID == "" {
 		c = session.DemoRecord(c)
 	}

@@ -22,12 +22,15 @@ import (
 type Config struct {
 	Endpoint, Region, IAMEndpoint string
 	ProjectID, TaskID, RecordID   string
-	TokenFile, CredentialsFile    string
-	Profile                       string // a KooCLI profile
-	CAFile                        string
-	PageSize, Concurrency         int
-	LocalTime                     bool
-	Output, Statuses, Filter      string
+	// TaskName finds the task by its name (--task): resolved to TaskID
+	// once connected.
+	TaskName                   string
+	TokenFile, CredentialsFile string
+	Profile                    string // a KooCLI profile
+	CAFile                     string
+	PageSize, Concurrency      int
+	LocalTime                  bool
+	Output, Statuses, Filter   string
 	// CompareTo is -o's baseline run: a record id, or "previous".
 	CompareTo, Changes string
 	// History is how many runs the history covers (this one included);
@@ -87,6 +90,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.StringVar(&c.Endpoint, "endpoint", "", "Workspace API base `URL`; wins over --region")
 	fs.StringVar(&c.ProjectID, "project-id", "", "project `ID` (default $HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, or asked of IAM)")
 	fs.StringVar(&c.TaskID, "task-id", "", "open this scheduled task's records (`ID`); without it, start at the task list")
+	fs.StringVar(&c.TaskName, "task", "", "the task named `NAME` (exact, else a unique prefix, any case), instead of --task-id")
 	fs.StringVar(&c.RecordID, "record-id", "", "open this execution record's details (`ID`, or latest, or latest-finished; needs --task-id)")
 	fs.StringVar(&c.TokenFile, "token-file", "", "read an IAM token from `PATH`")
 	fs.StringVar(&c.CredentialsFile, "credentials-file", "", "read AK/SK from this SDK credentials `PATH` (INI, [basic] ak, sk)")

@@ -271,8 +271,11 @@ func (c Config) checkWhere() error {
 }
 
 func (c Config) checkRecordHasTask() error {
-	if c.RecordID != "" && c.TaskID == "" {
-		return Errorf("--record-id needs --task-id: a record belongs to a task")
+	switch {
+	case c.TaskName != "" && c.TaskID != "":
+		return Errorf("--task and --task-id both name a task: give one")
+	case c.RecordID != "" && c.TaskID == "" && c.TaskName == "":
+		return Errorf("--record-id needs --task-id (or --task NAME): a record belongs to a task")
 	}
 	return nil
 }

@@ -88,7 +88,7 @@ func TestCacheMax(t *testing.T) {
 func TestUnknownFlagSuggestsTheNearest(t *testing.T) {
 	for arg, want := range map[string]string{
 		"--regoin":       "unknown flag: --regoin; did you mean --region?",
-		"--task":         "unknown flag: --task; did you mean --task-id?",
+		"--taskid":       "unknown flag: --taskid; did you mean --task-id?",
 		"--recordid":     "did you mean --record-id?",
 		"--no-cahce":     "did you mean --no-cache?",
 		"--zzzzzzzzzzzz": "unknown flag: --zzzzzzzzzzzz (wksrec --help lists the flags)",
