@@ -247,3 +247,24 @@ func TestTaskByName(t *testing.T) {
 		t.Errorf("--task and --task-id: status %d, stderr %q", status, errOut)
 	}
 }
+
+// The README's cron recipe, as written, against the demo: exit 3 with the
+// new failures of last night's run, each labelled NEW_FAILURE.
+func TestCronRecipe(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), "wksrec --demo --task \"Nightly reboot\" --record-id latest-finished -o csv \\\n")
+	if !ok {
+		t.Fatal("the README lost its cron recipe")
+	}
+	line, _, _ := strings.Cut(after, " > new-failures.csv")
+	args := append([]string{"--demo", "--task", "Nightly reboot", "--record-id", "latest-finished", "-o", "csv"}, strings.Fields(line)...)
+	var stdout, stderr bytes.Buffer
+	status := run(args, &stdout, &stderr, env())
+	rows := strings.Count(stdout.String(), "\n") - 1
+	if status != 3 || rows <= 0 || strings.Count(stdout.String(), "NEW_FAILURE") != rows {
+		t.Errorf("%v: status %d, %d rows, stderr %q", args, status, rows, stderr.String())
+	}
+}
