@@ -23,12 +23,7 @@ type comparedRow struct {
 // history are the ones worked out here from the fake's own data, and the
 // desktops of the run before that this run lacks follow, as gone.
 func TestOutputComparesRuns(t *testing.T) {
-	srv := fake.New(fake.Options{Seed: 3})
-	url, stop, err := fake.Start(srv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
+	srv, url := startFake(t, fake.Options{Seed: 3})
 	data := srv.Data()
 	task := data.Tasks[0].ID
 	runs := data.Records[task] // newest first, one a day
@@ -169,12 +164,7 @@ func TestOutputRefusesAnIncompleteBaseline(t *testing.T) {
 	d := fake.NewDataset(3)
 	task := d.Tasks[0].ID
 	cur, base := d.Records[task][0], d.Records[task][1]
-	srv := fake.New(fake.Options{Seed: 3, Quirks: fake.Quirks{ShortPage: fake.ShortPage{RecordID: base.ID, Offset: 100}}})
-	url, stop, err := fake.Start(srv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
+	_, url := startFake(t, fake.Options{Seed: 3, Quirks: fake.Quirks{ShortPage: fake.ShortPage{RecordID: base.ID, Offset: 100}}})
 	var stdout, stderr bytes.Buffer
 	status := run([]string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", cur.ID, "-o", "json", "--compare-to", "previous"},
 		&stdout, &stderr, env("WKSREC_AUTH_TOKEN", "t"))

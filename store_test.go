@@ -13,16 +13,23 @@ import (
 	"github.com/wksrec/wksrec/internal/fake"
 )
 
-// A finished run is fetched once: -o of it again, or a comparison with
-// it, costs no detail request and prints the same; a run in progress is
-// always fetched; --no-cache neither reads nor writes the store.
-func TestFinishedRunsAreFetchedOnce(t *testing.T) {
-	srv := fake.New(fake.Options{Seed: 3})
+// startFake serves a fake Workspace API on loopback for the test.
+func startFake(t *testing.T, opts fake.Options) (*fake.Server, string) {
+	t.Helper()
+	srv := fake.New(opts)
 	url, stop, err := fake.Start(srv, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
+	return srv, url
+}
+
+// A finished run is fetched once: -o of it again, or a comparison with
+// it, costs no detail request and prints the same; a run in progress is
+// always fetched; --no-cache neither reads nor writes the store.
+func TestFinishedRunsAreFetchedOnce(t *testing.T) {
+	srv, url := startFake(t, fake.Options{Seed: 3})
 	data := srv.Data()
 	task := data.Tasks[0].ID
 	running, finished := data.Records[task][0].ID, data.Records[task][1].ID
@@ -98,12 +105,7 @@ func TestFinishedRunsAreFetchedOnce(t *testing.T) {
 // A history reaches past what the API lists: a run the API no longer
 // lists but the store holds is still in --history, as it was.
 func TestHistoryReachesPastTheAPI(t *testing.T) {
-	srv := fake.New(fake.Options{Seed: 3})
-	url, stop, err := fake.Start(srv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
+	srv, url := startFake(t, fake.Options{Seed: 3})
 	data := srv.Data()
 	task := data.Tasks[0].ID
 	args := []string{"--endpoint", url, "--project-id", "p", "--task-id", task, "--record-id", data.Records[task][1].ID, "-o", "json", "--history", "90"}
@@ -132,12 +134,7 @@ func TestHistoryReachesPastTheAPI(t *testing.T) {
 // each prints the run whole, whichever stored it, and the store holds one
 // sound copy.
 func TestSeveralProcessesShareTheStore(t *testing.T) {
-	srv := fake.New(fake.Options{Seed: 3})
-	url, stop, err := fake.Start(srv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
+	srv, url := startFake(t, fake.Options{Seed: 3})
 	data := srv.Data()
 	task := data.Tasks[0].ID
 	run := data.Records[task][1].ID
@@ -179,12 +176,7 @@ func TestSeveralProcessesShareTheStore(t *testing.T) {
 // --record-id latest is the task's newest run, latest-finished its newest
 // not RUNNING or WAITING: for scripts that cannot know tonight's id.
 func TestRecordIDLatest(t *testing.T) {
-	srv := fake.New(fake.Options{Seed: 3})
-	url, stop, err := fake.Start(srv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
+	srv, url := startFake(t, fake.Options{Seed: 3})
 	data := srv.Data()
 	task := data.Tasks[0].ID
 	recs := data.Records[task] // the newest first; the newest is RUNNING
@@ -214,12 +206,7 @@ func TestRecordIDLatest(t *testing.T) {
 // --task NAME finds the task by its name: exact, else a unique prefix in
 // any case; none or several exits 2 naming the candidates.
 func TestTaskByName(t *testing.T) {
-	srv := fake.New(fake.Options{Seed: 3})
-	url, stop, err := fake.Start(srv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
+	srv, url := startFake(t, fake.Options{Seed: 3})
 	data := srv.Data()
 	task := data.Tasks[0]
 	run1 := func(args ...string) (int, string, string) {
