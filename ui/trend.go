@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -26,7 +27,7 @@ import (
 
 // trendMsg is a task's trend, built off the UI's goroutine.
 type trendMsg struct {
-	id    int
+	id    int64
 	trend trend.Trend
 	err   error
 }
@@ -34,7 +35,9 @@ type trendMsg struct {
 // trendTimeout bounds the runs list the trend needs.
 const trendTimeout = time.Minute
 
-var trendIDs int
+// trendIDs number the trend screens, so a late answer finds its own
+// (tests build models in parallel: atomic, as comparisonIDs).
+var trendIDs atomic.Int64
 
 func trendColumns(tf interface {
 	Absolute(value, zone string) string
@@ -62,7 +65,7 @@ func trendPaneText(d trend.Desktop, st styles.Styles, width int) string {
 // trendView is a task's trend.
 type trendView struct {
 	*listView[trend.Desktop]
-	id     int
+	id     int64
 	taskID string
 	trend  trend.Trend
 	done   bool
@@ -75,8 +78,7 @@ type trendView struct {
 // newTrend is the trend screen of the task; its runs come from reader
 // (the API's listing and the store's), their rows from the store only.
 func newTrend(b views, taskID string) *trendView {
-	trendIDs++
-	v := &trendView{id: trendIDs, taskID: taskID, listView: &listView[trend.Desktop]{
+	v := &trendView{id: trendIDs.Add(1), taskID: taskID, listView: &listView[trend.Desktop]{
 		list:      newPagedList[trend.Desktop](nil, func(d trend.Desktop) string { return d.ID }, paging.Options{PageSize: 100}),
 		cols:      trendColumns(b.tf),
 		noun:      "desktops",
@@ -98,7 +100,7 @@ func newTrend(b views, taskID string) *trendView {
 
 // readTrend lists the task's runs and builds the trend from the rows the
 // store holds.
-func readTrend(reader *runs.Reader, sc *store.Scope, taskID string, id int) tea.Cmd {
+func readTrend(reader *runs.Reader, sc *store.Scope, taskID string, id int64) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), trendTimeout)
 		defer cancel()

@@ -226,9 +226,8 @@ var errDamaged = errors.New("not a sound run file")
 // the key and record, some hundreds of bytes.
 const maxHead = 64 << 10
 
-// Runs are the records of the task's runs held, newest first by the
-// order the caller gives them (unsorted here): read from each file's
-// head, so cheap; a file whose head is not sound, or names another task,
+// Runs are the records of the task's runs held, in no order (callers
+// order runs: compare.NewestFirst), read from each file's head, so cheap; a file whose head is not sound, or names another task,
 // is left out (reading it whole checks it all).
 func (s *Store) Runs(endpoint, project, task string) []api.Record {
 	if s == nil {
