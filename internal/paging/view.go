@@ -227,12 +227,17 @@ func (l *List[T]) Waiting() bool { return l.count[backingOff]+l.count[heldOff] >
 // (due) and which try it will be (2 for the first retry); ok is false
 // when none waits. A retry that is routine (a throttled page, a gateway's
 // 503) is waiting, not failure: the screen says so with these.
+//
+// A retry out already counts too (its due time past): asked again, it
+// may wait its turn in the client's rate budget, and until it is
+// answered the error it follows is still routine, not a failure.
 func (l *List[T]) NextTry() (try int, due time.Time, ok bool) {
-	if !l.Waiting() {
+	if !l.Waiting() && l.count[sent] == 0 {
 		return 0, time.Time{}, false
 	}
 	for _, pg := range l.pages {
-		if (pg.state == backingOff || pg.state == heldOff) && (!ok || pg.due.Before(due)) {
+		retrying := pg.state == sent && pg.retries > 0
+		if (pg.state == backingOff || pg.state == heldOff || retrying) && (!ok || pg.due.Before(due)) {
 			try, due, ok = pg.retries+1, pg.due, true
 		}
 	}
