@@ -210,7 +210,7 @@ func TestTriggerTasks(t *testing.T) {
 	d := fake.NewDataset(7)
 	src := &dataSource{d: d}
 	m := start(t, New(Config{Source: src, ProjectID: "proj", PageSize: 100}), 100, 30)
-	if !strings.Contains(ansi.Strip(m.View()), "8 tasks") {
+	if !strings.Contains(ansi.Strip(m.View()), "9 tasks") {
 		t.Fatalf("scheduled tasks:\n%s", ansi.Strip(m.View()))
 	}
 	m = send(t, m, press("t"))
@@ -225,7 +225,7 @@ func TestTriggerTasks(t *testing.T) {
 	}
 	m = send(t, m, press("esc"))
 	m = send(t, m, press("t"))
-	if !strings.Contains(ansi.Strip(m.View()), "8 tasks") {
+	if !strings.Contains(ansi.Strip(m.View()), "9 tasks") {
 		t.Errorf("t again:\n%s", ansi.Strip(m.View()))
 	}
 	calls := strings.Join(src.called(), ",")

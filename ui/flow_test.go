@@ -131,7 +131,7 @@ func TestFlowDrillDown(t *testing.T) {
 	rec := data.Records[task.ID][0]
 
 	tm := teatest.NewTestModel(t, New(Config{Source: client, ProjectID: "proj-flow", PageSize: 100}), teatest.WithInitialTermSize(100, 30))
-	waitFor(t, tm, "8 tasks", task.TaskName)
+	waitFor(t, tm, "9 tasks", task.TaskName)
 	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
 	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
@@ -141,7 +141,7 @@ func TestFlowDrillDown(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
 	waitFor(t, tm, commas(len(data.Records[task.ID]))+" records")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
-	waitFor(t, tm, "8 tasks")
+	waitFor(t, tm, "9 tasks")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	if l := final.top().(*tasksView).list; len(final.stack) != 1 || l.Cursor() != 2 {

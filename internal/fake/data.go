@@ -15,7 +15,10 @@ import (
 type Dataset struct {
 	Tasks   []api.Task
 	Records map[string][]api.Record // by task id
-	Details map[string][]api.Detail // by record id
+	Details map[string][]api.Detail // by record id (a run in progress: every row it will have)
+	// Live are the runs still in progress when the data is dated: their
+	// rows appear by their own start and end times (live.go).
+	Live map[string]*LiveRun // by record id
 }
 
 // BigRecordDetails is the size of the showcase record (the newest run of the
@@ -27,18 +30,23 @@ const BigRecordDetails = 2537
 var taskTemplates = []struct {
 	name, taskType, schedType, desc string
 	failPct, skipPct                int
+	// live: the task's newest run is still going when the data is dated.
+	live bool
 }{
-	{"Nightly reboot – 研发部 desktops", "REBOOT", "DAY", "Reboots every R&D desktop at 02:00 so patches installed during the day take effect.", 18, 10},
-	{"Patch Tuesday: install updates", "EXECUTE_SCRIPT", "MONTH", "Runs the update script on every desktop of the pool and reports the installer's exit code.", 6, 2},
-	{"Weekly snapshot (finance)", "CREATE_SNAPSHOT", "WEEK", "Snapshots the system and data disks of the finance desktops every Sunday.", 0, 0},
-	{"Morning start – 上海 office", "START", "DAY", "Starts the Shanghai office desktops before 08:30 local time.", 0, 4},
-	{"Evening stop – all pools", "STOP", "DAY", "Stops desktops that nobody is logged in to after 21:00.", 1, 8},
-	{"Hibernate idle lab desktops", "HIBERNATE", "DAY", "Hibernates the training-lab desktops outside lesson hours.", 0, 0},
-	{"Rebuild training pool", "REBUILD", "FIXED_TIME", "Rebuilds the training pool from the golden image before the next course.", 30, 0},
-	{"Clean up orphaned ECS", "DELETE_BLACK_ECS", "WEEK", "Deletes ECS instances left behind by failed desktop creations.", 0, 0},
+	{"Nightly reboot – 研发部 desktops", "REBOOT", "DAY", "Reboots every R&D desktop at 02:00 so patches installed during the day take effect.", 18, 10, false},
+	{"Patch Tuesday: install updates", "EXECUTE_SCRIPT", "MONTH", "Runs the update script on every desktop of the pool and reports the installer's exit code.", 6, 2, false},
+	{"Weekly snapshot (finance)", "CREATE_SNAPSHOT", "WEEK", "Snapshots the system and data disks of the finance desktops every Sunday.", 0, 0, false},
+	{"Morning start – 上海 office", "START", "DAY", "Starts the Shanghai office desktops before 08:30 local time.", 0, 4, false},
+	{"Evening stop – all pools", "STOP", "DAY", "Stops desktops that nobody is logged in to after 21:00.", 1, 8, false},
+	{"Hibernate idle lab desktops", "HIBERNATE", "DAY", "Hibernates the training-lab desktops outside lesson hours.", 0, 0, false},
+	{"Rebuild training pool", "REBUILD", "FIXED_TIME", "Rebuilds the training pool from the golden image before the next course.", 30, 0, false},
+	{"Clean up orphaned ECS", "DELETE_BLACK_ECS", "WEEK", "Deletes ECS instances left behind by failed desktop creations.", 0, 0, false},
 	// Trigger tasks: listed only when scheduled_type=LIFE_CYCLE is asked for.
-	{"Snapshot on user logout", "CREATE_SNAPSHOT", "LIFE_CYCLE", "Snapshots the data disk whenever a user logs out.", 4, 6},
-	{"Reboot after failed login", "REBOOT", "LIFE_CYCLE", "Reboots a desktop after three failed logins in a row.", 10, 0},
+	{"Snapshot on user logout", "CREATE_SNAPSHOT", "LIFE_CYCLE", "Snapshots the data disk whenever a user logs out.", 4, 6, false},
+	{"Reboot after failed login", "REBOOT", "LIFE_CYCLE", "Reboots a desktop after three failed logins in a row.", 10, 0, false},
+	// Last, so that the tasks before it keep the data of the seed they had
+	// before it was added.
+	{"Rolling hotfix – ops desktops", "EXECUTE_SCRIPT", "WEEK", "Installs the week's hotfix on the ops desktops a few at a time; its newest run is still going.", 8, 2, true},
 }
 
 var namePrefixes = []string{"wks-dev-", "研发-桌面-", "財務部-PC-", "design-studio-", "lab-", "ops-jump-", "営業部-", "qa-win11-"}
@@ -143,6 +151,9 @@ func NewDatasetAt(seed uint64, big int, now time.Time) *Dataset {
 			TimeZone:          "Asia/Shanghai",
 			WaitTime:          30,
 		}
+		if tt.live { // weekly from the run going now
+			t.NextExecutionTime = liveStart(base, now).Add(7 * 24 * time.Hour).Format(wireTime)
+		}
 		if tt.schedType == "LIFE_CYCLE" {
 			t.LifeCycleType = []string{"LOGOUT", "LOGIN_FAILED"}[ti%2]
 			t.NextExecutionTime = ""
@@ -158,6 +169,9 @@ func NewDatasetAt(seed uint64, big int, now time.Time) *Dataset {
 		pool := genPool(r, n, nrec, tt.failPct, ti == 0)
 		for ri := range nrec {
 			start := base.Add(-time.Duration(ri) * 24 * time.Hour).Add(time.Duration(ti) * time.Hour)
+			if tt.live {
+				start = liveStart(base, now).Add(-time.Duration(ri) * 7 * 24 * time.Hour)
+			}
 			var members []desktop
 			for i, dk := range pool {
 				if ri >= dk.from && ri < dk.before && (ri == 0 || i < BigRecordDetails || i >= n) {
@@ -165,6 +179,9 @@ func NewDatasetAt(seed uint64, big int, now time.Time) *Dataset {
 				}
 			}
 			rec, details := genRecord(r, t, start, members, tt.failPct, tt.skipPct, ri == 0 && ti == 0)
+			if tt.live && ri == 0 {
+				d.Live = map[string]*LiveRun{rec.ID: goLive(r, start, details)}
+			}
 			d.Records[t.ID] = append(d.Records[t.ID], rec)
 			d.Details[rec.ID] = details
 			if ri == 0 {

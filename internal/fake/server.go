@@ -268,6 +268,9 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) {
 	var tasks []api.Task
 	for _, t := range s.data.Tasks {
 		if (t.ScheduledType == "LIFE_CYCLE") == triggers {
+			if recs := s.recordsAt(s.data.Records[t.ID], s.now()); len(recs) > 0 && recs[0].Status == "RUNNING" && s.data.Live[recs[0].ID] != nil {
+				t.LastStatus = "RUNNING"
+			}
 			tasks = append(tasks, t)
 		}
 	}
@@ -285,6 +288,7 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	offset, limit = s.span(offset, limit)
+	recs = s.recordsAt(recs, s.now())
 	s.writeList(w, r, "tasks_records", window(recs, offset, limit), len(recs))
 }
 
@@ -293,8 +297,9 @@ func (s *Server) listDetails(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "WKS.00010404", "The scheduled task does not exist.")
 		return
 	}
-	details, found := s.data.Details[r.PathValue("record_id")]
-	if !found || (len(details) > 0 && !s.recordBelongs(r.PathValue("task_id"), r.PathValue("record_id"))) {
+	all, found := s.data.Details[r.PathValue("record_id")]
+	details := s.detailsAt(r.PathValue("record_id"), s.now())
+	if !found || (len(all) > 0 && !s.recordBelongs(r.PathValue("task_id"), r.PathValue("record_id"))) {
 		writeError(w, http.StatusNotFound, "WKS.00010405", "The task execution record does not exist.")
 		return
 	}
