@@ -105,7 +105,7 @@ func (b views) taskList(triggers bool) *tasksView {
 		cols:      chooseColumns(taskColumns(b.tf), b.columns["tasks"]),
 		tf:        b.tf,
 		noun:      noun,
-		isRunning: func(t api.Task) bool { return inProgress(t.LastStatus) },
+		isRunning: func(t api.Task) bool { return filter.InProgress(t.LastStatus) },
 		empty:     empty,
 		paneText:  taskPaneText(b.tf),
 		copyID:    func(t api.Task) (string, string) { return t.ID, "task id " + shortID(sanitize.Line(t.ID)) },
@@ -193,7 +193,7 @@ func (b views) records(taskID, crumb string) *recordsView {
 		cols:      append([]column[api.Record]{markColumn(b.marks, taskID)}, chooseColumns(recordColumns(b.tf), b.columns["runs"])...),
 		tf:        b.tf,
 		noun:      "records",
-		isRunning: func(r api.Record) bool { return inProgress(r.Status) },
+		isRunning: func(r api.Record) bool { return filter.InProgress(r.Status) },
 		empty:     "This task has not run yet.",
 		crumbText: crumb,
 		paneText:  recordPaneText(b.tf),
@@ -204,10 +204,10 @@ func (b views) records(taskID, crumb string) *recordsView {
 			if v := b.runs.take(r.ID); v != nil {
 				// Refreshed when it runs, ran when left, or the run's own
 				// numbers changed since (it finished while away).
-				changed := v.record != nil && (*v.record != r || inProgress(v.record.Status))
+				changed := v.record != nil && (*v.record != r || filter.InProgress(v.record.Status))
 				rec := r
 				v.record = &rec
-				v.reopen(inProgress(r.Status) || changed)
+				v.reopen(filter.InProgress(r.Status) || changed)
 				return v
 			}
 			v := b.details(taskID, r.ID, crumb, b.tf.Absolute(r.StartTime, r.TimeZone), &r)
@@ -237,7 +237,7 @@ func (b views) details(taskID, recordID, taskLabel, crumb string, rec *api.Recor
 		cols:      chooseColumns(detailColumns(b.tf), b.columns["details"]),
 		tf:        b.tf,
 		noun:      "details",
-		isRunning: func(r triage.Row) bool { return inProgress(r.Status()) },
+		isRunning: func(r triage.Row) bool { return filter.InProgress(r.Status()) },
 		empty:     "This record has no execution details.",
 		noMatch:   "/ edits the filter (empty it there to clear it); f and s turn theirs off.",
 		crumbText: crumb,
@@ -254,9 +254,4 @@ func sanitizeCrumb(name, id string) string {
 		return s
 	}
 	return shortID(sanitize.Line(id))
-}
-
-// inProgress reports the statuses of work not finished yet.
-func inProgress(status string) bool {
-	return strings.EqualFold(status, "RUNNING") || strings.EqualFold(status, "WAITING")
 }

@@ -57,13 +57,7 @@ func (e Env) Act(c config.Config) error {
 		return err
 	}
 	defer sess.Stop()
-	if c, err = resolveTask(c, sess.Client, e.Retry); err != nil {
-		return err
-	}
-	if c.Demo && c.TaskID == "" {
-		c = session.DemoRecord(c)
-	}
-	if c, err = resolveRun(c, sess.Client, e.Retry); err != nil {
+	if c, err = e.findRun(c, sess); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)

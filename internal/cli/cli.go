@@ -5,8 +5,10 @@
 package cli
 
 import (
+	"context"
 	"io"
 	"syscall"
+	"time"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/session"
@@ -18,6 +20,10 @@ type Env struct {
 	Getenv         func(string) string
 	Version        string          // for the User-Agent
 	Retry          api.RetryPolicy // -o's rule for a page that failed (tests shorten its waits)
+	// Now and Sleep are --wait's and --watch's clock (nil: the real one);
+	// tests move the fake API's clock instead of waiting.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 func (e Env) session() session.Env {

@@ -37,13 +37,7 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 		return 0, err
 	}
 	defer sess.Stop()
-	if c, err = resolveTask(c, sess.Client, e.Retry); err != nil {
-		return 0, err
-	}
-	if c.Demo && c.TaskID == "" {
-		c = session.DemoRecord(c)
-	}
-	if c, err = resolveRun(c, sess.Client, e.Retry); err != nil {
+	if c, err = e.findRun(c, sess); err != nil {
 		return 0, err
 	}
 	if c.RecordID == "" {

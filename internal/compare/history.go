@@ -3,10 +3,10 @@ package compare
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"unique"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/filter"
 )
 
 // History is desktops' outcomes over a run and the runs before it, newest
@@ -121,7 +121,7 @@ func NewestFirst(runs []api.Record) []api.Record {
 // WAITING (--record-id latest, latest-finished).
 func Newest(runs []api.Record, finished bool) (api.Record, bool) {
 	for _, r := range NewestFirst(runs) {
-		if !finished || !(strings.EqualFold(r.Status, "RUNNING") || strings.EqualFold(r.Status, "WAITING")) {
+		if !finished || !filter.InProgress(r.Status) {
 			return r, true
 		}
 	}

@@ -46,6 +46,10 @@ type Config struct {
 	DryRun   bool
 	ReadOnly bool
 	ExitCode bool // -o exits 3 when it printed a row
+	// Wait waits for a run still going to finish before -o or --action
+	// take it, at most WaitTimeout.
+	Wait        bool
+	WaitTimeout time.Duration
 	// The config file: the one --config named, the columns of each
 	// screen and the keys it sets, and where each setting came from
 	// (flag name -> "flag", "$VAR" or the file's path).
@@ -115,6 +119,8 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.BoolVar(&c.DryRun, "dry-run", false, "with --action: print the plan (each desktop, the count, the digest --confirm takes) and send nothing")
 	fs.BoolVar(&c.ReadOnly, "read-only", false, "never act on desktops: no power actions in the browser, --action refused")
 	fs.BoolVar(&c.ExitCode, "exit-code", false, "with -o: exit 3 when at least one row was printed (for cron and monitoring: --change NEW_FAILURE --exit-code)")
+	fs.BoolVar(&c.Wait, "wait", false, "with -o or --action: when the run is RUNNING or WAITING, wait for it to finish (a line on stderr each look), then go on")
+	fs.DurationVar(&c.WaitTimeout, "wait-timeout", defaults.WaitTimeout, "with --wait: give up (exit 1) when the run is still going after `DURATION`")
 	fs.StringVar(&c.Filter, "filter", "", "with -o: keep only details matching `EXPR` (the / filter's syntax, e.g. 'code:WKS.0001 !name:lab')")
 	fs.BoolVar(&c.Demo, "demo", false, "browse the built-in fake API on loopback: no credentials, no network")
 	fs.StringVar(&c.ServeDemo, "serve-demo", "", "only serve the fake API on `ADDR` (e.g. 127.0.0.1:8080) for scripts, the CLI or SDKs")

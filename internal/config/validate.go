@@ -24,7 +24,7 @@ func validate(c Config, fs *pflag.FlagSet, getenv func(string) string) error {
 	if err := firstError(
 		func() error { return checkNoArguments(fs) },
 		c.checkPageSize, c.checkWatch, c.checkTheme, c.checkConcurrency, c.checkOutput,
-		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkOutputFilters, c.checkFilter,
+		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputFilters, c.checkFilter,
 		c.checkHistory, c.checkComparison, c.checkBaseline, c.checkCacheMax,
 		c.checkDemoLatency, c.checkDemoRateLimit, c.checkDemoModes,
 	); err != nil || c.isDemo() {
@@ -147,6 +147,20 @@ func powerActionNames() []string {
 func (c Config) checkExitCode() error {
 	if c.ExitCode && c.Output == "" {
 		return Errorf("--exit-code goes with -o: it says whether rows were printed")
+	}
+	return nil
+}
+
+// checkWait refuses --wait where nothing takes the run, and a wait
+// without bounds.
+func (c Config) checkWait() error {
+	switch {
+	case c.Wait && c.Output == "" && c.Action == "":
+		return Errorf("--wait goes with -o or --action: the browser shows a run going as it goes (W watches it)")
+	case c.Wait && c.RecordID == "" && !c.Demo:
+		return Errorf("--wait needs the run: --record-id ID, or --record-id latest for the task's newest")
+	case c.WaitTimeout <= 0 || c.WaitTimeout > defaults.MaxWaitTimeout:
+		return Errorf("--wait-timeout must be above 0 and at most %s, not %s", shortDuration(defaults.MaxWaitTimeout), c.WaitTimeout)
 	}
 	return nil
 }

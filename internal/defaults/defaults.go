@@ -20,4 +20,9 @@ const (
 	// included), MaxHistory the most --history allows.
 	History    = 5
 	MaxHistory = 90 // runs the store holds reach past what the API lists
+	// WaitTimeout is how long --wait waits for a run by default (a
+	// nightly task over thousands of desktops takes an hour or so),
+	// MaxWaitTimeout the most it may.
+	WaitTimeout    = 2 * time.Hour
+	MaxWaitTimeout = 24 * time.Hour
 )

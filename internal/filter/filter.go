@@ -305,6 +305,12 @@ func IsFailed(status string) bool {
 	return strings.EqualFold(status, "FAIL") || strings.EqualFold(status, "FAILED")
 }
 
+// InProgress reports a status of work not finished yet: a run or a row
+// RUNNING or WAITING, whose details or outcome may still change.
+func InProgress(status string) bool {
+	return strings.EqualFold(status, "RUNNING") || strings.EqualFold(status, "WAITING")
+}
+
 // Statuses is a set of exec statuses (upper-case); empty means any.
 type Statuses map[string]bool
 

@@ -11,12 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
+	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/store"
 )
 
@@ -214,7 +214,7 @@ func (r *Reader) Read(ctx context.Context, taskID string, run api.Record, withRo
 	switch {
 	case r.read[key] != rd:
 		// Replaced meanwhile (a reading with rows): that one stands.
-	case rd.err != nil || inProgress(run.Status) || rd.base.Missing() > 0:
+	case rd.err != nil || filter.InProgress(run.Status) || rd.base.Missing() > 0:
 		// A failure, a run still growing, or one read short (a page cut
 		// by a gateway): the next asker reads again.
 		delete(r.read, key)
@@ -224,11 +224,6 @@ func (r *Reader) Read(ctx context.Context, taskID string, run api.Record, withRo
 	r.mu.Unlock()
 	close(rd.done)
 	return rd.base, rd.err
-}
-
-// inProgress reports a run still going: its details are not final.
-func inProgress(status string) bool {
-	return strings.EqualFold(status, "RUNNING") || strings.EqualFold(status, "WAITING")
 }
 
 // keep notes key as read, and forgets the runs read longest ago past Keep

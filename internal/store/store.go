@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/filter"
 )
 
 // magic starts every file; its version changes with the format. A file
@@ -85,8 +86,7 @@ type file struct {
 // whose rows fall short of or exceed what its record says is never
 // stored: reading it again may find what was missing.
 func Finished(rec api.Record, rows int) bool {
-	status := strings.ToUpper(rec.Status)
-	if status == "RUNNING" || status == "WAITING" || status == "" {
+	if filter.InProgress(rec.Status) || rec.Status == "" {
 		return false
 	}
 	return rows == rec.SuccessNum+rec.FailedNum+rec.SkipNum

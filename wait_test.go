@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/cli"
+	"github.com/wksrec/wksrec/internal/fake"
+)
+
+// fakeClock is a fake API's clock that the command's sleeps move.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Sleep(_ context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	return nil
+}
+
+// runAt is run with the command's clock clk.
+func runAt(clk *fakeClock, args []string, stdout, stderr *bytes.Buffer, getenv func(string) string) int {
+	retry := api.DefaultRetry
+	retry.Base = time.Millisecond
+	return runIn(cli.Env{Stdout: stdout, Stderr: stderr, Getenv: getenv, Version: versionString(), Retry: retry, Now: clk.Now, Sleep: clk.Sleep}, args)
+}
+
+// --task NAME --record-id latest --wait finds tonight's run still going,
+// says so on stderr at each look, and prints it once finished: every row,
+// none RUNNING. A run going past --wait-timeout exits 1 saying so.
+func TestWaitForTheNewestRun(t *testing.T) {
+	clk := &fakeClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	srv, url := startFake(t, fake.Options{Seed: 3, DatedFrom: clk.now, Now: clk.Now})
+	var live api.Record
+	for _, recs := range srv.Data().Records {
+		if srv.Data().Live[recs[0].ID] != nil {
+			live = recs[0]
+		}
+	}
+	all := srv.Data().Details[live.ID]
+	base := []string{"--endpoint", url, "--project-id", "p", "--task", "rolling", "--record-id", "latest", "-o", "json", "--no-cache"}
+	getenv := env("WKSREC_AUTH_TOKEN", "t", "HOME", t.TempDir())
+
+	var stdout, stderr bytes.Buffer
+	if status := runAt(clk, append(base, "--wait-timeout", "20s", "--wait"), &stdout, &stderr, getenv); status != 1 {
+		t.Fatalf("a run going past --wait-timeout: status %d, stderr %s", status, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if last := lines[len(lines)-1]; stdout.Len() > 0 || !strings.Contains(last, "still RUNNING after 20s (--wait-timeout)") {
+		t.Fatalf("timed out: stdout %q, last line %q", stdout.String(), last)
+	}
+
+	stdout.Reset()
+	stderr.Reset()
+	if status := runAt(clk, append(base, "--wait"), &stdout, &stderr, getenv); status != 0 {
+		t.Fatalf("status %d: %s", status, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "wksrec: waiting for run "+live.ID+": RUNNING, ") {
+		t.Fatalf("no progress on stderr: %q", stderr.String())
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(all) {
+		t.Fatalf("%d rows after waiting, want the run's %d", len(rows), len(all))
+	}
+	for _, r := range rows {
+		if r["exec_status"] == "RUNNING" {
+			t.Fatalf("a row RUNNING after waiting: %v", r)
+		}
+	}
+
+	// Finished now: no wait, nothing on stderr.
+	stdout.Reset()
+	stderr.Reset()
+	if status := runAt(clk, append(base, "--wait"), &stdout, &stderr, getenv); status != 0 || stderr.Len() > 0 {
+		t.Fatalf("a finished run: status %d, stderr %q", status, stderr.String())
+	}
+}
