@@ -61,6 +61,8 @@ func runIn(env cli.Env, args []string) (status int) {
 	switch {
 	case c.ServeDemo != "":
 		return fail(stderr, env.ServeDemo(c))
+	case c.Output != "" && c.Watch > 0:
+		return fail(stderr, env.WatchJSON(c))
 	case c.Output != "":
 		printed, err := env.PrintDetails(c)
 		if err == nil && c.ExitCode && printed > 0 {

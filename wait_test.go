@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/alert"
 	"github.com/wksrec/wksrec/internal/cli"
 	"github.com/wksrec/wksrec/internal/fake"
 )
@@ -86,5 +87,71 @@ func TestWaitForTheNewestRun(t *testing.T) {
 	stderr.Reset()
 	if status := runAt(clk, append(base, "--wait"), &stdout, &stderr, getenv); status != 0 || stderr.Len() > 0 {
 		t.Fatalf("a finished run: status %d, stderr %q", status, stderr.String())
+	}
+}
+
+// stopAfter is a clock's Sleep that ends the command after n sleeps, as
+// ctrl+c would.
+func (c *fakeClock) stopAfter(n int) func(context.Context, time.Duration) error {
+	return func(ctx context.Context, d time.Duration) error {
+		if n--; n < 0 {
+			return context.Canceled
+		}
+		return c.Sleep(ctx, d)
+	}
+}
+
+// -o json --watch prints a JSON line for each change of the run in
+// progress (new failures as they come, its end once) and ends cleanly
+// when interrupted; together the lines name every failure that came
+// after the first look.
+func TestOutputWatchPrintsAJSONLineEachChange(t *testing.T) {
+	clk := &fakeClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	srv, url := startFake(t, fake.Options{Seed: 3, DatedFrom: clk.now, Now: clk.Now})
+	var stdout, stderr bytes.Buffer
+	retry := api.DefaultRetry
+	retry.Base = time.Millisecond
+	e := cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: env("WKSREC_AUTH_TOKEN", "t", "HOME", t.TempDir()), Version: "test", Retry: retry,
+		Now: clk.Now, Sleep: clk.stopAfter(30)}
+	status := runIn(e, []string{"--endpoint", url, "--project-id", "p", "--task", "Rolling", "--record-id", "latest", "-o", "json", "--watch", "15s"})
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, stderr.String())
+	}
+	var events []alert.Event
+	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+		var ev alert.Event
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("not a JSON line: %q", line)
+		}
+		events = append(events, ev)
+	}
+	if len(events) < 3 {
+		t.Fatalf("%d lines for a run filling in over four minutes:\n%s", len(events), stdout.String())
+	}
+	last := events[len(events)-1]
+	named := 0
+	for i, ev := range events {
+		if (ev.Kind == alert.Finished) != (i == len(events)-1) {
+			t.Fatalf("line %d is %q: the run ends once, last", i, ev.Kind)
+		}
+		named += ev.NewFailureCount
+		if ev.Task.Name != "Rolling hotfix – ops desktops" {
+			t.Fatalf("task %+v", ev.Task)
+		}
+	}
+	var live api.Record
+	for _, recs := range srv.Data().Records {
+		if srv.Data().Live[recs[0].ID] != nil {
+			live = recs[0]
+		}
+	}
+	if last.Run.ID != live.ID || last.Counts.Failed != live.FailedNum || last.SinceLast.FailedNow != live.FailedNum {
+		t.Fatalf("the last line %+v, the run %+v", last, live)
+	}
+	if named != live.FailedNum-events[0].SinceLast.FailedBefore {
+		t.Fatalf("the lines named %d failures; %d failed after the first look", named, live.FailedNum-events[0].SinceLast.FailedBefore)
+	}
+	if !strings.Contains(stderr.String(), "wksrec: watching run "+live.ID+" every 15s") {
+		t.Fatalf("stderr %q", stderr.String())
 	}
 }

@@ -24,7 +24,7 @@ func validate(c Config, fs *pflag.FlagSet, getenv func(string) string) error {
 	if err := firstError(
 		func() error { return checkNoArguments(fs) },
 		c.checkPageSize, c.checkWatch, c.checkTheme, c.checkConcurrency, c.checkOutput,
-		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputFilters, c.checkFilter,
+		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputWatch, c.checkOutputFilters, c.checkFilter,
 		c.checkHistory, c.checkComparison, c.checkBaseline, c.checkCacheMax,
 		c.checkDemoLatency, c.checkDemoRateLimit, c.checkDemoModes,
 	); err != nil || c.isDemo() {
@@ -161,6 +161,23 @@ func (c Config) checkWait() error {
 		return Errorf("--wait needs the run: --record-id ID, or --record-id latest for the task's newest")
 	case c.WaitTimeout <= 0 || c.WaitTimeout > defaults.MaxWaitTimeout:
 		return Errorf("--wait-timeout must be above 0 and at most %s, not %s", shortDuration(defaults.MaxWaitTimeout), c.WaitTimeout)
+	}
+	return nil
+}
+
+// checkOutputWatch keeps -o --watch to what it is: a JSON line for each
+// change of one run (or of the task's newest), until interrupted.
+func (c Config) checkOutputWatch() error {
+	if c.Watch == 0 || c.Output == "" {
+		return nil
+	}
+	switch {
+	case c.Output != "json":
+		return Errorf("-o %s --watch: watching prints a JSON line for each change, use -o json", c.Output)
+	case c.RecordID == "" && !c.Demo:
+		return Errorf("-o json --watch needs the run: --record-id ID, or --record-id latest to follow the task's newest")
+	case c.Wait || c.ExitCode || c.Statuses != "" || c.Filter != "" || c.Changes != "" || c.HistoryOut:
+		return Errorf("-o json --watch prints every change until interrupted: --wait, --exit-code, --status, --filter, --change and --history do not go with it")
 	}
 	return nil
 }

@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/alert"
+	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/runs"
+	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/session"
+)
+
+// maxFailedWatchLooks is how many looks in a row may fail before -o json
+// --watch gives up: a log pipeline outlives a blip, not an outage.
+const maxFailedWatchLooks = 10
+
+// WatchJSON is -o json --watch: every interval it reads the run whole and
+// prints one JSON line (an alert.Event) for each change worth an alert,
+// until interrupted (exit 0). With --record-id latest it follows the
+// task's newest run: tomorrow night's run is watched when it starts.
+func (e Env) WatchJSON(c config.Config) error {
+	sess, err := session.Connect(c, e.session())
+	if err != nil {
+		return err
+	}
+	defer sess.Stop()
+	follow := c.RecordID == latestRun || c.RecordID == latestFinishedRun
+	asked := c.RecordID
+	if c, err = e.findRun(c, sess); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	w := &jsonWatch{env: e, c: c, sess: sess, follow: follow, asked: asked, name: taskName(ctx, sess.Client, c.TaskID, e.Retry)}
+	fmt.Fprintf(e.Stderr, "wksrec: watching run %s every %s; a JSON line for each change, ctrl+c stops\n", sanitize.Line(c.RecordID), c.Watch)
+	err = w.run(ctx)
+	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+		return nil // interrupted: the way a watch ends
+	}
+	return err
+}
+
+type jsonWatch struct {
+	env     Env
+	c       config.Config
+	sess    session.Session
+	follow  bool
+	asked   string // latest or latest-finished, when following
+	name    string
+	tracker alert.Tracker
+	baseOf  string // the run the tracker's baseline is for
+}
+
+func (w *jsonWatch) run(ctx context.Context) error {
+	enc := json.NewEncoder(w.env.Stdout)
+	failed := 0
+	for {
+		ev, ok, err := w.look(ctx)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			failed++
+			fmt.Fprintf(w.env.Stderr, "wksrec: watch: %s; looking again in %s\n", sanitize.Line(err.Error()), w.c.Watch)
+			if failed >= maxFailedWatchLooks {
+				return fmt.Errorf("watch: %d looks in a row failed, the last: %w", failed, err)
+			}
+		default:
+			failed = 0
+		}
+		if ok {
+			if err := enc.Encode(ev); err != nil {
+				return err // stdout gone (a pipe closed): nobody reads the lines
+			}
+		}
+		if err := w.sleep(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// look reads the run (the task's newest when following) and asks the
+// tracker whether it changed enough for a line.
+func (w *jsonWatch) look(ctx context.Context) (alert.Event, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, max(w.c.Watch, 5*time.Minute))
+	defer cancel()
+	if w.follow {
+		c := w.c
+		c.RecordID = w.asked
+		c, err := resolveRun(c, w.sess.Client, w.env.Retry)
+		if err != nil {
+			return alert.Event{}, false, err
+		}
+		w.c.RecordID = c.RecordID
+	}
+	if err := w.baseline(ctx); err != nil {
+		return alert.Event{}, false, err
+	}
+	now := time.Now
+	if w.env.Now != nil {
+		now = w.env.Now
+	}
+	s, err := alert.Read(ctx, w.sess.Client, w.c.TaskID, w.name, w.c.RecordID, now(),
+		alert.ReadOptions{PageSize: w.c.PageSize, Concurrency: w.c.Concurrency, Retry: w.env.Retry})
+	if err != nil {
+		return alert.Event{}, false, err
+	}
+	ev, ok := w.tracker.Next(s)
+	return ev, ok, nil
+}
+
+// baseline loads --compare-to's run for the run watched, again when the
+// watch moves to the task's next run.
+func (w *jsonWatch) baseline(ctx context.Context) error {
+	if w.c.CompareTo == "" || w.baseOf == w.c.RecordID {
+		return nil
+	}
+	cmp, err := loadComparison(ctx, w.c, w.sess, w.env.Retry)
+	if err != nil {
+		return err
+	}
+	w.tracker.Baseline, w.baseOf = cmp.base, w.c.RecordID
+	return nil
+}
+
+func (w *jsonWatch) sleep(ctx context.Context) error {
+	if w.env.Sleep != nil {
+		return w.env.Sleep(ctx, w.c.Watch)
+	}
+	return runs.Sleep(ctx, w.c.Watch)
+}
+
+// taskName is the task's name for the alerts, or "" when it cannot be
+// found (the alert then names the run).
+func taskName(ctx context.Context, client *api.Client, taskID string, retry api.RetryPolicy) string {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for _, kind := range []string{"", api.ScheduledTypeLifeCycle} {
+		tasks, err := api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Task], error) {
+			return client.ListTasks(ctx, kind, offset, limit)
+		}, func(t api.Task) string { return t.ID }, api.FetchAllOptions{Limit: api.MaxTaskLimit, Retry: retry})
+		if err != nil {
+			return ""
+		}
+		for _, t := range tasks {
+			if t.ID == taskID {
+				return t.TaskName
+			}
+		}
+	}
+	return ""
+}
