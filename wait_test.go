@@ -4,6 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -153,5 +159,50 @@ func TestOutputWatchPrintsAJSONLineEachChange(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "wksrec: watching run "+live.ID+" every 15s") {
 		t.Fatalf("stderr %q", stderr.String())
+	}
+}
+
+// The alerts of -o json --watch also go to --notify-cmd (the JSON on its
+// stdin) and --webhook (POSTed), each the line printed; a command that
+// fails says so on stderr without stopping the watch.
+func TestOutputWatchAlertsGoToTheCommandAndTheWebhook(t *testing.T) {
+	clk := &fakeClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	_, url := startFake(t, fake.Options{Seed: 3, DatedFrom: clk.now, Now: clk.Now})
+	var mu sync.Mutex
+	var posted []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		posted = append(posted, string(b))
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	dir := t.TempDir()
+	cmd := `cat >> ` + filepath.Join(dir, "alerts") + `; echo >> ` + filepath.Join(dir, "alerts") + `; echo 'pager said no' >&2; exit 3`
+	var stdout, stderr bytes.Buffer
+	e := cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: env("WKSREC_AUTH_TOKEN", "t", "HOME", dir), Version: "test",
+		Now: clk.Now, Sleep: clk.stopAfter(30)}
+	status := runIn(e, []string{"--endpoint", url, "--project-id", "p", "--task", "Rolling", "--record-id", "latest", "-o", "json", "--watch", "15s",
+		"--notify-cmd", cmd, "--webhook", hook.URL + "/hooks/SECRET-TOKEN"})
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	got, err := os.ReadFile(filepath.Join(dir, "alerts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := strings.Split(strings.TrimSpace(string(got)), "\n")
+	slices.Sort(ran)
+	slices.Sort(posted)
+	slices.Sort(lines)
+	if !slices.Equal(ran, lines) || !slices.Equal(posted, lines) {
+		t.Fatalf("printed %d alerts; the command got %d, the webhook %d", len(lines), len(ran), len(posted))
+	}
+	if n := strings.Count(stderr.String(), "wksrec: alert: notify-cmd exited with status 3: pager said no\n"); n != len(lines) {
+		t.Fatalf("%d failures said for %d alerts: %s", n, len(lines), stderr.String())
+	}
+	if strings.Contains(stderr.String(), "SECRET") {
+		t.Fatal("the webhook's token on stderr")
 	}
 }

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -39,9 +42,15 @@ func (e Env) WatchJSON(c config.Config) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	w := &jsonWatch{env: e, c: c, sess: sess, follow: follow, asked: asked, name: taskName(ctx, sess.Client, c.TaskID, e.Retry)}
+	out, err := outlets(c)
+	if err != nil {
+		return err
+	}
+	e.Stderr = &lockedWriter{w: e.Stderr} // the alerts' failures come from their own goroutines
+	w := &jsonWatch{env: e, c: c, sess: sess, follow: follow, asked: asked, name: taskName(ctx, sess.Client, c.TaskID, e.Retry), out: out}
 	fmt.Fprintf(e.Stderr, "wksrec: watching run %s every %s; a JSON line for each change, ctrl+c stops\n", sanitize.Line(c.RecordID), c.Watch)
 	err = w.run(ctx)
+	w.sending.Wait() // each send is bounded: the command's timeout, the webhook's attempts
 	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		return nil // interrupted: the way a watch ends
 	}
@@ -57,6 +66,8 @@ type jsonWatch struct {
 	name    string
 	tracker alert.Tracker
 	baseOf  string // the run the tracker's baseline is for
+	out     alert.Outlets
+	sending sync.WaitGroup
 }
 
 func (w *jsonWatch) run(ctx context.Context) error {
@@ -80,6 +91,7 @@ func (w *jsonWatch) run(ctx context.Context) error {
 			if err := enc.Encode(ev); err != nil {
 				return err // stdout gone (a pipe closed): nobody reads the lines
 			}
+			w.send(ev)
 		}
 		if err := w.sleep(ctx); err != nil {
 			return err
@@ -157,4 +169,47 @@ func taskName(ctx context.Context, client *api.Client, taskID string, retry api.
 		}
 	}
 	return ""
+}
+
+// send delivers an alert to the outlets without holding up the next look;
+// a failure is a line on stderr. It is not stopped by ctrl+c: an alert
+// already decided is delivered, within its bounds.
+func (w *jsonWatch) send(ev alert.Event) {
+	if !w.out.Any() {
+		return
+	}
+	w.sending.Go(func() {
+		if err := w.out.Send(context.Background(), ev); err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintln(w.env.Stderr, "wksrec: alert: "+sanitize.Line(line))
+			}
+		}
+	})
+}
+
+// outlets are where c sends alerts besides the screen: the webhook with
+// the session's TLS settings (--ca-file), not its debug log, which would
+// write the webhook's path, token and all.
+func outlets(c config.Config) (alert.Outlets, error) {
+	out := alert.Outlets{Command: c.NotifyCmd, Webhook: c.Webhook}
+	if c.Webhook != "" {
+		hc, err := session.HTTPClient(c.CAFile)
+		if err != nil {
+			return out, err
+		}
+		out.Client = hc
+	}
+	return out, nil
+}
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -53,19 +53,23 @@ type Config struct {
 	// The config file: the one --config named, the columns of each
 	// screen and the keys it sets, and where each setting came from
 	// (flag name -> "flag", "$VAR" or the file's path).
-	ConfigFile       string
-	Columns          map[string][]string
-	Keys             map[string][]string
-	Sources          map[string]string
-	PrintConfig      bool
-	Watch            time.Duration
-	Theme, DebugFile string
-	Demo             bool
-	ServeDemo        string
-	DemoLatency      time.Duration
-	DemoRateLimit    int
-	DemoDenyActions  bool
-	DemoFaults       bool
+	ConfigFile  string
+	Columns     map[string][]string
+	Keys        map[string][]string
+	Sources     map[string]string
+	PrintConfig bool
+	Watch       time.Duration
+	// NotifyCmd and Webhook are where watch mode's alerts go besides the
+	// terminal: a shell command given the alert's JSON on stdin, a URL it
+	// is POSTed to (a secret when it carries a token: never printed whole).
+	NotifyCmd, Webhook string
+	Theme, DebugFile   string
+	Demo               bool
+	ServeDemo          string
+	DemoLatency        time.Duration
+	DemoRateLimit      int
+	DemoDenyActions    bool
+	DemoFaults         bool
 	// CacheMax bounds the store of finished runs (a size: 1GiB);
 	// NoCache keeps no store at all.
 	CacheMax              string
@@ -105,6 +109,8 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.BoolVar(&c.LocalTime, "local-time", false, "show times in this machine's time zone instead of each record's own")
 	fs.DurationVar(&c.Watch, "watch", 0, fmt.Sprintf("refresh every `DURATION` (--watch=30s; at least %s) while anything on screen is RUNNING or WAITING; --watch alone is %s", defaults.MinWatch, defaults.Watch))
 	fs.Lookup("watch").NoOptDefVal = defaults.Watch.String()
+	fs.StringVar(&c.NotifyCmd, "notify-cmd", "", "in watch mode, run `CMD` (by the shell) for each alert, the alert's JSON on its stdin: a run finished, new failures")
+	fs.StringVar(&c.Webhook, "webhook", "", "in watch mode, POST each alert's JSON to `URL` (https, or http to 127.0.0.1 only); never printed whole")
 	fs.StringVar(&c.DebugFile, "debug", "", "append one line per HTTP request to `FILE` (method, path, status, time, request id, retries; never a secret)")
 	fs.BoolVar(&c.Mouse, "mouse", true, "the wheel scrolls and a click selects; --mouse=false leaves the mouse to the terminal (Shift+drag selects text either way)")
 	fs.StringVar(&c.Theme, "theme", "auto", "colours for a `dark` or light terminal; auto asks the terminal, which can stall over a slow SSH link")

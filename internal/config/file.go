@@ -17,6 +17,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/defaults"
+	"github.com/wksrec/wksrec/internal/notify"
 	"github.com/wksrec/wksrec/internal/triage"
 	"github.com/wksrec/wksrec/keymap"
 )
@@ -44,6 +45,8 @@ type fileSettings struct {
 	ReadOnly    *bool   `toml:"read_only"`
 	History     *int    `toml:"history"`
 	CacheMax    *string `toml:"cache_max"`
+	NotifyCmd   *string `toml:"notify_cmd"`
+	Webhook     *string `toml:"webhook"`
 	// Columns are the columns of each screen (tasks, runs, details), in
 	// their order; Keys rebind the keys.
 	Columns map[string][]string `toml:"columns"`
@@ -82,7 +85,7 @@ var fileFlags = []struct{ key, flag string }{
 	{"region", "region"}, {"endpoint", "endpoint"}, {"project_id", "project-id"}, {"iam_endpoint", "iam-endpoint"},
 	{"ca_file", "ca-file"}, {"profile", "profile"}, {"page_size", "page-size"}, {"concurrency", "concurrency"},
 	{"theme", "theme"}, {"local_time", "local-time"}, {"mouse", "mouse"}, {"read_only", "read-only"}, {"history", "history"},
-	{"cache_max", "cache-max"},
+	{"cache_max", "cache-max"}, {"notify_cmd", "notify-cmd"}, {"webhook", "webhook"},
 }
 
 // Screens are the screens whose columns the file may choose.
@@ -164,7 +167,7 @@ func (f fileSettings) values() map[string]string {
 		"region": f.Region, "endpoint": f.Endpoint, "project_id": f.ProjectID, "iam_endpoint": f.IAMEndpoint,
 		"ca_file": f.CAFile, "profile": f.Profile, "page_size": f.PageSize, "concurrency": f.Concurrency,
 		"theme": f.Theme, "local_time": f.LocalTime, "mouse": f.Mouse, "read_only": f.ReadOnly, "history": f.History,
-		"cache_max": f.CacheMax,
+		"cache_max": f.CacheMax, "notify_cmd": f.NotifyCmd, "webhook": f.Webhook,
 	} {
 		if value, ok := flagValue(v); ok {
 			values[key] = value
@@ -300,7 +303,18 @@ func checkFileValues(f fileSettings, at func(string) string) error {
 		func() error { return checkFileEndpoint(at, "iam_endpoint", f.IAMEndpoint) },
 		func() error { return checkFileProject(at, f.ProjectID) },
 		func() error { return checkFileSize(at, "cache_max", f.CacheMax) },
+		func() error { return checkFileWebhook(at, f.Webhook) },
 	)
+}
+
+func checkFileWebhook(at func(string) string, v *string) error {
+	if v == nil || *v == "" {
+		return nil
+	}
+	if err := notify.CheckWebhookURL(*v); err != nil {
+		return Errorf("%s: %v", at("webhook"), err)
+	}
+	return nil
 }
 
 func checkFileSize(at func(string) string, key string, v *string) error {

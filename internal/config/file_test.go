@@ -224,3 +224,36 @@ func TestPrintConfigClaimsOnlyWhatIsUsed(t *testing.T) {
 		})
 	}
 }
+
+// The file may hold notify_cmd and webhook. The webhook's token is never
+// printed: --print-config shows its host; a webhook in the clear is
+// refused at its line.
+func TestAlertSettingsInTheFile(t *testing.T) {
+	home, path := configHome(t, "region = \"cn-north-4\"\nnotify_cmd = \"logger -t wksrec\"\nwebhook = \"https://hooks.example.com/services/T0/B0/SECRET-TOKEN?key=QUERY-SECRET\"\n")
+	getenv := func(k string) string { return map[string]string{"HOME": home}[k] }
+	c, fs, err := Parse([]string{"--print-config"}, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.NotifyCmd != "logger -t wksrec" || !strings.Contains(c.Webhook, "SECRET-TOKEN") {
+		t.Fatalf("read %q and %q", c.NotifyCmd, c.Webhook)
+	}
+	var out bytes.Buffer
+	if err := PrintSettings(&out, c, fs); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "SECRET") || !strings.Contains(out.String(), `webhook = "https://hooks.example.com/…"  # `+path) ||
+		!strings.Contains(out.String(), `notify_cmd = "logger -t wksrec"`) {
+		t.Fatalf("--print-config:\n%s", out.String())
+	}
+
+	home, path = configHome(t, "\nwebhook = \"http://hooks.example.com/services/SECRET-TOKEN\"\n")
+	_, _, err = Parse(nil, func(k string) string { return map[string]string{"HOME": home}[k] })
+	if err == nil || !strings.HasPrefix(err.Error(), path+":2: webhook: webhook URL http://hooks.example.com/… uses http to another machine") ||
+		strings.Contains(err.Error(), "SECRET") {
+		t.Fatalf("a webhook in the clear: %v", err)
+	}
+	if _, _, err := Parse([]string{"--webhook", "ftp://x/SECRET"}, func(string) string { return "" }); err == nil || strings.Contains(err.Error(), "SECRET") {
+		t.Fatalf("--webhook ftp: %v", err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/notify"
 	"github.com/wksrec/wksrec/keymap"
 )
 
@@ -58,6 +59,9 @@ func settingInForce(flag string, c Config, fs *pflag.FlagSet) (value, source str
 	value, source = f.Value.String(), c.Sources[flag]
 	if flag == "endpoint" || flag == "iam-endpoint" {
 		value = api.WithoutUserInfo(value) // never a password, even the user's own, on a screen or in a file
+	}
+	if flag == "webhook" && value != "" {
+		value = notify.Redact(value) // its token is in its path or query
 	}
 	if f.Value.Type() == "string" {
 		value = strconv.Quote(value)

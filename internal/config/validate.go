@@ -14,6 +14,7 @@ import (
 	"github.com/wksrec/wksrec/internal/defaults"
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/notify"
 )
 
 // validate checks the layered settings, and the first error found is
@@ -24,7 +25,7 @@ func validate(c Config, fs *pflag.FlagSet, getenv func(string) string) error {
 	if err := firstError(
 		func() error { return checkNoArguments(fs) },
 		c.checkPageSize, c.checkWatch, c.checkTheme, c.checkConcurrency, c.checkOutput,
-		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputWatch, c.checkOutputFilters, c.checkFilter,
+		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputWatch, c.checkAlerts, c.checkOutputFilters, c.checkFilter,
 		c.checkHistory, c.checkComparison, c.checkBaseline, c.checkCacheMax,
 		c.checkDemoLatency, c.checkDemoRateLimit, c.checkDemoModes,
 	); err != nil || c.isDemo() {
@@ -178,6 +179,21 @@ func (c Config) checkOutputWatch() error {
 		return Errorf("-o json --watch needs the run: --record-id ID, or --record-id latest to follow the task's newest")
 	case c.Wait || c.ExitCode || c.Statuses != "" || c.Filter != "" || c.Changes != "" || c.HistoryOut:
 		return Errorf("-o json --watch prints every change until interrupted: --wait, --exit-code, --status, --filter, --change and --history do not go with it")
+	}
+	return nil
+}
+
+// checkAlerts refuses a webhook that would send alerts in the clear, and
+// alert outlets where nothing watches.
+func (c Config) checkAlerts() error {
+	if c.Webhook != "" {
+		if err := notify.CheckWebhookURL(c.Webhook); err != nil {
+			return Errorf("--webhook: %v", err)
+		}
+	}
+	given := c.Sources["notify-cmd"] == "flag" || c.Sources["webhook"] == "flag"
+	if given && c.Output != "" && c.Watch == 0 {
+		return Errorf("--notify-cmd and --webhook alert from watch mode: add --watch (with -o json, or in the browser)")
 	}
 	return nil
 }
