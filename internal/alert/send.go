@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -47,4 +48,50 @@ func (o Outlets) Send(ctx context.Context, e Event) error {
 	}
 	wg.Wait()
 	return errors.Join(cmdErr, webhookErr)
+}
+
+// maxWaiting bounds the alerts waiting for their turn: outlets slower
+// than the watch drop the newest rather than fall ever further behind.
+const maxWaiting = 16
+
+// Sender delivers alerts to the outlets one after another, in the order
+// they came (a command appending to a log, a chat channel: order
+// matters), off the caller's loop. Safe for concurrent use.
+type Sender struct {
+	out    Outlets
+	report func(error)
+	queue  chan Event
+	done   chan struct{}
+}
+
+// Start starts a Sender; report is told of each delivery that failed
+// (from the Sender's goroutine).
+func (o Outlets) Start(report func(error)) *Sender {
+	s := &Sender{out: o, report: report, queue: make(chan Event, maxWaiting), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		for e := range s.queue {
+			if err := o.Send(context.Background(), e); err != nil {
+				report(err)
+			}
+		}
+	}()
+	return s
+}
+
+// Send queues e; it never blocks. With maxWaiting alerts already
+// waiting, e is dropped and reported.
+func (s *Sender) Send(e Event) {
+	select {
+	case s.queue <- e:
+	default:
+		s.report(fmt.Errorf("an alert was not sent: %d are still waiting for the command or the webhook", maxWaiting))
+	}
+}
+
+// Close waits for the alerts queued to be delivered: each is bounded, by
+// the command's timeout and the webhook's attempts.
+func (s *Sender) Close() {
+	close(s.queue)
+	<-s.done
 }

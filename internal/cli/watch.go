@@ -47,10 +47,17 @@ func (e Env) WatchJSON(c config.Config) error {
 		return err
 	}
 	e.Stderr = &lockedWriter{w: e.Stderr} // the alerts' failures come from their own goroutines
-	w := &jsonWatch{env: e, c: c, sess: sess, follow: follow, asked: asked, name: taskName(ctx, sess.Client, c.TaskID, e.Retry), out: out}
+	w := &jsonWatch{env: e, c: c, sess: sess, follow: follow, asked: asked, name: taskName(ctx, sess.Client, c.TaskID, e.Retry)}
 	fmt.Fprintf(e.Stderr, "wksrec: watching run %s every %s; a JSON line for each change, ctrl+c stops\n", sanitize.Line(c.RecordID), c.Watch)
+	if out.Any() {
+		w.sender = out.Start(func(err error) {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintln(e.Stderr, "wksrec: alert: "+sanitize.Line(line))
+			}
+		})
+		defer w.sender.Close() // an alert already decided is delivered, within its bounds
+	}
 	err = w.run(ctx)
-	w.sending.Wait() // each send is bounded: the command's timeout, the webhook's attempts
 	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		return nil // interrupted: the way a watch ends
 	}
@@ -65,9 +72,8 @@ type jsonWatch struct {
 	asked   string // latest or latest-finished, when following
 	name    string
 	tracker alert.Tracker
-	baseOf  string // the run the tracker's baseline is for
-	out     alert.Outlets
-	sending sync.WaitGroup
+	baseOf  string        // the run the tracker's baseline is for
+	sender  *alert.Sender // nil without --notify-cmd or --webhook
 }
 
 func (w *jsonWatch) run(ctx context.Context) error {
@@ -91,7 +97,9 @@ func (w *jsonWatch) run(ctx context.Context) error {
 			if err := enc.Encode(ev); err != nil {
 				return err // stdout gone (a pipe closed): nobody reads the lines
 			}
-			w.send(ev)
+			if w.sender != nil {
+				w.sender.Send(ev)
+			}
 		}
 		if err := w.sleep(ctx); err != nil {
 			return err
@@ -169,22 +177,6 @@ func taskName(ctx context.Context, client *api.Client, taskID string, retry api.
 		}
 	}
 	return ""
-}
-
-// send delivers an alert to the outlets without holding up the next look;
-// a failure is a line on stderr. It is not stopped by ctrl+c: an alert
-// already decided is delivered, within its bounds.
-func (w *jsonWatch) send(ev alert.Event) {
-	if !w.out.Any() {
-		return
-	}
-	w.sending.Go(func() {
-		if err := w.out.Send(context.Background(), ev); err != nil {
-			for _, line := range strings.Split(err.Error(), "\n") {
-				fmt.Fprintln(w.env.Stderr, "wksrec: alert: "+sanitize.Line(line))
-			}
-		}
-	})
 }
 
 // outlets are where c sends alerts besides the screen: the webhook with
