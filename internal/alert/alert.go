@@ -122,6 +122,10 @@ type Tracker struct {
 	since   Change
 }
 
+// Last is the last snapshot taken, for Read to reuse; nil before the
+// first.
+func (t *Tracker) Last() *Snapshot { return t.last }
+
 // Next takes a snapshot and returns the alert it calls for, if any.
 func (t *Tracker) Next(s Snapshot) (Event, bool) {
 	first := t.last == nil

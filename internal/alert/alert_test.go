@@ -173,7 +173,7 @@ func TestTrackerOverARunFillingIn(t *testing.T) {
 	finished := 0
 	var firstLook Snapshot
 	for look := range 20 {
-		s, err := Read(context.Background(), client, task.ID, task.TaskName, run.ID, clk.Now(), ReadOptions{PageSize: 100, Concurrency: 2})
+		s, err := Read(context.Background(), client, task.ID, task.TaskName, run.ID, clk.Now(), tr.Last(), ReadOptions{PageSize: 100, Concurrency: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,5 +205,13 @@ func TestTrackerOverARunFillingIn(t *testing.T) {
 	}
 	if finished != 1 || len(named) != want || want == 0 {
 		t.Fatalf("%d finished alerts, %d desktops named, %d failed after the first look", finished, len(named), want)
+	}
+	// The run over, a look is one request: its record, unchanged.
+	calls, _ := srv.Calls()
+	if _, err := Read(context.Background(), client, task.ID, task.TaskName, run.ID, clk.Now(), tr.Last(), ReadOptions{PageSize: 100}); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := srv.Calls(); after-calls != 1 {
+		t.Fatalf("a look at a run unchanged took %d requests", after-calls)
 	}
 }

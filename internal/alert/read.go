@@ -15,11 +15,19 @@ type ReadOptions struct {
 }
 
 // Read takes a snapshot of a run now: its record as listed, then every
-// row. A run in progress is never stored, so this is always the API.
-func Read(ctx context.Context, src runs.Source, taskID, taskName, recordID string, at time.Time, o ReadOptions) (Snapshot, error) {
+// row, unless prev (the last snapshot of the same run, or nil) already
+// holds them: while the record's status and counts stay the same, its
+// failures are the same, and a look costs one request, not one a page.
+// A run in progress is never stored, so this is always the API.
+func Read(ctx context.Context, src runs.Source, taskID, taskName, recordID string, at time.Time, prev *Snapshot, o ReadOptions) (Snapshot, error) {
 	rec, err := runs.FindRecord(ctx, src, taskID, recordID, api.MaxRecordLimit)
 	if err != nil {
 		return Snapshot{}, err
+	}
+	if prev != nil && prev.Record == rec {
+		s := *prev
+		s.At = at
+		return s, nil
 	}
 	rows, err := api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
 		return src.ListRecordDetails(ctx, taskID, recordID, offset, limit)

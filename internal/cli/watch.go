@@ -128,7 +128,7 @@ func (w *jsonWatch) look(ctx context.Context) (alert.Event, bool, error) {
 	if w.env.Now != nil {
 		now = w.env.Now
 	}
-	s, err := alert.Read(ctx, w.sess.Client, w.c.TaskID, w.name, w.c.RecordID, now(),
+	s, err := alert.Read(ctx, w.sess.Client, w.c.TaskID, w.name, w.c.RecordID, now(), w.tracker.Last(),
 		alert.ReadOptions{PageSize: w.c.PageSize, Concurrency: w.c.Concurrency, Retry: w.env.Retry})
 	if err != nil {
 		return alert.Event{}, false, err
