@@ -27,8 +27,10 @@ type detailsView struct {
 	savedGen int
 	counts   triage.StatusCounts
 	order    triage.Order // the rows tr shows, kept as pages arrive
-	// taskLabel and runLabel name the run on screen (in export file names).
+	// taskLabel and runLabel name the run on screen (in export file names);
+	// taskName is the task's name, for alerts ("" when opened by id).
 	taskLabel, runLabel string
+	taskName            string
 	recordID            string // the run, for the cache of runs left
 	refreshOnStart      bool   // shown again while it runs: refresh in place
 

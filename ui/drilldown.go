@@ -110,7 +110,7 @@ func (b views) taskList(triggers bool) *tasksView {
 		paneText:  taskPaneText(b.tf),
 		copyID:    func(t api.Task) (string, string) { return t.ID, "task id " + shortID(sanitize.Line(t.ID)) },
 		child: func(t api.Task) view {
-			return b.records(t.ID, sanitizeCrumb(t.TaskName, t.ID))
+			return b.records(t.ID, t.TaskName, sanitizeCrumb(t.TaskName, t.ID))
 		},
 		fields:  triage.TaskFields,
 		failed:  triage.TaskFailed,
@@ -183,7 +183,7 @@ func (v *tasksView) helpKeys(c helpContext) keyHelp {
 	return c.list(lk)
 }
 
-func (b views) records(taskID, crumb string) *recordsView {
+func (b views) records(taskID, taskName, crumb string) *recordsView {
 	src := b.src
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Record], error) {
 		return src.ListRecords(ctx, taskID, offset, limit)
@@ -211,6 +211,7 @@ func (b views) records(taskID, crumb string) *recordsView {
 				return v
 			}
 			v := b.details(taskID, r.ID, crumb, b.tf.Absolute(r.StartTime, r.TimeZone), &r)
+			v.taskName = taskName
 			b.runs.keep(v)
 			return v
 		},

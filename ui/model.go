@@ -15,6 +15,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
+	"github.com/wksrec/wksrec/internal/alert"
 	"github.com/wksrec/wksrec/internal/defaults"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
@@ -85,6 +86,12 @@ type Config struct {
 	Reconnect Reconnect
 	Regions   []string
 	Profiles  []string
+	// Watch mode's alerts (alerts.go): Notification is what to write to
+	// the terminal (Clipboard) for one, the bell and a desktop
+	// notification where the terminal shows one (the bell alone if nil);
+	// SendAlert queues it for --notify-cmd and --webhook (nil: none).
+	Notification func(title, body string) string
+	SendAlert    func(alert.Event)
 }
 
 // DefaultWatch and MinWatch bound the watch interval.
@@ -137,9 +144,10 @@ type Model struct {
 	// shrunk), kept for the session: 4 columns beside, 2 lines below.
 	paneGrow int
 
-	note  string // a one-line message until the next key
-	clip  clipboard
-	watch watchState
+	note   string // a one-line message until the next key
+	clip   clipboard
+	watch  watchState
+	alerts alerts
 
 	width, height  int
 	tableW, tableH int
@@ -177,7 +185,7 @@ func New(cfg Config) Model {
 	stack := []view{tasks}
 	if cfg.TaskID != "" {
 		tasks.list.Keep(cfg.TaskID) // the cursor lands on it when Esc reveals the list
-		records := b.records(cfg.TaskID, "task "+shortID(sanitize.Line(cfg.TaskID)))
+		records := b.records(cfg.TaskID, "", "task "+shortID(sanitize.Line(cfg.TaskID)))
 		stack = append(stack, records)
 		if cfg.RecordID != "" {
 			records.list.Keep(cfg.RecordID)
@@ -187,16 +195,17 @@ func New(cfg Config) Model {
 		}
 	}
 	m := Model{
-		cfg:   cfg,
-		keys:  keys,
-		cmd:   newCmdline(),
-		st:    st,
-		help:  h,
-		spin:  spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Accent)),
-		stack: stack,
-		views: b,
-		pane:  newDetailPane(),
-		clip:  clipboard{out: cfg.Clipboard, tmux: cfg.InTmux, screen: cfg.InScreen, runTmux: cfg.RunTmux},
+		cfg:    cfg,
+		keys:   keys,
+		cmd:    newCmdline(),
+		st:     st,
+		help:   h,
+		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Accent)),
+		stack:  stack,
+		views:  b,
+		pane:   newDetailPane(),
+		clip:   clipboard{out: cfg.Clipboard, tmux: cfg.InTmux, screen: cfg.InScreen, runTmux: cfg.RunTmux},
+		alerts: newAlerts(),
 	}
 	if cfg.Watch > 0 {
 		// Set here, not in Init: Init has a value receiver, and what it
@@ -226,7 +235,7 @@ func (m Model) sendingActions() bool {
 func (m Model) Init() tea.Cmd {
 	var watch tea.Cmd
 	if m.watch.on {
-		watch = m.watch.tick()
+		watch = tea.Batch(m.watch.tick(), m.alertLook())
 	}
 	return tea.Batch(m.top().start(), m.spin.Tick, watch)
 }
@@ -276,6 +285,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case watchTickMsg:
 		cmd = m.watchTick(msg)
+	case alertLookMsg:
+		cmd = m.takeAlertLook(msg)
+	case alertFailedMsg:
+		m.takeAlertFailed(msg)
 	default:
 		// A page for some view on the stack; one for a view that was
 		// closed (the user went back) matches none and is dropped.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -87,21 +88,31 @@ func (m *Model) toggleWatch() tea.Cmd {
 		interval = DefaultWatch
 	}
 	m.note = "watching every " + max(interval, MinWatch).String() + " while anything runs"
-	return m.watch.start(interval)
+	return tea.Batch(m.watch.start(interval), m.alertLook()) // the first look: what the alerts are news against
 }
 
 // watchTick refreshes the list on screen, keeping the cursor on its record,
-// or stops the watch once nothing in it is RUNNING or WAITING.
+// and looks at the run on screen for the alerts; or stops the watch once
+// nothing in it is RUNNING or WAITING, and the run on screen, if any, was
+// last seen finished (its end is alerted before the watch stops).
 func (m *Model) watchTick(msg watchTickMsg) tea.Cmd {
 	if !m.watch.on || msg.gen != m.watch.gen {
 		return nil
 	}
 	v := m.top()
-	if s := v.status(); s.total >= 0 && !s.loading && !v.running() {
+	if s := v.status(); s.total >= 0 && !s.loading && !v.running() && !m.watchedRunGoing() {
 		m.watch.stop()
-		m.note = "watch stopped: nothing is running"
+		if m.note == "" || !strings.HasPrefix(m.note, "alert: ") { // the run's end stays on screen
+			m.note = "watch stopped: nothing is running"
+		}
 		return nil
 	}
 	m.watch.last = m.watch.clock()
-	return tea.Batch(v.refresh(), m.watch.tick())
+	return tea.Batch(v.refresh(), m.watch.tick(), m.alertLook())
+}
+
+// watchedRunGoing reports a run on screen whose last look found it going.
+func (m *Model) watchedRunGoing() bool {
+	v := m.watchedRun()
+	return v != nil && m.alerts.going(v.recordID)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/wksrec/wksrec/internal/notify"
 )
@@ -58,10 +59,11 @@ const maxWaiting = 16
 // they came (a command appending to a log, a chat channel: order
 // matters), off the caller's loop. Safe for concurrent use.
 type Sender struct {
-	out    Outlets
-	report func(error)
-	queue  chan Event
-	done   chan struct{}
+	out     Outlets
+	pending atomic.Int64 // queued or being delivered
+	report  func(error)
+	queue   chan Event
+	done    chan struct{}
 }
 
 // Start starts a Sender; report is told of each delivery that failed
@@ -74,6 +76,7 @@ func (o Outlets) Start(report func(error)) *Sender {
 			if err := o.Send(context.Background(), e); err != nil {
 				report(err)
 			}
+			s.pending.Add(-1)
 		}
 	}()
 	return s
@@ -82,12 +85,17 @@ func (o Outlets) Start(report func(error)) *Sender {
 // Send queues e; it never blocks. With maxWaiting alerts already
 // waiting, e is dropped and reported.
 func (s *Sender) Send(e Event) {
+	s.pending.Add(1)
 	select {
 	case s.queue <- e:
 	default:
+		s.pending.Add(-1)
 		s.report(fmt.Errorf("an alert was not sent: %d are still waiting for the command or the webhook", maxWaiting))
 	}
 }
+
+// Pending is how many alerts are queued or being delivered.
+func (s *Sender) Pending() int { return int(s.pending.Load()) }
 
 // Close waits for the alerts queued to be delivered: each is bounded, by
 // the command's timeout and the webhook's attempts.

@@ -14,7 +14,9 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/wksrec/wksrec/internal/actions"
+	"github.com/wksrec/wksrec/internal/alert"
 	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/notify"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/session"
 	"github.com/wksrec/wksrec/keymap"
@@ -50,11 +52,17 @@ func (e Env) Browse(c config.Config) error {
 		return config.Wrap(err) // Parse accepted them by the same rule: not to be ignored if it did not
 	}
 	running := &actions.Running{}
+	out, err := outlets(c)
+	if err != nil {
+		return err
+	}
+	alerts := &browserAlerts{}
 	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.Debug,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse,
 		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns, Running: running, Where: ui.Where(sess.Where), Store: sess.Store,
-		Reconnect: reconnect(switches), Regions: config.KnownRegions, Profiles: config.ProfileNames(getenv)})
+		Reconnect: reconnect(switches), Regions: config.KnownRegions, Profiles: config.ProfileNames(getenv),
+		Notification: terminalNotification(getenv), SendAlert: alerts.send})
 	// Bubble Tea's own signal handler turns SIGTERM into a quit that
 	// exits 0 and knows nothing of power actions going out; a dropped SSH
 	// session, or a closed tmux pane, sends SIGHUP, whose default ends the
@@ -70,6 +78,10 @@ func (e Env) Browse(c config.Config) error {
 		opts = append(opts, tea.WithMouseCellMotion())
 	}
 	p := tea.NewProgram(model, opts...)
+	if out.Any() {
+		alerts.sender = out.Start(func(err error) { p.Send(ui.AlertFailed(err)) }) // after the program ends, Send returns at once
+		defer alerts.close(stderr)
+	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
@@ -146,4 +158,30 @@ func reconnect(s *session.Switcher) ui.Reconnect {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
+}
+
+// browserAlerts hands the browser's alerts to --notify-cmd and --webhook.
+type browserAlerts struct{ sender *alert.Sender }
+
+func (a *browserAlerts) send(e alert.Event) {
+	if a.sender != nil {
+		a.sender.Send(e)
+	}
+}
+
+// close delivers the alerts still queued when the browser ends, saying
+// so: each is bounded (the command's timeout, the webhook's attempts).
+func (a *browserAlerts) close(stderr io.Writer) {
+	if n := a.sender.Pending(); n > 0 {
+		fmt.Fprintf(stderr, "wksrec: delivering %d alerts to --notify-cmd or --webhook before exiting…\n", n)
+	}
+	a.sender.Close()
+}
+
+// terminalNotification is the bell and desktop notification for this
+// terminal, by what it is (internal/notify); in tmux, tmux is asked once
+// whether it passes escapes through.
+func terminalNotification(getenv func(string) string) func(title, body string) string {
+	t := notify.Terminal{Getenv: getenv, Tmux: func() (string, bool) { return notify.TmuxInfo(context.Background()) }}
+	return func(title, body string) string { return notify.TerminalSequence(t, title, body) }
 }

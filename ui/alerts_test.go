@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/alert"
+	"github.com/wksrec/wksrec/internal/fake"
+)
+
+// liveClock is the fake API's clock and the browser's.
+type liveClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *liveClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *liveClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Watching a run in progress: an alert for desktops that failed since
+// the last look, as they come, and one when the run ends; each a note on
+// screen, the terminal's bell and notification, and the outlets' queue.
+// The watch goes on until the run's end is alerted, then stops.
+func TestWatchAlertsWhileTheRunFillsIn(t *testing.T) {
+	clk := &liveClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	client, srv := loopbackClient(t, fake.Options{Seed: 7, DatedFrom: clk.now, Now: clk.Now})
+	var task string
+	var run api.Record
+	for id, recs := range srv.Data().Records {
+		if srv.Data().Live[recs[0].ID] != nil {
+			task, run = id, recs[0]
+		}
+	}
+	var terminal bytes.Buffer
+	var sent []alert.Event
+	m := New(Config{Source: client, ProjectID: "p", TaskID: task, RecordID: run.ID, PageSize: 100, Now: clk.Now, Clipboard: &terminal,
+		Notification: func(title, body string) string { return "\a<" + title + "|" + body + ">" },
+		SendAlert:    func(e alert.Event) { sent = append(sent, e) }})
+	m = start(t, m, 120, 30)
+	m.watch.after = instantTick
+	m, msgs := sendHeld(t, m, press("W"))
+	var tick tea.Msg
+	deliver := func() {
+		tick = nil
+		for _, msg := range msgs {
+			if _, ok := msg.(watchTickMsg); ok {
+				tick = msg
+				continue
+			}
+			m = send(t, m, msg)
+		}
+	}
+	deliver()
+	if len(sent) != 0 {
+		t.Fatalf("the first look alerted: %+v", sent)
+	}
+	for range 40 {
+		if tick == nil {
+			break
+		}
+		clk.add(20 * time.Second)
+		m, msgs = sendHeld(t, m, tick)
+		deliver()
+	}
+	if m.watch.on || len(sent) < 2 {
+		t.Fatalf("watch on %v after the run, %d alerts", m.watch.on, len(sent))
+	}
+	last := sent[len(sent)-1]
+	for i, e := range sent {
+		if (e.Kind == alert.Finished) != (i == len(sent)-1) || e.Run.ID != run.ID {
+			t.Fatalf("alert %d: %s of %s; the run ends once, last", i, e.Kind, e.Run.ID)
+		}
+	}
+	if last.Counts.Failed != run.FailedNum || last.Run.Status != run.Status {
+		t.Fatalf("the last alert %+v, the run %+v", last, run)
+	}
+	if got := strings.Count(terminal.String(), "\a<"); got != len(sent) {
+		t.Fatalf("%d notifications on the terminal for %d alerts", got, len(sent))
+	}
+	if !strings.Contains(terminal.String(), "<wksrec: run "+run.ID+" finished "+run.Status+"|") {
+		t.Fatalf("the terminal got %q", terminal.String())
+	}
+	view := ansi.Strip(m.View())
+	if !strings.Contains(view, "alert: wksrec: run ") {
+		t.Fatalf("no alert on screen:\n%s", view)
+	}
+}
+
+// An alert the command or the webhook did not take is said on screen.
+func TestAlertNotDeliveredIsSaid(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()[:10]}, 100), 100, 30)
+	m = send(t, m, AlertFailed(errors.New("notify-cmd exited with status 3: no pager\nwebhook https://hooks.example.com/… answered 500")))
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "⚠ alert not delivered: notify-cmd exited with status 3: no pager") {
+		t.Fatalf("no note:\n%s", view)
+	}
+}
