@@ -45,7 +45,7 @@ func TestWatchAlertsWhileTheRunFillsIn(t *testing.T) {
 	}
 	var terminal bytes.Buffer
 	var sent []alert.Event
-	m := New(Config{Source: client, ProjectID: "p", TaskID: task, RecordID: run.ID, PageSize: 100, Now: clk.Now, Clipboard: &terminal,
+	m := New(Config{Source: client, ProjectID: "p", TaskID: task, TaskName: "Rolling hotfix – ops desktops", RecordID: run.ID, PageSize: 100, Now: clk.Now, Clipboard: &terminal,
 		Notification: func(title, body string) string { return "\a<" + title + "|" + body + ">" },
 		SendAlert:    func(e alert.Event) { sent = append(sent, e) }})
 	m = start(t, m, 120, 30)
@@ -89,11 +89,11 @@ func TestWatchAlertsWhileTheRunFillsIn(t *testing.T) {
 	if got := strings.Count(terminal.String(), "\a<"); got != len(sent) {
 		t.Fatalf("%d notifications on the terminal for %d alerts", got, len(sent))
 	}
-	if !strings.Contains(terminal.String(), "<wksrec: run "+run.ID+" finished "+run.Status+"|") {
+	if !strings.Contains(terminal.String(), "<wksrec: Rolling hotfix – ops desktops finished "+run.Status+"|") {
 		t.Fatalf("the terminal got %q", terminal.String())
 	}
 	view := ansi.Strip(m.View())
-	if !strings.Contains(view, "alert: wksrec: run ") {
+	if !strings.Contains(view, "alert: wksrec: Rolling hotfix – ops desktops finished") || !strings.Contains(view, "Rolling hotfix – ops desktops ›") {
 		t.Fatalf("no alert on screen:\n%s", view)
 	}
 }

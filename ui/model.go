@@ -32,10 +32,11 @@ type Config struct {
 	// Store holds finished runs (nil: none; see internal/store).
 	Store                       *store.Scope
 	ProjectID, TaskID, RecordID string
-	PageSize                    int  // 1..100; the tasks call caps it at 50
-	LocalTime                   bool // show times in the local zone, not the record's
-	Concurrency                 int  // requests in flight per list at most (default 4)
-	History                     int  // runs the HISTORY column covers, this one included (default 5)
+	TaskName                    string // the task's name when known (--task): the crumb and the alerts say it
+	PageSize                    int    // 1..100; the tasks call caps it at 50
+	LocalTime                   bool   // show times in the local zone, not the record's
+	Concurrency                 int    // requests in flight per list at most (default 4)
+	History                     int    // runs the HISTORY column covers, this one included (default 5)
 	// RetryBackoff is the first wait before a throttled or failed page is
 	// asked for again (default 2 s, as Huawei advises; tests shorten it).
 	RetryBackoff time.Duration
@@ -185,11 +186,16 @@ func New(cfg Config) Model {
 	stack := []view{tasks}
 	if cfg.TaskID != "" {
 		tasks.list.Keep(cfg.TaskID) // the cursor lands on it when Esc reveals the list
-		records := b.records(cfg.TaskID, "", "task "+shortID(sanitize.Line(cfg.TaskID)))
+		crumb := "task " + shortID(sanitize.Line(cfg.TaskID))
+		if cfg.TaskName != "" {
+			crumb = sanitizeCrumb(cfg.TaskName, cfg.TaskID)
+		}
+		records := b.records(cfg.TaskID, cfg.TaskName, crumb)
 		stack = append(stack, records)
 		if cfg.RecordID != "" {
 			records.list.Keep(cfg.RecordID)
-			details := b.details(cfg.TaskID, cfg.RecordID, "task "+shortID(sanitize.Line(cfg.TaskID)), "record "+shortID(sanitize.Line(cfg.RecordID)), nil)
+			details := b.details(cfg.TaskID, cfg.RecordID, crumb, "record "+shortID(sanitize.Line(cfg.RecordID)), nil)
+			details.taskName = cfg.TaskName
 			details.taskLabel, details.runLabel = shortID(cfg.TaskID), shortID(cfg.RecordID) // the ids name the export file
 			stack = append(stack, details)
 		}

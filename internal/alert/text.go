@@ -16,7 +16,11 @@ import (
 func (e Event) Title() string {
 	name := e.Task.Name
 	if name == "" {
-		name = "run " + e.Run.ID
+		id := e.Run.ID
+		if len(id) > 8 {
+			id = id[:8] + "…" // a uuid's first group tells runs apart
+		}
+		name = "run " + id
 	}
 	name = sanitize.Line(name)
 	if e.Kind == Finished {

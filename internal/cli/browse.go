@@ -57,7 +57,7 @@ func (e Env) Browse(c config.Config) error {
 		return err
 	}
 	alerts := &browserAlerts{}
-	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, RecordID: c.RecordID,
+	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, TaskName: c.TaskName, RecordID: c.RecordID,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.Debug,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse,
 		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns, Running: running, Where: ui.Where(sess.Where), Store: sess.Store,

@@ -69,7 +69,7 @@ func resolveTask(c config.Config, client *api.Client, retry api.RetryPolicy) (co
 	if err != nil {
 		return c, err
 	}
-	c.TaskID = task.ID
+	c.TaskID, c.TaskName = task.ID, task.TaskName // the whole name, for the screen and alerts
 	return c, nil
 }
 

@@ -47,7 +47,10 @@ func (e Env) WatchJSON(c config.Config) error {
 		return err
 	}
 	e.Stderr = &lockedWriter{w: e.Stderr} // the alerts' failures come from their own goroutines
-	w := &jsonWatch{env: e, c: c, sess: sess, follow: follow, asked: asked, name: taskName(ctx, sess.Client, c.TaskID, e.Retry)}
+	w := &jsonWatch{env: e, c: c, sess: sess, follow: follow, asked: asked, name: c.TaskName}
+	if w.name == "" {
+		w.name = taskName(ctx, sess.Client, c.TaskID, e.Retry)
+	}
 	fmt.Fprintf(e.Stderr, "wksrec: watching run %s every %s; a JSON line for each change, ctrl+c stops\n", sanitize.Line(c.RecordID), c.Watch)
 	if out.Any() {
 		w.sender = out.Start(func(err error) {
