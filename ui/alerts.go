@@ -62,9 +62,8 @@ func (a alerts) tracker(run string) *alert.Tracker {
 	return t
 }
 
-// going reports a watched run that the last look found still going, or
-// one being looked at: the watch goes on for its end, even when every row
-// on screen has ended (rows yet to start are not on screen).
+// going reports a run that the last look found still going, or one
+// being looked at.
 func (a alerts) going(run string) bool {
 	if a.looking[run] {
 		return true
@@ -84,17 +83,64 @@ func (m *Model) watchedRun() *detailsView {
 	return nil
 }
 
-// alertLook looks at the run on screen for the alerts; nil when there is
-// none, or a look at it is in flight.
-func (m *Model) alertLook() tea.Cmd {
-	v := m.watchedRun()
-	if v == nil || m.alerts.looking[v.recordID] {
+// maxWatchedRuns bounds the runs a task's list watches for alerts: a task
+// runs a few at a time, and each look is a request.
+const maxWatchedRuns = 5
+
+// runRef names a run to look at.
+type runRef struct{ taskID, taskName, recordID string }
+
+// watchedRuns are the runs the alerts follow: the run on screen; or, on a
+// task's runs, those listed still going and those last seen going (their
+// end is the news), at most maxWatchedRuns.
+func (m *Model) watchedRuns() []runRef {
+	if v := m.watchedRun(); v != nil {
+		return []runRef{{v.taskID, v.taskName, v.recordID}}
+	}
+	rv, ok := m.top().(*recordsView)
+	if !ok {
 		return nil
 	}
-	run, taskID, name, src := v.recordID, v.taskID, v.taskName, m.views.src
-	m.alerts.looking[run] = true
+	var refs []runRef
+	rv.list.Each(func(_ int, r *api.Record) {
+		if len(refs) < maxWatchedRuns && (filter.InProgress(r.Status) || m.alerts.going(r.ID)) {
+			refs = append(refs, runRef{rv.taskID, rv.taskName, r.ID})
+		}
+	})
+	return refs
+}
+
+// watchedRunsGoing reports a run the alerts follow that the last look
+// found going (or that is being looked at): the watch goes on for its
+// end, even when every row on screen has ended (rows yet to start are not
+// on screen).
+func (m *Model) watchedRunsGoing() bool {
+	for _, r := range m.watchedRuns() {
+		if m.alerts.going(r.recordID) {
+			return true
+		}
+	}
+	return false
+}
+
+// alertLook looks at the runs the alerts follow, each unless a look at it
+// is in flight.
+func (m *Model) alertLook() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, r := range m.watchedRuns() {
+		cmds = append(cmds, m.lookAt(r))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) lookAt(r runRef) tea.Cmd {
+	if m.alerts.looking[r.recordID] {
+		return nil
+	}
+	src := m.views.src
+	m.alerts.looking[r.recordID] = true
 	var prev *alert.Snapshot
-	if last := m.alerts.tracker(run).Last(); last != nil {
+	if last := m.alerts.tracker(r.recordID).Last(); last != nil {
 		s := *last // a copy: the tracker's moves on in Update
 		prev = &s
 	}
@@ -107,8 +153,8 @@ func (m *Model) alertLook() tea.Cmd {
 		// Behind the lists on screen in the client's rate budget.
 		ctx, cancel := context.WithTimeout(api.Background(context.Background()), alertLookTimeout)
 		defer cancel()
-		s, err := alert.Read(ctx, src, taskID, name, run, now(), prev, opts)
-		return alertLookMsg{run: run, snap: s, err: err}
+		s, err := alert.Read(ctx, src, r.taskID, r.taskName, r.recordID, now(), prev, opts)
+		return alertLookMsg{run: r.recordID, snap: s, err: err}
 	}
 }
 

@@ -98,6 +98,53 @@ func TestWatchAlertsWhileTheRunFillsIn(t *testing.T) {
 	}
 }
 
+// On a task's runs, the runs listed still going are followed the same
+// way: their end is alerted, once, and the watch stops after it.
+func TestWatchAlertsOnATasksRuns(t *testing.T) {
+	clk := &liveClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	client, srv := loopbackClient(t, fake.Options{Seed: 7, DatedFrom: clk.now, Now: clk.Now})
+	var task string
+	var run api.Record
+	for id, recs := range srv.Data().Records {
+		if srv.Data().Live[recs[0].ID] != nil {
+			task, run = id, recs[0]
+		}
+	}
+	var sent []alert.Event
+	m := New(Config{Source: client, ProjectID: "p", TaskID: task, TaskName: "Rolling", PageSize: 100, Now: clk.Now,
+		SendAlert: func(e alert.Event) { sent = append(sent, e) }})
+	m = start(t, m, 120, 30)
+	m.watch.after = instantTick
+	m, msgs := sendHeld(t, m, press("W"))
+	for range 40 {
+		var tick tea.Msg
+		for _, msg := range msgs {
+			if _, ok := msg.(watchTickMsg); ok {
+				tick = msg
+				continue
+			}
+			m = send(t, m, msg)
+		}
+		if tick == nil {
+			break
+		}
+		clk.add(20 * time.Second)
+		m, msgs = sendHeld(t, m, tick)
+	}
+	finished := 0
+	for _, e := range sent {
+		if e.Run.ID != run.ID || e.Task.Name != "Rolling" {
+			t.Fatalf("an alert for %+v %+v", e.Task, e.Run)
+		}
+		if e.Kind == alert.Finished {
+			finished++
+		}
+	}
+	if m.watch.on || finished != 1 || sent[len(sent)-1].Kind != alert.Finished {
+		t.Fatalf("watch on %v; %d alerts, %d of the run's end", m.watch.on, len(sent), finished)
+	}
+}
+
 // An alert the command or the webhook did not take is said on screen.
 func TestAlertNotDeliveredIsSaid(t *testing.T) {
 	m := start(t, newTestModel(&stubSource{details: demoDetails()[:10]}, 100), 100, 30)

@@ -221,7 +221,7 @@ func (b views) records(taskID, taskName, crumb string) *recordsView {
 		noMatch: "/ edits the filter (empty it there to clear it).",
 	}
 	lv.setText = lv.filterText
-	return &recordsView{listView: lv, taskID: taskID, marks: b.marks, views: b}
+	return &recordsView{listView: lv, taskID: taskID, taskName: taskName, marks: b.marks, views: b}
 }
 
 // details is the leaf: one record's details, with triage. rec, when known,

@@ -22,9 +22,10 @@ import (
 // then are compared with it (c), not with the run before.
 type recordsView struct {
 	*listView[api.Record]
-	taskID string
-	marks  map[string]api.Record // shared by every screen: by task id
-	views  views                 // for the trend screen (R)
+	taskID   string
+	taskName string                // "" when opened by id
+	marks    map[string]api.Record // shared by every screen: by task id
+	views    views                 // for the trend screen (R)
 	// stored are the task's runs the store holds (read at start): those
 	// the API lists no more extend the sparkline, marked.
 	stored     []api.Record

@@ -92,15 +92,15 @@ func (m *Model) toggleWatch() tea.Cmd {
 }
 
 // watchTick refreshes the list on screen, keeping the cursor on its record,
-// and looks at the run on screen for the alerts; or stops the watch once
-// nothing in it is RUNNING or WAITING, and the run on screen, if any, was
-// last seen finished (its end is alerted before the watch stops).
+// and looks at the runs the alerts follow; or stops the watch once nothing
+// in it is RUNNING or WAITING and none of those runs was last seen going
+// (a run's end is alerted before the watch stops).
 func (m *Model) watchTick(msg watchTickMsg) tea.Cmd {
 	if !m.watch.on || msg.gen != m.watch.gen {
 		return nil
 	}
 	v := m.top()
-	if s := v.status(); s.total >= 0 && !s.loading && !v.running() && !m.watchedRunGoing() {
+	if s := v.status(); s.total >= 0 && !s.loading && !v.running() && !m.watchedRunsGoing() {
 		m.watch.stop()
 		if m.note == "" || !strings.HasPrefix(m.note, "alert: ") { // the run's end stays on screen
 			m.note = "watch stopped: nothing is running"
@@ -109,10 +109,4 @@ func (m *Model) watchTick(msg watchTickMsg) tea.Cmd {
 	}
 	m.watch.last = m.watch.clock()
 	return tea.Batch(v.refresh(), m.watch.tick(), m.alertLook())
-}
-
-// watchedRunGoing reports a run on screen whose last look found it going.
-func (m *Model) watchedRunGoing() bool {
-	v := m.watchedRun()
-	return v != nil && m.alerts.going(v.recordID)
 }
