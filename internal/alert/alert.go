@@ -7,10 +7,12 @@
 package alert
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
+	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
 )
 
@@ -180,4 +182,16 @@ func (t *Tracker) event(s Snapshot, fresh []Desktop, finished bool) Event {
 	e.SinceLast = t.since
 	e.SinceLast.FailedNow = len(s.Failed)
 	return e
+}
+
+// JSON is the event as scripts get it: one line of JSON, with what a
+// terminal would act on when a log of them is later cat'ed (C1 controls,
+// bidi and other format characters in desktop names) as \u escapes, as
+// -o json writes it.
+func (e Event) JSON() ([]byte, error) {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	return export.EscapeJSON(b), nil
 }

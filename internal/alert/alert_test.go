@@ -119,7 +119,10 @@ func TestEventBoundsAndText(t *testing.T) {
 	if e.Title() != "wksrec: Nightly: 250 new failures" || !strings.HasSuffix(e.Body(), "and 247 more") {
 		t.Fatalf("title %q body %q", e.Title(), e.Body())
 	}
-	b, _ := json.Marshal(e)
+	b, _ := e.JSON()
+	if strings.ContainsAny(string(b), "\u202e\x1b") || !strings.Contains(string(b), `\u202e`) {
+		t.Fatalf("the JSON carries a raw control or bidi character: %s", b[:200])
+	}
 	var back map[string]any
 	_ = json.Unmarshal(b, &back)
 	for _, key := range []string{"event", "at", "task", "run", "counts", "new_failures", "new_failure_count", "since_last_alert"} {

@@ -2,7 +2,6 @@ package alert
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -32,7 +31,7 @@ func (o Outlets) Any() bool { return o.Command != "" || o.Webhook != "" }
 // run it off the screen's loop. The error joins each outlet's, one line
 // each, never the webhook's secret.
 func (o Outlets) Send(ctx context.Context, e Event) error {
-	payload, err := json.Marshal(e)
+	payload, err := e.JSON()
 	if err != nil {
 		return err
 	}

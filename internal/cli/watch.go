@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -80,7 +79,6 @@ type jsonWatch struct {
 }
 
 func (w *jsonWatch) run(ctx context.Context) error {
-	enc := json.NewEncoder(w.env.Stdout)
 	failed := 0
 	for {
 		ev, ok, err := w.look(ctx)
@@ -97,7 +95,11 @@ func (w *jsonWatch) run(ctx context.Context) error {
 			failed = 0
 		}
 		if ok {
-			if err := enc.Encode(ev); err != nil {
+			line, err := ev.JSON()
+			if err == nil {
+				_, err = w.env.Stdout.Write(append(line, '\n'))
+			}
+			if err != nil {
 				return err // stdout gone (a pipe closed): nobody reads the lines
 			}
 			if w.sender != nil {
