@@ -131,6 +131,9 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("GET /v2/{project_id}/desktops/{desktop_id}", s.getDesktop)
 	s.mux.HandleFunc("POST /v2/{project_id}/desktops/action", s.desktopAction)
 	s.mux.HandleFunc("GET /v2/{project_id}/workspace-jobs/{job_id}", s.getJob)
+	s.routeScripts()      // scripts.go: script-execution records and their output
+	s.routeDesktopsList() // desktops_list.go: many desktops' state a request
+	s.routeTaskWrites()   // tasks_write.go: a task's detail, creating a task, running a one-off task
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "APIG.0101", "The API does not exist or has not been published in the environment.")
 	})

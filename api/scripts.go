@@ -1,0 +1,33 @@
+package api
+
+// ScriptRecord is one script run on one desktop: from GET
+// /v2/{project_id}/script-execution-records (a list; its total is
+// "count", not "total_count") and, with its output, from GET
+// /v2/{project_id}/script-execution-records/{record_id}. A run of an
+// EXECUTE_SCRIPT task names its script-execution task in its record's
+// execute_task_id, which is the records' script_task_id (inferred from
+// the SDK's models; the fake keeps the ids so).
+type ScriptRecord struct {
+	ID           string `json:"id"`
+	ScriptID     string `json:"script_id"`
+	ScriptName   string `json:"script_name"`
+	ScriptTaskID string `json:"script_task_id"`
+	ResourceID   string `json:"resource_id"`
+	ResourceName string `json:"resource_name"`
+	ResourceType string `json:"resource_type"`
+	StartTime    string `json:"start_time"` // 2006-01-02T15:04:05Z and the SDK's other forms
+	EndTime      string `json:"end_time"`
+	Status       string `json:"status"` // the SDK gives no values: any string
+	ExecuteOrder int    `json:"execute_order"`
+	ResultCode   string `json:"result_code"`
+	Reason       string `json:"reason"`
+	Output       string `json:"output,omitempty"` // the detail call's only
+}
+
+// MaxScriptRecordLimit is the most script records one page may ask for.
+const MaxScriptRecordLimit = 100
+
+// MaxDesktopIDs is how many desktop ids one desktops/detail request may
+// name (the SDK's sibling call says 100; the detail call's own limit is
+// not given).
+const MaxDesktopIDs = 100

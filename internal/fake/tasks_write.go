@@ -1,0 +1,3 @@
+package fake
+
+func (s *Server) routeTaskWrites() {}
