@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -164,4 +165,34 @@ func (c *Client) GetJob(ctx context.Context, jobID string) (Job, error) {
 	var out Job
 	err := c.get(ctx, []string{"v2", c.projectID, "workspace-jobs", jobID}, nil, &out)
 	return out, err
+}
+
+type desktopsPage struct {
+	Items []Desktop `json:"desktops"`
+	Total count     `json:"total_count"`
+}
+
+// ListDesktops reads the state of the desktops named, at most
+// MaxDesktopIDs a request (GET /v2/{project_id}/desktops/detail with
+// desktop_id repeated). A desktop that no longer exists is simply not in
+// the answer.
+func (c *Client) ListDesktops(ctx context.Context, desktopIDs []string) ([]Desktop, error) {
+	if len(desktopIDs) == 0 {
+		return nil, nil
+	}
+	if len(desktopIDs) > MaxDesktopIDs {
+		return nil, fmt.Errorf("%d desktop ids in one request: at most %d", len(desktopIDs), MaxDesktopIDs)
+	}
+	q := url.Values{}
+	for _, id := range desktopIDs {
+		if err := checkIDs("desktop id", id); err != nil {
+			return nil, err
+		}
+		q.Add("desktop_id", id)
+	}
+	q.Set("offset", "0")
+	q.Set("limit", "500") // more than the ids asked for: one page
+	var p desktopsPage
+	err := c.get(ctx, []string{"v2", c.projectID, "desktops", "detail"}, q, &p)
+	return p.Items, err
 }

@@ -284,7 +284,7 @@ func recordPaneText(tf *triage.TimeFormat) func(api.Record, styles.Styles, int) 
 			{"Objects", orDash(sanitize.Line(r.ExecuteObjectType))},
 			{"Parameters", orDash(sanitize.Block(r.ExtraParams))},
 			{"Record ID", orDash(sanitize.Line(r.ID))},
-			{"Task ID", orDash(sanitize.Line(r.ExecuteTaskID))},
+			{"Script task", orDash(sanitize.Line(r.ExecuteTaskID))}, // execute_task_id: the script-execution task of a script run
 		}, st, width)
 	}
 }

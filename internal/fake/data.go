@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"time"
 
@@ -237,7 +238,9 @@ func genRecord(r *rand.Rand, t api.Task, start time.Time, members []desktop, fai
 		TaskType:      t.TaskType,
 		ScheduledType: t.ScheduledType,
 		TimeZone:      t.TimeZone,
-		ExecuteTaskID: t.ID,
+	}
+	if t.TaskType == "EXECUTE_SCRIPT" { // only a script's run names the script-execution task that carried it out
+		rec.ExecuteTaskID, rec.ExecuteObjectType = derivedID("script-task", rec.ID), "DESKTOP"
 	}
 	details := make([]api.Detail, len(members))
 	for i, dk := range members {
@@ -306,6 +309,11 @@ func uuid(r *rand.Rand) string {
 	var b [16]byte
 	binary.BigEndian.PutUint64(b[:8], r.Uint64())
 	binary.BigEndian.PutUint64(b[8:], r.Uint64())
+	return formatUUID(b[:])
+}
+
+// formatUUID writes 16 bytes as "%08x-%04x-%04x-%04x-%012x".
+func formatUUID(b []byte) string {
 	var out [36]byte
 	hex.Encode(out[0:8], b[0:4])
 	out[8] = '-'
@@ -317,4 +325,13 @@ func uuid(r *rand.Rand) string {
 	out[23] = '-'
 	hex.Encode(out[24:], b[10:])
 	return string(out[:])
+}
+
+// derivedID is an id in the API's form made from another: the same every
+// time, and drawing nothing from the seed's stream, so the data before it
+// keeps its values.
+func derivedID(kind, from string) string {
+	h := fnv.New128a()
+	_, _ = h.Write([]byte(kind + "\x00" + from))
+	return formatUUID(h.Sum(nil))
 }
