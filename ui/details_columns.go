@@ -119,7 +119,8 @@ func (v *detailsView) pane(st styles.Styles, width int, full bool) (string, stri
 		}
 		return false
 	}
-	text := detailFields(v.tf, r.Detail(), st, width, shown, v.views.desks.fields(r.DesktopID(), st))
+	why := append(v.views.desks.fields(r.DesktopID(), st), v.scriptFields(r.DesktopID(), r.Status(), st, full)...)
+	text := detailFields(v.tf, r.Detail(), st, width, shown, why)
 	if c, ok := v.cmp.Change(&r); ok {
 		text = labelled([]field{{"Change", v.changeText(c, &r, st)}}, st, width) + "\n" + text
 	}

@@ -190,7 +190,14 @@ func (v *detailsView) rest() tea.Cmd {
 		return nil
 	}
 	v.restingOn = id
-	return v.views.desks.restOn(v.list.id, id)
+	if cmd := v.views.desks.restOn(v.list.id, id); cmd != nil || !ok {
+		return cmd
+	}
+	if taskID, want := v.wantsScript(r.Status()); want && v.views.scripts.wants(taskID, id) {
+		list := v.list.id // no state to ask for (known, or none to be had): the rest is for the output
+		return tea.Tick(v.views.desks.rest, func(time.Time) tea.Msg { return restMsg{list: list, id: id} })
+	}
+	return nil
 }
 
 // rester is a screen that wants to know where the cursor rests.

@@ -97,7 +97,11 @@ func (v *detailsView) handle(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, false
 		}
 		if r, ok := v.list.Selected(); ok && r.DesktopID() == m.id {
-			return v.views.desks.fetch(m.id), true
+			var script tea.Cmd
+			if taskID, ok := v.wantsScript(r.Status()); ok {
+				script = v.views.scripts.fetch(taskID, m.id)
+			}
+			return tea.Batch(v.views.desks.fetch(m.id), script), true
 		}
 		return nil, true // skimmed past
 	}

@@ -52,6 +52,8 @@ type views struct {
 	columns map[string][]string
 	// desks are the desktops' states now, for the details' pane.
 	desks *desktops
+	// scripts are failed desktops' script outputs (details_script.go).
+	scripts *scripts
 	// Actions on desktops (a): what sends them (nil: the source cannot),
 	// the audit log, the project it names, how often a job is asked about;
 	// none at all in a read-only session.

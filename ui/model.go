@@ -33,10 +33,13 @@ type Config struct {
 	Store                       *store.Scope
 	ProjectID, TaskID, RecordID string
 	TaskName                    string // the task's name when known (--task): the crumb and the alerts say it
-	PageSize                    int    // 1..100; the tasks call caps it at 50
-	LocalTime                   bool   // show times in the local zone, not the record's
-	Concurrency                 int    // requests in flight per list at most (default 4)
-	History                     int    // runs the HISTORY column covers, this one included (default 5)
+	// Record is RecordID's record when known: its counts, and for a
+	// script's run the script-execution task whose output the pane shows.
+	Record      *api.Record
+	PageSize    int  // 1..100; the tasks call caps it at 50
+	LocalTime   bool // show times in the local zone, not the record's
+	Concurrency int  // requests in flight per list at most (default 4)
+	History     int  // runs the HISTORY column covers, this one included (default 5)
 	// RetryBackoff is the first wait before a throttled or failed page is
 	// asked for again (default 2 s, as Huawei advises; tests shorten it).
 	RetryBackoff time.Duration
@@ -176,7 +179,7 @@ func New(cfg Config) Model {
 		concurrency: cfg.Concurrency, backoff: cfg.RetryBackoff, debug: cfg.Debug, st: st, runs: &runCache{},
 		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{},
 		background: newRequestBudget(max(cmp.Or(cfg.Concurrency, defaults.Concurrency)/2, 1)),
-		history:    cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now),
+		history:    cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now), scripts: newScripts(cfg.Source),
 		readOnly: cfg.ReadOnly, auditPath: cfg.AuditPath, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll), running: cfg.Running}
 	b.acts, _ = cfg.Source.(ActionSource)
 	b.store = cfg.Store
@@ -194,7 +197,12 @@ func New(cfg Config) Model {
 		stack = append(stack, records)
 		if cfg.RecordID != "" {
 			records.list.Keep(cfg.RecordID)
-			details := b.details(cfg.TaskID, cfg.RecordID, crumb, "record "+shortID(sanitize.Line(cfg.RecordID)), nil)
+			var rec *api.Record
+			if cfg.Record != nil && cfg.Record.ID == cfg.RecordID {
+				r := *cfg.Record
+				rec = &r
+			}
+			details := b.details(cfg.TaskID, cfg.RecordID, crumb, "record "+shortID(sanitize.Line(cfg.RecordID)), rec)
 			details.taskName = cfg.TaskName
 			details.taskLabel, details.runLabel = shortID(cfg.TaskID), shortID(cfg.RecordID) // the ids name the export file
 			stack = append(stack, details)
@@ -289,6 +297,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if note := m.views.desks.take(msg); note != "" {
 			m.note = note
 		}
+	case scriptMsg:
+		m.views.scripts.take(msg)
 	case watchTickMsg:
 		cmd = m.watchTick(msg)
 	case alertLookMsg:

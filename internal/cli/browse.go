@@ -13,10 +13,12 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
 
+	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/alert"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/notify"
+	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/session"
 	"github.com/wksrec/wksrec/keymap"
@@ -44,6 +46,7 @@ func (e Env) Browse(c config.Config) error {
 		return err
 	}
 	client, projectID := sess.Client, sess.ProjectID
+	record := lookUpRecord(c, client)
 	setUpColour(termenv.NewOutput(os.Stdout), c.Theme, getenv)
 	noColor := getenv("NO_COLOR") != ""
 	auditPath, _ := actions.AuditPath(getenv) // "" (no home): the browser offers no actions, and says why
@@ -57,7 +60,7 @@ func (e Env) Browse(c config.Config) error {
 		return err
 	}
 	alerts := &browserAlerts{}
-	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, TaskName: c.TaskName, RecordID: c.RecordID,
+	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, TaskName: c.TaskName, RecordID: c.RecordID, Record: record,
 		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.Debug,
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse,
 		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns, Running: running, Where: ui.Where(sess.Where), Store: sess.Store,
@@ -184,4 +187,20 @@ func (a *browserAlerts) close(stderr io.Writer) {
 func terminalNotification(getenv func(string) string) func(title, body string) string {
 	t := notify.Terminal{Getenv: getenv, Tmux: func() (string, bool) { return notify.TmuxInfo(context.Background()) }}
 	return func(title, body string) string { return notify.TerminalSequence(t, title, body) }
+}
+
+// lookUpRecord is the run opened by id, for its counts and the
+// script-execution task whose output the pane shows; nil when it cannot
+// be found (the details' own listing then says what is wrong).
+func lookUpRecord(c config.Config, client *api.Client) *api.Record {
+	if c.TaskID == "" || c.RecordID == "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rec, err := runs.FindRecord(ctx, client, c.TaskID, c.RecordID, api.MaxRecordLimit)
+	if err != nil {
+		return nil
+	}
+	return &rec
 }
