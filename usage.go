@@ -31,7 +31,7 @@ var flagGroups = []struct {
 	{"Connect", []string{"region", "endpoint", "project-id", "profile", "token-file", "credentials-file", "iam-endpoint", "ca-file"}},
 	{"Open", []string{"task-id", "task", "record-id"}},
 	{"Browse", []string{"watch", "notify-cmd", "webhook", "local-time", "theme", "mouse", "history", "read-only"}},
-	{"Scripts (-o)", []string{"output", "status", "filter", "compare-to", "change", "exit-code", "wait", "wait-timeout"}},
+	{"Scripts (-o)", []string{"output", "status", "filter", "compare-to", "change", "exit-code", "script-output", "wait", "wait-timeout"}},
 	{"Act on desktops", []string{"action", "confirm", "dry-run"}},
 	{"Loading and the store", []string{"page-size", "concurrency", "cache-max", "no-cache", "debug"}},
 	{"Settings", []string{"config", "print-config", "version", "help"}},

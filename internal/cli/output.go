@@ -53,15 +53,21 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 		return 0, err
 	}
 	buf := bufio.NewWriter(stdout)
-	out, err := export.NewWriterWith(buf, c.Output, cmp.extra())
+	extra := cmp.extra()
+	extra.ScriptOutput = c.ScriptOutput
+	out, err := export.NewWriterWith(buf, c.Output, extra)
 	if err != nil {
 		return 0, err
 	}
 	written := 0
-	seen := map[string]int{} // rows by status, to say what --status missed
+	seen := map[string]int{}      // rows by status, to say what --status missed
+	var scripts map[string]string // --script-output: by failed desktop
 	printRow := func(d api.Detail) error {
 		seen[strings.ToUpper(d.ExecStatus)]++
 		row, keep := cmp.row(d)
+		if filter.IsFailed(d.ExecStatus) {
+			row.ScriptOutput = scripts[d.DesktopID]
+		}
 		if !keep || !statuses.Match(d.ExecStatus) || !expr.MatchChange(&d, changeLabel(row.Change)) {
 			return nil
 		}
@@ -71,14 +77,26 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 	// Compared with a baseline, the run is read whole before a row is
 	// labelled (a desktop listed twice gets one label): memory is then the
 	// run's rows. Otherwise each row is printed as it arrives.
+	// With --script-output too: the failed desktops' outputs are read
+	// (concurrently) before the first row is printed.
 	var whole []api.Detail
 	emit := printRow
-	if cmp.wholeRun() {
+	readWhole := cmp.wholeRun() || c.ScriptOutput
+	if readWhole {
 		emit = func(d api.Detail) error { whole = append(whole, d); return nil }
 	}
 	stats, err := runDetails(ctx, c, sess, e, fetch, emit)
-	if err == nil && cmp.wholeRun() {
-		cmp.noteRun(whole)
+	var scriptErr error
+	if err == nil && c.ScriptOutput {
+		scripts, scriptErr = scriptOutputs(ctx, c, sess, whole)
+		if scripts == nil && scriptErr != nil {
+			return 0, scriptErr // nothing printed: not a script's run, or its records could not be listed
+		}
+	}
+	if err == nil && readWhole {
+		if cmp.wholeRun() {
+			cmp.noteRun(whole)
+		}
 		for _, d := range whole {
 			if err = printRow(d); err != nil {
 				break
@@ -117,7 +135,7 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 	if note := unmatchedStatuses(statuses, seen); note != "" {
 		fmt.Fprintln(e.Stderr, "wksrec: note: "+sanitize.Line(note))
 	}
-	return written, nil
+	return written, scriptErr // some outputs could not be read: exit 1, the rows printed
 }
 
 // runDetails hands every detail of the run to emit: from the store when

@@ -46,6 +46,8 @@ type Config struct {
 	DryRun   bool
 	ReadOnly bool
 	ExitCode bool // -o exits 3 when it printed a row
+	// ScriptOutput adds each failed row's script output to -o.
+	ScriptOutput bool
 	// Wait waits for a run still going to finish before -o or --action
 	// take it, at most WaitTimeout.
 	Wait        bool
@@ -125,6 +127,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.BoolVar(&c.DryRun, "dry-run", false, "with --action: print the plan (each desktop, the count, the digest --confirm takes) and send nothing")
 	fs.BoolVar(&c.ReadOnly, "read-only", false, "never act on desktops: no power actions in the browser, --action refused")
 	fs.BoolVar(&c.ExitCode, "exit-code", false, "with -o: exit 3 when at least one row was printed (for cron and monitoring: --change NEW_FAILURE --exit-code)")
+	fs.BoolVar(&c.ScriptOutput, "script-output", false, "with -o on a script task's run: add what the script printed on each failed desktop (script_output; a request each)")
 	fs.BoolVar(&c.Wait, "wait", false, "with -o or --action: when the run is RUNNING or WAITING, wait for it to finish (a line on stderr each look), then go on")
 	fs.DurationVar(&c.WaitTimeout, "wait-timeout", defaults.WaitTimeout, "with --wait: give up (exit 1) when the run is still going after `DURATION`")
 	fs.StringVar(&c.Filter, "filter", "", "with -o: keep only details matching `EXPR` (the / filter's syntax, e.g. 'code:WKS.0001 !name:lab')")

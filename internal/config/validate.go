@@ -25,7 +25,7 @@ func validate(c Config, fs *pflag.FlagSet, getenv func(string) string) error {
 	if err := firstError(
 		func() error { return checkNoArguments(fs) },
 		c.checkPageSize, c.checkWatch, c.checkTheme, c.checkConcurrency, c.checkOutput,
-		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputWatch, c.checkAlerts, c.checkOutputFilters, c.checkFilter,
+		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputWatch, c.checkAlerts, c.checkScriptOutput, c.checkOutputFilters, c.checkFilter,
 		c.checkHistory, c.checkComparison, c.checkBaseline, c.checkCacheMax,
 		c.checkDemoLatency, c.checkDemoRateLimit, c.checkDemoModes,
 	); err != nil || c.isDemo() {
@@ -179,6 +179,19 @@ func (c Config) checkOutputWatch() error {
 		return Errorf("-o json --watch needs the run: --record-id ID, or --record-id latest to follow the task's newest")
 	case c.Wait || c.ExitCode || c.Statuses != "" || c.Filter != "" || c.Changes != "" || c.HistoryOut:
 		return Errorf("-o json --watch prints every change until interrupted: --wait, --exit-code, --status, --filter, --change and --history do not go with it")
+	}
+	return nil
+}
+
+// checkScriptOutput keeps --script-output to a run's details printed.
+func (c Config) checkScriptOutput() error {
+	switch {
+	case !c.ScriptOutput:
+		return nil
+	case c.Output == "" || c.Watch > 0:
+		return Errorf("--script-output goes with -o (not --watch): it adds a field to each failed row printed")
+	case c.RecordID == "" && !c.Demo:
+		return Errorf("--script-output needs the run: --record-id ID (or latest)")
 	}
 	return nil
 }

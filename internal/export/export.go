@@ -50,13 +50,17 @@ type Writer struct {
 // (against a baseline run) and history (the statuses over the runs, newest
 // first, "" where the desktop was absent). In CSV and TSV the history is
 // one cell, its statuses joined by commas.
-type Extra struct{ Change, History bool }
+//
+// ScriptOutput adds what a failed desktop's script printed (-o
+// --script-output): JSON keeps it whole, CSV and TSV on one line.
+type Extra struct{ Change, History, ScriptOutput bool }
 
 // Row is a detail with what a comparison of runs says of it.
 type Row struct {
 	api.Detail
-	Change  string
-	History []string
+	Change       string
+	History      []string
+	ScriptOutput string
 }
 
 // NewWriter returns a Writer of format to w.
@@ -124,8 +128,9 @@ func RecordCells(r api.Record) []string {
 // jsonRow is a Row as JSON: the API's fields, then the comparison's.
 type jsonRow struct {
 	api.Detail
-	Change  *string   `json:"change,omitempty"`
-	History *[]string `json:"history,omitempty"`
+	Change       *string   `json:"change,omitempty"`
+	History      *[]string `json:"history,omitempty"`
+	ScriptOutput *string   `json:"script_output,omitempty"`
 }
 
 // WriteRow adds one detail with the comparison's fields (those the
@@ -141,6 +146,9 @@ func (x *Writer) WriteRow(r Row) error {
 			history = []string{}
 		}
 		row.History = &history
+	}
+	if x.extra.ScriptOutput {
+		row.ScriptOutput = &r.ScriptOutput
 	}
 	return x.write(row, x.safeRow(r))
 }
@@ -184,6 +192,9 @@ func (x *Writer) columns() []string {
 	if x.extra.History {
 		cols = append(cols[:len(cols):len(cols)], "history")
 	}
+	if x.extra.ScriptOutput {
+		cols = append(cols[:len(cols):len(cols)], "script_output")
+	}
 	return cols
 }
 
@@ -194,6 +205,9 @@ func (x *Writer) safeRow(r Row) []string {
 	}
 	if x.extra.History {
 		c = append(c, Neutralize(sanitize.Line(strings.Join(r.History, ","))))
+	}
+	if x.extra.ScriptOutput {
+		c = append(c, Neutralize(sanitize.Line(r.ScriptOutput)))
 	}
 	return c
 }
