@@ -16,6 +16,10 @@ import (
 // LiveRun is when each row of a run in progress starts and ends, in the
 // order the rows are listed (by start).
 type LiveRun struct {
+	// Start is when the run starts, its first row's start: a run of no
+	// rows (a task on no desktop the fake knows) is still not listed
+	// before it.
+	Start        time.Time
 	Starts, Ends []time.Time
 }
 
@@ -34,13 +38,18 @@ func liveStart(base, now time.Time) time.Time {
 	return now.Add(-90 * time.Second).In(base.Location()).Truncate(time.Second)
 }
 
-// goLive spreads the rows of details over liveSpread from start, each
-// taking 5 to 40 seconds, and rewrites their times to match.
+// goLive spreads the rows of details over liveSpread from start.
 func goLive(r *rand.Rand, start time.Time, details []api.Detail) *LiveRun {
+	return spreadRun(r, start, liveSpread, details)
+}
+
+// spreadRun spreads the rows of details over spread from start, each
+// taking 5 to 40 seconds, and rewrites their times to match.
+func spreadRun(r *rand.Rand, start time.Time, spread time.Duration, details []api.Detail) *LiveRun {
 	n := len(details)
-	lr := &LiveRun{Starts: make([]time.Time, n), Ends: make([]time.Time, n)}
+	lr := &LiveRun{Start: start.Truncate(time.Second), Starts: make([]time.Time, n), Ends: make([]time.Time, n)}
 	for i := range details {
-		s := start.Add(liveSpread * time.Duration(i) / time.Duration(max(n, 1))).Truncate(time.Second)
+		s := start.Add(spread * time.Duration(i) / time.Duration(max(n, 1))).Truncate(time.Second)
 		e := s.Add(time.Duration(5+r.IntN(36)) * time.Second)
 		if details[i].ExecStatus == "SKIP" {
 			e = s // a skip ends as it starts
@@ -70,7 +79,7 @@ func (lr *LiveRun) rowsAt(details []api.Detail, now time.Time) []api.Detail {
 // recordAt is the run's record at now, counting the rows ended; false
 // when the run has not started.
 func (lr *LiveRun) recordAt(rec api.Record, details []api.Detail, now time.Time) (api.Record, bool) {
-	if len(lr.Starts) > 0 && lr.Starts[0].After(now) {
+	if lr.Start.After(now) {
 		return rec, false
 	}
 	rec.SuccessNum, rec.FailedNum, rec.SkipNum = 0, 0, 0
@@ -95,7 +104,8 @@ func (lr *LiveRun) recordAt(rec api.Record, details []api.Detail, now time.Time)
 	return rec, true
 }
 
-// recordsAt are a task's records as listed at now.
+// recordsAt are a task's records as listed at now. Callers hold
+// s.dataMu for reading, as for detailsAt.
 func (s *Server) recordsAt(recs []api.Record, now time.Time) []api.Record {
 	var out []api.Record
 	for _, rec := range recs {

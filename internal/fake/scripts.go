@@ -56,6 +56,7 @@ func (s *Server) listScriptRecords(w http.ResponseWriter, r *http.Request) {
 	taskID := q.Get("script_task_id")
 	now := s.now()
 	var records []api.ScriptRecord
+	s.dataMu.RLock() // released before the answer is written: a client may read it slowly
 	for _, run := range s.scriptRuns() {
 		if taskID != "" && run.scriptTaskID != taskID {
 			continue
@@ -66,6 +67,7 @@ func (s *Server) listScriptRecords(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	s.dataMu.RUnlock()
 	writeJSON(w, map[string]any{"count": len(records), "script_records": window(records, offset, limit)})
 }
 
@@ -91,16 +93,28 @@ func scriptPaging(w http.ResponseWriter, off, lim string) (offset, limit int, ok
 func (s *Server) getScriptRecord(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("record_id")
 	now := s.now()
+	found, sr := s.findScriptRecord(id, now)
+	if found {
+		writeJSON(w, sr)
+		return
+	}
+	writeError(w, http.StatusNotFound, "WKS.00010410", "The script execution record does not exist.")
+}
+
+// findScriptRecord is the script record id with its output, under the
+// dataset's lock.
+func (s *Server) findScriptRecord(id string, now time.Time) (bool, api.ScriptRecord) {
+	s.dataMu.RLock()
+	defer s.dataMu.RUnlock()
 	for _, run := range s.scriptRuns() {
 		for _, d := range s.detailsAt(run.rec.ID, now) {
 			if sr := scriptRecord(run, d); sr.ID == id {
 				sr.Output = scriptOutput(sr, d)
-				writeJSON(w, sr)
-				return
+				return true, sr
 			}
 		}
 	}
-	writeError(w, http.StatusNotFound, "WKS.00010410", "The script execution record does not exist.")
+	return false, api.ScriptRecord{}
 }
 
 // scriptRecord is the script record of one row of a script task's run.

@@ -93,7 +93,14 @@ type Request struct {
 
 // Server is an http.Handler serving the fake API.
 type Server struct {
+	// dataMu guards data, which creating a task adds to while the server
+	// runs (tasks_write.go): every handler that reads data holds it for
+	// reading, once (a read lock taken twice deadlocks behind a writer),
+	// and lets go before writing its answer. The slices it hands out are
+	// never changed in place, so a page may be written after.
+	dataMu   sync.RWMutex
 	data     *Dataset
+	writes   taskWrites // created tasks' details and the ids they draw, under dataMu
 	latency  time.Duration
 	mux      *http.ServeMux
 	keys     map[string]string
@@ -140,7 +147,8 @@ func New(opts Options) *Server {
 	return s
 }
 
-// Data is the dataset the server answers from.
+// Data is the dataset the server answers from. Creating a task changes
+// it, so a test reads it only while no task is being created.
 func (s *Server) Data() *Dataset { return s.data }
 
 // SetFaults replaces the injected faults.
@@ -269,19 +277,31 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) {
 	// Trigger tasks are listed only when asked for, as the API does.
 	triggers := r.URL.Query().Get("scheduled_type") == "LIFE_CYCLE"
 	var tasks []api.Task
+	s.dataMu.RLock()
+	now := s.now()
 	for _, t := range s.data.Tasks {
 		if (t.ScheduledType == "LIFE_CYCLE") == triggers {
-			if recs := s.recordsAt(s.data.Records[t.ID], s.now()); len(recs) > 0 && recs[0].Status == "RUNNING" && s.data.Live[recs[0].ID] != nil {
+			// A task holds its last status as it will be once its newest
+			// run is over; until that run starts, the run before's (none
+			// for a task created and not yet run), and RUNNING while it goes.
+			switch recs := s.recordsAt(s.data.Records[t.ID], now); {
+			case len(recs) == 0:
+				t.LastStatus = ""
+			case recs[0].Status == "RUNNING" && s.data.Live[recs[0].ID] != nil:
 				t.LastStatus = "RUNNING"
 			}
 			tasks = append(tasks, t)
 		}
 	}
+	s.dataMu.RUnlock()
 	s.writeList(w, r, "scheduled_tasks", window(tasks, offset, limit), len(tasks))
 }
 
 func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
+	s.dataMu.RLock()
 	recs, found := s.data.Records[r.PathValue("task_id")]
+	recs = s.recordsAt(recs, s.now())
+	s.dataMu.RUnlock()
 	if !found {
 		writeError(w, http.StatusNotFound, "WKS.00010404", "The scheduled task does not exist.")
 		return
@@ -291,18 +311,21 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	offset, limit = s.span(offset, limit)
-	recs = s.recordsAt(recs, s.now())
 	s.writeList(w, r, "tasks_records", window(recs, offset, limit), len(recs))
 }
 
 func (s *Server) listDetails(w http.ResponseWriter, r *http.Request) {
-	if _, found := s.data.Records[r.PathValue("task_id")]; !found {
+	s.dataMu.RLock()
+	_, taskFound := s.data.Records[r.PathValue("task_id")]
+	all, found := s.data.Details[r.PathValue("record_id")]
+	details := s.detailsAt(r.PathValue("record_id"), s.now())
+	belongs := len(all) == 0 || s.recordBelongs(r.PathValue("task_id"), r.PathValue("record_id"))
+	s.dataMu.RUnlock()
+	if !taskFound {
 		writeError(w, http.StatusNotFound, "WKS.00010404", "The scheduled task does not exist.")
 		return
 	}
-	all, found := s.data.Details[r.PathValue("record_id")]
-	details := s.detailsAt(r.PathValue("record_id"), s.now())
-	if !found || (len(all) > 0 && !s.recordBelongs(r.PathValue("task_id"), r.PathValue("record_id"))) {
+	if !found || !belongs {
 		writeError(w, http.StatusNotFound, "WKS.00010405", "The task execution record does not exist.")
 		return
 	}
@@ -318,6 +341,8 @@ func (s *Server) listDetails(w http.ResponseWriter, r *http.Request) {
 	s.writeList(w, r, "tasks_records_details", page, len(details))
 }
 
+// recordBelongs says whether the record is a run of the task. Callers
+// hold s.dataMu for reading.
 func (s *Server) recordBelongs(taskID, recordID string) bool {
 	for _, rec := range s.data.Records[taskID] {
 		if rec.ID == recordID {
