@@ -31,6 +31,8 @@ type KeyMap struct {
 	// Across runs: compare with a baseline run, cycle the change shown,
 	// list the desktops gone, the history column; mark a run (runs list).
 	Compare, Changes, Gone, History, Mark key.Binding
+	// Now adds the NOW column: each row's desktop state now.
+	Now key.Binding
 	// Trend opens the task's trend: every run's failed share, the
 	// desktops failing most often (T is relative times).
 	Trend key.Binding
@@ -80,6 +82,7 @@ func Default() KeyMap {
 		Changes:    key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "changes")),
 		Gone:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "gone")),
 		History:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
+		Now:        key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "state now")),
 		Mark:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark baseline")),
 		Trend:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "trend")),
 		Act:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "actions")),
@@ -91,7 +94,7 @@ func Default() KeyMap {
 // Triage is every triage binding.
 func (k KeyMap) Triage() []key.Binding {
 	return []key.Binding{k.FailedOnly, k.Status, k.Filter, k.Sort, k.Reverse, k.SortLeft, k.Groups, k.Copy, k.CopyAll, k.Export,
-		k.Compare, k.Changes, k.Gone, k.History, k.Trend, k.Act}
+		k.Compare, k.Changes, k.Gone, k.History, k.Now, k.Trend, k.Act}
 }
 
 // bindings names every binding as the config file's [keys] table does.
@@ -103,7 +106,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"triggers": &k.Triggers, "failed_only": &k.FailedOnly, "status": &k.Status, "filter": &k.Filter, "sort": &k.Sort,
 		"reverse": &k.Reverse, "sort_left": &k.SortLeft, "sort_right": &k.SortRight, "groups": &k.Groups, "copy": &k.Copy,
 		"copy_all": &k.CopyAll, "export": &k.Export, "compare": &k.Compare, "changes": &k.Changes, "gone": &k.Gone,
-		"history": &k.History, "mark": &k.Mark, "act": &k.Act, "command": &k.Command, "trend": &k.Trend,
+		"history": &k.History, "now": &k.Now, "mark": &k.Mark, "act": &k.Act, "command": &k.Command, "trend": &k.Trend,
 	}
 }
 

@@ -283,6 +283,12 @@ func (a *actionView) takeJob(m jobMsg) tea.Cmd {
 			switch {
 			case permanent, m.err == nil && m.job.Finished(), row.polls >= maxJobPolls:
 				row.done = true // a 403 or 404 will not change by asking again
+				if m.err == nil && m.job.Finished() {
+					// The job is over: its desktops as they are now, for
+					// the pane and the NOW column.
+					a.desks.forget(row.chunk.DesktopIDs)
+					next = a.desks.fetchMany(row.chunk.DesktopIDs)
+				}
 			default:
 				next = a.tick(m.jobID)
 			}

@@ -331,6 +331,9 @@ func (v *detailsView) rebuildColumns() {
 	if v.hist != nil {
 		extra = append(extra, historyColumn(v, v.views.history))
 	}
+	if v.nowCol {
+		extra = append(extra, nowColumn(v))
+	}
 	v.cols = append(cols[:at:at], append(extra, cols[at:]...)...)
 	v.widths = layoutColumns(v.cols, v.width)
 	v.rows = rowCache{}

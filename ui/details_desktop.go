@@ -29,15 +29,18 @@ const (
 	desktopRest = 400 * time.Millisecond
 	// desktopFresh is how long an answer is shown without asking again.
 	desktopFresh = time.Minute
-	// maxDesktopsKept bounds the answers kept.
-	maxDesktopsKept = 512
+	// maxDesktopsKept bounds the answers kept: every desktop of a large
+	// run under a now: filter (a few hundred bytes each).
+	maxDesktopsKept = 50_000
 	// desktopTimeout bounds one request.
 	desktopTimeout = 15 * time.Second
 )
 
 // desktops is the session's knowledge of desktops now.
 type desktops struct {
-	src     DesktopSource // nil: the source cannot tell
+	src     DesktopSource  // nil: the source cannot tell
+	bulk    DesktopsSource // many a request (the NOW column); nil: the source cannot
+	version int            // answers taken, for the now: filter's order
 	rest    time.Duration
 	now     func() time.Time
 	byID    map[string]desktopAnswer
@@ -54,6 +57,7 @@ type desktopAnswer struct {
 func newDesktops(src Source, rest time.Duration, now func() time.Time) *desktops {
 	d := &desktops{rest: rest, now: now, byID: map[string]desktopAnswer{}, pending: map[string]bool{}}
 	d.src, _ = src.(DesktopSource)
+	d.bulk, _ = src.(DesktopsSource)
 	if d.now == nil {
 		d.now = time.Now
 	}
@@ -130,10 +134,24 @@ func (d *desktops) take(m desktopMsg) (note string) {
 		return "the credentials may not read desktops (HTTP 403 " + sanitize.Line(apiErr.Code) + "): the pane stops showing their state"
 	}
 	if len(d.byID) >= maxDesktopsKept {
-		clear(d.byID)
+		d.dropStale()
 	}
 	d.byID[m.id] = desktopAnswer{desk: m.desk, err: m.err, at: d.now()}
+	d.version++
 	return ""
+}
+
+// dropStale makes room: the answers too old to show go, and if that is
+// not enough, all of them.
+func (d *desktops) dropStale() {
+	for id := range d.byID {
+		if !d.fresh(id) {
+			delete(d.byID, id)
+		}
+	}
+	if len(d.byID) >= maxDesktopsKept {
+		clear(d.byID)
+	}
 }
 
 // forget drops what is known of ids: after an action on them, it is old.
@@ -187,17 +205,17 @@ func (v *detailsView) rest() tea.Cmd {
 		id = r.DesktopID()
 	}
 	if id == v.restingOn {
-		return nil
+		return v.fetchNow()
 	}
 	v.restingOn = id
 	if cmd := v.views.desks.restOn(v.list.id, id); cmd != nil || !ok {
-		return cmd
+		return tea.Batch(cmd, v.fetchNow())
 	}
 	if taskID, want := v.wantsScript(r.Status()); want && v.views.scripts.wants(taskID, id) {
 		list := v.list.id // no state to ask for (known, or none to be had): the rest is for the output
-		return tea.Tick(v.views.desks.rest, func(time.Time) tea.Msg { return restMsg{list: list, id: id} })
+		return tea.Batch(v.fetchNow(), tea.Tick(v.views.desks.rest, func(time.Time) tea.Msg { return restMsg{list: list, id: id} }))
 	}
-	return nil
+	return v.fetchNow()
 }
 
 // rester is a screen that wants to know where the cursor rests.

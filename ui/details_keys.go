@@ -73,6 +73,8 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 		return v.showGone(h), true
 	case key.Matches(msg, k.History):
 		return v.toggleHistory(), true
+	case key.Matches(msg, k.Now):
+		return v.toggleNow(h), true
 	case key.Matches(msg, k.Trend):
 		return h.push(newTrend(v.views, v.taskID)), true
 	case key.Matches(msg, k.Act):

@@ -47,6 +47,8 @@ type detailsView struct {
 	hist     *history        // the HISTORY column (H)
 	// restingOn is the desktop the cursor was last seen on (desktop.go).
 	restingOn string
+	// nowCol shows the NOW column (details_now.go).
+	nowCol bool
 
 	// fromGroups is the failure groups screen the rows of one group were
 	// opened from: Esc goes back there. beforeGroup is the triage to
@@ -128,6 +130,7 @@ func (v *detailsView) refresh() tea.Cmd {
 // the API cannot filter. The cursor stays on the same record if it still
 // matches.
 func (v *detailsView) setTriage(tr triage.Criteria) tea.Cmd {
+	tr.Now = v.views.desks // for now: terms
 	v.tr = tr
 	v.sorted, v.sortDesc = tr.SortBy, tr.Desc // the sorted column's arrow
 	l := v.list
@@ -135,7 +138,7 @@ func (v *detailsView) setTriage(tr triage.Criteria) tea.Cmd {
 		l.SetLoadAll(true)
 	}
 	v.applyOrder()
-	return l.ensure()
+	return tea.Batch(l.ensure(), v.fetchNow())
 }
 
 // applyOrder brings the shown positions up to date with the rows held.

@@ -297,6 +297,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if note := m.views.desks.take(msg); note != "" {
 			m.note = note
 		}
+		m.afterNowAnswer()
+	case desktopsMsg:
+		if note := m.views.desks.takeMany(msg); note != "" {
+			m.note = note
+		}
+		m.afterNowAnswer()
 	case scriptMsg:
 		m.views.scripts.take(msg)
 	case watchTickMsg:

@@ -34,9 +34,10 @@ const (
 	Reason
 	Status
 	Change
+	Now // the desktop's state now (N): its status, "user" when one is logged in, "maintenance"
 )
 
-var fieldNames = map[string]Field{"name": Name, "id": ID, "code": Code, "reason": Reason, "status": Status, "change": Change}
+var fieldNames = map[string]Field{"name": Name, "id": ID, "code": Code, "reason": Reason, "status": Status, "change": Change, "now": Now}
 
 // Term is one condition.
 type Term struct {
@@ -90,7 +91,7 @@ func Parse(s string) (Expr, error) {
 		if i := strings.IndexAny(rest, ": \t\""); i > 0 && rest[i] == ':' {
 			f, ok := fieldNames[strings.ToLower(rest[:i])]
 			if !ok {
-				return Expr{}, fmt.Errorf("unknown field %q; the fields are name, id, code, reason, status and change", rest[:i])
+				return Expr{}, fmt.Errorf("unknown field %q; the fields are name, id, code, reason, status, change and now", rest[:i])
 			}
 			t.Field, rest = f, rest[i+1:]
 		}
@@ -128,12 +129,17 @@ func (e Expr) Match(d *api.Detail) bool { return e.MatchChange(d, "") }
 // MatchChange is Match for a row whose change against a baseline run is
 // change (its label, "new failure"; "" when runs are not compared, which
 // no change: term matches).
-func (e Expr) MatchChange(d *api.Detail, change string) bool {
+func (e Expr) MatchChange(d *api.Detail, change string) bool { return e.MatchRow(d, change, "") }
+
+// MatchRow is MatchChange for a row whose desktop's state now is now
+// ("shutoff", "active user": "" when not known, which no now: term
+// matches).
+func (e Expr) MatchRow(d *api.Detail, change, now string) bool {
 	if len(e.Alts) == 0 {
 		return true
 	}
 	for _, alt := range e.Alts {
-		if matchAll(alt, d, change) {
+		if matchAll(alt, d, change, now) {
 			return true
 		}
 	}
@@ -141,10 +147,15 @@ func (e Expr) MatchChange(d *api.Detail, change string) bool {
 }
 
 // UsesChange reports whether a term looks at the change.
-func (e Expr) UsesChange() bool {
+func (e Expr) UsesChange() bool { return e.uses(Change) }
+
+// UsesNow reports whether a term looks at the desktops' state now.
+func (e Expr) UsesNow() bool { return e.uses(Now) }
+
+func (e Expr) uses(f Field) bool {
 	for _, alt := range e.Alts {
 		for _, t := range alt {
-			if t.Field == Change {
+			if t.Field == f {
 				return true
 			}
 		}
@@ -204,19 +215,21 @@ func (t Term) matchFields(fields map[Field]string) bool {
 	return false
 }
 
-func matchAll(terms []Term, d *api.Detail, change string) bool {
+func matchAll(terms []Term, d *api.Detail, change, now string) bool {
 	for _, t := range terms {
-		if t.match(d, change) == t.Negate {
+		if t.match(d, change, now) == t.Negate {
 			return false
 		}
 	}
 	return true
 }
 
-func (t Term) match(d *api.Detail, change string) bool {
+func (t Term) match(d *api.Detail, change, now string) bool {
 	switch t.Field {
 	case Change:
 		return matchChange(change, t.Value)
+	case Now:
+		return now != "" && contains(now, t.Value)
 	case Name:
 		return contains(d.DesktopName, t.Value)
 	case ID:

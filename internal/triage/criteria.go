@@ -49,6 +49,15 @@ type History interface {
 	Rank(r *Row) int64
 }
 
+// NowStates tell the desktops' state now (the browser's NOW column): the
+// words a now: term looks at ("shutoff", "active user maintenance"), and
+// false while not known.
+type NowStates interface {
+	Now(desktopID string) (string, bool)
+	// Version changes when a state arrived or aged out.
+	Version() int
+}
+
 // Criteria are what narrows and orders the details: failed-only, a
 // status, a text filter, a failure group, a change, a sort. They combine.
 type Criteria struct {
@@ -63,6 +72,8 @@ type Criteria struct {
 	Changes Changes
 	Change  *compare.Change
 	History History // for the history sort (nil when not shown)
+	// Now tells the desktops' state now, for now: terms (nil: unknown).
+	Now NowStates
 }
 
 // Filtering reports a filter on: not every row is shown.
@@ -106,12 +117,19 @@ func (t Criteria) Match(r *Row) bool {
 	if t.Text.Empty() {
 		return true
 	}
-	d, label := r.Detail(), ""
+	d, label, now := r.Detail(), "", ""
 	if c, ok := t.change(r); ok {
 		label = c.String()
 	}
-	return t.Text.MatchChange(&d, label)
+	if t.Now != nil && t.Text.UsesNow() {
+		now, _ = t.Now.Now(d.DesktopID)
+	}
+	return t.Text.MatchRow(&d, label, now)
 }
+
+// UsesNow reports a filter on the desktops' state now: its rows change as
+// states arrive.
+func (t Criteria) UsesNow() bool { return t.Text.UsesNow() }
 
 func ready(x interface{ Ready() bool }) bool { return x != nil && x.Ready() }
 
@@ -121,6 +139,7 @@ func (t Criteria) SameAs(u Criteria) bool {
 		(t.Group == nil) == (u.Group == nil) && (t.Group == nil || *t.Group == *u.Group) &&
 		t.SortBy == u.SortBy && t.Desc == u.Desc &&
 		t.Changes == u.Changes && ready(t.Changes) == ready(u.Changes) && t.History == u.History && ready(t.History) == ready(u.History) &&
+		t.Now == u.Now &&
 		(t.Change == nil) == (u.Change == nil) && (t.Change == nil || *t.Change == *u.Change)
 }
 

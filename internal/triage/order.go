@@ -113,8 +113,9 @@ type Order struct {
 	// the other is written, so an update allocates nothing once grown.
 	bufs [2][]int
 	next int
-	// changes is tr.Changes' Version when the order was made.
-	changes int
+	// changes is tr.Changes' Version when the order was made, now
+	// tr.Now's.
+	changes, now int
 }
 
 // Update brings the order up to date with the rows of l under tr and
@@ -127,6 +128,11 @@ func (o *Order) Update(l *paging.List[Row], tr Criteria) {
 	if tr.Changes != nil && tr.UsesChangeOrSort() {
 		if v := tr.Changes.Version(); v != o.changes {
 			o.changes, redo = v, true // a row held may have another change now
+		}
+	}
+	if tr.Now != nil && tr.UsesNow() {
+		if v := tr.Now.Version(); v != o.now {
+			o.now, redo = v, true // a desktop's state arrived
 		}
 	}
 	desc := tr.Desc
