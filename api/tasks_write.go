@@ -1,5 +1,13 @@
 package api
 
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
 // A scheduled task as the detail call returns it, and the body that
 // creates one: what "run the task again on these desktops" copies and
 // sends (there is no call that runs a task now: a one-off FIXED_TIME task
@@ -64,3 +72,39 @@ const (
 	MaxDescriptionLen = 255
 	MaxExtraParamsLen = 2000
 )
+
+// GetTask reads one task's detail.
+func (c *Client) GetTask(ctx context.Context, taskID string) (TaskDetail, error) {
+	if err := checkIDs("task id", taskID); err != nil {
+		return TaskDetail{}, err
+	}
+	var out TaskDetail
+	err := c.get(ctx, []string{"v2", c.projectID, "scheduled-tasks", taskID}, nil, &out)
+	return out, err
+}
+
+// CreateTask creates a scheduled task, once: neither this client nor Go's
+// transports send it again (see oneShot), so a failure after the body went
+// out is an *UnansweredError (MayHaveBeenApplied) and a second task is
+// never made by a retry. It returns the new task's id.
+func (c *Client) CreateTask(ctx context.Context, t NewTask) (string, error) {
+	if len(t.ApplyObjects) > MaxApplyObjects {
+		return "", fmt.Errorf("a task applies to at most %d objects, not %d", MaxApplyObjects, len(t.ApplyObjects))
+	}
+	body, err := json.Marshal(t)
+	if err != nil {
+		return "", err
+	}
+	var out struct {
+		TaskID string `json:"task_id"`
+	}
+	if err := c.do(ctx, http.MethodPost, []string{"v2", c.projectID, "scheduled-tasks"}, nil, body, &out); err != nil {
+		return "", err
+	}
+	if out.TaskID == "" {
+		// Created, as far as the status says, but unnamed: a caller must
+		// not create it again.
+		return "", &UnansweredError{Err: errors.New("the API answered without the new task's id")}
+	}
+	return out.TaskID, nil
+}

@@ -188,3 +188,40 @@ func TestWhatAnActionFailureMeans(t *testing.T) {
 		t.Errorf("a garbled 2xx: %v", err)
 	}
 }
+
+// Creating a task is a write like an action: over HTTP/2 it goes out
+// exactly once whatever the server does after reading its body, and the
+// error says it may have been applied (a second task is never made).
+func TestCreateTaskIsNeverReplayedOverHTTP2(t *testing.T) {
+	for _, m := range hostileModes {
+		t.Run(m.name, func(t *testing.T) {
+			srv, err := h2hostile.Start("", m.mode, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			c := clientFor(t, srv.URL, api.NewHTTPClient(srv.Roots))
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_, err = c.CreateTask(ctx, api.NewTask{TaskType: "REBOOT", TaskName: "re-run", ScheduledType: "FIXED_TIME",
+				ApplyObjects: []api.ApplyObject{{ObjectID: "d1", ObjectType: "DESKTOP"}}})
+			if !api.MayHaveBeenApplied(err) || srv.Posts() != 1 {
+				t.Errorf("%d POSTs, error %v: want exactly 1, and may have been applied", srv.Posts(), err)
+			}
+		})
+	}
+}
+
+// A 200 without the new task's id may have made a task: it is never taken
+// for "not created".
+func TestCreateTaskWithoutAnID(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	c := clientFor(t, srv.URL, api.DefaultHTTPClient())
+	if _, err := c.CreateTask(context.Background(), api.NewTask{TaskType: "REBOOT", TaskName: "x"}); !api.MayHaveBeenApplied(err) {
+		t.Fatalf("error %v: want may have been applied", err)
+	}
+}
