@@ -78,6 +78,9 @@ const MaxActionDesktops = 100
 type ActionResult struct {
 	JobID   string            `json:"job_id"`
 	Refused []FailedOperation `json:"failed_operation_list"`
+	// TaskID is the task a re-run created (internal/actions' Rerun), not
+	// part of the action call's answer.
+	TaskID string `json:"-"`
 }
 
 // FailedOperation is one desktop an action was refused for.

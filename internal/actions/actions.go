@@ -41,6 +41,7 @@ type Chunk struct {
 	Outcome    Outcome
 	Tries      int
 	JobID      string
+	TaskID     string // a re-run's new task
 	// Refused are the API's refusals of this request's desktops, each
 	// desktop once; Strays its refusals of desktops the request did not
 	// name, which no count includes (an inconsistency of the API).
@@ -293,12 +294,12 @@ func (b *Batch) send(ctx, waitCtx context.Context, s Sender, log *AuditLog, o Op
 // answered is c with the API's answer: refusals matched against the ids
 // the request named, each desktop once.
 func answered(c Chunk, res api.ActionResult, err error) Chunk {
-	c.JobID, c.Refused, c.Strays, c.Err = "", nil, nil, err
+	c.JobID, c.TaskID, c.Refused, c.Strays, c.Err = "", "", nil, nil, err
 	if err != nil {
 		c.Outcome = Failed
 		return c
 	}
-	c.Outcome, c.JobID = Answered, res.JobID
+	c.Outcome, c.JobID, c.TaskID = Answered, res.JobID, res.TaskID
 	named := make(map[string]bool, len(c.DesktopIDs))
 	for _, id := range c.DesktopIDs {
 		named[id] = true
@@ -338,7 +339,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 }
 
 func entryOf(b *Batch, c Chunk) Entry {
-	e := Entry{Action: b.Plan.Action.Name, Plan: b.Digest, Chunk: c.Index + 1, DesktopIDs: c.DesktopIDs, Try: c.Tries, Phase: "answered", JobID: c.JobID}
+	e := Entry{Action: b.Plan.Action.Name, Plan: b.Digest, Chunk: c.Index + 1, DesktopIDs: c.DesktopIDs, Try: c.Tries, Phase: "answered", JobID: c.JobID, TaskID: c.TaskID}
 	for _, r := range c.Refused {
 		e.Refused = append(e.Refused, r.DesktopID)
 	}

@@ -48,6 +48,7 @@ type Entry struct {
 	Try        int      `json:"try,omitempty"`
 	DesktopIDs []string `json:"desktop_ids"`
 	JobID      string   `json:"job_id,omitempty"`
+	TaskID     string   `json:"task_id,omitempty"` // a re-run's new task
 	Refused    []string `json:"refused,omitempty"`
 	// Strays are desktops the API said it refused that the request did
 	// not name: the API's inconsistency, kept for whoever looks into it.

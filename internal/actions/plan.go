@@ -27,6 +27,9 @@ type Plan struct {
 	// Unusable counts the rows left out: no desktop id, or one no request
 	// could carry.
 	Unusable int
+	// ChunkSize is how many desktops a request carries: 100 for a power
+	// action (the default), 1,000 for a re-run (a task's objects).
+	ChunkSize int
 }
 
 // NewPlan is the plan of a on rows: each desktop once (its first row),
@@ -60,8 +63,9 @@ func (p Plan) IDs() []string {
 func (p Plan) Chunks() [][]string {
 	ids := p.IDs()
 	var chunks [][]string
+	size := cmp.Or(p.ChunkSize, api.MaxActionDesktops)
 	for len(ids) > 0 {
-		n := min(len(ids), api.MaxActionDesktops)
+		n := min(len(ids), size)
 		chunks = append(chunks, ids[:n:n])
 		ids = ids[n:]
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/numfmt"
+	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/session"
 )
@@ -33,6 +35,7 @@ type chunkReport struct {
 	DesktopIDs []string              `json:"desktop_ids"`
 	Sent       bool                  `json:"sent"`
 	JobID      string                `json:"job_id,omitempty"`
+	TaskID     string                `json:"task_id,omitempty"` // rerun: the task created
 	Refused    []api.FailedOperation `json:"refused,omitempty"`
 	// RefusedNotSent are refusals naming desktops the request did not:
 	// the API's inconsistency, counted nowhere.
@@ -51,7 +54,10 @@ type chunkReport struct {
 // flight). It exits 0 when every desktop was accepted and everything was
 // logged, 1 otherwise, 128 + the signal's number when stopped by one.
 func (e Env) Act(c config.Config) error {
-	action, _ := api.PowerActionNamed(c.Action) // checked in config
+	action, ok := api.PowerActionNamed(c.Action) // checked in config
+	if !ok {
+		action = actions.Rerun
+	}
 	sess, err := session.Connect(c, e.session())
 	if err != nil {
 		return err
@@ -69,6 +75,18 @@ func (e Env) Act(c config.Config) error {
 	plan := actions.NewPlan(action, rows)
 	if plan.Unusable > 0 {
 		fmt.Fprintf(e.Stderr, "wksrec: note: %s no usable desktop id and cannot be acted on\n", numfmt.Plural(plan.Unusable, "matching row has", "matching rows have"))
+	}
+	var sender actions.Sender = sess.Client
+	if action == actions.Rerun {
+		plan.ChunkSize = actions.RerunChunk
+		rs, err := rerunSender(ctx, c, sess.Client, plan)
+		if err != nil {
+			return err
+		}
+		sender = rs
+		if c.DryRun {
+			defer printRerunTasks(e.Stdout, rs, plan)
+		}
 	}
 	if c.DryRun {
 		return printPlan(e.Stdout, plan)
@@ -95,7 +113,41 @@ func (e Env) Act(c config.Config) error {
 	for _, n := range log.Notes {
 		fmt.Fprintln(e.Stderr, "wksrec: note: "+n)
 	}
-	return sendPlan(context.Background(), sess.Client, plan, log, e.Stdout, e.Stderr)
+	return sendPlan(context.Background(), sender, plan, log, e.Stdout, e.Stderr)
+}
+
+// rerunSender is --action rerun's: the task read (its type, parameters
+// and time zone are copied), and the run named by its start.
+func rerunSender(ctx context.Context, c config.Config, client *api.Client, plan actions.Plan) (*actions.RerunSender, error) {
+	task, err := client.GetTask(ctx, c.TaskID)
+	if err != nil {
+		return nil, fmt.Errorf("reading the task to run it again: %w; nothing was sent", err)
+	}
+	rec, err := runs.FindRecord(ctx, client, c.TaskID, c.RecordID, api.MaxRecordLimit)
+	if err != nil {
+		return nil, fmt.Errorf("finding the run to run it again: %w; nothing was sent", err)
+	}
+	rs, err := actions.NewRerunSender(client, task, runName(rec), plan)
+	if err != nil {
+		return nil, config.Errorf("%v; nothing was sent", err)
+	}
+	return rs, nil
+}
+
+// runName is a run as a re-run's name says it: its start to the minute.
+func runName(rec api.Record) string {
+	start := rec.StartTime
+	if len(start) >= 16 {
+		start = start[:16]
+	}
+	return start
+}
+
+// printRerunTasks is --dry-run's word on what --action rerun creates.
+func printRerunTasks(w io.Writer, rs *actions.RerunSender, plan actions.Plan) {
+	for _, name := range rs.Names(plan) {
+		fmt.Fprintf(w, "would create the one-off task %q, a minute after it is sent (time zone %s)\n", sanitize.Line(name), sanitize.Line(cmp.Or(rs.Task.TimeZone, "UTC")))
+	}
 }
 
 // sendPlan sends the plan, printing each request's line as it ends, and
@@ -186,7 +238,7 @@ func signalName(s syscall.Signal) string {
 
 // printChunk writes one request's line, escaped as -o json is.
 func printChunk(w io.Writer, a api.PowerAction, digest string, ch actions.Chunk) error {
-	r := chunkReport{Action: a.Name, Plan: digest, Chunk: ch.Index + 1, DesktopIDs: ch.DesktopIDs, Sent: ch.Sent(), JobID: ch.JobID,
+	r := chunkReport{Action: a.Name, Plan: digest, Chunk: ch.Index + 1, DesktopIDs: ch.DesktopIDs, Sent: ch.Sent(), JobID: ch.JobID, TaskID: ch.TaskID,
 		Refused: ch.Refused, RefusedNotSent: ch.Strays}
 	if ch.Outcome == actions.NotSent {
 		r.NotSentBecause = ch.Why

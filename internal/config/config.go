@@ -122,7 +122,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.StringVar(&c.CompareTo, "compare-to", "", "with -o: add a change field against the baseline run `RUN` of the same task, a record id or previous (the run before)")
 	fs.StringVar(&c.Changes, "change", "", "with -o and --compare-to: keep only these changes (`LIST`, e.g. NEW_FAILURE,STILL_FAILING)")
 	fs.IntVar(&c.History, "history", defaults.History, "runs the history covers, this one and the `N`-1 before it (1 to 90): the H column's width, and with -o a history field")
-	fs.StringVar(&c.Action, "action", "", "act on the run's desktops matching --status, --filter and --change: `ACTION` reboot, reboot-hard, start, stop, stop-hard or hibernate (needs --confirm)")
+	fs.StringVar(&c.Action, "action", "", "act on the run's desktops matching --status, --filter and --change: `ACTION` reboot, reboot-hard, start, stop, stop-hard, hibernate, or rerun (the task again, a one-off task on them; needs --confirm)")
 	fs.StringVar(&c.Confirm, "confirm", "", "with --action: `N|DIGEST`, the number of desktops it acts on (2537 or 2,537) or the plan's digest from --dry-run; anything else sends nothing")
 	fs.BoolVar(&c.DryRun, "dry-run", false, "with --action: print the plan (each desktop, the count, the digest --confirm takes) and send nothing")
 	fs.BoolVar(&c.ReadOnly, "read-only", false, "never act on desktops: no power actions in the browser, --action refused")

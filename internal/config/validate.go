@@ -112,7 +112,7 @@ func (c Config) checkAction() error {
 	if c.ReadOnly {
 		return Errorf("--action is refused in --read-only mode: nothing was sent")
 	}
-	if _, ok := api.PowerActionNamed(c.Action); !ok {
+	if _, ok := api.PowerActionNamed(c.Action); !ok && c.Action != actions.Rerun.Name {
 		return Errorf("--action %q: use %s", c.Action, strings.Join(powerActionNames(), ", "))
 	}
 	if c.Output != "" {
@@ -142,7 +142,7 @@ func powerActionNames() []string {
 	for _, a := range api.PowerActions {
 		names = append(names, a.Name)
 	}
-	return names
+	return append(names, actions.Rerun.Name)
 }
 
 func (c Config) checkExitCode() error {
