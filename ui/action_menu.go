@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -81,6 +82,16 @@ type actionView struct {
 	logErr    error  // the audit log could not be opened: nothing was sent
 	logNotes  string // what opening the log made private
 	following bool   // jobs are followed (after the batch)
+
+	// The re-run (t, action_rerun.go): the run's screen it was opened
+	// from, the sender once the task is read, what it waits for, and the
+	// answers that need the host (handled in afterPage).
+	origin    *detailsView
+	views     views
+	rerun     *actions.RerunSender
+	rerunNote string
+	rerunPoll time.Duration
+	inbox     []tea.Msg
 }
 
 // batchMsg says the batch changed (a request went out, was answered,
@@ -119,6 +130,7 @@ func newActionView(v *detailsView, plan actions.Plan) *actionView {
 		},
 		id: actionSeq.Add(1), src: b.acts, targets: plan.Targets, plan: plan, what: what, input: in,
 		project: b.project, logPath: b.auditPath, poll: b.jobPoll, desks: b.desks, batches: b.running,
+		origin: v, views: b, rerunPoll: cmp.Or(b.jobPoll, rerunPoll),
 	}
 	a.loggedIn, a.stateKnown = b.desks.logins(plan.IDs())
 	a.prompt = newFilterPrompt(b.st)
@@ -143,6 +155,9 @@ func (a *actionView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 				a.input.SetValue("")
 				return a.input.Focus(), true
 			}
+		}
+		if msg.String() == rerunKey {
+			return a.startRerun(h), true
 		}
 		if key.Matches(msg, k.Back) {
 			h.setNote("no action: nothing was sent")
@@ -266,7 +281,10 @@ func (a *actionView) send() tea.Cmd {
 	a.stage = stageSending
 	a.input.Blur()
 	a.showChunks(nil)
-	src, plan, id, project, path, batches := a.src, a.plan, a.id, a.project, a.logPath, a.batches
+	src, plan, id, project, path, batches := actions.Sender(a.src), a.plan, a.id, a.project, a.logPath, a.batches
+	if a.rerun != nil {
+		src = a.rerun // each request creates a task
+	}
 	return func() tea.Msg {
 		log, err := actions.OpenAuditLog(path, project, time.Now, func(string) string { return "" })
 		if err != nil {
@@ -338,6 +356,12 @@ func (a *actionView) handle(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, false
 		}
 		return a.takeJob(m), true
+	case rerunReadyMsg, rerunRunMsg:
+		if id := rerunMsgID(m); id != a.id {
+			return nil, false
+		}
+		a.inbox = append(a.inbox, m) // they need the host: afterPage
+		return nil, true
 	}
 	return a.listView.handle(msg)
 }
@@ -374,8 +398,8 @@ func (a *actionView) table(st styles.Styles, spin string) string {
 	case stageMenu:
 		text = a.menuText(st)
 	case stageConfirm:
-		text = fmt.Sprintf("%s %s: type %s below and press enter.\n\n%s", a.plan.Action.Label, plural(len(a.plan.Targets), "desktop", "desktops"),
-			commas(len(a.plan.Targets)), sanitize.Line(a.plan.Summary()))
+		text = fmt.Sprintf("%s %s: type %s below and press enter.\n\n%s%s", a.plan.Action.Label, plural(len(a.plan.Targets), "desktop", "desktops"),
+			commas(len(a.plan.Targets)), sanitize.Line(a.plan.Summary()), a.rerunText())
 	default:
 		return a.listView.table(st, spin)
 	}
@@ -405,6 +429,9 @@ func (a *actionView) menuText(st styles.Styles) string {
 		if i == 2 {
 			b.WriteString("\n")
 		}
+	}
+	if _, ok := a.src.(RerunSource); ok {
+		fmt.Fprintf(&b, "\n  %s %s", st.Accent.Render(rerunKey), actions.Rerun.Label+" on them (one-off tasks, a minute ahead)")
 	}
 	fmt.Fprintf(&b, "\n\nesc cancels; nothing is sent before you type the number of desktops.\nRequests go out %d desktops at a time, each in the audit log; esc stops them.", api.MaxActionDesktops)
 	return b.String()

@@ -118,6 +118,9 @@ var actionColumns = []column[actionRow]{
 		if r.chunk.JobID != "" {
 			return sanitize.Line(r.chunk.JobID)
 		}
+		if r.chunk.TaskID != "" {
+			return "task " + sanitize.Line(r.chunk.TaskID)
+		}
 		return plural(len(r.chunk.DesktopIDs), "desktop", "desktops")
 	}},
 	{title: "STATE", width: 30, maxWidth: -1, priority: 0, value: actionState},
@@ -196,7 +199,7 @@ func actionPaneText(r actionRow, st styles.Styles, width int) string {
 		return labelled(nonEmpty([]field{{"Error", what}, {"Hint", hint}}), st, width)
 	}
 	c := r.chunk
-	fields := []field{{"Request", fmt.Sprintf("%d (%s)", c.Index+1, actionState(r))}, {"Job", sanitize.Line(c.JobID)},
+	fields := []field{{"Request", fmt.Sprintf("%d (%s)", c.Index+1, actionState(r))}, {"Job", sanitize.Line(c.JobID)}, {"Task made", sanitize.Line(c.TaskID)},
 		{"Desktops", commas(len(c.DesktopIDs))}}
 	if c.Tries > 0 {
 		fields = append(fields, field{"Tries", strconv.Itoa(c.Tries)})
@@ -247,9 +250,15 @@ func (a *actionView) finish() tea.Cmd {
 	chunks := a.batch.Chunks()
 	a.showChunks(chunks)
 	var cmds []tea.Cmd
+	following := false
 	for _, c := range chunks {
-		if c.Sent() {
+		if c.Sent() && a.rerun == nil {
 			a.desks.forget(c.DesktopIDs) // their state now is not what the pane shows
+		}
+		if c.Outcome == actions.Answered && c.TaskID != "" && !following {
+			following = true // the first task made: its run opens once it begins
+			a.rerunNote = "the re-run task was made: its run opens once it begins…"
+			cmds = append(cmds, a.followRerun(c.TaskID, 0))
 		}
 		if c.Outcome == actions.Answered && c.JobID != "" {
 			cmds = append(cmds, a.tick(c.JobID))
@@ -339,6 +348,9 @@ func (a *actionView) statusLine(int) (string, bool) {
 			line += " · " + sanitize.Line(a.logNotes)
 		}
 		return line, false
+	}
+	if a.rerunNote != "" {
+		line += " · " + a.rerunNote
 	}
 	if n := a.jobsFollowed(); n > 0 {
 		line += fmt.Sprintf(" · following %s", plural(n, "job", "jobs"))
