@@ -271,7 +271,7 @@ func (a *actionView) promptView(width int) (line, footer string) {
 			"y or ctrl+c stops · any other key goes on sending"
 	}
 	n := len(a.plan.Targets)
-	ask := fmt.Sprintf("Type %s to %s %s: ", commas(n), a.plan.Action.Label, plural(n, "desktop", "desktops"))
+	ask := fmt.Sprintf("Type %s to %s %s: ", commas(n), actionVerb(a.plan.Action), plural(n, "desktop", "desktops"))
 	a.input.Width = max(width-lipgloss.Width(ask)-1, 4)
 	return ask + a.input.View(), "enter sends if the number is right (2537 or 2,537), anything else cancels · esc cancels"
 }
@@ -398,7 +398,7 @@ func (a *actionView) table(st styles.Styles, spin string) string {
 	case stageMenu:
 		text = a.menuText(st)
 	case stageConfirm:
-		text = fmt.Sprintf("%s %s: type %s below and press enter.\n\n%s%s", a.plan.Action.Label, plural(len(a.plan.Targets), "desktop", "desktops"),
+		text = fmt.Sprintf("%s %s: type %s below and press enter.\n\n%s%s", actionVerb(a.plan.Action), plural(len(a.plan.Targets), "desktop", "desktops"),
 			commas(len(a.plan.Targets)), sanitize.Line(a.plan.Summary()), a.rerunText())
 	default:
 		return a.listView.table(st, spin)
@@ -431,7 +431,7 @@ func (a *actionView) menuText(st styles.Styles) string {
 		}
 	}
 	if _, ok := a.src.(RerunSource); ok {
-		fmt.Fprintf(&b, "\n  %s %s", st.Accent.Render(rerunKey), actions.Rerun.Label+" on them (one-off tasks, a minute ahead)")
+		fmt.Fprintf(&b, "\n  %s %s", st.Accent.Render(rerunKey), actionVerb(actions.Rerun)+" them (one-off tasks, a minute ahead)")
 	}
 	fmt.Fprintf(&b, "\n\nesc cancels; nothing is sent before you type the number of desktops.\nRequests go out %d desktops at a time, each in the audit log; esc stops them.", api.MaxActionDesktops)
 	return b.String()
@@ -469,3 +469,12 @@ func (a *actionView) batchChunks() []actions.Chunk {
 // close stops following the jobs; a batch going out goes on (it is not
 // this screen's to cut short: the root keeps q off while it runs).
 func (a *actionView) close() { a.listView.close() }
+
+// actionVerb is the action as a sentence says it before its desktops:
+// "reboot 8 desktops", "run the task again on 8 desktops".
+func actionVerb(a api.PowerAction) string {
+	if a.Name == actions.Rerun.Name {
+		return a.Label + " on"
+	}
+	return a.Label
+}
