@@ -431,7 +431,13 @@ func (a *actionView) menuText(st styles.Styles) string {
 		}
 	}
 	if _, ok := a.src.(RerunSource); ok {
-		fmt.Fprintf(&b, "\n  %s %s", st.Accent.Render(rerunKey), actionVerb(actions.Rerun)+" them (one-off tasks, a minute ahead)")
+		tasks := (len(a.targets) + actions.RerunChunk - 1) / actions.RerunChunk
+		each := ""
+		if tasks > 1 {
+			each = " (" + commas(actions.RerunChunk) + " desktops each)"
+		}
+		fmt.Fprintf(&b, "\n  %s %s them: %s%s, a minute ahead", st.Accent.Render(rerunKey), actionVerb(actions.Rerun),
+			plural(tasks, "one-off task", "one-off tasks"), each)
 	}
 	fmt.Fprintf(&b, "\n\nesc cancels; nothing is sent before you type the number of desktops.\nRequests go out %d desktops at a time, each in the audit log; esc stops them.", api.MaxActionDesktops)
 	return b.String()
