@@ -103,10 +103,7 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 			}
 		}
 	}
-	if sess.Debug != nil {
-		fmt.Fprintf(sess.Debug, "%s listing pages=%d rows_sent=%d rows_kept=%d duplicates_dropped=%d printed=%d throttled=%d window=%d\n",
-			time.Now().UTC().Format(time.RFC3339Nano), stats.Pages, stats.Rows, stats.Emitted, stats.Duplicates, written, stats.Throttled, stats.Window)
-	}
+	debugListing(sess.Debug, stats, written)
 	if err != nil {
 		flushErr := buf.Flush()
 		if written > 0 && flushErr == nil {
@@ -114,13 +111,9 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 		}
 		return written, fmt.Errorf("fetching the details: %w", err)
 	}
-	for _, row := range cmp.gone() { // the baseline's desktops this run lacks
-		if statuses.Match(row.ExecStatus) && expr.MatchChange(&row.Detail, compare.OnlyInBaseline.String()) {
-			if err := out.WriteRow(row); err != nil {
-				return written, err
-			}
-			written++
-		}
+	gone, err := writeGone(out, cmp, statuses, expr)
+	if written += gone; err != nil {
+		return written, err
 	}
 	if err := out.Close(); err != nil {
 		return written, err
@@ -128,12 +121,8 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 	if err := buf.Flush(); err != nil {
 		return written, err
 	}
-	if typos := statuses.Unknown(seen); len(typos) > 0 {
-		return written, config.Errorf("--status %s: no such status; the API's are %s, and this run's rows had %s",
-			sanitize.Line(strings.Join(typos, ",")), strings.Join(filter.KnownStatuses, ", "), sanitize.Line(hadStatuses(seen)))
-	}
-	if note := unmatchedStatuses(statuses, seen); note != "" {
-		fmt.Fprintln(e.Stderr, "wksrec: note: "+sanitize.Line(note))
+	if err := checkStatusesSeen(statuses, seen, e.Stderr); err != nil {
+		return written, err
 	}
 	return written, scriptErr // some outputs could not be read: exit 1, the rows printed
 }
@@ -285,4 +274,42 @@ func listError(what string, err error, written int, buf *bufio.Writer) error {
 		return fmt.Errorf("fetching %s: %w (the output above is incomplete: %d rows)", what, err, written)
 	}
 	return fmt.Errorf("fetching %s: %w", what, err)
+}
+
+// checkStatusesSeen is --status against the rows the run had: a status
+// neither the API's nor the run's is a typo (exit 2); one the run lacks
+// is a note.
+func checkStatusesSeen(statuses filter.Statuses, seen map[string]int, stderr io.Writer) error {
+	if typos := statuses.Unknown(seen); len(typos) > 0 {
+		return config.Errorf("--status %s: no such status; the API's are %s, and this run's rows had %s",
+			sanitize.Line(strings.Join(typos, ",")), strings.Join(filter.KnownStatuses, ", "), sanitize.Line(hadStatuses(seen)))
+	}
+	if note := unmatchedStatuses(statuses, seen); note != "" {
+		fmt.Fprintln(stderr, "wksrec: note: "+sanitize.Line(note))
+	}
+	return nil
+}
+
+// debugListing is --debug's last line of a listing.
+func debugListing(debug io.Writer, stats api.FetchStats, written int) {
+	if debug == nil {
+		return
+	}
+	fmt.Fprintf(debug, "%s listing pages=%d rows_sent=%d rows_kept=%d duplicates_dropped=%d printed=%d throttled=%d window=%d\n",
+		time.Now().UTC().Format(time.RFC3339Nano), stats.Pages, stats.Rows, stats.Emitted, stats.Duplicates, written, stats.Throttled, stats.Window)
+}
+
+// writeGone writes the baseline's desktops this run lacks that the
+// filters keep, and says how many.
+func writeGone(out *export.Writer, cmp *comparison, statuses filter.Statuses, expr filter.Expr) (int, error) {
+	n := 0
+	for _, row := range cmp.gone() {
+		if statuses.Match(row.ExecStatus) && expr.MatchChange(&row.Detail, compare.OnlyInBaseline.String()) {
+			if err := out.WriteRow(row); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
 }

@@ -320,52 +320,12 @@ func set(vals ...string) map[string]bool {
 // a bad one WKS.00010002.
 func checkNewTask(b *newTaskBody, now time.Time) (newTaskPlan, *refusal) {
 	var p newTaskPlan
-	switch {
-	case b.TaskType == "":
-		return p, missing("task_type")
-	case !taskTypes[b.TaskType]:
-		return p, invalid("task_type", "it must be one of START, STOP, REBOOT, HIBERNATE, REBUILD, EXECUTE_SCRIPT, CREATE_SNAPSHOT, DELETE_BLACK_ECS")
-	case b.TaskName == "":
-		return p, missing("task_name")
-	case utf8.RuneCountInString(b.TaskName) > api.MaxTaskNameLen:
-		return p, invalid("task_name", "it must be 1 to 255 characters")
-	case utf8.RuneCountInString(b.Description) > api.MaxDescriptionLen:
-		return p, invalid("description", "it must be at most 255 characters")
-	case utf8.RuneCountInString(b.ExtraParams) > api.MaxExtraParamsLen:
-		return p, invalid("extra_params", "it must be at most 2000 characters")
-	case b.ScheduledType == "":
-		return p, missing("scheduled_type")
-	case !scheduledTypes[b.ScheduledType]:
-		return p, invalid("scheduled_type", "it must be one of FIXED_TIME, DAY, WEEK, MONTH, LIFE_CYCLE")
-	case b.ExtraParams != "" && !json.Valid([]byte(b.ExtraParams)):
-		return p, invalid("extra_params", "it must be a string holding JSON")
-	case len(b.ApplyObjects) > api.MaxApplyObjects:
-		return p, invalid("apply_objects", "at most 1000 objects")
-	case outside(b.WaitTime, 0, 43200):
-		return p, invalid("wait_time", "it must be from 0 to 43200")
-	case outside(b.GrayCount, 0, 1000):
-		return p, invalid("gray_count", "it must be from 0 to 1000")
-	case outside(b.GrayFailThreshold, 1, 1000):
-		return p, invalid("gray_fail_threshold", "it must be from 1 to 1000")
-	case len(b.GrayDesktopIDs) > 1000:
-		return p, invalid("gray_desktop_ids", "at most 1000 ids")
-	case outside(b.DayInterval, 1, 31):
-		return p, invalid("day_interval", "it must be from 1 to 31")
+	if bad := checkTaskFields(b); bad != nil {
+		return p, bad
 	}
-	for i, o := range b.ApplyObjects {
-		field := "apply_objects[" + strconv.Itoa(i) + "]."
-		switch {
-		case o.ObjectID == "":
-			return p, missing(field + "object_id")
-		case o.ObjectType == "":
-			return p, missing(field + "object_type")
-		case utf8.RuneCountInString(o.ObjectID) > 255:
-			return p, invalid(field+"object_id", "it must be 1 to 255 characters")
-		case !objectTypes[o.ObjectType]: // every valid type is shorter than 255
-			return p, invalid(field+"object_type", "it must be one of DESKTOP, DESKTOP_POOL, ALL_DESKTOPS, DESKTOP_TAG")
-		}
+	if bad := checkApplyObjects(b.ApplyObjects); bad != nil {
+		return p, bad
 	}
-
 	p.zone = cmp.Or(b.TimeZone, defaultTimeZone)
 	loc, err := time.LoadLocation(p.zone)
 	if err != nil || p.zone == "Local" { // "Local" is this host's zone, not a name the API knows
@@ -377,6 +337,70 @@ func checkNewTask(b *newTaskBody, now time.Time) (newTaskPlan, *refusal) {
 		}
 	}
 
+	return scheduleOf(b, p, loc, now)
+}
+
+// checkTaskFields checks the fields of any task: presence, enums, lengths
+// and ranges.
+func checkTaskFields(b *newTaskBody) *refusal {
+	switch {
+	case b.TaskType == "":
+		return missing("task_type")
+	case !taskTypes[b.TaskType]:
+		return invalid("task_type", "it must be one of START, STOP, REBOOT, HIBERNATE, REBUILD, EXECUTE_SCRIPT, CREATE_SNAPSHOT, DELETE_BLACK_ECS")
+	case b.TaskName == "":
+		return missing("task_name")
+	case utf8.RuneCountInString(b.TaskName) > api.MaxTaskNameLen:
+		return invalid("task_name", "it must be 1 to 255 characters")
+	case utf8.RuneCountInString(b.Description) > api.MaxDescriptionLen:
+		return invalid("description", "it must be at most 255 characters")
+	case utf8.RuneCountInString(b.ExtraParams) > api.MaxExtraParamsLen:
+		return invalid("extra_params", "it must be at most 2000 characters")
+	case b.ScheduledType == "":
+		return missing("scheduled_type")
+	case !scheduledTypes[b.ScheduledType]:
+		return invalid("scheduled_type", "it must be one of FIXED_TIME, DAY, WEEK, MONTH, LIFE_CYCLE")
+	case b.ExtraParams != "" && !json.Valid([]byte(b.ExtraParams)):
+		return invalid("extra_params", "it must be a string holding JSON")
+	case len(b.ApplyObjects) > api.MaxApplyObjects:
+		return invalid("apply_objects", "at most 1000 objects")
+	case outside(b.WaitTime, 0, 43200):
+		return invalid("wait_time", "it must be from 0 to 43200")
+	case outside(b.GrayCount, 0, 1000):
+		return invalid("gray_count", "it must be from 0 to 1000")
+	case outside(b.GrayFailThreshold, 1, 1000):
+		return invalid("gray_fail_threshold", "it must be from 1 to 1000")
+	case len(b.GrayDesktopIDs) > 1000:
+		return invalid("gray_desktop_ids", "at most 1000 ids")
+	case outside(b.DayInterval, 1, 31):
+		return invalid("day_interval", "it must be from 1 to 31")
+	}
+	return nil
+}
+
+// checkApplyObjects checks each object a task applies to.
+func checkApplyObjects(objects []api.ApplyObject) *refusal {
+	for i, o := range objects {
+		field := "apply_objects[" + strconv.Itoa(i) + "]."
+		switch {
+		case o.ObjectID == "":
+			return missing(field + "object_id")
+		case o.ObjectType == "":
+			return missing(field + "object_type")
+		case utf8.RuneCountInString(o.ObjectID) > 255:
+			return invalid(field+"object_id", "it must be 1 to 255 characters")
+		case !objectTypes[o.ObjectType]: // every valid type is shorter than 255
+			return invalid(field+"object_type", "it must be one of DESKTOP, DESKTOP_POOL, ALL_DESKTOPS, DESKTOP_TAG")
+		}
+	}
+
+	return nil
+}
+
+// scheduleOf checks the schedule's fields for its type and works out when
+// the task runs next (p.at, for a one-off task, when it runs).
+func scheduleOf(b *newTaskBody, p newTaskPlan, loc *time.Location, now time.Time) (newTaskPlan, *refusal) {
+	var err error
 	var clock time.Time
 	if b.ScheduledType != "LIFE_CYCLE" {
 		if b.ScheduledTime == "" {
