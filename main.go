@@ -61,6 +61,12 @@ func runIn(env cli.Env, args []string) (status int) {
 	switch {
 	case c.ServeDemo != "":
 		return fail(stderr, env.ServeDemo(c))
+	case c.ShowFleet:
+		printed, err := env.PrintFleet(c)
+		if err == nil && c.ExitCode && printed > 0 {
+			return 3 // --exit-code: rows were printed (a member's newest run with --status)
+		}
+		return fail(stderr, err)
 	case c.Output != "" && c.Watch > 0:
 		return fail(stderr, env.WatchJSON(c))
 	case c.Output != "":

@@ -84,6 +84,7 @@ func TestFlagErrors(t *testing.T) {
 		{"watch without a run", []string{"--region", "cn-north-4", "--task-id", "t", "-o", "json", "--watch", "5m"}, env(), "-o json --watch needs the run"},
 		{"watch and exit code", []string{"--demo", "-o", "json", "--watch", "5m", "--exit-code"}, env(), "--exit-code, --status, --filter, --change and --history do not go with it"},
 		{"script output in the browser", []string{"--demo", "--script-output"}, env(), "--script-output goes with -o (not --watch)"},
+		{"fleet without members", []string{"--fleet", "-o", "json"}, env(), "--fleet: the config file has no [[fleet]] members"},
 		{"wait for ever", []string{"--demo", "-o", "json", "--wait", "--wait-timeout", "0s"}, env(), "--wait-timeout must be above 0 and at most 24h, not 0s"},
 		{"endpoint with a password", []string{"--endpoint", "http://alice:hunter2@127.0.0.1:1", "--project-id", "p"}, env(), `must not carry user info`},
 		{"token file without end", append(scripted, "--token-file", "/dev/zero"), env(), "--token-file /dev/zero is not a regular file (a device): refused"},

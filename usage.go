@@ -29,7 +29,7 @@ var flagGroups = []struct {
 	flags []string
 }{
 	{"Connect", []string{"region", "endpoint", "project-id", "profile", "token-file", "credentials-file", "iam-endpoint", "ca-file"}},
-	{"Open", []string{"task-id", "task", "record-id"}},
+	{"Open", []string{"task-id", "task", "record-id", "fleet"}},
 	{"Browse", []string{"watch", "notify-cmd", "webhook", "local-time", "theme", "mouse", "history", "read-only"}},
 	{"Scripts (-o)", []string{"output", "status", "filter", "compare-to", "change", "exit-code", "script-output", "wait", "wait-timeout"}},
 	{"Act on desktops", []string{"action", "confirm", "dry-run"}},

@@ -55,9 +55,12 @@ type Config struct {
 	// The config file: the one --config named, the columns of each
 	// screen and the keys it sets, and where each setting came from
 	// (flag name -> "flag", "$VAR" or the file's path).
-	ConfigFile  string
-	Columns     map[string][]string
-	Keys        map[string][]string
+	ConfigFile string
+	Columns    map[string][]string
+	Keys       map[string][]string
+	Fleet      []FleetMember // the file's [[fleet]]
+	// ShowFleet is --fleet: every member's tasks' newest runs.
+	ShowFleet   bool
 	Sources     map[string]string
 	PrintConfig bool
 	Watch       time.Duration
@@ -141,6 +144,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.BoolVar(&c.NoCache, "no-cache", false, "keep no runs on disk: every run is read from the API, and nothing is written")
 	fs.StringVar(&c.ConfigFile, "config", "", "read settings from `PATH` (default $WKSREC_CONFIG, else $XDG_CONFIG_HOME/wksrec/config.toml or ~/.config/wksrec/config.toml)")
 	fs.BoolVar(&c.PrintConfig, "print-config", false, "print the settings in force and where each came from, and exit")
+	fs.BoolVar(&c.ShowFleet, "fleet", false, "every project of the config file's [[fleet]] at once: each task's newest run, the worst first (with -o, printed)")
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
 	fs.BoolVarP(&c.ShowHelp, "help", "h", false, "show this help")
 	return fs

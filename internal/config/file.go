@@ -51,6 +51,8 @@ type fileSettings struct {
 	// their order; Keys rebind the keys.
 	Columns map[string][]string `toml:"columns"`
 	Keys    map[string][]string `toml:"keys"`
+	// Fleet are the projects --fleet reads at once (fleet.go).
+	Fleet []FleetMember `toml:"fleet"`
 
 	// Secrets, only to refuse them with a pointer to where they belong.
 	AK            *string `toml:"ak"`
@@ -114,10 +116,11 @@ func loadFile(c *Config, fs *pflag.FlagSet, path string, named bool, getenv func
 		func() error { return setFileValues(c, fs, f.values(), path, at, getenv) },
 		func() error { return checkColumns(f.Columns, atColumns) },
 		func() error { return checkKeys(f.Keys, path, text) },
+		func() error { return checkFleet(f.Fleet, path, text, getenv) },
 	); err != nil {
 		return err
 	}
-	c.Columns, c.Keys = f.Columns, f.Keys
+	c.Columns, c.Keys, c.Fleet = f.Columns, f.Keys, f.Fleet
 	if len(f.Keys) > 0 {
 		c.Sources["keys"] = path
 	}
@@ -376,7 +379,7 @@ func fileError(path string, err error) error {
 	if errors.As(err, &strict) && len(strict.Errors) > 0 {
 		e := strict.Errors[0]
 		row, _ := e.Position()
-		return Errorf("%s:%d: unknown key %q (the keys are %s, [columns] and [keys])", path, row, strings.Join(e.Key(), "."), fileKeys())
+		return Errorf("%s:%d: unknown key %q (the keys are %s, [columns], [keys] and [[fleet]])", path, row, strings.Join(e.Key(), "."), fileKeys())
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {

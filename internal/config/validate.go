@@ -25,11 +25,11 @@ func validate(c Config, fs *pflag.FlagSet, getenv func(string) string) error {
 	if err := firstError(
 		func() error { return checkNoArguments(fs) },
 		c.checkPageSize, c.checkWatch, c.checkTheme, c.checkConcurrency, c.checkOutput,
-		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputWatch, c.checkAlerts, c.checkScriptOutput, c.checkOutputFilters, c.checkFilter,
+		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputWatch, c.checkAlerts, c.checkScriptOutput, c.checkFleet, c.checkOutputFilters, c.checkFilter,
 		c.checkHistory, c.checkComparison, c.checkBaseline, c.checkCacheMax,
 		c.checkDemoLatency, c.checkDemoRateLimit, c.checkDemoModes,
-	); err != nil || c.isDemo() {
-		return err
+	); err != nil || c.isDemo() || c.ShowFleet {
+		return err // the demo needs no account; the fleet's members were checked in the file
 	}
 	return firstError(
 		c.checkIDs, c.checkRegion,
@@ -192,6 +192,22 @@ func (c Config) checkScriptOutput() error {
 		return Errorf("--script-output goes with -o (not --watch): it adds a field to each failed row printed")
 	case c.RecordID == "" && !c.Demo:
 		return Errorf("--script-output needs the run: --record-id ID (or latest)")
+	}
+	return nil
+}
+
+// checkFleet keeps --fleet to what it is: every member at once, for
+// -o (the fleet screen of the browser is not built yet).
+func (c Config) checkFleet() error {
+	switch {
+	case !c.ShowFleet:
+		return nil
+	case len(c.Fleet) == 0:
+		return Errorf("--fleet: the config file has no [[fleet]] members (name, and a profile, or region or endpoint and project_id)")
+	case c.TaskID != "" || c.TaskName != "" || c.RecordID != "" || c.Action != "" || c.Watch > 0 || c.CompareTo != "" || c.HistoryOut || c.ScriptOutput:
+		return Errorf("--fleet reads every member's tasks: it takes no task, run, action, watch or comparison (open a member's run with its profile or region)")
+	case c.Output == "":
+		return Errorf("--fleet prints with -o json, csv or tsv; the fleet screen in the browser is not built yet")
 	}
 	return nil
 }

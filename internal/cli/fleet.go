@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/export"
+	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/fleet"
+	"github.com/wksrec/wksrec/internal/numfmt"
+	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/session"
+)
+
+// fleetColumns are --fleet -o's fields: the member, then the task and its
+// newest run, the change against the run before, the member's error.
+var fleetColumns = []string{"member", "region", "project_id", "task_id", "task_name", "task_type", "run_id", "start_time", "status",
+	"success_num", "failed_num", "skip_num", "failed_share", "failed_change", "error"}
+
+// fleetItem is a fleet row as JSON.
+type fleetItem struct {
+	Member       string  `json:"member"`
+	Region       string  `json:"region"`
+	ProjectID    string  `json:"project_id"`
+	TaskID       string  `json:"task_id,omitempty"`
+	TaskName     string  `json:"task_name,omitempty"`
+	TaskType     string  `json:"task_type,omitempty"`
+	RunID        string  `json:"run_id,omitempty"`
+	StartTime    string  `json:"start_time,omitempty"`
+	Status       string  `json:"status,omitempty"`
+	SuccessNum   int     `json:"success_num"`
+	FailedNum    int     `json:"failed_num"`
+	SkipNum      int     `json:"skip_num"`
+	FailedShare  float64 `json:"failed_share"`
+	FailedChange *int    `json:"failed_change,omitempty"` // failed desktops more than in the run before
+	Error        string  `json:"error,omitempty"`
+}
+
+// PrintFleet is --fleet -o: every member's tasks' newest runs, the worst
+// first, each with its member's name, region and project; --status keeps
+// the runs of those statuses. A member that could not be read is printed
+// with its error whatever --status says, and makes the exit 1 once every
+// row is out.
+func (e Env) PrintFleet(c config.Config) (printed int, err error) {
+	statuses := filter.ParseStatuses(c.Statuses)
+	members, stop := e.fleetMembers(c)
+	defer stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var rows []fleet.Row
+	fleet.Read(ctx, members, fleet.Options{Concurrency: c.Concurrency}, func(rs []fleet.Row) { rows = append(rows, rs...) })
+	fleet.Sort(rows)
+	buf := bufio.NewWriter(e.Stdout)
+	out, err := export.NewListWriter(buf, c.Output, fleetColumns)
+	if err != nil {
+		return 0, err
+	}
+	var failed []string
+	for _, r := range rows {
+		if r.Err != nil {
+			failed = append(failed, r.Member)
+		} else if !statuses.Match(r.Run.Status) {
+			continue
+		}
+		item := fleetItemOf(r)
+		if err := out.WriteItem(item, fleetCells(item)); err != nil {
+			return printed, err
+		}
+		printed++
+	}
+	if err := out.Close(); err != nil {
+		return printed, err
+	}
+	if err := buf.Flush(); err != nil {
+		return printed, err
+	}
+	if len(failed) > 0 {
+		return printed, fmt.Errorf("%s could not be read (their rows say why): %s", numfmt.Plural(len(failed), "member", "members"), sanitize.Line(fmt.Sprint(failed)))
+	}
+	return printed, nil
+}
+
+// fleetMembers opens each member's session when it is read, each its own
+// client (and rate budget); stop releases them all.
+func (e Env) fleetMembers(c config.Config) ([]fleet.Member, func()) {
+	var mu sync.Mutex
+	var opened []session.Session
+	members := make([]fleet.Member, len(c.Fleet))
+	for i, m := range c.Fleet {
+		mc, cfgErr := config.MemberConfig(c, m, e.Getenv)
+		members[i] = fleet.Member{Name: m.Name, Region: cmp.Or(mc.Region, m.Region), ProjectID: cmp.Or(m.ProjectID, mc.ProjectID),
+			Open: func(context.Context) (fleet.Source, error) {
+				if cfgErr != nil {
+					return nil, cfgErr
+				}
+				sess, err := session.Connect(mc, e.session())
+				if err != nil {
+					return nil, err
+				}
+				mu.Lock()
+				opened = append(opened, sess)
+				mu.Unlock()
+				return sess.Client, nil
+			}}
+	}
+	return members, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, s := range opened {
+			s.Stop()
+		}
+	}
+}
+
+func fleetItemOf(r fleet.Row) fleetItem {
+	it := fleetItem{Member: r.Member, Region: r.Region, ProjectID: r.ProjectID, TaskID: r.Task.ID, TaskName: r.Task.TaskName, TaskType: r.Task.TaskType,
+		RunID: r.Run.ID, StartTime: r.Run.StartTime, Status: r.Run.Status, SuccessNum: r.Run.SuccessNum, FailedNum: r.Run.FailedNum,
+		SkipNum: r.Run.SkipNum, FailedShare: float64(int(r.FailedShare()*10000)) / 10000}
+	if d, ok := r.Change(); ok {
+		it.FailedChange = &d
+	}
+	if r.Err != nil {
+		it.Error = sanitize.Line(r.Err.Error()) // the API's code and request id are in its words
+	}
+	return it
+}
+
+func fleetCells(it fleetItem) []string {
+	change := ""
+	if it.FailedChange != nil {
+		change = strconv.Itoa(*it.FailedChange)
+	}
+	return []string{it.Member, it.Region, it.ProjectID, it.TaskID, it.TaskName, it.TaskType, it.RunID, it.StartTime, it.Status,
+		strconv.Itoa(it.SuccessNum), strconv.Itoa(it.FailedNum), strconv.Itoa(it.SkipNum), strconv.FormatFloat(it.FailedShare, 'f', 4, 64), change, it.Error}
+}

@@ -1,0 +1,138 @@
+package config
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/wksrec/wksrec/api"
+)
+
+// The fleet: every project an operator looks after, each a member of the
+// config file's [[fleet]] with a name and what a session needs (a KooCLI
+// profile, or a region or endpoint and a project id). Credentials are
+// never in the file: a member's come from its profile, else from the
+// usual chain.
+
+// FleetMember is one [[fleet]] entry.
+type FleetMember struct {
+	Name      string `toml:"name"`
+	Profile   string `toml:"profile"`
+	Region    string `toml:"region"`
+	Endpoint  string `toml:"endpoint"`
+	ProjectID string `toml:"project_id"`
+}
+
+// memberName is what a member may be called: short, and safe in a column,
+// a file name and a command line.
+var memberName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$`)
+
+// checkFleet checks each member: its name, its place, and that it can make
+// a session. Errors name the file, the line and the key.
+func checkFleet(members []FleetMember, path, text string, getenv func(string) string) error {
+	at := func(i int, key string) string {
+		return fmt.Sprintf("%s:%d: [[fleet]] %s", path, fleetLine(text, i, key), key)
+	}
+	seen := map[string]int{}
+	for i, m := range members {
+		switch {
+		case m.Name == "":
+			return Errorf("%s: every member needs a name", at(i, ""))
+		case !memberName.MatchString(m.Name):
+			return Errorf("%s %q: use up to 40 letters, digits, '.', '_' or '-', starting with a letter or digit", at(i, "name"), m.Name)
+		}
+		if j, dup := seen[strings.ToLower(m.Name)]; dup {
+			return Errorf("%s %q: member %d has that name already (names are told apart without case)", at(i, "name"), m.Name, j+1)
+		}
+		seen[strings.ToLower(m.Name)] = i
+		if err := checkMember(m, func(key string) string { return at(i, key) }, getenv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkMember(m FleetMember, at func(string) string, getenv func(string) string) error {
+	switch {
+	case m.Profile == "" && m.Region == "" && m.Endpoint == "":
+		return Errorf("%s %q: give a profile, or a region or endpoint and a project_id", at("name"), m.Name)
+	case m.Profile == "" && m.ProjectID == "":
+		return Errorf("%s: member %q has no project_id (or a profile that has one)", at("project_id"), m.Name)
+	case m.Region != "" && !regionName.MatchString(m.Region):
+		return Errorf("%s %q is not a region name like cn-north-4", at("region"), m.Region)
+	case m.ProjectID != "" && api.ValidID(m.ProjectID) != nil:
+		return Errorf("%s %q is not a project id", at("project_id"), m.ProjectID)
+	}
+	if m.Endpoint != "" {
+		if _, err := api.ParseEndpoint(m.Endpoint); err != nil {
+			return Errorf("%s: %w", at("endpoint"), err)
+		}
+	}
+	if m.Profile != "" {
+		if _, err := readKooProfile(KooCLIPath(getenv), m.Profile, io.Discard); err != nil {
+			return Errorf("%s %q: %v", at("profile"), m.Profile, err)
+		}
+	}
+	return nil
+}
+
+var (
+	fleetHeader = regexp.MustCompile(`^\s*\[\[\s*fleet\s*\]\]`)
+	anyHeader   = regexp.MustCompile(`^\s*\[`)
+)
+
+// fleetLine is the line of key in the i-th [[fleet]] entry (from 0), or
+// of the entry's header when the key is "" or not written there.
+func fleetLine(text string, i int, key string) int {
+	entry, header := -1, 0
+	for n, line := range strings.Split(text, "\n") {
+		switch {
+		case fleetHeader.MatchString(line):
+			entry++
+			if entry == i {
+				header = n + 1
+			}
+			if entry > i {
+				return header
+			}
+		case anyHeader.MatchString(line):
+			if entry == i {
+				return header
+			}
+			entry = max(entry, i+1) // past the entry: no more of its keys
+		case entry == i && key != "":
+			if name, _ := tomlName(line); name == key {
+				return n + 1
+			}
+		}
+	}
+	return header
+}
+
+// MemberConfig is c for a member's session: its profile (with the
+// profile's region and project), region, endpoint and project in place of
+// c's, the rest (CA file, page size, concurrency, cache) c's own.
+func MemberConfig(c Config, m FleetMember, getenv func(string) string) (Config, error) {
+	var err error
+	if m.Profile != "" {
+		if c, err = Switch(c, "profile", m.Profile, getenv); err != nil {
+			return c, err
+		}
+	}
+	if m.Region != "" {
+		if c, err = Switch(c, "region", m.Region, getenv); err != nil {
+			return c, err
+		}
+	}
+	if m.Endpoint != "" {
+		c.Endpoint = m.Endpoint
+	}
+	if m.ProjectID != "" {
+		if c, err = Switch(c, "project", m.ProjectID, getenv); err != nil {
+			return c, err
+		}
+	}
+	c.TaskID, c.RecordID, c.TaskName = "", "", ""
+	return c, nil
+}
