@@ -61,7 +61,7 @@ func runIn(env cli.Env, args []string) (status int) {
 	switch {
 	case c.ServeDemo != "":
 		return fail(stderr, env.ServeDemo(c))
-	case c.ShowFleet:
+	case c.ShowFleet && c.Output != "":
 		printed, err := env.PrintFleet(c)
 		if err == nil && c.ExitCode && printed > 0 {
 			return 3 // --exit-code: rows were printed (a member's newest run with --status)

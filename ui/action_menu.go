@@ -398,7 +398,11 @@ func (a *actionView) table(st styles.Styles, spin string) string {
 	case stageMenu:
 		text = a.menuText(st)
 	case stageConfirm:
-		text = fmt.Sprintf("%s %s: type %s below and press enter.\n\n%s%s", actionVerb(a.plan.Action), plural(len(a.plan.Targets), "desktop", "desktops"),
+		where := ""
+		if a.views.member != "" {
+			where = fmt.Sprintf(" in %s (region %s, project %s)", sanitize.Line(a.views.member), sanitize.Line(orDash(a.views.region)), sanitize.Line(a.views.project))
+		}
+		text = fmt.Sprintf("%s %s%s: type %s below and press enter.\n\n%s%s", actionVerb(a.plan.Action), plural(len(a.plan.Targets), "desktop", "desktops"), where,
 			commas(len(a.plan.Targets)), sanitize.Line(a.plan.Summary()), a.rerunText())
 	default:
 		return a.listView.table(st, spin)
@@ -411,6 +415,11 @@ func (a *actionView) table(st styles.Styles, spin string) string {
 func (a *actionView) menuText(st styles.Styles) string {
 	plan := actions.Plan{Targets: a.targets}
 	var b strings.Builder
+	if a.views.member != "" {
+		// Inside one member of a fleet: say which, where.
+		fmt.Fprintf(&b, "In fleet member %s (region %s, project %s):\n", sanitize.Line(a.views.member),
+			sanitize.Line(orDash(a.views.region)), sanitize.Line(a.views.project))
+	}
 	fmt.Fprintf(&b, "Act on the %s shown (%s):\n", plural(len(a.targets), "desktop", "desktops"), sanitize.Line(a.what))
 	b.WriteString(sanitize.Line(plan.Summary()) + "\n")
 	if a.stateKnown > 0 {

@@ -40,7 +40,7 @@ type Session struct {
 // reconnectTimeout bounds a reconnection (project discovery included).
 const reconnectTimeout = 30 * time.Second
 
-var cmdVerbs = []string{"region", "project", "profile", "task", "run"}
+var cmdVerbs = []string{"region", "project", "profile", "task", "run", "fleet"}
 
 // cmdline is the command line's state; a pointer, since the model is a
 // value and the line outlives each Update.
@@ -253,6 +253,9 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	if !slices.Contains(cmdVerbs, verb) {
 		m.note = "unknown command :" + sanitize.Line(verb) + "; the commands are " + strings.Join(cmdVerbs, ", ") + ", q"
 		return nil
+	}
+	if verb == "fleet" {
+		return m.openFleet()
 	}
 	if arg == "" {
 		m.note = ":" + verb + " needs a value (tab completes)"

@@ -61,8 +61,12 @@ type views struct {
 	readOnly  bool
 	auditPath string
 	project   string
-	jobPoll   time.Duration
-	running   *actions.Running // the batches going out, for a signal to stop
+	// member and region name the fleet member whose session these views
+	// read ("" outside the fleet): the header and an action's
+	// confirmation say them.
+	member, region string
+	jobPoll        time.Duration
+	running        *actions.Running // the batches going out, for a signal to stop
 	// reader reads runs whole for c and H, once each for the session.
 	reader *runs.Reader
 	// store holds finished runs: a run stored opens from it whole.

@@ -96,6 +96,10 @@ type Config struct {
 	// SendAlert queues it for --notify-cmd and --webhook (nil: none).
 	Notification func(title, body string) string
 	SendAlert    func(alert.Event)
+	// Fleet are the config file's [[fleet]] members (:fleet, fleet.go);
+	// StartFleet opens on the fleet screen (--fleet).
+	Fleet      []FleetMember
+	StartFleet bool
 }
 
 // DefaultWatch and MinWatch bound the watch interval.
@@ -187,7 +191,10 @@ func New(cfg Config) Model {
 		Slot: func(ctx context.Context) (func(), error) { return acquireBackground(ctx, b.background, b.budget) }})
 	tasks := b.taskList(false)
 	stack := []view{tasks}
-	if cfg.TaskID != "" {
+	if cfg.StartFleet && len(cfg.Fleet) > 0 {
+		stack = []view{newFleetView(b, cfg.Fleet)}
+	}
+	if cfg.TaskID != "" && !cfg.StartFleet {
 		tasks.list.Keep(cfg.TaskID) // the cursor lands on it when Esc reveals the list
 		crumb := "task " + shortID(sanitize.Line(cfg.TaskID))
 		if cfg.TaskName != "" {

@@ -144,10 +144,15 @@ func (m Model) crumbs(width int) string {
 	for _, v := range m.stack[1:] {
 		levels = append(levels, v.crumb())
 	}
-	project := sanitize.Line(m.cfg.ProjectID)
+	member, project := m.projectShown()
+	member, project = sanitize.Line(member), sanitize.Line(project)
 	for step := 0; ; step++ {
 		b := m.st.Title.Render("wksrec")
+		if member != "" {
+			b += m.st.Faint.Render(" · ") + member
+		}
 		switch {
+		case project == "":
 		case step == 0:
 			b += m.st.Faint.Render(" · project ") + project
 		case step == 1:

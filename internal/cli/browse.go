@@ -33,20 +33,32 @@ func (e Env) Browse(c config.Config) error {
 		return config.Errorf("standard output is not a terminal: to print details for a script use -o json, -o csv or -o tsv")
 	}
 	sess, err := session.Connect(c, e.session())
-	if err != nil {
+	var client ui.Source = sess.Client
+	switch {
+	case err != nil && c.ShowFleet:
+		// The fleet's members have sessions of their own: without one of
+		// its own, the browser still opens on them.
+		client = noProject{err}
+	case err != nil:
 		return err
+	default:
+		defer sess.Stop()
 	}
-	defer sess.Stop()
 	switches := session.NewSwitcher(c, e.session()) // the : command line's sessions, released at the end
 	defer switches.StopAll()
-	if c, err = resolveTask(c, sess.Client, e.Retry); err != nil {
-		return err
+	var record *api.Record
+	if !c.ShowFleet {
+		if c, err = resolveTask(c, sess.Client, e.Retry); err != nil {
+			return err
+		}
+		if c, err = resolveRun(c, sess.Client, e.Retry); err != nil {
+			return err
+		}
+		record = lookUpRecord(c, sess.Client)
 	}
-	if c, err = resolveRun(c, sess.Client, e.Retry); err != nil {
-		return err
-	}
-	client, projectID := sess.Client, sess.ProjectID
-	record := lookUpRecord(c, client)
+	projectID := sess.ProjectID
+	members, stopMembers := e.browserFleet(c)
+	defer stopMembers()
 	setUpColour(termenv.NewOutput(os.Stdout), c.Theme, getenv)
 	noColor := getenv("NO_COLOR") != ""
 	auditPath, _ := actions.AuditPath(getenv) // "" (no home): the browser offers no actions, and says why
@@ -65,7 +77,7 @@ func (e Env) Browse(c config.Config) error {
 		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse,
 		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns, Running: running, Where: ui.Where(sess.Where), Store: sess.Store,
 		Reconnect: reconnect(switches), Regions: config.KnownRegions, Profiles: config.ProfileNames(getenv),
-		Notification: terminalNotification(getenv), SendAlert: alerts.send})
+		Notification: terminalNotification(getenv), SendAlert: alerts.send, Fleet: members, StartFleet: c.ShowFleet})
 	// Bubble Tea's own signal handler turns SIGTERM into a quit that
 	// exits 0 and knows nothing of power actions going out; a dropped SSH
 	// session, or a closed tmux pane, sends SIGHUP, whose default ends the
@@ -203,4 +215,44 @@ func lookUpRecord(c config.Config, client *api.Client) *api.Record {
 		return nil
 	}
 	return &rec
+}
+
+// browserFleet are the config file's [[fleet]] members as the browser
+// opens them: each its own session, made when the fleet screen first reads
+// it; stop releases what was made.
+func (e Env) browserFleet(c config.Config) ([]ui.FleetMember, func()) {
+	opened := &memberSessions{env: e}
+	members := make([]ui.FleetMember, len(c.Fleet))
+	for i, m := range c.Fleet {
+		open, region, project := opened.opener(c, m)
+		members[i] = ui.FleetMember{Name: m.Name, Region: region, ProjectID: project,
+			Open: func(ctx context.Context) (ui.Session, error) {
+				sess, err := open(ctx)
+				if err != nil {
+					return ui.Session{}, err
+				}
+				return ui.Session{Source: sess.Client, ProjectID: sess.ProjectID, Where: ui.Where(sess.Where), Store: sess.Store}, nil
+			}}
+	}
+	return members, opened.stop
+}
+
+// noProject is the browser's own source when it opens on the fleet
+// without a session of its own: it says why.
+type noProject struct{ err error }
+
+func (n noProject) ListTasks(context.Context, string, int, int) (api.Page[api.Task], error) {
+	return api.Page[api.Task]{}, n.why()
+}
+
+func (n noProject) ListRecords(context.Context, string, int, int) (api.Page[api.Record], error) {
+	return api.Page[api.Record]{}, n.why()
+}
+
+func (n noProject) ListRecordDetails(context.Context, string, string, int, int) (api.Page[api.Detail], error) {
+	return api.Page[api.Detail]{}, n.why()
+}
+
+func (n noProject) why() error {
+	return fmt.Errorf("no project of its own (%w): open a member's run from the fleet (:fleet)", n.err)
 }

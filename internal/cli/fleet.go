@@ -89,33 +89,52 @@ func (e Env) PrintFleet(c config.Config) (printed int, err error) {
 // fleetMembers opens each member's session when it is read, each its own
 // client (and rate budget); stop releases them all.
 func (e Env) fleetMembers(c config.Config) ([]fleet.Member, func()) {
-	var mu sync.Mutex
-	var opened []session.Session
+	opened := &memberSessions{env: e}
 	members := make([]fleet.Member, len(c.Fleet))
 	for i, m := range c.Fleet {
-		mc, cfgErr := config.MemberConfig(c, m, e.Getenv)
-		members[i] = fleet.Member{Name: m.Name, Region: cmp.Or(mc.Region, m.Region), ProjectID: cmp.Or(m.ProjectID, mc.ProjectID),
-			Open: func(context.Context) (fleet.Source, error) {
-				if cfgErr != nil {
-					return nil, cfgErr
-				}
-				sess, err := session.Connect(mc, e.session())
-				if err != nil {
-					return nil, err
-				}
-				mu.Lock()
-				opened = append(opened, sess)
-				mu.Unlock()
-				return sess.Client, nil
+		open, region, project := opened.opener(c, m)
+		members[i] = fleet.Member{Name: m.Name, Region: region, ProjectID: project,
+			Open: func(ctx context.Context) (fleet.Source, error) {
+				sess, err := open(ctx)
+				return sess.Client, err
 			}}
 	}
-	return members, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, s := range opened {
-			s.Stop()
+	return members, opened.stop
+}
+
+// memberSessions are the members' sessions made, to release at the end.
+type memberSessions struct {
+	env  Env
+	mu   sync.Mutex
+	made []session.Session
+}
+
+// opener opens member m's session (its config: m's profile, region,
+// endpoint and project over c), and says its region and project.
+func (ms *memberSessions) opener(c config.Config, m config.FleetMember) (open func(context.Context) (session.Session, error), region, project string) {
+	mc, cfgErr := config.MemberConfig(c, m, ms.env.Getenv)
+	return func(context.Context) (session.Session, error) {
+		if cfgErr != nil {
+			return session.Session{}, cfgErr
 		}
+		sess, err := session.Connect(mc, ms.env.session())
+		if err != nil {
+			return session.Session{}, err
+		}
+		ms.mu.Lock()
+		ms.made = append(ms.made, sess)
+		ms.mu.Unlock()
+		return sess, nil
+	}, cmp.Or(mc.Region, m.Region), cmp.Or(m.ProjectID, mc.ProjectID)
+}
+
+func (ms *memberSessions) stop() {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	for _, s := range ms.made {
+		s.Stop()
 	}
+	ms.made = nil
 }
 
 func fleetItemOf(r fleet.Row) fleetItem {

@@ -196,8 +196,8 @@ func (c Config) checkScriptOutput() error {
 	return nil
 }
 
-// checkFleet keeps --fleet to what it is: every member at once, for
-// -o (the fleet screen of the browser is not built yet).
+// checkFleet keeps --fleet to what it is: every member at once, on the
+// fleet screen or printed with -o.
 func (c Config) checkFleet() error {
 	switch {
 	case !c.ShowFleet:
@@ -206,8 +206,6 @@ func (c Config) checkFleet() error {
 		return Errorf("--fleet: the config file has no [[fleet]] members (name, and a profile, or region or endpoint and project_id)")
 	case c.TaskID != "" || c.TaskName != "" || c.RecordID != "" || c.Action != "" || c.Watch > 0 || c.CompareTo != "" || c.HistoryOut || c.ScriptOutput:
 		return Errorf("--fleet reads every member's tasks: it takes no task, run, action, watch or comparison (open a member's run with its profile or region)")
-	case c.Output == "":
-		return Errorf("--fleet prints with -o json, csv or tsv; the fleet screen in the browser is not built yet")
 	}
 	return nil
 }

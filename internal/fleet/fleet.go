@@ -78,7 +78,7 @@ func Read(ctx context.Context, members []Member, o Options, emit func([]Row)) {
 	var mu sync.Mutex
 	for _, m := range members {
 		wg.Go(func() {
-			rows := readMember(ctx, m, o)
+			rows := ReadMember(ctx, m, o)
 			mu.Lock()
 			defer mu.Unlock()
 			emit(rows)
@@ -87,7 +87,10 @@ func Read(ctx context.Context, members []Member, o Options, emit func([]Row)) {
 	wg.Wait()
 }
 
-func readMember(ctx context.Context, m Member, o Options) []Row {
+// ReadMember reads one member: its tasks and each one's newest two runs,
+// or one row with its error. The browser reads each member in a command
+// of its own with it.
+func ReadMember(ctx context.Context, m Member, o Options) []Row {
 	ctx, cancel := context.WithTimeout(ctx, cmp.Or(o.Timeout, time.Minute))
 	defer cancel()
 	row := Row{Member: m.Name, Region: m.Region, ProjectID: m.ProjectID}
