@@ -178,6 +178,7 @@ func (v *fleetView) openRun(r fleet.Row) view {
 	run := r.Run
 	d := b.details(r.Task.ID, run.ID, sanitizeCrumb(r.Member+" · "+r.Task.TaskName, r.Task.ID), b.tf.Absolute(run.StartTime, run.TimeZone), &run)
 	d.taskName = r.Task.TaskName
+	d.crumbText = sanitizeCrumb(r.Task.TaskName, r.Task.ID) + " › " + d.crumbText // no task screen between: the run says its task
 	return d
 }
 

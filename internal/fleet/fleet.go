@@ -52,10 +52,10 @@ func (r Row) FailedShare() float64 {
 	return float64(r.Run.FailedNum) / float64(total)
 }
 
-// Change is how many more desktops failed than in the run before (0 when
-// there is none).
+// Change is how many more desktops failed than in the run before; false
+// when there is none, or the run is still going (its count is not final).
 func (r Row) Change() (int, bool) {
-	if r.Previous == nil || r.Run.ID == "" {
+	if r.Previous == nil || r.Run.ID == "" || filter.InProgress(r.Run.Status) {
 		return 0, false
 	}
 	return r.Run.FailedNum - r.Previous.FailedNum, true
@@ -68,7 +68,13 @@ type Options struct {
 	Concurrency int
 	// Timeout bounds one member (default a minute).
 	Timeout time.Duration
+	// Retry is the listing's retry rule (Retry if zero): shorter than a
+	// browse's, so a member that cannot be reached says so in seconds.
+	Retry api.RetryPolicy
 }
+
+// Retry is a member's listing's rule: two retries within 15 s.
+var Retry = api.RetryPolicy{Base: time.Second, ThrottleBase: 250 * time.Millisecond, MaxRetries: 2, Budget: 15 * time.Second}
 
 // Read reads every member at once and hands each row to emit as soon as
 // its member is read (emit is called from one goroutine at a time); it
@@ -103,7 +109,7 @@ func ReadMember(ctx context.Context, m Member, o Options) []Row {
 	for _, kind := range []string{"", api.ScheduledTypeLifeCycle} {
 		some, err := api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Task], error) {
 			return src.ListTasks(ctx, kind, offset, limit)
-		}, func(t api.Task) string { return t.ID }, api.FetchAllOptions{Limit: api.MaxTaskLimit, Concurrency: 1})
+		}, func(t api.Task) string { return t.ID }, api.FetchAllOptions{Limit: api.MaxTaskLimit, Concurrency: 1, Retry: cmp.Or(o.Retry, Retry)})
 		if err != nil {
 			return fail(err)
 		}
