@@ -178,7 +178,7 @@ func TestOutputWatchAlertsGoToTheCommandAndTheWebhook(t *testing.T) {
 	}))
 	defer hook.Close()
 	dir := t.TempDir()
-	cmd := `cat >> ` + filepath.Join(dir, "alerts") + `; echo >> ` + filepath.Join(dir, "alerts") + `; echo 'pager said no' >&2; exit 3`
+	cmd := `cat >> ` + filepath.Join(dir, "alerts") + `; echo 'pager said no' >&2; exit 3` // each alert an ended line
 	var stdout, stderr bytes.Buffer
 	e := cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: env("WKSREC_AUTH_TOKEN", "t", "HOME", dir), Version: "test",
 		Now: clk.Now, Sleep: clk.stopAfter(30)}

@@ -430,3 +430,16 @@ func TestTaskListSorts(t *testing.T) {
 		t.Errorf("f then o: %v", got)
 	}
 }
+
+// Esc with the full help open closes the help; the screen stays.
+func TestEscClosesTheHelpFirst(t *testing.T) {
+	m := start(t, newTestModel(&stubSource{details: demoDetails()[:10]}, 100), 100, 30)
+	m = send(t, m, press("?"))
+	if !m.help.ShowAll {
+		t.Fatal("? did not open the help")
+	}
+	m = send(t, m, press("esc"))
+	if _, ok := m.top().(*detailsView); !ok || m.help.ShowAll {
+		t.Fatalf("esc: help open %v, on %T", m.help.ShowAll, m.top())
+	}
+}

@@ -73,6 +73,10 @@ func (m *Model) commonKey(msg tea.KeyMsg) (cmd tea.Cmd, quit, handled bool) {
 		m.whole = ""
 		return m.layout(), false, true
 	}
+	if m.help.ShowAll && key.Matches(msg, k.Back) {
+		m.help.ShowAll = false // esc closes the help first, as it does a prompt: the screen stays
+		return m.layout(), false, true
+	}
 	switch {
 	case msg.String() == "!":
 		// The status line whole: an error's hint, a comparison's counts.

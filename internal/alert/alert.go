@@ -8,6 +8,7 @@ package alert
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
@@ -24,6 +25,9 @@ type Snapshot struct {
 	Rows             int
 	Failed           []Desktop // in the order listed, each desktop once
 	At               time.Time
+	// counts are the rows' own (read after the record, so a run going
+	// has moved on since its record's counts); zero without rows.
+	counts Counts
 }
 
 // Desktop is a desktop that failed, as the alert names it.
@@ -41,6 +45,14 @@ func NewSnapshot(taskID, taskName string, rec api.Record, rows []api.Detail, at 
 		key := d.DesktopID
 		if key == "" {
 			key = "row:" + d.ID // no desktop id: the row is all there is to tell it by
+		}
+		switch {
+		case strings.EqualFold(d.ExecStatus, "SUCCESS"):
+			s.counts.Success++
+		case filter.IsFailed(d.ExecStatus):
+			s.counts.Failed++
+		case strings.EqualFold(d.ExecStatus, "SKIP"):
+			s.counts.Skipped++
 		}
 		if filter.IsFailed(d.ExecStatus) && !seen[key] {
 			seen[key] = true
@@ -173,7 +185,13 @@ func (t *Tracker) event(s Snapshot, fresh []Desktop, finished bool) Event {
 	}
 	e.Task.ID, e.Task.Name = s.TaskID, s.TaskName
 	e.Run.ID, e.Run.StartTime, e.Run.Status = s.Record.ID, s.Record.StartTime, s.Record.Status
+	// The rows' counts when the rows were read: they and new_failures
+	// and failed_now are one moment's; the record was read a moment before.
 	e.Counts = Counts{Success: s.Record.SuccessNum, Failed: s.Record.FailedNum, Skipped: s.Record.SkipNum, Rows: s.Rows}
+	if s.Rows > 0 {
+		e.Counts = s.counts
+		e.Counts.Rows = s.Rows
+	}
 	e.NewFailureCount = len(fresh)
 	e.NewFailures = fresh[:min(len(fresh), MaxListed)]
 	if e.NewFailures == nil {

@@ -184,6 +184,9 @@ func TestTrackerOverARunFillingIn(t *testing.T) {
 			firstLook = s
 		}
 		if e, ok := tr.Next(s); ok {
+			if e.Counts.Failed != e.SinceLast.FailedNow {
+				t.Fatalf("an alert says %d failed in its counts and %d in since_last_alert", e.Counts.Failed, e.SinceLast.FailedNow)
+			}
 			for _, d := range e.NewFailures {
 				named[d.ID]++
 			}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/wksrec/wksrec/internal/notify"
 )
@@ -41,7 +42,9 @@ func (o Outlets) Send(ctx context.Context, e Event) error {
 		webhookErr error
 	)
 	if o.Command != "" {
-		wg.Go(func() { cmdErr = notify.RunCommand(ctx, o.Command, payload, 0) })
+		// One line, ended: a command appending to a file makes JSON lines.
+		line := append(payload[:len(payload):len(payload)], '\n')
+		wg.Go(func() { cmdErr = notify.RunCommand(ctx, o.Command, line, 0) })
 	}
 	if o.Webhook != "" {
 		wg.Go(func() { webhookErr = notify.Webhook{URL: o.Webhook, Client: o.Client}.Post(ctx, payload) })
@@ -63,17 +66,22 @@ type Sender struct {
 	report  func(error)
 	queue   chan Event
 	done    chan struct{}
+	ctx     context.Context
+	cancel  context.CancelFunc // cuts the deliveries short (CloseWithin)
 }
 
 // Start starts a Sender; report is told of each delivery that failed
 // (from the Sender's goroutine).
 func (o Outlets) Start(report func(error)) *Sender {
 	s := &Sender{out: o, report: report, queue: make(chan Event, maxWaiting), done: make(chan struct{})}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	go func() {
 		defer close(s.done)
 		for e := range s.queue {
-			if err := o.Send(context.Background(), e); err != nil {
-				report(err)
+			if s.ctx.Err() == nil { // after the deadline, the rest are counted, not sent
+				if err := o.Send(s.ctx, e); err != nil && s.ctx.Err() == nil {
+					report(err)
+				}
 			}
 			s.pending.Add(-1)
 		}
@@ -101,4 +109,24 @@ func (s *Sender) Pending() int { return int(s.pending.Load()) }
 func (s *Sender) Close() {
 	close(s.queue)
 	<-s.done
+	s.cancel()
+}
+
+// CloseWithin is Close with one deadline for everything still queued:
+// past it, the delivery in progress is stopped (the command killed, the
+// webhook's request cancelled) and the rest are not sent. It returns how
+// many were not delivered for that.
+func (s *Sender) CloseWithin(d time.Duration) (dropped int) {
+	close(s.queue)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-s.done:
+	case <-t.C:
+		dropped = s.Pending()
+		s.cancel()
+		<-s.done // quick now: every send left sees the cancelled context
+	}
+	s.cancel()
+	return dropped
 }

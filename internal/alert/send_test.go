@@ -5,9 +5,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // A Sender delivers in order, one at a time; when the webhook is stuck,
@@ -53,5 +56,44 @@ func TestSenderKeepsOrderAndDropsWhenBehind(t *testing.T) {
 	dropped := maxWaiting + 4 - len(got)
 	if len(reports) != dropped || !strings.Contains(reports[0], "an alert was not sent: 16 are still waiting") {
 		t.Fatalf("%d dropped, reports %v", dropped, reports)
+	}
+}
+
+// CloseWithin gives the alerts still queued one deadline: past it the
+// command in flight is stopped and the rest are not sent, and it says how
+// many. The command gets each alert as one ended line.
+func TestCloseWithinADeadline(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "alerts")
+	var reports []error
+	var mu sync.Mutex
+	report := func(err error) { mu.Lock(); reports = append(reports, err); mu.Unlock() }
+
+	quick := Outlets{Command: "cat >> " + file}.Start(report)
+	quick.Send(Event{Kind: NewFailures})
+	quick.Send(Event{Kind: Finished})
+	if dropped := quick.CloseWithin(5 * time.Second); dropped != 0 {
+		t.Fatalf("%d dropped of two quick alerts", dropped)
+	}
+	b, _ := os.ReadFile(file)
+	if lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n"); len(lines) != 2 || !strings.HasSuffix(string(b), "\n") || !json.Valid([]byte(lines[1])) {
+		t.Fatalf("the command got %q: want two ended JSON lines", b)
+	}
+
+	slow := Outlets{Command: "sleep 60"}.Start(report)
+	for range 3 {
+		slow.Send(Event{Kind: NewFailures})
+	}
+	began := time.Now()
+	if dropped := slow.CloseWithin(200 * time.Millisecond); dropped != 3 {
+		t.Fatalf("%d dropped, want the 3 a stuck command held up", dropped)
+	}
+	if took := time.Since(began); took > 3*time.Second {
+		t.Fatalf("closing took %s: the deadline was 200ms", took)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reports) != 0 {
+		t.Fatalf("alerts cut short by the deadline were reported as failures: %v", reports)
 	}
 }

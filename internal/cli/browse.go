@@ -18,6 +18,7 @@ import (
 	"github.com/wksrec/wksrec/internal/alert"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/notify"
+	"github.com/wksrec/wksrec/internal/numfmt"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/session"
@@ -187,11 +188,21 @@ func (a *browserAlerts) send(e alert.Event) {
 // close delivers the alerts still queued when the browser ends, saying
 // so: each is bounded (the command's timeout, the webhook's attempts).
 func (a *browserAlerts) close(stderr io.Writer) {
-	if n := a.sender.Pending(); n > 0 {
-		fmt.Fprintf(stderr, "wksrec: delivering %d alerts to --notify-cmd or --webhook before exiting…\n", n)
+	n := a.sender.Pending()
+	if n == 0 {
+		a.sender.Close()
+		return
 	}
-	a.sender.Close()
+	fmt.Fprintf(stderr, "wksrec: delivering %s to --notify-cmd or --webhook before exiting (at most %s)…\n",
+		numfmt.Plural(n, "alert", "alerts"), alertsAtExit)
+	if dropped := a.sender.CloseWithin(alertsAtExit); dropped > 0 {
+		fmt.Fprintf(stderr, "wksrec: %s not delivered: the time for them ran out\n", numfmt.Plural(dropped, "alert was", "alerts were"))
+	}
 }
+
+// alertsAtExit bounds the wait for alerts still queued when the browser
+// ends: one deadline for all of them, not each its own.
+const alertsAtExit = 10 * time.Second
 
 // terminalNotification is the bell and desktop notification for this
 // terminal, by what it is (internal/notify); in tmux, tmux is asked once

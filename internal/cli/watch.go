@@ -15,6 +15,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/alert"
 	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/numfmt"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/session"
@@ -57,7 +58,11 @@ func (e Env) WatchJSON(c config.Config) error {
 				fmt.Fprintln(e.Stderr, "wksrec: alert: "+sanitize.Line(line))
 			}
 		})
-		defer w.sender.Close() // an alert already decided is delivered, within its bounds
+		defer func() { // an alert already decided is delivered, within one deadline
+			if dropped := w.sender.CloseWithin(alertsAtExit); dropped > 0 {
+				fmt.Fprintf(e.Stderr, "wksrec: %s not delivered: the time for them ran out\n", numfmt.Plural(dropped, "alert was", "alerts were"))
+			}
+		}()
 	}
 	err = w.run(ctx)
 	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
