@@ -181,6 +181,16 @@ func NewDatasetAt(seed uint64, big int, now time.Time) *Dataset {
 			}
 			rec, details := genRecord(r, t, start, members, tt.failPct, tt.skipPct, ri == 0 && ti == 0)
 			if tt.live && ri == 0 {
+				if !now.IsZero() {
+					// Dated from now (the demo), the run in progress is a new
+					// run each time: a finished copy of it kept from an
+					// earlier demo (the store keeps finished runs) must not
+					// stand in for it.
+					rec.ID = derivedID("live-run", rec.ID+"\x00"+now.Format(time.RFC3339Nano))
+					for i := range details {
+						details[i].RecordID = rec.ID
+					}
+				}
 				d.Live = map[string]*LiveRun{rec.ID: goLive(r, start, details)}
 			}
 			d.Records[t.ID] = append(d.Records[t.ID], rec)

@@ -121,3 +121,16 @@ func TestLiveRunOfFixedDataIsOver(t *testing.T) {
 		t.Fatalf("the fixed data's newest run is %+v", recs[0])
 	}
 }
+
+// Dated from now, the run in progress is a new run each time (a finished
+// copy kept from an earlier demo must not stand in for it); dated from the
+// same instant, the same.
+func TestLiveRunIsNewEachDemo(t *testing.T) {
+	at := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	_, a := liveTask(t, NewDatasetAt(7, 100, at))
+	_, b := liveTask(t, NewDatasetAt(7, 100, at))
+	_, c := liveTask(t, NewDatasetAt(7, 100, at.Add(time.Second)))
+	if a.ID != b.ID || a.ID == c.ID {
+		t.Fatalf("run ids %s %s %s: the same instant must give the same, another instant another", a.ID, b.ID, c.ID)
+	}
+}
