@@ -73,7 +73,7 @@ func TestOutputOfTheLists(t *testing.T) {
 	if status, _, out := runJSON("-o", "json", "--task-id", task.ID, "--exit-code"); status != 3 {
 		t.Errorf("--exit-code with rows: status %d: %s", status, out)
 	}
-	if status, rows, out := runJSON("-o", "json", "--task-id", task.ID, "--status", "NO-SUCH", "--exit-code"); status != 0 || len(rows) != 0 {
+	if status, rows, out := runJSON("-o", "json", "--task-id", task.ID, "--status", "WAITING", "--exit-code"); status != 0 || len(rows) != 0 {
 		t.Errorf("--exit-code without rows: status %d: %s", status, out)
 	}
 	if status, _, out := runJSON("--exit-code"); status != 2 || !strings.Contains(out, "--exit-code goes with -o") {

@@ -115,13 +115,16 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 	if written += gone; err != nil {
 		return written, err
 	}
+	if typos := statuses.Unknown(seen); len(typos) > 0 && written == 0 {
+		return 0, checkStatusesSeen(statuses, seen, e.Stderr, "this run's rows") // before the header: a file named by > is left empty
+	}
 	if err := out.Close(); err != nil {
 		return written, err
 	}
 	if err := buf.Flush(); err != nil {
 		return written, err
 	}
-	if err := checkStatusesSeen(statuses, seen, e.Stderr); err != nil {
+	if err := checkStatusesSeen(statuses, seen, e.Stderr, "this run's rows"); err != nil {
 		return written, err
 	}
 	return written, scriptErr // some outputs could not be read: exit 1, the rows printed
@@ -219,6 +222,7 @@ func printList(c config.Config, sess session.Session, retry api.RetryPolicy, std
 	buf := bufio.NewWriter(stdout)
 	opts := api.FetchAllOptions{Concurrency: c.Concurrency, Retry: retry}
 	written := 0
+	seen := map[string]int{} // the statuses the list had, to judge --status
 	var out *export.Writer
 	var err error
 	if c.TaskID == "" {
@@ -230,6 +234,7 @@ func printList(c config.Config, sess session.Session, retry api.RetryPolicy, std
 			_, err = api.Stream(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Task], error) {
 				return sess.Client.ListTasks(ctx, kind, offset, limit)
 			}, func(t api.Task) string { return t.ID }, opts, func(t api.Task) error {
+				seen[strings.ToUpper(t.LastStatus)]++
 				if !statuses.Match(t.LastStatus) || !expr.MatchFields(triage.TaskFields(t)) {
 					return nil
 				}
@@ -251,6 +256,7 @@ func printList(c config.Config, sess session.Session, retry api.RetryPolicy, std
 		}, func(r api.Record) string { return r.ID }, opts, func(r api.Record) error {
 			// name: is the start time as the browser shows it: one filter,
 			// one answer in both.
+			seen[strings.ToUpper(r.Status)]++
 			if !statuses.Match(r.Status) || !expr.MatchFields(triage.RecordFields(r, tf)) {
 				return nil
 			}
@@ -261,10 +267,22 @@ func printList(c config.Config, sess session.Session, retry api.RetryPolicy, std
 			return written, listError("the task's runs", err, written, buf)
 		}
 	}
+	what := "the tasks"
+	if c.TaskID != "" {
+		what = "the task's runs"
+	}
+	if written == 0 { // a typo is said before anything is printed, even a header
+		if err := checkStatusesSeen(statuses, seen, io.Discard, what); err != nil {
+			return 0, err
+		}
+	}
 	if err := out.Close(); err != nil {
 		return written, err
 	}
-	return written, buf.Flush()
+	if err := buf.Flush(); err != nil {
+		return written, err
+	}
+	return written, checkStatusesSeen(statuses, seen, io.Discard, what)
 }
 
 // listError says what failed, and that the output is incomplete when rows
@@ -279,10 +297,10 @@ func listError(what string, err error, written int, buf *bufio.Writer) error {
 // checkStatusesSeen is --status against the rows the run had: a status
 // neither the API's nor the run's is a typo (exit 2); one the run lacks
 // is a note.
-func checkStatusesSeen(statuses filter.Statuses, seen map[string]int, stderr io.Writer) error {
+func checkStatusesSeen(statuses filter.Statuses, seen map[string]int, stderr io.Writer, what string) error {
 	if typos := statuses.Unknown(seen); len(typos) > 0 {
-		return config.Errorf("--status %s: no such status; the API's are %s, and this run's rows had %s",
-			sanitize.Line(strings.Join(typos, ",")), strings.Join(filter.KnownStatuses, ", "), sanitize.Line(hadStatuses(seen)))
+		return config.Errorf("--status %s: no such status; the API's are %s, and %s had %s",
+			sanitize.Line(strings.Join(typos, ",")), strings.Join(filter.KnownStatuses, ", "), what, sanitize.Line(hadStatuses(seen)))
 	}
 	if note := unmatchedStatuses(statuses, seen); note != "" {
 		fmt.Fprintln(stderr, "wksrec: note: "+sanitize.Line(note))

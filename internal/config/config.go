@@ -115,7 +115,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.DurationVar(&c.Watch, "watch", 0, fmt.Sprintf("refresh every `DURATION` (--watch=30s; at least %s) while anything on screen is RUNNING or WAITING; --watch alone is %s", defaults.MinWatch, defaults.Watch))
 	fs.Lookup("watch").NoOptDefVal = defaults.Watch.String()
 	fs.StringVar(&c.NotifyCmd, "notify-cmd", "", "in watch mode, run `CMD` (by the shell) for each alert, the alert's JSON on its stdin: a run finished, new failures")
-	fs.StringVar(&c.Webhook, "webhook", "", "in watch mode, POST each alert's JSON to `URL` (https, or http to 127.0.0.1 only); never printed whole")
+	fs.StringVar(&c.Webhook, "webhook", "", "in watch mode, POST each alert's JSON to `URL` (https, or http to this machine only: a loopback address or localhost); never printed whole")
 	fs.StringVar(&c.DebugFile, "debug", "", "append one line per HTTP request to `FILE` (method, path, status, time, request id, retries; never a secret)")
 	fs.BoolVar(&c.Mouse, "mouse", true, "the wheel scrolls and a click selects; --mouse=false leaves the mouse to the terminal (Shift+drag selects text either way)")
 	fs.StringVar(&c.Theme, "theme", "auto", "colours for a `dark` or light terminal; auto asks the terminal, which can stall over a slow SSH link")
@@ -159,6 +159,11 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	fs, err := parseFlags(&c, args)
 	if err != nil || c.ShowHelp || c.ShowVersion {
 		return c, fs, err
+	}
+	for _, word := range []string{"latest", "latest-finished"} {
+		if strings.EqualFold(c.RecordID, word) {
+			c.RecordID = word // LATEST is latest, not an id no run has
+		}
 	}
 	if err := layer(&c, fs, getenv); err != nil {
 		return c, fs, err

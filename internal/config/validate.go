@@ -25,7 +25,7 @@ func validate(c Config, fs *pflag.FlagSet, getenv func(string) string) error {
 	if err := firstError(
 		func() error { return checkNoArguments(fs) },
 		c.checkPageSize, c.checkWatch, c.checkTheme, c.checkConcurrency, c.checkOutput,
-		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputWatch, c.checkAlerts, c.checkScriptOutput, c.checkFleet, c.checkOutputFilters, c.checkFilter,
+		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputWatch, c.checkAlerts, c.checkScriptOutput, c.checkFleet, c.checkOneTask, c.checkOutputFilters, c.checkFilter,
 		c.checkHistory, c.checkComparison, c.checkBaseline, c.checkCacheMax,
 		c.checkDemoLatency, c.checkDemoRateLimit, c.checkDemoModes,
 	); err != nil || c.isDemo() || c.ShowFleet {
@@ -158,8 +158,10 @@ func (c Config) checkWait() error {
 	switch {
 	case c.Wait && c.Output == "" && c.Action == "":
 		return Errorf("--wait goes with -o or --action: the browser shows a run going as it goes (W watches it)")
-	case c.Wait && c.RecordID == "" && !c.Demo:
+	case c.Wait && c.RecordID == "" && (!c.Demo || c.TaskID != "" || c.TaskName != ""):
 		return Errorf("--wait needs the run: --record-id ID, or --record-id latest for the task's newest")
+	case !c.Wait && c.Sources["wait-timeout"] == "flag":
+		return Errorf("--wait-timeout goes with --wait: without it nothing waits")
 	case c.WaitTimeout <= 0 || c.WaitTimeout > defaults.MaxWaitTimeout:
 		return Errorf("--wait-timeout must be above 0 and at most %s, not %s", shortDuration(defaults.MaxWaitTimeout), c.WaitTimeout)
 	}
@@ -175,7 +177,7 @@ func (c Config) checkOutputWatch() error {
 	switch {
 	case c.Output != "json":
 		return Errorf("-o %s --watch: watching prints a JSON line for each change, use -o json", c.Output)
-	case c.RecordID == "" && !c.Demo:
+	case c.RecordID == "" && (!c.Demo || c.TaskID != "" || c.TaskName != ""):
 		return Errorf("-o json --watch needs the run: --record-id ID, or --record-id latest to follow the task's newest")
 	case c.Wait || c.ExitCode || c.Statuses != "" || c.Filter != "" || c.Changes != "" || c.HistoryOut:
 		return Errorf("-o json --watch prints every change until interrupted: --wait, --exit-code, --status, --filter, --change and --history do not go with it")
@@ -190,8 +192,16 @@ func (c Config) checkScriptOutput() error {
 		return nil
 	case c.Output == "" || c.Watch > 0:
 		return Errorf("--script-output goes with -o (not --watch): it adds a field to each failed row printed")
-	case c.RecordID == "" && !c.Demo:
+	case c.RecordID == "" && (!c.Demo || c.TaskID != "" || c.TaskName != ""):
 		return Errorf("--script-output needs the run: --record-id ID (or latest)")
+	}
+	return nil
+}
+
+// checkOneTask refuses two names for the task, demo or not.
+func (c Config) checkOneTask() error {
+	if c.TaskName != "" && c.TaskID != "" {
+		return Errorf("--task and --task-id both name a task: give one")
 	}
 	return nil
 }
@@ -346,8 +356,6 @@ func (c Config) checkWhere() error {
 
 func (c Config) checkRecordHasTask() error {
 	switch {
-	case c.TaskName != "" && c.TaskID != "":
-		return Errorf("--task and --task-id both name a task: give one")
 	case c.RecordID != "" && c.TaskID == "" && c.TaskName == "":
 		return Errorf("--record-id needs --task-id (or --task NAME): a record belongs to a task")
 	}
