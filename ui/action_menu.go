@@ -90,6 +90,7 @@ type actionView struct {
 	views     views
 	rerun     *actions.RerunSender
 	rerunNote string
+	rerunAt   string // when the re-run task runs, as it was sent
 	rerunPoll time.Duration
 	inbox     []tea.Msg
 }
@@ -273,7 +274,7 @@ func (a *actionView) promptView(width int) (line, footer string) {
 	n := len(a.plan.Targets)
 	ask := fmt.Sprintf("Type %s to %s %s: ", commas(n), actionVerb(a.plan.Action), plural(n, "desktop", "desktops"))
 	a.input.Width = max(width-lipgloss.Width(ask)-1, 4)
-	return ask + a.input.View(), "enter sends if the number is right (2537 or 2,537), anything else cancels · esc cancels"
+	return ask + a.input.View(), fmt.Sprintf("enter sends if the number is right (%s), anything else cancels · esc cancels", commas(n))
 }
 
 // send opens the audit log and starts the batch, in the background.
@@ -284,6 +285,7 @@ func (a *actionView) send() tea.Cmd {
 	src, plan, id, project, path, batches := actions.Sender(a.src), a.plan, a.id, a.project, a.logPath, a.batches
 	if a.rerun != nil {
 		src = a.rerun // each request creates a task
+		a.rerunAt = a.rerun.When()
 	}
 	return func() tea.Msg {
 		log, err := actions.OpenAuditLog(path, project, time.Now, func(string) string { return "" })

@@ -135,7 +135,7 @@ func (a *actionView) takeRerunRun(h host, m rerunRunMsg) tea.Cmd {
 			a.rerunNote = "the re-run task has no run after ten minutes: see it in the task list"
 			return nil
 		}
-		a.rerunNote = "waiting for the re-run's run to begin (the task runs a minute after it was made)…"
+		a.rerunNote = "waiting for the re-run's run to begin (about " + sanitize.Line(a.rerunAt) + ")…"
 		return a.followRerun(m.taskID, m.polls)
 	}
 	a.rerunNote = ""
@@ -148,8 +148,9 @@ func (a *actionView) takeRerunRun(h host, m rerunRunMsg) tea.Cmd {
 	run := m.run
 	v := a.views.details(m.taskID, run.ID, sanitizeCrumb(name, m.taskID), a.views.tf.Absolute(run.StartTime, run.TimeZone), &run)
 	v.taskName = name
-	h.setNote("the re-run began: its run is shown (W watches it fill in)")
-	return h.push(v)
+	v.crumbText = sanitizeCrumb(name, m.taskID) + " › " + v.crumbText // the new task, not the one run again
+	h.setNote("the re-run began: its run is shown, watched as it fills in (W stops)")
+	return tea.Batch(h.push(v), func() tea.Msg { return startWatchMsg{} })
 }
 
 func rerunMsgID(m tea.Msg) int64 {

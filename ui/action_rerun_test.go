@@ -52,6 +52,7 @@ func TestRerunFromTheMenu(t *testing.T) {
 	before := len(d.Tasks)
 	m := start(t, New(Config{Source: c, ProjectID: "p", TaskID: task, RecordID: run.ID, Record: &run, PageSize: 100, Now: clk.Now,
 		AuditPath: filepath.Join(t.TempDir(), "actions.log"), JobPoll: time.Nanosecond, DesktopRest: time.Nanosecond, Clipboard: io.Discard}), 120, 40)
+	m.watch.after = instantTick // the re-run's run is watched once it opens: no real ticks
 	m = send(t, m, press("f"))
 	m = send(t, m, press("a"))
 	if view := ansi.Strip(m.View()); !strings.Contains(view, "t run the task again on them") {
@@ -68,6 +69,9 @@ func TestRerunFromTheMenu(t *testing.T) {
 		t.Fatalf("%d tasks made", got-before)
 	}
 	top, ok := m.top().(*detailsView)
+	if ok && !strings.Contains(ansi.Strip(m.View()), "(re-run of "+run.StartTime[:16]+")") {
+		t.Fatalf("the header does not name the re-run's task:\n%s", ansi.Strip(m.View()))
+	}
 	if !ok || top.taskID == task {
 		t.Fatalf("the re-run's run did not open: %T\n%s", m.top(), ansi.Strip(m.View()))
 	}

@@ -258,6 +258,10 @@ func (a *actionView) finish() tea.Cmd {
 		if c.Outcome == actions.Answered && c.TaskID != "" && !following {
 			following = true // the first task made: its run opens once it begins
 			a.rerunNote = "the re-run task was made: its run opens once it begins…"
+			if names := a.rerun.Names(a.plan); len(names) > 0 {
+				a.rerunNote = fmt.Sprintf("task %q made, to run about %s: its run opens once it begins…",
+					sanitize.Line(names[0]), sanitize.Line(a.rerunAt))
+			}
 			cmds = append(cmds, a.followRerun(c.TaskID, 0))
 		}
 		if c.Outcome == actions.Answered && c.JobID != "" {

@@ -314,6 +314,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.views.scripts.take(msg)
 	case watchTickMsg:
 		cmd = m.watchTick(msg)
+	case startWatchMsg:
+		cmd = m.startWatch()
 	case alertLookMsg:
 		cmd = m.takeAlertLook(msg)
 	case alertFailedMsg:

@@ -110,3 +110,17 @@ func (m *Model) watchTick(msg watchTickMsg) tea.Cmd {
 	m.watch.last = m.watch.clock()
 	return tea.Batch(v.refresh(), m.watch.tick(), m.alertLook())
 }
+
+// startWatchMsg turns the watch on if it is off (a re-run's run opened:
+// the operator wants to see it fill in).
+type startWatchMsg struct{}
+
+func (m *Model) startWatch() tea.Cmd {
+	if m.watch.on {
+		return nil
+	}
+	note := m.note
+	cmd := m.toggleWatch()
+	m.note = note // the screen's own word stays
+	return cmd
+}

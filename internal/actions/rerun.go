@@ -24,8 +24,9 @@ var Rerun = api.PowerAction{Name: "rerun", Label: "run the task again"}
 // RerunChunk is how many desktops one re-run task applies to.
 const RerunChunk = api.MaxApplyObjects
 
-// rerunLead is how far ahead a re-run task is scheduled: at least a minute
-// (the API refuses a time not after now), to the next whole minute.
+// rerunLead is how far ahead a re-run task is scheduled: a minute, to the
+// next whole second (the API refuses a time not after now, and a request
+// takes a moment).
 const rerunLead = time.Minute
 
 // TaskCreator creates tasks; *api.Client is one.
@@ -89,7 +90,7 @@ func (s *RerunSender) NewTask(ids []string, part int) (api.NewTask, error) {
 	if err != nil {
 		return api.NewTask{}, err
 	}
-	at := s.Now().In(loc).Add(rerunLead).Truncate(time.Minute).Add(time.Minute)
+	at := s.Now().In(loc).Add(rerunLead).Truncate(time.Second).Add(time.Second)
 	suffix := " (re-run of " + s.Run + ")"
 	if s.total > 1 {
 		suffix = fmt.Sprintf(" (re-run of %s, %d of %d)", s.Run, part, s.total)
@@ -105,6 +106,16 @@ func (s *RerunSender) NewTask(ids []string, part int) (api.NewTask, error) {
 		Description:  cutRunes(fmt.Sprintf("Run again by wksrec on %d desktops of the run of %s.", len(ids), s.Run), api.MaxDescriptionLen),
 		ApplyObjects: objects,
 	}, nil
+}
+
+// When is when a task made now would run, in the task's zone, as the
+// screen says it: "00:01:31 Asia/Shanghai".
+func (s *RerunSender) When() string {
+	loc, err := loadZone(s.Task.TimeZone)
+	if err != nil {
+		return ""
+	}
+	return s.Now().In(loc).Add(rerunLead).Truncate(time.Second).Add(time.Second).Format("15:04:05") + " " + loc.String()
 }
 
 // Names are the names of the tasks the plan creates, for the menu and

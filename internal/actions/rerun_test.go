@@ -19,7 +19,7 @@ func (c *creator) CreateTask(_ context.Context, t api.NewTask) (string, error) {
 }
 
 // A re-run is a one-off task per 1,000 desktops, copying the task's type,
-// parameters and zone, scheduled to the minute at least a minute ahead in
+// parameters and zone, scheduled a minute ahead (to the next second) in
 // that zone, named after the task and the run (cut to the API's 255
 // characters, the suffix kept).
 func TestRerunTasks(t *testing.T) {
@@ -52,7 +52,7 @@ func TestRerunTasks(t *testing.T) {
 			t.Fatalf("name %q (%d characters)", nt.TaskName, utf8.RuneCountInString(nt.TaskName))
 		}
 		if nt.TaskType != "EXECUTE_SCRIPT" || nt.ExtraParams != task.ExtraParams || nt.TimeZone != "Asia/Shanghai" || !nt.ForceExecute ||
-			nt.ScheduledType != "FIXED_TIME" || nt.ScheduledDate != "2026-12-04" || nt.ScheduledTime != "00:02:00" {
+			nt.ScheduledType != "FIXED_TIME" || nt.ScheduledDate != "2026-12-04" || nt.ScheduledTime != "00:01:31" {
 			t.Fatalf("task %d: %+v", i, nt)
 		}
 		if want := min(1000, 2500-i*1000); len(nt.ApplyObjects) != want || nt.ApplyObjects[0].ObjectType != "DESKTOP" ||

@@ -272,7 +272,11 @@ func printPlan(w io.Writer, p actions.Plan) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%s %s\n", p.Action.Label, sanitize.Line(p.Summary()))
+	verb := p.Action.Label
+	if p.Action.Name == actions.Rerun.Name {
+		verb += " on" // run the task again on 8 desktops
+	}
+	fmt.Fprintf(w, "\n%s %s\n", verb, sanitize.Line(p.Summary()))
 	if n := p.Succeeded(); n > 0 {
 		fmt.Fprintf(w, "warning: %s of them succeeded in this run\n", numfmt.Commas(n))
 	}

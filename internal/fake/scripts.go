@@ -155,8 +155,9 @@ func scriptOutput(sr api.ScriptRecord, d api.Detail) string {
 	x := h.Sum32()
 	var b strings.Builder
 	fmt.Fprintf(&b, "[%s] wks-update.ps1 starting on %s\r\n", sr.StartTime, d.DesktopName)
-	fmt.Fprintf(&b, "Checking for updates... %d found\r\n", 1+x%6)
-	for i := range 3 + int(x%20) {
+	found := 3 + int(x%20)
+	fmt.Fprintf(&b, "Checking for updates... %d found\r\n", found)
+	for i := range found {
 		fmt.Fprintf(&b, "  KB50%05d: downloading (%d%%)\r\n", (x>>4+uint32(i)*7)%100000, min(100, 10*(i+1)))
 	}
 	switch {
