@@ -53,7 +53,7 @@ func runIn(env cli.Env, args []string) (status int) {
 		fmt.Fprint(stdout, usage(fs))
 		return 0
 	case c.ShowVersion:
-		fmt.Fprintln(stdout, "wksrec", versionString())
+		fmt.Fprintln(stdout, "wksrec", versionLine())
 		return 0
 	case c.PrintConfig:
 		return fail(stderr, config.PrintSettings(stdout, c, fs))

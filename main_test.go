@@ -227,7 +227,9 @@ func buildBinary(t testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(dir, "wksrec")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+		// -buildvcs=true: the build says its commit (--version), whatever
+		// GOFLAGS this machine sets.
+		if out, err := exec.Command("go", "build", "-buildvcs=true", "-o", binPath, ".").CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("build: %v\n%s", err, out)
 		}
 	})

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"cmp"
+	"runtime"
 	"runtime/debug"
 	"strings"
 
@@ -12,13 +14,51 @@ import (
 // --help and --version.
 
 func versionString() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+	if bi, ok := debug.ReadBuildInfo(); ok && version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
-	return "dev"
+	return cmp.Or(version, "dev")
+}
+
+// versionLine is --version's line: the version, and what the build says
+// of itself (its commit, the commit's time, changes not committed, the Go
+// that built it).
+func versionLine() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return versionString() + " " + runtime.Version()
+	}
+	return describeBuild(version, bi)
+}
+
+// describeBuild says what was built, from the build's own information:
+// the module's version (or -ldflags' version, or "dev"), the commit, its
+// time and whether the tree had changes, and the Go that built it.
+// "v1.4.0 (commit 1a2b3c4d5e6f, 2026-12-03T17:00:00Z) go1.26.8".
+func describeBuild(version string, bi *debug.BuildInfo) string {
+	v := version
+	if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	v = cmp.Or(v, "dev")
+	settings := map[string]string{}
+	for _, s := range bi.Settings {
+		settings[s.Key] = s.Value
+	}
+	var parts []string
+	if rev := settings["vcs.revision"]; rev != "" {
+		parts = append(parts, "commit "+rev[:min(len(rev), 12)])
+	}
+	if t := settings["vcs.time"]; t != "" {
+		parts = append(parts, t)
+	}
+	if settings["vcs.modified"] == "true" {
+		parts = append(parts, "with changes not committed")
+	}
+	if len(parts) > 0 {
+		v += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return v + " " + cmp.Or(bi.GoVersion, runtime.Version())
 }
 
 // flagGroups are --help's sections, each its flags in order: what a
