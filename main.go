@@ -44,6 +44,9 @@ func runIn(env cli.Env, args []string) (status int) {
 			status = 1
 		}
 	}()
+	if status, ok := subcommand(args, stdout, stderr, getenv); ok {
+		return status
+	}
 	c, fs, err := config.Parse(args, getenv)
 	if err != nil {
 		return fail(stderr, err)

@@ -124,6 +124,8 @@ Usage:
   wksrec --region cn-north-4          the project's tasks › runs › details
   wksrec --region cn-north-4 --task-id ID --record-id ID
   wksrec --demo                       a built-in fake API: no account needed
+  wksrec completion bash|zsh|fish     a completion script for your shell
+  wksrec man                          the man page (wksrec man > wksrec.1)
 ` + flagUsages(fs) + `
 ` + wrapWords("Regions known: "+strings.Join(config.KnownRegions, ", ")+". Others are accepted too; --endpoint always wins.", 80) + `
 

@@ -110,6 +110,15 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 	}
 }
 
+// HelpOf is an action's keys and what it does, as the help says them.
+func (k KeyMap) HelpOf(action string) (keys, desc string) {
+	b, ok := k.bindings()[action]
+	if !ok {
+		return "", ""
+	}
+	return b.Help().Key, b.Help().Desc
+}
+
 // Actions are the names [keys] takes, sorted.
 func (k KeyMap) Actions() []string {
 	var names []string
