@@ -104,3 +104,25 @@ func TestFleetConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// --demo --fleet, with no [[fleet]] in the config file, is a fleet of
+// three demo projects, each with data of its own.
+func TestDemoFleet(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if status := run([]string{"--demo", "--fleet", "-o", "json"}, &stdout, &stderr, env("HOME", t.TempDir())); status != 0 {
+		t.Fatalf("status %d: %s", status, stderr.String())
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &rows); err != nil {
+		t.Fatal(err)
+	}
+	failedBy := map[string]float64{}
+	for _, r := range rows {
+		if r["task_name"] == "Rebuild training pool" {
+			failedBy[r["member"].(string)] = r["failed_num"].(float64)
+		}
+	}
+	if len(rows) != 33 || len(failedBy) != 3 || failedBy["rd-beijing"] == failedBy["finance-sh"] {
+		t.Fatalf("%d rows; the rebuild's failures by member %v: want three members with data of their own", len(rows), failedBy)
+	}
+}

@@ -58,7 +58,7 @@ func (e Env) Browse(c config.Config) error {
 		record = lookUpRecord(c, sess.Client)
 	}
 	projectID := sess.ProjectID
-	members, stopMembers := e.browserFleet(c)
+	members, stopMembers := e.browserFleet(session.WithDemoFleet(c))
 	defer stopMembers()
 	setUpColour(termenv.NewOutput(os.Stdout), c.Theme, getenv)
 	noColor := getenv("NO_COLOR") != ""

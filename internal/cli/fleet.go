@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -48,6 +49,7 @@ type fleetItem struct {
 // with its error whatever --status says, and makes the exit 1 once every
 // row is out.
 func (e Env) PrintFleet(c config.Config) (printed int, err error) {
+	c = session.WithDemoFleet(c)
 	statuses := filter.ParseStatuses(c.Statuses)
 	members, stop := e.fleetMembers(c)
 	defer stop()
@@ -113,6 +115,9 @@ type memberSessions struct {
 // endpoint and project over c), and says its region and project.
 func (ms *memberSessions) opener(c config.Config, m config.FleetMember) (open func(context.Context) (session.Session, error), region, project string) {
 	mc, cfgErr := config.MemberConfig(c, m, ms.env.Getenv)
+	if mc.Demo {
+		mc.DemoVariant = 1 + slices.IndexFunc(c.Fleet, func(f config.FleetMember) bool { return f.Name == m.Name })
+	}
 	return func(context.Context) (session.Session, error) {
 		if cfgErr != nil {
 			return session.Session{}, cfgErr

@@ -70,11 +70,14 @@ type Config struct {
 	NotifyCmd, Webhook string
 	Theme, DebugFile   string
 	Demo               bool
-	ServeDemo          string
-	DemoLatency        time.Duration
-	DemoRateLimit      int
-	DemoDenyActions    bool
-	DemoFaults         bool
+	// DemoVariant gives a demo fleet member data of its own (0: the
+	// demo's own); not a flag.
+	DemoVariant     int
+	ServeDemo       string
+	DemoLatency     time.Duration
+	DemoRateLimit   int
+	DemoDenyActions bool
+	DemoFaults      bool
 	// CacheMax bounds the store of finished runs (a size: 1GiB);
 	// NoCache keeps no store at all.
 	CacheMax              string

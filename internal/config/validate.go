@@ -212,7 +212,7 @@ func (c Config) checkFleet() error {
 	switch {
 	case !c.ShowFleet:
 		return nil
-	case len(c.Fleet) == 0:
+	case len(c.Fleet) == 0 && !c.Demo:
 		return Errorf("--fleet: the config file has no [[fleet]] members (name, and a profile, or region or endpoint and project_id)")
 	case c.TaskID != "" || c.TaskName != "" || c.RecordID != "" || c.Action != "" || c.Watch > 0 || c.CompareTo != "" || c.HistoryOut || c.ScriptOutput:
 		return Errorf("--fleet reads every member's tasks: it takes no task, run, action, watch or comparison (open a member's run with its profile or region)")

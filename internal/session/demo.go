@@ -19,7 +19,7 @@ var DemoClock = time.Now
 
 // DemoOptions are the fake API's settings for --demo and --serve-demo.
 func DemoOptions(c config.Config) fake.Options {
-	opts := fake.Options{Seed: DemoSeed, Latency: c.DemoLatency, RateLimit: c.DemoRateLimit, DenyActions: c.DemoDenyActions,
+	opts := fake.Options{Seed: DemoSeed + uint64(c.DemoVariant)*101, Latency: c.DemoLatency, RateLimit: c.DemoRateLimit, DenyActions: c.DemoDenyActions,
 		DatedFrom: DemoClock()}
 	if c.DemoFaults {
 		opts.Faults = fake.DemoFaults()
@@ -41,5 +41,22 @@ func DemoRecord(c config.Config) config.Config {
 	data := fake.NewDataset(DemoSeed)
 	c.TaskID = data.Tasks[0].ID
 	c.RecordID = data.Records[c.TaskID][0].ID
+	return c
+}
+
+// DemoFleet is --demo --fleet's fleet when the config file lists none:
+// three projects, each with data of its own.
+var DemoFleet = []config.FleetMember{
+	{Name: "rd-beijing", Region: "cn-north-4", ProjectID: "demo-rd"},
+	{Name: "finance-sh", Region: "cn-east-3", ProjectID: "demo-finance"},
+	{Name: "lab-guangzhou", Region: "cn-south-1", ProjectID: "demo-lab"},
+}
+
+// WithDemoFleet is c with the demo's fleet when it is the demo and the
+// config file lists no fleet.
+func WithDemoFleet(c config.Config) config.Config {
+	if c.Demo && len(c.Fleet) == 0 {
+		c.Fleet = DemoFleet
+	}
 	return c
 }
