@@ -443,3 +443,16 @@ func TestEscClosesTheHelpFirst(t *testing.T) {
 		t.Fatalf("esc: help open %v, on %T", m.help.ShowAll, m.top())
 	}
 }
+
+// One row is counted in the singular: "1 request or refusal".
+func TestNounForOne(t *testing.T) {
+	for _, tc := range []struct {
+		n          int
+		noun, want string
+	}{{1, "requests and refusals", "request or refusal"}, {2, "requests and refusals", "requests and refusals"},
+		{1, "details", "detail"}, {0, "details", "details"}, {1, "something new", "something new"}} {
+		if got := nounFor(tc.n, tc.noun); got != tc.want {
+			t.Errorf("nounFor(%d, %q) = %q, want %q", tc.n, tc.noun, got, tc.want)
+		}
+	}
+}

@@ -59,9 +59,9 @@ func padLines(s string, width int) string {
 // narrow terminal, says "all loaded" once all is and shortens watch
 // mode's words, not its times.
 func (m Model) countsLine(s listStatus, short bool) string {
-	counts := fmt.Sprintf("%s %s · %s loaded", commas(s.total), s.noun, commas(s.loaded))
+	counts := fmt.Sprintf("%s %s · %s loaded", commas(s.total), nounFor(s.total, s.noun), commas(s.loaded))
 	if short && s.loaded == s.total {
-		counts = fmt.Sprintf("%s %s", commas(s.total), s.noun)
+		counts = fmt.Sprintf("%s %s", commas(s.total), nounFor(s.total, s.noun))
 	}
 	if s.stored {
 		counts += " from the store"
@@ -386,4 +386,20 @@ func (m Model) shortHelp() string {
 		return line
 	}
 	return ""
+}
+
+// singular are the lists' nouns for one row: "1 request or refusal", not
+// "1 requests and refusals".
+var singular = map[string]string{
+	"tasks": "task", "trigger tasks": "trigger task", "records": "record", "details": "detail", "desktops": "desktop",
+	"desktops gone": "desktop gone", "desktops to act on": "desktop to act on", "failure groups": "failure group",
+	"requests and refusals": "request or refusal", "runs in the fleet": "run in the fleet",
+}
+
+// nounFor is noun for n rows.
+func nounFor(n int, noun string) string {
+	if one, ok := singular[noun]; ok && n == 1 {
+		return one
+	}
+	return noun
 }
