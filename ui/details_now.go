@@ -170,6 +170,14 @@ func (v *detailsView) fetchNow() tea.Cmd {
 	if d.bulk == nil || (!v.nowCol && !v.tr.UsesNow()) {
 		return nil
 	}
+	// Asked after every message (rest): the rows are gone through only when
+	// what they would ask for can have changed (rows came, the screen
+	// scrolled, the filter changed, or half a minute passed: answers age).
+	key := nowAskKey{v.list.Version(), v.list.Top(), v.list.Height(), v.tr.UsesNow(), d.now().Unix() / 30}
+	if key == v.nowAsked {
+		return nil
+	}
+	v.nowAsked = key
 	var ids []string
 	if v.tr.UsesNow() {
 		// Every row held, up to what the session keeps: past it, answers
@@ -188,6 +196,13 @@ func (v *detailsView) fetchNow() tea.Cmd {
 		}
 	}
 	return d.fetchMany(ids)
+}
+
+// nowAskKey is what fetchNow last went through the rows for.
+type nowAskKey struct {
+	version, top, height int
+	all                  bool
+	halfMinute           int64
 }
 
 // afterNowAnswer redraws the rows once states arrived, and refilters

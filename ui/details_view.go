@@ -47,8 +47,10 @@ type detailsView struct {
 	hist     *history        // the HISTORY column (H)
 	// restingOn is the desktop the cursor was last seen on (desktop.go).
 	restingOn string
-	// nowCol shows the NOW column (details_now.go).
-	nowCol bool
+	// nowCol shows the NOW column (details_now.go); nowAsked is what its
+	// states were last asked for.
+	nowCol   bool
+	nowAsked nowAskKey
 
 	// fromGroups is the failure groups screen the rows of one group were
 	// opened from: Esc goes back there. beforeGroup is the triage to
