@@ -19,24 +19,11 @@ import (
 	"github.com/wksrec/wksrec/internal/alert"
 	"github.com/wksrec/wksrec/internal/cli"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/testclock"
 )
 
-// fakeClock is a fake API's clock that the command's sleeps move.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Sleep(_ context.Context, d time.Duration) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	return nil
-}
-
 // runAt is run with the command's clock clk.
-func runAt(clk *fakeClock, args []string, stdout, stderr *bytes.Buffer, getenv func(string) string) int {
+func runAt(clk *testclock.Clock, args []string, stdout, stderr *bytes.Buffer, getenv func(string) string) int {
 	retry := api.DefaultRetry
 	retry.Base = time.Millisecond
 	return runIn(cli.Env{Stdout: stdout, Stderr: stderr, Getenv: getenv, Version: versionString(), Retry: retry, Now: clk.Now, Sleep: clk.Sleep}, args)
@@ -46,8 +33,8 @@ func runAt(clk *fakeClock, args []string, stdout, stderr *bytes.Buffer, getenv f
 // says so on stderr at each look, and prints it once finished: every row,
 // none RUNNING. A run going past --wait-timeout exits 1 saying so.
 func TestWaitForTheNewestRun(t *testing.T) {
-	clk := &fakeClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
-	srv, url := startFake(t, fake.Options{Seed: 3, DatedFrom: clk.now, Now: clk.Now})
+	clk := testclock.New(time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
+	srv, url := startFake(t, fake.Options{Seed: 3, DatedFrom: clk.Now(), Now: clk.Now})
 	var live api.Record
 	for _, recs := range srv.Data().Records {
 		if srv.Data().Live[recs[0].ID] != nil {
@@ -96,9 +83,9 @@ func TestWaitForTheNewestRun(t *testing.T) {
 	}
 }
 
-// stopAfter is a clock's Sleep that ends the command after n sleeps, as
+// stopAfter is c's Sleep that ends the command after n sleeps, as
 // ctrl+c would.
-func (c *fakeClock) stopAfter(n int) func(context.Context, time.Duration) error {
+func stopAfter(c *testclock.Clock, n int) func(context.Context, time.Duration) error {
 	return func(ctx context.Context, d time.Duration) error {
 		if n--; n < 0 {
 			return context.Canceled
@@ -112,13 +99,13 @@ func (c *fakeClock) stopAfter(n int) func(context.Context, time.Duration) error 
 // when interrupted; together the lines name every failure that came
 // after the first look.
 func TestOutputWatchPrintsAJSONLineEachChange(t *testing.T) {
-	clk := &fakeClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
-	srv, url := startFake(t, fake.Options{Seed: 3, DatedFrom: clk.now, Now: clk.Now})
+	clk := testclock.New(time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
+	srv, url := startFake(t, fake.Options{Seed: 3, DatedFrom: clk.Now(), Now: clk.Now})
 	var stdout, stderr bytes.Buffer
 	retry := api.DefaultRetry
 	retry.Base = time.Millisecond
 	e := cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: env("WKSREC_AUTH_TOKEN", "t", "HOME", t.TempDir()), Version: "test", Retry: retry,
-		Now: clk.Now, Sleep: clk.stopAfter(30)}
+		Now: clk.Now, Sleep: stopAfter(clk, 30)}
 	status := runIn(e, []string{"--endpoint", url, "--project-id", "p", "--task", "Rolling", "--record-id", "latest", "-o", "json", "--watch", "15s"})
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, stderr.String())
@@ -166,8 +153,8 @@ func TestOutputWatchPrintsAJSONLineEachChange(t *testing.T) {
 // stdin) and --webhook (POSTed), each the line printed; a command that
 // fails says so on stderr without stopping the watch.
 func TestOutputWatchAlertsGoToTheCommandAndTheWebhook(t *testing.T) {
-	clk := &fakeClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
-	_, url := startFake(t, fake.Options{Seed: 3, DatedFrom: clk.now, Now: clk.Now})
+	clk := testclock.New(time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
+	_, url := startFake(t, fake.Options{Seed: 3, DatedFrom: clk.Now(), Now: clk.Now})
 	var mu sync.Mutex
 	var posted []string
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -181,7 +168,7 @@ func TestOutputWatchAlertsGoToTheCommandAndTheWebhook(t *testing.T) {
 	cmd := `cat >> ` + filepath.Join(dir, "alerts") + `; echo 'pager said no' >&2; exit 3` // each alert an ended line
 	var stdout, stderr bytes.Buffer
 	e := cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: env("WKSREC_AUTH_TOKEN", "t", "HOME", dir), Version: "test",
-		Now: clk.Now, Sleep: clk.stopAfter(30)}
+		Now: clk.Now, Sleep: stopAfter(clk, 30)}
 	status := runIn(e, []string{"--endpoint", url, "--project-id", "p", "--task", "Rolling", "--record-id", "latest", "-o", "json", "--watch", "15s",
 		"--notify-cmd", cmd, "--webhook", hook.URL + "/hooks/SECRET-TOKEN"})
 	if status != 0 {

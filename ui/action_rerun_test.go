@@ -5,35 +5,20 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/testclock"
 )
-
-// tickingClock moves a second each time it is read: the fake API's and
-// the browser's, so a task made for a minute ahead runs while the browser
-// waits for it.
-type tickingClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *tickingClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Second)
-	return c.now
-}
 
 // t in the action menu runs the task again on the desktops shown: the
 // confirmation names the task it makes; typed out, the task is made (a
 // one-off task on exactly those desktops); once its run begins, it opens.
 func TestRerunFromTheMenu(t *testing.T) {
-	clk := &tickingClock{now: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	clk := testclock.Ticking(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC), time.Second) // moves a second each time it is read: time passes as the browser works
 	c, srv := loopbackClient(t, fake.Options{Seed: 7, Now: clk.Now})
 	d := srv.Data()
 	var task string

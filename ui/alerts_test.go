@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,28 +13,16 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/alert"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/testclock"
 )
-
-// liveClock is the fake API's clock and the browser's.
-type liveClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *liveClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *liveClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // Watching a run in progress: an alert for desktops that failed since
 // the last look, as they come, and one when the run ends; each a note on
 // screen, the terminal's bell and notification, and the outlets' queue.
 // The watch goes on until the run's end is alerted, then stops.
 func TestWatchAlertsWhileTheRunFillsIn(t *testing.T) {
-	clk := &liveClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
-	client, srv := loopbackClient(t, fake.Options{Seed: 7, DatedFrom: clk.now, Now: clk.Now})
+	clk := testclock.New(time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
+	client, srv := loopbackClient(t, fake.Options{Seed: 7, DatedFrom: clk.Now(), Now: clk.Now})
 	var task string
 	var run api.Record
 	for id, recs := range srv.Data().Records {
@@ -70,7 +57,7 @@ func TestWatchAlertsWhileTheRunFillsIn(t *testing.T) {
 		if tick == nil {
 			break
 		}
-		clk.add(20 * time.Second)
+		clk.Add(20 * time.Second)
 		m, msgs = sendHeld(t, m, tick)
 		deliver()
 	}
@@ -101,8 +88,8 @@ func TestWatchAlertsWhileTheRunFillsIn(t *testing.T) {
 // On a task's runs, the runs listed still going are followed the same
 // way: their end is alerted, once, and the watch stops after it.
 func TestWatchAlertsOnATasksRuns(t *testing.T) {
-	clk := &liveClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
-	client, srv := loopbackClient(t, fake.Options{Seed: 7, DatedFrom: clk.now, Now: clk.Now})
+	clk := testclock.New(time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
+	client, srv := loopbackClient(t, fake.Options{Seed: 7, DatedFrom: clk.Now(), Now: clk.Now})
 	var task string
 	var run api.Record
 	for id, recs := range srv.Data().Records {
@@ -128,7 +115,7 @@ func TestWatchAlertsOnATasksRuns(t *testing.T) {
 		if tick == nil {
 			break
 		}
-		clk.add(20 * time.Second)
+		clk.Add(20 * time.Second)
 		m, msgs = sendHeld(t, m, tick)
 	}
 	finished := 0

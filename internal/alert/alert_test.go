@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/testclock"
 )
 
 var t0 = time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
@@ -136,23 +136,11 @@ func TestEventBoundsAndText(t *testing.T) {
 	}
 }
 
-type movingClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *movingClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // Against the fake's run in progress: alerts while it fills in name each
 // failed desktop once, and one says it finished; together they name every
 // desktop the finished run failed on that had not failed at the first look.
 func TestTrackerOverARunFillingIn(t *testing.T) {
-	clk := &movingClock{now: t0}
+	clk := testclock.New(t0)
 	srv := fake.New(fake.Options{Seed: 5, DatedFrom: t0, Now: clk.Now})
 	url, stop, err := fake.Start(srv, "")
 	if err != nil {
@@ -194,7 +182,7 @@ func TestTrackerOverARunFillingIn(t *testing.T) {
 				finished++
 			}
 		}
-		clk.add(20 * time.Second)
+		clk.Add(20 * time.Second)
 	}
 	before := map[string]bool{}
 	for _, d := range firstLook.Failed {

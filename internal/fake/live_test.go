@@ -2,25 +2,12 @@ package fake
 
 import (
 	"encoding/json"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/testclock"
 )
-
-// clock is a fake server's clock that a test moves.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func liveTask(t *testing.T, d *Dataset) (api.Task, api.Record) {
 	t.Helper()
@@ -52,7 +39,7 @@ func listed[T any](t *testing.T, s *Server, path, field string) ([]T, int) {
 // status and counts, as the dataset holds them.
 func TestLiveRunFillsIn(t *testing.T) {
 	dated := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
-	clk := &clock{now: dated}
+	clk := testclock.New(dated)
 	s := New(Options{Seed: 7, DatedFrom: dated, Now: clk.Now})
 	task, final := liveTask(t, s.Data())
 	all := s.Data().Details[final.ID]

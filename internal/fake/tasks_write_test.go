@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/testclock"
 )
 
 // writeNow is the tests' clock for creating tasks: Thursday 2026-12-03,
@@ -281,7 +282,7 @@ func TestCreatedRecurringTaskNextRun(t *testing.T) {
 func TestCreatedOneOffTaskRuns(t *testing.T) {
 	for _, taskType := range []string{"REBOOT", "EXECUTE_SCRIPT"} {
 		t.Run(taskType, func(t *testing.T) {
-			clk := &clock{now: writeNow}
+			clk := testclock.New(writeNow)
 			s := New(Options{Seed: 7, Now: clk.Now})
 			d := s.Data()
 			known := d.Details[d.Records[d.Tasks[1].ID][0].ID][3] // a desktop that exists now
@@ -385,7 +386,7 @@ func TestCreatedOneOffTaskRuns(t *testing.T) {
 
 // A task on no desktop the fake knows still runs at its time, not before.
 func TestRunOfNoDesktopsWaitsForItsTime(t *testing.T) {
-	clk := &clock{now: writeNow}
+	clk := testclock.New(writeNow)
 	s := New(Options{Seed: 7, Now: clk.Now})
 	id := create(t, s, api.NewTask{TaskType: "STOP", TaskName: "Stop the pool", ScheduledType: "FIXED_TIME",
 		ScheduledDate: "2026-12-03", ScheduledTime: "20:01:00",
@@ -403,7 +404,7 @@ func TestRunOfNoDesktopsWaitsForItsTime(t *testing.T) {
 }
 
 func TestCreatingTwiceMakesTwoTasks(t *testing.T) {
-	clk := &clock{now: writeNow}
+	clk := testclock.New(writeNow)
 	s := New(Options{Seed: 7, Now: clk.Now})
 	nt := api.NewTask{TaskType: "REBOOT", TaskName: "again", ScheduledType: "FIXED_TIME", ScheduledDate: "2026-12-03",
 		ScheduledTime: "20:01:00", ApplyObjects: []api.ApplyObject{{ObjectID: "desk-1", ObjectType: "DESKTOP"}}}
@@ -459,7 +460,7 @@ func TestOneOffOutcomes(t *testing.T) {
 
 // Creating tasks while others read: run with -race.
 func TestCreateRacesReads(t *testing.T) {
-	clk := &clock{now: writeNow}
+	clk := testclock.New(writeNow)
 	s := New(Options{Seed: 3, Now: clk.Now})
 	first := s.Data().Tasks[0].ID
 	firstRun := s.Data().Records[first][0].ID

@@ -3,39 +3,19 @@ package runs
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/fake"
+	"github.com/wksrec/wksrec/internal/testclock"
 )
-
-// movingClock is the fake server's clock and Wait's: a sleep moves it.
-type movingClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	slept  []time.Duration
-	onWake func()
-}
-
-func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *movingClock) Sleep(_ context.Context, d time.Duration) error {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.slept = append(c.slept, d)
-	c.mu.Unlock()
-	if c.onWake != nil {
-		c.onWake()
-	}
-	return nil
-}
 
 // liveServer is a fake API on loopback whose run in progress started 90 s
 // before dated, with a client for it.
-func liveServer(t *testing.T, clk *movingClock, faults ...fake.Fault) (*api.Client, *fake.Server, string, api.Record) {
+func liveServer(t *testing.T, clk *testclock.Clock, faults ...fake.Fault) (*api.Client, *fake.Server, string, api.Record) {
 	t.Helper()
-	srv := fake.New(fake.Options{Seed: 3, DatedFrom: clk.now, Now: clk.Now, Faults: faults})
+	srv := fake.New(fake.Options{Seed: 3, DatedFrom: clk.Now(), Now: clk.Now, Faults: faults})
 	url, stop, err := fake.Start(srv, "")
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +39,7 @@ func liveServer(t *testing.T, clk *movingClock, faults ...fake.Fault) (*api.Clie
 // Wait looks with a growing gap while the run goes on, says how far it
 // has got each time, and returns the record as it is once finished.
 func TestWaitUntilTheRunEnds(t *testing.T) {
-	clk := &movingClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
 	client, _, task, final := liveServer(t, clk)
 	var seen []Progress
 	rec, err := Wait(context.Background(), client, task, final.ID, WaitOptions{Now: clk.Now, Sleep: clk.Sleep,
@@ -75,11 +55,11 @@ func TestWaitUntilTheRunEnds(t *testing.T) {
 	}
 	want := []time.Duration{5 * time.Second, 7500 * time.Millisecond, 11250 * time.Millisecond}
 	for i, d := range want {
-		if clk.slept[i] != d {
-			t.Fatalf("gaps %v, want them to start %v", clk.slept, want)
+		if clk.Slept()[i] != d {
+			t.Fatalf("gaps %v, want them to start %v", clk.Slept(), want)
 		}
 	}
-	for _, d := range clk.slept {
+	for _, d := range clk.Slept() {
 		if d > time.Minute {
 			t.Fatalf("a gap of %s: at most a minute", d)
 		}
@@ -96,7 +76,7 @@ func TestWaitUntilTheRunEnds(t *testing.T) {
 // A run still going when the time is up is an error saying so, after
 // exactly the time given; a finished run returns at once, with one look.
 func TestWaitTimesOutAndFinishedRunsDoNotWait(t *testing.T) {
-	clk := &movingClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
 	client, srv, task, final := liveServer(t, clk)
 	_, err := Wait(context.Background(), client, task, final.ID, WaitOptions{Timeout: 20 * time.Second, Now: clk.Now, Sleep: clk.Sleep})
 	var timeout *WaitTimeoutError
@@ -104,18 +84,18 @@ func TestWaitTimesOutAndFinishedRunsDoNotWait(t *testing.T) {
 		t.Fatalf("err %v, want a WaitTimeoutError on a RUNNING record", err)
 	}
 	var total time.Duration
-	for _, d := range clk.slept {
+	for _, d := range clk.Slept() {
 		total += d
 	}
 	if total != 20*time.Second {
-		t.Fatalf("slept %s in all (%v), want the 20s given", total, clk.slept)
+		t.Fatalf("slept %s in all (%v), want the 20s given", total, clk.Slept())
 	}
 
 	older := srv.Data().Records[task][1]
 	served, _ := srv.Calls()
-	clk.slept = nil
-	if rec, err := Wait(context.Background(), client, task, older.ID, WaitOptions{Now: clk.Now, Sleep: clk.Sleep}); err != nil || rec != older || len(clk.slept) > 0 {
-		t.Fatalf("a finished run: %+v, %v, slept %v", rec, err, clk.slept)
+	clk.ResetSlept()
+	if rec, err := Wait(context.Background(), client, task, older.ID, WaitOptions{Now: clk.Now, Sleep: clk.Sleep}); err != nil || rec != older || len(clk.Slept()) > 0 {
+		t.Fatalf("a finished run: %+v, %v, slept %v", rec, err, clk.Slept())
 	}
 	if after, _ := srv.Calls(); after-served != 1 {
 		t.Fatalf("a finished run took %d requests, want 1", after-served)
@@ -128,15 +108,15 @@ func TestWaitTimesOutAndFinishedRunsDoNotWait(t *testing.T) {
 // Looks that fail are tried again at the next look; five in a row end
 // the wait with the last error.
 func TestWaitOutlastsFailedLooks(t *testing.T) {
-	clk := &movingClock{now: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
 	client, srv, task, final := liveServer(t, clk, fake.Fault{Status: 503, Code: "APIG.0201", Times: 3, PathContains: "/records"})
 	if rec, err := Wait(context.Background(), client, task, final.ID, WaitOptions{Now: clk.Now, Sleep: clk.Sleep}); err != nil || rec != final {
 		t.Fatalf("after three failed looks: %+v, %v", rec, err)
 	}
 	srv.SetFaults(fake.Fault{Status: 503, Code: "APIG.0201", PathContains: "/records"})
-	clk.slept = nil
+	clk.ResetSlept()
 	_, err := Wait(context.Background(), client, task, final.ID, WaitOptions{Now: clk.Now, Sleep: clk.Sleep})
-	if err == nil || len(clk.slept) != maxFailedLooks-1 {
-		t.Fatalf("a server always failing: %v after %d sleeps", err, len(clk.slept))
+	if err == nil || len(clk.Slept()) != maxFailedLooks-1 {
+		t.Fatalf("a server always failing: %v after %d sleeps", err, len(clk.Slept()))
 	}
 }
