@@ -74,31 +74,48 @@ func TestHostileServerMakesGoReplayAPost(t *testing.T) {
 	}
 }
 
-// An action goes out exactly once over HTTP/2 whatever the server does
-// after reading its body, and the error says it may have been applied.
-func TestActionIsNeverReplayedOverHTTP2(t *testing.T) {
-	for _, m := range hostileModes {
-		t.Run(m.name, func(t *testing.T) {
-			srv, err := h2hostile.Start("", m.mode, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer srv.Close()
-			c := clientFor(t, srv.URL, api.NewHTTPClient(srv.Roots))
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			_, err = c.DesktopAction(ctx, []string{"d1", "d2"}, rebootAction)
-			var un *api.UnansweredError
-			if !errors.As(err, &un) || !api.MayHaveBeenApplied(err) || api.ActionRetryable(err) {
-				t.Errorf("error %v (%T): want an UnansweredError that may have been applied", err, err)
-			}
-			if strings.Contains(err.Error(), "GetBody") {
-				t.Errorf("the transport's advice to programmers reached the message: %v", err)
-			}
-			if srv.Posts() != 1 {
-				t.Errorf("%d POSTs arrived, want exactly 1", srv.Posts())
-			}
-		})
+// Each write (an action, creating a task) goes out exactly once over
+// HTTP/2 whatever the server does after reading its body, and the error
+// says it may have been applied.
+func TestWritesAreNeverReplayedOverHTTP2(t *testing.T) {
+	writes := []struct {
+		name string
+		send func(ctx context.Context, c *api.Client) error
+	}{
+		{"action", func(ctx context.Context, c *api.Client) error {
+			_, err := c.DesktopAction(ctx, []string{"d1", "d2"}, rebootAction)
+			return err
+		}},
+		{"create task", func(ctx context.Context, c *api.Client) error {
+			_, err := c.CreateTask(ctx, api.NewTask{TaskType: "REBOOT", TaskName: "re-run", ScheduledType: "FIXED_TIME",
+				ApplyObjects: []api.ApplyObject{{ObjectID: "d1", ObjectType: "DESKTOP"}}})
+			return err
+		}},
+	}
+	for _, w := range writes {
+		for _, m := range hostileModes {
+			t.Run(w.name+"/"+m.name, func(t *testing.T) {
+				srv, err := h2hostile.Start("", m.mode, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer srv.Close()
+				c := clientFor(t, srv.URL, api.NewHTTPClient(srv.Roots))
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				err = w.send(ctx, c)
+				var un *api.UnansweredError
+				if !errors.As(err, &un) || !api.MayHaveBeenApplied(err) || api.ActionRetryable(err) {
+					t.Errorf("error %v (%T): want an UnansweredError that may have been applied", err, err)
+				}
+				if strings.Contains(err.Error(), "GetBody") {
+					t.Errorf("the transport's advice to programmers reached the message: %v", err)
+				}
+				if srv.Posts() != 1 {
+					t.Errorf("%d POSTs arrived, want exactly 1", srv.Posts())
+				}
+			})
+		}
 	}
 }
 
@@ -186,29 +203,6 @@ func TestWhatAnActionFailureMeans(t *testing.T) {
 	_, err = clientFor(t, srv.URL, api.DefaultHTTPClient()).DesktopAction(context.Background(), []string{"d1"}, rebootAction)
 	if err == nil || !api.MayHaveBeenApplied(err) {
 		t.Errorf("a garbled 2xx: %v", err)
-	}
-}
-
-// Creating a task is a write like an action: over HTTP/2 it goes out
-// exactly once whatever the server does after reading its body, and the
-// error says it may have been applied (a second task is never made).
-func TestCreateTaskIsNeverReplayedOverHTTP2(t *testing.T) {
-	for _, m := range hostileModes {
-		t.Run(m.name, func(t *testing.T) {
-			srv, err := h2hostile.Start("", m.mode, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer srv.Close()
-			c := clientFor(t, srv.URL, api.NewHTTPClient(srv.Roots))
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			_, err = c.CreateTask(ctx, api.NewTask{TaskType: "REBOOT", TaskName: "re-run", ScheduledType: "FIXED_TIME",
-				ApplyObjects: []api.ApplyObject{{ObjectID: "d1", ObjectType: "DESKTOP"}}})
-			if !api.MayHaveBeenApplied(err) || srv.Posts() != 1 {
-				t.Errorf("%d POSTs, error %v: want exactly 1, and may have been applied", srv.Posts(), err)
-			}
-		})
 	}
 }
 
