@@ -26,6 +26,7 @@ type AuditLog struct {
 	path    string
 	user    string
 	project string
+	via     Remote
 	now     func() time.Time
 	// cut says the log does not end in a newline (a line cut by a full
 	// disk, or by a crash): the next record starts with one, so that it
@@ -38,8 +39,13 @@ type AuditLog struct {
 // Entry is one line of the log. The log writer adds the time, the local
 // user and the project.
 type Entry struct {
-	Time       string   `json:"time"`
-	User       string   `json:"user"`
+	Time string `json:"time"`
+	User string `json:"user"`
+	// SSHUser and SSHKey name who acted over --serve-ssh: the config
+	// file's [[ssh_user]] and the fingerprint of the key that
+	// authenticated (User is then the server's own account).
+	SSHUser    string   `json:"ssh_user,omitempty"`
+	SSHKey     string   `json:"ssh_key,omitempty"`
 	Project    string   `json:"project"`
 	Action     string   `json:"action"`
 	Plan       string   `json:"plan,omitempty"` // the plan's digest: a batch's lines share it
@@ -80,6 +86,12 @@ func OpenAuditLog(path, project string, now func() time.Time, getenv func(string
 	return openAuditLog(path, project, now, getenv, os.Getuid())
 }
 
+// OpenPrivate opens (or creates) the log file at path for appending as
+// the audit log is opened: private to its owner, never through a link or
+// on a FIFO. The notes say what was made private. Other logs of who did
+// what (--serve-ssh's sessions) are kept the same way.
+func OpenPrivate(path string) (*os.File, []string, error) { return openPrivate(path, os.Getuid()) }
+
 // openAuditLog is OpenAuditLog for the user uid (tests play another).
 func openAuditLog(path, project string, now func() time.Time, getenv func(string) string, uid int) (*AuditLog, error) {
 	f, notes, err := openPrivate(path, uid)
@@ -100,6 +112,18 @@ func openAuditLog(path, project string, now func() time.Time, getenv func(string
 	return l, nil
 }
 
+// Remote is who acts through a session served over SSH (--serve-ssh):
+// the [[ssh_user]] name and the SHA256 fingerprint of the key that
+// authenticated. The zero Remote is a local user.
+type Remote struct{ User, Fingerprint string }
+
+// Via makes every line written from now name r as who acted.
+func (l *AuditLog) Via(r Remote) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.via = r
+}
+
 // Path is where the log is.
 func (l *AuditLog) Path() string { return l.path }
 
@@ -111,6 +135,7 @@ func (l *AuditLog) Write(e Entry) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e.Time, e.User, e.Project = l.now().UTC().Format(time.RFC3339Nano), l.user, l.project
+	e.SSHUser, e.SSHKey = l.via.User, l.via.Fingerprint
 	b, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("writing the audit log %s: %w", l.path, err)
