@@ -40,10 +40,15 @@ type Styles struct {
 	statusOK, statusWarn, statusErr, statusOther lipgloss.Style
 }
 
-// New builds the styles. noColor (NO_COLOR) leaves out every colour but
-// keeps the attributes: the selected row stays in reverse video and bold,
-// so the cursor shows beyond its ▶ marker.
-func New(noColor bool) Styles {
+// New builds the styles for the terminal r writes to (its colour profile
+// and background; nil is lipgloss's default, this process's terminal: a
+// session served over SSH has a terminal of its own). noColor (NO_COLOR)
+// leaves out every colour but keeps the attributes: the selected row stays
+// in reverse video and bold, so the cursor shows beyond its ▶ marker.
+func New(r *lipgloss.Renderer, noColor bool) Styles {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
 	c := func(a lipgloss.AdaptiveColor) lipgloss.TerminalColor {
 		if noColor {
 			return lipgloss.NoColor{}
@@ -51,24 +56,24 @@ func New(noColor bool) Styles {
 		return a
 	}
 	return Styles{
-		Title:       lipgloss.NewStyle().Bold(true).Foreground(c(palette.accent)),
-		Faint:       lipgloss.NewStyle().Foreground(c(palette.faint)),
-		Accent:      lipgloss.NewStyle().Foreground(c(palette.accent)),
-		Label:       lipgloss.NewStyle().Foreground(c(palette.faint)),
-		ColumnTitle: lipgloss.NewStyle().Bold(true).Underline(true),
+		Title:       r.NewStyle().Bold(true).Foreground(c(palette.accent)),
+		Faint:       r.NewStyle().Foreground(c(palette.faint)),
+		Accent:      r.NewStyle().Foreground(c(palette.accent)),
+		Label:       r.NewStyle().Foreground(c(palette.faint)),
+		ColumnTitle: r.NewStyle().Bold(true).Underline(true),
 		// Reverse video marks the selection without any colour.
-		Selected:    lipgloss.NewStyle().Reverse(true).Bold(true),
-		Placeholder: lipgloss.NewStyle().Foreground(c(palette.faint)).Italic(true),
-		Error:       lipgloss.NewStyle().Foreground(c(palette.err)).Bold(true),
-		Warn:        lipgloss.NewStyle().Foreground(c(palette.warn)).Bold(true),
-		Note:        lipgloss.NewStyle().Foreground(c(palette.faint)),
-		Pane:        lipgloss.NewStyle().BorderForeground(c(palette.faint)),
-		PaneFocused: lipgloss.NewStyle().BorderForeground(c(palette.accent)),
+		Selected:    r.NewStyle().Reverse(true).Bold(true),
+		Placeholder: r.NewStyle().Foreground(c(palette.faint)).Italic(true),
+		Error:       r.NewStyle().Foreground(c(palette.err)).Bold(true),
+		Warn:        r.NewStyle().Foreground(c(palette.warn)).Bold(true),
+		Note:        r.NewStyle().Foreground(c(palette.faint)),
+		Pane:        r.NewStyle().BorderForeground(c(palette.faint)),
+		PaneFocused: r.NewStyle().BorderForeground(c(palette.accent)),
 
-		statusOK:    lipgloss.NewStyle().Foreground(c(palette.ok)),
-		statusWarn:  lipgloss.NewStyle().Foreground(c(palette.warn)),
-		statusErr:   lipgloss.NewStyle().Foreground(c(palette.err)).Bold(true),
-		statusOther: lipgloss.NewStyle().Foreground(c(palette.text)),
+		statusOK:    r.NewStyle().Foreground(c(palette.ok)),
+		statusWarn:  r.NewStyle().Foreground(c(palette.warn)),
+		statusErr:   r.NewStyle().Foreground(c(palette.err)).Bold(true),
+		statusOther: r.NewStyle().Foreground(c(palette.text)),
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 )
 
 func TestStatusColours(t *testing.T) {
-	s := New(false)
+	s := New(nil, false)
 	tests := []struct {
 		status string
 		want   lipgloss.TerminalColor
@@ -30,7 +30,7 @@ func TestStatusColours(t *testing.T) {
 // Without colour every style keeps its attributes and loses its colour:
 // the selection stays reverse and bold.
 func TestNoColourKeepsAttributes(t *testing.T) {
-	s := New(true)
+	s := New(nil, true)
 	for name, st := range map[string]lipgloss.Style{"title": s.Title, "error": s.Error, "fail": s.Status("FAIL"), "ok": s.Status("SUCCESS"), "faint": s.Faint} {
 		if _, none := st.GetForeground().(lipgloss.NoColor); !none {
 			t.Errorf("%s has colour %v", name, st.GetForeground())

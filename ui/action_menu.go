@@ -69,6 +69,7 @@ type actionView struct {
 	input   textinput.Model
 	project string
 	logPath string
+	remote  actions.Remote // who acts, over SSH
 	poll    time.Duration
 	desks   *desktops        // told to forget the desktops acted on
 	batches *actions.Running // where the batch is kept for a signal to stop
@@ -130,14 +131,16 @@ func newActionView(v *detailsView, plan actions.Plan) *actionView {
 			noMatch:   "/ edits the filter (empty it there to clear it).",
 		},
 		id: actionSeq.Add(1), src: b.acts, targets: plan.Targets, plan: plan, what: what, input: in,
-		project: b.project, logPath: b.auditPath, poll: b.jobPoll, desks: b.desks, batches: b.running,
+		project: b.project, logPath: b.auditPath, remote: b.remote, poll: b.jobPoll, desks: b.desks, batches: b.running,
 		origin: v, views: b, rerunPoll: cmp.Or(b.jobPoll, rerunPoll),
 	}
 	a.loggedIn, a.stateKnown = b.desks.logins(plan.IDs())
 	a.prompt = newFilterPrompt(b.st)
 	a.setText = a.filterText
 	a.export = func(h host, shown []actionRow) tea.Cmd {
-		return exportItems(h.exportDir(), "wksrec-"+fileSafe(a.plan.Action.Name, "action")+"-results", actionColumnsCSV, actionItems(shown))
+		return exportOrSay(h, func(dir string) tea.Cmd {
+			return exportItems(dir, "wksrec-"+fileSafe(a.plan.Action.Name, "action")+"-results", actionColumnsCSV, actionItems(shown))
+		})
 	}
 	return a
 }
@@ -282,7 +285,7 @@ func (a *actionView) send() tea.Cmd {
 	a.stage = stageSending
 	a.input.Blur()
 	a.showChunks(nil)
-	src, plan, id, project, path, batches := actions.Sender(a.src), a.plan, a.id, a.project, a.logPath, a.batches
+	src, plan, id, project, path, batches, remote := actions.Sender(a.src), a.plan, a.id, a.project, a.logPath, a.batches, a.remote
 	if a.rerun != nil {
 		src = a.rerun // each request creates a task
 		a.rerunAt = a.rerun.When()
@@ -292,6 +295,7 @@ func (a *actionView) send() tea.Cmd {
 		if err != nil {
 			return logOpenedMsg{id: id, err: fmt.Errorf("%w; nothing was sent", err)}
 		}
+		log.Via(remote)
 		// Not tied to this screen: leaving it, or a : switch, must not
 		// cut a batch short. Only a signal to the program aborts it, and
 		// once one has, nothing starts.

@@ -213,7 +213,9 @@ func exportShown(h host, v *detailsView) tea.Cmd {
 			out[i].History[0] = out[i].ExecStatus // this run: the row itself
 		}
 	}
-	return exportCSV(h.exportDir(), exportName(v.taskLabel, v.runLabel, v.tr.FileLabel()), out, extra)
+	return exportOrSay(h, func(dir string) tea.Cmd {
+		return exportCSV(dir, exportName(v.taskLabel, v.runLabel, v.tr.FileLabel()), out, extra)
+	})
 }
 
 // setTextFilter is the details' / text: part of the triage.

@@ -60,6 +60,7 @@ type views struct {
 	acts      ActionSource
 	readOnly  bool
 	auditPath string
+	remote    actions.Remote // who acts in a session served over SSH
 	project   string
 	// member and region name the fleet member whose session these views
 	// read ("" outside the fleet): the header and an action's

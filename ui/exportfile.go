@@ -21,6 +21,16 @@ func exportName(task, run, rows string) string {
 	return "wksrec-" + fileSafe(task, "task") + "-" + fileSafe(run, "run") + "-" + fileSafe(rows, "rows")
 }
 
+// exportOrSay is e: write runs the export into the directory files go to, or
+// the host says why nothing is written (over SSH, on the server).
+func exportOrSay(h host, write func(dir string) tea.Cmd) tea.Cmd {
+	if why := h.exportRefused(); why != "" {
+		h.setNote(why)
+		return nil
+	}
+	return write(h.exportDir())
+}
+
 // exportCSV returns a Cmd writing rows to a new CSV file name.csv in dir,
 // for spreadsheets (name-2.csv and so on when that exists: nothing is
 // overwritten), and saying where.

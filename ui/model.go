@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
@@ -96,6 +97,16 @@ type Config struct {
 	// SendAlert queues it for --notify-cmd and --webhook (nil: none).
 	Notification func(title, body string) string
 	SendAlert    func(alert.Event)
+	// Renderer is the terminal the styles are for (its colour profile
+	// and background): lipgloss's default, this process's, when nil; a
+	// session served over SSH has its own.
+	Renderer *lipgloss.Renderer
+	// ExportRefused, when set, is what e says instead of writing a file:
+	// a session served over SSH writes nothing on the server.
+	ExportRefused string
+	// Remote is who acts in a session served over SSH, for the audit
+	// log (the zero Remote: the local user).
+	Remote actions.Remote
 	// Fleet are the config file's [[fleet]] members (:fleet, fleet.go);
 	// StartFleet opens on the fleet screen (--fleet).
 	Fleet      []FleetMember
@@ -169,7 +180,7 @@ func New(cfg Config) Model {
 	if cfg.Running == nil {
 		cfg.Running = &actions.Running{} // kept in cfg: a : switch goes on with it
 	}
-	st := styles.New(cfg.NoColor)
+	st := styles.New(cfg.Renderer, cfg.NoColor)
 	h := help.New()
 	h.Styles.ShortKey, h.Styles.FullKey = st.Accent, st.Accent
 	h.Styles.ShortDesc, h.Styles.FullDesc = st.Faint, st.Faint
@@ -184,7 +195,7 @@ func New(cfg Config) Model {
 		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{},
 		background: newRequestBudget(max(cmp.Or(cfg.Concurrency, defaults.Concurrency)/2, 1)),
 		history:    cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now), scripts: newScripts(cfg.Source),
-		readOnly: cfg.ReadOnly, auditPath: cfg.AuditPath, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll), running: cfg.Running}
+		readOnly: cfg.ReadOnly, auditPath: cfg.AuditPath, remote: cfg.Remote, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll), running: cfg.Running}
 	b.acts, _ = cfg.Source.(ActionSource)
 	b.store = cfg.Store
 	b.reader = runs.New(cfg.Source, runs.Options{PageSize: b.pageSize, Concurrency: b.concurrency, Retry: b.retry(), Background: true, Store: cfg.Store,

@@ -52,7 +52,7 @@ func TestDrawnRowsFollowTheirPage(t *testing.T) {
 
 // The pane is drawn from what it shows now: its text, its scroll, focus.
 func TestPaneDrawingFollowsWhatItShows(t *testing.T) {
-	st := styles.New(false)
+	st := styles.New(nil, false)
 	p := newDetailPane()
 	p.SetSize(40, 6, true)
 	lines := func(prefix string, n int) string {

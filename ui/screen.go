@@ -20,6 +20,9 @@ type host interface {
 	pop() tea.Cmd
 	replaceRoot(v view) tea.Cmd
 	exportDir() string
+	// exportRefused is what e says instead of writing a file ("" when it
+	// writes one): see export.
+	exportRefused() string
 	// showing reports v on top, with no prompt or command line open:
 	// where keys typed go to v.
 	showing(v view) bool
@@ -102,6 +105,8 @@ func (m *Model) exportDir() string {
 	}
 	return m.cfg.ExportDir
 }
+
+func (m *Model) exportRefused() string { return m.cfg.ExportRefused }
 
 // replaceRoot puts v at the bottom of the stack in place of the task list
 // (scheduled or trigger tasks).
