@@ -84,6 +84,7 @@ type ShortPage struct {
 
 // Request is what the server saw of one call, for tests to assert on.
 type Request struct {
+	Method        string
 	Path          string
 	Offset, Limit string
 	Auth          bool
@@ -180,6 +181,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.nextID++
 	id := s.nextID
 	s.requests = append(s.requests, Request{
+		Method:        r.Method,
 		Path:          r.URL.Path,
 		Offset:        q.Get("offset"),
 		Limit:         q.Get("limit"),
