@@ -75,6 +75,7 @@ var flagGroups = []struct {
 	{"Act on desktops", []string{"action", "confirm", "dry-run"}},
 	{"Loading and the store", []string{"page-size", "concurrency", "cache-max", "no-cache", "debug"}},
 	{"Settings", []string{"config", "print-config", "version", "help"}},
+	{"Serve over SSH (a bastion host: see the README)", []string{"serve-ssh", "ssh-idle-timeout", "ssh-max-session", "ssh-max-sessions"}},
 	{"Demo (a fake API on loopback: no account needed)", []string{"demo", "serve-demo", "demo-latency", "demo-rate-limit", "demo-deny-actions", "demo-faults"}},
 }
 

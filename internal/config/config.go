@@ -59,6 +59,14 @@ type Config struct {
 	Columns    map[string][]string
 	Keys       map[string][]string
 	Fleet      []FleetMember // the file's [[fleet]]
+	// ServeSSH serves the browser over SSH on this address (resolved:
+	// a bare :PORT is on 127.0.0.1) to the file's SSHUsers, with these
+	// bounds: idle and whole-session times, and sessions at once.
+	ServeSSH       string
+	SSHUsers       []SSHUser
+	SSHIdle        time.Duration
+	SSHMaxSession  time.Duration
+	SSHMaxSessions int
 	// ShowFleet is --fleet: every member's tasks' newest runs.
 	ShowFleet   bool
 	Sources     map[string]string
@@ -139,6 +147,10 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.StringVar(&c.Filter, "filter", "", "with -o: keep only details matching `EXPR` (the / filter's syntax, e.g. 'code:WKS.0001 !name:lab')")
 	fs.BoolVar(&c.Demo, "demo", false, "browse the built-in fake API on loopback: no credentials, no network")
 	fs.StringVar(&c.ServeDemo, "serve-demo", "", "only serve the fake API on `ADDR` (e.g. 127.0.0.1:8080) for scripts, the CLI or SDKs")
+	fs.StringVar(&c.ServeSSH, "serve-ssh", "", "serve the browser over SSH on `ADDR` (:2222 is 127.0.0.1:2222; name another interface to serve it) to the config file's [[ssh_user]] keys, with this machine's credentials")
+	fs.DurationVar(&c.SSHIdle, "ssh-idle-timeout", defaults.SSHIdle, "end a session with no key pressed and nothing sent for `DURATION` (with --serve-ssh)")
+	fs.DurationVar(&c.SSHMaxSession, "ssh-max-session", defaults.SSHMaxSession, "end any session after `DURATION`, busy or not (with --serve-ssh)")
+	fs.IntVar(&c.SSHMaxSessions, "ssh-max-sessions", defaults.SSHMaxSessions, "at most `N` sessions at once, more refused with a line saying so (with --serve-ssh)")
 	fs.DurationVar(&c.DemoLatency, "demo-latency", 0, "add `DURATION` of latency to every fake API answer (e.g. 300ms)")
 	fs.IntVar(&c.DemoRateLimit, "demo-rate-limit", 0, fmt.Sprintf("make the fake API throttle as the gateway does, at `N` requests a second (burst N, 1 to %d), to see wksrec adapt", MaxDemoRateLimit))
 	fs.BoolVar(&c.DemoDenyActions, "demo-deny-actions", false, "make the fake API refuse power actions with 403, as for credentials that may read but not act")

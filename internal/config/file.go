@@ -53,6 +53,8 @@ type fileSettings struct {
 	Keys    map[string][]string `toml:"keys"`
 	// Fleet are the projects --fleet reads at once (fleet.go).
 	Fleet []FleetMember `toml:"fleet"`
+	// SSHUsers are who may log in to --serve-ssh (sshusers.go).
+	SSHUsers []SSHUser `toml:"ssh_user"`
 
 	// Secrets, only to refuse them with a pointer to where they belong.
 	AK            *string `toml:"ak"`
@@ -117,10 +119,11 @@ func loadFile(c *Config, fs *pflag.FlagSet, path string, named bool, getenv func
 		func() error { return checkColumns(f.Columns, atColumns) },
 		func() error { return checkKeys(f.Keys, path, text) },
 		func() error { return checkFleet(f.Fleet, path, text, getenv) },
+		func() error { return checkSSHUsers(f.SSHUsers, path, text) },
 	); err != nil {
 		return err
 	}
-	c.Columns, c.Keys, c.Fleet = f.Columns, f.Keys, f.Fleet
+	c.Columns, c.Keys, c.Fleet, c.SSHUsers = f.Columns, f.Keys, f.Fleet, f.SSHUsers
 	if len(f.Keys) > 0 {
 		c.Sources["keys"] = path
 	}
@@ -379,7 +382,7 @@ func fileError(path string, err error) error {
 	if errors.As(err, &strict) && len(strict.Errors) > 0 {
 		e := strict.Errors[0]
 		row, _ := e.Position()
-		return Errorf("%s:%d: unknown key %q (the keys are %s, [columns], [keys] and [[fleet]])", path, row, strings.Join(e.Key(), "."), fileKeys())
+		return Errorf("%s:%d: unknown key %q (the keys are %s, [columns], [keys], [[fleet]] and [[ssh_user]])", path, row, strings.Join(e.Key(), "."), fileKeys())
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {

@@ -32,7 +32,7 @@ var memberName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$`)
 // a session. Errors name the file, the line and the key.
 func checkFleet(members []FleetMember, path, text string, getenv func(string) string) error {
 	at := func(i int, key string) string {
-		return fmt.Sprintf("%s:%d: [[fleet]] %s", path, fleetLine(text, i, key), key)
+		return fmt.Sprintf("%s:%d: [[fleet]] %s", path, entryLine(text, fleetHeader, i, key), key)
 	}
 	seen := map[string]int{}
 	for i, m := range members {
@@ -81,34 +81,6 @@ var (
 	fleetHeader = regexp.MustCompile(`^\s*\[\[\s*fleet\s*\]\]`)
 	anyHeader   = regexp.MustCompile(`^\s*\[`)
 )
-
-// fleetLine is the line of key in the i-th [[fleet]] entry (from 0), or
-// of the entry's header when the key is "" or not written there.
-func fleetLine(text string, i int, key string) int {
-	entry, header := -1, 0
-	for n, line := range strings.Split(text, "\n") {
-		switch {
-		case fleetHeader.MatchString(line):
-			entry++
-			if entry == i {
-				header = n + 1
-			}
-			if entry > i {
-				return header
-			}
-		case anyHeader.MatchString(line):
-			if entry == i {
-				return header
-			}
-			entry = max(entry, i+1) // past the entry: no more of its keys
-		case entry == i && key != "":
-			if name, _ := tomlName(line); name == key {
-				return n + 1
-			}
-		}
-	}
-	return header
-}
 
 // MemberConfig is c for a member's session: its profile (with the
 // profile's region and project), region, endpoint and project in place of

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"io"
 	"slices"
 	"strings"
@@ -27,7 +28,7 @@ func validate(c Config, fs *pflag.FlagSet, getenv func(string) string) error {
 		c.checkPageSize, c.checkWatch, c.checkTheme, c.checkConcurrency, c.checkOutput,
 		c.checkWithoutAction, c.checkAction, c.checkExitCode, c.checkWait, c.checkOutputWatch, c.checkAlerts, c.checkScriptOutput, c.checkFleet, c.checkOneTask, c.checkOutputFilters, c.checkFilter,
 		c.checkHistory, c.checkComparison, c.checkBaseline, c.checkCacheMax,
-		c.checkDemoLatency, c.checkDemoRateLimit, c.checkDemoModes,
+		c.checkDemoLatency, c.checkDemoRateLimit, c.checkDemoModes, c.checkServeSSH,
 	); err != nil || c.isDemo() || c.ShowFleet {
 		return err // the demo needs no account; the fleet's members were checked in the file
 	}
@@ -307,6 +308,35 @@ func (c Config) checkDemoRateLimit() error {
 func (c Config) checkDemoModes() error {
 	if c.ServeDemo != "" && c.Demo {
 		return Errorf("--demo and --serve-demo do not go together: --demo browses, --serve-demo only serves")
+	}
+	return nil
+}
+
+// checkServeSSH checks --serve-ssh's address, users and bounds, and that
+// it is asked for alone: the sessions choose what to browse or print.
+func (c Config) checkServeSSH() error {
+	if c.ServeSSH == "" {
+		for _, f := range []string{"ssh-idle-timeout", "ssh-max-session", "ssh-max-sessions"} {
+			if c.Sources[f] == "flag" {
+				return Errorf("--%s goes with --serve-ssh", f)
+			}
+		}
+		return nil
+	}
+	if _, err := SSHAddress(c.ServeSSH); err != nil {
+		return err
+	}
+	switch {
+	case len(c.SSHUsers) == 0:
+		return Errorf("--serve-ssh: the config file (%s) has no [[ssh_user]] (name, key: one OpenSSH public key line, role: read or act): nobody could log in", cmp.Or(c.ConfigFile, configFileHome))
+	case c.Output != "" || c.Action != "" || c.ShowFleet || c.ServeDemo != "" || c.Watch > 0:
+		return Errorf("--serve-ssh only serves: each session chooses what to open or print (ssh -p PORT HOST -- --task-id ID -o csv)")
+	case c.SSHIdle < time.Minute || c.SSHIdle > 24*time.Hour:
+		return Errorf("--ssh-idle-timeout must be from 1m to 24h, not %s", c.SSHIdle)
+	case c.SSHMaxSession < time.Minute || c.SSHMaxSession > 7*24*time.Hour:
+		return Errorf("--ssh-max-session must be from 1m to 168h, not %s", c.SSHMaxSession)
+	case c.SSHMaxSessions < 1 || c.SSHMaxSessions > 1000:
+		return Errorf("--ssh-max-sessions must be from 1 to 1000, not %d", c.SSHMaxSessions)
 	}
 	return nil
 }

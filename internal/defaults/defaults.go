@@ -25,4 +25,11 @@ const (
 	// MaxWaitTimeout the most it may.
 	WaitTimeout    = 2 * time.Hour
 	MaxWaitTimeout = 24 * time.Hour
+	// The bounds of --serve-ssh's sessions: SSHIdle ends one nobody
+	// types in (a laptop closed on a session), SSHMaxSession any one
+	// (no session outlives a working day), SSHMaxSessions
+	// the sessions at once (each holds a browser's memory and requests).
+	SSHIdle        = 30 * time.Minute
+	SSHMaxSession  = 12 * time.Hour
+	SSHMaxSessions = 32
 )
