@@ -1,0 +1,209 @@
+// Package sshserve serves wksrec over SSH (--serve-ssh), as soft-serve
+// serves git: public keys only, each key a user of the config file's
+// [[ssh_user]] with a role; a host key made once and kept; a line per
+// session in a log; and bounds on everything a client can hold: idle and
+// whole-session times, sessions at once, new connections a second. What a
+// session runs (the browser, or the script mode for arguments) is the
+// Handler's: this package knows nothing of the API.
+package sshserve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/wksrec/wksrec/internal/config"
+)
+
+// Handler runs a session of user u and returns its exit status.
+type Handler func(s ssh.Session, u User) int
+
+// Options are a server's settings.
+type Options struct {
+	Addr        string // where to listen, resolved (config.SSHAddress)
+	Users       []config.SSHUser
+	StateDir    string // the host key and the session log
+	Idle, Max   time.Duration
+	MaxSessions int
+	// ConnEvery and ConnBurst are the rate of new connections from one
+	// address: one each ConnEvery, ConnBurst at once (defaults below).
+	ConnEvery time.Duration
+	ConnBurst int
+	Handler   Handler
+	Now       func() time.Time // the session log's clock; time.Now if nil
+}
+
+// The connection rate's defaults: a team's ssh and scripts (a loop of
+// -o calls) pass; a scan or a client stuck reconnecting does not.
+const (
+	defaultConnEvery = 200 * time.Millisecond
+	defaultConnBurst = 20
+)
+
+// Server is a running --serve-ssh.
+type Server struct {
+	o       Options
+	srv     *ssh.Server
+	users   users
+	log     *sessionLog
+	limit   *connLimit
+	ln      net.Listener
+	open    atomic.Int64
+	seq     atomic.Uint64
+	HostKey string // the host key's fingerprint, for users to check
+	Notes   []string
+}
+
+// New reads or makes the host key, opens the session log and sets up the
+// server; Listen and Serve start it.
+func New(o Options) (*Server, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.ConnEvery == 0 {
+		o.ConnEvery, o.ConnBurst = defaultConnEvery, defaultConnBurst
+	}
+	us, err := newUsers(o.Users)
+	if err != nil {
+		return nil, err
+	}
+	pemBytes, signer, err := loadHostKey(filepath.Join(o.StateDir, HostKeyName))
+	if err != nil {
+		return nil, err
+	}
+	log, notes, err := openSessionLog(filepath.Join(o.StateDir, SessionLogName), o.Now)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{o: o, users: us, log: log, limit: newConnLimit(o.ConnEvery, o.ConnBurst),
+		HostKey: gossh.FingerprintSHA256(signer.PublicKey()), Notes: notes}
+	s.srv, err = wish.NewServer(
+		wish.WithHostKeyPEM(pemBytes),
+		// Public keys only: with no password or keyboard-interactive
+		// handler, x/crypto offers the client publickey alone.
+		wish.WithPublicKeyAuth(func(_ ssh.Context, key ssh.PublicKey) bool {
+			_, ok := us.byKey(key)
+			return ok
+		}),
+		wish.WithIdleTimeout(o.Idle),
+		wish.WithMaxTimeout(o.Max),
+		wish.WithVersion("wksrec"),
+		ssh.WrapConn(func(_ ssh.Context, conn net.Conn) net.Conn {
+			if !s.limit.allow(conn.RemoteAddr()) {
+				return nil // closed before the handshake
+			}
+			return conn
+		}),
+	)
+	if err != nil {
+		log.close()
+		return nil, fmt.Errorf("setting up the SSH server: %w", err)
+	}
+	s.srv.ConnectionFailedCallback = s.failed
+	// No port forwarding, agent forwarding, subsystem (sftp) or X11: none
+	// has a handler, so each is refused. The session is the handler's.
+	s.srv.Handler = s.session
+	return s, nil
+}
+
+// Listen opens the address; Addr then says where (a port 0 chosen).
+func (s *Server) Listen() (net.Addr, error) {
+	ln, err := net.Listen("tcp", s.o.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("--serve-ssh %s: %w", s.o.Addr, err)
+	}
+	s.ln = ln
+	return ln.Addr(), nil
+}
+
+// Serve serves until Shutdown or Close.
+func (s *Server) Serve() error {
+	err := s.srv.Serve(s.ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops taking connections and waits for the sessions to end,
+// until ctx is done; then closes what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	if err != nil {
+		s.srv.Close()
+	}
+	s.log.close()
+	return err
+}
+
+// Close ends every connection at once.
+func (s *Server) Close() error {
+	err := s.srv.Close()
+	s.log.close()
+	return err
+}
+
+// Sessions is how many sessions are open.
+func (s *Server) Sessions() int { return int(s.open.Load()) }
+
+// failed logs a connection whose authentication failed: a key that is no
+// [[ssh_user]]'s. (Handshakes that end otherwise, port scans among them,
+// are not logged: they name no one.)
+func (s *Server) failed(conn net.Conn, err error) {
+	var auth *gossh.ServerAuthError
+	if errors.As(err, &auth) {
+		_ = s.log.write(sessionEvent{Event: "refused", Address: conn.RemoteAddr().String(), Why: "no [[ssh_user]] has the key offered"})
+	}
+}
+
+// maxLoggedCommand bounds a command in the log: a client chooses it.
+const maxLoggedCommand = 1024
+
+// session runs one session within the cap, with a line in the log as it
+// starts and as it ends.
+func (s *Server) session(sess ssh.Session) {
+	u, ok := s.users.byKey(sess.PublicKey())
+	if !ok { // authentication let no other key in; never to be relied on
+		fmt.Fprintln(sess.Stderr(), "wksrec: this key is no [[ssh_user]]'s")
+		sess.Exit(1)
+		return
+	}
+	role := config.RoleRead
+	if u.MayAct {
+		role = config.RoleAct
+	}
+	ev := sessionEvent{User: u.Name, Key: u.Fingerprint, Address: sess.RemoteAddr().String(), Role: role, Command: sess.RawCommand()}
+	if len(ev.Command) > maxLoggedCommand {
+		ev.Command = ev.Command[:maxLoggedCommand] + "…"
+	}
+	if n := s.open.Add(1); n > int64(s.o.MaxSessions) {
+		s.open.Add(-1)
+		ev.Event, ev.Why = "refused", fmt.Sprintf("%d sessions open, the most --ssh-max-sessions allows", s.o.MaxSessions)
+		_ = s.log.write(ev) // refused whether or not it is on record
+		fmt.Fprintf(sess.Stderr(), "wksrec: the server has %d sessions open, the most it allows: try again later\n", s.o.MaxSessions)
+		sess.Exit(1)
+		return
+	}
+	defer s.open.Add(-1)
+	ev.Session = s.seq.Add(1)
+	ev.Event = "start"
+	start := s.o.Now()
+	if err := s.log.write(ev); err != nil {
+		// Who came in must be on record before anything is shown.
+		fmt.Fprintln(sess.Stderr(), "wksrec: the server cannot write its session log: try again later")
+		sess.Exit(1)
+		return
+	}
+	status := s.o.Handler(sess, u)
+	ev.Event, ev.Duration, ev.Status = "end", s.o.Now().Sub(start).Round(time.Millisecond).String(), &status
+	_ = s.log.write(ev) // nothing is left to refuse: the session ran
+	sess.Exit(status)
+}
