@@ -64,6 +64,8 @@ func runIn(env cli.Env, args []string) (status int) {
 	switch {
 	case c.ServeDemo != "":
 		return fail(stderr, env.ServeDemo(c))
+	case c.ServeSSH != "":
+		return fail(stderr, env.ServeSSH(c, fs, runIn))
 	case c.ShowFleet && c.Output != "":
 		printed, err := env.PrintFleet(c)
 		if err == nil && c.ExitCode && printed > 0 {

@@ -58,7 +58,7 @@ func (e Env) Act(c config.Config) error {
 	if !ok {
 		action = actions.Rerun
 	}
-	sess, err := session.Connect(c, e.session())
+	sess, err := e.connect(c)
 	if err != nil {
 		return err
 	}
@@ -110,6 +110,7 @@ func (e Env) Act(c config.Config) error {
 		return fmt.Errorf("%w; nothing was sent", err)
 	}
 	defer log.Close()
+	log.Via(e.Remote.actor())
 	for _, n := range log.Notes {
 		fmt.Fprintln(e.Stderr, "wksrec: note: "+n)
 	}

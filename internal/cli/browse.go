@@ -27,13 +27,42 @@ import (
 )
 
 // Browse is the browser: the session, the terminal set up, the Bubble Tea
-// program, and what a signal ends.
+// program, and what a signal ends. Over SSH (e.Remote), the session's own
+// terminal (browseRemote).
 func (e Env) Browse(c config.Config) error {
-	getenv, stderr := e.Getenv, e.Stderr
-	if !isTerminal(e.Stdout) {
+	if e.Remote == nil && !isTerminal(e.Stdout) {
 		return config.Errorf("standard output is not a terminal: to print details for a script use -o json, -o csv or -o tsv")
 	}
-	sess, err := session.Connect(c, e.session())
+	if e.Remote != nil && !e.Remote.hasTerminal() {
+		return config.Errorf("no terminal: ssh -t opens the browser; to print details for a script add -o json, -o csv or -o tsv")
+	}
+	cfg, stop, err := e.browser(c)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	if e.Remote != nil {
+		return e.browseRemote(c, cfg)
+	}
+	return e.browseHere(c, cfg)
+}
+
+// browser is what the browser opens on, here or over SSH: the session,
+// the task and run the settings name, the fleet's members, the keys and
+// columns. stop releases what it made.
+func (e Env) browser(c config.Config) (cfg ui.Config, stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			stop()
+		}
+	}()
+	sess, err := e.connect(c)
 	var client ui.Source = sess.Client
 	switch {
 	case err != nil && c.ShowFleet:
@@ -41,44 +70,53 @@ func (e Env) Browse(c config.Config) error {
 		// its own, the browser still opens on them.
 		client = noProject{err}
 	case err != nil:
-		return err
+		return cfg, stop, err
 	default:
-		defer sess.Stop()
+		stops = append(stops, sess.Stop)
 	}
-	switches := session.NewSwitcher(c, e.session()) // the : command line's sessions, released at the end
-	defer switches.StopAll()
 	var record *api.Record
 	if !c.ShowFleet {
 		if c, err = resolveTask(c, sess.Client, e.Retry); err != nil {
-			return err
+			return cfg, stop, err
 		}
 		if c, err = resolveRun(c, sess.Client, e.Retry); err != nil {
-			return err
+			return cfg, stop, err
 		}
 		record = lookUpRecord(c, sess.Client)
 	}
-	projectID := sess.ProjectID
 	members, stopMembers := e.browserFleet(session.WithDemoFleet(c))
-	defer stopMembers()
-	setUpColour(termenv.NewOutput(os.Stdout), c.Theme, getenv)
-	noColor := getenv("NO_COLOR") != ""
-	auditPath, _ := actions.AuditPath(getenv) // "" (no home): the browser offers no actions, and says why
+	stops = append(stops, stopMembers)
+	auditPath, _ := actions.AuditPath(e.Getenv) // "" (no home): the browser offers no actions, and says why
 	keys := keymap.Default()
 	if err := config.RebindKeys(&keys, c.Keys); err != nil {
-		return config.Wrap(err) // Parse accepted them by the same rule: not to be ignored if it did not
+		return cfg, stop, config.Wrap(err) // Parse accepted them by the same rule: not to be ignored if it did not
 	}
-	running := &actions.Running{}
+	if e.Remote != nil && !e.Remote.User.MayAct && sess.Client != nil {
+		// A read key's session holds no client that can send a change.
+		client, members = api.ReadOnlyOf(sess.Client), readOnlyFleet(members)
+	}
+	return ui.Config{Source: client, ProjectID: sess.ProjectID, TaskID: c.TaskID, TaskName: c.TaskName, RecordID: c.RecordID, Record: record,
+		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.Debug,
+		Mouse: c.Mouse, ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns, Running: &actions.Running{},
+		Where: ui.Where(sess.Where), Store: sess.Store, Regions: config.KnownRegions, Fleet: members, StartFleet: c.ShowFleet}, stop, nil
+}
+
+// browseHere runs the browser in this process's terminal.
+func (e Env) browseHere(c config.Config, cfg ui.Config) error {
+	getenv, stderr := e.Getenv, e.Stderr
+	switches := session.NewSwitcher(c, e.session()) // the : command line's sessions, released at the end
+	defer switches.StopAll()
+	setUpColour(termenv.NewOutput(os.Stdout), c.Theme, getenv)
 	out, err := outlets(c)
 	if err != nil {
 		return err
 	}
 	alerts := &browserAlerts{}
-	model := ui.New(ui.Config{Source: client, ProjectID: projectID, TaskID: c.TaskID, TaskName: c.TaskName, RecordID: c.RecordID, Record: record,
-		PageSize: c.PageSize, LocalTime: c.LocalTime, Concurrency: c.Concurrency, History: c.History, Watch: c.Watch, Debug: sess.Debug,
-		Clipboard: os.Stdout, InTmux: getenv("TMUX") != "", InScreen: getenv("STY") != "", NoColor: noColor, Mouse: c.Mouse,
-		ReadOnly: c.ReadOnly, AuditPath: auditPath, Keys: &keys, Columns: c.Columns, Running: running, Where: ui.Where(sess.Where), Store: sess.Store,
-		Reconnect: reconnect(switches), Regions: config.KnownRegions, Profiles: config.ProfileNames(getenv),
-		Notification: terminalNotification(getenv), SendAlert: alerts.send, Fleet: members, StartFleet: c.ShowFleet})
+	running, auditPath := cfg.Running, cfg.AuditPath
+	cfg.Clipboard, cfg.InTmux, cfg.InScreen, cfg.NoColor = os.Stdout, getenv("TMUX") != "", getenv("STY") != "", getenv("NO_COLOR") != ""
+	cfg.Reconnect, cfg.Profiles = reconnect(switches), config.ProfileNames(getenv)
+	cfg.Notification, cfg.SendAlert = terminalNotification(getenv), alerts.send
+	model := ui.New(cfg)
 	// Bubble Tea's own signal handler turns SIGTERM into a quit that
 	// exits 0 and knows nothing of power actions going out; a dropped SSH
 	// session, or a closed tmux pane, sends SIGHUP, whose default ends the
@@ -226,6 +264,23 @@ func lookUpRecord(c config.Config, client *api.Client) *api.Record {
 		return nil
 	}
 	return &rec
+}
+
+// readOnlyFleet is members whose sessions can only read.
+func readOnlyFleet(members []ui.FleetMember) []ui.FleetMember {
+	out := make([]ui.FleetMember, len(members))
+	for i, m := range members {
+		open := m.Open
+		m.Open = func(ctx context.Context) (ui.Session, error) {
+			sess, err := open(ctx)
+			if client, ok := sess.Source.(*api.Client); ok {
+				sess.Source = api.ReadOnlyOf(client)
+			}
+			return sess, err
+		}
+		out[i] = m
+	}
+	return out
 }
 
 // browserFleet are the config file's [[fleet]] members as the browser

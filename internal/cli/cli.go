@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/session"
 )
 
@@ -24,10 +25,24 @@ type Env struct {
 	// tests move the fake API's clock instead of waiting.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Connect makes the API session a command reads through
+	// (session.Connect when nil): --serve-ssh's sessions share a pool's.
+	Connect func(config.Config) (session.Session, error)
+	// Remote is the SSH session a command runs in (--serve-ssh); nil
+	// for a command run here.
+	Remote *Remote
 }
 
 func (e Env) session() session.Env {
 	return session.Env{Getenv: e.Getenv, Warn: e.Stderr, UserAgent: "wksrec/" + e.Version}
+}
+
+// connect makes c's session, through Connect when it is set.
+func (e Env) connect(c config.Config) (session.Session, error) {
+	if e.Connect != nil {
+		return e.Connect(c)
+	}
+	return session.Connect(c, e.session())
 }
 
 // SignalError is a run ended by a signal: main exits 128 + its number,

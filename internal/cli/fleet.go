@@ -122,7 +122,7 @@ func (ms *memberSessions) opener(c config.Config, m config.FleetMember) (open fu
 		if cfgErr != nil {
 			return session.Session{}, cfgErr
 		}
-		sess, err := session.Connect(mc, ms.env.session())
+		sess, err := ms.env.connect(mc)
 		if err != nil {
 			return session.Session{}, err
 		}

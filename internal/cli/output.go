@@ -32,7 +32,7 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 	stdout := e.Stdout
 	expr, _ := filter.Parse(c.Filter) // checked in parseConfig
 	statuses := filter.ParseStatuses(c.Statuses)
-	sess, err := session.Connect(c, e.session())
+	sess, err := e.connect(c)
 	if err != nil {
 		return 0, err
 	}

@@ -23,16 +23,21 @@ const backgroundQueryTimeout = 300 * time.Millisecond
 func setUpColour(out *termenv.Output, theme string, getenv func(string) string) {
 	termenv.SetDefaultOutput(out)
 	lipgloss.DefaultRenderer().SetOutput(out)
-	// NO_COLOR takes colour away, not bold and reverse video: the styles
-	// carry no colour and the profile keeps attributes (termenv would drop
-	// those too). A dumb terminal gets no escape sequence at all.
+	lipgloss.SetColorProfile(colourProfile(out, getenv))
+	ask := func(timeout time.Duration) (bool, bool) { return termbg.IsDark(os.Stdin, os.Stdout, timeout) }
+	lipgloss.SetHasDarkBackground(darkBackground(theme, getenv, ask))
+}
+
+// colourProfile is out's colour profile, but NO_COLOR takes colour away,
+// not bold and reverse video: the styles carry no colour and the profile
+// keeps attributes (termenv would drop those too). A dumb terminal gets
+// no escape sequence at all.
+func colourProfile(out *termenv.Output, getenv func(string) string) termenv.Profile {
 	profile := out.EnvColorProfile()
 	if getenv("NO_COLOR") != "" && getenv("TERM") != "dumb" {
 		profile = termenv.ANSI
 	}
-	lipgloss.SetColorProfile(profile)
-	ask := func(timeout time.Duration) (bool, bool) { return termbg.IsDark(os.Stdin, os.Stdout, timeout) }
-	lipgloss.SetHasDarkBackground(darkBackground(theme, getenv, ask))
+	return profile
 }
 
 // darkBackground says whether adaptive colours should suit a dark

@@ -30,7 +30,7 @@ const maxFailedWatchLooks = 10
 // until interrupted (exit 0). With --record-id latest it follows the
 // task's newest run: tomorrow night's run is watched when it starts.
 func (e Env) WatchJSON(c config.Config) error {
-	sess, err := session.Connect(c, e.session())
+	sess, err := e.connect(c)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,344 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/ssh"
+	"github.com/muesli/termenv"
+	"github.com/spf13/pflag"
+
+	"github.com/wksrec/wksrec/internal/actions"
+	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/notify"
+	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/session"
+	"github.com/wksrec/wksrec/internal/sshserve"
+	"github.com/wksrec/wksrec/ui"
+)
+
+// Remote is an SSH session a command runs in (--serve-ssh): the client's
+// terminal and environment, and who the key that authenticated is.
+type Remote struct {
+	Session ssh.Session
+	User    sshserve.User
+	// Hint is how this server is reached, for what e says instead of
+	// writing a file: "ssh -p 2222 10.0.0.5 --".
+	Hint string
+	live *liveSessions
+}
+
+// hasTerminal reports whether the client asked for a terminal (ssh -t).
+func (r *Remote) hasTerminal() bool {
+	_, _, ok := r.Session.Pty()
+	return ok
+}
+
+// actor is who acts, for the audit log: nobody but the local user when
+// there is no SSH session.
+func (r *Remote) actor() actions.Remote {
+	if r == nil {
+		return actions.Remote{}
+	}
+	return actions.Remote{User: r.User.Name, Fingerprint: r.User.Fingerprint}
+}
+
+// getenv is the client's environment: TERM from its pty request, and
+// what it sent (COLORTERM, NO_COLOR, LC_TERMINAL where sshd's AcceptEnv
+// equivalent lets it: this server takes any variable, and reads only
+// these).
+func (r *Remote) getenv(name string) string {
+	env := r.Session.Environ()
+	for i := len(env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(env[i], "="); ok && k == name {
+			return v
+		}
+	}
+	return ""
+}
+
+// Run is a command line run to its exit status: main's dispatch, which a
+// session's arguments go through as a local command's do.
+type Run func(env Env, args []string) int
+
+// ServeSSH serves the browser and the script mode over SSH until a
+// signal, which stops every batch going out (accounted for in the audit
+// log) and ends the sessions.
+func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, run Run) error {
+	srv, err := e.StartSSH(c, fs, run)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stderr, "wksrec: serving over SSH on %s to %d [[ssh_user]] keys; host key %s; sessions logged in %s\n",
+		srv.Addr, len(c.SSHUsers), srv.srv.HostKey, filepath.Join(srv.stateDir, sshserve.SessionLogName))
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	select {
+	case err := <-srv.served:
+		srv.Stop("the server failed")
+		return err
+	case s := <-sigs:
+		sig := s.(syscall.Signal)
+		fmt.Fprintf(e.Stderr, "wksrec: %s: ending %d sessions\n", signalName(sig), srv.srv.Sessions())
+		if !srv.Stop("the server stopped (" + signalName(sig) + ")") {
+			return SignalError{sig, fmt.Errorf("stopped (%s) while power actions went out: a request did not end within 5 s; it may have been applied (see the audit log)", signalName(sig))}
+		}
+		return nil
+	}
+}
+
+// SSHServer is --serve-ssh started: Addr is where it listens.
+type SSHServer struct {
+	Addr      net.Addr
+	srv       *sshserve.Server
+	pool      *session.Pool
+	live      *liveSessions
+	auditPath string
+	stateDir  string
+	stderr    io.Writer
+	served    chan error
+}
+
+// StartSSH starts serving over SSH: every session through one pool of
+// API sessions (one client, so one rate budget, per place and
+// credentials, and one store), as its key's role allows. fs holds the
+// server's own settings, which go under each session's.
+func (e Env) StartSSH(c config.Config, fs *pflag.FlagSet, run Run) (*SSHServer, error) {
+	addr, err := config.SSHAddress(c.ServeSSH)
+	if err != nil {
+		return nil, err
+	}
+	auditPath, err := actions.AuditPath(e.Getenv)
+	if err != nil {
+		return nil, config.Errorf("--serve-ssh keeps its host key and session log beside the audit log: %v", err)
+	}
+	s := &SSHServer{pool: session.NewPool(e.session()), live: &liveSessions{open: map[*Remote]func(string) []*actions.Batch{}},
+		auditPath: auditPath, stateDir: filepath.Dir(auditPath), stderr: e.Stderr, served: make(chan error, 1)}
+	if _, err := s.pool.Connect(c); err != nil {
+		s.pool.Close()
+		return nil, err // the server's own credentials, checked before anyone logs in
+	}
+	base := serverArgs(fs)
+	s.srv, err = sshserve.New(sshserve.Options{Addr: addr, Users: c.SSHUsers, StateDir: s.stateDir,
+		Idle: c.SSHIdle, Max: c.SSHMaxSession, MaxSessions: c.SSHMaxSessions,
+		Handler: func(sess ssh.Session, u sshserve.User) int { return e.sshSession(sess, u, base, run, s.pool, s.live) }})
+	if err != nil {
+		s.pool.Close()
+		return nil, err
+	}
+	for _, n := range s.srv.Notes {
+		fmt.Fprintln(e.Stderr, "wksrec: note: "+n)
+	}
+	if s.Addr, err = s.srv.Listen(); err != nil {
+		s.srv.Close()
+		s.pool.Close()
+		return nil, err
+	}
+	go func() { s.served <- s.srv.Serve() }()
+	return s, nil
+}
+
+// Stop stops every batch going out and accounts for it, then ends the
+// sessions (waiting 10 s at most) and releases the API sessions; false
+// when a stopped batch's request did not end in time.
+func (s *SSHServer) Stop(why string) bool {
+	all := account(s.live.abortAll(why), why, s.auditPath, s.stderr)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = s.srv.Shutdown(ctx)
+	s.pool.Close()
+	return all
+}
+
+// serverArgs are the server's own flags, for each session's command line
+// to go under: all it was given but --serve-ssh and its bounds.
+func serverArgs(fs *pflag.FlagSet) []string {
+	var args []string
+	fs.Visit(func(f *pflag.Flag) {
+		if f.Name == "serve-ssh" || strings.HasPrefix(f.Name, "ssh-") {
+			return
+		}
+		args = append(args, "--"+f.Name+"="+f.Value.String())
+	})
+	return args
+}
+
+// sshSession runs one session: its arguments checked against what a
+// session may set and the key's role, then main's dispatch with the
+// session's terminal, the pool's API sessions, and a read key's
+// --read-only.
+func (e Env) sshSession(s ssh.Session, u sshserve.User, base []string, run Run, pool *session.Pool, live *liveSessions) int {
+	args := s.Command()
+	if err := config.CheckRemoteArgs(args, u.MayAct); err != nil {
+		fmt.Fprintf(s.Stderr(), "wksrec: %s\n", sanitize.Line(err.Error()))
+		return 2
+	}
+	env := e
+	env.Stdout, env.Stderr, env.Connect = s, s.Stderr(), pool.Connect
+	env.Remote = &Remote{Session: s, User: u, Hint: reachedAs(s.LocalAddr()), live: live}
+	// --wait and --watch end with the session, not hours after it.
+	env.Sleep = func(ctx context.Context, d time.Duration) error {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.Context().Done():
+			return fmt.Errorf("the SSH session ended")
+		}
+	}
+	all := append(slices.Clone(base), args...)
+	if !u.MayAct {
+		all = append(all, "--read-only")
+	}
+	return run(env, all)
+}
+
+// reachedAs is the ssh command line that reaches this server.
+func reachedAs(local net.Addr) string {
+	host, port, err := net.SplitHostPort(local.String())
+	if err != nil {
+		return "ssh HOST --"
+	}
+	if port == "22" {
+		return "ssh " + host + " --"
+	}
+	return "ssh -p " + port + " " + host + " --"
+}
+
+// browseRemote runs the browser in the SSH session's terminal: its own
+// size, colour profile (the client's TERM, COLORTERM and NO_COLOR), and
+// screen; copies go to the client's terminal as OSC 52; e writes nothing
+// on the server; no : switch to other credentials of the server's.
+func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
+	r := e.Remote
+	s := r.Session
+	pty, windows, _ := s.Pty()
+	getenv := r.getenv
+	if getenv("TERM") == "" {
+		getenv = func(name string) string {
+			if name == "TERM" {
+				return pty.Term
+			}
+			return r.getenv(name)
+		}
+	}
+	cfg.Renderer = sessionRenderer(s, c.Theme, getenv)
+	cfg.Clipboard, cfg.NoColor = s, getenv("NO_COLOR") != ""
+	// The server's tmux is not the client's: a copy is OSC 52 to the
+	// client's terminal, and no notification asks a tmux anything.
+	cfg.InTmux, cfg.InScreen = false, false
+	t := notify.Terminal{Getenv: getenv, Tmux: func() (string, bool) { return "", false }}
+	cfg.Notification = func(title, body string) string { return notify.TerminalSequence(t, title, body) }
+	cfg.ExportRefused = "run " + r.Hint + " --task-id ID --record-id ID -o csv > rows.csv where you are (e writes nothing on the server; y copies an id)"
+	cfg.Remote = r.actor()
+	opts := []tea.ProgramOption{tea.WithInput(s), tea.WithOutput(s), tea.WithAltScreen(), tea.WithoutSignalHandler(),
+		tea.WithEnvironment(append(s.Environ(), "TERM="+getenv("TERM")))}
+	if c.Mouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	p := tea.NewProgram(ui.New(cfg), opts...)
+	running := cfg.Running
+	r.live.add(r, func(why string) []*actions.Batch {
+		stopped := running.Abort(why)
+		p.Kill()
+		return stopped
+	})
+	defer r.live.remove(r)
+	ctx, cancel := context.WithCancel(s.Context())
+	defer cancel()
+	go func() {
+		p.Send(tea.WindowSizeMsg{Width: pty.Window.Width, Height: pty.Window.Height})
+		for {
+			select {
+			case <-ctx.Done():
+				p.Kill() // the client went, or the session's time ran out
+				return
+			case w := <-windows:
+				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+			}
+		}
+	}()
+	_, err := p.Run()
+	if left := running.Abort("the SSH session ended"); len(left) > 0 {
+		account(left, "the SSH session ended", cfg.AuditPath, e.Stderr)
+		return fmt.Errorf("the SSH session ended while power actions went out: they were stopped; see the audit log")
+	}
+	if err != nil && ctx.Err() == nil {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return nil
+}
+
+// sessionRenderer is lipgloss for the client's terminal: its colour
+// profile from its TERM, COLORTERM and NO_COLOR (which, as here, takes
+// colour away and keeps bold and reverse video), its background from
+// --theme or COLORFGBG. The terminal is not asked: an answer consumes
+// what the user types meanwhile, and many never answer.
+func sessionRenderer(w io.Writer, theme string, getenv func(string) string) *lipgloss.Renderer {
+	opts := []termenv.OutputOption{termenv.WithEnvironment(sessionEnviron(getenv)), termenv.WithUnsafe(), termenv.WithTTY(true)}
+	r := lipgloss.NewRenderer(w, opts...)
+	r.SetColorProfile(colourProfile(termenv.NewOutput(w, opts...), getenv))
+	r.SetHasDarkBackground(darkBackground(theme, getenv, func(time.Duration) (bool, bool) { return false, false }))
+	return r
+}
+
+// sessionEnviron is getenv as termenv reads an environment.
+type sessionEnviron func(string) string
+
+func (g sessionEnviron) Getenv(name string) string { return g(name) }
+
+func (g sessionEnviron) Environ() []string {
+	var env []string
+	for _, k := range []string{"TERM", "COLORTERM", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLORFGBG"} {
+		if v := g(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// liveSessions are the browsers served, each with what stops it: a
+// signal to the server stops every batch going out and accounts for it
+// before the connections close.
+type liveSessions struct {
+	mu   sync.Mutex
+	open map[*Remote]func(why string) []*actions.Batch
+}
+
+func (l *liveSessions) add(r *Remote, stop func(string) []*actions.Batch) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.open[r] = stop
+}
+
+func (l *liveSessions) remove(r *Remote) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.open, r)
+}
+
+func (l *liveSessions) abortAll(why string) []*actions.Batch {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var stopped []*actions.Batch
+	for _, stop := range l.open {
+		stopped = append(stopped, stop(why)...)
+	}
+	return stopped
+}

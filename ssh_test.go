@@ -1,0 +1,343 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/cli"
+	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/fake"
+)
+
+// sshBastion is --serve-ssh in-process over a fake API on loopback, with
+// a read key (rita) and an act key (alex).
+type sshBastion struct {
+	addr       string
+	fake       *fake.Server
+	home       string
+	rita, alex gossh.Signer
+	task, run  string
+	failed     int
+}
+
+func startBastion(t *testing.T) *sshBastion {
+	t.Helper()
+	srv, url := startFake(t, fake.Options{Seed: 2})
+	b := &sshBastion{fake: srv, home: t.TempDir()}
+	d := srv.Data()
+	b.task = d.Tasks[0].ID
+	b.run = d.Records[b.task][0].ID
+	for _, x := range d.Details[b.run] {
+		if x.ExecStatus == "FAIL" {
+			b.failed++
+		}
+	}
+	var lines []string
+	for _, u := range []struct {
+		name, role string
+		key        *gossh.Signer
+	}{{"rita", "read", &b.rita}, {"alex", "act", &b.alex}} {
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *u.key, err = gossh.NewSignerFromKey(priv); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, "[[ssh_user]]\nname = \""+u.name+"\"\nrole = \""+u.role+"\"\nkey = \""+
+			strings.TrimSpace(string(gossh.MarshalAuthorizedKey((*u.key).PublicKey())))+"\"\n")
+	}
+	cfg := filepath.Join(b.home, ".config", "wksrec", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(cfg), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, []byte(strings.Join(lines, "\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	getenv := env("HOME", b.home, "WKSREC_AUTH_TOKEN", "t")
+	c, fs, err := config.Parse([]string{"--endpoint", url, "--project-id", "p", "--serve-ssh", "127.0.0.1:0"}, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	retry := api.DefaultRetry
+	retry.Base = time.Millisecond
+	var stderr bytes.Buffer
+	s, err := cli.Env{Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: getenv, Version: versionString(), Retry: retry}.StartSSH(c, fs, runIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Stop("the test ended") })
+	b.addr = s.Addr.String()
+	return b
+}
+
+func (b *sshBastion) dial(t *testing.T, key gossh.Signer) *gossh.Client {
+	t.Helper()
+	c, err := gossh.Dial("tcp", b.addr, &gossh.ClientConfig{User: "ops", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)},
+		HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error { return nil }, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// exec runs args over SSH without a terminal, as a script would.
+func (b *sshBastion) exec(t *testing.T, key gossh.Signer, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
+	s, err := b.dial(t, key).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	s.Stdout, s.Stderr = &out, &errOut
+	err = s.Run(strings.Join(args, " "))
+	var exit *gossh.ExitError
+	if errors.As(err, &exit) {
+		return out.String(), errOut.String(), exit.ExitStatus()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errOut.String(), 0
+}
+
+// posts are the requests sent to the fake that were not reads.
+func (b *sshBastion) posts() []fake.Request {
+	var w []fake.Request
+	for _, r := range b.fake.Requests() {
+		if r.Method != "GET" {
+			w = append(w, r)
+		}
+	}
+	return w
+}
+
+// sshTerm is a session with a terminal (ssh -t): what it shows, and keys.
+type sshTerm struct {
+	s   *gossh.Session
+	in  *bufio.Writer
+	mu  sync.Mutex
+	out bytes.Buffer
+}
+
+func (b *sshBastion) terminal(t *testing.T, key gossh.Signer, width, height int, environ map[string]string, args ...string) *sshTerm {
+	t.Helper()
+	s, err := b.dial(t, key).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range environ {
+		if err := s.Setenv(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	term := &sshTerm{s: s}
+	s.Stdout = writerFunc(func(p []byte) (int, error) {
+		term.mu.Lock()
+		defer term.mu.Unlock()
+		return term.out.Write(p)
+	})
+	in, err := s.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	term.in = bufio.NewWriter(in)
+	if err := s.RequestPty("xterm-256color", height, width, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(args) > 0 {
+		err = s.Start(strings.Join(args, " "))
+	} else {
+		err = s.Shell()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return term
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// bytes is everything the session has shown, with its escapes.
+func (term *sshTerm) bytes() string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return term.out.String()
+}
+
+// text is what it has shown without escapes.
+func (term *sshTerm) text() string { return ansi.Strip(term.bytes()) }
+
+func (term *sshTerm) keys(t *testing.T, keys string) {
+	t.Helper()
+	if _, err := term.in.WriteString(keys); err != nil {
+		t.Fatal(err)
+	}
+	if err := term.in.Flush(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// moves are the escapes that move the cursor or clear: a line ends there.
+var moves = regexp.MustCompile(`\x1b\[[0-9;?]*[HJfABEFGdl]`)
+
+// widest is the widest line shown since from (bytes of output).
+func (term *sshTerm) widest(from int) int {
+	shown := moves.ReplaceAllString(term.bytes()[from:], "\n")
+	w := 0
+	for _, line := range strings.Split(ansi.Strip(shown), "\n") {
+		w = max(w, ansi.StringWidth(strings.TrimRight(line, "\r")))
+	}
+	return w
+}
+
+// A read key cannot act: not by --action over exec (refused before any
+// request), not by the action key in the browser, not by : (no switch to
+// other credentials of the server's). No request but a read reaches the
+// API, and -o still works.
+func TestSSHReadKeyCannotAct(t *testing.T) {
+	b := startBastion(t)
+	_, stderr, status := b.exec(t, b.rita, "--task-id", b.task, "--record-id", b.run, "--status", "FAIL", "--action", "reboot", "--confirm", strconv.Itoa(b.failed))
+	if status != 2 || !strings.Contains(stderr, "--action: this key's role is read") {
+		t.Fatalf("--action with a read key: status %d, %q", status, stderr)
+	}
+	out, stderr, status := b.exec(t, b.rita, "--task-id", b.task, "--record-id", b.run, "--status", "FAIL", "-o", "csv")
+	if status != 0 || strings.Count(out, "\n") != b.failed+1 {
+		t.Fatalf("-o csv with a read key: status %d, %d lines for %d failed, %q", status, strings.Count(out, "\n"), b.failed, stderr)
+	}
+
+	term := b.terminal(t, b.rita, 120, 30, nil, "--task-id", b.task, "--record-id", b.run)
+	waitFor(t, "the run", term.text, regexp.MustCompile(`FAIL`))
+	term.keys(t, "fa")
+	waitFor(t, "the refusal", term.text, regexp.MustCompile(`read-only session`))
+	term.keys(t, ":profile prod\r")
+	waitFor(t, "the refused switch", term.text, regexp.MustCompile(`cannot switch profile`))
+	term.keys(t, ":region cn-east-3\r")
+	waitFor(t, "the refused switch", term.text, regexp.MustCompile(`cannot switch region`))
+	if p := b.posts(); len(p) > 0 {
+		t.Fatalf("a read key's session sent %+v", p)
+	}
+}
+
+// An act key acts as wksrec does locally, and the audit log names the
+// [[ssh_user]] and the fingerprint of the key that authenticated.
+func TestSSHActKeyIsAudited(t *testing.T) {
+	b := startBastion(t)
+	out, stderr, status := b.exec(t, b.alex, "--task-id", b.task, "--record-id", b.run, "--status", "FAIL", "--action", "reboot", "--confirm", strconv.Itoa(b.failed))
+	// The fake refuses some desktops (in maintenance): exit 1, and said.
+	if status > 1 || !strings.Contains(stderr, "desktops accepted") || !strings.Contains(out, `"job_id"`) {
+		t.Fatalf("--action with an act key: status %d, %q", status, stderr)
+	}
+	if len(b.posts()) == 0 {
+		t.Fatal("no action reached the API")
+	}
+	log, err := os.ReadFile(filepath.Join(b.home, ".local", "state", "wksrec", "actions.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := gossh.FingerprintSHA256(b.alex.PublicKey())
+	lines := strings.Split(strings.TrimSpace(string(log)), "\n")
+	for _, line := range lines {
+		var e struct{ SSHUser, SSHKey, Phase string }
+		if err := json.Unmarshal([]byte(strings.NewReplacer(`"ssh_user"`, `"SSHUser"`, `"ssh_key"`, `"SSHKey"`).Replace(line)), &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.SSHUser != "alex" || e.SSHKey != fp {
+			t.Fatalf("an audit line without alex's key %s: %s", fp, line)
+		}
+	}
+	if len(lines) < 2 {
+		t.Fatalf("audit log: %q", log)
+	}
+}
+
+// Two sessions have their own size and colours: each draws at its own
+// width, a resize of one leaves the other as it was, NO_COLOR in one
+// takes colour from it only. A copy goes to the client's terminal as
+// OSC 52; e writes nothing on the server.
+func TestSSHSessionsAreTheirOwn(t *testing.T) {
+	b := startBastion(t)
+	narrow := b.terminal(t, b.rita, 80, 24, nil)
+	wide := b.terminal(t, b.rita, 132, 40, map[string]string{"NO_COLOR": "1"})
+	for _, s := range []*sshTerm{narrow, wide} {
+		waitFor(t, "the task list", s.text, regexp.MustCompile(`TASK`))
+	}
+	waitFor(t, "a full frame", func() string { return strconv.Itoa(narrow.widest(0)) }, regexp.MustCompile(`^80$`))
+	waitFor(t, "a full frame", func() string { return strconv.Itoa(wide.widest(0)) }, regexp.MustCompile(`^132$`))
+	if !strings.Contains(narrow.bytes(), "38;5;") {
+		t.Error("xterm-256color drew no 256-colour text")
+	}
+	if colour := regexp.MustCompile(`\x1b\[[0-9;]*(3[0-9]|9[0-7]|38;5;[0-9]+)m`).FindString(wide.bytes()); colour != "" {
+		t.Errorf("NO_COLOR drew colour %q", colour)
+	}
+	if !strings.Contains(wide.bytes(), "\x1b[1;7m") && !strings.Contains(wide.bytes(), "\x1b[7;1m") {
+		t.Error("NO_COLOR took reverse video from the cursor's row")
+	}
+
+	before, resized := len(wide.bytes()), len(narrow.bytes())
+	if err := narrow.s.WindowChange(30, 100); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the resized frame", func() string { return strconv.Itoa(narrow.widest(resized)) }, regexp.MustCompile(`^100$`))
+	wide.keys(t, "j")
+	waitFor(t, "the other session's next frame", func() string { return wide.text()[len(ansi.Strip(wide.bytes()[:before])):] }, regexp.MustCompile(`row 2 of`))
+	if w := wide.widest(before); w > 132 {
+		t.Fatalf("the wide session drew a line of %d columns", w)
+	}
+
+	wd, _ := os.Getwd()
+	exported := func() []string { m, _ := filepath.Glob(filepath.Join(wd, "wksrec-*.csv")); return m }
+	was := exported()
+	narrow.keys(t, "\r")
+	waitFor(t, "the runs", narrow.text, regexp.MustCompile(`STARTED`))
+	narrow.keys(t, "\r")
+	waitFor(t, "the details", narrow.text, regexp.MustCompile(`DESKTOP`))
+	narrow.keys(t, "ye")
+	waitFor(t, "the copy", narrow.bytes, regexp.MustCompile(`\x1b\]52;c;[A-Za-z0-9+/=]+\x07`))
+	waitFor(t, "what e says", narrow.text, regexp.MustCompile(`-- --task-id ID --record-id ID -o csv > rows.csv`))
+	if now := exported(); len(now) != len(was) {
+		t.Fatalf("e wrote %v on the server", now)
+	}
+}
+
+// A watch over SSH ends with its session, not at its next look or hours
+// later: the session log has its end as soon as the client is gone.
+func TestSSHWatchEndsWithItsSession(t *testing.T) {
+	b := startBastion(t)
+	c := b.dial(t, b.rita)
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start("--task-id " + b.task + " --record-id " + b.run + " -o json --watch 1h"); err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(b.home, ".local", "state", "wksrec", "ssh-sessions.log")
+	read := func() string { b, _ := os.ReadFile(log); return string(b) }
+	// The first look prints nothing (a watch prints changes): its start is
+	// the event to wait for. Whether the client goes before the watch's
+	// first sleep or during it, the watch must end at once.
+	waitFor(t, "the session's start in the log", read, regexp.MustCompile(`"event":"start"[^\n]*--watch 1h`))
+	c.Close()
+	waitFor(t, "the session's end in the log", read, regexp.MustCompile(`"event":"end"[^\n]*--watch 1h`))
+}
