@@ -265,7 +265,7 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		return m.jump(verb, arg)
 	}
 	if m.cfg.Reconnect == nil {
-		m.note = "this session cannot switch " + verb
+		m.note = "this session cannot switch " + verb + m.cfg.NoSwitchWhy
 		return nil
 	}
 	reconnect := m.cfg.Reconnect

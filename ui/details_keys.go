@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -260,7 +261,7 @@ func (v *detailsView) openActions(h host) tea.Cmd {
 	b := v.views
 	switch {
 	case b.readOnly:
-		h.setNote("a read-only session (--read-only): no actions on desktops")
+		h.setNote(cmp.Or(b.readOnlyWhy, "a read-only session (--read-only)") + ": no actions on desktops")
 		return nil
 	case b.acts == nil:
 		h.setNote("this source cannot act on desktops")

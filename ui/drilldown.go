@@ -57,11 +57,13 @@ type views struct {
 	// Actions on desktops (a): what sends them (nil: the source cannot),
 	// the audit log, the project it names, how often a job is asked about;
 	// none at all in a read-only session.
-	acts      ActionSource
-	readOnly  bool
-	auditPath string
-	remote    actions.Remote // who acts in a session served over SSH
-	project   string
+	acts     ActionSource
+	readOnly bool
+	// readOnlyWhy says why, when not --read-only (a read key over SSH).
+	readOnlyWhy string
+	auditPath   string
+	remote      actions.Remote // who acts in a session served over SSH
+	project     string
 	// member and region name the fleet member whose session these views
 	// read ("" outside the fleet): the header and an action's
 	// confirmation say them.

@@ -75,7 +75,10 @@ type Config struct {
 	// is how often a job is asked about (default 2 s; tests shorten it).
 	ReadOnly  bool
 	AuditPath string
-	JobPoll   time.Duration
+	// ReadOnlyWhy is what a's note says the session is, when it is not
+	// --read-only that made it so ("" : --read-only).
+	ReadOnlyWhy string
+	JobPoll     time.Duration
 	// Running keeps the batches going out, for main to stop on a signal
 	// (one of the browser's own when nil).
 	Running *actions.Running
@@ -89,8 +92,11 @@ type Config struct {
 	// Reconnect switches region, project or profile (:region, :project,
 	// :profile); Regions and Profiles are what those complete from.
 	Reconnect Reconnect
-	Regions   []string
-	Profiles  []string
+	// NoSwitchWhy ends the note of a switch refused for want of
+	// Reconnect (": …"), where there is a reason to give.
+	NoSwitchWhy string
+	Regions     []string
+	Profiles    []string
 	// Watch mode's alerts (alerts.go): Notification is what to write to
 	// the terminal (Clipboard) for one, the bell and a desktop
 	// notification where the terminal shows one (the bell alone if nil);
@@ -195,7 +201,7 @@ func New(cfg Config) Model {
 		budget: newRequestBudget(cmp.Or(cfg.Concurrency, defaults.Concurrency)), marks: map[string]api.Record{},
 		background: newRequestBudget(max(cmp.Or(cfg.Concurrency, defaults.Concurrency)/2, 1)),
 		history:    cmp.Or(cfg.History, defaults.History), desks: newDesktops(cfg.Source, cmp.Or(cfg.DesktopRest, desktopRest), cfg.Now), scripts: newScripts(cfg.Source),
-		readOnly: cfg.ReadOnly, auditPath: cfg.AuditPath, remote: cfg.Remote, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll), running: cfg.Running}
+		readOnly: cfg.ReadOnly, readOnlyWhy: cfg.ReadOnlyWhy, auditPath: cfg.AuditPath, remote: cfg.Remote, project: cfg.ProjectID, jobPoll: cmp.Or(cfg.JobPoll, jobPoll), running: cfg.Running}
 	b.acts, _ = cfg.Source.(ActionSource)
 	b.store = cfg.Store
 	b.reader = runs.New(cfg.Source, runs.Options{PageSize: b.pageSize, Concurrency: b.concurrency, Retry: b.retry(), Background: true, Store: cfg.Store,
