@@ -23,6 +23,7 @@ import (
 	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/notify"
+	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/session"
 	"github.com/wksrec/wksrec/internal/sshserve"
@@ -191,16 +192,14 @@ func (e Env) sshSession(s ssh.Session, u sshserve.User, base []string, run Run, 
 	env.Remote = &Remote{Session: s, User: u, Hint: reachedAs(s.LocalAddr()), live: live}
 	// --wait and --watch end with the session, not hours after it.
 	env.Sleep = func(ctx context.Context, d time.Duration) error {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-s.Context().Done():
+		ctx, cancel := context.WithCancel(ctx)
+		defer context.AfterFunc(s.Context(), cancel)()
+		defer cancel()
+		err := runs.Sleep(ctx, d)
+		if err != nil && s.Context().Err() != nil {
 			return fmt.Errorf("the SSH session ended")
 		}
+		return err
 	}
 	all := append(slices.Clone(base), args...)
 	if !u.MayAct {

@@ -36,20 +36,31 @@ func checkFleet(members []FleetMember, path, text string, getenv func(string) st
 	}
 	seen := map[string]int{}
 	for i, m := range members {
-		switch {
-		case m.Name == "":
-			return Errorf("%s: every member needs a name", at(i, ""))
-		case !memberName.MatchString(m.Name):
-			return Errorf("%s %q: use up to 40 letters, digits, '.', '_' or '-', starting with a letter or digit", at(i, "name"), m.Name)
+		if err := checkEntryName("member", m.Name, i, seen, func(key string) string { return at(i, key) }); err != nil {
+			return err
 		}
-		if j, dup := seen[strings.ToLower(m.Name)]; dup {
-			return Errorf("%s %q: member %d has that name already (names are told apart without case)", at(i, "name"), m.Name, j+1)
-		}
-		seen[strings.ToLower(m.Name)] = i
 		if err := checkMember(m, func(key string) string { return at(i, key) }, getenv); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// checkEntryName checks the name of the i-th entry of an array of tables
+// (a fleet's member, an ssh_user): given, short and safe in a column, a
+// file name and a command line, and no other entry's in any case. seen
+// are the names so far, by their lower case.
+func checkEntryName(kind, name string, i int, seen map[string]int, at func(key string) string) error {
+	switch {
+	case name == "":
+		return Errorf("%s: every %s needs a name", at(""), kind)
+	case !memberName.MatchString(name):
+		return Errorf("%s %q: use up to 40 letters, digits, '.', '_' or '-', starting with a letter or digit", at("name"), name)
+	}
+	if j, dup := seen[strings.ToLower(name)]; dup {
+		return Errorf("%s %q: %s %d has that name already (names are told apart without case)", at("name"), name, kind, j+1)
+	}
+	seen[strings.ToLower(name)] = i
 	return nil
 }
 

@@ -44,16 +44,9 @@ func checkSSHUsers(users []SSHUser, path, text string) error {
 	names, keys := map[string]int{}, map[string]int{}
 	for i := range users {
 		u := &users[i]
-		switch {
-		case u.Name == "":
-			return Errorf("%s: every ssh_user needs a name (it is what the session log and the audit log call them)", at(i, ""))
-		case !memberName.MatchString(u.Name):
-			return Errorf("%s %q: use up to 40 letters, digits, '.', '_' or '-', starting with a letter or digit", at(i, "name"), u.Name)
+		if err := checkEntryName("ssh_user", u.Name, i, names, func(key string) string { return at(i, key) }); err != nil {
+			return err
 		}
-		if j, dup := names[strings.ToLower(u.Name)]; dup {
-			return Errorf("%s %q: ssh_user %d has that name already (names are told apart without case)", at(i, "name"), u.Name, j+1)
-		}
-		names[strings.ToLower(u.Name)] = i
 		key, err := ParseSSHKey(u.Key)
 		if err != nil {
 			return Errorf("%s of %q: %v", at(i, "key"), u.Name, err)
