@@ -33,6 +33,7 @@ type sshBastion struct {
 	fake       *fake.Server
 	home       string
 	rita, alex gossh.Signer
+	server     *cli.SSHServer
 	task, run  string
 	failed     int
 }
@@ -84,7 +85,7 @@ func startBastion(t *testing.T) *sshBastion {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Stop("the test ended") })
-	b.addr = s.Addr.String()
+	b.addr, b.server = s.Addr.String(), s
 	return b
 }
 
@@ -154,6 +155,7 @@ func (b *sshBastion) terminal(t *testing.T, key gossh.Signer, width, height int,
 		defer term.mu.Unlock()
 		return term.out.Write(p)
 	})
+	s.Stderr = s.Stdout
 	in, err := s.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -356,4 +358,19 @@ func TestSSHWatchEndsWithItsSession(t *testing.T) {
 	waitFor(t, "the session's start in the log", read, regexp.MustCompile(`"event":"start"[^\n]*--watch 1h`))
 	c.Close()
 	waitFor(t, "the session's end in the log", read, regexp.MustCompile(`"event":"end"[^\n]*--watch 1h`))
+}
+
+// Stopping the server ends its browsers at once, and each client is told
+// why.
+func TestSSHServerStopEndsSessions(t *testing.T) {
+	b := startBastion(t)
+	term := b.terminal(t, b.rita, 80, 24, nil)
+	waitFor(t, "the task list", term.text, regexp.MustCompile(`TASK`))
+	if !b.server.Stop("the server stopped (SIGTERM)") {
+		t.Fatal("Stop: a batch did not end in time, with none going out")
+	}
+	waitFor(t, "why the session ended", term.text, regexp.MustCompile(`wksrec: the server stopped \(SIGTERM\)`))
+	if err := term.s.Wait(); err == nil {
+		t.Fatal("the session ended with status 0")
+	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -23,6 +25,7 @@ import (
 	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/notify"
+	"github.com/wksrec/wksrec/internal/numfmt"
 	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/session"
@@ -39,6 +42,9 @@ type Remote struct {
 	// writing a file: "ssh -p 2222 10.0.0.5 --".
 	Hint string
 	live *liveSessions
+	// stoppedBy says why the server ended the session ("" while it has
+	// not): the client is told.
+	stoppedBy atomic.Pointer[string]
 }
 
 // hasTerminal reports whether the client asked for a terminal (ssh -t).
@@ -93,7 +99,7 @@ func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, run Run) error {
 		return err
 	case s := <-sigs:
 		sig := s.(syscall.Signal)
-		fmt.Fprintf(e.Stderr, "wksrec: %s: ending %d sessions\n", signalName(sig), srv.srv.Sessions())
+		fmt.Fprintf(e.Stderr, "wksrec: %s: ending %s\n", signalName(sig), numfmt.Plural(srv.srv.Sessions(), "session", "sessions"))
 		if !srv.Stop("the server stopped (" + signalName(sig) + ")") {
 			return SignalError{sig, fmt.Errorf("stopped (%s) while power actions went out: a request did not end within 5 s; it may have been applied (see the audit log)", signalName(sig))}
 		}
@@ -159,7 +165,9 @@ func (s *SSHServer) Stop(why string) bool {
 	all := account(s.live.abortAll(why), why, s.auditPath, s.stderr)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_ = s.srv.Shutdown(ctx)
+	if err := s.srv.Drain(ctx); err != nil {
+		fmt.Fprintf(s.stderr, "wksrec: %s\n", err)
+	}
 	s.pool.Close()
 	return all
 }
@@ -258,6 +266,7 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 	p := tea.NewProgram(ui.New(cfg), opts...)
 	running := cfg.Running
 	r.live.add(r, func(why string) []*actions.Batch {
+		r.stoppedBy.Store(&why)
 		stopped := running.Abort(why)
 		p.Kill()
 		return stopped
@@ -281,6 +290,9 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 	if left := running.Abort("the SSH session ended"); len(left) > 0 {
 		account(left, "the SSH session ended", cfg.AuditPath, e.Stderr)
 		return fmt.Errorf("the SSH session ended while power actions went out: they were stopped; see the audit log")
+	}
+	if why := r.stoppedBy.Load(); why != nil {
+		return errors.New(*why)
 	}
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("terminal: %w", err)

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/wksrec/wksrec/internal/config"
+	"github.com/wksrec/wksrec/internal/numfmt"
 )
 
 // Handler runs a session of user u and returns its exit status.
@@ -50,16 +52,22 @@ const (
 
 // Server is a running --serve-ssh.
 type Server struct {
-	o       Options
-	srv     *ssh.Server
-	users   users
-	log     *sessionLog
-	limit   *connLimit
-	ln      net.Listener
-	open    atomic.Int64
-	seq     atomic.Uint64
-	HostKey string // the host key's fingerprint, for users to check
-	Notes   []string
+	o     Options
+	srv   *ssh.Server
+	users users
+	log   *sessionLog
+	limit *connLimit
+	ln    net.Listener
+	open  atomic.Int64
+	seq   atomic.Uint64
+	// running are the sessions in their handler; once draining, no new
+	// one starts, and idle is closed when the last has ended (Drain).
+	mu       sync.Mutex
+	running  int
+	draining bool
+	idle     chan struct{}
+	HostKey  string // the host key's fingerprint, for users to check
+	Notes    []string
 }
 
 // New reads or makes the host key, opens the session log and sets up the
@@ -133,13 +141,30 @@ func (s *Server) Serve() error {
 	return err
 }
 
-// Shutdown stops taking connections and waits for the sessions to end,
-// until ctx is done; then closes what is left.
-func (s *Server) Shutdown(ctx context.Context) error {
-	err := s.srv.Shutdown(ctx)
-	if err != nil {
-		s.srv.Close()
+// Drain stops taking connections and sessions, waits for the sessions
+// running to end (until ctx is done), then closes every connection:
+// clients keep a connection open after its sessions end, and a server
+// stopping does not wait for them to leave.
+func (s *Server) Drain(ctx context.Context) error {
+	s.mu.Lock()
+	s.draining = true
+	ended := make(chan struct{})
+	if s.running == 0 {
+		close(ended)
+	} else {
+		s.idle = ended
 	}
+	s.mu.Unlock()
+	if s.ln != nil {
+		s.ln.Close()
+	}
+	var err error
+	select {
+	case <-ended:
+	case <-ctx.Done():
+		err = fmt.Errorf("%s not ended: closed", numfmt.Plural(s.Sessions(), "session had", "sessions had"))
+	}
+	s.srv.Close()
 	s.log.close()
 	return err
 }
@@ -164,6 +189,28 @@ func (s *Server) failed(conn net.Conn, err error) {
 	}
 }
 
+// enter counts a session in, unless the server is draining.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.draining {
+		return false
+	}
+	s.running++
+	return true
+}
+
+// leave counts a session out, and says so to Drain after the last.
+func (s *Server) leave() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.running--
+	if s.running == 0 && s.idle != nil {
+		close(s.idle)
+		s.idle = nil
+	}
+}
+
 // maxLoggedCommand bounds a command in the log: a client chooses it.
 const maxLoggedCommand = 1024
 
@@ -184,6 +231,12 @@ func (s *Server) session(sess ssh.Session) {
 	if len(ev.Command) > maxLoggedCommand {
 		ev.Command = ev.Command[:maxLoggedCommand] + "…"
 	}
+	if !s.enter() {
+		fmt.Fprintln(sess.Stderr(), "wksrec: the server is stopping")
+		sess.Exit(1)
+		return
+	}
+	defer s.leave()
 	if n := s.open.Add(1); n > int64(s.o.MaxSessions) {
 		s.open.Add(-1)
 		ev.Event, ev.Why = "refused", fmt.Sprintf("%d sessions open, the most --ssh-max-sessions allows", s.o.MaxSessions)

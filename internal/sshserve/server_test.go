@@ -2,6 +2,7 @@ package sshserve
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -338,4 +339,52 @@ func TestIdleSessionEnds(t *testing.T) {
 		t.Fatal("an idle session was still open after 10 s with a 100 ms idle timeout")
 	}
 	s.Wait() // the connection closed: an error, and no hang
+}
+
+// Drain waits for the sessions running, and no longer than its context:
+// then it closes the connections all the same.
+func TestDrain(t *testing.T) {
+	reader, line := newKey(t)
+	for _, patient := range []bool{true, false} {
+		started, release := make(chan struct{}), make(chan struct{})
+		srv := start(t, Options{Users: []config.SSHUser{{Name: "rita", Key: line}},
+			Handler: func(s ssh.Session, u User) int {
+				close(started)
+				<-release
+				return 0
+			}})
+		c, err := dial(srv.addr, nil, reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start("hold"); err != nil {
+			t.Fatal(err)
+		}
+		<-started
+		ctx, cancel := context.WithCancel(context.Background())
+		if !patient {
+			cancel()
+			if err := srv.Drain(ctx); err == nil || !strings.Contains(err.Error(), "1 session had not ended") {
+				t.Fatalf("an impatient drain: %v", err)
+			}
+			close(release)
+			c.Close()
+			continue
+		}
+		drained := make(chan error)
+		go func() { drained <- srv.Drain(ctx) }()
+		close(release)
+		if err := <-drained; err != nil {
+			t.Fatalf("a drain that waited: %v", err)
+		}
+		if err := s.Wait(); err != nil {
+			t.Fatalf("the session drained: %v", err)
+		}
+		cancel()
+		c.Close()
+	}
 }
