@@ -239,9 +239,9 @@ func (s *Server) session(sess ssh.Session) {
 	defer s.leave()
 	if n := s.open.Add(1); n > int64(s.o.MaxSessions) {
 		s.open.Add(-1)
-		ev.Event, ev.Why = "refused", fmt.Sprintf("%d sessions open, the most --ssh-max-sessions allows", s.o.MaxSessions)
+		ev.Event, ev.Why = "refused", numfmt.Plural(s.o.MaxSessions, "session", "sessions")+" open, the most --ssh-max-sessions allows"
 		_ = s.log.write(ev) // refused whether or not it is on record
-		fmt.Fprintf(sess.Stderr(), "wksrec: the server has %d sessions open, the most it allows: try again later\n", s.o.MaxSessions)
+		fmt.Fprintf(sess.Stderr(), "wksrec: the server has %s open, the most it allows: try again later\n", numfmt.Plural(s.o.MaxSessions, "session", "sessions"))
 		sess.Exit(1)
 		return
 	}

@@ -271,7 +271,7 @@ func TestSessionCap(t *testing.T) {
 	}
 	<-started
 	_, stderr, status := exec(t, c, "another")
-	if status != 1 || !strings.Contains(stderr, "1 sessions open, the most it allows") {
+	if status != 1 || !strings.Contains(stderr, "the server has 1 session open, the most it allows") {
 		t.Fatalf("a session past the cap: status %d, %q", status, stderr)
 	}
 	close(release)
