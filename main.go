@@ -51,6 +51,7 @@ func runIn(env cli.Env, args []string) (status int) {
 	if err != nil {
 		return fail(stderr, err)
 	}
+	c = env.Own(c)
 	switch {
 	case c.ShowHelp:
 		fmt.Fprint(stdout, usage(fs))

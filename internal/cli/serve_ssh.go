@@ -47,6 +47,17 @@ type Remote struct {
 	stoppedBy atomic.Pointer[string]
 }
 
+// Own is what of c a command takes for its own: all of it here; over SSH
+// not the server's alert outlets (its --notify-cmd runs on the server,
+// its --webhook carries the server's token), which a session's watch must
+// not set off.
+func (e Env) Own(c config.Config) config.Config {
+	if e.Remote != nil {
+		c.NotifyCmd, c.Webhook = "", ""
+	}
+	return c
+}
+
 // hasTerminal reports whether the client asked for a terminal (ssh -t).
 func (r *Remote) hasTerminal() bool {
 	_, _, ok := r.Session.Pty()

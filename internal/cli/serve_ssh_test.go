@@ -49,3 +49,15 @@ func TestReadKeysBrowserCannotReachAWrite(t *testing.T) {
 		stop()
 	}
 }
+
+// A session over SSH does not take the server's alert outlets: a watch of
+// its own must not run the server's command or post with its token.
+func TestSessionsDoNotTakeTheServersOutlets(t *testing.T) {
+	c := config.Config{NotifyCmd: "notify-send", Webhook: "https://hooks.example/T0KEN"}
+	if got := (Env{}).Own(c); got.NotifyCmd != c.NotifyCmd || got.Webhook != c.Webhook {
+		t.Errorf("here: %+v", got)
+	}
+	if got := (Env{Remote: &Remote{}}).Own(c); got.NotifyCmd != "" || got.Webhook != "" {
+		t.Errorf("over SSH: %q %q", got.NotifyCmd, got.Webhook)
+	}
+}
