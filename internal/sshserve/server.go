@@ -189,6 +189,18 @@ func (s *Server) failed(conn net.Conn, err error) {
 	}
 }
 
+// handle runs the handler; a bug in it ends its session, not the server
+// and everyone's sessions with it (a panic in a session's goroutine would).
+func (s *Server) handle(sess ssh.Session, u User) (status int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(sess.Stderr(), "wksrec: internal error: %v (please report it)\n", r)
+			status = 1
+		}
+	}()
+	return s.o.Handler(sess, u)
+}
+
 // enter counts a session in, unless the server is draining.
 func (s *Server) enter() bool {
 	s.mu.Lock()
@@ -255,7 +267,7 @@ func (s *Server) session(sess ssh.Session) {
 		sess.Exit(1)
 		return
 	}
-	status := s.o.Handler(sess, u)
+	status := s.handle(sess, u)
 	ev.Event, ev.Duration, ev.Status = "end", s.o.Now().Sub(start).Round(time.Millisecond).String(), &status
 	_ = s.log.write(ev) // nothing is left to refuse: the session ran
 	sess.Exit(status)

@@ -388,3 +388,27 @@ func TestDrain(t *testing.T) {
 		c.Close()
 	}
 }
+
+// A handler's panic ends its session with a line and status 1, and the
+// server goes on serving.
+func TestPanicEndsOneSession(t *testing.T) {
+	reader, line := newKey(t)
+	srv := start(t, Options{Users: []config.SSHUser{{Name: "rita", Key: line}},
+		Handler: func(s ssh.Session, u User) int {
+			if s.RawCommand() == "boom" {
+				panic("boom")
+			}
+			return 0
+		}})
+	c, err := dial(srv.addr, nil, reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, stderr, status := exec(t, c, "boom"); status != 1 || stderr != "wksrec: internal error: boom (please report it)\n" {
+		t.Fatalf("a panic: status %d, %q", status, stderr)
+	}
+	if _, _, status := exec(t, c, "fine"); status != 0 {
+		t.Fatalf("after a panic: status %d", status)
+	}
+}
