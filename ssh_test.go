@@ -69,11 +69,14 @@ func startBastion(t *testing.T) *sshBastion {
 	if err := os.MkdirAll(filepath.Dir(cfg), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(cfg, []byte(strings.Join(lines, "\n")), 0o600); err != nil {
+	// The team's alert command is set: a session's -o must not trip on
+	// it, nor set it off.
+	body := "notify_cmd = \"touch " + filepath.Join(b.home, "alerted") + "\"\n\n" + strings.Join(lines, "\n")
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	getenv := env("HOME", b.home, "WKSREC_AUTH_TOKEN", "t")
-	c, fs, err := config.Parse([]string{"--endpoint", url, "--project-id", "p", "--serve-ssh", "127.0.0.1:0"}, getenv)
+	c, fs, err := config.Parse([]string{"--endpoint", url, "--project-id", "p", "--serve-ssh", "127.0.0.1:0", "--notify-cmd", "touch " + filepath.Join(b.home, "alerted")}, getenv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -149,7 +149,7 @@ func (e Env) StartSSH(c config.Config, fs *pflag.FlagSet, run Run) (*SSHServer, 
 		s.pool.Close()
 		return nil, err // the server's own credentials, checked before anyone logs in
 	}
-	base := serverArgs(fs)
+	base := serverArgs(c, fs)
 	s.srv, err = sshserve.New(sshserve.Options{Addr: addr, Users: c.SSHUsers, StateDir: s.stateDir,
 		Idle: c.SSHIdle, Max: c.SSHMaxSession, MaxSessions: c.SSHMaxSessions,
 		Handler: func(sess ssh.Session, u sshserve.User) int { return e.sshSession(sess, u, base, run, s.pool, s.live) }})
@@ -183,12 +183,17 @@ func (s *SSHServer) Stop(why string) bool {
 	return all
 }
 
-// serverArgs are the server's own flags, for each session's command line
-// to go under: all it was given but --serve-ssh and its bounds.
-func serverArgs(fs *pflag.FlagSet) []string {
+// serverArgs are the flags the server was given, for each session's
+// command line to go under: not --serve-ssh and its bounds, not the
+// alert outlets (a session's watch does not set off the server's), and
+// not what the config file or the environment set (a session reads
+// those again, as a command does).
+func serverArgs(c config.Config, fs *pflag.FlagSet) []string {
 	var args []string
 	fs.Visit(func(f *pflag.Flag) {
-		if f.Name == "serve-ssh" || strings.HasPrefix(f.Name, "ssh-") {
+		switch {
+		case c.Sources[f.Name] != "flag", f.Name == "serve-ssh", strings.HasPrefix(f.Name, "ssh-"),
+			f.Name == "notify-cmd", f.Name == "webhook":
 			return
 		}
 		args = append(args, "--"+f.Name+"="+f.Value.String())
