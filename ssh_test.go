@@ -38,7 +38,7 @@ type sshBastion struct {
 	failed     int
 }
 
-func startBastion(t *testing.T) *sshBastion {
+func startBastion(t *testing.T, set ...func(*config.Config)) *sshBastion {
 	t.Helper()
 	srv, url := startFake(t, fake.Options{Seed: 2})
 	b := &sshBastion{fake: srv, home: t.TempDir()}
@@ -79,6 +79,9 @@ func startBastion(t *testing.T) *sshBastion {
 	c, fs, err := config.Parse([]string{"--endpoint", url, "--project-id", "p", "--serve-ssh", "127.0.0.1:0", "--notify-cmd", "touch " + filepath.Join(b.home, "alerted")}, getenv)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range set {
+		f(&c)
 	}
 	retry := api.DefaultRetry
 	retry.Base = time.Millisecond
@@ -375,5 +378,33 @@ func TestSSHServerStopEndsSessions(t *testing.T) {
 	waitFor(t, "why the session ended", term.text, regexp.MustCompile(`wksrec: the server stopped \(SIGTERM\)`))
 	if err := term.s.Wait(); err == nil {
 		t.Fatal("the session ended with status 0")
+	}
+}
+
+// A browser at its session's limits ends itself as q would: the terminal
+// restored (the alternate screen left, the cursor shown, the mouse let
+// go), and the client told why; not cut off mid-screen by the
+// connection's own limit.
+func TestSSHLimitsEndTheBrowserCleanly(t *testing.T) {
+	for _, tc := range []struct {
+		set  func(*config.Config)
+		want string
+	}{
+		{func(c *config.Config) { c.SSHIdle = 300 * time.Millisecond }, `no key was pressed for 300ms \(--ssh-idle-timeout\)`},
+		{func(c *config.Config) { c.SSHMaxSession = 300 * time.Millisecond }, `the session reached its limit, 300ms \(--ssh-max-session\)`},
+	} {
+		b := startBastion(t, tc.set)
+		term := b.terminal(t, b.rita, 80, 24, nil)
+		waitFor(t, "why the session ended", term.text, regexp.MustCompile(tc.want))
+		var exit *gossh.ExitError
+		if err := term.s.Wait(); !errors.As(err, &exit) || exit.ExitStatus() != 1 {
+			t.Fatalf("the session ended with %v", err)
+		}
+		out := term.bytes()
+		for _, restore := range []string{"\x1b[?1049l", "\x1b[?25h", "\x1b[?1002l"} {
+			if !strings.Contains(out, restore) {
+				t.Errorf("%s: the terminal was not restored (%q missing)", tc.want, restore)
+			}
+		}
 	}
 }

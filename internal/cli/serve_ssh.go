@@ -41,10 +41,19 @@ type Remote struct {
 	// Hint is how this server is reached, for what e says instead of
 	// writing a file: "ssh -p 2222 10.0.0.5 --".
 	Hint string
-	live *liveSessions
+	// Idle and Max end the browser itself, cleanly (the terminal
+	// restored, and the client told), before the connection's own
+	// limits, a minute longer, would cut it off mid-screen.
+	Idle, Max time.Duration
+	// serverLog is the server's stderr: what a session's end stopped is
+	// said there too.
+	serverLog io.Writer
+	live      *liveSessions
 	// stoppedBy says why the server ended the session ("" while it has
 	// not): the client is told.
 	stoppedBy atomic.Pointer[string]
+	// keyPressed puts the idle limit off (set before input is read).
+	keyPressed func()
 }
 
 // Own is what of c a command takes for its own: all of it here; over SSH
@@ -118,6 +127,11 @@ func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, run Run) error {
 	}
 }
 
+// connGrace is how much longer than a session's idle and whole-session
+// limits its connection may last: the browser ends itself at its limit,
+// and the connection is cut a minute later if the client lingers.
+const connGrace = time.Minute
+
 // SSHServer is --serve-ssh started: Addr is where it listens.
 type SSHServer struct {
 	Addr      net.Addr
@@ -151,8 +165,11 @@ func (e Env) StartSSH(c config.Config, fs *pflag.FlagSet, run Run) (*SSHServer, 
 	}
 	base := serverArgs(c, fs)
 	s.srv, err = sshserve.New(sshserve.Options{Addr: addr, Users: c.SSHUsers, StateDir: s.stateDir,
-		Idle: c.SSHIdle, Max: c.SSHMaxSession, MaxSessions: c.SSHMaxSessions,
-		Handler: func(sess ssh.Session, u sshserve.User) int { return e.sshSession(sess, u, base, run, s.pool, s.live) }})
+		Idle: c.SSHIdle + connGrace, Max: c.SSHMaxSession + connGrace, MaxSessions: c.SSHMaxSessions,
+		Handler: func(sess ssh.Session, u sshserve.User) int {
+			r := &Remote{Session: sess, User: u, Hint: reachedAs(sess.LocalAddr()), Idle: c.SSHIdle, Max: c.SSHMaxSession, serverLog: e.Stderr, live: s.live}
+			return e.sshSession(r, base, run, s.pool)
+		}})
 	if err != nil {
 		s.pool.Close()
 		return nil, err
@@ -205,7 +222,8 @@ func serverArgs(c config.Config, fs *pflag.FlagSet) []string {
 // session may set and the key's role, then main's dispatch with the
 // session's terminal, the pool's API sessions, and a read key's
 // --read-only.
-func (e Env) sshSession(s ssh.Session, u sshserve.User, base []string, run Run, pool *session.Pool, live *liveSessions) int {
+func (e Env) sshSession(r *Remote, base []string, run Run, pool *session.Pool) int {
+	s, u := r.Session, r.User
 	args := s.Command()
 	if err := config.CheckRemoteArgs(args, u.MayAct); err != nil {
 		fmt.Fprintf(s.Stderr(), "wksrec: %s\n", sanitize.Line(err.Error()))
@@ -213,7 +231,7 @@ func (e Env) sshSession(s ssh.Session, u sshserve.User, base []string, run Run, 
 	}
 	env := e
 	env.Stdout, env.Stderr, env.Connect = s, s.Stderr(), pool.Connect
-	env.Remote = &Remote{Session: s, User: u, Hint: reachedAs(s.LocalAddr()), live: live}
+	env.Remote = r
 	// --wait and --watch end with the session, not hours after it.
 	env.Sleep = func(ctx context.Context, d time.Duration) error {
 		ctx, cancel := context.WithCancel(ctx)
@@ -274,20 +292,23 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 	if !r.User.MayAct {
 		cfg.ReadOnlyWhy = "this key's role is read"
 	}
-	opts := []tea.ProgramOption{tea.WithInput(s), tea.WithOutput(s), tea.WithAltScreen(), tea.WithoutSignalHandler(),
+	opts := []tea.ProgramOption{tea.WithInput(r), tea.WithOutput(s), tea.WithAltScreen(), tea.WithoutSignalHandler(),
 		tea.WithEnvironment(append(s.Environ(), "TERM="+getenv("TERM")))}
 	if c.Mouse {
 		opts = append(opts, tea.WithMouseCellMotion())
 	}
 	p := tea.NewProgram(ui.New(cfg), opts...)
 	running := cfg.Running
+	stopped := make(chan []*actions.Batch, 1) // what the server's stop aborted
 	r.live.add(r, func(why string) []*actions.Batch {
 		r.stoppedBy.Store(&why)
-		stopped := running.Abort(why)
+		b := running.Abort(why)
+		stopped <- b
 		p.Kill()
-		return stopped
+		return b
 	})
 	defer r.live.remove(r)
+	defer r.limits(p, running)()
 	ctx, cancel := context.WithCancel(s.Context())
 	defer cancel()
 	go func() {
@@ -295,7 +316,7 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 		for {
 			select {
 			case <-ctx.Done():
-				p.Kill() // the client went, or the session's time ran out
+				p.Kill() // the client went, or the connection's time ran out
 				return
 			case w := <-windows:
 				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
@@ -303,17 +324,62 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 		}
 	}()
 	_, err := p.Run()
-	if left := running.Abort("the SSH session ended"); len(left) > 0 {
-		account(left, "the SSH session ended", cfg.AuditPath, e.Stderr)
-		return fmt.Errorf("the SSH session ended while power actions went out: they were stopped; see the audit log")
+	why := "the SSH session ended"
+	if w := r.stoppedBy.Load(); w != nil {
+		why = *w
 	}
-	if why := r.stoppedBy.Load(); why != nil {
-		return errors.New(*why)
+	var left []*actions.Batch
+	select {
+	case left = <-stopped:
+	default:
+	}
+	if left = append(left, running.Abort(why)...); len(left) > 0 {
+		// Said on the server first: the client may be gone.
+		account(left, why+" ("+r.User.Name+")", cfg.AuditPath, io.MultiWriter(r.serverLog, e.Stderr))
+		return fmt.Errorf("%s while power actions went out: they were stopped; what was and was not sent is in the server's audit log", why)
+	}
+	if r.stoppedBy.Load() != nil {
+		return errors.New(why)
 	}
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	return nil
+}
+
+// limits ends the browser at the session's limits, as q would (the
+// terminal restored, the client told why): after Idle with no key
+// pressed (not while power actions go out), and after Max whatever it
+// does. It returns what stops the timers.
+func (r *Remote) limits(p *tea.Program, running *actions.Running) (stop func()) {
+	end := func(why string) {
+		r.stoppedBy.Store(&why)
+		p.Quit()
+	}
+	var idle *time.Timer
+	idle = time.AfterFunc(r.Idle, func() {
+		if running.Sending() {
+			idle.Reset(r.Idle)
+			return
+		}
+		end(fmt.Sprintf("no key was pressed for %s (--ssh-idle-timeout)", r.Idle))
+	})
+	r.keyPressed = func() { idle.Reset(r.Idle) }
+	most := time.AfterFunc(r.Max, func() { end(fmt.Sprintf("the session reached its limit, %s (--ssh-max-session)", r.Max)) })
+	return func() {
+		idle.Stop()
+		most.Stop()
+	}
+}
+
+// Read is the session's input, which is what tells the idle limit that a
+// key was pressed.
+func (r *Remote) Read(b []byte) (int, error) {
+	n, err := r.Session.Read(b)
+	if n > 0 && r.keyPressed != nil {
+		r.keyPressed()
+	}
+	return n, err
 }
 
 // sessionRenderer is lipgloss for the client's terminal: its colour
