@@ -66,7 +66,7 @@ func runIn(env cli.Env, args []string) (status int) {
 	case c.ServeDemo != "":
 		return fail(stderr, env.ServeDemo(c))
 	case c.ServeSSH != "":
-		return fail(stderr, env.ServeSSH(c, fs, runIn))
+		return fail(stderr, env.ServeSSH(c, fs, args, runIn))
 	case c.ShowFleet && c.Output != "":
 		printed, err := env.PrintFleet(c)
 		if err == nil && c.ExitCode && printed > 0 {

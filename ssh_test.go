@@ -34,6 +34,9 @@ type sshBastion struct {
 	home       string
 	rita, alex gossh.Signer
 	server     *cli.SSHServer
+	args       []string // the server's command line
+	getenv     func(string) string
+	config     string // its config file
 	task, run  string
 	failed     int
 }
@@ -76,7 +79,9 @@ func startBastion(t *testing.T, set ...func(*config.Config)) *sshBastion {
 		t.Fatal(err)
 	}
 	getenv := env("HOME", b.home, "WKSREC_AUTH_TOKEN", "t")
-	c, fs, err := config.Parse([]string{"--endpoint", url, "--project-id", "p", "--serve-ssh", "127.0.0.1:0", "--notify-cmd", "touch " + filepath.Join(b.home, "alerted")}, getenv)
+	b.args = []string{"--endpoint", url, "--project-id", "p", "--serve-ssh", "127.0.0.1:0", "--notify-cmd", "touch " + filepath.Join(b.home, "alerted")}
+	b.getenv, b.config = getenv, cfg
+	c, fs, err := config.Parse(b.args, getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,5 +411,37 @@ func TestSSHLimitsEndTheBrowserCleanly(t *testing.T) {
 				t.Errorf("%s: the terminal was not restored (%q missing)", tc.want, restore)
 			}
 		}
+	}
+}
+
+// SIGHUP's reload: the keys in the file decide the next logins; a file
+// that does not parse leaves the keys in force.
+func TestSSHReload(t *testing.T) {
+	b := startBastion(t)
+	text, err := os.ReadFile(b.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b.config, append(text, "\n[[ssh_user]]\nname = \"broken\"\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.server.Reload(b.args, b.getenv); err == nil || !strings.Contains(err.Error(), "key of \"broken\"") {
+		t.Fatalf("a broken file: %v", err)
+	}
+	b.exec(t, b.rita, "--version") // rita still comes in
+	alexOnly := regexp.MustCompile(`(?s)\[\[ssh_user\]\]\nname = "rita".*?\n\n`).ReplaceAll(text, nil)
+	if err := os.WriteFile(b.config, alexOnly, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := b.server.Reload(b.args, b.getenv); err != nil || n != 1 {
+		t.Fatalf("reload: %d keys, %v", n, err)
+	}
+	if c, err := gossh.Dial("tcp", b.addr, &gossh.ClientConfig{User: "ops", Auth: []gossh.AuthMethod{gossh.PublicKeys(b.rita)},
+		HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error { return nil }, Timeout: 10 * time.Second}); err == nil {
+		c.Close()
+		t.Fatal("a key taken out of the file still logs in after the reload")
+	}
+	if out, _, status := b.exec(t, b.alex, "--version"); status != 0 || !strings.HasPrefix(out, "wksrec ") {
+		t.Fatalf("alex after the reload: %d %q", status, out)
 	}
 }

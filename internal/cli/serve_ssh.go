@@ -100,31 +100,54 @@ func (r *Remote) getenv(name string) string {
 // session's arguments go through as a local command's do.
 type Run func(env Env, args []string) int
 
-// ServeSSH serves the browser and the script mode over SSH until a
-// signal, which stops every batch going out (accounted for in the audit
-// log) and ends the sessions.
-func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, run Run) error {
+// ServeSSH serves the browser and the script mode over SSH until SIGTERM
+// or SIGINT, which stop every batch going out (accounted for in the
+// audit log) and end the sessions. SIGHUP reads the config file's
+// [[ssh_user]] again, as sshd reads its configuration: args are the
+// command line to read it with.
+func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, args []string, run Run) error {
 	srv, err := e.StartSSH(c, fs, run)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stderr, "wksrec: serving over SSH on %s to %d [[ssh_user]] keys; host key %s; sessions logged in %s\n",
-		srv.Addr, len(c.SSHUsers), srv.srv.HostKey, filepath.Join(srv.stateDir, sshserve.SessionLogName))
+	fmt.Fprintf(e.Stderr, "wksrec: serving over SSH on %s to %s; host key %s; sessions logged in %s\n",
+		srv.Addr, numfmt.Plural(len(c.SSHUsers), "[[ssh_user]] key", "[[ssh_user]] keys"), srv.srv.HostKey, filepath.Join(srv.stateDir, sshserve.SessionLogName))
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
-	select {
-	case err := <-srv.served:
-		srv.Stop("the server failed")
-		return err
-	case s := <-sigs:
-		sig := s.(syscall.Signal)
-		fmt.Fprintf(e.Stderr, "wksrec: %s: ending %s\n", signalName(sig), numfmt.Plural(srv.srv.Sessions(), "session", "sessions"))
-		if !srv.Stop("the server stopped (" + signalName(sig) + ")") {
-			return SignalError{sig, fmt.Errorf("stopped (%s) while power actions went out: a request did not end within 5 s; it may have been applied (see the audit log)", signalName(sig))}
+	for {
+		select {
+		case err := <-srv.served:
+			srv.Stop("the server failed")
+			return err
+		case s := <-sigs:
+			sig := s.(syscall.Signal)
+			if sig == syscall.SIGHUP {
+				if n, err := srv.Reload(args, e.Getenv); err != nil {
+					fmt.Fprintf(e.Stderr, "wksrec: SIGHUP: the keys were not read again, the old ones stay: %s\n", sanitize.Line(err.Error()))
+				} else {
+					fmt.Fprintf(e.Stderr, "wksrec: SIGHUP: %s read again; the sessions open go on\n", numfmt.Plural(n, "[[ssh_user]] key", "[[ssh_user]] keys"))
+				}
+				continue
+			}
+			fmt.Fprintf(e.Stderr, "wksrec: %s: ending %s\n", signalName(sig), numfmt.Plural(srv.srv.Sessions(), "session", "sessions"))
+			if !srv.Stop("the server stopped (" + signalName(sig) + ")") {
+				return SignalError{sig, fmt.Errorf("stopped (%s) while power actions went out: a request did not end within 5 s; it may have been applied (see the audit log)", signalName(sig))}
+			}
+			return nil
 		}
-		return nil
 	}
+}
+
+// Reload reads the [[ssh_user]] keys again from the config file the
+// command line args name: they decide the next logins. It returns how
+// many there are; on an error the keys in force stay.
+func (s *SSHServer) Reload(args []string, getenv func(string) string) (int, error) {
+	c, _, err := config.Parse(args, getenv)
+	if err != nil {
+		return 0, err
+	}
+	return len(c.SSHUsers), s.srv.SetUsers(c.SSHUsers)
 }
 
 // connGrace is how much longer than a session's idle and whole-session

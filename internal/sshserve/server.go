@@ -54,7 +54,7 @@ const (
 type Server struct {
 	o     Options
 	srv   *ssh.Server
-	users users
+	users atomic.Pointer[users]
 	log   *sessionLog
 	limit *connLimit
 	ln    net.Listener
@@ -91,14 +91,15 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{o: o, users: us, log: log, limit: newConnLimit(o.ConnEvery, o.ConnBurst),
+	s := &Server{o: o, log: log, limit: newConnLimit(o.ConnEvery, o.ConnBurst),
 		HostKey: gossh.FingerprintSHA256(signer.PublicKey()), Notes: notes}
+	s.users.Store(&us)
 	s.srv, err = wish.NewServer(
 		wish.WithHostKeyPEM(pemBytes),
 		// Public keys only: with no password or keyboard-interactive
 		// handler, x/crypto offers the client publickey alone.
 		wish.WithPublicKeyAuth(func(_ ssh.Context, key ssh.PublicKey) bool {
-			_, ok := us.byKey(key)
+			_, ok := s.users.Load().byKey(key)
 			return ok
 		}),
 		wish.WithIdleTimeout(o.Idle),
@@ -120,6 +121,18 @@ func New(o Options) (*Server, error) {
 	// has a handler, so each is refused. The session is the handler's.
 	s.srv.Handler = s.session
 	return s, nil
+}
+
+// SetUsers replaces who may log in (the config file read again, on
+// SIGHUP): new logins are decided on them; sessions open go on as they
+// began.
+func (s *Server) SetUsers(entries []config.SSHUser) error {
+	us, err := newUsers(entries)
+	if err != nil {
+		return err
+	}
+	s.users.Store(&us)
+	return nil
 }
 
 // Listen opens the address; Addr then says where (a port 0 chosen).
@@ -229,7 +242,7 @@ const maxLoggedCommand = 1024
 // session runs one session within the cap, with a line in the log as it
 // starts and as it ends.
 func (s *Server) session(sess ssh.Session) {
-	u, ok := s.users.byKey(sess.PublicKey())
+	u, ok := s.users.Load().byKey(sess.PublicKey())
 	if !ok { // authentication let no other key in; never to be relied on
 		fmt.Fprintln(sess.Stderr(), "wksrec: this key is no [[ssh_user]]'s")
 		sess.Exit(1)
