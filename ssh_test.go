@@ -341,9 +341,19 @@ func TestSSHSessionsAreTheirOwn(t *testing.T) {
 	waitFor(t, "the runs", narrow.text, regexp.MustCompile(`STARTED`))
 	narrow.keys(t, "\r")
 	waitFor(t, "the details", narrow.text, regexp.MustCompile(`DESKTOP`))
-	narrow.keys(t, "ye")
+	narrow.keys(t, "y")
 	waitFor(t, "the copy", narrow.bytes, regexp.MustCompile(`\x1b\]52;c;[A-Za-z0-9+/=]+\x07`))
-	waitFor(t, "what e says", narrow.text, regexp.MustCompile(`-- --task-id ID --record-id ID -o csv > rows.csv`))
+	waitFor(t, "the copy's note", narrow.text, regexp.MustCompile(`clipboard \(OSC 52\)`))
+	narrow.keys(t, "e")
+	waitFor(t, "what e says, cut", narrow.text, regexp.MustCompile(`-- --task-id .*\(!\)`))
+	narrow.keys(t, "!")
+	// The whole line, wrapped: joined again (a line may break after an
+	// id's hyphen).
+	fields := func() string {
+		joined := strings.Join(strings.Fields(ansi.Strip(moves.ReplaceAllString(narrow.bytes(), "\n"))), " ")
+		return regexp.MustCompile(`([0-9a-f])- `).ReplaceAllString(joined, "$1-")
+	}
+	waitFor(t, "what e says, whole", fields, regexp.MustCompile(`ssh -p [0-9]+ 127\.0\.0\.1 -- --task-id [0-9a-f-]{36} --record-id [0-9a-f-]{36} -o csv > rows\.csv prints these rows where you are`))
 	if now := exported(); len(now) != len(was) {
 		t.Fatalf("e wrote %v on the server", now)
 	}

@@ -65,6 +65,10 @@ func (v *detailsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.CopyAll):
 		return v.whenSettled(h, copyShown), true
 	case key.Matches(msg, k.Export):
+		if why := h.exportRefused(outputArgs(v.taskID, v.recordID, v.tr)); why != "" {
+			h.setNote(why) // at once: no file will be written, so no need to load every row
+			return nil, true
+		}
 		return v.whenSettled(h, exportShown), true
 	case key.Matches(msg, k.Compare):
 		return v.toggleCompare(), true
@@ -214,7 +218,7 @@ func exportShown(h host, v *detailsView) tea.Cmd {
 			out[i].History[0] = out[i].ExecStatus // this run: the row itself
 		}
 	}
-	return exportOrSay(h, func(dir string) tea.Cmd {
+	return exportOrSay(h, outputArgs(v.taskID, v.recordID, v.tr), func(dir string) tea.Cmd {
 		return exportCSV(dir, exportName(v.taskLabel, v.runLabel, v.tr.FileLabel()), out, extra)
 	})
 }

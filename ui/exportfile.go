@@ -13,6 +13,7 @@ import (
 
 	"github.com/wksrec/wksrec/internal/export"
 	"github.com/wksrec/wksrec/internal/sanitize"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 // exportName names an export after the task and run on screen and the rows
@@ -22,13 +23,42 @@ func exportName(task, run, rows string) string {
 }
 
 // exportOrSay is e: write runs the export into the directory files go to, or
-// the host says why nothing is written (over SSH, on the server).
-func exportOrSay(h host, write func(dir string) tea.Cmd) tea.Cmd {
-	if why := h.exportRefused(); why != "" {
+// the host says why nothing is written (over SSH, on the server), and
+// what prints the same rows instead: args, -o's flags for them ("" when
+// -o has none).
+func exportOrSay(h host, args string, write func(dir string) tea.Cmd) tea.Cmd {
+	if why := h.exportRefused(args); why != "" {
 		h.setNote(why)
 		return nil
 	}
 	return write(h.exportDir())
+}
+
+// outputArgs are -o's flags for the rows shown: the run, and the
+// failed-only switch, status and text filter that narrow it (a failure
+// group or a change has no flag of -o's that says it: they are left out,
+// and -o prints more than is shown).
+func outputArgs(taskID, recordID string, tr triage.Criteria) string {
+	args := []string{"--task-id", shellWord(taskID), "--record-id", shellWord(recordID)}
+	switch {
+	case tr.Status != "":
+		args = append(args, "--status", shellWord(tr.Status))
+	case tr.FailedOnly:
+		args = append(args, "--status", "FAIL")
+	}
+	if !tr.Text.Empty() {
+		args = append(args, "--filter", shellWord(tr.Text.String()))
+	}
+	return strings.Join(args, " ")
+}
+
+// shellWord is s as one word of a POSIX shell's command line: quoted
+// unless it is made of characters no shell reads specially.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:,/@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // exportCSV returns a Cmd writing rows to a new CSV file name.csv in dir,

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wksrec/wksrec/internal/filter"
+	"github.com/wksrec/wksrec/internal/triage"
 )
 
 // An export is written whole or not at all: a write that fails half-way
@@ -40,5 +43,33 @@ func TestAnExportIsWholeOrNothing(t *testing.T) {
 		if strings.HasSuffix(e.Name(), ".part") {
 			t.Errorf("a temporary file is left: %s", e.Name())
 		}
+	}
+}
+
+// Over SSH, e says the -o that prints the rows shown: the run, and the
+// failed-only switch, status and text filter, each one word for a shell.
+func TestOutputArgs(t *testing.T) {
+	text := func(s string) filter.Expr {
+		e, err := filter.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	for _, tc := range []struct {
+		tr   triage.Criteria
+		want string
+	}{
+		{triage.Criteria{}, "--task-id t1 --record-id r1"},
+		{triage.Criteria{FailedOnly: true}, "--task-id t1 --record-id r1 --status FAIL"},
+		{triage.Criteria{FailedOnly: true, Status: "SKIP"}, "--task-id t1 --record-id r1 --status SKIP"},
+		{triage.Criteria{Text: text(`reason:"it's down" !name:lab`)}, `--task-id t1 --record-id r1 --filter 'reason:"it'\''s down" !name:lab'`},
+	} {
+		if got := outputArgs("t1", "r1", tc.tr); got != tc.want {
+			t.Errorf("%+v: %s; want %s", tc.tr, got, tc.want)
+		}
+	}
+	if got := shellWord("$(id)"); got != "'$(id)'" {
+		t.Errorf("shellWord: %s", got)
 	}
 }

@@ -389,6 +389,13 @@ func TestBangShowsTheLineWhole(t *testing.T) {
 	if m.whole != "" || !strings.Contains(m.note, "nothing is cut") {
 		t.Errorf("! on a whole line: whole %q, note %q", m.whole, m.note)
 	}
+	// A note a key left (over SSH, what e says to run instead) is shown
+	// whole too: ! does not clear it first.
+	m.note = "run ssh -p 2222 10.0.0.5 -- --task-id 1b2c3d4e --record-id 5f6a7b8c --status FAIL -o csv > rows.csv where you are"
+	m = send(t, m, press("!"))
+	if !strings.Contains(m.whole, "> rows.csv where you are") {
+		t.Errorf("! on a cut note: whole %q, note %q", m.whole, m.note)
+	}
 }
 
 // o sorts the task list by its columns in turn (name first), O reverses,

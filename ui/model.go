@@ -107,9 +107,10 @@ type Config struct {
 	// and background): lipgloss's default, this process's, when nil; a
 	// session served over SSH has its own.
 	Renderer *lipgloss.Renderer
-	// ExportRefused, when set, is what e says instead of writing a file:
-	// a session served over SSH writes nothing on the server.
-	ExportRefused string
+	// ExportOverSSH, when set, is how the client reaches the server
+	// ("ssh -p 2222 10.0.0.5 --"): over SSH, e writes nothing on the
+	// server and says the -o command that prints the same rows instead.
+	ExportOverSSH string
 	// Remote is who acts in a session served over SSH, for the audit
 	// log (the zero Remote: the local user).
 	Remote actions.Remote
@@ -289,7 +290,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.layout()
 	case tea.KeyMsg:
 		var cmds []tea.Cmd
-		m.note = "" // once a message: a note from one of its keys stays
+		if msg.String() != "!" { // ! shows the note itself whole
+			m.note = "" // once a message: a note from one of its keys stays
+		}
 		for _, k := range m.splitKeys(msg) {
 			c, quit := m.handleKey(k)
 			if quit {

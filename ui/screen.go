@@ -21,8 +21,8 @@ type host interface {
 	replaceRoot(v view) tea.Cmd
 	exportDir() string
 	// exportRefused is what e says instead of writing a file ("" when it
-	// writes one): see export.
-	exportRefused() string
+	// writes one), given -o's flags for the same rows: see exportOrSay.
+	exportRefused(args string) string
 	// showing reports v on top, with no prompt or command line open:
 	// where keys typed go to v.
 	showing(v view) bool
@@ -106,7 +106,15 @@ func (m *Model) exportDir() string {
 	return m.cfg.ExportDir
 }
 
-func (m *Model) exportRefused() string { return m.cfg.ExportRefused }
+func (m *Model) exportRefused(args string) string {
+	switch {
+	case m.cfg.ExportOverSSH == "":
+		return ""
+	case args == "":
+		return "over SSH e writes nothing on the server"
+	}
+	return m.cfg.ExportOverSSH + " " + args + " -o csv > rows.csv prints these rows where you are (over SSH e writes nothing on the server)"
+}
 
 // replaceRoot puts v at the bottom of the stack in place of the task list
 // (scheduled or trigger tasks).

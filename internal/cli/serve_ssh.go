@@ -309,7 +309,7 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 	cfg.InTmux, cfg.InScreen = false, false
 	t := notify.Terminal{Getenv: getenv, Tmux: func() (string, bool) { return "", false }}
 	cfg.Notification = func(title, body string) string { return notify.TerminalSequence(t, title, body) }
-	cfg.ExportRefused = "run " + r.Hint + " --task-id ID --record-id ID -o csv > rows.csv where you are (e writes nothing on the server; y copies an id)"
+	cfg.ExportOverSSH = r.Hint
 	cfg.NoSwitchWhy = ": over SSH a session reads where the server's settings say, with its credentials only"
 	cfg.Remote = r.actor()
 	if !r.User.MayAct {
