@@ -53,6 +53,9 @@ func runIn(env cli.Env, args []string) (status int) {
 	}
 	c = env.Own(c)
 	switch {
+	case c.ShowHelp && env.Remote != nil:
+		fmt.Fprint(stdout, sessionUsage(fs, env.Remote.User.MayAct))
+		return 0
 	case c.ShowHelp:
 		fmt.Fprint(stdout, usage(fs))
 		return 0

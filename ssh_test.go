@@ -234,6 +234,17 @@ func TestSSHReadKeyCannotAct(t *testing.T) {
 	if status != 2 || !strings.Contains(stderr, "--action: this key's role is read") {
 		t.Fatalf("--action with a read key: status %d, %q", status, stderr)
 	}
+	help, _, status := b.exec(t, b.rita, "--help")
+	for _, want := range []string{"--task-id", "--output", "ssh -t -p PORT HOST"} {
+		if status != 0 || !strings.Contains(help, want) {
+			t.Errorf("a read key's --help (status %d) has no %s", status, want)
+		}
+	}
+	for _, not := range []string{"endpoint", "profile", "action", "confirm", "serve-ssh", "config"} {
+		if regexp.MustCompile(`(?m)^\s+--` + not + `\b`).MatchString(help) {
+			t.Errorf("a read key's --help offers --%s", not)
+		}
+	}
 	out, stderr, status := b.exec(t, b.rita, "--task-id", b.task, "--record-id", b.run, "--status", "FAIL", "-o", "csv")
 	if status != 0 || strings.Count(out, "\n") != b.failed+1 {
 		t.Fatalf("-o csv with a read key: status %d, %d lines for %d failed, %q", status, strings.Count(out, "\n"), b.failed, stderr)

@@ -79,18 +79,40 @@ var flagGroups = []struct {
 	{"Demo (a fake API on loopback: no account needed)", []string{"demo", "serve-demo", "demo-latency", "demo-rate-limit", "demo-deny-actions", "demo-faults"}},
 }
 
+// sessionUsage is --help in a session served over SSH: only the flags a
+// session may give (an act key's, or a read key's without --action).
+func sessionUsage(fs *pflag.FlagSet, mayAct bool) string {
+	return `wksrec over SSH – browse Huawei Cloud Workspace scheduled tasks, their runs
+and each run's per-desktop results, with the server's credentials.
+
+Usage:
+  ssh -t -p PORT HOST                     the browser
+  ssh -t -p PORT HOST -- --task NAME --record-id latest
+  ssh -p PORT HOST -- --task NAME --record-id latest --status FAIL -o csv
+` + flagUsagesOf(fs, func(name string) bool { return config.SessionFlag(name, mayAct) })
+}
+
 // flagUsages is pflag's table, section by section, each line within 80
 // columns, without the "[=true|false]" it prints after every bool flag
 // (blanked, not removed, so the columns stay aligned).
 func flagUsages(fs *pflag.FlagSet) string {
+	return flagUsagesOf(fs, func(string) bool { return true })
+}
+
+// flagUsagesOf is flagUsages of the flags shown says to show; a section
+// with none is left out.
+func flagUsagesOf(fs *pflag.FlagSet, shown func(name string) bool) string {
 	var b strings.Builder
 	for _, g := range flagGroups {
 		part := pflag.NewFlagSet(g.title, pflag.ContinueOnError)
 		part.SortFlags = false
 		for _, name := range g.flags {
-			if f := fs.Lookup(name); f != nil {
+			if f := fs.Lookup(name); f != nil && shown(name) {
 				part.AddFlag(f)
 			}
+		}
+		if !part.HasFlags() {
+			continue
 		}
 		b.WriteString("\n" + g.title + ":\n")
 		b.WriteString(strings.ReplaceAll(part.FlagUsagesWrapped(80), "[=true|false]", "             "))

@@ -23,6 +23,12 @@ var remoteFlags = []string{
 // actingFlags act on desktops: refused to a read key.
 var actingFlags = []string{"action", "confirm", "dry-run"}
 
+// SessionFlag reports whether a session over SSH may give flag name (an
+// act key's session, or a read key's).
+func SessionFlag(name string, mayAct bool) bool {
+	return slices.Contains(remoteFlags, name) && (mayAct || !slices.Contains(actingFlags, name))
+}
+
 // CheckRemoteArgs checks a session's arguments before anything is read:
 // flags only (they are never given to a shell), and of those only
 // remoteFlags; a key that may not act may not name --action at all.
@@ -40,8 +46,14 @@ func CheckRemoteArgs(args []string, mayAct bool) error {
 		switch {
 		case refused != nil:
 		case !slices.Contains(remoteFlags, f.Name):
-			refused = Errorf("--%s is the server's to set: over SSH a session chooses what to open or print (--%s)", f.Name, strings.Join(remoteFlags, ", --"))
-		case !mayAct && slices.Contains(actingFlags, f.Name):
+			var mine []string
+			for _, name := range remoteFlags {
+				if SessionFlag(name, mayAct) {
+					mine = append(mine, name)
+				}
+			}
+			refused = Errorf("--%s is the server's to set: over SSH a session chooses what to open or print (--%s)", f.Name, strings.Join(mine, ", --"))
+		case !SessionFlag(f.Name, mayAct):
 			refused = Errorf("--%s: this key's role is read, which looks and never acts; nothing was sent", f.Name)
 		}
 	})
