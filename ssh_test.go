@@ -234,6 +234,9 @@ func TestSSHReadKeyCannotAct(t *testing.T) {
 	if status != 2 || !strings.Contains(stderr, "--action: this key's role is read") {
 		t.Fatalf("--action with a read key: status %d, %q", status, stderr)
 	}
+	if _, stderr, status := b.exec(t, b.rita, `--task "unclosed -o csv`); status != 2 || !strings.Contains(stderr, "check the quotes") {
+		t.Errorf("an unclosed quote: status %d, %q", status, stderr)
+	}
 	help, _, status := b.exec(t, b.rita, "--help")
 	for _, want := range []string{"--task-id", "--output", "ssh -t -p PORT HOST"} {
 		if status != 0 || !strings.Contains(help, want) {

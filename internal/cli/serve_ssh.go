@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	shlex "github.com/anmitsu/go-shlex"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
@@ -247,7 +248,13 @@ func serverArgs(c config.Config, fs *pflag.FlagSet) []string {
 // --read-only.
 func (e Env) sshSession(r *Remote, base []string, run Run, pool *session.Pool) int {
 	s, u := r.Session, r.User
-	args := s.Command()
+	// Split as the ssh library splits it (Command), but with its error:
+	// an unclosed quote is not an empty command line.
+	args, err := shlex.Split(s.RawCommand(), true)
+	if err != nil {
+		fmt.Fprintf(s.Stderr(), "wksrec: the arguments cannot be read (%s): check the quotes\n", sanitize.Line(err.Error()))
+		return 2
+	}
 	if err := config.CheckRemoteArgs(args, u.MayAct); err != nil {
 		fmt.Fprintf(s.Stderr(), "wksrec: %s\n", sanitize.Line(err.Error()))
 		return 2

@@ -382,7 +382,13 @@ func fileError(path string, err error) error {
 	if errors.As(err, &strict) && len(strict.Errors) > 0 {
 		e := strict.Errors[0]
 		row, _ := e.Position()
-		return Errorf("%s:%d: unknown key %q (the keys are %s, [columns], [keys], [[fleet]] and [[ssh_user]])", path, row, strings.Join(e.Key(), "."), fileKeys())
+		key := strings.Join(e.Key(), ".")
+		for table, keys := range map[string]string{"fleet": "name, profile, region, endpoint and project_id", "ssh_user": "name, key and role"} {
+			if strings.HasPrefix(key, table+".") {
+				return Errorf("%s:%d: unknown key %q (the keys of [[%s]] are %s)", path, row, key, table, keys)
+			}
+		}
+		return Errorf("%s:%d: unknown key %q (the keys are %s, [columns], [keys], [[fleet]] and [[ssh_user]])", path, row, key, fileKeys())
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {

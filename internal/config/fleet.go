@@ -32,7 +32,7 @@ var memberName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$`)
 // a session. Errors name the file, the line and the key.
 func checkFleet(members []FleetMember, path, text string, getenv func(string) string) error {
 	at := func(i int, key string) string {
-		return fmt.Sprintf("%s:%d: [[fleet]] %s", path, entryLine(text, fleetHeader, i, key), key)
+		return strings.TrimSuffix(fmt.Sprintf("%s:%d: [[fleet]] %s", path, entryLine(text, fleetHeader, i, key), key), " ")
 	}
 	seen := map[string]int{}
 	for i, m := range members {

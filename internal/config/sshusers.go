@@ -39,7 +39,7 @@ var sshUserHeader = regexp.MustCompile(`^\s*\[\[\s*ssh_user\s*\]\]`)
 // role would depend on the entry's order.
 func checkSSHUsers(users []SSHUser, path, text string) error {
 	at := func(i int, key string) string {
-		return fmt.Sprintf("%s:%d: [[ssh_user]] %s", path, entryLine(text, sshUserHeader, i, key), key)
+		return strings.TrimSuffix(fmt.Sprintf("%s:%d: [[ssh_user]] %s", path, entryLine(text, sshUserHeader, i, key), key), " ")
 	}
 	names, keys := map[string]int{}, map[string]int{}
 	for i := range users {
@@ -124,6 +124,9 @@ func entryLine(text string, header *regexp.Regexp, i int, key string) int {
 // is on 127.0.0.1, so that serving to the network is always a choice
 // written out.
 func SSHAddress(value string) (string, error) {
+	if _, err := strconv.Atoi(value); err == nil {
+		return "", Errorf("--serve-ssh %q is a port alone: write :%s (on 127.0.0.1), or HOST:%s", value, value, value)
+	}
 	host, port, err := net.SplitHostPort(value)
 	if err != nil {
 		if strings.Contains(value, ":") && !strings.HasPrefix(value, "[") {

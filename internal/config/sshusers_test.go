@@ -27,7 +27,7 @@ func TestSSHUsersInTheFile(t *testing.T) {
 	}
 	entry := func(lines ...string) string { return "[[ssh_user]]\n" + strings.Join(lines, "\n") + "\n" }
 	for _, tc := range []struct{ body, want string }{
-		{entry(`key = "` + keyA + `"`), "config.toml:1: [[ssh_user]] : every ssh_user needs a name"},
+		{entry(`key = "` + keyA + `"`), "config.toml:1: [[ssh_user]]: every ssh_user needs a name"},
 		{entry(`name = "rita smith"`, `key = "`+keyA+`"`), `config.toml:2: [[ssh_user]] name "rita smith"`},
 		{entry(`name = "rita"`), "config.toml:1: [[ssh_user]] key of \"rita\": give one OpenSSH public key line"},
 		{entry(`name = "rita"`, `key = "ssh-ed25519 AAAA"`), "config.toml:3: [[ssh_user]] key of \"rita\": not an OpenSSH public key line"},
@@ -35,7 +35,7 @@ func TestSSHUsersInTheFile(t *testing.T) {
 		{entry(`name = "rita"`, `key = "`+keyA+`"`, `role = "admin"`), `config.toml:4: [[ssh_user]] role of "rita" must be read or act, not "admin"`},
 		{entry(`name = "rita"`, `key = "`+keyA+`"`) + entry(`name = "RITA"`, `key = "`+keyB+`"`), `config.toml:5: [[ssh_user]] name "RITA": ssh_user 1 has that name already`},
 		{entry(`name = "rita"`, `key = "`+keyA+`"`) + entry(`name = "alex"`, `key = "`+keyA+`"`), `config.toml:6: [[ssh_user]] key of "alex": ssh_user "rita" has that key already`},
-		{entry(`name = "rita"`, `key = "`+keyA+`"`, `password = "x"`), `unknown key "ssh_user.password"`},
+		{entry(`name = "rita"`, `key = "`+keyA+`"`, `rolle = "act"`), `config.toml:4: unknown key "ssh_user.rolle" (the keys of [[ssh_user]] are name, key and role)`},
 	} {
 		home, _ := configHome(t, tc.body)
 		_, _, err := Parse([]string{"--demo", "--serve-ssh", ":2222"}, env("HOME", home))
@@ -82,7 +82,7 @@ func TestSSHAddress(t *testing.T) {
 			t.Errorf("%q: %q %v; want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{":99999", "host:port", "a:b:c"} {
+	for _, bad := range []string{":99999", "host:port", "a:b:c", "2222"} {
 		if _, err := SSHAddress(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"path/filepath"
 	"sync"
@@ -60,6 +61,7 @@ type Server struct {
 	ln    net.Listener
 	open  atomic.Int64
 	seq   atomic.Uint64
+	run   string // this run of the server, in the session log
 	// running are the sessions in their handler; once draining, no new
 	// one starts, and idle is closed when the last has ended (Drain).
 	mu       sync.Mutex
@@ -94,6 +96,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{o: o, log: log, limit: newConnLimit(o.ConnEvery, o.ConnBurst),
 		HostKey: gossh.FingerprintSHA256(signer.PublicKey()), Notes: notes}
 	s.users.Store(&us)
+	s.run = fmt.Sprintf("%08x", rand.Uint32())
 	s.srv, err = wish.NewServer(
 		wish.WithHostKeyPEM(pemBytes),
 		// Public keys only: with no password or keyboard-interactive
@@ -137,12 +140,27 @@ func (s *Server) SetUsers(entries []config.SSHUser) error {
 
 // Listen opens the address; Addr then says where (a port 0 chosen).
 func (s *Server) Listen() (net.Addr, error) {
-	ln, err := net.Listen("tcp", s.o.Addr)
+	ln, err := net.Listen(network(s.o.Addr), s.o.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("--serve-ssh %s: %w", s.o.Addr, err)
 	}
 	s.ln = ln
 	return ln.Addr(), nil
+}
+
+// network is where addr listens: an IPv4 address on IPv4 alone (Go's
+// "tcp" would take 0.0.0.0 for every IPv6 address too), an IPv6 one on
+// IPv6, a name on what it resolves to.
+func network(addr string) string {
+	host, _, _ := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
+	switch {
+	case ip == nil:
+		return "tcp"
+	case ip.To4() != nil:
+		return "tcp4"
+	}
+	return "tcp6"
 }
 
 // Serve serves until Shutdown or Close.
@@ -271,7 +289,7 @@ func (s *Server) session(sess ssh.Session) {
 		return
 	}
 	defer s.open.Add(-1)
-	ev.Session = s.seq.Add(1)
+	ev.Session = fmt.Sprintf("%s-%d", s.run, s.seq.Add(1))
 	ev.Event = "start"
 	start := s.o.Now()
 	if err := s.log.write(ev); err != nil {

@@ -412,3 +412,13 @@ func TestPanicEndsOneSession(t *testing.T) {
 		t.Fatalf("after a panic: status %d", status)
 	}
 }
+
+// An IPv4 address listens on IPv4 alone: 0.0.0.0 is not every IPv6
+// address too.
+func TestNetwork(t *testing.T) {
+	for addr, want := range map[string]string{"0.0.0.0:2222": "tcp4", "10.0.0.5:22": "tcp4", "[::]:2222": "tcp6", "[::1]:2222": "tcp6", "bastion:2222": "tcp"} {
+		if got := network(addr); got != want {
+			t.Errorf("%s: %s; want %s", addr, got, want)
+		}
+	}
+}

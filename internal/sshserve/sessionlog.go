@@ -27,8 +27,8 @@ type sessionLog struct {
 // sessionEvent is a line of the log.
 type sessionEvent struct {
 	Time     string `json:"time"`
-	Event    string `json:"event"` // start, end, refused
-	Session  uint64 `json:"session,omitempty"`
+	Event    string `json:"event"`             // start, end, refused
+	Session  string `json:"session,omitempty"` // the server's run and the session's number in it: 3f9a01c2-7
 	User     string `json:"user,omitempty"`
 	Key      string `json:"key,omitempty"`
 	Address  string `json:"address"`
