@@ -429,6 +429,10 @@ func TestSSHLimitsEndTheBrowserCleanly(t *testing.T) {
 		if err := term.s.Wait(); !errors.As(err, &exit) || exit.ExitStatus() != 1 {
 			t.Fatalf("the session ended with %v", err)
 		}
+		log, _ := os.ReadFile(filepath.Join(b.home, ".local", "state", "wksrec", "ssh-sessions.log"))
+		if !regexp.MustCompile(`"event":"end".*"status":1,"why":"` + tc.want).Match(log) {
+			t.Errorf("the session log does not say why the session ended:\n%s", log)
+		}
 		out := term.bytes()
 		for _, restore := range []string{"\x1b[?1049l", "\x1b[?25h", "\x1b[?1002l"} {
 			if !strings.Contains(out, restore) {

@@ -357,6 +357,7 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 	why := "the SSH session ended"
 	if w := r.stoppedBy.Load(); w != nil {
 		why = *w
+		sshserve.Ended(s, why)
 	}
 	var left []*actions.Batch
 	select {

@@ -232,6 +232,13 @@ func (s *Server) handle(sess ssh.Session, u User) (status int) {
 	return s.o.Handler(sess, u)
 }
 
+// endedKey keys why a session ended, as its handler said (Ended).
+type endedKey struct{}
+
+// Ended says why the session ends, for the session log's end line (the
+// server stopping, a limit reached).
+func Ended(s ssh.Session, why string) { s.Context().SetValue(endedKey{}, why) }
+
 // enter counts a session in, unless the server is draining.
 func (s *Server) enter() bool {
 	s.mu.Lock()
@@ -300,6 +307,11 @@ func (s *Server) session(sess ssh.Session) {
 	}
 	status := s.handle(sess, u)
 	ev.Event, ev.Duration, ev.Status = "end", s.o.Now().Sub(start).Round(time.Millisecond).String(), &status
+	if why, ok := sess.Context().Value(endedKey{}).(string); ok {
+		ev.Why = why
+	} else if sess.Context().Err() != nil {
+		ev.Why = "the connection closed"
+	}
 	_ = s.log.write(ev) // nothing is left to refuse: the session ran
 	sess.Exit(status)
 }

@@ -339,6 +339,19 @@ func TestIdleSessionEnds(t *testing.T) {
 		t.Fatal("an idle session was still open after 10 s with a 100 ms idle timeout")
 	}
 	s.Wait() // the connection closed: an error, and no hang
+	evs := func() string {
+		for _, e := range logLines(t, srv.stateDir) {
+			if e.Event == "end" {
+				return e.Why
+			}
+		}
+		return ""
+	}
+	for deadline := time.Now().Add(10 * time.Second); evs() != "the connection closed"; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the end line says %q", evs())
+		}
+	}
 }
 
 // Drain waits for the sessions running, and no longer than its context:
