@@ -9,11 +9,13 @@ import (
 	"errors"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -471,5 +473,69 @@ func TestSSHReload(t *testing.T) {
 	}
 	if out, _, status := b.exec(t, b.alex, "--version"); status != 0 || !strings.HasPrefix(out, "wksrec ") {
 		t.Fatalf("alex after the reload: %d %q", status, out)
+	}
+}
+
+// The server as it is run: it says where it listens and its host key,
+// SIGHUP reads the keys again (a key taken out no longer logs in), and
+// SIGTERM ends it with status 0.
+func TestSSHServerSignals(t *testing.T) {
+	bin := buildBinary(t)
+	b := startBastion(t) // for its keys and config file; its own server is not used
+	cmd := exec.Command(bin, "--demo", "--serve-ssh", "127.0.0.1:0")
+	cmd.Env = []string{"HOME=" + b.home, "PATH=" + os.Getenv("PATH")}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	lines := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	next := func(want string) string {
+		t.Helper()
+		select {
+		case line := <-lines:
+			if !strings.Contains(line, want) {
+				t.Fatalf("stderr: %q; want %q", line, want)
+			}
+			return line
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no %q on stderr within 10 s", want)
+		}
+		return ""
+	}
+	started := next("serving over SSH on 127.0.0.1:")
+	addr := regexp.MustCompile(`on (127\.0\.0\.1:[0-9]+)`).FindStringSubmatch(started)[1]
+	if !strings.Contains(started, "to 2 [[ssh_user]] keys; host key SHA256:") {
+		t.Errorf("the first line: %q", started)
+	}
+	b.addr = addr
+	if out, _, status := b.exec(t, b.rita, "--version"); status != 0 || !strings.HasPrefix(out, "wksrec ") {
+		t.Fatalf("--version over SSH: %d %q", status, out)
+	}
+	text, _ := os.ReadFile(b.config)
+	if err := os.WriteFile(b.config, regexp.MustCompile(`(?s)\[\[ssh_user\]\]\nname = "rita".*?\n\n`).ReplaceAll(text, nil), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	next("SIGHUP: 1 [[ssh_user]] key read again")
+	if c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "ops", Auth: []gossh.AuthMethod{gossh.PublicKeys(b.rita)},
+		HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error { return nil }, Timeout: 10 * time.Second}); err == nil {
+		c.Close()
+		t.Fatal("rita logs in after her key was taken out and SIGHUP")
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	next("SIGTERM: ending")
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after SIGTERM: %v", err)
 	}
 }
