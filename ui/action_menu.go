@@ -138,7 +138,7 @@ func newActionView(v *detailsView, plan actions.Plan) *actionView {
 	a.prompt = newFilterPrompt(b.st)
 	a.setText = a.filterText
 	a.export = func(h host, shown []actionRow) tea.Cmd {
-		return exportOrSay(h, "", func(dir string) tea.Cmd {
+		return exportOrSay(h, nil, func(dir string) tea.Cmd {
 			return exportItems(dir, "wksrec-"+fileSafe(a.plan.Action.Name, "action")+"-results", actionColumnsCSV, actionItems(shown))
 		})
 	}

@@ -59,7 +59,7 @@ func newGoneView(v *detailsView, gone []triage.Row) view {
 		for i := range shown {
 			rows[i] = export.Row{Detail: shown[i].Detail(), Change: compare.OnlyInBaseline.Wire()}
 		}
-		return exportOrSay(h, "", func(dir string) tea.Cmd {
+		return exportOrSay(h, nil, func(dir string) tea.Cmd {
 			return exportCSV(dir, exportName(v.taskLabel, v.runLabel, "gone"), rows, export.Extra{Change: true})
 		})
 	}

@@ -24,9 +24,9 @@ func exportName(task, run, rows string) string {
 
 // exportOrSay is e: write runs the export into the directory files go to, or
 // the host says why nothing is written (over SSH, on the server), and
-// what prints the same rows instead: args, -o's flags for them ("" when
+// what prints the same rows instead: args, -o's flags for them (nil when
 // -o has none).
-func exportOrSay(h host, args string, write func(dir string) tea.Cmd) tea.Cmd {
+func exportOrSay(h host, args []string, write func(dir string) tea.Cmd) tea.Cmd {
 	if why := h.exportRefused(args); why != "" {
 		h.setNote(why)
 		return nil
@@ -38,25 +38,51 @@ func exportOrSay(h host, args string, write func(dir string) tea.Cmd) tea.Cmd {
 // failed-only switch, status and text filter that narrow it (a failure
 // group or a change has no flag of -o's that says it: they are left out,
 // and -o prints more than is shown).
-func outputArgs(taskID, recordID string, tr triage.Criteria) string {
-	args := []string{"--task-id", shellWord(taskID), "--record-id", shellWord(recordID)}
+func outputArgs(taskID, recordID string, tr triage.Criteria) []string {
+	args := []string{"--task-id", taskID, "--record-id", recordID}
 	switch {
 	case tr.Status != "":
-		args = append(args, "--status", shellWord(tr.Status))
+		args = append(args, "--status", tr.Status)
 	case tr.FailedOnly:
 		args = append(args, "--status", "FAIL")
 	}
 	if !tr.Text.Empty() {
-		args = append(args, "--filter", shellWord(tr.Text.String()))
+		args = append(args, "--filter", tr.Text.String())
 	}
-	return strings.Join(args, " ")
+	return args
 }
 
-// shellWord is s as one word of a POSIX shell's command line: quoted
-// unless it is made of characters no shell reads specially.
-func shellWord(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:,/@") == "" {
+// sshCommand is the command line that runs wksrec with args on the
+// server reach names ("ssh -p 2222 10.0.0.5 --") and saves its CSV here.
+// Its words are quoted twice: ssh joins the arguments it is given with
+// spaces, and the server splits them again as a shell does, so a word
+// with a space must reach the server still quoted. The server's quoting
+// is in double quotes where it can be (readable), and the whole is one
+// word of the local shell, in single quotes (no $, ` or ! of the local
+// shell's reaches it).
+func sshCommand(reach string, args []string) string {
+	words := make([]string, len(args))
+	plain := true
+	for i, a := range args {
+		words[i] = remoteWord(a)
+		plain = plain && words[i] == a
+	}
+	line := strings.Join(words, " ") + " -o csv"
+	if !plain {
+		line = "'" + strings.ReplaceAll(line, "'", `'\''`) + "'"
+	}
+	return reach + " " + line + " > rows.csv"
+}
+
+// remoteWord is s as one word of the server's split: as it is when no
+// character of it is special, else in double quotes, else (a ", \, $ or
+// ` in it) in single quotes.
+func remoteWord(s string) string {
+	switch {
+	case s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:,/@=+") == "":
 		return s
+	case !strings.ContainsAny(s, "\"\\$`"):
+		return `"` + s + `"`
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -4,9 +4,13 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/anmitsu/go-shlex"
 
 	"github.com/wksrec/wksrec/internal/filter"
 	"github.com/wksrec/wksrec/internal/triage"
@@ -47,14 +51,11 @@ func TestAnExportIsWholeOrNothing(t *testing.T) {
 }
 
 // Over SSH, e says the -o that prints the rows shown: the run, and the
-// failed-only switch, status and text filter, each one word for a shell.
+// failed-only switch, status and text filter.
 func TestOutputArgs(t *testing.T) {
-	text := func(s string) filter.Expr {
-		e, err := filter.Parse(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e
+	text, err := filter.Parse(`code:WKS.00010131 !name:lab`)
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		tr   triage.Criteria
@@ -63,13 +64,37 @@ func TestOutputArgs(t *testing.T) {
 		{triage.Criteria{}, "--task-id t1 --record-id r1"},
 		{triage.Criteria{FailedOnly: true}, "--task-id t1 --record-id r1 --status FAIL"},
 		{triage.Criteria{FailedOnly: true, Status: "SKIP"}, "--task-id t1 --record-id r1 --status SKIP"},
-		{triage.Criteria{Text: text(`reason:"it's down" !name:lab`)}, `--task-id t1 --record-id r1 --filter 'reason:"it'\''s down" !name:lab'`},
+		{triage.Criteria{Text: text}, "--task-id t1 --record-id r1 --filter code:WKS.00010131 !name:lab"},
 	} {
-		if got := outputArgs("t1", "r1", tc.tr); got != tc.want {
+		if got := strings.Join(outputArgs("t1", "r1", tc.tr), " "); got != tc.want {
 			t.Errorf("%+v: %s; want %s", tc.tr, got, tc.want)
 		}
 	}
-	if got := shellWord("$(id)"); got != "'$(id)'" {
-		t.Errorf("shellWord: %s", got)
+}
+
+// The command e shows over SSH gives the server exactly the words meant:
+// through this machine's shell (sh), which hands ssh its arguments, ssh,
+// which joins them with spaces, and the server's split (shlex, as the
+// session's command line is split).
+func TestSSHCommandRoundTrip(t *testing.T) {
+	for _, filterText := range []string{
+		"code:WKS.00010131", "code:WKS.00010131 !name:lab", `reason:"it's down" !name:lab`,
+		"name:$(id) `id` $HOME", `reason:a\b "c"`, "name:研发 desktop!",
+	} {
+		args := []string{"--task-id", "t1", "--record-id", "r1", "--filter", filterText}
+		line := sshCommand("printf '%s\\0'", args) // the local shell runs printf in ssh's place
+		line = strings.TrimSuffix(line, " > rows.csv")
+		out, err := exec.Command("sh", "-c", line).Output()
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		sent := strings.Join(strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00"), " ") // as ssh joins them
+		got, err := shlex.Split(sent, true)
+		if err != nil {
+			t.Fatalf("%s: the server cannot split %q: %v", line, sent, err)
+		}
+		if want := append(args, "-o", "csv"); !slices.Equal(got, want) {
+			t.Errorf("%s\nreaches the server as %q; want %q", line, got, want)
+		}
 	}
 }

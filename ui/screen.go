@@ -22,7 +22,7 @@ type host interface {
 	exportDir() string
 	// exportRefused is what e says instead of writing a file ("" when it
 	// writes one), given -o's flags for the same rows: see exportOrSay.
-	exportRefused(args string) string
+	exportRefused(args []string) string
 	// showing reports v on top, with no prompt or command line open:
 	// where keys typed go to v.
 	showing(v view) bool
@@ -106,14 +106,14 @@ func (m *Model) exportDir() string {
 	return m.cfg.ExportDir
 }
 
-func (m *Model) exportRefused(args string) string {
+func (m *Model) exportRefused(args []string) string {
 	switch {
 	case m.cfg.ExportOverSSH == "":
 		return ""
-	case args == "":
+	case len(args) == 0:
 		return "over SSH e writes nothing on the server"
 	}
-	return m.cfg.ExportOverSSH + " " + args + " -o csv > rows.csv prints these rows where you are (over SSH e writes nothing on the server)"
+	return sshCommand(m.cfg.ExportOverSSH, args) + " prints these rows where you are (over SSH e writes nothing on the server)"
 }
 
 // replaceRoot puts v at the bottom of the stack in place of the task list

@@ -269,7 +269,7 @@ func (m Model) statusText() (string, lipgloss.Style) {
 
 // wholeView is the status line whole, wrapped, where the footer was (!).
 func (m Model) wholeView() string {
-	lines := strings.Split(wrap.Text(m.whole, max(m.width, 10)), "\n")
+	lines := strings.Split(wrap.Words(m.whole, max(m.width, 10)), "\n") // at spaces: a command or an id shown whole stays copyable
 	lines = append(lines, m.st.Faint.Render(fit("! or esc: back", m.width, false)))
 	return strings.Join(lines, "\n")
 }

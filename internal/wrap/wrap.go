@@ -166,3 +166,39 @@ func breakTokens(s string) []string {
 func isClosingPunct(g string) bool {
 	return g != "" && strings.Contains("。，、：；！？）」』】〕》〉", g)
 }
+
+// Words breaks s into lines of at most width cells at its spaces only:
+// a command line or an id shown whole must not break where a hyphen is
+// (copied from the terminal, "--record-id" split after "--" is another
+// argument). A word wider than a line is broken as Text breaks it.
+// Newlines in s are kept; runs of spaces at a break are dropped.
+func Words(s string, width int) string {
+	width = max(width, 1)
+	paras := strings.Split(s, "\n")
+	for i, p := range paras {
+		var lines []string
+		cur, curW := "", 0
+		for _, w := range strings.Fields(p) {
+			ww := ansi.StringWidth(w)
+			switch {
+			case cur != "" && curW+1+ww <= width:
+				cur, curW = cur+" "+w, curW+1+ww
+			case ww <= width:
+				if cur != "" {
+					lines = append(lines, cur)
+				}
+				cur, curW = w, ww
+			default:
+				if cur != "" {
+					lines = append(lines, cur)
+				}
+				broken := strings.Split(Text(w, width), "\n")
+				lines = append(lines, broken[:len(broken)-1]...)
+				cur = broken[len(broken)-1]
+				curW = ansi.StringWidth(cur)
+			}
+		}
+		paras[i] = strings.Join(append(lines, cur), "\n")
+	}
+	return strings.Join(paras, "\n")
+}

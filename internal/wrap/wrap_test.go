@@ -62,3 +62,25 @@ func TestWrapTextOddInput(t *testing.T) {
 		t.Errorf("200 KB without a break: %d lines, text kept %v", len(lines), strings.Join(lines, "") == long)
 	}
 }
+
+// Words breaks at spaces only: an id stays whole on its line; a word
+// wider than the line is broken as Text breaks it (CJK between
+// characters); no line is wider than asked.
+func TestWords(t *testing.T) {
+	cmd := "ssh -p 2222 10.0.0.5 -- --task-id a3422b24-277f-872a-3d30-51936fe3ec0c --record-id ae11633a-ef28-b53d-93aa-bbb7eba04fc4 -o csv"
+	got := Words(cmd, 60)
+	want := "ssh -p 2222 10.0.0.5 -- --task-id\na3422b24-277f-872a-3d30-51936fe3ec0c --record-id\nae11633a-ef28-b53d-93aa-bbb7eba04fc4 -o csv"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	for _, s := range []string{cmd, "桌面代理未响应：命令在300秒内未返回结果。请检查桌面网络连接后重试。 then more words", strings.Repeat("x", 50) + " y"} {
+		for _, line := range strings.Split(Words(s, 20), "\n") {
+			if w := ansi.StringWidth(line); w > 20 {
+				t.Errorf("%q: a line of %d cells: %q", s, w, line)
+			}
+		}
+	}
+	if got := Words("a\nb c", 3); got != "a\nb c" {
+		t.Errorf("newlines: %q", got)
+	}
+}
