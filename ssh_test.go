@@ -39,13 +39,20 @@ type sshBastion struct {
 	args       []string // the server's command line
 	getenv     func(string) string
 	config     string // its config file
+	stderr     lockedBuffer
 	task, run  string
 	failed     int
 }
 
 func startBastion(t *testing.T, set ...func(*config.Config)) *sshBastion {
 	t.Helper()
-	srv, url := startFake(t, fake.Options{Seed: 2})
+	return startBastionOn(t, fake.Options{Seed: 2}, set...)
+}
+
+// startBastionOn is startBastion over a fake API made with opts.
+func startBastionOn(t *testing.T, opts fake.Options, set ...func(*config.Config)) *sshBastion {
+	t.Helper()
+	srv, url := startFake(t, opts)
 	b := &sshBastion{fake: srv, home: t.TempDir()}
 	d := srv.Data()
 	b.task = d.Tasks[0].ID
@@ -92,8 +99,7 @@ func startBastion(t *testing.T, set ...func(*config.Config)) *sshBastion {
 	}
 	retry := api.DefaultRetry
 	retry.Base = time.Millisecond
-	var stderr bytes.Buffer
-	s, err := cli.Env{Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: getenv, Version: versionString(), Retry: retry}.StartSSH(c, fs, runIn)
+	s, err := cli.Env{Stdout: &bytes.Buffer{}, Stderr: &b.stderr, Getenv: getenv, Version: versionString(), Retry: retry}.StartSSH(c, fs, runIn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,6 +193,24 @@ func (b *sshBastion) terminal(t *testing.T, key gossh.Signer, width, height int,
 	}
 	t.Cleanup(func() { s.Close() })
 	return term
+}
+
+// lockedBuffer is a buffer the server's goroutines write to at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 type writerFunc func([]byte) (int, error)
@@ -535,5 +559,26 @@ func TestSSHServerSignals(t *testing.T) {
 	next("SIGTERM: ending")
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("after SIGTERM: %v", err)
+	}
+}
+
+// The server stopped while an act key's power actions go out: they stop
+// before their next request, and what was sent and not is said once on
+// the server's stderr (naming the user) and to the client.
+func TestSSHStopWhileActing(t *testing.T) {
+	b := startBastionOn(t, fake.Options{Seed: 2, Latency: 150 * time.Millisecond})
+	term := b.terminal(t, b.alex, 120, 30, nil, "--task-id", b.task, "--record-id", b.run)
+	waitFor(t, "the run", term.text, regexp.MustCompile(`FAIL`))
+	term.keys(t, "fa")
+	waitFor(t, "the action menu", term.text, regexp.MustCompile(`Act on the`))
+	term.keys(t, "r"+strconv.Itoa(b.failed)+"\r")
+	waitFor(t, "the first request", term.text, regexp.MustCompile(`request 1`))
+	b.server.Stop("the server stopped (SIGTERM)")
+	said := waitFor(t, "what was stopped, to the client", term.text, regexp.MustCompile(`wksrec: the server stopped \(SIGTERM\): reboot: [^\n]*not sent`))
+	if strings.Contains(said, "(alex)") {
+		t.Errorf("the client was shown the server's line:\n%s", said)
+	}
+	if n := strings.Count(b.stderr.String(), "reboot:"); n != 1 || !strings.Contains(b.stderr.String(), "the server stopped (SIGTERM) (alex): reboot:") {
+		t.Errorf("the server said it %d times:\n%s", n, b.stderr.String())
 	}
 }

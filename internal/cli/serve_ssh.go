@@ -214,7 +214,10 @@ func (e Env) StartSSH(c config.Config, fs *pflag.FlagSet, run Run) (*SSHServer, 
 // sessions (waiting 10 s at most) and releases the API sessions; false
 // when a stopped batch's request did not end in time.
 func (s *SSHServer) Stop(why string) bool {
-	all := account(s.live.abortAll(why), why, s.auditPath, s.stderr)
+	all := true
+	for r, stopped := range s.live.abortAll(why) { // all stopped first, then each said
+		all = account(stopped, why+" ("+r.User.Name+")", s.auditPath, s.stderr) && all
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := s.srv.Drain(ctx); err != nil {
@@ -359,14 +362,18 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 		why = *w
 		sshserve.Ended(s, why)
 	}
-	var left []*actions.Batch
+	var all []*actions.Batch // first those the server's stop said on its stderr
 	select {
-	case left = <-stopped:
+	case all = <-stopped:
 	default:
 	}
-	if left = append(left, running.Abort(why)...); len(left) > 0 {
+	if ended := running.Abort(why); len(ended) > 0 {
 		// Said on the server first: the client may be gone.
-		account(left, why+" ("+r.User.Name+")", cfg.AuditPath, io.MultiWriter(r.serverLog, e.Stderr))
+		account(ended, why+" ("+r.User.Name+")", cfg.AuditPath, r.serverLog)
+		all = append(all, ended...)
+	}
+	if len(all) > 0 {
+		account(all, why, cfg.AuditPath, e.Stderr)
 		return fmt.Errorf("%s while power actions went out: they were stopped; what was and was not sent is in the server's audit log", why)
 	}
 	if r.stoppedBy.Load() != nil {
@@ -461,12 +468,14 @@ func (l *liveSessions) remove(r *Remote) {
 	delete(l.open, r)
 }
 
-func (l *liveSessions) abortAll(why string) []*actions.Batch {
+func (l *liveSessions) abortAll(why string) map[*Remote][]*actions.Batch {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var stopped []*actions.Batch
-	for _, stop := range l.open {
-		stopped = append(stopped, stop(why)...)
+	stopped := map[*Remote][]*actions.Batch{}
+	for r, stop := range l.open {
+		if b := stop(why); len(b) > 0 {
+			stopped[r] = b
+		}
 	}
 	return stopped
 }
