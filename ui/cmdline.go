@@ -143,7 +143,7 @@ func (m *Model) complete() {
 	var candidates []string
 	prefix := verb
 	if !hasArg {
-		candidates = cmdVerbs
+		candidates = m.verbs()
 	} else {
 		prefix = strings.TrimLeft(arg, " ")
 		candidates = m.candidates(verb)
@@ -246,12 +246,21 @@ func quitCommand(line string) bool {
 	return false
 }
 
+// verbs are the commands this session has: without Reconnect (over SSH)
+// no switch of region, project or profile.
+func (m *Model) verbs() []string {
+	if m.cfg.Reconnect != nil {
+		return cmdVerbs
+	}
+	return slices.DeleteFunc(slices.Clone(cmdVerbs), func(v string) bool { return v == "region" || v == "project" || v == "profile" })
+}
+
 // runCommand runs one command line.
 func (m *Model) runCommand(line string) tea.Cmd {
 	verb, arg, _ := strings.Cut(line, " ")
 	arg = strings.TrimSpace(arg)
 	if !slices.Contains(cmdVerbs, verb) {
-		m.note = "unknown command :" + sanitize.Line(verb) + "; the commands are " + strings.Join(cmdVerbs, ", ") + ", q"
+		m.note = "unknown command :" + sanitize.Line(verb) + "; the commands are " + strings.Join(m.verbs(), ", ") + ", q"
 		return nil
 	}
 	if verb == "fleet" {

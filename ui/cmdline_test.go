@@ -184,7 +184,16 @@ func TestColonQQuits(t *testing.T) {
 // Tab completes the part the candidates share; once that is in, Tab after
 // Tab goes through them, and another key ends the cycle.
 func TestTabCyclesThroughCompletions(t *testing.T) {
+	// A session that cannot switch (over SSH) is offered no switch.
 	m := start(t, newTestModel(&stubSource{details: demoDetails()}, 100), 80, 24)
+	m = send(t, m, press(":"))
+	m = typeText(t, m, "r")
+	if m = send(t, m, press("tab")); m.cmd.input.Value() != "run " {
+		t.Errorf("tab without switches: %q", m.cmd.input.Value())
+	}
+	withSwitches := newTestModel(&stubSource{details: demoDetails()}, 100)
+	withSwitches.cfg.Reconnect = func(context.Context, string, string) (Session, error) { return Session{}, errors.New("not here") }
+	m = start(t, withSwitches, 80, 24)
 	m = send(t, m, press(":"))
 	m = typeText(t, m, "r")
 	var seen []string

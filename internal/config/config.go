@@ -129,7 +129,7 @@ func NewFlagSet(c *Config) *pflag.FlagSet {
 	fs.StringVar(&c.Webhook, "webhook", "", "in watch mode, POST each alert's JSON to `URL` (https, or http to this machine only: a loopback address or localhost); never printed whole")
 	fs.StringVar(&c.DebugFile, "debug", "", "append one line per HTTP request to `FILE` (method, path, status, time, request id, retries; never a secret)")
 	fs.BoolVar(&c.Mouse, "mouse", true, "the wheel scrolls and a click selects; --mouse=false leaves the mouse to the terminal (Shift+drag selects text either way)")
-	fs.StringVar(&c.Theme, "theme", "auto", "colours for a `dark` or light terminal; auto asks the terminal, which can stall over a slow SSH link")
+	fs.StringVar(&c.Theme, "theme", "auto", "colours for a `dark` or light terminal; auto asks this terminal (never a session over --serve-ssh), which can stall over a slow SSH link")
 	fs.IntVar(&c.Concurrency, "concurrency", defaults.Concurrency, fmt.Sprintf("requests in flight at most when loading every page (`N` from 1 to %d)", defaults.MaxConcurrency))
 	fs.StringVarP(&c.Output, "output", "o", "", "print the run's details as `FORMAT` json, csv or tsv and exit; without --record-id the task's runs, without --task-id the tasks")
 	fs.StringVar(&c.Statuses, "status", "", "with -o: keep only these statuses (`LIST`, e.g. FAIL,SKIP)")
