@@ -49,11 +49,20 @@ func (r *Running) Start(s Sender, p Plan, log *AuditLog, o Options, release func
 	return b, nil
 }
 
-// Sending reports a batch still going out.
+// Sending reports a batch still going out: one not done, whether or not
+// it has been let go of yet (that comes a moment after it is done, and q
+// pressed in between must quit).
 func (r *Running) Sending() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.batches) > 0
+	for b := range r.batches {
+		select {
+		case <-b.Done():
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // Abort stops every batch before its next request and cancels the
