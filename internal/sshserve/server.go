@@ -101,8 +101,14 @@ func New(o Options) (*Server, error) {
 		wish.WithHostKeyPEM(pemBytes),
 		// Public keys only: with no password or keyboard-interactive
 		// handler, x/crypto offers the client publickey alone.
-		wish.WithPublicKeyAuth(func(_ ssh.Context, key ssh.PublicKey) bool {
+		wish.WithPublicKeyAuth(func(ctx ssh.Context, key ssh.PublicKey) bool {
 			_, ok := s.users.Load().byKey(key)
+			if !ok {
+				// Once a key a connection (x/crypto keeps the answer), at
+				// most its tries a connection, and connections are paced.
+				_ = s.log.write(sessionEvent{Event: "refused", Key: gossh.FingerprintSHA256(key), Address: ctx.RemoteAddr().String(),
+					Why: "no [[ssh_user]] has this key"})
+			}
 			return ok
 		}),
 		wish.WithIdleTimeout(o.Idle),
@@ -119,7 +125,6 @@ func New(o Options) (*Server, error) {
 		log.close()
 		return nil, fmt.Errorf("setting up the SSH server: %w", err)
 	}
-	s.srv.ConnectionFailedCallback = s.failed
 	// No port forwarding, agent forwarding, subsystem (sftp) or X11: none
 	// has a handler, so each is refused. The session is the handler's.
 	s.srv.Handler = s.session
@@ -210,15 +215,6 @@ func (s *Server) Close() error {
 // Sessions is how many sessions are open.
 func (s *Server) Sessions() int { return int(s.open.Load()) }
 
-// failed logs a connection whose authentication failed: a key that is no
-// [[ssh_user]]'s. (Handshakes that end otherwise, port scans among them,
-// are not logged: they name no one.)
-func (s *Server) failed(conn net.Conn, err error) {
-	var auth *gossh.ServerAuthError
-	if errors.As(err, &auth) {
-		_ = s.log.write(sessionEvent{Event: "refused", Address: conn.RemoteAddr().String(), Why: "no [[ssh_user]] has the key offered"})
-	}
-}
 
 // handle runs the handler; a bug in it ends its session, not the server
 // and everyone's sessions with it (a panic in a session's goroutine would).

@@ -161,7 +161,7 @@ func TestKeysDecideWhoComesIn(t *testing.T) {
 	}
 	fp := gossh.FingerprintSHA256(reader.PublicKey())
 	refused, began, ended := evs[0], evs[1], evs[2]
-	if refused.Event != "refused" || refused.User != "" || !strings.HasPrefix(refused.Address, "127.0.0.1:") {
+	if refused.Event != "refused" || refused.User != "" || refused.Key != gossh.FingerprintSHA256(stranger.PublicKey()) || !strings.HasPrefix(refused.Address, "127.0.0.1:") {
 		t.Errorf("refusal: %+v", refused)
 	}
 	if began.Event != "start" || began.User != "rita" || began.Key != fp || began.Role != "read" || began.Command != "--task-id x -o csv" || !strings.HasPrefix(began.Address, "127.0.0.1:") {
