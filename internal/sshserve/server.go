@@ -215,7 +215,6 @@ func (s *Server) Close() error {
 // Sessions is how many sessions are open.
 func (s *Server) Sessions() int { return int(s.open.Load()) }
 
-
 // handle runs the handler; a bug in it ends its session, not the server
 // and everyone's sessions with it (a panic in a session's goroutine would).
 func (s *Server) handle(sess ssh.Session, u User) (status int) {
