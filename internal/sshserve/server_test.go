@@ -114,6 +114,26 @@ func exec(t *testing.T, c *gossh.Client, command string) (string, string, int) {
 	return stdout.String(), stderr.String(), 0
 }
 
+// startSession logs in with key and starts command in a session, not
+// waiting for it to end.
+func startSession(t *testing.T, addr string, key gossh.Signer, command string) (*gossh.Client, *gossh.Session) {
+	t.Helper()
+	c, err := dial(addr, nil, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.NewSession()
+	if err != nil {
+		c.Close()
+		t.Fatal(err)
+	}
+	if err := s.Start(command); err != nil {
+		c.Close()
+		t.Fatal(err)
+	}
+	return c, s
+}
+
 func logLines(t *testing.T, stateDir string) []sessionEvent {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(stateDir, SessionLogName))
@@ -257,18 +277,8 @@ func TestSessionCap(t *testing.T) {
 			}
 			return 0
 		}})
-	c, err := dial(srv.addr, nil, reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, held := startSession(t, srv.addr, reader, "hold")
 	defer c.Close()
-	held, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := held.Start("hold"); err != nil {
-		t.Fatal(err)
-	}
 	<-started
 	_, stderr, status := exec(t, c, "another")
 	if status != 1 || !strings.Contains(stderr, "the server has 1 session open, the most it allows") {
@@ -321,18 +331,8 @@ func TestIdleSessionEnds(t *testing.T) {
 			close(ended)
 			return 0
 		}})
-	c, err := dial(srv.addr, nil, reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, s := startSession(t, srv.addr, reader, "idle")
 	defer c.Close()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start("idle"); err != nil {
-		t.Fatal(err)
-	}
 	select {
 	case <-ended:
 	case <-time.After(10 * time.Second):
