@@ -141,12 +141,21 @@ func retry[R any](ctx context.Context, p RetryPolicy, now func() time.Time, g *g
 			return res, err
 		}
 		lastErr = err
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return res, ctx.Err()
+		if err := Sleep(ctx, wait); err != nil {
+			return res, err
 		}
+	}
+}
+
+// Sleep waits d, or until ctx is done (its error then): the one wait
+// of the retries, --wait, watch mode and the power actions' pace.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }

@@ -91,7 +91,7 @@ var DefaultThrottle = Throttle{Tries: 5, Budget: time.Minute, Base: 2 * time.Sec
 type Options struct {
 	Throttle Throttle
 	Now      func() time.Time                                 // time.Now if nil
-	Wait     func(ctx context.Context, d time.Duration) error // Sleep if nil; tests pass one that does not
+	Wait     func(ctx context.Context, d time.Duration) error // api.Sleep if nil; tests pass one that does not
 	// OnChunk, if set, hears each request's end (answered, failed or not
 	// sent) in order, on the batch's goroutine: --action prints it then.
 	OnChunk func(Chunk)
@@ -127,7 +127,7 @@ func Start(ctx context.Context, s Sender, p Plan, log *AuditLog, o Options) *Bat
 		o.Now = time.Now
 	}
 	if o.Wait == nil {
-		o.Wait = Sleep
+		o.Wait = api.Sleep
 	}
 	b := &Batch{Plan: p, Digest: p.Digest(), stop: make(chan struct{}), changed: make(chan struct{}, 1), done: make(chan struct{})}
 	for i, ids := range p.Chunks() {
@@ -324,18 +324,6 @@ func backoff(err error, tries int, base time.Duration) time.Duration {
 		return apiErr.RetryAfter
 	}
 	return base << min(tries-1, 6)
-}
-
-// Sleep is Options.Wait for real use.
-func Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 func entryOf(b *Batch, c Chunk) Entry {

@@ -22,10 +22,10 @@ import (
 	"github.com/charmbracelet/ssh"
 	"github.com/spf13/pflag"
 
+	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/numfmt"
-	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/session"
 	"github.com/wksrec/wksrec/internal/sshserve"
@@ -204,7 +204,7 @@ func (e Env) sshSession(r *Remote, base []string, run Run, pool *session.Pool) i
 		ctx, cancel := context.WithCancel(ctx)
 		defer context.AfterFunc(s.Context(), cancel)()
 		defer cancel()
-		err := runs.Sleep(ctx, d)
+		err := api.Sleep(ctx, d)
 		if err != nil && s.Context().Err() != nil {
 			return fmt.Errorf("the SSH session ended")
 		}

@@ -16,7 +16,6 @@ import (
 	"github.com/wksrec/wksrec/internal/alert"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/numfmt"
-	"github.com/wksrec/wksrec/internal/runs"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/session"
 )
@@ -165,7 +164,7 @@ func (w *jsonWatch) sleep(ctx context.Context) error {
 	if w.env.Sleep != nil {
 		return w.env.Sleep(ctx, w.c.Watch)
 	}
-	return runs.Sleep(ctx, w.c.Watch)
+	return api.Sleep(ctx, w.c.Watch)
 }
 
 // taskName is the task's name for the alerts, or "" when it cannot be

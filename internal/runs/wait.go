@@ -111,24 +111,12 @@ func (o WaitOptions) withDefaults() WaitOptions {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = Sleep
+		o.Sleep = api.Sleep
 	}
 	if o.PageSize <= 0 {
 		o.PageSize = api.MaxRecordLimit
 	}
 	return o
-}
-
-// Sleep waits d, or until ctx is done.
-func Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // FindRecord is the task's run recordID as listed now. The listing is
