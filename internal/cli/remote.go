@@ -231,9 +231,8 @@ func (r *Remote) Read(b []byte) (int, error) {
 // --theme or COLORFGBG. The terminal is not asked: an answer consumes
 // what the user types meanwhile, and many never answer.
 func sessionRenderer(w io.Writer, theme string, getenv func(string) string) *lipgloss.Renderer {
-	opts := []termenv.OutputOption{termenv.WithEnvironment(sessionEnviron(getenv)), termenv.WithUnsafe(), termenv.WithTTY(true)}
-	r := lipgloss.NewRenderer(w, opts...)
-	r.SetColorProfile(colourProfile(termenv.NewOutput(w, opts...), getenv))
+	r := lipgloss.NewRenderer(w, termenv.WithEnvironment(sessionEnviron(getenv)), termenv.WithUnsafe(), termenv.WithTTY(true))
+	r.SetColorProfile(colourProfile(r.Output(), getenv))
 	r.SetHasDarkBackground(darkBackground(theme, getenv, func(time.Duration) (bool, bool) { return false, false }))
 	return r
 }

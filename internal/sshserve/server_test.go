@@ -263,6 +263,17 @@ func TestHostKeyIsKept(t *testing.T) {
 	if _, err := New(Options{Users: users, StateDir: dir, Addr: "127.0.0.1:0"}); err == nil || !strings.Contains(err.Error(), "chmod 600") {
 		t.Fatalf("a host key others can read: %v", err)
 	}
+	// Nor is a link followed, to a key of the right mode or not.
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	linked := t.TempDir()
+	if err := os.Symlink(path, filepath.Join(linked, HostKeyName)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{Users: users, StateDir: linked, Addr: "127.0.0.1:0"}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("a host key that is a link: %v", err)
+	}
 }
 
 // Sessions past the cap are refused with a line saying so, and logged.
