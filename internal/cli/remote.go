@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -199,14 +200,21 @@ func (r *Remote) limits(p *tea.Program, running *actions.Running) (stop func()) 
 		r.stoppedBy.Store(&why)
 		p.Quit()
 	}
-	var idle *time.Timer
+	var (
+		mu   sync.Mutex // idle is set before its own function reads it
+		idle *time.Timer
+	)
+	mu.Lock()
 	idle = time.AfterFunc(r.Idle, func() {
+		mu.Lock()
+		defer mu.Unlock()
 		if running.Sending() {
 			idle.Reset(r.Idle)
 			return
 		}
 		end(fmt.Sprintf("no key was pressed for %s (--ssh-idle-timeout)", r.Idle))
 	})
+	mu.Unlock()
 	r.keyPressed = func() { idle.Reset(r.Idle) }
 	most := time.AfterFunc(r.Max, func() { end(fmt.Sprintf("the session reached its limit, %s (--ssh-max-session)", r.Max)) })
 	return func() {
