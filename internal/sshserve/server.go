@@ -290,11 +290,11 @@ func (s *Server) session(sess ssh.Session) {
 		sess.Exit(1)
 		return
 	}
-	defer s.open.Add(-1)
 	ev.Session = fmt.Sprintf("%s-%d", s.run, s.seq.Add(1))
 	ev.Event = "start"
 	start := s.o.Now()
 	if err := s.log.write(ev); err != nil {
+		s.open.Add(-1)
 		// Who came in must be on record before anything is shown.
 		fmt.Fprintln(sess.Stderr(), "wksrec: the server cannot write its session log: try again later")
 		sess.Exit(1)
@@ -308,5 +308,8 @@ func (s *Server) session(sess ssh.Session) {
 		ev.Why = "the connection closed"
 	}
 	_ = s.log.write(ev) // nothing is left to refuse: the session ran
+	// The slot is free before the client hears the status: a client that
+	// starts its next session the moment this one ends is not refused.
+	s.open.Add(-1)
 	sess.Exit(status)
 }
