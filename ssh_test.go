@@ -103,7 +103,7 @@ func startBastionOn(t *testing.T, opts fake.Options, set ...func(*config.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Stop("the test ended") })
+	t.Cleanup(func() { s.Stop("the test ended", syscall.SIGTERM) })
 	b.addr, b.server = s.Addr.String(), s
 	return b
 }
@@ -425,7 +425,7 @@ func TestSSHServerStopEndsSessions(t *testing.T) {
 	b := startBastion(t)
 	term := b.terminal(t, b.rita, 80, 24, nil)
 	waitFor(t, "the task list", term.text, regexp.MustCompile(`TASK`))
-	if !b.server.Stop("the server stopped (SIGTERM)") {
+	if !b.server.Stop("the server stopped (SIGTERM)", syscall.SIGTERM) {
 		t.Fatal("Stop: a batch did not end in time, with none going out")
 	}
 	waitFor(t, "why the session ended", term.text, regexp.MustCompile(`wksrec: the server stopped \(SIGTERM\)`))
@@ -504,7 +504,7 @@ func TestSSHReload(t *testing.T) {
 func TestSSHServerSignals(t *testing.T) {
 	bin := buildBinary(t)
 	b := startBastion(t) // for its keys and config file; its own server is not used
-	cmd := exec.Command(bin, "--demo", "--serve-ssh", "127.0.0.1:0")
+	cmd := exec.Command(bin, "--demo", "--demo-latency", "100ms", "--serve-ssh", "127.0.0.1:0")
 	cmd.Env = []string{"HOME=" + b.home, "PATH=" + os.Getenv("PATH")}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -548,8 +548,24 @@ func TestSSHServerSignals(t *testing.T) {
 	if err := os.WriteFile(b.config, regexp.MustCompile(`(?s)\[\[ssh_user\]\]\nname = "rita".*?\n\n`).ReplaceAll(text, nil), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The server's SIGHUP is the server's: a script's batch going out in a
+	// session goes on (run here, SIGHUP would stop it).
+	out, _, _ := b.exec(t, b.alex, "--status", "FAIL", "--action", "reboot", "--dry-run")
+	plan := regexp.MustCompile(`--confirm ([0-9a-f]+)`).FindStringSubmatch(out)
+	if plan == nil {
+		t.Fatalf("--dry-run over SSH: %q", out)
+	}
+	acting, actOut, actErr := b.startExec(t, b.alex, "--status", "FAIL", "--action", "reboot", "--confirm", plan[1])
+	waitFor(t, "the first request's line", actOut.String, regexp.MustCompile(`"chunk":1,`))
 	cmd.Process.Signal(syscall.SIGHUP)
 	next("SIGHUP: 1 [[ssh_user]] key read again")
+	var exit *gossh.ExitError
+	if err := acting.Wait(); err != nil && (!errors.As(err, &exit) || exit.ExitStatus() != 1) || strings.Contains(actErr.String(), "SIGHUP") {
+		t.Fatalf("the server's SIGHUP reached a session's batch: %v\n%s", err, actErr.String())
+	}
+	if !strings.Contains(actErr.String(), "desktops accepted") || strings.Contains(actErr.String(), "not sent") {
+		t.Errorf("the batch did not go out whole:\n%s", actErr.String())
+	}
 	if c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "ops", Auth: []gossh.AuthMethod{gossh.PublicKeys(b.rita)},
 		HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error { return nil }, Timeout: 10 * time.Second}); err == nil {
 		c.Close()
@@ -573,12 +589,93 @@ func TestSSHStopWhileActing(t *testing.T) {
 	waitFor(t, "the action menu", term.text, regexp.MustCompile(`Act on the`))
 	term.keys(t, "r"+strconv.Itoa(b.failed)+"\r")
 	waitFor(t, "the first request", term.text, regexp.MustCompile(`request 1`))
-	b.server.Stop("the server stopped (SIGTERM)")
+	b.server.Stop("the server stopped (SIGTERM)", syscall.SIGTERM)
 	said := waitFor(t, "what was stopped, to the client", term.text, regexp.MustCompile(`wksrec: the server stopped \(SIGTERM\): reboot: [^\n]*not sent`))
 	if strings.Contains(said, "(alex)") {
 		t.Errorf("the client was shown the server's line:\n%s", said)
 	}
 	if n := strings.Count(b.stderr.String(), "reboot:"); n != 1 || !strings.Contains(b.stderr.String(), "the server stopped (SIGTERM) (alex): reboot:") {
 		t.Errorf("the server said it %d times:\n%s", n, b.stderr.String())
+	}
+}
+
+// startExec starts args over SSH without a terminal, with what it prints
+// readable as it comes.
+func (b *sshBastion) startExec(t *testing.T, key gossh.Signer, args ...string) (s *gossh.Session, stdout, stderr *lockedBuffer) {
+	t.Helper()
+	s, err := b.dial(t, key).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
+	s.Stdout, s.Stderr = stdout, stderr
+	if err := s.Start(strings.Join(args, " ")); err != nil {
+		t.Fatal(err)
+	}
+	return s, stdout, stderr
+}
+
+// The server stopped while a script's power actions go out over SSH: the
+// batch stops before its next request, as SIGTERM stops it run here (the
+// requests not sent said to the client and logged, exit 143), and the
+// session ends by itself rather than at the drain's deadline.
+func TestSSHStopWhileScriptActs(t *testing.T) {
+	b := startBastionOn(t, fake.Options{Seed: 2, Latency: 150 * time.Millisecond})
+	s, stdout, stderr := b.startExec(t, b.alex, "--task-id", b.task, "--record-id", b.run, "--status", "FAIL", "--action", "reboot", "--confirm", strconv.Itoa(b.failed))
+	waitFor(t, "the first request's line", stdout.String, regexp.MustCompile(`"chunk":1,`))
+	if !b.server.Stop("the server stopped (SIGTERM)", syscall.SIGTERM) {
+		t.Fatal("Stop: the script's request in flight did not end in time")
+	}
+	var exit *gossh.ExitError
+	if err := s.Wait(); !errors.As(err, &exit) || exit.ExitStatus() != 128+int(syscall.SIGTERM) {
+		t.Fatalf("the script ended with %v; stderr:\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "stopped by SIGTERM") || !strings.Contains(stderr.String(), "not sent") {
+		t.Errorf("the client was not told what was stopped:\n%s", stderr.String())
+	}
+	if posts, chunks := len(b.posts()), (b.failed+99)/100; posts >= chunks {
+		t.Errorf("%d requests of %d went out after the server stopped", posts, chunks)
+	}
+	if strings.Contains(b.stderr.String(), "not ended") {
+		t.Errorf("the session had to be cut off:\n%s", b.stderr.String())
+	}
+	log, _ := os.ReadFile(filepath.Join(b.home, ".local", "state", "wksrec", "actions.log"))
+	if !strings.Contains(string(log), `"phase":"not-sent"`) {
+		t.Errorf("the requests not sent are not in the audit log:\n%s", log)
+	}
+}
+
+// A script whose client is gone stops asking the API (whose budget every
+// session shares): the session ends at once, not when its pages are all
+// read.
+func TestSSHScriptEndsWithItsClient(t *testing.T) {
+	b := startBastionOn(t, fake.Options{Seed: 2, Latency: 300 * time.Millisecond})
+	c := b.dial(t, b.rita)
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start("--task-id " + b.task + " --record-id " + b.run + " -o csv --page-size 10 --filter nothing-matches-this"); err != nil {
+		t.Fatal(err)
+	}
+	pages := func() string {
+		n := 0
+		for _, r := range b.fake.Requests() {
+			if strings.HasSuffix(r.Path, "/records/"+b.run) {
+				n++
+			}
+		}
+		return strconv.Itoa(n)
+	}
+	waitFor(t, "the first page asked for", pages, regexp.MustCompile(`^[1-9]`))
+	c.Close()
+	log := filepath.Join(b.home, ".local", "state", "wksrec", "ssh-sessions.log")
+	read := func() string { b, _ := os.ReadFile(log); return string(b) }
+	// At 10 a page and 300 ms each, the run's pages take minutes, and no
+	// row matches: nothing written fails to say the client is gone.
+	waitFor(t, "the session's end in the log", read, regexp.MustCompile(`"event":"end"[^\n]*-o csv`))
+	asked := pages()
+	if n, _ := strconv.Atoi(asked); n > 20 {
+		t.Errorf("%s pages were asked for by a client that left after the first", asked)
 	}
 }

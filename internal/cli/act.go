@@ -66,7 +66,7 @@ func (e Env) Act(c config.Config) error {
 	if c, err = e.findRun(c, sess); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(e.context(), 10*time.Minute)
 	defer cancel()
 	rows, err := matchingDesktops(ctx, c, sess.Client, e.Retry)
 	if err != nil {
@@ -114,7 +114,9 @@ func (e Env) Act(c config.Config) error {
 	for _, n := range log.Notes {
 		fmt.Fprintln(e.Stderr, "wksrec: note: "+n)
 	}
-	return sendPlan(context.Background(), sender, plan, log, e.Stdout, e.Stderr)
+	stops, unlist := e.stopSignals()
+	defer unlist()
+	return sendPlan(context.Background(), sender, plan, log, stops, e.Stdout, e.Stderr)
 }
 
 // rerunSender is --action rerun's: the task read (its type, parameters
@@ -151,9 +153,10 @@ func printRerunTasks(w io.Writer, rs *actions.RerunSender, plan actions.Plan) {
 	}
 }
 
-// sendPlan sends the plan, printing each request's line as it ends, and
-// stops on SIGINT or SIGTERM before the next request.
-func sendPlan(ctx context.Context, s actions.Sender, plan actions.Plan, log *actions.AuditLog, stdout, stderr io.Writer) error {
+// sendPlan sends the plan, printing each request's line as it ends. The
+// first of stops (stopSignals) stops it before the next request; a second
+// aborts the request in flight.
+func sendPlan(ctx context.Context, s actions.Sender, plan actions.Plan, log *actions.AuditLog, stops <-chan os.Signal, stdout, stderr io.Writer) error {
 	ctx, abort := context.WithCancel(ctx)
 	defer abort()
 	// A reader of stdout gone (a pipe's, killed by the same ctrl+c) must
@@ -182,16 +185,13 @@ func sendPlan(ctx context.Context, s actions.Sender, plan actions.Plan, log *act
 	// SIGHUP is a dropped SSH session: stop as for the others, so that
 	// the requests not sent are printed (where anyone still reads) and
 	// logged.
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
 	var stoppedBy syscall.Signal
 wait:
 	for {
 		select {
 		case <-b.Done():
 			break wait
-		case s := <-sigs:
+		case s := <-stops:
 			if stoppedBy == 0 {
 				stoppedBy = s.(syscall.Signal)
 				b.Stop("stopped by " + signalName(stoppedBy))

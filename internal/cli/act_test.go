@@ -51,7 +51,7 @@ func TestActionStopsWhenNobodyHearsOfIt(t *testing.T) {
 	defer log.Close()
 	s := &acceptAll{}
 	var stderr bytes.Buffer
-	err = sendPlan(context.Background(), s, actions.NewPlan(reboot, targets), log, brokenPipe{}, &stderr)
+	err = sendPlan(context.Background(), s, actions.NewPlan(reboot, targets), log, nil, brokenPipe{}, &stderr)
 	if s.calls != 1 || err == nil || !strings.Contains(err.Error(), "150 not sent") {
 		t.Errorf("%d requests sent; error %v", s.calls, err)
 	}
@@ -90,7 +90,7 @@ func TestActionFailsWhenAnAnswerIsNotLogged(t *testing.T) {
 	}
 	s := &closingSender{log: log}
 	var stdout, stderr bytes.Buffer
-	err = sendPlan(context.Background(), s, actions.NewPlan(reboot, targets), log, &stdout, &stderr)
+	err = sendPlan(context.Background(), s, actions.NewPlan(reboot, targets), log, nil, &stdout, &stderr)
 	if s.calls != 2 || err == nil || !strings.Contains(err.Error(), "the audit log could not be written") || !strings.Contains(err.Error(), "150 of 150 desktops accepted") {
 		t.Errorf("%d calls; error %v", s.calls, err)
 	}

@@ -76,13 +76,13 @@ func (e Env) browser(c config.Config) (cfg ui.Config, stop func(), err error) {
 	}
 	var record *api.Record
 	if !c.ShowFleet {
-		if c, err = resolveTask(c, sess.Client, e.Retry); err != nil {
+		if c, err = e.resolveTask(c, sess.Client); err != nil {
 			return cfg, stop, err
 		}
-		if c, err = resolveRun(c, sess.Client, e.Retry); err != nil {
+		if c, err = e.resolveRun(c, sess.Client); err != nil {
 			return cfg, stop, err
 		}
-		record = lookUpRecord(c, sess.Client)
+		record = e.lookUpRecord(c, sess.Client)
 	}
 	members, stopMembers := e.browserFleet(session.WithDemoFleet(c))
 	stops = append(stops, stopMembers)
@@ -253,11 +253,11 @@ func terminalNotification(getenv func(string) string) func(title, body string) s
 // lookUpRecord is the run opened by id, for its counts and the
 // script-execution task whose output the pane shows; nil when it cannot
 // be found (the details' own listing then says what is wrong).
-func lookUpRecord(c config.Config, client *api.Client) *api.Record {
+func (e Env) lookUpRecord(c config.Config, client *api.Client) *api.Record {
 	if c.TaskID == "" || c.RecordID == "" {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(e.context(), 30*time.Second)
 	defer cancel()
 	rec, err := runs.FindRecord(ctx, client, c.TaskID, c.RecordID, api.MaxRecordLimit)
 	if err != nil {

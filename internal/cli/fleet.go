@@ -53,7 +53,7 @@ func (e Env) PrintFleet(c config.Config) (printed int, err error) {
 	statuses := filter.ParseStatuses(c.Statuses)
 	members, stop := e.fleetMembers(c)
 	defer stop()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(e.context(), 5*time.Minute)
 	defer cancel()
 	var rows []fleet.Row
 	fleet.Read(ctx, members, fleet.Options{Concurrency: c.Concurrency}, func(rs []fleet.Row) { rows = append(rows, rs...) })

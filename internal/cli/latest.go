@@ -22,13 +22,13 @@ const (
 
 // resolveRun replaces --record-id latest or latest-finished with the
 // task's run it names (by start time, as compare orders runs).
-func resolveRun(c config.Config, client *api.Client, retry api.RetryPolicy) (config.Config, error) {
+func (e Env) resolveRun(c config.Config, client *api.Client) (config.Config, error) {
 	if c.RecordID != latestRun && c.RecordID != latestFinishedRun {
 		return c, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(e.context(), time.Minute)
 	defer cancel()
-	list, err := runs.New(client, runs.Options{PageSize: c.PageSize, Concurrency: c.Concurrency, Retry: retry}).List(ctx, c.TaskID)
+	list, err := runs.New(client, runs.Options{PageSize: c.PageSize, Concurrency: c.Concurrency, Retry: e.Retry}).List(ctx, c.TaskID)
 	if err != nil {
 		return c, fmt.Errorf("finding the run %s: %w", c.RecordID, err)
 	}
@@ -49,17 +49,17 @@ func resolveRun(c config.Config, client *api.Client, retry api.RetryPolicy) (con
 // else the one task whose name starts with it (any case), among the
 // scheduled and the trigger tasks. None or several is a config error
 // (exit 2) naming the candidates.
-func resolveTask(c config.Config, client *api.Client, retry api.RetryPolicy) (config.Config, error) {
+func (e Env) resolveTask(c config.Config, client *api.Client) (config.Config, error) {
 	if c.TaskName == "" {
 		return c, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(e.context(), time.Minute)
 	defer cancel()
 	var tasks []api.Task
 	for _, kind := range []string{"", api.ScheduledTypeLifeCycle} {
 		some, err := api.FetchAll(ctx, func(ctx context.Context, offset, limit int) (api.Page[api.Task], error) {
 			return client.ListTasks(ctx, kind, offset, limit)
-		}, func(t api.Task) string { return t.ID }, api.FetchAllOptions{Limit: api.MaxTaskLimit, Concurrency: c.Concurrency, Retry: retry})
+		}, func(t api.Task) string { return t.ID }, api.FetchAllOptions{Limit: api.MaxTaskLimit, Concurrency: c.Concurrency, Retry: e.Retry})
 		if err != nil {
 			return c, fmt.Errorf("finding the task %q: %w", sanitize.Line(c.TaskName), err)
 		}

@@ -41,9 +41,9 @@ func (e Env) PrintDetails(c config.Config) (printed int, err error) {
 		return 0, err
 	}
 	if c.RecordID == "" {
-		return printList(c, sess, e.Retry, stdout)
+		return e.printList(c, sess, stdout)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(e.context(), 10*time.Minute)
 	defer cancel()
 	fetch := func(ctx context.Context, offset, limit int) (api.Page[api.Detail], error) {
 		return sess.Client.ListRecordDetails(ctx, c.TaskID, c.RecordID, offset, limit)
@@ -214,13 +214,13 @@ func unmatchedStatuses(statuses filter.Statuses, seen map[string]int) string {
 // then trigger tasks), or with --task-id the task's runs, every page,
 // kept by --status (a task's last status, a run's status) and --filter
 // (the fields the browser's / looks at on those lists).
-func printList(c config.Config, sess session.Session, retry api.RetryPolicy, stdout io.Writer) (int, error) {
+func (e Env) printList(c config.Config, sess session.Session, stdout io.Writer) (int, error) {
 	expr, _ := filter.Parse(c.Filter) // checked in config
 	statuses := filter.ParseStatuses(c.Statuses)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(e.context(), 10*time.Minute)
 	defer cancel()
 	buf := bufio.NewWriter(stdout)
-	opts := api.FetchAllOptions{Concurrency: c.Concurrency, Retry: retry}
+	opts := api.FetchAllOptions{Concurrency: c.Concurrency, Retry: e.Retry}
 	written := 0
 	seen := map[string]int{} // the statuses the list had, to judge --status
 	var out *export.Writer

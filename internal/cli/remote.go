@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -139,14 +140,13 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 	p := tea.NewProgram(ui.New(cfg), opts...)
 	running := cfg.Running
 	stopped := make(chan []*actions.Batch, 1) // what the server's stop aborted
-	r.live.add(r, func(why string) []*actions.Batch {
+	defer r.live.add(r, func(why string, _ syscall.Signal) []*actions.Batch {
 		r.stoppedBy.Store(&why)
 		b := running.Abort(why)
 		stopped <- b
 		p.Kill()
 		return b
-	})
-	defer r.live.remove(r)
+	})()
 	defer r.limits(p, running)()
 	ctx, cancel := context.WithCancel(s.Context())
 	defer cancel()
@@ -259,7 +259,3 @@ func (g sessionEnviron) Environ() []string {
 	}
 	return env
 }
-
-// liveSessions are the browsers served, each with what stops it: a
-// signal to the server stops every batch going out and accounts for it
-// before the connections close.

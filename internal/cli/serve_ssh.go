@@ -22,7 +22,6 @@ import (
 	"github.com/charmbracelet/ssh"
 	"github.com/spf13/pflag"
 
-	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/numfmt"
@@ -53,7 +52,7 @@ func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, args []string, run Run
 	for {
 		select {
 		case err := <-srv.served:
-			srv.Stop("the server failed")
+			srv.Stop("the server failed", syscall.SIGTERM)
 			return err
 		case s := <-sigs:
 			sig := s.(syscall.Signal)
@@ -66,7 +65,7 @@ func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, args []string, run Run
 				continue
 			}
 			fmt.Fprintf(e.Stderr, "wksrec: %s: ending %s\n", signalName(sig), numfmt.Plural(srv.srv.Sessions(), "session", "sessions"))
-			if !srv.Stop("the server stopped (" + signalName(sig) + ")") {
+			if !srv.Stop("the server stopped ("+signalName(sig)+")", sig) {
 				return SignalError{sig, fmt.Errorf("stopped (%s) while power actions went out: a request did not end within 5 s; it may have been applied (see the audit log)", signalName(sig))}
 			}
 			return nil
@@ -115,7 +114,7 @@ func (e Env) StartSSH(c config.Config, fs *pflag.FlagSet, run Run) (*SSHServer, 
 	if err != nil {
 		return nil, config.Errorf("--serve-ssh keeps its host key and session log beside the audit log: %v", err)
 	}
-	s := &SSHServer{pool: session.NewPool(e.session()), live: &liveSessions{open: map[*Remote]func(string) []*actions.Batch{}},
+	s := &SSHServer{pool: session.NewPool(e.session()), live: &liveSessions{open: map[*liveSession]struct{}{}},
 		auditPath: auditPath, stateDir: filepath.Dir(auditPath), stderr: e.Stderr, served: make(chan error, 1)}
 	if _, err := s.pool.Connect(c); err != nil {
 		s.pool.Close()
@@ -146,10 +145,11 @@ func (e Env) StartSSH(c config.Config, fs *pflag.FlagSet, run Run) (*SSHServer, 
 
 // Stop stops every batch going out and accounts for it, then ends the
 // sessions (waiting 10 s at most) and releases the API sessions; false
-// when a stopped batch's request did not end in time.
-func (s *SSHServer) Stop(why string) bool {
+// when a stopped batch's request did not end in time. A script's batch or
+// watch is stopped as sig would stop it run here.
+func (s *SSHServer) Stop(why string, sig syscall.Signal) bool {
 	all := true
-	for r, stopped := range s.live.abortAll(why) { // all stopped first, then each said
+	for r, stopped := range s.live.abortAll(why, sig) { // all stopped first, then each said
 		all = account(stopped, why+" ("+r.User.Name+")", s.auditPath, s.stderr) && all
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -199,17 +199,6 @@ func (e Env) sshSession(r *Remote, base []string, run Run, pool *session.Pool) i
 	env := e
 	env.Stdout, env.Stderr, env.Connect = s, s.Stderr(), pool.Connect
 	env.Remote = r
-	// --wait and --watch end with the session, not hours after it.
-	env.Sleep = func(ctx context.Context, d time.Duration) error {
-		ctx, cancel := context.WithCancel(ctx)
-		defer context.AfterFunc(s.Context(), cancel)()
-		defer cancel()
-		err := api.Sleep(ctx, d)
-		if err != nil && s.Context().Err() != nil {
-			return fmt.Errorf("the SSH session ended")
-		}
-		return err
-	}
 	all := append(slices.Clone(base), args...)
 	if !u.MayAct {
 		all = append(all, "--read-only")
@@ -217,30 +206,43 @@ func (e Env) sshSession(r *Remote, base []string, run Run, pool *session.Pool) i
 	return run(env, all)
 }
 
+// liveSessions are the sessions served that the server's stop must stop
+// itself, each with what stops it: a browser, a script's batch going out
+// or its watch. The server's own signals are not theirs (its SIGHUP reads
+// the keys again), and a batch stopped must be accounted for before the
+// connections close.
 type liveSessions struct {
 	mu   sync.Mutex
-	open map[*Remote]func(why string) []*actions.Batch
+	open map[*liveSession]struct{}
 }
 
-func (l *liveSessions) add(r *Remote, stop func(string) []*actions.Batch) {
+type liveSession struct {
+	r *Remote
+	// stop stops the session as sig would locally, and returns the
+	// batches it stopped that it does not account for itself.
+	stop func(why string, sig syscall.Signal) []*actions.Batch
+}
+
+// add lists a session until the function it returns is called.
+func (l *liveSessions) add(r *Remote, stop func(why string, sig syscall.Signal) []*actions.Batch) (remove func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.open[r] = stop
+	ls := &liveSession{r, stop}
+	l.open[ls] = struct{}{}
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		delete(l.open, ls)
+	}
 }
 
-func (l *liveSessions) remove(r *Remote) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.open, r)
-}
-
-func (l *liveSessions) abortAll(why string) map[*Remote][]*actions.Batch {
+func (l *liveSessions) abortAll(why string, sig syscall.Signal) map[*Remote][]*actions.Batch {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	stopped := map[*Remote][]*actions.Batch{}
-	for r, stop := range l.open {
-		if b := stop(why); len(b) > 0 {
-			stopped[r] = b
+	for ls := range l.open {
+		if b := ls.stop(why, sig); len(b) > 0 {
+			stopped[ls.r] = append(stopped[ls.r], b...)
 		}
 	}
 	return stopped

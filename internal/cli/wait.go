@@ -16,14 +16,14 @@ import (
 // then with --wait waits for the run to finish. -o and --action both
 // start here.
 func (e Env) findRun(c config.Config, sess session.Session) (config.Config, error) {
-	c, err := resolveTask(c, sess.Client, e.Retry)
+	c, err := e.resolveTask(c, sess.Client)
 	if err != nil {
 		return c, err
 	}
 	if c.Demo && c.TaskID == "" {
 		c = session.DemoRecord(c)
 	}
-	if c, err = resolveRun(c, sess.Client, e.Retry); err != nil || !c.Wait || c.RecordID == "" {
+	if c, err = e.resolveRun(c, sess.Client); err != nil || !c.Wait || c.RecordID == "" {
 		return c, err
 	}
 	return c, e.wait(c, sess)
@@ -32,7 +32,7 @@ func (e Env) findRun(c config.Config, sess session.Session) (config.Config, erro
 // wait is --wait: until the run is not RUNNING or WAITING, a line on
 // stderr at each look.
 func (e Env) wait(c config.Config, sess session.Session) error {
-	ctx, cancel := context.WithTimeout(context.Background(), c.WaitTimeout+time.Minute)
+	ctx, cancel := context.WithTimeout(e.context(), c.WaitTimeout+time.Minute)
 	defer cancel()
 	_, err := runs.Wait(ctx, sess.Client, c.TaskID, c.RecordID, runs.WaitOptions{
 		Timeout: c.WaitTimeout, Now: e.Now, Sleep: e.Sleep,

@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/wksrec/wksrec/api"
@@ -39,7 +36,7 @@ func (e Env) WatchJSON(c config.Config) error {
 	if c, err = e.findRun(c, sess); err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := e.stopContext()
 	defer stop()
 	out, err := outlets(c)
 	if err != nil {
@@ -124,7 +121,7 @@ func (w *jsonWatch) look(ctx context.Context) (alert.Event, bool, error) {
 	if w.follow {
 		c := w.c
 		c.RecordID = w.asked
-		c, err := resolveRun(c, w.sess.Client, w.env.Retry)
+		c, err := w.env.resolveRun(c, w.sess.Client)
 		if err != nil {
 			return alert.Event{}, false, err
 		}
