@@ -477,7 +477,7 @@ func TestSSHReload(t *testing.T) {
 	if err := os.WriteFile(b.config, append(text, "\n[[ssh_user]]\nname = \"broken\"\n"...), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.server.Reload(b.args, b.getenv); err == nil || !strings.Contains(err.Error(), "key of \"broken\"") {
+	if _, _, err := b.server.Reload(b.args, b.getenv); err == nil || !strings.Contains(err.Error(), "key of \"broken\"") {
 		t.Fatalf("a broken file: %v", err)
 	}
 	b.exec(t, b.rita, "--version") // rita still comes in
@@ -485,7 +485,7 @@ func TestSSHReload(t *testing.T) {
 	if err := os.WriteFile(b.config, alexOnly, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := b.server.Reload(b.args, b.getenv); err != nil || n != 1 {
+	if n, _, err := b.server.Reload(b.args, b.getenv); err != nil || n != 1 {
 		t.Fatalf("reload: %d keys, %v", n, err)
 	}
 	if c, err := gossh.Dial("tcp", b.addr, &gossh.ClientConfig{User: "ops", Auth: []gossh.AuthMethod{gossh.PublicKeys(b.rita)},
@@ -677,5 +677,60 @@ func TestSSHScriptEndsWithItsClient(t *testing.T) {
 	asked := pages()
 	if n, _ := strconv.Atoi(asked); n > 20 {
 		t.Errorf("%s pages were asked for by a client that left after the first", asked)
+	}
+}
+
+// A reload ends the sessions of a key taken out of the file, or made
+// read, whatever they are doing (a browser, a script's watch), and says
+// why to each client; the sessions of keys left as they were go on.
+func TestSSHReloadEndsRevokedSessions(t *testing.T) {
+	b := startBastion(t)
+	text, err := os.ReadFile(b.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ritaBrowses := b.terminal(t, b.rita, 80, 24, nil)
+	alexBrowses := b.terminal(t, b.alex, 80, 24, nil)
+	for _, term := range []*sshTerm{ritaBrowses, alexBrowses} {
+		waitFor(t, "the task list", term.text, regexp.MustCompile(`TASK`))
+	}
+	ritaWatches, _, watchErr := b.startExec(t, b.rita, "--task-id", b.task, "--record-id", b.run, "-o", "json", "--watch", "1h")
+	waitFor(t, "the watch's first line", watchErr.String, regexp.MustCompile(`watching run`))
+
+	ritaOut := regexp.MustCompile(`(?s)\[\[ssh_user\]\]\nname = "rita".*?\n\n`).ReplaceAll(text, nil)
+	if err := os.WriteFile(b.config, ritaOut, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, ended, err := b.server.Reload(b.args, b.getenv); err != nil || strings.Join(ended, " ") != "rita rita" {
+		t.Fatalf("reload: ended %q, %v", ended, err)
+	}
+	const gone = `wksrec: the server read its keys again, and rita's key is no \[\[ssh_user\]\]'s any more: the session ends`
+	waitFor(t, "why rita's browser ended", ritaBrowses.text, regexp.MustCompile(gone))
+	waitFor(t, "why rita's watch ended", watchErr.String, regexp.MustCompile(gone))
+	for what, err := range map[string]error{"browser": ritaBrowses.s.Wait(), "watch": ritaWatches.Wait()} {
+		var exit *gossh.ExitError
+		if !errors.As(err, &exit) || exit.ExitStatus() != 1 {
+			t.Errorf("rita's %s ended with %v", what, err)
+		}
+	}
+	if !strings.Contains(ritaBrowses.bytes(), "\x1b[?1049l") {
+		t.Error("rita's terminal was not restored")
+	}
+	// alex's browser is as it was: it still answers keys.
+	alexBrowses.keys(t, "?")
+	waitFor(t, "alex's help", alexBrowses.text, regexp.MustCompile(`relative times`))
+
+	alexReads := strings.Replace(string(ritaOut), `role = "act"`, `role = "read"`, 1)
+	if err := os.WriteFile(b.config, []byte(alexReads), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, ended, err := b.server.Reload(b.args, b.getenv); err != nil || strings.Join(ended, " ") != "alex" {
+		t.Fatalf("reload: ended %q, %v", ended, err)
+	}
+	waitFor(t, "why alex's browser ended", alexBrowses.text, regexp.MustCompile(`the server read its keys again, and alex's key is read only now: the session ends`))
+	alexBrowses.s.Wait() // its end line is written before the client hears the status
+	log, _ := os.ReadFile(filepath.Join(b.home, ".local", "state", "wksrec", "ssh-sessions.log"))
+	if n := len(regexp.MustCompile(`"event":"end".*"why":"the server read its keys again`).FindAll(log, -1)); n != 3 {
+		t.Errorf("%d end lines say why, not 3:\n%s", n, log)
 	}
 }

@@ -43,11 +43,30 @@ type Remote struct {
 	// said there too.
 	serverLog io.Writer
 	live      *liveSessions
+	// ctx is the session's, ended early when the server takes its key
+	// away (revoke): what a session asks of the API ends with it.
+	ctx    context.Context
+	cancel context.CancelFunc
 	// stoppedBy says why the server ended the session ("" while it has
 	// not): the client is told.
 	stoppedBy atomic.Pointer[string]
+	// browsing is set while the browser runs, which says why it ended on
+	// its way out (the alternate screen would swallow it before).
+	browsing atomic.Bool
 	// keyPressed puts the idle limit off (set before input is read).
 	keyPressed func()
+}
+
+// revoke ends the session: its key was taken out of [[ssh_user]], or its
+// role lowered, and the server read its keys again. Its batches stop
+// before their next request, its reads end, and the client is told why.
+func (r *Remote) revoke(why string) {
+	r.stoppedBy.Store(&why)
+	sshserve.Ended(r.Session, why)
+	if !r.browsing.Load() {
+		fmt.Fprintf(r.Session.Stderr(), "wksrec: %s\n", why)
+	}
+	r.cancel()
 }
 
 // Own is what of c a command takes for its own: all of it here; over SSH
@@ -148,14 +167,15 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 		return b
 	})()
 	defer r.limits(p, running)()
-	ctx, cancel := context.WithCancel(s.Context())
+	r.browsing.Store(true)
+	ctx, cancel := context.WithCancel(r.ctx)
 	defer cancel()
 	go func() {
 		p.Send(tea.WindowSizeMsg{Width: pty.Window.Width, Height: pty.Window.Height})
 		for {
 			select {
 			case <-ctx.Done():
-				p.Kill() // the client went, or the connection's time ran out
+				p.Kill() // the client went, the connection's time ran out, or the key was revoked
 				return
 			case w := <-windows:
 				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})

@@ -57,10 +57,10 @@ func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, args []string, run Run
 		case s := <-sigs:
 			sig := s.(syscall.Signal)
 			if sig == syscall.SIGHUP {
-				if n, err := srv.Reload(args, e.Getenv); err != nil {
+				if n, ended, err := srv.Reload(args, e.Getenv); err != nil {
 					fmt.Fprintf(e.Stderr, "wksrec: SIGHUP: the keys were not read again, the old ones stay: %s\n", sanitize.Line(err.Error()))
 				} else {
-					fmt.Fprintf(e.Stderr, "wksrec: SIGHUP: %s read again; the sessions open go on\n", numfmt.Plural(n, "[[ssh_user]] key", "[[ssh_user]] keys"))
+					fmt.Fprintf(e.Stderr, "wksrec: SIGHUP: %s read again; %s\n", numfmt.Plural(n, "[[ssh_user]] key", "[[ssh_user]] keys"), endedBy(ended))
 				}
 				continue
 			}
@@ -74,14 +74,36 @@ func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, args []string, run Run
 }
 
 // Reload reads the [[ssh_user]] keys again from the config file the
-// command line args name: they decide the next logins. It returns how
-// many there are; on an error the keys in force stay.
-func (s *SSHServer) Reload(args []string, getenv func(string) string) (int, error) {
+// command line args name: they decide the next logins, and the sessions
+// open of a key taken out, or whose role is now read, end (a key removed
+// because it was lost must not stay in for hours). It returns how many
+// keys there are and who lost their sessions; on an error the keys in
+// force stay.
+func (s *SSHServer) Reload(args []string, getenv func(string) string) (keys int, ended []string, err error) {
 	c, _, err := config.Parse(args, getenv)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return len(c.SSHUsers), s.srv.SetUsers(c.SSHUsers)
+	if err := s.srv.SetUsers(c.SSHUsers); err != nil {
+		return 0, nil, err
+	}
+	for _, r := range s.live.remotes() {
+		if lost := s.srv.Lost(r.User); lost != "" {
+			r.revoke("the server read its keys again, and " + lost + ": the session ends")
+			ended = append(ended, r.User.Name)
+		}
+	}
+	return len(c.SSHUsers), ended, nil
+}
+
+// endedBy says whose sessions a reload ended.
+func endedBy(users []string) string {
+	if len(users) == 0 {
+		return "the sessions open go on"
+	}
+	slices.Sort(users)
+	return fmt.Sprintf("ended %s (%s), whose key was taken out or made read; the others go on",
+		numfmt.Plural(len(users), "session", "sessions"), strings.Join(slices.Compact(users), ", "))
 }
 
 // connGrace is how much longer than a session's idle and whole-session
@@ -114,7 +136,7 @@ func (e Env) StartSSH(c config.Config, fs *pflag.FlagSet, run Run) (*SSHServer, 
 	if err != nil {
 		return nil, config.Errorf("--serve-ssh keeps its host key and session log beside the audit log: %v", err)
 	}
-	s := &SSHServer{pool: session.NewPool(e.session()), live: &liveSessions{open: map[*liveSession]struct{}{}},
+	s := &SSHServer{pool: session.NewPool(e.session()), live: &liveSessions{open: map[*liveSession]struct{}{}, sessions: map[*Remote]struct{}{}},
 		auditPath: auditPath, stateDir: filepath.Dir(auditPath), stderr: e.Stderr, served: make(chan error, 1)}
 	if _, err := s.pool.Connect(c); err != nil {
 		s.pool.Close()
@@ -125,6 +147,9 @@ func (e Env) StartSSH(c config.Config, fs *pflag.FlagSet, run Run) (*SSHServer, 
 		Idle: c.SSHIdle + connGrace, Max: c.SSHMaxSession + connGrace, MaxSessions: c.SSHMaxSessions,
 		Handler: func(sess ssh.Session, u sshserve.User) int {
 			r := &Remote{Session: sess, User: u, Hint: reachedAs(sess.LocalAddr()), Idle: c.SSHIdle, Max: c.SSHMaxSession, serverLog: e.Stderr, live: s.live}
+			r.ctx, r.cancel = context.WithCancel(sess.Context())
+			defer r.cancel()
+			defer s.live.enter(r)()
 			return e.sshSession(r, base, run, s.pool)
 		}})
 	if err != nil {
@@ -203,7 +228,11 @@ func (e Env) sshSession(r *Remote, base []string, run Run, pool *session.Pool) i
 	if !u.MayAct {
 		all = append(all, "--read-only")
 	}
-	return run(env, all)
+	status := run(env, all)
+	if r.stoppedBy.Load() != nil && status == 0 {
+		status = 1 // a watch ended by its key revoked did not end itself
+	}
+	return status
 }
 
 // liveSessions are the sessions served that the server's stop must stop
@@ -214,6 +243,31 @@ func (e Env) sshSession(r *Remote, base []string, run Run, pool *session.Pool) i
 type liveSessions struct {
 	mu   sync.Mutex
 	open map[*liveSession]struct{}
+	// sessions are every session, for a reload to end those whose key
+	// it took away.
+	sessions map[*Remote]struct{}
+}
+
+// enter lists a session until the function it returns is called.
+func (l *liveSessions) enter(r *Remote) (leave func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sessions[r] = struct{}{}
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		delete(l.sessions, r)
+	}
+}
+
+func (l *liveSessions) remotes() []*Remote {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rs := make([]*Remote, 0, len(l.sessions))
+	for r := range l.sessions {
+		rs = append(rs, r)
+	}
+	return rs
 }
 
 type liveSession struct {

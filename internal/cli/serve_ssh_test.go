@@ -22,7 +22,7 @@ func TestReadKeysBrowserCannotReachAWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, mayAct := range []bool{false, true} {
-		e := Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: getenv, Remote: &Remote{User: sshserve.User{Name: "rita", MayAct: mayAct}}}
+		e := Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: getenv, Remote: &Remote{User: sshserve.User{Name: "rita", MayAct: mayAct}, ctx: context.Background()}}
 		cfg, stop, err := e.browser(c)
 		if err != nil {
 			t.Fatal(err)

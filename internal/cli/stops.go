@@ -16,8 +16,9 @@ import (
 // process's SIGINT, SIGTERM and SIGHUP (a terminal gone). Over SSH the
 // process's signals are the server's, not the session's (its SIGHUP reads
 // the keys again, its SIGTERM stops the server, which stops each session
-// itself): a session's are its end, as SIGHUP (as sshd says a session
-// gone), and the server's stop, as the signal that stopped it.
+// itself): a session's are its end (the client gone, its key revoked), as
+// SIGHUP (as sshd says a session gone), and the server's stop, as the
+// signal that stopped it.
 func (e Env) stopSignals() (<-chan os.Signal, func()) {
 	c := make(chan os.Signal, 2)
 	if e.Remote == nil {
@@ -34,7 +35,7 @@ func (e Env) stopSignals() (<-chan os.Signal, func()) {
 		send(sig)
 		return nil // the session says what it stopped, to its client
 	})
-	stopAfter := context.AfterFunc(e.Remote.Session.Context(), func() { send(syscall.SIGHUP) })
+	stopAfter := context.AfterFunc(e.Remote.ctx, func() { send(syscall.SIGHUP) })
 	return c, func() {
 		stopAfter()
 		remove()
@@ -59,11 +60,12 @@ func (e Env) stopContext() (context.Context, func()) {
 }
 
 // context is what a command's requests end with: nothing here (each has
-// its own timeout), and over SSH the session, so that a client gone stops
-// what it asked for instead of spending everyone's API budget.
+// its own timeout), and over SSH the session, so that a client gone (or a
+// key revoked) stops what it asked for instead of spending everyone's API
+// budget.
 func (e Env) context() context.Context {
 	if e.Remote == nil {
 		return context.Background()
 	}
-	return e.Remote.Session.Context()
+	return e.Remote.ctx
 }

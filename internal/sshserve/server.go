@@ -143,6 +143,21 @@ func (s *Server) SetUsers(entries []config.SSHUser) error {
 	return nil
 }
 
+// Lost says what the keys in force take from u's session, as a clause
+// ("rita's key is no [[ssh_user]]'s any more"); "" when its key is still
+// an [[ssh_user]]'s with its role or more. A name changed takes nothing.
+func (s *Server) Lost(u User) string {
+	for _, v := range *s.users.Load() {
+		if ssh.KeysEqual(v.key, u.key) {
+			if u.MayAct && !v.MayAct {
+				return u.Name + "'s key is read only now"
+			}
+			return ""
+		}
+	}
+	return u.Name + "'s key is no [[ssh_user]]'s any more"
+}
+
 // Listen opens the address; Addr then says where (a port 0 chosen).
 func (s *Server) Listen() (net.Addr, error) {
 	ln, err := net.Listen(network(s.o.Addr), s.o.Addr)
