@@ -734,3 +734,36 @@ func TestSSHReloadEndsRevokedSessions(t *testing.T) {
 		t.Errorf("%d end lines say why, not 3:\n%s", n, log)
 	}
 }
+
+// The server's stderr gone (its pipe's reader ended, as a `| tee` killed)
+// does not kill the server, and every session with it, at its next line:
+// SIGHUP's and SIGTERM's lines fail to be written, and it goes on, then
+// ends with status 0.
+func TestSSHServerOutlivesItsStderr(t *testing.T) {
+	bin := buildBinary(t)
+	b := startBastion(t) // for its keys and config file; its own server is not used
+	cmd := exec.Command(bin, "--demo", "--serve-ssh", "127.0.0.1:0")
+	cmd.Env = []string{"HOME=" + b.home, "PATH=" + os.Getenv("PATH")}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	first, err := bufio.NewReader(stderr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.addr = regexp.MustCompile(`on (127\.0\.0\.1:[0-9]+)`).FindStringSubmatch(first)[1]
+	stderr.Close()
+	cmd.Process.Signal(syscall.SIGHUP)
+	if out, _, status := b.exec(t, b.rita, "--version"); status != 0 || !strings.HasPrefix(out, "wksrec ") {
+		t.Fatalf("--version over SSH after SIGHUP: %d %q", status, out)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after SIGTERM: %v", err)
+	}
+}

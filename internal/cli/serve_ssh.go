@@ -46,9 +46,16 @@ func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, args []string, run Run
 	}
 	fmt.Fprintf(e.Stderr, "wksrec: serving over SSH on %s to %s; host key %s; sessions logged in %s\n",
 		srv.Addr, numfmt.Plural(len(c.SSHUsers), "[[ssh_user]] key", "[[ssh_user]] keys"), srv.srv.HostKey, filepath.Join(srv.stateDir, sshserve.SessionLogName))
-	sigs := make(chan os.Signal, 1)
+	sigs := make(chan os.Signal, 3) // a SIGTERM just after a SIGHUP is not lost
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
+	// The server's stderr gone (a pipe's reader ended) must not kill every
+	// session with it, mid-batch and unaccounted for: with SIGPIPE caught
+	// (and never read), a write fails instead. Not signal.Ignore: a
+	// session's own Notify and Stop for SIGPIPE would undo it.
+	pipe := make(chan os.Signal, 1)
+	signal.Notify(pipe, syscall.SIGPIPE)
+	defer signal.Stop(pipe)
 	for {
 		select {
 		case err := <-srv.served:
