@@ -96,7 +96,7 @@ func (s *SSHServer) Reload(args []string, getenv func(string) string) (keys int,
 	}
 	for _, r := range s.live.remotes() {
 		if lost := s.srv.Lost(r.User); lost != "" {
-			r.revoke("the server read its keys again, and " + lost + ": the session ends")
+			r.revoke(lost + " (the server read its keys again)")
 			ended = append(ended, r.User.Name)
 		}
 	}

@@ -143,19 +143,19 @@ func (s *Server) SetUsers(entries []config.SSHUser) error {
 	return nil
 }
 
-// Lost says what the keys in force take from u's session, as a clause
-// ("rita's key is no [[ssh_user]]'s any more"); "" when its key is still
-// an [[ssh_user]]'s with its role or more. A name changed takes nothing.
+// Lost says what the keys in force take from u's session ("rita's key
+// was taken out of [[ssh_user]]"); "" when its key is still an
+// [[ssh_user]]'s with its role or more. A name changed takes nothing.
 func (s *Server) Lost(u User) string {
 	for _, v := range *s.users.Load() {
 		if ssh.KeysEqual(v.key, u.key) {
 			if u.MayAct && !v.MayAct {
-				return u.Name + "'s key is read only now"
+				return u.Name + "'s key is read-only now"
 			}
 			return ""
 		}
 	}
-	return u.Name + "'s key is no [[ssh_user]]'s any more"
+	return u.Name + "'s key was taken out of [[ssh_user]]"
 }
 
 // Listen opens the address; Addr then says where (a port 0 chosen).
