@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -193,7 +194,10 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 	case all = <-stopped:
 	default:
 	}
-	if ended := running.Abort(why); len(ended) > 0 {
+	// A batch the server's stop took may still be going out (its request
+	// in flight not yet ended): it is said once.
+	ended := slices.DeleteFunc(running.Abort(why), func(b *actions.Batch) bool { return slices.Contains(all, b) })
+	if len(ended) > 0 {
 		// Said on the server first: the client may be gone.
 		account(ended, why+" ("+r.User.Name+")", cfg.AuditPath, r.serverLog)
 		all = append(all, ended...)
