@@ -40,12 +40,8 @@ type Run func(env Env, args []string) int
 // [[ssh_user]] again, as sshd reads its configuration: args are the
 // command line to read it with.
 func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, args []string, run Run) error {
-	srv, err := e.StartSSH(c, fs, run)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.Stderr, "wksrec: serving over SSH on %s to %s; host key %s; sessions logged in %s\n",
-		srv.Addr, numfmt.Plural(len(c.SSHUsers), "[[ssh_user]] key", "[[ssh_user]] keys"), srv.srv.HostKey, filepath.Join(srv.stateDir, sshserve.SessionLogName))
+	// Caught before the first line says the server is up: a reload sent
+	// as soon as it is must not end it (SIGHUP's default).
 	sigs := make(chan os.Signal, 3) // a SIGTERM just after a SIGHUP is not lost
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
@@ -56,6 +52,12 @@ func (e Env) ServeSSH(c config.Config, fs *pflag.FlagSet, args []string, run Run
 	pipe := make(chan os.Signal, 1)
 	signal.Notify(pipe, syscall.SIGPIPE)
 	defer signal.Stop(pipe)
+	srv, err := e.StartSSH(c, fs, run)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stderr, "wksrec: serving over SSH on %s to %s; host key %s; sessions logged in %s\n",
+		srv.Addr, numfmt.Plural(len(c.SSHUsers), "[[ssh_user]] key", "[[ssh_user]] keys"), srv.srv.HostKey, filepath.Join(srv.stateDir, sshserve.SessionLogName))
 	for {
 		select {
 		case err := <-srv.served:
