@@ -71,7 +71,7 @@ func docFlags() []manual.Flag {
 	values := map[string][]string{
 		"region": config.KnownRegions, "theme": {"auto", "light", "dark"}, "output": export.Formats,
 		"action": append(acts, actions.Rerun.Name), "status": filter.KnownStatuses, "change": changes,
-		"record-id": {"latest", "latest-finished"}, "compare-to": {"previous"},
+		"record-id": compare.RunNames, "compare-to": {"previous"},
 	}
 	files := []string{"config", "token-file", "credentials-file", "ca-file", "debug"}
 	return manual.Flags(fs, values, map[string]string{"profile": "profile"}, files)

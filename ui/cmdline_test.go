@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -231,5 +232,46 @@ func TestRunByDate(t *testing.T) {
 	m = send(t, m, press("enter"))
 	if !strings.Contains(m.note, `no run "1999-01-01"`) {
 		t.Errorf(":run of a day without runs: %q", m.note)
+	}
+}
+
+// :run takes the names --record-id takes: latest opens the task's newest
+// run by start time, whatever its state; latest-finished the newest
+// not still going (in any case, as on the command line).
+func TestRunByName(t *testing.T) {
+	data := fake.NewDataset(5)
+	task := data.Tasks[0].ID
+	recs := data.Records[task]
+	if len(recs) < 3 {
+		t.Fatalf("the dataset's task has %d runs", len(recs))
+	}
+	byStart := slices.Clone(recs)
+	slices.SortFunc(byStart, func(a, b api.Record) int { return strings.Compare(b.StartTime, a.StartTime) })
+	newest, previous := byStart[0].ID, byStart[1].ID
+	for i := range recs {
+		if recs[i].ID == newest {
+			recs[i].Status = "RUNNING"
+		} else if recs[i].ID == previous {
+			recs[i].Status = "FAILED"
+		}
+	}
+	for _, tc := range []struct{ typed, want string }{{"latest", newest}, {"LATEST", newest}, {"latest-finished", previous}} {
+		m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", TaskID: task, PageSize: 100}), 120, 30)
+		m = send(t, m, press(":"))
+		m = typeText(t, m, "run "+tc.typed)
+		m = send(t, m, press("enter"))
+		if v, ok := m.top().(*detailsView); !ok || v.recordID != tc.want {
+			t.Errorf(":run %s opened %T (%q)", tc.typed, m.top(), m.note)
+		}
+	}
+	for i := range recs {
+		recs[i].Status = "RUNNING"
+	}
+	m := start(t, New(Config{Source: &dataSource{d: data}, ProjectID: "p", TaskID: task, PageSize: 100}), 120, 30)
+	m = send(t, m, press(":"))
+	m = typeText(t, m, "run latest-finished")
+	m = send(t, m, press("enter"))
+	if _, ok := m.top().(*detailsView); ok || !strings.Contains(m.note, "no finished run among the") {
+		t.Errorf(":run latest-finished with every run going: %T, %q", m.top(), m.note)
 	}
 }

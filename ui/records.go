@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/sanitize"
 	"github.com/wksrec/wksrec/internal/trend"
 	"github.com/wksrec/wksrec/internal/triage"
@@ -60,19 +61,23 @@ func (v *recordsView) handle(msg tea.Msg) (tea.Cmd, bool) {
 	return v.listView.handle(msg)
 }
 
-// :run opens a run of the task by id.
+// :run opens a run of the task by id, start or name (jump).
 func (v *recordsView) jumpVerb() string { return "run" }
 
 func (v *recordsView) names() []string {
-	var out []string
+	out := slices.Clone(compare.RunNames)
 	v.list.Each(func(_ int, rec *api.Record) { out = append(out, rec.ID) })
 	return out
 }
 
-// jump opens a run by id, or by when it started as the table shows it
-// (a date, "2026-11-28", or more of the time, "2026-11-28 02:00"): the
-// newest of the runs that started then.
+// jump opens a run by id, by when it started as the table shows it (a
+// date, "2026-11-28", or more of the time, "2026-11-28 02:00": the newest
+// of the runs that started then), or by the name --record-id takes for
+// the newest ("latest", "latest-finished") among those loaded.
 func (v *recordsView) jump(arg string) (func() view, string) {
+	if name, ok := compare.RunName(arg); ok {
+		return v.jumpNamed(name)
+	}
 	var run *api.Record
 	byTime := 0
 	v.list.Each(func(_ int, r *api.Record) {
@@ -99,6 +104,26 @@ func (v *recordsView) jump(arg string) (func() view, string) {
 		note = fmt.Sprintf("%d runs started %s: the newest opened", byTime, sanitize.Line(arg))
 	}
 	return func() view { return v.child(*run) }, note
+}
+
+// jumpNamed opens the run a name in compare.RunNames stands for, as
+// --record-id would find it, among the runs loaded.
+func (v *recordsView) jumpNamed(name string) (func() view, string) {
+	var loaded []api.Record
+	v.list.Each(func(_ int, r *api.Record) { loaded = append(loaded, *r) })
+	run, ok := compare.Named(loaded, name)
+	if !ok {
+		what := "no run"
+		if name == compare.LatestFinishedRun {
+			what = "no finished run"
+		}
+		return nil, fmt.Sprintf("%s among the %s loaded", what, plural(len(loaded), "run", "runs"))
+	}
+	note := ""
+	if total := v.list.Total(); total > len(loaded) {
+		note = fmt.Sprintf("the %s of the %s loaded, of %s", name, plural(len(loaded), "run", "runs"), commas(total))
+	}
+	return func() view { return v.child(run) }, note
 }
 
 func (v *recordsView) key(h host, msg tea.KeyMsg) (tea.Cmd, bool) {

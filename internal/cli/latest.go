@@ -13,17 +13,11 @@ import (
 	"github.com/wksrec/wksrec/internal/sanitize"
 )
 
-// Record ids that name a run by when it ran, for scripts that cannot know
-// tonight's id: the task's newest run, or its newest finished one.
-const (
-	latestRun         = "latest"
-	latestFinishedRun = "latest-finished"
-)
-
 // resolveRun replaces --record-id latest or latest-finished with the
 // task's run it names (by start time, as compare orders runs).
 func (e Env) resolveRun(c config.Config, client *api.Client) (config.Config, error) {
-	if c.RecordID != latestRun && c.RecordID != latestFinishedRun {
+	name, ok := compare.RunName(c.RecordID)
+	if !ok {
 		return c, nil
 	}
 	ctx, cancel := context.WithTimeout(e.context(), time.Minute)
@@ -32,11 +26,10 @@ func (e Env) resolveRun(c config.Config, client *api.Client) (config.Config, err
 	if err != nil {
 		return c, fmt.Errorf("finding the run %s: %w", c.RecordID, err)
 	}
-	finished := c.RecordID == latestFinishedRun
-	run, ok := compare.Newest(list, finished)
+	run, ok := compare.Named(list, name)
 	if !ok {
 		what := "no run"
-		if finished {
+		if name == compare.LatestFinishedRun {
 			what = "no finished run"
 		}
 		return c, fmt.Errorf("task %s has %s yet (--record-id %s)", sanitize.Line(c.TaskID), what, c.RecordID)

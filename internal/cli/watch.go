@@ -11,6 +11,7 @@ import (
 
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/alert"
+	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/numfmt"
 	"github.com/wksrec/wksrec/internal/sanitize"
@@ -31,7 +32,7 @@ func (e Env) WatchJSON(c config.Config) error {
 		return err
 	}
 	defer sess.Stop()
-	follow := c.RecordID == latestRun || c.RecordID == latestFinishedRun
+	_, follow := compare.RunName(c.RecordID)
 	asked := c.RecordID
 	if c, err = e.findRun(c, sess); err != nil {
 		return err

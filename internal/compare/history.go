@@ -3,6 +3,7 @@ package compare
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"unique"
 
 	"github.com/wksrec/wksrec/api"
@@ -115,6 +116,34 @@ func NewestFirst(runs []api.Record) []api.Record {
 	sorted := slices.Clone(runs)
 	slices.SortStableFunc(sorted, func(a, b api.Record) int { return -compareStart(a, b) })
 	return sorted
+}
+
+// The names of a task's newest run and its newest finished one, which
+// --record-id and the browser's :run take: a script cannot know tonight's
+// run's id.
+const (
+	LatestRun         = "latest"
+	LatestFinishedRun = "latest-finished"
+)
+
+// RunNames are the names that stand for a run by when it ran.
+var RunNames = []string{LatestRun, LatestFinishedRun}
+
+// RunName is the name in RunNames s is, in any case; false when it is
+// none (then s is a run's id).
+func RunName(s string) (string, bool) {
+	for _, n := range RunNames {
+		if strings.EqualFold(s, n) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// Named is the run a name in RunNames stands for among runs: Newest, of
+// the finished ones for LatestFinishedRun.
+func Named(runs []api.Record, name string) (api.Record, bool) {
+	return Newest(runs, name == LatestFinishedRun)
 }
 
 // Newest is the newest run, or with finished the newest not RUNNING or

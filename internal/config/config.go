@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wksrec/wksrec/api"
+	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/defaults"
 )
 
@@ -175,10 +176,8 @@ func Parse(args []string, getenv func(string) string) (Config, *pflag.FlagSet, e
 	if err != nil || c.ShowHelp || c.ShowVersion {
 		return c, fs, err
 	}
-	for _, word := range []string{"latest", "latest-finished"} {
-		if strings.EqualFold(c.RecordID, word) {
-			c.RecordID = word // LATEST is latest, not an id no run has
-		}
+	if name, ok := compare.RunName(c.RecordID); ok {
+		c.RecordID = name // LATEST is latest, not an id no run has
 	}
 	if err := layer(&c, fs, getenv); err != nil {
 		return c, fs, err
