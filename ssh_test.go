@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -498,13 +499,14 @@ func TestSSHReload(t *testing.T) {
 	}
 }
 
-// The server as it is run: it says where it listens and its host key,
-// SIGHUP reads the keys again (a key taken out no longer logs in), and
-// SIGTERM ends it with status 0.
-func TestSSHServerSignals(t *testing.T) {
+// startServerBinary runs the built binary as --serve-ssh over the demo,
+// with a bastion's keys and config file (its own server is not used),
+// and its stderr to read.
+func startServerBinary(t *testing.T, args ...string) (*sshBastion, *exec.Cmd, io.ReadCloser) {
+	t.Helper()
 	bin := buildBinary(t)
-	b := startBastion(t) // for its keys and config file; its own server is not used
-	cmd := exec.Command(bin, "--demo", "--demo-latency", "100ms", "--serve-ssh", "127.0.0.1:0")
+	b := startBastion(t)
+	cmd := exec.Command(bin, append([]string{"--demo", "--serve-ssh", "127.0.0.1:0"}, args...)...)
 	cmd.Env = []string{"HOME=" + b.home, "PATH=" + os.Getenv("PATH")}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -514,6 +516,14 @@ func TestSSHServerSignals(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return b, cmd, stderr
+}
+
+// The server as it is run: it says where it listens and its host key,
+// SIGHUP reads the keys again (a key taken out no longer logs in), and
+// SIGTERM ends it with status 0.
+func TestSSHServerSignals(t *testing.T) {
+	b, cmd, stderr := startServerBinary(t, "--demo-latency", "100ms")
 	lines := make(chan string, 16)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -740,18 +750,7 @@ func TestSSHReloadEndsRevokedSessions(t *testing.T) {
 // SIGHUP's and SIGTERM's lines fail to be written, and it goes on, then
 // ends with status 0.
 func TestSSHServerOutlivesItsStderr(t *testing.T) {
-	bin := buildBinary(t)
-	b := startBastion(t) // for its keys and config file; its own server is not used
-	cmd := exec.Command(bin, "--demo", "--serve-ssh", "127.0.0.1:0")
-	cmd.Env = []string{"HOME=" + b.home, "PATH=" + os.Getenv("PATH")}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	b, cmd, stderr := startServerBinary(t)
 	first, err := bufio.NewReader(stderr).ReadString('\n')
 	if err != nil {
 		t.Fatal(err)
