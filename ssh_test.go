@@ -766,3 +766,18 @@ func TestSSHServerOutlivesItsStderr(t *testing.T) {
 		t.Fatalf("after SIGTERM: %v", err)
 	}
 }
+
+// What the browser reads before its first frame is said meanwhile (a
+// blank terminal for seconds looks hung), and erased before the screen is
+// drawn.
+func TestSSHBrowserSaysWhatItLooksUp(t *testing.T) {
+	b := startBastion(t)
+	term := b.terminal(t, b.rita, 80, 24, nil, "--task-id", b.task, "--record-id", "latest")
+	out := waitFor(t, "the run", term.bytes, regexp.MustCompile(`FAIL`))
+	said := strings.Index(out, "wksrec: finding the task's latest run…")
+	erased := strings.Index(out, "\r\x1b[2K")
+	drawn := strings.Index(out, "\x1b[?1049h")
+	if said < 0 || erased < said || drawn < erased {
+		t.Errorf("said at %d, erased at %d, the screen drawn at %d:\n%q", said, erased, drawn, out[:min(len(out), 300)])
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/wksrec/wksrec/api"
 	"github.com/wksrec/wksrec/internal/actions"
 	"github.com/wksrec/wksrec/internal/alert"
+	"github.com/wksrec/wksrec/internal/compare"
 	"github.com/wksrec/wksrec/internal/config"
 	"github.com/wksrec/wksrec/internal/notify"
 	"github.com/wksrec/wksrec/internal/numfmt"
@@ -36,7 +37,9 @@ func (e Env) Browse(c config.Config) error {
 	if e.Remote != nil && !e.Remote.hasTerminal() {
 		return config.Errorf("no terminal: ssh -t opens the browser; to print details for a script add -o json, -o csv or -o tsv")
 	}
+	erase := e.lookingUp(c)
 	cfg, stop, err := e.browser(c)
+	erase()
 	if err != nil {
 		return err
 	}
@@ -45,6 +48,27 @@ func (e Env) Browse(c config.Config) error {
 		return e.browseRemote(c, cfg)
 	}
 	return e.browseHere(c, cfg)
+}
+
+// lookingUp says on the terminal what the browser reads before its first
+// frame (a request or several: seconds over a slow proxy, when a blank
+// terminal looks hung), and returns what erases it. Short and without an
+// id, to stay on one line at any width the browser can use. On stdout,
+// the terminal the screen is drawn on: over SSH stderr is a stream of its
+// own, which a client may show after the first frame.
+func (e Env) lookingUp(c config.Config) (erase func()) {
+	what := "connecting"
+	switch name, named := compare.RunName(c.RecordID); {
+	case c.ShowFleet:
+	case named:
+		what = "finding the task's " + name + " run"
+	case c.TaskName != "":
+		what = "finding the task"
+	case c.RecordID != "":
+		what = "reading the run"
+	}
+	fmt.Fprintf(e.Stdout, "wksrec: %s…", what)
+	return func() { fmt.Fprint(e.Stdout, "\r\x1b[2K") }
 }
 
 // browser is what the browser opens on, here or over SSH: the session,
