@@ -63,7 +63,6 @@ type Remote struct {
 // before their next request, its reads end, and the client is told why.
 func (r *Remote) revoke(why string) {
 	r.stoppedBy.Store(&why)
-	sshserve.Ended(r.Session, why)
 	if !r.browsing.Load() {
 		fmt.Fprintf(r.Session.Stderr(), "wksrec: %s\n", why)
 	}
@@ -187,7 +186,6 @@ func (e Env) browseRemote(c config.Config, cfg ui.Config) error {
 	why := "the SSH session ended"
 	if w := r.stoppedBy.Load(); w != nil {
 		why = *w
-		sshserve.Ended(s, why)
 	}
 	var all []*actions.Batch // first those the server's stop said on its stderr
 	select {

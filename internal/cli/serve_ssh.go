@@ -238,8 +238,9 @@ func (e Env) sshSession(r *Remote, base []string, run Run, pool *session.Pool) i
 		all = append(all, "--read-only")
 	}
 	status := run(env, all)
-	if r.stoppedBy.Load() != nil && status == 0 {
-		status = 1 // a watch ended by its key revoked did not end itself
+	if why := r.stoppedBy.Load(); why != nil {
+		sshserve.Ended(s, *why) // for the session log's end line
+		status = max(status, 1) // a watch its key's revocation ended did not end itself
 	}
 	return status
 }
