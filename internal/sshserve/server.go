@@ -104,8 +104,9 @@ func New(o Options) (*Server, error) {
 		wish.WithPublicKeyAuth(func(ctx ssh.Context, key ssh.PublicKey) bool {
 			_, ok := s.users.Load().byKey(key)
 			if !ok {
-				// Once a key a connection (x/crypto keeps the answer), at
-				// most its tries a connection, and connections are paced.
+				// A line per key and connection (x/crypto keeps the
+				// answer), a connection's tries are bounded, and
+				// connections are paced: the log cannot be flooded.
 				_ = s.log.write(sessionEvent{Event: "refused", Key: gossh.FingerprintSHA256(key), Address: ctx.RemoteAddr().String(),
 					Why: "no [[ssh_user]] has this key"})
 			}
@@ -147,15 +148,13 @@ func (s *Server) SetUsers(entries []config.SSHUser) error {
 // was taken out of [[ssh_user]]"); "" when its key is still an
 // [[ssh_user]]'s with its role or more. A name changed takes nothing.
 func (s *Server) Lost(u User) string {
-	for _, v := range *s.users.Load() {
-		if ssh.KeysEqual(v.key, u.key) {
-			if u.MayAct && !v.MayAct {
-				return u.Name + "'s key is read-only now"
-			}
-			return ""
-		}
+	switch now, ok := s.users.Load().byKey(u.key); {
+	case !ok:
+		return u.Name + "'s key was taken out of [[ssh_user]]"
+	case u.MayAct && !now.MayAct:
+		return u.Name + "'s key is read-only now"
 	}
-	return u.Name + "'s key was taken out of [[ssh_user]]"
+	return ""
 }
 
 // Listen opens the address; Addr then says where (a port 0 chosen).
