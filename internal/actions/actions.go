@@ -226,8 +226,11 @@ func (b *Batch) run(ctx context.Context, s Sender, log *AuditLog, o Options) {
 				halt = c.Why
 			case logErr != nil:
 				halt = "the audit log could not be written (" + logErr.Error() + ")"
-			case c.Outcome == Failed && api.ActionRetryable(c.Err) && b.Stopping():
-				halt = b.stopReason() // its retries were cut short by the stop
+			case c.Outcome == Failed && b.Stopping():
+				// The stop cut it short (its retries, or the request itself
+				// when the stop aborts the one in flight): the rest are not
+				// sent because of the stop, and the log says so.
+				halt = b.stopReason()
 			case c.Outcome == Failed:
 				halt = "a request before it failed"
 			}

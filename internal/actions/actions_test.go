@@ -637,3 +637,41 @@ func TestAuditLogRefusesLinkedDirectoryAndHardLink(t *testing.T) {
 		t.Errorf("the other name's file was chmodded to %v", st.Mode().Perm())
 	}
 }
+
+// abortableSender holds its request until the context ends it, as a
+// request the transport cancels: no answer, and it may have been applied.
+type abortableSender struct{ inFlight chan struct{} }
+
+func (s *abortableSender) DesktopAction(ctx context.Context, ids []string, a api.PowerAction) (api.ActionResult, error) {
+	s.inFlight <- struct{}{}
+	<-ctx.Done()
+	return api.ActionResult{}, ctx.Err()
+}
+
+// An Abort that cancels the request in flight says, for the chunks after
+// it, that they were not sent because of the stop: not that a request
+// before them failed, which is only the abort's own doing.
+func TestAbortSaysWhyTheRestWasNotSent(t *testing.T) {
+	var r Running
+	l, path := testLog(t)
+	s := &abortableSender{inFlight: make(chan struct{}, 1)}
+	if _, err := r.Start(s, NewPlan(reboot, targets(250)), l, Options{Throttle: DefaultThrottle}, nil); err != nil {
+		t.Fatal(err)
+	}
+	<-s.inFlight
+	if stopped := r.Abort("stopped by SIGHUP"); !Wait(stopped, 5*time.Second) {
+		t.Fatal("the batch did not end")
+	}
+	var notSent int
+	for _, line := range logLines(t, path) {
+		if line.Phase == "not-sent" {
+			notSent++
+			if line.Why != "stopped by SIGHUP" {
+				t.Errorf("a chunk not sent %q", line.Why)
+			}
+		}
+	}
+	if notSent != 2 {
+		t.Errorf("%d chunks not sent, not 2", notSent)
+	}
+}
