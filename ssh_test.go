@@ -781,3 +781,64 @@ func TestSSHBrowserSaysWhatItLooksUp(t *testing.T) {
 		t.Errorf("said at %d, erased at %d, the screen drawn at %d:\n%q", said, erased, drawn, out[:min(len(out), 300)])
 	}
 }
+
+// A script's client gone while its power actions go out stops the batch
+// before its next request, as a dropped session's SIGHUP does here, with
+// the requests not sent in the audit log (not at the next line it fails
+// to print, a request later).
+func TestSSHScriptBatchStopsWithItsClient(t *testing.T) {
+	b := startBastionOn(t, fake.Options{Seed: 2, Latency: 150 * time.Millisecond})
+	c := b.dial(t, b.alex)
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out lockedBuffer
+	s.Stdout = &out
+	if err := s.Start("--task-id " + b.task + " --record-id " + b.run + " --status FAIL --action reboot --confirm " + strconv.Itoa(b.failed)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the first request's line", out.String, regexp.MustCompile(`"chunk":1,`))
+	c.Close()
+	log := filepath.Join(b.home, ".local", "state", "wksrec", "actions.log")
+	waitFor(t, "the requests not sent in the audit log", func() string { return readFile(t, log) },
+		regexp.MustCompile(`"phase":"not-sent".*"why":"stopped by SIGHUP"`))
+}
+
+// A reload that makes an act key read ends its browser while its power
+// actions go out: they stop, and are accounted for to the client and in
+// the audit log with the reason.
+func TestSSHRevokedBrowserStopsItsBatch(t *testing.T) {
+	b := startBastionOn(t, fake.Options{Seed: 2, Latency: 150 * time.Millisecond})
+	term := b.terminal(t, b.alex, 120, 30, nil, "--task-id", b.task, "--record-id", b.run)
+	waitFor(t, "the run", term.text, regexp.MustCompile(`FAIL`))
+	term.keys(t, "fa")
+	waitFor(t, "the action menu", term.text, regexp.MustCompile(`Act on the`))
+	term.keys(t, "r"+strconv.Itoa(b.failed)+"\r")
+	waitFor(t, "the first request", term.text, regexp.MustCompile(`request 1`))
+	text, err := os.ReadFile(b.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b.config, []byte(strings.Replace(string(text), `role = "act"`, `role = "read"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, ended, err := b.server.Reload(b.args, b.getenv); err != nil || strings.Join(ended, " ") != "alex" {
+		t.Fatalf("reload: ended %q, %v", ended, err)
+	}
+	waitFor(t, "what was stopped, to the client", term.text,
+		regexp.MustCompile(`alex's key is read-only now \(the server read its keys again\) while power actions went out`))
+	log := readFile(t, filepath.Join(b.home, ".local", "state", "wksrec", "actions.log"))
+	if !regexp.MustCompile(`"phase":"not-sent".*"why":"alex's key is read-only now`).MatchString(log) {
+		t.Errorf("the audit log has no requests not sent for the revocation:\n%s", log)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return string(b)
+}
